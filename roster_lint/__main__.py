@@ -1,0 +1,3 @@
+from roster_lint.cli import main
+
+main()

@@ -1,0 +1,179 @@
+"""The Python API: `check` and `plan` return objects and print nothing.
+
+from roster_lint import api
+result = api.check("export.zip")
+result.findings            # polars frame, FINDING_SCHEMA
+result.to_json()           # the contract's JSON document (a dict)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from roster_lint.catalogue import Severity, catalogue
+from roster_lint.errors import UsageError
+from roster_lint.findings import Findings, sort_findings, summary
+from roster_lint.load import load_export
+from roster_lint.model import Export
+from roster_lint.predict.model import Plan
+
+if TYPE_CHECKING:
+    from roster_lint.diff import DiffResult
+    from roster_lint.predict.why import WhyResult
+from roster_lint.validate import run_all
+
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+@dataclass
+class Options:
+    mode: str = "full"
+    previous: str | None = None
+    course_map: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)  # rule -> severity override
+    fail_on: str = "error"
+    profile: dict[str, Any] = field(default_factory=dict)  # profile options from config
+
+    def validate(self) -> None:
+        if self.mode not in ("full", "provisioning"):
+            raise UsageError(f"--mode must be full or provisioning, not {self.mode!r}")
+        if self.fail_on not in FAIL_ON:
+            raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
+        cat = catalogue()
+        for token in [*self.select, *self.ignore, *self.severity]:
+            if not cat.matching(token):
+                raise UsageError(f"no rule matches {token!r} (see `roster-lint rules`)")
+        for token, sev in self.severity.items():
+            if sev not in [s.value for s in Severity]:
+                raise UsageError(f"severity for {token!r} must be error, warning or info")
+
+
+@dataclass
+class CheckResult:
+    export: Export
+    findings: pl.DataFrame
+    options: Options
+    plan: Plan | None = None
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summary(self.findings)
+
+    @property
+    def failed(self) -> bool:
+        if self.options.fail_on == "never":
+            return False
+        floor = Severity(self.options.fail_on).rank
+        return any(Severity(s).rank >= floor and n for s, n in self.summary.items())
+
+    def to_json(self) -> dict[str, Any]:
+        from roster_lint.report.json_report import check_document
+
+        return check_document(self)
+
+
+def _apply_options(df: pl.DataFrame, opts: Options) -> pl.DataFrame:
+    cat = catalogue()
+
+    def codes(tokens: list[str]) -> set[str]:
+        return {r.code for t in tokens for r in cat.matching(t)}
+
+    if opts.select:
+        df = df.filter(pl.col("code").is_in(sorted(codes(opts.select))))
+    if opts.ignore:
+        df = df.filter(~pl.col("code").is_in(sorted(codes(opts.ignore))))
+    for token, sev in opts.severity.items():
+        df = df.with_columns(
+            pl.when(pl.col("code").is_in(sorted(codes([token]))))
+            .then(pl.lit(sev))
+            .otherwise(pl.col("severity"))
+            .alias("severity")
+        )
+    return sort_findings(df)
+
+
+def _predict_available() -> bool:
+    try:
+        import roster_lint.predict.engine  # noqa: F401
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def _load_previous(opts: Options) -> Export | None:
+    if opts.previous is None:
+        return None
+    return load_export(opts.previous)
+
+
+def _course_map(opts: Options) -> set[str] | None:
+    if opts.course_map is None:
+        return None
+    from roster_lint.predict.coursemap import read_course_map
+
+    return read_course_map(opts.course_map)
+
+
+def _plan(export: Export, opts: Options) -> Plan:
+    from roster_lint.predict.engine import build_plan
+
+    return build_plan(export, opts, previous=_load_previous(opts), course_map=_course_map(opts))
+
+
+def check(path: str, opts: Options | None = None) -> CheckResult:
+    """Every OneRoster rule and the Summit K12 profile's findings over one export."""
+    opts = opts or Options()
+    opts.validate()
+    export = load_export(path)
+    out = Findings()
+    out.extend(export.findings)
+    run_all(export, out)
+    plan_ = None
+    if _predict_available():
+        from roster_lint.predict.findings import profile_findings
+
+        plan_ = _plan(export, opts)
+        profile_findings(plan_, export, opts, out)
+    return CheckResult(
+        export=export, findings=_apply_options(out.frame(), opts), options=opts, plan=plan_
+    )
+
+
+def plan(path: str, opts: Options | None = None) -> Plan:
+    """The predicted sync: one action per school, user, course, class and enrollment."""
+    opts = opts or Options()
+    opts.validate()
+    return _plan(load_export(path), opts)
+
+
+def why(path: str, kind: str, ident: str, opts: Options | None = None) -> WhyResult:
+    """One entity's action and the chain of checks that decided it."""
+    from roster_lint.predict.why import explain_entity
+
+    opts = opts or Options()
+    opts.validate()
+    export = load_export(path)
+    return explain_entity(export, _plan(export, opts), kind, ident)
+
+
+def diff(old: str, new: str, opts: Options | None = None) -> DiffResult:
+    """What changed between two exports and what the sync will and will not do about it."""
+    from roster_lint.diff import compare
+
+    opts = opts or Options()
+    opts.validate()
+    old_export, new_export = load_export(old), load_export(new)
+    opts.previous = old
+    plan_ = _plan_with(new_export, opts, old_export)
+    return compare(old_export, new_export, plan_, opts)
+
+
+def _plan_with(export: Export, opts: Options, previous: Export) -> Plan:
+    from roster_lint.predict.engine import build_plan
+
+    return build_plan(export, opts, previous=previous, course_map=_course_map(opts))

@@ -1,0 +1,147 @@
+"""The rule catalogue: one declarative entry per rule in rules/catalogue/*.toml.
+
+Codes are an API (ruff's lesson): assigned once, never reused.  Ranges:
+  RL0xx  package, archive, manifest, encoding, CSV structure, headers   (load)
+  RL1xx  values inside one file: types, enums, dates, ids, statuses     (validate/schema)
+  RL2xx  across files: references, duplicates, hierarchy, sessions      (validate/crossfile)
+  RL3xx  the Summit K12 profile: what the sync will not do, and why     (predict)
+A rule's `name` is kebab-case and names the bad pattern; for RL3xx it is the reason name
+fixed by shared/spec/summit-k12-sync.md.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from typing import Any
+
+from roster_lint.paths import rules_dir
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+REQUIRED_FIELDS = ("code", "name", "title", "severity", "source", "rationale", "fix", "sync")
+CODE_RE = re.compile(r"^RL[0-9]{3}$")
+NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A fixture: patch operations applied to a base export (see roster_lint/examples.py)."""
+
+    description: str
+    base: str
+    patch: tuple[dict[str, Any], ...]
+    args: tuple[str, ...]
+    previous: tuple[dict[str, Any], ...] | None
+    expect: tuple[dict[str, Any], ...]
+    expect_plan: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    title: str
+    severity: Severity
+    source: str  # where the rule comes from: "OneRoster §5.5", "SK-A5", ...
+    rationale: str
+    fix: str
+    sync: str  # what the Summit K12 sync does about it
+    group: str  # the catalogue file it came from: load, schema, crossfile, profile
+    failing: Example
+    passing: Example
+    aliases: tuple[str, ...] = field(default=())
+
+
+def _example(raw: dict[str, Any] | None, where: str) -> Example:
+    if raw is None:
+        raise ValueError(f"{where}: missing example")
+    return Example(
+        description=str(raw.get("description", "")),
+        base=str(raw.get("base", "base-1.1")),
+        patch=tuple(raw.get("patch", ())),
+        args=tuple(raw.get("args", ())),
+        previous=tuple(raw["previous"]) if "previous" in raw else None,
+        expect=tuple(raw.get("expect", ())),
+        expect_plan=tuple(raw.get("expect_plan", ())),
+    )
+
+
+def _rule(raw: dict[str, Any], group: str) -> Rule:
+    where = f"rules/catalogue/{group}.toml rule {raw.get('code', '?')}"
+    missing = [f for f in REQUIRED_FIELDS if not str(raw.get(f, "")).strip()]
+    if missing:
+        raise ValueError(f"{where}: missing {', '.join(missing)}")
+    if not CODE_RE.match(raw["code"]) or not NAME_RE.match(raw["name"]):
+        raise ValueError(f"{where}: bad code or name")
+    return Rule(
+        code=raw["code"],
+        name=raw["name"],
+        title=raw["title"],
+        severity=Severity(raw["severity"]),
+        source=raw["source"],
+        rationale=raw["rationale"].strip(),
+        fix=raw["fix"].strip(),
+        sync=raw["sync"].strip(),
+        group=group,
+        failing=_example(raw.get("fail"), where + " fail"),
+        passing=_example(raw.get("pass"), where + " pass"),
+        aliases=tuple(raw.get("aliases", ())),
+    )
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    rules: tuple[Rule, ...]
+    by_code: dict[str, Rule]
+    by_name: dict[str, Rule]
+
+    def get(self, key: str) -> Rule | None:
+        """A rule by code (any case) or kebab name or alias."""
+        return self.by_code.get(key.upper()) or self.by_name.get(key.lower())
+
+    def __getitem__(self, key: str) -> Rule:
+        rule = self.get(key)
+        if rule is None:
+            raise KeyError(f"no rule {key!r} in the catalogue")
+        return rule
+
+    def matching(self, selector: str) -> list[Rule]:
+        """Rules a --select/--ignore token names: a code, a name, or a code prefix (RL2)."""
+        rule = self.get(selector)
+        if rule is not None:
+            return [rule]
+        up = selector.upper()
+        return [r for r in self.rules if r.code.startswith(up)] if up.startswith("RL") else []
+
+
+@cache
+def catalogue() -> Catalogue:
+    rules: list[Rule] = []
+    for path in sorted((rules_dir() / "catalogue").glob("*.toml")):
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+        rules.extend(_rule(r, path.stem) for r in raw.get("rule", []))
+    rules.sort(key=lambda r: r.code)
+    by_code: dict[str, Rule] = {}
+    by_name: dict[str, Rule] = {}
+    for r in rules:
+        if r.code in by_code or r.name in by_name:
+            raise ValueError(f"rule {r.code} {r.name}: code or name used twice")
+        by_code[r.code] = r
+        by_name[r.name] = r
+        for alias in r.aliases:
+            by_name[alias] = r
+    return Catalogue(tuple(rules), by_code, by_name)

@@ -1,0 +1,54 @@
+"""cli: the only place that touches argv, the console and exit codes.
+
+Exit codes (contract.md): 0 ran and nothing at or above --fail-on; 1 findings at or above
+--fail-on (check only); 2 could not run, with one line on stderr and never a traceback.
+
+Each command group lives in its own module and registers itself on `app`:
+check.py (check, rules, explain), plan.py (plan, why, course-map), diff.py (diff).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from roster_lint.cli.app import app, stderr
+from roster_lint.errors import UsageError
+
+# Importing the command modules registers their commands on `app`.
+from roster_lint.cli import check as _check  # noqa: F401  isort: skip
+
+for _optional in ("plan", "diff"):
+    try:
+        __import__(f"roster_lint.cli.{_optional}")
+    except ModuleNotFoundError as _exc:  # a command group not built yet
+        if _exc.name != f"roster_lint.cli.{_optional}":
+            raise
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: turn every failure to run into one line and exit code 2."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except SystemExit as exc:
+        sys.exit(exc.code)
+    except UsageError as exc:
+        stderr.print(f"roster-lint: {exc}", markup=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        stderr.print("roster-lint: interrupted", markup=False)
+        sys.exit(2)
+    except Exception as exc:  # the contract promises one line, never a traceback
+        # typer vendors click; its usage errors carry format_message() and an exit_code.
+        if hasattr(exc, "format_message") and getattr(exc, "exit_code", None) is not None:
+            stderr.print(f"roster-lint: {exc.format_message()}", markup=False)
+            sys.exit(2)
+        if os.environ.get("ROSTER_LINT_DEBUG"):
+            raise
+        stderr.print(
+            f"roster-lint: internal error ({type(exc).__name__}: {exc}); "
+            "set ROSTER_LINT_DEBUG=1 for details",
+            markup=False,
+        )
+        sys.exit(2)
+    sys.exit(0)

@@ -1,0 +1,82 @@
+"""The typer app, the two consoles and the options that several commands share."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from roster_lint import __version__
+from roster_lint.errors import UsageError
+
+app = typer.Typer(
+    name="roster-lint",
+    help="Check OneRoster exports and predict what the Summit K12 sync will and will not do.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+# Reports go to stdout; progress and the one-line errors go to stderr.
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ExportArg = Annotated[str, typer.Argument(help="A folder of OneRoster CSV files, or a .zip.")]
+ModeOpt = Annotated[
+    str | None, typer.Option("--mode", help="Integration mode: full (default) or provisioning.")
+]
+PreviousOpt = Annotated[
+    str | None,
+    typer.Option("--previous", help="Yesterday's export: transfers, removals, new courses."),
+]
+CourseMapOpt = Annotated[
+    str | None,
+    typer.Option("--course-map", help="CSV with a courseSourcedId column: the mapped courses."),
+]
+FormatOpt = Annotated[str, typer.Option("--format", help="What goes to stdout: text or json.")]
+ConfigOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--config",
+        help="Config file (default: roster-lint.toml or [tool.roster-lint] in pyproject.toml, "
+        "searched upward).",
+    ),
+]
+OutputOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--output",
+        help="FORMAT:PATH, repeatable (text, json, html, sarif, junit, github, markdown).",
+    ),
+]
+RedactOpt = Annotated[
+    bool,
+    typer.Option("--redact", help="Replace personal data with stable pseudonyms in every output."),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"roster-lint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Check OneRoster exports and predict what the Summit K12 sync will and will not do."""
+
+
+def check_format(fmt: str, allowed: tuple[str, ...] = ("text", "json")) -> None:
+    if fmt not in allowed:
+        raise UsageError(f"--format must be one of {', '.join(allowed)}, not {fmt!r}")
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    """--select a,b --select c -> [a, b, c]."""
+    return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]

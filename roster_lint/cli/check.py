@@ -1,0 +1,88 @@
+"""check, rules and explain."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from roster_lint.cli.app import (
+    ConfigOpt,
+    CourseMapOpt,
+    ExportArg,
+    FormatOpt,
+    ModeOpt,
+    OutputOpt,
+    PreviousOpt,
+    RedactOpt,
+    app,
+    check_format,
+    split_list,
+    stdout,
+)
+from roster_lint.errors import UsageError
+
+
+@app.command()
+def check(
+    export: ExportArg,
+    mode: ModeOpt = None,
+    previous: PreviousOpt = None,
+    course_map: CourseMapOpt = None,
+    fmt: FormatOpt = "text",
+    config: ConfigOpt = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Only these rules: codes, names or prefixes (RL2)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rules: codes, names or prefixes."),
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="error (default), warning, info or never.")
+    ] = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
+) -> None:
+    """Run every OneRoster and profile rule over EXPORT and report the findings."""
+    from roster_lint import api
+    from roster_lint.config import options_from_config
+    from roster_lint.report.outputs import emit_check
+
+    check_format(fmt)
+    opts = options_from_config(config)
+    opts.mode = mode or opts.mode
+    opts.previous = previous or opts.previous
+    opts.course_map = course_map or opts.course_map
+    opts.select = split_list(select) or opts.select
+    opts.ignore = split_list(ignore) or opts.ignore
+    opts.fail_on = fail_on or opts.fail_on
+    result = api.check(export, opts)
+    emit_check(result, fmt=fmt, outputs=output or [], redact=redact, console=stdout)
+    raise typer.Exit(1 if result.failed else 0)
+
+
+@app.command("rules")
+def rules_cmd(fmt: FormatOpt = "text") -> None:
+    """List the rule catalogue."""
+    from roster_lint.report import catalogue_view
+
+    check_format(fmt)
+    catalogue_view.render_list(stdout, fmt)
+
+
+@app.command()
+def explain(
+    rule: Annotated[str, typer.Argument(help="A rule code (RL123) or name (kebab-case).")],
+    fmt: FormatOpt = "text",
+) -> None:
+    """Print one rule's page: what it finds, why, how to fix it, and an example."""
+    from roster_lint.catalogue import catalogue
+    from roster_lint.report import catalogue_view
+
+    check_format(fmt)
+    found = catalogue().get(rule)
+    if found is None:
+        raise UsageError(f"no rule {rule!r} (see `roster-lint rules`)")
+    catalogue_view.render_rule(stdout, found, fmt)

@@ -1,0 +1,65 @@
+"""The objects that flow through the pipeline: load -> validate -> predict -> report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import polars as pl
+
+from roster_lint.findings import Findings
+
+LINE = "__line"  # column holding each record's line number in its file (header = 1)
+
+
+@dataclass
+class Table:
+    """One CSV file of an export, every value read as text.
+
+    `df` has one String column per header cell that could be matched to a standard column
+    (named canonically, so `SourcedId` is read as `sourcedId`), every `metadata.*` column
+    as read, and LINE (Int64).  Values are never trimmed or re-typed: leading zeros and
+    stray spaces are what the checks look for.
+    """
+
+    name: str  # canonical file name, e.g. "users.csv"
+    path: str  # where it was found, for messages: "users.csv" or "export/users.csv"
+    df: pl.DataFrame
+    header: list[str]  # the header cells exactly as read (BOM removed)
+    mode: str | None = None  # manifest mode: bulk, delta, absent, or None (no manifest entry)
+    header_ok: bool = True  # every standard column present, exact, in order (SK-F1)
+    readable: bool = True  # False when encoding or structure stopped the read
+    encoding: str = "utf-8"
+
+    @property
+    def rows(self) -> int:
+        return self.df.height
+
+    def has(self, column: str) -> bool:
+        return column in self.df.columns
+
+    @property
+    def is_delta(self) -> bool:
+        return self.mode == "delta"
+
+
+@dataclass
+class Export:
+    """A loaded OneRoster export and what loading it found."""
+
+    path: str  # as the user gave it
+    kind: Literal["folder", "zip"]
+    version: str | None  # "1.0", "1.1", "1.2" or None when it cannot be told
+    manifest: dict[str, str]
+    tables: dict[str, Table]
+    findings: Findings
+    other_files: list[str] = field(default_factory=list)  # present but not OneRoster files
+
+    def table(self, name: str) -> Table | None:
+        """A readable table by canonical file name, or None."""
+        t = self.tables.get(name)
+        return t if t is not None and t.readable else None
+
+    def frame(self, name: str) -> pl.DataFrame | None:
+        t = self.table(name)
+        return t.df if t is not None else None

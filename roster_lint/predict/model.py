@@ -1,0 +1,79 @@
+"""What `plan` produces: one action per entity, with reasons, plus the summary people read.
+
+`actions` is a polars frame (a million-student export has ~9M actions):
+  entity   user | school | course | class | enrollment
+  id       the sourcedId
+  action   see ACTIONS (contract.md)
+  reasons  List[String] of reason names (kebab-case, shared/spec/summit-k12-sync.md)
+  detail   String: a JSON object (canonical: sorted keys, no spaces) per contract.md
+  school   String: the school sourcedId the entity belongs to (null where none), for grouping
+  file, line  where the entity's record is (null for entities that have none, e.g. a
+              retained user that is gone from the export)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+ENTITIES = ("school", "user", "course", "class", "enrollment")
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "user": ("create", "transfer", "update", "unchanged", "skip", "retain"),
+    "class": ("create", "split", "skip", "retain"),
+    "enrollment": ("enroll", "transfer", "unenroll", "unchanged", "skip", "retain"),
+    "course": ("mapped", "needs-mapping", "unverified"),
+    "school": ("sync", "skip"),
+}
+ACTION_SCHEMA: dict[str, pl.DataType] = {
+    "entity": pl.String(),
+    "id": pl.String(),
+    "action": pl.String(),
+    "reasons": pl.List(pl.String()),
+    "detail": pl.String(),
+    "school": pl.String(),
+    "file": pl.String(),
+    "line": pl.Int64(),
+}
+
+
+@dataclass(frozen=True)
+class RootCause:
+    """One cause behind many skips: 'school Cedar Academy has no NCES ID' -> its users..."""
+
+    reason: str  # reason name
+    entity: str  # the entity at the root (school, course, class, file)
+    id: str
+    label: str  # human name, e.g. the school's name
+    affected: dict[str, int]  # entity -> how many of them this cause skips
+    message: str  # one sentence in the user's terms
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Something the district must do by hand or ask vendor support for."""
+
+    kind: str  # district-admin-request | delete-user | remove-enrollment | map-course | ...
+    entity: str
+    id: str
+    message: str
+
+
+@dataclass
+class Plan:
+    profile: str
+    mode: str
+    actions: pl.DataFrame
+    # who gets accounts: school, school_name, summit_role, grade, users (count)
+    audience: pl.DataFrame
+    root_causes: list[RootCause] = field(default_factory=list)
+    followups: list[FollowUp] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # not-documented choices, nightly timing...
+    licences_new: int | None = None  # SK-L1: students who will newly consume a licence
+
+    def totals(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        counts = self.actions.group_by(["entity", "action"]).len().sort(["entity", "action"])
+        for entity, action, n in counts.iter_rows():
+            out.setdefault(entity, {})[action] = n
+        return {e: out[e] for e in ENTITIES if e in out}

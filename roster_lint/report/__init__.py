@@ -1,0 +1,1 @@
+"""report: one record form (findings frame, plan) feeds every output format."""

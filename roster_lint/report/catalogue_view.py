@@ -1,0 +1,133 @@
+"""`rules`, `explain` and docs/rules/: every view of the catalogue is generated from it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from roster_lint.catalogue import Example, Rule, catalogue
+from roster_lint.examples import changed_files
+
+
+def rule_dict(rule: Rule) -> dict[str, object]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "title": rule.title,
+        "severity": rule.severity.value,
+        "group": rule.group,
+        "source": rule.source,
+        "rationale": rule.rationale,
+        "fix": rule.fix,
+        "sync": rule.sync,
+    }
+
+
+def render_list(console: Console, fmt: str) -> None:
+    rules = catalogue().rules
+    if fmt == "json":
+        console.file.write(json.dumps([rule_dict(r) for r in rules], indent=2) + "\n")
+        return
+    table = Table(title="roster-lint rules", show_lines=False)
+    for col in ("code", "name", "severity", "source", "title"):
+        table.add_column(col, overflow="fold")
+    for r in rules:
+        table.add_row(r.code, r.name, r.severity.value, r.source, escape(r.title))
+    console.print(table)
+
+
+def _example_md(ex: Example) -> str:
+    parts = []
+    if ex.description:
+        parts.append(ex.description)
+    if ex.args:
+        parts.append(f"Run with `{' '.join(ex.args)}`.")
+    for name, text in changed_files(ex.base, ex.patch).items():
+        lines = text.splitlines()
+        shown = "\n".join(lines[:8]) + ("\n…" if len(lines) > 8 else "")
+        parts.append(f"`{name}`:\n\n```csv\n{shown}\n```")
+    return "\n\n".join(parts)
+
+
+def rule_markdown(rule: Rule) -> str:
+    """The rule page (ruff's sections), used by `explain` and docs/rules/."""
+    return "\n".join(
+        [
+            f"# {rule.code} {rule.name}",
+            "",
+            f"**{rule.title}**",
+            "",
+            f"Default severity: `{rule.severity.value}` · Source: {rule.source} "
+            f"· Group: {rule.group}",
+            "",
+            "## Why is this bad?",
+            "",
+            rule.rationale,
+            "",
+            "## What the Summit K12 sync does",
+            "",
+            rule.sync,
+            "",
+            "## How to fix it",
+            "",
+            rule.fix,
+            "",
+            "## Example",
+            "",
+            _example_md(rule.failing),
+            "",
+            "## Use instead",
+            "",
+            _example_md(rule.passing),
+            "",
+        ]
+    )
+
+
+def render_rule(console: Console, rule: Rule, fmt: str) -> None:
+    if fmt == "json":
+        console.file.write(json.dumps(rule_dict(rule), indent=2) + "\n")
+        return
+    from rich.markdown import Markdown
+
+    console.print(Markdown(rule_markdown(rule)))
+
+
+def docs_pages() -> dict[str, str]:
+    """Every generated page under docs/rules/, by file name."""
+    rules = catalogue().rules
+    pages = {f"{r.code}-{r.name}.md": rule_markdown(r) for r in rules}
+    index = [
+        "# Rule catalogue",
+        "",
+        "Generated from `rules/catalogue/*.toml` by",
+        "`python -m roster_lint.report.catalogue_view`; do not edit by hand.",
+        "",
+        "| code | name | severity | source | title |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rules:
+        index.append(
+            f"| [{r.code}]({r.code}-{r.name}.md) | `{r.name}` | {r.severity.value} "
+            f"| {r.source} | {r.title.replace('|', '/')} |"
+        )
+    pages["README.md"] = "\n".join(index) + "\n"
+    return pages
+
+
+def write_docs(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = docs_pages()
+    for stale in folder.glob("*.md"):
+        if stale.name not in pages:
+            stale.unlink()
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_docs(Path(__file__).resolve().parents[2] / "docs" / "rules")
