@@ -105,6 +105,14 @@ def _predict_available() -> bool:
     return True
 
 
+def _diff_available() -> bool:
+    try:
+        import roster_lint.diff.findings  # noqa: F401
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
 def _load_previous(opts: Options) -> Export | None:
     if opts.previous is None:
         return None
@@ -133,6 +141,11 @@ def check(path: str, opts: Options | None = None) -> CheckResult:
     out = Findings()
     out.extend(export.findings)
     run_all(export, out)
+    previous = _load_previous(opts)
+    if previous is not None and _diff_available():
+        from roster_lint.diff.findings import diff_findings
+
+        diff_findings(previous, export, opts, out)
     plan_ = None
     if _predict_available():
         from roster_lint.predict.findings import profile_findings
