@@ -127,10 +127,10 @@ def _course_map(opts: Options) -> set[str] | None:
     return read_course_map(opts.course_map)
 
 
-def _plan(export: Export, opts: Options) -> Plan:
+def _plan(export: Export, opts: Options, previous: Export | None) -> Plan:
     from roster_lint.predict.engine import build_plan
 
-    return build_plan(export, opts, previous=_load_previous(opts), course_map=_course_map(opts))
+    return build_plan(export, opts, previous=previous, course_map=_course_map(opts))
 
 
 def check(path: str, opts: Options | None = None) -> CheckResult:
@@ -150,7 +150,7 @@ def check(path: str, opts: Options | None = None) -> CheckResult:
     if _predict_available():
         from roster_lint.predict.findings import profile_findings
 
-        plan_ = _plan(export, opts)
+        plan_ = _plan(export, opts, previous)
         profile_findings(plan_, export, opts, out)
     return CheckResult(
         export=export, findings=_apply_options(out.frame(), opts), options=opts, plan=plan_
@@ -161,7 +161,7 @@ def plan(path: str, opts: Options | None = None) -> Plan:
     """The predicted sync: one action per school, user, course, class and enrollment."""
     opts = opts or Options()
     opts.validate()
-    return _plan(load_export(path), opts)
+    return _plan(load_export(path), opts, _load_previous(opts))
 
 
 def why(path: str, kind: str, ident: str, opts: Options | None = None) -> WhyResult:
@@ -171,7 +171,7 @@ def why(path: str, kind: str, ident: str, opts: Options | None = None) -> WhyRes
     opts = opts or Options()
     opts.validate()
     export = load_export(path)
-    return explain_entity(export, _plan(export, opts), kind, ident)
+    return explain_entity(export, _plan(export, opts, _load_previous(opts)), kind, ident)
 
 
 def diff(old: str, new: str, opts: Options | None = None) -> DiffResult:
@@ -182,11 +182,4 @@ def diff(old: str, new: str, opts: Options | None = None) -> DiffResult:
     opts.validate()
     old_export, new_export = load_export(old), load_export(new)
     opts.previous = old
-    plan_ = _plan_with(new_export, opts, old_export)
-    return compare(old_export, new_export, plan_, opts)
-
-
-def _plan_with(export: Export, opts: Options, previous: Export) -> Plan:
-    from roster_lint.predict.engine import build_plan
-
-    return build_plan(export, opts, previous=previous, course_map=_course_map(opts))
+    return compare(old_export, new_export, _plan(new_export, opts, old_export), opts)
