@@ -41,7 +41,7 @@ def test_check_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert set(doc["summary"]) == {"error", "warning", "info"}
     assert doc["findings"], "a capitalised role must be found"
     for f in doc["findings"]:
-        assert FINDING_KEYS <= set(f)
+        assert set(f) >= FINDING_KEYS
         assert f["severity"] in ("error", "warning", "info")
         assert f["line"] is None or (isinstance(f["line"], int) and f["line"] >= 1)
     hit = [f for f in doc["findings"] if f["file"] == "users.csv" and f["line"] == 3]
