@@ -1,0 +1,94 @@
+"""compare(old, new, plan, opts): per-file row changes, RL4xx warnings, the sync's response."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from roster_lint.diff.findings import diff_findings
+from roster_lint.diff.model import DiffResult, FileDiff
+from roster_lint.diff.rows import compare_tables
+from roster_lint.diff.settings import settings_from
+from roster_lint.diff.sync import sync_groups
+from roster_lint.findings import Findings
+from roster_lint.model import Export
+from roster_lint.predict.model import ACTION_SCHEMA, Plan
+from roster_lint.spec import oneroster
+
+if TYPE_CHECKING:
+    from roster_lint.api import Options
+
+# The plan's entity for each file whose records the sync acts on (orgs: the schools).
+PLAN_ENTITY = {
+    "users.csv": "user",
+    "orgs.csv": "school",
+    "courses.csv": "course",
+    "classes.csv": "class",
+    "enrollments.csv": "enrollment",
+}
+
+
+def _file_order(names: set[str]) -> list[str]:
+    """Spec order (orgs, sessions, courses, classes, users, enrollments...), then the rest."""
+    spec = [n for n in oneroster().files if n in names]
+    return spec + sorted(names - set(spec))
+
+
+def _with_sync(frame: pl.DataFrame, actions: pl.DataFrame) -> pl.DataFrame:
+    """Attach the plan's action and reasons to each record, by sourcedId (left join)."""
+    if "sourcedId" not in frame.columns:
+        return frame.with_columns(
+            pl.lit(None, pl.String).alias("action"),
+            pl.lit(None, pl.List(pl.String)).alias("reasons"),
+        )
+    # One action per entity id; a repeated id in the plan must not multiply records.
+    mine = actions.select(pl.col("id").alias("sourcedId"), "action", "reasons").unique(
+        subset="sourcedId", keep="first", maintain_order=True
+    )
+    return frame.join(mine, on="sourcedId", how="left", maintain_order="left")
+
+
+def _attach_plan(fd: FileDiff, plan: Plan) -> None:
+    entity = PLAN_ENTITY.get(fd.file)
+    actions = plan.actions
+    if entity is None or actions.height == 0:
+        actions = pl.DataFrame(schema=ACTION_SCHEMA)
+    else:
+        actions = actions.filter(pl.col("entity") == entity)
+    fd.added = _with_sync(fd.added, actions)
+    fd.removed = _with_sync(fd.removed, actions)
+    fd.changed = _with_sync(fd.changed, actions)
+
+
+def _manifest_changes(old: Export, new: Export) -> list[tuple[str, str | None, str | None]]:
+    props = sorted(set(old.manifest) | set(new.manifest))
+    return [
+        (p, old.manifest.get(p), new.manifest.get(p))
+        for p in props
+        if old.manifest.get(p) != new.manifest.get(p)
+    ]
+
+
+def compare(old: Export, new: Export, plan: Plan, opts: Options) -> DiffResult:
+    """What changed from `old` to `new`, and what the sync (as `plan` predicts) does about it."""
+    settings = settings_from(opts.profile)
+    files = []
+    for name in _file_order(set(old.tables) | set(new.tables)):
+        fd = compare_tables(name, old.tables.get(name), new.tables.get(name))
+        _attach_plan(fd, plan)
+        files.append(fd)
+    warnings = Findings()
+    diff_findings(old, new, opts, warnings)
+    return DiffResult(
+        old_path=old.path,
+        new_path=new.path,
+        old_version=old.version,
+        new_version=new.version,
+        files=files,
+        manifest_changes=_manifest_changes(old, new),
+        warnings=warnings.frame(),
+        sync=sync_groups(plan),
+        plan_totals=plan.totals(),
+        settings=settings,
+    )

@@ -1,0 +1,216 @@
+"""Export-to-export checks (RL4xx): changes that look like a broken export, not real change.
+
+`diff_findings` runs for `check --previous` and for `diff`; every hit goes through
+`Findings.add`, so codes, names and severities come from rules/catalogue/diff.toml.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from roster_lint.diff.settings import DiffSettings, settings_from
+from roster_lint.findings import Findings
+from roster_lint.model import Export, Table
+from roster_lint.spec import oneroster
+
+if TYPE_CHECKING:
+    from roster_lint.api import Options
+
+# Columns that name a record the way people do: when they stay and the sourcedId does not,
+# the id scheme changed.  Records whose natural key is blank or repeats are left out.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "users.csv": ("username",),
+    "orgs.csv": ("name", "type"),
+    "courses.csv": ("title", "courseCode"),
+    "classes.csv": ("title", "classCode", "schoolSourcedId"),
+    "academicSessions.csv": ("title", "startDate"),
+    "enrollments.csv": ("classSourcedId", "userSourcedId", "role"),
+}
+STREAMED = ("bulk", "delta")
+
+
+def _both(previous: Export, export: Export) -> list[tuple[str, Table, Table]]:
+    names = sorted(set(previous.tables) & set(export.tables))
+    return [(n, previous.tables[n], export.tables[n]) for n in names]
+
+
+def _is_delta_delivery(export: Export) -> bool:
+    """A delta delivery leaves unchanged files out, so a missing file is normal there."""
+    return any(t.is_delta for t in export.tables.values())
+
+
+def shrunk_files(previous: Export, export: Export, s: DiffSettings, out: Findings) -> None:
+    for _name, old, new in _both(previous, export):
+        if not (old.readable and new.readable) or old.is_delta or new.is_delta or old.rows == 0:
+            continue
+        drop = (old.rows - new.rows) / old.rows
+        emptied = new.rows == 0
+        if not emptied and (old.rows < s.min_rows or drop <= s.max_shrink):
+            continue
+        what = "has no records now" if emptied else f"has {new.rows:,} records"
+        out.one(
+            "file-shrank",
+            f"{new.path} {what}, {drop:.0%} fewer than the {old.rows:,} in the previous "
+            f"export (limit {s.max_shrink:.0%}); a truncated bulk file reads as "
+            f"{old.rows - new.rows:,} removals.",
+            file=new.path,
+            value=str(new.rows),
+            related_file=old.path,
+            related_value=str(old.rows),
+        )
+
+
+def vanished_files(previous: Export, export: Export, out: Findings) -> None:
+    if _is_delta_delivery(export):
+        return
+    for name in sorted(set(previous.tables) - set(export.tables)):
+        old = previous.tables[name]
+        if not old.readable or old.is_delta or old.rows == 0:
+            continue
+        mode = export.manifest.get(oneroster().manifest_key(name))
+        said = f" (the manifest says {mode})" if mode else ""
+        out.one(
+            "file-vanished",
+            f"{name} had {old.rows:,} records in the previous export and is missing now{said}; "
+            "every one of them reads as removed.",
+            file=name,
+            related_file=old.path,
+            related_value=str(old.rows),
+        )
+
+
+def _counterpart(cell: str, i: int, new_header: list[str], added: list[str]) -> str | None:
+    """What a vanished header cell became: a re-cased twin, else the cell now in its place."""
+    twin = next((c for c in added if c.casefold() == cell.casefold()), None)
+    if twin is not None:
+        return twin
+    if i < len(new_header) and new_header[i] in added:
+        return new_header[i]
+    return None
+
+
+def changed_headers(previous: Export, export: Export, out: Findings) -> None:
+    for _name, old, new in _both(previous, export):
+        added = [c for c in new.header if c not in old.header]
+        for i, cell in enumerate(old.header):
+            if cell in new.header:
+                continue
+            now = _counterpart(cell, i, new.header, added)
+            if now is None:
+                change = "is gone"
+            elif now.casefold() == cell.casefold():
+                change = f"is re-cased as {now!r}"
+            else:
+                change = f"reads {now!r} in its place"
+            effect = (
+                "every record would read as removed and re-added"
+                if cell == "sourcedId"
+                else f"every value of {cell} would read as removed"
+            )
+            out.one(
+                "header-changed-since-previous",
+                f"Header {cell!r} of {new.path} {change} since the previous export; {effect}.",
+                file=new.path,
+                line=1,
+                column=cell,
+                value=now,
+                related_file=old.path,
+                related_column=cell,
+            )
+
+
+def _natural(df: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
+    """sourcedId and natural key, only where the key is filled in and names one record."""
+    return (
+        df.select(["sourcedId", *key])
+        .filter(pl.all_horizontal([pl.col(c).is_not_null() & (pl.col(c) != "") for c in key]))
+        .filter(pl.len().over(list(key)) == 1)
+    )
+
+
+def changed_id_schemes(previous: Export, export: Export, s: DiffSettings, out: Findings) -> None:
+    for name, old, new in _both(previous, export):
+        key = NATURAL_KEYS.get(name)
+        if key is None or not (old.readable and new.readable) or old.rows == 0:
+            continue
+        cols = ("sourcedId", *key)
+        if not all(old.has(c) and new.has(c) for c in cols) or old.is_delta or new.is_delta:
+            continue
+        moved = (
+            _natural(old.df, key)
+            .join(_natural(new.df, key), on=list(key), how="inner", suffix="__new")
+            .filter(pl.col("sourcedId") != pl.col("sourcedId__new"))
+            .sort("sourcedId")
+        )
+        share = moved.height / old.rows
+        if moved.height == 0 or share < s.id_scheme_share:
+            continue
+        first = moved.row(0, named=True)
+        was, now = first["sourcedId"], first["sourcedId__new"]
+        out.one(
+            "sourcedid-scheme-changed",
+            f"{moved.height:,} of {old.rows:,} {new.path} records ({share:.0%}) kept their "
+            f"{', '.join(key)} but have a new sourcedId (e.g. {was!r} is now {now!r}); "
+            "the sync would read them as removed and new records.",
+            file=new.path,
+            column="sourcedId",
+            value=now,
+            related_file=old.path,
+            related_column="+".join(key),
+            related_value=was,
+        )
+
+
+def flipped_modes(previous: Export, export: Export, out: Findings) -> None:
+    props = sorted(
+        k for k in set(previous.manifest) & set(export.manifest) if k.startswith("file.")
+    )
+    for prop in props:
+        was, now = previous.manifest[prop], export.manifest[prop]
+        if was == now or was not in STREAMED or now not in STREAMED:
+            continue
+        effect = (
+            "a delta file lists only changed records, so the records it leaves out are not removals"
+            if now == "delta"
+            else "a bulk file must list every record, so whatever it leaves out reads as removed"
+        )
+        out.one(
+            "file-mode-flipped",
+            f"manifest.csv says {prop} is {now} but it was {was} in the previous export; {effect}.",
+            file="manifest.csv",
+            column="value",
+            value=now,
+            related_file="manifest.csv",
+            related_column=prop,
+            related_value=was,
+        )
+
+
+def changed_version(previous: Export, export: Export, out: Findings) -> None:
+    was, now = previous.version, export.version
+    if was is None or now is None or was == now:
+        return
+    out.one(
+        "oneroster-version-changed",
+        f"The export is OneRoster {now} but the previous one was {was}; column sets differ "
+        "(1.2 moves roles out of users.csv), so many values read as changed.",
+        file="manifest.csv",
+        column="value",
+        value=now,
+        related_file="manifest.csv",
+        related_column="oneroster.version",
+        related_value=was,
+    )
+
+
+def diff_findings(previous: Export, export: Export, opts: Options, out: Findings) -> None:
+    """Add every RL4xx finding about `export` compared with `previous` to `out`."""
+    s = settings_from(opts.profile)
+    shrunk_files(previous, export, s, out)
+    vanished_files(previous, export, out)
+    changed_headers(previous, export, out)
+    changed_id_schemes(previous, export, s, out)
+    flipped_modes(previous, export, out)
+    changed_version(previous, export, out)

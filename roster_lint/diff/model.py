@@ -1,0 +1,97 @@
+"""What `compare` returns: per-file row changes, the warnings, and what the sync does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from roster_lint.diff.settings import DiffSettings
+
+# File status in a diff.
+COMPARED = "compared"  # rows were matched by key
+NEW_FILE = "new-file"  # only in the new export
+VANISHED = "vanished"  # only in the previous export
+UNREADABLE = "unreadable"  # present, but one side could not be read
+NO_KEY = "no-key"  # a side lacks the key column (e.g. a renamed sourcedId header)
+
+# The columns of the record frames (added/removed/changed), besides the key columns.
+SYNC_COLUMNS = ("action", "reasons")
+
+
+@dataclass
+class FileDiff:
+    """One OneRoster file compared across two exports.
+
+    `added` holds the new export's rows whose key is not in the old one (with `line` in the
+    new file), `removed` the old export's rows whose key is gone (with `line` in the old
+    file), `changed` the rows present in both with at least one differing value (`line_old`,
+    `line`, and `columns`: the names of the columns that differ).  Each carries `sourcedId`
+    and the plan's `action` and `reasons` for that entity (null when the plan has none).
+    """
+
+    file: str  # canonical name, e.g. "users.csv"
+    path_old: str | None
+    path_new: str | None
+    status: str
+    rows_old: int | None
+    rows_new: int | None
+    key: tuple[str, ...] = ()
+    key_note: str = ""  # why this key was used
+    added: pl.DataFrame = field(default_factory=pl.DataFrame)
+    removed: pl.DataFrame = field(default_factory=pl.DataFrame)
+    changed: pl.DataFrame = field(default_factory=pl.DataFrame)
+    column_changes: dict[str, int] = field(default_factory=dict)  # most changed first
+    header_added: list[str] = field(default_factory=list)
+    header_removed: list[str] = field(default_factory=list)
+    duplicate_keys_old: int = 0  # rows left out because their key repeats
+    duplicate_keys_new: int = 0
+    mode_old: str | None = None
+    mode_new: str | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": self.added.height,
+            "removed": self.removed.height,
+            "changed": self.changed.height,
+        }
+
+
+@dataclass(frozen=True)
+class SyncGroup:
+    """Many plan actions of one kind, said once: '37 removed users will NOT be deleted'."""
+
+    entity: str
+    action: str
+    reason: str | None
+    count: int
+    will: bool  # True: the sync does it; False: it does not and someone must act
+    source: str  # the behaviour id in summit-k12-sync.md, e.g. "SK-A7"
+    message: str
+
+
+@dataclass
+class DiffResult:
+    old_path: str
+    new_path: str
+    old_version: str | None
+    new_version: str | None
+    files: list[FileDiff]
+    manifest_changes: list[tuple[str, str | None, str | None]]  # property, old, new
+    warnings: pl.DataFrame  # FINDING_SCHEMA: the RL4xx findings
+    sync: list[SyncGroup]
+    plan_totals: dict[str, dict[str, int]]
+    settings: DiffSettings
+    plan_available: bool = True
+
+    def file(self, name: str) -> FileDiff | None:
+        return next((f for f in self.files if f.file == name), None)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        out = {"added": 0, "removed": 0, "changed": 0}
+        for f in self.files:
+            for k, v in f.counts.items():
+                out[k] += v
+        return out

@@ -1,0 +1,127 @@
+"""What the sync will and will not do about the changes, read from the plan's actions.
+
+Each change-related behaviour of summit-k12-sync.md is one row of KNOWN: the (entity,
+action, reason) the plan engine emits for it, whether the sync does it, and the sentence
+people read.  Other plan actions that only exist because something changed (creates,
+retains, transfers the table does not name) are summarised generically, so nothing the
+engine predicts is hidden.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from roster_lint.diff.model import SyncGroup
+from roster_lint.predict.model import Plan
+
+# (entity, action, reason) -> (will, source, message with {n} and {s} for the plural)
+KNOWN: dict[tuple[str, str, str | None], tuple[bool, str, str]] = {
+    ("user", "retain", "user-removed-not-deleted"): (
+        False,
+        "SK-A7",
+        "{n} removed user{s} will NOT be deleted: ask Summit K12 support "
+        "(send each name and district e-mail)",
+    ),
+    ("enrollment", "retain", "enrollment-dropped-not-unenrolled"): (
+        False,
+        "SK-E4",
+        "{n} dropped enrollment{s} will NOT unenroll the student: teachers must remove them "
+        "by hand, or share the records with status tobedeleted",
+    ),
+    ("course", "needs-mapping", "new-course-needs-mapping"): (
+        False,
+        "SK-C2",
+        "{n} new course{s} need mapping by Summit K12 support before their classes are created",
+    ),
+    ("class", "skip", "course-not-mapped"): (
+        False,
+        "SK-C2",
+        "{n} class{es} will NOT be created until their course is mapped",
+    ),
+    ("enrollment", "unenroll", "enrollment-tobedeleted"): (
+        True,
+        "SK-E3",
+        "{n} enrollment{s} marked tobedeleted will be unenrolled",
+    ),
+    ("user", "transfer", "user-transfer"): (
+        True,
+        "SK-A6",
+        "{n} user{s} will be transferred to their new school",
+    ),
+    ("enrollment", "transfer", "enrollment-transfer"): (
+        True,
+        "SK-E2",
+        "{n} student enrollment{s} will be moved to a different class of the same course",
+    ),
+    ("user", "create", None): (
+        True,
+        "SK-A1",
+        "{n} new user{s} will get accounts (they appear after the nightly sync, SK-A8)",
+    ),
+    ("user", "update", None): (True, "SK-A1", "{n} user{s} will be updated"),
+    ("class", "create", None): (True, "SK-C1", "{n} class{es} will be created"),
+    ("class", "split", None): (
+        True,
+        "SK-C4",
+        "{n} class{es} will be created once per grade (mixed grades)",
+    ),
+    ("enrollment", "enroll", None): (True, "SK-E1", "{n} enrollment{s} will be made"),
+}
+# Actions worth a generic line when KNOWN does not name them: they follow from a change.
+CHANGE_ACTIONS = ("create", "enroll", "transfer", "unenroll", "retain", "needs-mapping")
+ENTITY_ORDER = {"school": 0, "user": 1, "course": 2, "class": 3, "enrollment": 4}
+
+
+def _plural(n: int, template: str) -> str:
+    return template.format(n=f"{n:,}", s="" if n == 1 else "s", es="" if n == 1 else "es")
+
+
+def _known_reasons(entity: str, action: str) -> list[str]:
+    return sorted(r for (e, a, r) in KNOWN if e == entity and a == action and r is not None)
+
+
+def sync_groups(plan: Plan) -> list[SyncGroup]:
+    """The sync's response to the changes, will-do first then will-not, in a stable order.
+
+    Counts are of actions (an action with two known reasons counts once under each).
+    """
+    actions = plan.actions
+    pairs = actions.group_by(["entity", "action"]).len("n")
+    by_reason = (
+        actions.select("entity", "action", pl.col("reasons").alias("reason"))
+        .explode("reason")
+        .drop_nulls("reason")
+        .group_by(["entity", "action", "reason"])
+        .len("n")
+    )
+    reason_n = {(e, a, r): n for e, a, r, n in by_reason.iter_rows()}
+    groups: list[SyncGroup] = []
+    for entity, action, n in pairs.iter_rows():
+        if (entity, action, None) in KNOWN:
+            will, source, template = KNOWN[(entity, action, None)]
+            groups.append(SyncGroup(entity, action, None, n, will, source, _plural(n, template)))
+            continue
+        known = _known_reasons(entity, action)
+        for reason in known:
+            m = reason_n.get((entity, action, reason), 0)
+            if m:
+                will, source, template = KNOWN[(entity, action, reason)]
+                groups.append(
+                    SyncGroup(entity, action, reason, m, will, source, _plural(m, template))
+                )
+        if action not in CHANGE_ACTIONS:
+            continue
+        # Actions of a change kind that carry none of the reasons KNOWN names.
+        rest = actions.filter(
+            (pl.col("entity") == entity)
+            & (pl.col("action") == action)
+            & ~pl.col("reasons").list.eval(pl.element().is_in(known)).list.any()
+        ).height
+        if rest:
+            will = action not in ("retain", "needs-mapping")
+            text = f"{rest:,} {entity} action{'s' if rest != 1 else ''}: {action}"
+            groups.append(SyncGroup(entity, action, None, rest, will, "plan", text))
+    return sorted(
+        groups,
+        key=lambda g: (not g.will, ENTITY_ORDER.get(g.entity, 9), g.action, g.reason or ""),
+    )
