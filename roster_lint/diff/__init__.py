@@ -5,7 +5,7 @@ changed entities, and runs the export-to-export checks (RL4xx, `diff_findings`),
 `check --previous` runs too.
 """
 
-from roster_lint.diff.compare import compare
+from roster_lint.diff.compare import compare, compare_without_plan
 from roster_lint.diff.model import DiffResult, FileDiff, SyncGroup
 
-__all__ = ["DiffResult", "FileDiff", "SyncGroup", "compare"]
+__all__ = ["DiffResult", "FileDiff", "SyncGroup", "compare", "compare_without_plan"]

@@ -92,3 +92,16 @@ def compare(old: Export, new: Export, plan: Plan, opts: Options) -> DiffResult:
         plan_totals=plan.totals(),
         settings=settings,
     )
+
+
+def compare_without_plan(old: Export, new: Export, opts: Options) -> DiffResult:
+    """The row changes and warnings alone, for when no plan engine is installed."""
+    empty = Plan(
+        profile="summit-k12",
+        mode=opts.mode,
+        actions=pl.DataFrame(schema=ACTION_SCHEMA),
+        audience=pl.DataFrame(),
+    )
+    result = compare(old, new, empty, opts)
+    result.plan_available = False
+    return result

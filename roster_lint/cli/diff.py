@@ -1,0 +1,81 @@
+"""diff OLD NEW: what changed between two exports and what the sync does about it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from roster_lint.cli.app import (
+    ConfigOpt,
+    CourseMapOpt,
+    FormatOpt,
+    ModeOpt,
+    OutputOpt,
+    RedactOpt,
+    app,
+    check_format,
+    stdout,
+)
+
+if TYPE_CHECKING:
+    from roster_lint.api import Options
+    from roster_lint.diff import DiffResult
+
+OldArg = Annotated[str, typer.Argument(help="The previous export (folder or .zip).")]
+NewArg = Annotated[str, typer.Argument(help="The new export (folder or .zip).")]
+MaxShrinkOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-shrink",
+        help="Warn when a bulk file loses more than this share of its rows (default 0.2).",
+    ),
+]
+
+
+def _run(old: str, new: str, opts: Options) -> DiffResult:
+    from roster_lint import api
+
+    try:
+        return api.diff(old, new, opts)
+    except ModuleNotFoundError as exc:
+        # Without the plan engine the row changes and warnings are still worth showing.
+        if exc.name != "roster_lint.predict.engine":
+            raise
+    from roster_lint.diff import compare_without_plan
+    from roster_lint.load import load_export
+
+    opts.previous = old
+    return compare_without_plan(load_export(old), load_export(new), opts)
+
+
+@app.command()
+def diff(
+    old: OldArg,
+    new: NewArg,
+    mode: ModeOpt = None,
+    course_map: CourseMapOpt = None,
+    fmt: FormatOpt = "text",
+    config: ConfigOpt = None,
+    max_shrink: MaxShrinkOpt = None,
+    output: OutputOpt = None,
+    redact: RedactOpt = False,
+) -> None:
+    """Compare OLD with NEW: rows added, removed and changed, exports that look broken, and
+    what the Summit K12 sync will and will not do about the changes."""
+    from roster_lint.config import options_from_config
+    from roster_lint.diff.settings import settings_from
+    from roster_lint.report.outputs import emit_diff
+
+    check_format(fmt)
+    opts = options_from_config(config)
+    opts.mode = mode or opts.mode
+    opts.course_map = course_map or opts.course_map
+    if max_shrink is not None:
+        section = dict(opts.profile.get("diff") or {})
+        section["max_shrink"] = max_shrink
+        opts.profile = {**opts.profile, "diff": section}
+    settings_from(opts.profile)  # a bad threshold stops the run before loading anything
+    result = _run(old, new, opts)
+    emit_diff(result, fmt=fmt, outputs=output or [], redact=redact, console=stdout)
+    raise typer.Exit(0)

@@ -1,0 +1,118 @@
+"""`diff` as text: a per-file table, the warnings, and what the sync will and will not do."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from roster_lint.diff import DiffResult, FileDiff
+
+TOP_COLUMNS = 3  # changed columns named per file in the table
+SAMPLES = 5  # records listed per kind of change
+
+
+def _rows(fd: FileDiff) -> str:
+    old = "-" if fd.rows_old is None else f"{fd.rows_old:,}"
+    new = "-" if fd.rows_new is None else f"{fd.rows_new:,}"
+    return f"{old} -> {new}"
+
+
+def _top(fd: FileDiff) -> str:
+    items = list(fd.column_changes.items())[:TOP_COLUMNS]
+    more = len(fd.column_changes) - len(items)
+    text = ", ".join(f"{c} ({n:,})" for c, n in items)
+    return text + (f", +{more} more" if more > 0 else "")
+
+
+def _note(fd: FileDiff) -> str:
+    notes = [] if fd.status == "compared" else [fd.status]
+    if fd.key_note and fd.key != ("sourcedId",):
+        notes.append(fd.key_note)
+    if fd.header_removed:
+        notes.append("header lost: " + ", ".join(fd.header_removed))
+    if fd.duplicate_keys_old or fd.duplicate_keys_new:
+        notes.append(
+            f"repeated keys left out: {fd.duplicate_keys_old:,} old, {fd.duplicate_keys_new:,} new"
+        )
+    return "; ".join(notes)
+
+
+def _files_table(diff: DiffResult) -> Table:
+    table = Table(title="Changes per file", title_justify="left")
+    for col in ("file", "rows", "added", "removed", "changed", "most changed columns", "note"):
+        if col in ("added", "removed", "changed"):
+            table.add_column(col, justify="right")
+        else:
+            table.add_column(col, overflow="fold")
+    for fd in diff.files:
+        c = fd.counts
+        table.add_row(
+            escape(fd.file),
+            _rows(fd),
+            f"{c['added']:,}",
+            f"{c['removed']:,}",
+            f"{c['changed']:,}",
+            escape(_top(fd)),
+            escape(_note(fd)),
+        )
+    return table
+
+
+def _label(frame: pl.DataFrame, record: dict[str, Any]) -> str:
+    ident = record.get("sourcedId") or "/".join(
+        str(record[c]) for c in ("classSourcedId", "userSourcedId") if c in frame.columns
+    )
+    text = f"{ident} (line {record['line']})"
+    if "columns" in record:
+        text += ": " + ", ".join(str(c) for c in record["columns"] or [])
+    if record.get("action"):
+        text += f" -> {record['action']}"
+    return text
+
+
+def _samples(diff: DiffResult, console: Console) -> None:
+    for fd in diff.files:
+        for kind, frame in (("added", fd.added), ("removed", fd.removed), ("changed", fd.changed)):
+            if frame.height == 0:
+                continue
+            shown = [_label(frame, r) for r in frame.head(SAMPLES).iter_rows(named=True)]
+            more = frame.height - len(shown)
+            tail = f" and {more:,} more" if more > 0 else ""
+            console.print(f"  {fd.file} {kind}: {'; '.join(shown)}{tail}", markup=False)
+
+
+def render_diff(diff: DiffResult, console: Console) -> None:
+    versions = f"OneRoster {diff.old_version or '?'} -> {diff.new_version or '?'}"
+    console.print(f"roster-lint diff {diff.old_path} -> {diff.new_path} ({versions})", markup=False)
+    console.print(_files_table(diff))
+    _samples(diff, console)
+    for prop, old, new in diff.manifest_changes:
+        console.print(f"manifest.csv {prop}: {old or '(none)'} -> {new or '(none)'}", markup=False)
+    console.print()
+    if diff.warnings.height:
+        console.print(f"Looks like a broken export ({diff.warnings.height:,}):", markup=False)
+        for r in diff.warnings.iter_rows(named=True):
+            console.print(f"  {r['code']} {r['severity']} {r['message']}", markup=False)
+    else:
+        console.print("No change looks like a broken export.", markup=False)
+    console.print()
+    if not diff.plan_available:
+        console.print("What the sync will do: not predicted (no plan available).", markup=False)
+        return
+    will = [g for g in diff.sync if g.will]
+    will_not = [g for g in diff.sync if not g.will]
+    console.print("What the Summit K12 sync will do:", markup=False)
+    for g in will or []:
+        console.print(f"  {g.message} ({g.source})", markup=False)
+    if not will:
+        console.print("  nothing new", markup=False)
+    console.print("What it will NOT do (someone must act):", markup=False)
+    for g in will_not:
+        console.print(f"  {g.message} ({g.source})", markup=False)
+    if not will_not:
+        console.print("  nothing", markup=False)
