@@ -1,20 +1,33 @@
 """Send a result to stdout (--format) and to every --output FORMAT:PATH.
 
-Placeholder: stdout only.  The renderers it calls are fixed:
-  check  report/json_report.check_document, report/text.render_check
-  plan   report/plan_json.plan_document,    report/plan_text.render_plan
-  why    WhyResult.to_json(),               report/why_text.render_why
-  diff   report/diff_json.diff_document,    report/diff_text.render_diff
+Every --output is parsed and checked (known format, allowed for the command, a writable
+place) before anything is written, so a bad one ends the run with exit 2 and no half set of
+reports.  With --redact the result is pseudonymised once (report/redact.py) and every
+renderer, stdout included, sees only the redacted copy.  Only the paths given are written.
+
+Renderers:
+  check  json_report.check_document, text.render_check, html.render_check_html,
+         sarif.check_sarif, junit.check_junit, github.check_annotations, markdown.check_markdown
+  plan   plan_json.plan_document, plan_text.render_plan, html.render_plan_html,
+         sarif.plan_sarif, markdown.plan_markdown
+  why    WhyResult.to_json(), why_text.render_why (stdout only)
+  diff   diff_json.diff_document, diff_text.render_diff, html.render_diff_html
 """
 
 from __future__ import annotations
 
+import io
+import os
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from roster_lint.errors import UsageError
+from roster_lint.model import Export
 from roster_lint.report.json_report import dumps
 
 if TYPE_CHECKING:
@@ -23,38 +36,192 @@ if TYPE_CHECKING:
     from roster_lint.predict.model import Plan
     from roster_lint.predict.why import WhyResult
 
+FORMATS = ("text", "json", "html", "sarif", "junit", "github", "markdown")
+ALLOWED = {
+    "check": FORMATS,
+    "plan": ("text", "json", "html", "sarif", "markdown"),
+    "diff": ("text", "json", "html"),
+}
+TEXT_WIDTH = 100
 
-def _not_yet(outputs: list[str], redact: bool) -> None:
-    if outputs or redact:
-        raise UsageError("--output and --redact are not available yet")
+
+@dataclass(frozen=True)
+class Output:
+    fmt: str
+    path: Path
+
+
+def parse_outputs(specs: list[str], command: str) -> list[Output]:
+    """FORMAT:PATH strings -> Outputs, or UsageError naming the bad one."""
+    allowed = ALLOWED[command]
+    out: list[Output] = []
+    seen: set[str] = set()
+    for spec in specs:
+        fmt, sep, raw = spec.partition(":")
+        fmt = fmt.strip().lower()
+        if not sep or not raw:
+            raise UsageError(f"--output {spec!r}: expected FORMAT:PATH, e.g. sarif:report.sarif")
+        if fmt not in FORMATS:
+            raise UsageError(f"--output {spec!r}: unknown format {fmt!r} ({', '.join(FORMATS)})")
+        if fmt not in allowed:
+            raise UsageError(
+                f"--output {spec!r}: {command} cannot write {fmt} ({', '.join(allowed)})"
+            )
+        path = Path(raw)
+        key = os.path.abspath(path)
+        if key in seen:
+            raise UsageError(f"--output {spec!r}: {raw} is given twice")
+        seen.add(key)
+        _check_writable(path, spec)
+        out.append(Output(fmt, path))
+    return out
+
+
+def _check_writable(path: Path, spec: str) -> None:
+    if path.is_dir():
+        raise UsageError(f"--output {spec!r}: {path} is a folder")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"--output {spec!r}: folder {parent} does not exist")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(f"--output {spec!r}: {path} is not writable")
+    if not path.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"--output {spec!r}: cannot write in {parent}")
+
+
+def _write(out: Output, text: str) -> None:
+    try:
+        out.path.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise UsageError(f"--output {out.fmt}:{out.path}: {exc.strerror or exc}") from None
+
+
+def plain_text(render: Callable[[Console], None]) -> str:
+    """What a renderer prints, as text without colour or terminal codes."""
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        color_system=None,
+        force_terminal=False,
+        force_jupyter=False,
+        highlight=False,
+        soft_wrap=True,
+        width=TEXT_WIDTH,
+        emoji=False,
+    )
+    render(console)
+    return buf.getvalue()
+
+
+def _html(name: str, *args: Any) -> str:
+    try:
+        from roster_lint.report import html
+    except ModuleNotFoundError as exc:
+        if exc.name != "roster_lint.report.html":
+            raise
+        raise UsageError("html output is not available in this build") from None
+    return str(getattr(html, name)(*args))
+
+
+def _find_exports(obj: Any) -> list[Export]:
+    """The exports a result carries (CheckResult.export, a diff's old and new ...)."""
+    found = []
+    for attr in ("export", "new", "old", "previous", "new_export", "old_export"):
+        value = getattr(obj, attr, None)
+        if isinstance(value, Export):
+            found.append(value)
+    return found
+
+
+def _redactor(obj: Any, exports: list[Export | None]) -> Any:
+    from roster_lint.report.redact import Redactor
+
+    known = [e for e in exports if e is not None] or _find_exports(obj)
+    if not known:  # pseudonyms need the export's personal values: never guess, never leak
+        raise UsageError("--redact needs the export's data, which this command did not pass on")
+    return Redactor(known)
 
 
 def emit_check(
-    result: CheckResult, *, fmt: str, outputs: list[str], redact: bool, console: Console
+    result: CheckResult,
+    *,
+    fmt: str,
+    outputs: list[str],
+    redact: bool,
+    console: Console,
 ) -> None:
-    from roster_lint.report import text
+    from roster_lint.report import github, junit, markdown, sarif, text
 
-    _not_yet(outputs, redact)
-    if fmt == "json":
-        sys.stdout.write(dumps(result.to_json()))
+    targets = parse_outputs(outputs, "check")
+    if redact:
+        previous = getattr(result, "previous_export", None)
+        result = _redactor(result, [result.export, previous]).apply(result)
+    renderers: dict[str, Callable[[], str]] = {
+        "json": lambda: dumps(result.to_json()),
+        "text": lambda: plain_text(lambda c: text.render_check(result, c)),
+        "html": lambda: _html("render_check_html", result),
+        "sarif": lambda: dumps(sarif.check_sarif(result)),
+        "junit": lambda: junit.check_junit(result),
+        "github": lambda: github.check_annotations(result),
+        "markdown": lambda: markdown.check_markdown(result),
+    }
+    _to_stdout(fmt, renderers, lambda: text.render_check(result, console))
+    for out in targets:
+        _write(out, renderers[out.fmt]())
+
+
+def _to_stdout(fmt: str, renderers: dict[str, Callable[[], str]], rich: Callable[[], None]) -> None:
+    if fmt == "text":
+        rich()
+    elif fmt in renderers:
+        sys.stdout.write(renderers[fmt]())
+        sys.stdout.flush()
     else:
-        text.render_check(result, console)
+        raise UsageError(f"--format {fmt!r} is not available here")
 
 
-def emit_plan(plan: Plan, *, fmt: str, outputs: list[str], redact: bool, console: Console) -> None:
-    from roster_lint.report import plan_json, plan_text
+def emit_plan(
+    plan: Plan,
+    *,
+    fmt: str,
+    outputs: list[str],
+    redact: bool,
+    console: Console,
+    export: Export | None = None,
+    previous: Export | None = None,
+) -> None:
+    from roster_lint.report import markdown, plan_json, plan_text, sarif
 
-    _not_yet(outputs, redact)
-    if fmt == "json":
-        sys.stdout.write(dumps(plan_json.plan_document(plan)))
-    else:
-        plan_text.render_plan(plan, console)
+    targets = parse_outputs(outputs, "plan")
+    path = export.path if export is not None else ""
+    if redact:
+        r = _redactor(plan, [export, previous])
+        plan = r.apply(plan)
+        path = r.export(export).path if export is not None else ""
+    renderers: dict[str, Callable[[], str]] = {
+        "json": lambda: dumps(plan_json.plan_document(plan)),
+        "text": lambda: plain_text(lambda c: plan_text.render_plan(plan, c)),
+        "html": lambda: _html("render_plan_html", plan, None),
+        "sarif": lambda: dumps(sarif.plan_sarif(plan, path)),
+        "markdown": lambda: markdown.plan_markdown(plan),
+    }
+    _to_stdout(fmt, renderers, lambda: plan_text.render_plan(plan, console))
+    for out in targets:
+        _write(out, renderers[out.fmt]())
 
 
-def emit_why(why: WhyResult, *, fmt: str, redact: bool, console: Console) -> None:
+def emit_why(
+    why: WhyResult,
+    *,
+    fmt: str,
+    redact: bool,
+    console: Console,
+    export: Export | None = None,
+) -> None:
     from roster_lint.report import why_text
 
-    _not_yet([], redact)
+    if redact:
+        why = _redactor(why, [export]).apply(why)
     if fmt == "json":
         sys.stdout.write(dumps(why.to_json()))
     else:
@@ -62,12 +229,25 @@ def emit_why(why: WhyResult, *, fmt: str, redact: bool, console: Console) -> Non
 
 
 def emit_diff(
-    diff: DiffResult, *, fmt: str, outputs: list[str], redact: bool, console: Console
+    diff: DiffResult,
+    *,
+    fmt: str,
+    outputs: list[str],
+    redact: bool,
+    console: Console,
+    old: Export | None = None,
+    new: Export | None = None,
 ) -> None:
     from roster_lint.report import diff_json, diff_text
 
-    _not_yet(outputs, redact)
-    if fmt == "json":
-        sys.stdout.write(dumps(diff_json.diff_document(diff)))
-    else:
-        diff_text.render_diff(diff, console)
+    targets = parse_outputs(outputs, "diff")
+    if redact:  # the new export keys the pseudonyms; the old one adds who has left
+        diff = _redactor(diff, [new, old]).apply(diff)
+    renderers: dict[str, Callable[[], str]] = {
+        "json": lambda: dumps(diff_json.diff_document(diff)),
+        "text": lambda: plain_text(lambda c: diff_text.render_diff(diff, c)),
+        "html": lambda: _html("render_diff_html", diff),
+    }
+    _to_stdout(fmt, renderers, lambda: diff_text.render_diff(diff, console))
+    for out in targets:
+        _write(out, renderers[out.fmt]())

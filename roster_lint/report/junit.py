@@ -1,0 +1,103 @@
+"""JUnit XML for CI test tabs: one <testsuite> per rule that produced findings.
+
+Inside a rule's suite every error-level finding is one <testcase> holding one <failure>
+(named `file:line`); warning and info findings are listed in the suite's <system-out>,
+which is where CI tabs show non-failing notes.  A run without error findings still has one
+passing testcase ("roster-lint check") so the tab shows the check ran.
+Capped at MAX_CASES failing testcases per rule: past that a single failure says how many
+more there are (a million identical testcases help nobody; the JSON report lists every one).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from roster_lint.catalogue import catalogue
+
+if TYPE_CHECKING:
+    from roster_lint.api import CheckResult
+
+MAX_CASES = 1_000
+MAX_NOTES = 200
+
+
+def _where(file: str | None, line: int | None) -> str:
+    if file is None:
+        return "export"
+    return f"{file}:{line}" if line is not None else file
+
+
+def _clean(text: str) -> str:
+    """XML 1.0 cannot carry most control characters, even escaped: drop them."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+
+
+def check_junit(result: CheckResult, max_cases: int = MAX_CASES) -> str:
+    df = result.findings
+    root = ET.Element("testsuites", name="roster-lint", tests="0", failures="0", errors="0")
+    total_tests = total_failures = 0
+    for (code,), part in df.partition_by("code", as_dict=True, maintain_order=True).items():
+        code = str(code)
+        rule = catalogue().get(code)
+        name = rule.name if rule else str(part["name"][0])
+        errors = part.filter(pl.col("severity") == "error")
+        others = part.filter(pl.col("severity") != "error")
+        suite = ET.SubElement(root, "testsuite", name=f"{code} {name}")
+        cases = 0
+        for r in errors.head(max_cases).iter_rows(named=True):
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"roster-lint.{code}",
+                name=_clean(_where(r["file"], r["line"])),
+            )
+            fail = ET.SubElement(
+                case, "failure", message=_clean(r["message"] or name), type=f"{code} {name}"
+            )
+            fail.text = _clean(
+                f"{r['message']}\nfile: {r['file']}  line: {r['line']}  column: {r['column']}"
+                f"  sourcedId: {r['sourced_id']}  value: {r['value']!r}"
+                + (f"\nfix: {rule.fix}" if rule else "")
+            )
+            cases += 1
+        if errors.height > max_cases:
+            more = errors.height - max_cases
+            case = ET.SubElement(suite, "testcase", classname=f"roster-lint.{code}", name="capped")
+            ET.SubElement(
+                case,
+                "failure",
+                message=f"{more} more error findings of {code} not listed (output capped)",
+                type=f"{code} {name}",
+            )
+            cases += 1
+        if cases == 0:  # only warnings/info for this rule: a passing case, notes in system-out
+            ET.SubElement(suite, "testcase", classname=f"roster-lint.{code}", name=f"{code} {name}")
+            cases = 1
+        if others.height:
+            lines = [
+                f"{r['severity']}: {_where(r['file'], r['line'])}: {r['message']}"
+                for r in others.head(MAX_NOTES).iter_rows(named=True)
+            ]
+            if others.height > MAX_NOTES:
+                lines.append(f"... {others.height - MAX_NOTES} more (output capped)")
+            ET.SubElement(suite, "system-out").text = _clean("\n".join(lines))
+        failures = cases if errors.height else 0
+        suite.set("tests", str(cases))
+        suite.set("failures", str(failures))
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        total_tests += cases
+        total_failures += failures
+    if total_tests == 0:
+        suite = ET.SubElement(root, "testsuite", name="roster-lint", tests="1", failures="0")
+        suite.set("errors", "0")
+        suite.set("skipped", "0")
+        ET.SubElement(suite, "testcase", classname="roster-lint", name="roster-lint check")
+        total_tests = 1
+    root.set("tests", str(total_tests))
+    root.set("failures", str(total_failures))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,298 @@
+"""--redact: replace personal data with stable pseudonyms BEFORE any renderer runs.
+
+What counts as personal (docs/guides/vendor-support.md says the same to users):
+  * users.csv: sourcedId, username, userIds (the identifier after the colon), every name
+    (given, family, middle, preferred), identifier, userMasterIdentifier, email, sms, phone,
+    password, agentSourcedIds and every metadata.* column;
+  * enrollments.csv sourcedId and userSourcedId; roles.csv sourcedId, userSourcedId and
+    userProfileSourcedId; userProfiles.csv sourcedId, userSourcedId, username, password;
+  * demographics.csv sourcedId, birthDate, cityOfBirth.
+What stays: rule codes and names, file and column names, line numbers, actions and reasons,
+and the ids and names of orgs, courses, classes and academic sessions (a support agent needs
+"school Cedar Academy", and none of them is a person).
+
+How: every personal value is cut into tokens (runs of letters, digits, `_ @ + -`, with dots
+inside) and each token maps to `<kind>-<12 letters>` from a keyed hash.  Every free-text field
+(finding value, message, plan detail, ...) is cut the same way and its tokens are looked up
+with a join, so the same value gets the same pseudonym in every column, file and format.
+Tokens of one character are left alone (a middle initial identifies no one, and redacting
+"a" would shred every sentence); tokens of up to three characters match case-sensitively so
+a surname "An" does not eat the article "an".  Over-redaction is the safe failure: a class
+id that equals some student's identifier is replaced too.
+
+The key is ROSTER_LINT_REDACT_KEY when set, otherwise a hash of the export's user sourcedIds:
+the same export gives the same pseudonyms on every run (same polars version), so "user-bcdf…"
+can be quoted back, and nobody without the export can reverse a pseudonym by guessing names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+import polars as pl
+
+from roster_lint.findings import Findings
+from roster_lint.model import LINE, Export, Table
+
+TOKEN = r"[\p{L}\p{N}_@+\-]+(?:\.[\p{L}\p{N}_@+\-]+)*"
+PIECE = TOKEN + r"|(?s:.)"  # a token, or one separator character: joined back, the input
+
+# file -> column -> kind (the pseudonym's prefix)
+SENSITIVE: dict[str, dict[str, str]] = {
+    "users.csv": {
+        "sourcedId": "user",
+        "agentSourcedIds": "user",
+        "username": "username",
+        "userIds": "userid",
+        "givenName": "name",
+        "familyName": "name",
+        "middleName": "name",
+        "preferredGivenName": "name",
+        "preferredMiddleName": "name",
+        "preferredFamilyName": "name",
+        "identifier": "ident",
+        "userMasterIdentifier": "ident",
+        "email": "email",
+        "sms": "phone",
+        "phone": "phone",
+        "password": "secret",
+    },
+    "enrollments.csv": {"sourcedId": "enrollment", "userSourcedId": "user"},
+    "roles.csv": {"sourcedId": "role", "userSourcedId": "user", "userProfileSourcedId": "profile"},
+    "userProfiles.csv": {
+        "sourcedId": "profile",
+        "userSourcedId": "user",
+        "username": "username",
+        "password": "secret",
+    },
+    "demographics.csv": {"sourcedId": "user", "birthDate": "birth", "cityOfBirth": "place"},
+}
+# when one token is several kinds of thing, the first kind here names it
+KINDS = (
+    "email",
+    "username",
+    "name",
+    "phone",
+    "user",
+    "ident",
+    "userid",
+    "enrollment",
+    "role",
+    "profile",
+    "secret",
+    "birth",
+    "place",
+)
+PERSONAL_ENTITIES = frozenset({"user", "enrollment"})
+# fields whose values are vocabulary or non-personal ids, never redacted
+KEEP = frozenset(
+    {
+        "entity",
+        "action",
+        "reasons",
+        "reason",
+        "code",
+        "name",
+        "severity",
+        "file",
+        "column",
+        "related_file",
+        "related_column",
+        "profile",
+        "mode",
+        "school",
+        "line",
+        "kind",
+    }
+)
+ALPHABET = "bcdfghjkmnpqrstv"  # 16 consonants: no words, no digits to collide with ids
+LETTERS = 12  # 48 bits: about 0.002 expected collisions among a million users
+CASE_SENSITIVE_UP_TO = 3
+
+
+def _kind_of(file: str, column: str) -> str | None:
+    cols = SENSITIVE.get(file, {})
+    if column in cols:
+        return cols[column]
+    if file == "users.csv" and column.startswith("metadata."):
+        return "ident"
+    return None
+
+
+def _values(table: Table) -> list[pl.DataFrame]:
+    """(value, kind) frames for every personal column of one table."""
+    out = []
+    for column in table.df.columns:
+        kind = _kind_of(table.name, column)
+        if kind is None or column == LINE:
+            continue
+        col = pl.col(column)
+        if column == "userIds":  # {type:identifier},...: the type is vocabulary, keep it
+            col = col.str.extract_all(r":[^{},]+").list.eval(pl.element().str.slice(1))
+            col = col.list.join(" ")
+        out.append(table.df.select(col.alias("value"), pl.lit(kind).alias("kind")))
+    return out
+
+
+def _key(exports: Iterable[Export]) -> bytes:
+    env = os.environ.get("ROSTER_LINT_REDACT_KEY")
+    if env:
+        return hashlib.sha256(env.encode("utf-8")).digest()
+    h = hashlib.sha256(b"roster-lint redact v1\n")
+    for exp in exports:
+        users = exp.frame("users.csv")
+        if users is not None and "sourcedId" in users.columns:
+            ids = users.select(pl.col("sourcedId").drop_nulls().unique().sort().str.join("\n"))
+            h.update(str(ids.item() or "").encode("utf-8"))
+        break  # the primary export alone: the same export, the same pseudonyms
+    return h.digest()
+
+
+def pseudonym(token: pl.Expr, kind: pl.Expr, seed: int) -> pl.Expr:
+    """`kind-xxxxxxxxxxxx` from a seeded hash of the lower-cased token."""
+    h = token.str.to_lowercase().hash(seed)
+    digits = [
+        ((h // (16**i)) % 16).replace_strict(
+            list(range(16)), list(ALPHABET), return_dtype=pl.String
+        )
+        for i in range(LETTERS)
+    ]
+    return pl.concat_str([kind, pl.lit("-"), *digits])
+
+
+class Redactor:
+    """Pseudonymises every personal token that occurs in the given exports."""
+
+    def __init__(self, exports: Iterable[Export | None]) -> None:
+        found = [e for e in exports if e is not None]
+        self.seed = int.from_bytes(_key(found)[:8], "big") >> 1
+        parts = [p for e in found for t in e.tables.values() if t.readable for p in _values(t)]
+        rank = {k: i for i, k in enumerate(KINDS)}
+        if parts:
+            tokens = (
+                pl.concat(parts)
+                .with_columns(pl.col("value").str.extract_all(TOKEN).alias("token"))
+                .explode("token")
+                .filter(pl.col("token").str.len_chars() > 1)
+                .with_columns(pl.col("kind").replace_strict(rank, return_dtype=pl.Int32).alias("r"))
+                .group_by("token")
+                .agg(pl.col("r").min())
+                .with_columns(pl.col("r").replace_strict({v: k for k, v in rank.items()}))
+            )
+        else:
+            tokens = pl.DataFrame(schema={"token": pl.String, "r": pl.String})
+        tokens = tokens.select(
+            "token", pseudonym(pl.col("token"), pl.col("r"), self.seed).alias("ps")
+        )
+        self.exact = tokens
+        # longer tokens also match in any case (Alan.Turing@Example.org)
+        self.folded = (
+            tokens.filter(pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO)
+            .select(pl.col("token").str.to_lowercase().alias("folded"), "ps")
+            .unique("folded", keep="first")
+            .sort("folded")
+        )
+
+    # -- strings -------------------------------------------------------------------------
+    def mapping(self, values: pl.Series) -> pl.DataFrame:
+        """orig -> red for the distinct non-empty values of a String series."""
+        u = values.cast(pl.String).drop_nulls().unique().sort()
+        u = u.filter(u.str.len_bytes() > 0)
+        if u.len() == 0 or self.exact.height == 0:
+            return pl.DataFrame({"orig": u, "red": u})
+        pieces = (
+            pl.DataFrame({"orig": u})
+            .with_row_index("rid")
+            .with_columns(pl.col("orig").str.extract_all(PIECE).alias("piece"))
+            .explode("piece")
+            .with_row_index("pos")
+            .with_columns(pl.col("piece").str.to_lowercase().alias("folded"))
+            .join(self.exact, left_on="piece", right_on="token", how="left")
+            .join(self.folded.rename({"ps": "ps2"}), on="folded", how="left")
+            .sort("pos")
+            .with_columns(pl.coalesce("ps", "ps2", "piece").alias("red"))
+        )
+        red = pieces.group_by("rid", maintain_order=True).agg(
+            pl.col("orig").first(), pl.col("red").str.join("")
+        )
+        return red.select("orig", "red")
+
+    def series(self, s: pl.Series) -> pl.Series:
+        m = self.mapping(s)
+        return s.cast(pl.String).replace(m["orig"], m["red"])
+
+    def text(self, value: str) -> str:
+        out = self.series(pl.Series([value], dtype=pl.String)).item()
+        return str(out)
+
+    def frame(self, df: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
+        """Redact the named String columns (one lookup for all of them)."""
+        cols = [c for c in columns if c in df.columns and df.schema[c] == pl.String]
+        if not cols or df.height == 0:
+            return df
+        m = self.mapping(pl.concat([df.get_column(c) for c in cols]))
+        return df.with_columns(pl.col(c).replace(m["orig"], m["red"]) for c in cols)
+
+    # -- objects -------------------------------------------------------------------------
+    def findings(self, df: pl.DataFrame) -> pl.DataFrame:
+        return self.frame(df, ("value", "sourced_id", "message", "related_value"))
+
+    def actions(self, df: pl.DataFrame) -> pl.DataFrame:
+        out = self.frame(df, [c for c in df.columns if c not in KEEP and c != "id"])
+        if "id" in df.columns and "entity" in df.columns:
+            personal = pl.col("entity").is_in(sorted(PERSONAL_ENTITIES))
+            red = self.frame(df.select("id"), ["id"])["id"]
+            out = out.with_columns(pl.when(personal).then(red).otherwise(pl.col("id")).alias("id"))
+        return out
+
+    def export(self, exp: Export) -> Export:
+        """A copy whose path is the bare name and whose personal columns are blanked."""
+        name = PureWindowsPath(PurePosixPath(exp.path).name).name or "export"
+        tables = {}
+        for key, t in exp.tables.items():
+            blank = [c for c in t.df.columns if c != LINE and _kind_of(t.name, c)]
+            df = t.df.with_columns(pl.lit("[redacted]").alias(c) for c in blank)
+            tables[key] = dataclasses.replace(t, df=df)
+        return dataclasses.replace(exp, path=self.text(name), tables=tables, findings=Findings())
+
+    def apply(self, obj: Any) -> Any:
+        """A redacted copy of any result object: dataclasses, frames, dicts, lists, strings."""
+        return self._walk(obj, None)
+
+    def _walk(self, obj: Any, field: str | None) -> Any:
+        if field in KEEP:
+            return obj
+        if isinstance(obj, str):
+            return self.text(obj)
+        if isinstance(obj, Export):
+            return self.export(obj)
+        if isinstance(obj, pl.DataFrame):
+            if "code" in obj.columns and "message" in obj.columns:
+                return self.findings(obj)
+            return self.actions(obj)
+        if isinstance(obj, dict):
+            return self._record(obj, dict(obj))
+        if isinstance(obj, list | tuple):
+            items = [self._walk(v, None) for v in obj]
+            return type(obj)(items) if isinstance(obj, tuple) else items
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.init}
+            return dataclasses.replace(obj, **self._record(obj, fields))
+        return obj
+
+    def _record(self, obj: Any, fields: dict[str, Any]) -> dict[str, Any]:
+        """Redact a record's fields; its `id` only when `entity` says it is a person's."""
+        entity = fields.get("entity")
+        out = {}
+        for k, v in fields.items():
+            key = str(k)
+            if key == "id" and isinstance(entity, str) and entity not in PERSONAL_ENTITIES:
+                out[k] = v
+            else:
+                out[k] = self._walk(v, key)
+        return out
