@@ -121,12 +121,108 @@ def make_result(
 
 
 def hostile_rows() -> list[dict[str, Any]]:
+    """One rule per hostile value, so the text report (5 examples a rule) shows them all."""
     rows = [
         finding(
-            "RL901", "error", 3 + i, column="givenName", value=h, sourced_id=h, message=f"Bad {h}."
+            f"RL{901 + i}",
+            "error",
+            3 + i,
+            column="givenName",
+            value=h,
+            sourced_id=h,
+            message=f"Bad {h}.",
         )
         for i, h in enumerate(HOSTILE)
     ]
-    rows.append(finding("RL902", "warning", None, file=None, message="Export-level [b]note[/b]."))
-    rows.append(finding("RL903", "info", 2, file="orgs.csv", value="\x1b[31mred\u202e"))
+    rows.append(finding("RL950", "warning", None, file=None, message="Export-level [b]note[/b]."))
+    rows.append(finding("RL951", "info", 2, file="orgs.csv", value="\x1b[31mred\u202e"))
     return rows
+
+
+class Node:
+    """A tiny DOM from html.parser, enough to assert on elements and their text."""
+
+    VOID = frozenset(
+        [
+            "area",
+            "base",
+            "br",
+            "col",
+            "embed",
+            "hr",
+            "img",
+            "input",
+            "link",
+            "meta",
+            "source",
+            "track",
+            "wbr",
+        ]
+    )
+
+    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None) -> None:
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.children: list[Node | str] = []
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def iter(self) -> list[Node]:
+        out: list[Node] = [self]
+        for c in self.children:
+            if isinstance(c, Node):
+                out.extend(c.iter())
+        return out
+
+    def find_all(self, tag: str | None = None, **attrs: str) -> list[Node]:
+        def ok(n: Node) -> bool:
+            if tag is not None and n.tag != tag:
+                return False
+            for k, v in attrs.items():
+                have = n.attrs.get(k.rstrip("_"))
+                if k.rstrip("_") == "class":
+                    if v not in (have or "").split():
+                        return False
+                elif have != v:
+                    return False
+            return True
+
+        return [n for n in self.iter()[1:] if ok(n)]
+
+    def find(self, tag: str | None = None, **attrs: str) -> Node:
+        found = self.find_all(tag, **attrs)
+        assert found, f"no <{tag}> with {attrs}"
+        return found[0]
+
+
+def parse_html(text: str) -> Node:
+    from html.parser import HTMLParser
+
+    root = Node("#root", {}, None)
+
+    class P(HTMLParser):
+        cur = root
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            node = Node(tag, dict(attrs), self.cur)
+            self.cur.children.append(node)
+            if tag not in Node.VOID:
+                self.cur = node
+
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.cur.children.append(Node(tag, dict(attrs), self.cur))
+
+        def handle_endtag(self, tag: str) -> None:
+            n: Node | None = self.cur
+            while n is not None and n.tag != tag:
+                n = n.parent
+            if n is not None and n.parent is not None:
+                self.cur = n.parent
+
+        def handle_data(self, data: str) -> None:
+            self.cur.children.append(data)
+
+    p = P(convert_charrefs=True)
+    p.feed(text)
+    p.close()
+    return root
