@@ -1,0 +1,273 @@
+"""Courses and classes: course mapping (SK-C2), class creation and splits (SK-C1, C3..C5,
+SK-G1, SK-P1)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from roster_lint.predict.encode import (
+    STR,
+    detail,
+    json_value,
+    not_documented,
+    pad_grade,
+    raw_piece,
+    reasons,
+)
+from roster_lint.predict.inputs import Inputs
+from roster_lint.predict.profile import Profile
+from roster_lint.predict.schools import BROKEN, SYNC
+
+
+def decide_courses(
+    inp: Inputs, course_map: set[str] | None, previous_ids: pl.Series | None, classes_on: bool
+) -> pl.DataFrame:
+    courses = inp.courses.unique("course", keep="first", maintain_order=True)
+    listed = pl.col("course").is_in(sorted(course_map)) if course_map is not None else pl.lit(False)
+    known = (
+        pl.col("course").is_in(previous_ids.implode())
+        if previous_ids is not None
+        else pl.lit(False)
+    )
+    has_map, has_prev = course_map is not None, previous_ids is not None
+    if not classes_on:
+        action, flags = pl.lit("unverified"), [("provisioning-mode", pl.lit(True))]
+    elif inp.broken("courses.csv"):
+        action, flags = pl.lit("unverified"), [("header-breaks-sync", pl.lit(True))]
+    elif has_map:
+        action = pl.when(listed).then(pl.lit("mapped")).otherwise(pl.lit("needs-mapping"))
+        flags = [
+            ("course-not-mapped", ~listed),
+            ("new-course-needs-mapping", ~listed & ~known & pl.lit(has_prev)),
+        ]
+    elif has_prev:
+        action = pl.when(known).then(pl.lit("mapped")).otherwise(pl.lit("needs-mapping"))
+        flags = [("new-course-needs-mapping", ~known)]
+    else:
+        action, flags = pl.lit("unverified"), [("course-mapping-unverified", pl.lit(True))]
+    nd = [
+        ("provisioning-courses", pl.lit(not classes_on)),
+        ("record-tobedeleted", pl.col("status") == "tobedeleted"),
+    ]
+    return courses.with_columns(
+        action.alias("action"),
+        reasons(flags).alias("reasons"),
+        detail([not_documented(nd)]).alias("detail"),
+    )
+
+
+def _teachers(inp: Inputs, profile: Profile) -> pl.DataFrame:
+    """Classes with a primary teacher who is in the Users file (SK-C3)."""
+    c = profile.classes
+    if inp.broken("enrollments.csv") or inp.broken("users.csv"):
+        return pl.DataFrame(schema={"cid": STR})
+    e = inp.enrollments
+    primary = e.filter(
+        (pl.col("role") == c["teacher_role"])
+        & pl.col("primary").str.to_lowercase().is_in(c["primary_values"])
+        & (pl.col("status") != profile.enrollments["unenroll_status"])
+        & pl.col("uid").is_in(inp.users["uid"].implode())
+    )
+    return primary.select("cid").unique()
+
+
+def student_grades(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+    """Enrolled students who get an account, with their grade: cid, uid, eid, grade."""
+    c = profile.classes
+    if inp.broken("enrollments.csv"):
+        return pl.DataFrame(schema={"eid": STR, "cid": STR, "uid": STR, "grade": STR})
+    in_scope = users.filter(pl.col("action") != "skip").select("uid", "grade").unique("uid")
+    return (
+        inp.enrollments.filter(
+            (pl.col("role") == c["student_role"])
+            & (pl.col("status") != profile.enrollments["unenroll_status"])
+        )
+        .select("eid", "cid", "uid")
+        .join(in_scope, on="uid", how="inner")
+    )
+
+
+def decide_classes(
+    inp: Inputs,
+    orgs: pl.DataFrame,
+    users: pl.DataFrame,
+    courses: pl.DataFrame,
+    profile: Profile,
+    classes_on: bool,
+) -> pl.DataFrame:
+    classes = inp.classes.unique("cid", keep="first", maintain_order=True)
+    course_info = courses.select(
+        pl.col("course"),
+        pl.col("action").alias("course_action"),
+        pl.col("reasons").alias("course_reasons"),
+    )
+    school_status = orgs.select(
+        pl.col("oid").alias("school"), pl.col("status").alias("school_status")
+    )
+    grades = student_grades(inp, users, profile)
+    counted = (
+        grades.filter(pl.col("grade") != "").group_by("cid", "grade").len("n").sort("cid", "grade")
+    )
+    pair = json_value(pl.col("grade")) + pl.lit(":", STR) + pl.col("n").cast(STR)
+    per_class = counted.group_by("cid").agg(
+        pl.len().alias("n_grades"),
+        (pl.lit("{", STR) + pair.str.join(",") + pl.lit("}", STR)).alias("grades_json"),
+        pl.col("grade")
+        .sort_by(["n", "grade"], descending=[True, False])
+        .first()
+        .alias("main_grade"),
+        (~pl.col("grade").is_in(profile.content_grades)).any().alias("grade_no_content"),
+    )
+    ungraded = grades.filter(pl.col("grade") == "").group_by("cid").len("n_ungraded")
+    teachers = _teachers(inp, profile).with_columns(pl.lit(True).alias("has_teacher"))
+    classes = (
+        classes.join(course_info, on="course", how="left", maintain_order="left")
+        .join(school_status, on="school", how="left", maintain_order="left")
+        .join(per_class, on="cid", how="left", maintain_order="left")
+        .join(ungraded, on="cid", how="left", maintain_order="left")
+        .join(teachers, on="cid", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("has_teacher").fill_null(False),
+            pl.col("n_grades").fill_null(0),
+            pl.col("n_ungraded").fill_null(0),
+        )
+    )
+    courses_gone = inp.state.get("courses.csv") in ("missing", "ignored")
+    course_broken = inp.broken("courses.csv")
+    school_broken = pl.col("school_status") == BROKEN
+    via_file = pl.lit(course_broken) | school_broken | pl.lit(inp.broken("enrollments.csv"))
+    skip_flags = [
+        ("provisioning-mode", pl.lit(not classes_on)),
+        ("header-breaks-sync", pl.lit(inp.broken("classes.csv")) | via_file),
+        (
+            "class-course-missing",
+            ~pl.lit(course_broken) & (pl.col("course_action").is_null() | pl.lit(courses_gone)),
+        ),
+        ("course-not-mapped", pl.col("course_action") == "needs-mapping"),
+        (
+            "class-school-skipped",
+            ~school_broken & (pl.col("school_status").fill_null("missing") != SYNC),
+        ),
+        ("class-without-primary-teacher", ~pl.col("has_teacher")),
+    ]
+    if not classes_on:  # SK-P1: nothing else about a class matters in this mode
+        skip_flags = skip_flags[:1]
+    classes = classes.with_columns(reasons(skip_flags).alias("_skip"))
+    in_scope = pl.col("_skip").list.len() == 0
+    split = in_scope & (pl.col("n_grades") > 1)
+    class_grades = pl.col("grades").str.split(",").list.eval(pad_grade(pl.element()))
+    no_content = class_grades.list.eval(
+        ~pl.element().is_in(profile.content_grades) & (pl.element() != "")
+    ).list.any() | pl.col("grade_no_content").fill_null(False)
+    notes = [
+        ("mixed-grade-class", split),
+        ("course-mapping-unverified", pl.col("course_action") == "unverified"),
+        ("grade-without-content", no_content),
+    ]
+    return classes.with_columns(
+        pl.when(in_scope).then(reasons(notes)).otherwise(pl.col("_skip")).alias("reasons"),
+        pl.when(~in_scope)
+        .then(pl.lit("skip"))
+        .when(split)
+        .then(pl.lit("split"))
+        .otherwise(pl.lit("create"))
+        .alias("action"),
+        split.alias("is_split"),
+        detail(
+            [
+                raw_piece("grades", pl.col("grades_json"), split),
+                not_documented(
+                    [
+                        ("split-class-ungraded-students", split & (pl.col("n_ungraded") > 0)),
+                        ("record-tobedeleted", pl.col("status") == "tobedeleted"),
+                    ]
+                ),
+            ]
+        ).alias("detail"),
+    ).with_columns(_class_root(inp).alias("_root"))
+
+
+def _class_root(inp: Inputs) -> pl.Expr:
+    first = pl.col("reasons").list.first()
+
+    def path(name: str) -> pl.Expr:
+        return pl.lit(inp.paths.get(name, name), STR)
+
+    broken_file = (
+        pl.when(pl.lit(inp.broken("classes.csv")))
+        .then(path("classes.csv"))
+        .when(pl.lit(inp.broken("courses.csv")))
+        .then(path("courses.csv"))
+        .when(pl.col("school_status") == BROKEN)
+        .then(path("orgs.csv"))
+        .otherwise(path("enrollments.csv"))
+    )
+    entity = (
+        pl.when(first == "provisioning-mode")
+        .then(pl.lit("mode"))
+        .when(first == "header-breaks-sync")
+        .then(pl.lit("file"))
+        .when(first.is_in(["class-course-missing", "course-not-mapped"]))
+        .then(pl.lit("course"))
+        .when(first == "class-school-skipped")
+        .then(pl.lit("school"))
+        .otherwise(pl.lit("class"))
+    )
+    ident = (
+        pl.when(first == "provisioning-mode")
+        .then(pl.lit(inp.mode))
+        .when(first == "header-breaks-sync")
+        .then(broken_file)
+        .when(first.is_in(["class-course-missing", "course-not-mapped"]))
+        .then(pl.col("course"))
+        .when(first == "class-school-skipped")
+        .then(pl.col("school"))
+        .otherwise(pl.col("cid"))
+    )
+    # A class skipped because its school lacks an NCES ID shares the school's root cause.
+    reason = (
+        pl.when(first == "class-school-skipped")
+        .then(
+            pl.when(pl.col("school_status").is_null())
+            .then(pl.lit("school-not-in-orgs"))
+            .otherwise(pl.lit("school-missing-nces-id"))
+        )
+        .when(first == "course-not-mapped")
+        .then(pl.col("course_reasons").list.last())
+        .otherwise(first)
+    )
+    return pl.struct(entity.alias("e"), ident.alias("i"), reason.alias("r"))
+
+
+def class_actions(classes: pl.DataFrame, inp: Inputs) -> pl.DataFrame:
+    path = inp.paths.get("classes.csv", "classes.csv")
+    return classes.select(
+        pl.lit("class").alias("entity"),
+        pl.col("cid").alias("id"),
+        "action",
+        "reasons",
+        "detail",
+        "school",
+        pl.lit(path, STR).alias("file"),
+        "line",
+        pl.col("_root").struct.field("r").alias("root_reason"),
+        pl.col("_root").struct.field("e").alias("root_entity"),
+        pl.col("_root").struct.field("i").alias("root_id"),
+    )
+
+
+def course_actions(courses: pl.DataFrame, inp: Inputs) -> pl.DataFrame:
+    path = inp.paths.get("courses.csv", "courses.csv")
+    return courses.select(
+        pl.lit("course").alias("entity"),
+        pl.col("course").alias("id"),
+        "action",
+        "reasons",
+        "detail",
+        pl.col("org").alias("school"),
+        pl.lit(path, STR).alias("file"),
+        "line",
+        pl.col("reasons").list.first().alias("root_reason"),
+        pl.lit("course").alias("root_entity"),
+        pl.col("course").alias("root_id"),
+    )

@@ -1,0 +1,157 @@
+"""--previous: what changed since the last export, and what the sync will not undo
+(SK-A6 transfers, SK-A7 retained users, SK-E2 class transfers, SK-E4 retained enrollments,
+and classes no longer shared)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from roster_lint.predict.encode import STR, detail, not_documented, piece
+
+ENROLLED = ("enroll", "transfer", "unchanged")
+LISTS = pl.List(STR)
+
+
+def users_vs_previous(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFrame:
+    """create -> transfer / update / unchanged for users who already had an account."""
+    if prev is None:
+        return users.with_columns(pl.lit(None, LISTS).alias("from_schools"))
+    had = prev.filter(pl.col("action") != "skip").unique("uid", keep="first")
+    had = had.select(
+        "uid", pl.col("ok_schools").alias("from_schools"), pl.col("sig").alias("_psig")
+    )
+    out = users.join(had, on="uid", how="left", maintain_order="left")
+    existing = (pl.col("action") == "create") & pl.col("_psig").is_not_null()
+    moved = existing & (pl.col("ok_schools").list.sort() != pl.col("from_schools").list.sort())
+    action = (
+        pl.when(moved)
+        .then(pl.lit("transfer"))
+        .when(existing & (pl.col("sig") != pl.col("_psig")))
+        .then(pl.lit("update"))
+        .when(existing)
+        .then(pl.lit("unchanged"))
+        .otherwise(pl.col("action"))
+    )
+    return out.with_columns(
+        action.alias("action"),
+        pl.when(moved)
+        .then(pl.col("reasons").list.concat(pl.lit(["user-transfer"], LISTS)))
+        .otherwise(pl.col("reasons"))
+        .alias("reasons"),
+        pl.when(moved).then(pl.col("from_schools")).alias("from_schools"),
+    ).drop("_psig")
+
+
+def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFrame | None:
+    """SK-A7: accounts of users no longer in the file stay; the district must ask."""
+    if prev is None:
+        return None
+    had = prev.filter(pl.col("action") != "skip").unique("uid", keep="first")
+    gone = had.join(users.select("uid"), on="uid", how="anti", maintain_order="left")
+    return gone.select(
+        pl.lit("user").alias("entity"),
+        pl.col("uid").alias("id"),
+        pl.lit("retain").alias("action"),
+        pl.lit(["user-removed-not-deleted"], LISTS).alias("reasons"),
+        detail(
+            [
+                piece("summit_role", pl.col("summit_role")),
+                piece("schools", pl.col("ok_schools")),
+            ]
+        ).alias("detail"),
+        pl.col("ok_schools").list.first().alias("school"),
+        pl.lit(None, STR).alias("file"),
+        pl.lit(None, pl.Int64()).alias("line"),
+        pl.lit("user-removed-not-deleted").alias("root_reason"),
+        pl.lit("user").alias("root_entity"),
+        pl.col("uid").alias("root_id"),
+    )
+
+
+def enrollments_vs_previous(
+    e: pl.DataFrame, prev: pl.DataFrame | None, student_role: str
+) -> pl.DataFrame:
+    """enroll -> unchanged (same record, same class) or transfer (SK-E2: same student, same
+    course, another class)."""
+    if prev is None:
+        return e.with_columns(pl.lit(None, STR).alias("from_class"))
+    was = prev.filter(pl.col("action").is_in(ENROLLED))
+    same = was.select("eid", pl.col("cid").alias("_pcid"))
+    out = e.join(same, on="eid", how="left", maintain_order="left")
+    unchanged = (pl.col("action") == "enroll") & (pl.col("_pcid") == pl.col("cid"))
+    # The student's previous class in the same course, if they are no longer enrolled there.
+    now = e.filter(pl.col("action") == "enroll").select("uid", "cid")
+    before = (
+        was.filter(pl.col("role") == student_role)
+        .select("uid", "course", pl.col("cid").alias("from_class"))
+        .join(now.rename({"cid": "from_class"}), on=["uid", "from_class"], how="anti")
+        .unique(["uid", "course"], keep="first")
+    )
+    out = out.join(before, on=["uid", "course"], how="left", maintain_order="left")
+    moved = (
+        (pl.col("action") == "enroll")
+        & ~unchanged.fill_null(False)
+        & pl.col("from_class").is_not_null()
+        & (pl.col("role") == student_role)
+    )
+    return out.with_columns(
+        pl.when(unchanged.fill_null(False))
+        .then(pl.lit("unchanged"))
+        .when(moved)
+        .then(pl.lit("transfer"))
+        .otherwise(pl.col("action"))
+        .alias("action"),
+        pl.when(moved)
+        .then(pl.col("reasons").list.concat(pl.lit(["enrollment-transfer"], LISTS)))
+        .otherwise(pl.col("reasons"))
+        .alias("reasons"),
+        pl.when(moved).then(pl.col("from_class")).alias("from_class"),
+    ).drop("_pcid")
+
+
+def retained_enrollments(
+    e: pl.DataFrame, prev: pl.DataFrame | None, path: str
+) -> pl.DataFrame | None:
+    """SK-E4: a record no longer shared does not unenroll; a transfer's old class is not kept."""
+    if prev is None:
+        return None
+    was = prev.filter(pl.col("action").is_in(ENROLLED))
+    gone = was.join(e.select("eid"), on="eid", how="anti", maintain_order="left")
+    moved = e.filter(pl.col("action") == "transfer").select(
+        "uid", pl.col("from_class").alias("cid")
+    )
+    gone = gone.join(moved, on=["uid", "cid"], how="anti", maintain_order="left")
+    return gone.select(
+        pl.lit("enrollment").alias("entity"),
+        pl.col("eid").alias("id"),
+        pl.lit("retain").alias("action"),
+        pl.lit(["enrollment-dropped-not-unenrolled"], LISTS).alias("reasons"),
+        detail([piece("class", pl.col("cid")), piece("user", pl.col("uid"))]).alias("detail"),
+        "school",
+        pl.lit(None, STR).alias("file"),
+        pl.lit(None, pl.Int64()).alias("line"),
+        pl.lit("enrollment-dropped-not-unenrolled").alias("root_reason"),
+        pl.lit("class").alias("root_entity"),
+        pl.col("cid").alias("root_id"),
+    )
+
+
+def retained_classes(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFrame | None:
+    """Not documented: a class no longer shared is kept (no deletion is documented)."""
+    if prev is None:
+        return None
+    was = prev.filter(pl.col("action").is_in(["create", "split"]))
+    gone = was.join(classes.select("cid"), on="cid", how="anti", maintain_order="left")
+    return gone.select(
+        pl.lit("class").alias("entity"),
+        pl.col("cid").alias("id"),
+        pl.lit("retain").alias("action"),
+        pl.lit(["class-removed-not-deleted"], LISTS).alias("reasons"),
+        detail([not_documented([("class-removed", pl.lit(True))])]).alias("detail"),
+        "school",
+        pl.lit(None, STR).alias("file"),
+        pl.lit(None, pl.Int64()).alias("line"),
+        pl.lit("class-removed-not-deleted").alias("root_reason"),
+        pl.lit("class").alias("root_entity"),
+        pl.col("cid").alias("root_id"),
+    )

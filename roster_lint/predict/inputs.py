@@ -1,0 +1,196 @@
+"""What the sync reads: the export's tables reduced to the columns the profile uses.
+
+Every frame has a fixed schema whatever the damage (missing file, missing column, broken
+header): a missing column reads as blank, a missing file as no rows.  `state` says, per
+file, whether the sync reads it (`ok`), cannot process it (`broken`: header not exact or
+unreadable, SK-F1), does not find it (`missing`) or ignores it in this mode (`ignored`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from roster_lint.model import LINE, Export
+from roster_lint.predict.profile import Profile
+
+STR = pl.String()
+
+
+def _cols(
+    df: pl.DataFrame | None, wanted: dict[str, str], empty: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """Select source columns under new names; absent columns become blank text."""
+    if df is None:
+        return pl.DataFrame(schema={**{k: STR for k in wanted}, "line": pl.Int64(), **empty})
+    exprs = [
+        (pl.col(src) if src in df.columns else pl.lit("", STR)).fill_null("").alias(dst)
+        for dst, src in wanted.items()
+    ]
+    line = pl.col(LINE).cast(pl.Int64) if LINE in df.columns else pl.int_range(2, df.height + 2)
+    return df.select([*exprs, line.cast(pl.Int64).alias("line")])
+
+
+@dataclass
+class Inputs:
+    version: str | None
+    mode: str
+    orgs: pl.DataFrame
+    users: pl.DataFrame
+    courses: pl.DataFrame
+    classes: pl.DataFrame
+    enrollments: pl.DataFrame
+    state: dict[str, str] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)
+    primary_role_ambiguous: int = 0  # 1.2 users whose primary role had to be chosen
+
+    def broken(self, name: str) -> bool:
+        return self.state.get(name) == "broken"
+
+
+def _frame(export: Export, name: str, reads: list[str], inp: Inputs) -> pl.DataFrame | None:
+    t = export.tables.get(name)
+    inp.paths[name] = t.path if t is not None else name
+    if name not in reads:
+        # Not read in this mode, but listed so that every entity still gets an action.
+        inp.state[name] = "ignored"
+        return t.df if t is not None and t.readable else None
+    if t is None:
+        inp.state[name] = "missing"
+        return None
+    if not t.readable:
+        inp.state[name] = "broken"
+        return None
+    inp.state[name] = "ok" if t.header_ok else "broken"
+    return t.df
+
+
+def _split(expr: pl.Expr) -> pl.Expr:
+    """A comma-separated list, exactly as written (SK-F2: no trimming); blank = []."""
+    return pl.when(expr == "").then(pl.lit([], pl.List(STR))).otherwise(expr.str.split(","))
+
+
+def read_inputs(export: Export, mode: str, profile: Profile) -> Inputs:
+    version = export.version
+    reads = profile.mode_files(mode, version)
+    empty = pl.DataFrame()
+    inp = Inputs(version, mode, empty, empty, empty, empty, empty)
+    nces_cols = {f"nces_{i}": src for i, src in enumerate(profile.nces["sources"])}
+    orgs = _frame(export, "orgs.csv", reads, inp)
+    inp.orgs = _cols(
+        orgs,
+        {
+            "oid": "sourcedId",
+            "status": "status",
+            "name": "name",
+            "type": "type",
+            "parent": "parentSourcedId",
+            **nces_cols,
+        },
+        {},
+    )
+    inp.users = _users(export, reads, inp, profile)
+    courses = _frame(export, "courses.csv", reads, inp)
+    inp.courses = _cols(
+        courses,
+        {
+            "course": "sourcedId",
+            "status": "status",
+            "title": "title",
+            "code": "courseCode",
+            "org": "orgSourcedId",
+        },
+        {},
+    )
+    classes = _frame(export, "classes.csv", reads, inp)
+    inp.classes = _cols(
+        classes,
+        {
+            "cid": "sourcedId",
+            "status": "status",
+            "title": "title",
+            "grades": "grades",
+            "course": "courseSourcedId",
+            "school": "schoolSourcedId",
+        },
+        {},
+    )
+    enr = _frame(export, "enrollments.csv", reads, inp)
+    inp.enrollments = _cols(
+        enr,
+        {
+            "eid": "sourcedId",
+            "status": "status",
+            "cid": "classSourcedId",
+            "school": "schoolSourcedId",
+            "uid": "userSourcedId",
+            "role": "role",
+            "primary": "primary",
+        },
+        {},
+    )
+    return inp
+
+
+USER_COLS = {
+    "uid": "sourcedId",
+    "status": "status",
+    "enabled": "enabledUser",
+    "username": "username",
+    "given": "givenName",
+    "family": "familyName",
+    "email": "email",
+    "grades": "grades",
+    "password": "password",
+}
+
+
+def _users(export: Export, reads: list[str], inp: Inputs, profile: Profile) -> pl.DataFrame:
+    df = _frame(export, "users.csv", reads, inp)
+    use_roles = export.version == "1.2" and (df is None or "role" not in df.columns)
+    users = _cols(
+        df,
+        {
+            **USER_COLS,
+            "role": "role",
+            "orgs": "orgSourcedIds",
+            "primary_org": "primaryOrgSourcedId",
+        },
+        {},
+    )
+    if not use_roles:
+        return users.with_columns(_split(pl.col("orgs")).alias("schools")).drop(
+            "orgs", "primary_org"
+        )
+    roles_df = _frame(export, "roles.csv", reads, inp)
+    roles = _cols(
+        roles_df,
+        {"uid": "userSourcedId", "role_type": "roleType", "role": "role", "org": "orgSourcedId"},
+        {},
+    )
+    if inp.broken("roles.csv"):  # SK-F1: the roles file is not processed
+        roles = roles.clear()
+    provisioned = list(profile.roles("1.2"))
+    primary_type = profile.accounts["primary_role_type"]
+    ranked = roles.with_columns(
+        (pl.col("role_type") != primary_type).cast(pl.Int8).alias("_rank")
+    ).sort(["uid", "_rank", "line"])
+    per_user = ranked.group_by("uid", maintain_order=True).agg(
+        pl.col("role").first().alias("role"),
+        (pl.col("_rank") == 0).sum().alias("_primaries"),
+        pl.col("org")
+        .filter(pl.col("role").is_in(provisioned))
+        .unique(maintain_order=True)
+        .alias("schools"),
+    )
+    inp.primary_role_ambiguous = per_user.filter(pl.col("_primaries") != 1).height
+    out = users.drop("role", "orgs").join(per_user, on="uid", how="left")
+    # A user with no role row at all: no role (SK-A3); schools from primaryOrgSourcedId.
+    return out.with_columns(
+        pl.col("role").fill_null(""),
+        pl.when(pl.col("schools").is_null())
+        .then(_split(pl.col("primary_org")))
+        .otherwise(pl.col("schools"))
+        .alias("schools"),
+    ).drop("primary_org", "_primaries")

@@ -1,0 +1,258 @@
+"""What people read: who gets accounts (SK-A9), root causes, follow-ups, notes, licences."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from roster_lint.predict.model import FollowUp, RootCause
+from roster_lint.predict.profile import Profile
+
+if TYPE_CHECKING:
+    from roster_lint.predict.engine import Decided
+
+IN_SCOPE = ("create", "transfer", "update", "unchanged")
+ENROLLED = ("enroll", "transfer", "unchanged")
+FOLLOWUP_CAP = 100  # per kind; the full list is in the plan's actions
+# Roots that are the affected row itself are grouped into one cause per reason.
+GROUPED_ROOTS = ("user", "class", "enrollment")
+VERB = {
+    "school": "not synced",
+    "user": "not uploaded",
+    "course": "to map",
+    "class": "not created",
+    "enrollment": "not enrolled",
+}
+
+
+def audience(d: Decided) -> pl.DataFrame:
+    """Who gets an account: school, school_name, summit_role, grade, users."""
+    names = d.orgs.select(pl.col("oid").alias("school"), pl.col("name").alias("school_name"))
+    u = d.users.filter(pl.col("action").is_in(IN_SCOPE))
+    return (
+        u.select(
+            pl.col("ok_schools").alias("school"),
+            "summit_role",
+            pl.when(pl.col("grade") != "").then(pl.col("grade")).alias("grade"),
+        )
+        .explode("school")
+        .join(names, on="school", how="left", maintain_order="left")
+        .group_by(["school", "school_name", "summit_role", "grade"])
+        .len("users")
+        .sort(["school", "summit_role", "grade"], nulls_last=True)
+    )
+
+
+def _label(entity: str, ident: str, d: Decided) -> str:
+    if entity == "school":
+        hit = d.orgs.filter(pl.col("oid") == ident)
+        return f"{hit['name'][0]} ({ident})" if hit.height and hit["name"][0] else ident
+    if entity == "course":
+        hit = d.courses.filter(pl.col("course") == ident)
+        return f"{hit['title'][0]} ({ident})" if hit.height and hit["title"][0] else ident
+    return ident
+
+
+def _subject(reason: str, entity: str, label: str, n_self: int) -> str:
+    subjects = {
+        "school-missing-nces-id": f"school {label} has no NCES ID",
+        "school-not-in-orgs": f"school {label} is not in orgs.csv",
+        "header-breaks-sync": f"{label} has a header the sync cannot read",
+        "role-not-provisioned": f"role {label!r} gets no account",
+        "course-not-mapped": f"course {label} is not in the course map",
+        "new-course-needs-mapping": f"course {label} is new and needs mapping by Summit K12",
+        "class-course-missing": f"course {label} is not in courses.csv",
+        "class-without-primary-teacher": f"{n_self} classes have no primary teacher",
+        "provisioning-mode": "Account Provisioning Only does not create classes or enroll",
+        "user-tobedeleted": f"{n_self} users are shared as tobedeleted",
+        "user-removed-not-deleted": f"{n_self} users are no longer in users.csv",
+        "enrollment-dropped-not-unenrolled": f"{n_self} enrollments are no longer shared",
+        "class-removed-not-deleted": f"{n_self} classes are no longer shared",
+        "enrollment-user-missing": f"{n_self} enrollments point at users not in users.csv",
+        "enrollment-class-missing": f"{n_self} enrollments point at classes not in classes.csv",
+        "enrollment-role-not-enrolled": f"enrollment role {label!r} is not enrolled",
+    }
+    return subjects.get(reason, f"{reason} ({entity} {label})")
+
+
+def _effects(affected: dict[str, int], reason: str) -> str:
+    verb = dict(VERB)
+    if reason.endswith("not-deleted") or reason.endswith("not-unenrolled"):
+        verb = {k: "kept on Summit K12" for k in VERB}
+    parts = [f"{n} {e}{'s' if n != 1 else ''} {verb[e]}" for e, n in affected.items() if n]
+    return ", ".join(parts)
+
+
+def root_causes(full: pl.DataFrame, d: Decided) -> list[RootCause]:
+    hit = full.filter(
+        pl.col("action").is_in(["skip", "retain"]) & pl.col("root_reason").is_not_null()
+    )
+    hit = hit.with_columns(
+        pl.when(pl.col("root_entity").is_in(GROUPED_ROOTS))
+        .then(pl.lit("*"))
+        .otherwise(pl.col("root_id"))
+        .fill_null("")
+        .alias("root_id")
+    )
+    counts = hit.group_by(["root_reason", "root_entity", "root_id", "entity"]).len("n")
+    grouped = counts.group_by(["root_reason", "root_entity", "root_id"]).agg(
+        pl.col("entity"), pl.col("n"), pl.col("n").sum().alias("total")
+    )
+    grouped = grouped.sort(["total", "root_reason", "root_id"], descending=[True, False, False])
+    out: list[RootCause] = []
+    for reason, entity, ident, ents, ns, _ in grouped.iter_rows():
+        affected = {
+            e: n
+            for e in ("school", "user", "course", "class", "enrollment")
+            for e2, n in zip(ents, ns, strict=True)
+            if e2 == e
+        }
+        label = _label(entity, ident, d) if ident != "*" else ident
+        n_self = affected.get(entity, sum(affected.values()))
+        message = f"{_subject(reason, entity, label, n_self)}: {_effects(affected, reason)}"
+        out.append(RootCause(reason, entity, ident, label, affected, message))
+    return out
+
+
+def _capped(
+    kind: str, rows: pl.DataFrame, entity: str, make: str, profile: Profile
+) -> list[FollowUp]:
+    """One follow-up per row up to the cap, then one that counts the rest."""
+    todo = profile.support(kind)
+    out = [
+        FollowUp(kind, entity, ident, f"{text}: {todo}")
+        for ident, text in rows.head(FOLLOWUP_CAP).select("id", make).iter_rows()
+    ]
+    if rows.height > FOLLOWUP_CAP:
+        more = rows.height - FOLLOWUP_CAP
+        out.append(FollowUp(kind, entity, "*", f"and {more} more {entity}s: {todo}"))
+    return out
+
+
+def followups(full: pl.DataFrame, d: Decided, profile: Profile) -> list[FollowUp]:
+    u = d.users
+    who = pl.format("{} {} ({}, {})", "given", "family", "uid", "email")
+    out: list[FollowUp] = []
+    admins = u.filter(pl.col("district_admin") & pl.col("action").is_in(IN_SCOPE))
+    out += _capped(
+        "district-admin-request",
+        admins.with_columns(pl.col("uid").alias("id"), who.alias("m")),
+        "user",
+        "m",
+        profile,
+    )
+    retained = full.filter((pl.col("entity") == "user") & (pl.col("action") == "retain"))
+    gone = u.filter(pl.col("_gone")).select(pl.col("uid").alias("id"), who.alias("m"))
+    removed = retained.select("id", pl.format("user {} is no longer in users.csv", "id").alias("m"))
+    out += _capped(
+        "delete-user",
+        pl.concat(
+            [removed, gone.with_columns(pl.format("{} is shared as tobedeleted", "m").alias("m"))]
+        ),
+        "user",
+        "m",
+        profile,
+    )
+    dropped = (
+        full.filter((pl.col("entity") == "enrollment") & (pl.col("action") == "retain"))
+        .group_by(pl.col("root_id").alias("id"))
+        .len("n")
+        .sort("id")
+        .with_columns(
+            pl.format("class {}: {} enrollments no longer shared stay", "id", "n").alias("m")
+        )
+    )
+    out += _capped("remove-enrollment", dropped, "class", "m", profile)
+    courses = d.courses.filter(pl.col("action") == "needs-mapping").with_columns(
+        pl.col("course").alias("id"), pl.format("course {} ({})", "title", "course").alias("m")
+    )
+    out += _capped("map-course", courses, "course", "m", profile)
+    if not profile.mode_has_classes(d.inp.mode):
+        out += _provisioning(d, profile)
+    return out
+
+
+def _provisioning(d: Decided, profile: Profile) -> list[FollowUp]:
+    """SK-P3: teachers with role teacher create classes; other teachers by hand."""
+    out = [
+        FollowUp(
+            "provisioning-classes", "mode", d.inp.mode, profile.support("provisioning-classes")
+        )
+    ]
+    teacher = profile.classes["teacher_role"]
+    teaching = d.inp.enrollments.filter(pl.col("role") == teacher).select("uid").unique()
+    odd = (
+        d.users.join(teaching, on="uid", how="semi")
+        .filter(pl.col("role") != teacher)
+        .sort("line")
+        .with_columns(
+            pl.col("uid").alias("id"),
+            pl.format("{} teaches with role {!r}", "uid", "role").alias("m"),
+        )
+    )
+    return out + _capped("roster-by-hand", odd, "user", "m", profile)
+
+
+def licences(d: Decided, prev: Decided | None, profile: Profile) -> int:
+    """SK-L1: students who will newly consume a licence (first class enrollment)."""
+    student = profile.classes["student_role"]
+
+    def enrolled(x: Decided) -> pl.DataFrame:
+        e = x.enrollments.filter((pl.col("role") == student) & pl.col("action").is_in(ENROLLED))
+        return e.select("uid").unique()
+
+    now = enrolled(d)
+    if prev is not None:
+        now = now.join(enrolled(prev), on="uid", how="anti")
+    return now.height
+
+
+def notes(
+    full: pl.DataFrame,
+    d: Decided,
+    profile: Profile,
+    *,
+    has_previous: bool,
+    course_map: set[str] | None,
+) -> list[str]:
+    out = [profile.note("nightly"), profile.note("cutoff")]
+    mode = d.inp.mode
+    if not profile.mode_has_classes(mode):
+        out.append(profile.note("provisioning"))
+    out.append(profile.note("licence"))
+    if d.inp.version == "1.2":
+        out.append(profile.note("primary_role"))
+    if course_map is None and not has_previous and profile.mode_has_classes(mode):
+        out.append(profile.note("unverified"))
+    missing = profile.raw.get("missing", {})
+    for name in profile.mode_files(mode, d.inp.version):
+        if d.inp.state.get(name) == "missing" and name in missing:
+            out.append(str(missing[name]))
+    counts = _not_documented_counts(full, d)
+    for key, nd in profile.not_documented.items():
+        n = counts.get(key, 0)
+        if n:
+            out.append(f"Not documented ({key}, {n}): {nd.question} Choice: {nd.choice}")
+    return out
+
+
+def _not_documented_counts(full: pl.DataFrame, d: Decided) -> dict[str, int]:
+    tagged = full.filter(pl.col("detail").str.contains('"not_documented"', literal=True))
+    keys = tagged.select(
+        pl.col("detail")
+        .str.json_path_match("$.not_documented")
+        .str.json_decode(pl.List(pl.String()))
+        .alias("k")
+    ).explode("k")
+    counts = {k: n for k, n in keys.group_by("k").len().iter_rows() if k is not None}
+    counts["several-primary-roles"] = d.inp.primary_role_ambiguous
+    # A teacher whose classes are all skipped keeps the account (not documented).
+    t = d.enrollments.filter(pl.col("role") == "teacher")
+    if t.height:
+        lost = t.group_by("uid").agg((pl.col("class_action") == "skip").all().alias("all_lost"))
+        kept = d.users.filter(pl.col("_in_scope")).join(
+            lost.filter("all_lost"), on="uid", how="semi"
+        )
+        counts["teacher-without-created-class"] = kept.height
+    return counts

@@ -1,0 +1,211 @@
+"""Users: who gets an account, with which Summit role, at which schools (SK-A1..A5, A10,
+A11, G1, X1..X3, X5)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from roster_lint.predict.encode import STR, detail, not_documented, pad_grade, piece, reasons
+from roster_lint.predict.inputs import Inputs
+from roster_lint.predict.profile import Profile
+from roster_lint.predict.schools import BROKEN, NO_NCES, NOT_SCHOOL, SYNC
+
+MISSING = "missing"
+
+
+def _org_links(users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr) -> pl.DataFrame:
+    """Per user: the org ids that sync for them and why the others do not."""
+    status = orgs.select("oid", "status")
+    links = (
+        users.select("uid", "schools", is_admin.alias("admin"))
+        .with_row_index("_row")
+        .explode("schools")
+        .filter(pl.col("schools").is_not_null())
+        .rename({"schools": "oid"})
+        .join(status, on="oid", how="left", maintain_order="left")
+        .with_columns(pl.col("status").fill_null(MISSING))
+    )
+    # An administrator at a district-level org is created (SK-A2); anyone else needs a school.
+    ok = (pl.col("status") == SYNC) | ((pl.col("status") == NOT_SCHOOL) & pl.col("admin"))
+    agg = links.group_by("_row").agg(
+        pl.col("oid").filter(ok).unique(maintain_order=True).alias("ok_schools"),
+        pl.col("oid").filter(~ok).unique(maintain_order=True).alias("bad_schools"),
+        pl.col("oid").filter(pl.col("status") == MISSING).first().alias("first_missing"),
+        pl.col("oid")
+        .filter(pl.col("status").is_in([NO_NCES, NOT_SCHOOL]))
+        .first()
+        .alias("first_nces"),
+        (pl.col("status") == BROKEN).any().alias("org_broken"),
+        (pl.col("status") == NOT_SCHOOL).any().alias("at_district"),
+        (~ok & (pl.col("status") == NOT_SCHOOL)).any().alias("not_at_school"),
+    )
+    return agg
+
+
+def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+    acc = profile.accounts
+    role_map = profile.roles(inp.version)
+    admin_role = acc["admin_summit_role"]
+    users = inp.users.with_columns(
+        pl.col("role")
+        .replace_strict(role_map, default=None, return_dtype=STR)
+        .alias("summit_role"),
+        pad_grade(pl.col("grades").str.split(",").list.first().fill_null("")).alias("grade"),
+        pl.col("grades").str.split(",").list.first().fill_null("").alias("grade_raw"),
+        pl.col("schools").list.len().alias("n_schools"),
+    )
+    is_admin = pl.col("summit_role") == admin_role
+    links = _org_links(users, orgs, is_admin)
+    users = (
+        users.with_row_index("_row")
+        .join(links, on="_row", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("ok_schools").fill_null(pl.lit([], pl.List(STR))),
+            pl.col("bad_schools").fill_null(pl.lit([], pl.List(STR))),
+            pl.col("org_broken").fill_null(False),
+            pl.col("at_district").fill_null(False),
+            pl.col("not_at_school").fill_null(False),
+        )
+    )
+    users_broken = inp.broken("users.csv")
+    no_ok = pl.col("ok_schools").list.len() == 0
+    # Every org failed because orgs.csv was not processed: that file is the cause (SK-F1).
+    via_orgs_file = no_ok & pl.col("org_broken") & pl.col("first_missing").is_null()
+    gone = pl.col("status") == "tobedeleted"
+    skip_flags = [
+        ("header-breaks-sync", pl.lit(users_broken) | via_orgs_file),
+        ("user-tobedeleted", gone),
+        ("role-not-provisioned", pl.col("summit_role").is_null()),
+        (
+            "school-not-in-orgs",
+            no_ok
+            & ~via_orgs_file
+            & (pl.col("first_missing").is_not_null() | (pl.col("n_schools") == 0)),
+        ),
+        ("school-missing-nces-id", no_ok & ~via_orgs_file & pl.col("first_nces").is_not_null()),
+    ]
+    users = users.with_columns(reasons(skip_flags).alias("_skip"))
+    in_scope = pl.col("_skip").list.len() == 0
+    oe = profile.older_engine
+    enabled = pl.col("enabled").str.to_lowercase()
+    content = profile.content_grades
+    student = pl.col("summit_role") == role_map.get("student", "Student")
+    district_admin = is_admin & (
+        pl.col("role").is_in(acc["district_roles"]) | pl.col("at_district")
+    )
+    notes = [
+        ("admin-created-as-school-admin", is_admin),
+        ("district-admin-needs-request", district_admin),
+        ("user-missing-email", pl.col("email") == ""),
+        (
+            "password-too-short",
+            (pl.col("password") != "") & (pl.col("password").str.len_chars() < 4),
+        ),
+        (
+            "grade-without-content",
+            student & (pl.col("grade") != "") & ~pl.col("grade").is_in(content),
+        ),
+        (
+            "enabled-user-unrecognised",
+            (pl.col("enabled") != "") & ~enabled.is_in([*oe["enabled_true"], *oe["enabled_false"]]),
+        ),
+        ("user-disabled", enabled.is_in(oe["enabled_false"])),
+        ("user-multiple-schools", pl.col("n_schools") > 1),
+        ("user-without-school", pl.col("n_schools") == 0),
+        ("grade-format-inconsistent", pl.col("grade") != pl.col("grade_raw")),
+    ]
+    users = users.with_columns(
+        pl.when(in_scope).then(reasons(notes)).otherwise(pl.col("_skip")).alias("reasons"),
+        pl.when(in_scope).then(pl.lit("create")).otherwise(pl.lit("skip")).alias("action"),
+        district_admin.fill_null(False).alias("district_admin"),
+    )
+    some_skipped = in_scope & (pl.col("bad_schools").list.len() > 0)
+    return users.with_columns(
+        _root(inp).alias("_root"),
+        pl.col("ok_schools").list.first().alias("school"),
+        some_skipped.alias("some_schools_skipped"),
+        pl.concat_str(
+            ["username", "given", "family", "email", "grades", "role", "enabled", "password"],
+            separator="\x1f",
+        )
+        .hash()
+        .alias("sig"),
+        in_scope.alias("_in_scope"),
+        (~in_scope & pl.col("not_at_school")).alias("_not_at_school"),
+        gone.alias("_gone"),
+    ).with_columns(
+        pl.col("_root").struct.field("e").alias("root_entity"),
+        pl.col("_root").struct.field("i").alias("root_id"),
+        pl.col("reasons").list.first().alias("root_reason"),
+    )
+
+
+def _root(inp: Inputs) -> pl.Expr:
+    """The entity at the root of a skip: the file, the school, the role or the user."""
+    first = pl.col("reasons").list.first()
+    users_path = inp.paths.get("users.csv", "users.csv")
+    orgs_path = inp.paths.get("orgs.csv", "orgs.csv")
+    entity = (
+        pl.when(first == "header-breaks-sync")
+        .then(pl.lit("file"))
+        .when(first == "role-not-provisioned")
+        .then(pl.lit("role"))
+        .when(first.is_in(["school-not-in-orgs", "school-missing-nces-id"]))
+        .then(pl.lit("school"))
+        .otherwise(pl.lit("user"))
+    )
+    ident = (
+        pl.when(first == "header-breaks-sync")
+        .then(
+            pl.when(pl.lit(inp.broken("users.csv")))
+            .then(pl.lit(users_path))
+            .otherwise(pl.lit(orgs_path))
+        )
+        .when(first == "role-not-provisioned")
+        .then(pl.col("role"))
+        .when(first == "school-not-in-orgs")
+        .then(pl.col("first_missing").fill_null(pl.lit("(no school)")))
+        .when(first == "school-missing-nces-id")
+        .then(pl.col("first_nces"))
+        .otherwise(pl.col("uid"))
+    )
+    return pl.struct(entity.alias("e"), ident.alias("i"))
+
+
+def user_actions(users: pl.DataFrame, path: str) -> pl.DataFrame:
+    return users.select(
+        pl.lit("user").alias("entity"),
+        pl.col("uid").alias("id"),
+        "action",
+        "reasons",
+        user_detail().alias("detail"),
+        "school",
+        pl.lit(path, STR).alias("file"),
+        "line",
+        "root_reason",
+        "root_entity",
+        "root_id",
+    )
+
+
+def user_detail() -> pl.Expr:
+    """detail per contract: summit_role and schools; from/to for a transfer."""
+    ok = pl.col("_in_scope")
+    some = pl.col("some_schools_skipped")
+    moved = pl.col("from_schools").is_not_null()
+    return detail(
+        [
+            piece("summit_role", pl.col("summit_role"), ok),
+            piece("schools", pl.col("ok_schools"), ok),
+            piece("schools_not_synced", pl.col("bad_schools"), some),
+            piece("from", pl.col("from_schools"), moved),
+            piece("to", pl.col("ok_schools"), moved),
+            not_documented(
+                [
+                    ("user-some-schools-skipped", some),
+                    ("user-not-at-a-school", pl.col("_not_at_school")),
+                    ("user-tobedeleted", pl.col("_gone")),
+                ]
+            ),
+        ]
+    )
