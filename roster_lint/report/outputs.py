@@ -154,7 +154,11 @@ def emit_check(
 
     targets = parse_outputs(outputs, "check")
     if redact:
-        previous = getattr(result, "previous_export", None)
+        previous = None
+        if result.options.previous:  # people who left are only in yesterday's export
+            from roster_lint.load import load_export
+
+            previous = load_export(result.options.previous)
         result = _redactor(result, [result.export, previous]).apply(result)
     renderers: dict[str, Callable[[], str]] = {
         "json": lambda: dumps(result.to_json()),
@@ -242,6 +246,11 @@ def emit_diff(
 
     targets = parse_outputs(outputs, "diff")
     if redact:  # the new export keys the pseudonyms; the old one adds who has left
+        if new is None or old is None:  # a DiffResult keeps paths only: read them again
+            from roster_lint.load import load_export
+
+            new = new or load_export(diff.new_path)
+            old = old or load_export(diff.old_path)
         diff = _redactor(diff, [new, old]).apply(diff)
     renderers: dict[str, Callable[[], str]] = {
         "json": lambda: dumps(diff_json.diff_document(diff)),

@@ -110,6 +110,8 @@ KEEP = frozenset(
         "kind",
     }
 )
+# where the user put a file says nothing the support agent needs (/home/jsmith/...)
+PATH_FIELDS = frozenset({"path", "old_path", "new_path", "previous", "course_map"})
 ALPHABET = "bcdfghjkmnpqrstv"  # 16 consonants: no words, no digits to collide with ids
 LETTERS = 12  # 48 bits: about 0.002 expected collisions among a million users
 CASE_SENSITIVE_UP_TO = 3
@@ -137,6 +139,10 @@ def _values(table: Table) -> list[pl.DataFrame]:
             col = col.list.join(" ")
         out.append(table.df.select(col.alias("value"), pl.lit(kind).alias("kind")))
     return out
+
+
+def _bare(path: str) -> str:
+    return PureWindowsPath(PurePosixPath(path).name).name or "export"
 
 
 def _key(exports: Iterable[Export]) -> bytes:
@@ -252,7 +258,7 @@ class Redactor:
 
     def export(self, exp: Export) -> Export:
         """A copy whose path is the bare name and whose personal columns are blanked."""
-        name = PureWindowsPath(PurePosixPath(exp.path).name).name or "export"
+        name = _bare(exp.path)
         tables = {}
         for key, t in exp.tables.items():
             blank = [c for c in t.df.columns if c != LINE and _kind_of(t.name, c)]
@@ -267,6 +273,8 @@ class Redactor:
     def _walk(self, obj: Any, field: str | None) -> Any:
         if field in KEEP:
             return obj
+        if field in PATH_FIELDS and isinstance(obj, str):
+            return self.text(_bare(obj))
         if isinstance(obj, str):
             return self.text(obj)
         if isinstance(obj, Export):
