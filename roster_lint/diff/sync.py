@@ -56,7 +56,7 @@ KNOWN: dict[tuple[str, str, str | None], tuple[bool, str, str]] = {
     ("user", "create", None): (
         True,
         "SK-A1",
-        "{n} new user{s} will get accounts (they appear after the nightly sync, SK-A8)",
+        "{n} new user account{s} will be created (they appear after the nightly sync, SK-A8)",
     ),
     ("user", "update", None): (True, "SK-A1", "{n} user{s} will be updated"),
     ("class", "create", None): (True, "SK-C1", "{n} class{es} will be created"),
