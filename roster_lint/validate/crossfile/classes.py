@@ -1,0 +1,158 @@
+"""Classes: their teachers and students (from enrollments) and their course's org.
+
+Counting "no teacher" or "no students" needs the whole enrollment set, so those rules
+only run when enrollments.csv is bulk; a delta file only carries changes.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from roster_lint.findings import Findings
+from roster_lint.model import LINE, Export
+from roster_lint.validate.crossfile.common import (
+    SID,
+    is_complete,
+    not_deleted,
+    present,
+    quote_list,
+    table,
+)
+from roster_lint.validate.crossfile.hierarchy import ancestors
+
+SEVERAL_PRIMARY = "RL230"
+NO_TEACHER = "RL231"
+NO_PRIMARY = "RL232"
+COURSE_ORG_OUTSIDE = "RL233"
+NO_STUDENTS = "RL234"
+
+
+def _several_primary(export: Export, out: Findings) -> None:
+    enr = table(export, "enrollments.csv", "classSourcedId", "role", "primary")
+    if enr is None:
+        return
+    sid = pl.col(SID) if enr.has(SID) else pl.col(LINE).cast(pl.String())
+    primary = enr.df.filter(
+        not_deleted(enr) & (pl.col("role") == "teacher") & (pl.col("primary") == "true")
+    ).select(LINE, sid.alias("sourced_id"), "classSourcedId", "primary")
+    groups = (
+        primary.group_by("classSourcedId")
+        .agg(pl.len().alias("n"), pl.col("sourced_id").sort().alias("ids"))
+        .filter(pl.col("n") > 1)
+    )
+    if groups.height == 0:
+        return
+    hits = primary.join(groups, on="classSourcedId", how="inner")
+    out.add(
+        SEVERAL_PRIMARY,
+        hits.select(
+            pl.col(LINE).alias("line"),
+            "sourced_id",
+            pl.col("primary").alias("value"),
+            pl.col("classSourcedId").alias("related_value"),
+            pl.format(
+                "class '{}' has {} primary teachers (enrollments {}); mark one lead teacher.",
+                "classSourcedId",
+                "n",
+                quote_list(pl.col("ids")),
+            ).alias("message"),
+        ),
+        file=enr.path,
+        column="primary",
+        related_file="classes.csv",
+        related_column=SID,
+    )
+
+
+def _counts(export: Export, out: Findings) -> None:
+    classes = table(export, "classes.csv", SID)
+    enr = table(export, "enrollments.csv", "classSourcedId", "role")
+    if classes is None or enr is None or not is_complete(enr):
+        return
+    prim = (pl.col("primary") == "true") if enr.has("primary") else pl.lit(False)
+    counts = (
+        enr.df.filter(not_deleted(enr))
+        .group_by("classSourcedId")
+        .agg(
+            (pl.col("role") == "teacher").sum().alias("teachers"),
+            ((pl.col("role") == "teacher") & prim).sum().alias("primaries"),
+            (pl.col("role") == "student").sum().alias("students"),
+        )
+    )
+    joined = (
+        classes.df.filter(present(SID) & not_deleted(classes))
+        .select(LINE, SID)
+        .join(counts, left_on=SID, right_on="classSourcedId", how="left")
+        .with_columns(pl.col("teachers", "primaries", "students").fill_null(0))
+    )
+    common = {"file": classes.path, "column": SID, "related_file": enr.path}
+
+    def emit(rule: str, cond: pl.Expr, text: str) -> None:
+        hits = joined.filter(cond).select(
+            pl.col(LINE).alias("line"),
+            pl.col(SID).alias("sourced_id"),
+            pl.col(SID).alias("value"),
+            pl.format(text, SID).alias("message"),
+        )
+        out.add(rule, hits, related_column="classSourcedId", **common)
+
+    emit(NO_TEACHER, pl.col("teachers") == 0, "class '{}' has no teacher enrollment.")
+    emit(
+        NO_PRIMARY,
+        (pl.col("teachers") > 0) & (pl.col("primaries") == 0),
+        "class '{}' has teacher enrollments but none with primary=true.",
+    )
+    emit(NO_STUDENTS, pl.col("students") == 0, "class '{}' has no student enrollment.")
+
+
+def _course_org(export: Export, out: Findings) -> None:
+    classes = table(export, "classes.csv", SID, "courseSourcedId", "schoolSourcedId")
+    courses = table(export, "courses.csv", SID, "orgSourcedId")
+    orgs = table(export, "orgs.csv", SID, "parentSourcedId")
+    if classes is None or courses is None:
+        return
+    course_org = (
+        courses.df.filter(present("orgSourcedId"))
+        .select(pl.col(SID).alias("courseSourcedId"), pl.col("orgSourcedId").alias("courseOrg"))
+        .unique(subset="courseSourcedId", keep="first")
+    )
+    # The course may belong to the class school itself or to any org above it (its district).
+    up = ancestors(orgs.df) if orgs is not None else {}
+    pairs = [(school, org) for school, above in up.items() for org in above]
+    allowed = pl.DataFrame(
+        {"schoolSourcedId": [p[0] for p in pairs], "courseOrg": [p[1] for p in pairs]},
+        schema={"schoolSourcedId": pl.String(), "courseOrg": pl.String()},
+    )
+    hits = (
+        classes.df.filter(present("schoolSourcedId"))
+        .select(LINE, SID, "courseSourcedId", "schoolSourcedId")
+        .join(course_org, on="courseSourcedId", how="inner")
+        .filter(pl.col("courseOrg") != pl.col("schoolSourcedId"))
+        .join(allowed, on=["schoolSourcedId", "courseOrg"], how="anti")
+    )
+    out.add(
+        COURSE_ORG_OUTSIDE,
+        hits.select(
+            pl.col(LINE).alias("line"),
+            pl.col(SID).alias("sourced_id"),
+            pl.col("courseSourcedId").alias("value"),
+            pl.col("courseOrg").alias("related_value"),
+            pl.format(
+                "course '{}' belongs to org '{}', which is neither the class school '{}'"
+                " nor an org above it.",
+                "courseSourcedId",
+                "courseOrg",
+                "schoolSourcedId",
+            ).alias("message"),
+        ),
+        file=classes.path,
+        column="courseSourcedId",
+        related_file=courses.path,
+        related_column="orgSourcedId",
+    )
+
+
+def run(export: Export, out: Findings) -> None:
+    _several_primary(export, out)
+    _counts(export, out)
+    _course_org(export, out)

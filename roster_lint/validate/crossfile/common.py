@@ -1,0 +1,109 @@
+"""Shared helpers for the cross-file rules: blanks, lists, roles and orgs per user.
+
+Everything here works on whole columns.  Values are compared exactly (SK-F2): nothing is
+trimmed or case-folded except where a helper says it builds a "did you mean" key.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from roster_lint.model import Export, Table
+
+SID = "sourcedId"
+ID_T = pl.String()
+
+# OneRoster 1.1 users.role and 1.2 roles.role values that count as a student, a teacher...
+STUDENT_ROLES = ("student",)
+AGENT_ROLES = ("parent", "guardian", "relative")
+
+
+def blank(col: str) -> pl.Expr:
+    """A cell with no value: null or the empty string (a single space is a value)."""
+    return pl.col(col).is_null() | (pl.col(col) == "")
+
+
+def present(col: str) -> pl.Expr:
+    return ~blank(col)
+
+
+def not_deleted(t: Table) -> pl.Expr:
+    """Rows that are not `tobedeleted`: counts (teachers per class...) ignore deletions."""
+    if not t.has("status"):
+        return pl.lit(True)
+    return pl.col("status").is_null() | (pl.col("status") != "tobedeleted")
+
+
+def table(export: Export, name: str, *columns: str) -> Table | None:
+    """A readable table that has every named column, else None (the loader reports why)."""
+    t = export.table(name)
+    if t is None or any(not t.has(c) for c in columns):
+        return None
+    return t
+
+
+def is_complete(t: Table | None) -> bool:
+    """True when the file is the whole truth (bulk or no manifest mode), not a delta."""
+    return t is not None and t.mode not in ("delta", "absent")
+
+
+def exploded(df: pl.DataFrame, col: str, alias: str | None = None) -> pl.DataFrame:
+    """One row per non-blank item of a comma-separated list column (items kept untrimmed)."""
+    name = alias or col
+    return (
+        df.with_columns(pl.col(col).str.split(",").alias(name)).explode(name).filter(present(name))
+    )
+
+
+def fold(expr: pl.Expr) -> pl.Expr:
+    """The key for "did you mean": trimmed and lower-cased."""
+    return expr.str.strip_chars().str.to_lowercase()
+
+
+def user_roles(export: Export) -> pl.DataFrame:
+    """(userSourcedId, role) for every user role known: 1.1 users.role, 1.2 roles.csv."""
+    parts: list[pl.DataFrame] = []
+    users = table(export, "users.csv", SID, "role")
+    if users is not None:
+        parts.append(
+            users.df.filter(present("role")).select(
+                pl.col(SID).alias("userSourcedId"), pl.col("role")
+            )
+        )
+    roles = table(export, "roles.csv", "userSourcedId", "role")
+    if roles is not None:
+        parts.append(
+            roles.df.filter(present("role") & not_deleted(roles)).select("userSourcedId", "role")
+        )
+    if not parts:
+        return pl.DataFrame(schema={"userSourcedId": ID_T, "role": ID_T})
+    return pl.concat(parts).unique()
+
+
+def user_orgs(export: Export) -> pl.DataFrame:
+    """(userSourcedId, orgSourcedId) for every org a user belongs to, by version."""
+    parts: list[pl.DataFrame] = []
+    users = table(export, "users.csv", SID, "orgSourcedIds")
+    if users is not None:
+        parts.append(
+            exploded(users.df.select(SID, "orgSourcedIds"), "orgSourcedIds", "orgSourcedId").select(
+                pl.col(SID).alias("userSourcedId"), "orgSourcedId"
+            )
+        )
+    roles = table(export, "roles.csv", "userSourcedId", "orgSourcedId")
+    if roles is not None:
+        parts.append(
+            roles.df.filter(present("orgSourcedId") & not_deleted(roles)).select(
+                "userSourcedId", "orgSourcedId"
+            )
+        )
+    if not parts:
+        return pl.DataFrame(schema={"userSourcedId": ID_T, "orgSourcedId": ID_T})
+    return pl.concat(parts).unique()
+
+
+def quote_list(values: pl.Expr, limit: int = 5) -> pl.Expr:
+    """A list column rendered as "'a', 'b', 'c'" (at most `limit` items, then an ellipsis)."""
+    shown = values.list.head(limit).list.eval(pl.lit("'") + pl.element() + pl.lit("'"))
+    text = shown.list.join(", ")
+    return pl.when(values.list.len() > limit).then(text + pl.lit(", ...")).otherwise(text)

@@ -1,0 +1,202 @@
+"""Duplicates: sourcedIds within a file, enrollments, usernames and e-mails across users.
+
+Exact uniqueness on long ids is the biggest single cost at district scale (perf-anchors):
+hash first, then verify only the rows whose hash repeats.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from roster_lint.findings import Findings
+from roster_lint.model import LINE, Export, Table
+from roster_lint.validate.crossfile.common import (
+    SID,
+    fold,
+    not_deleted,
+    present,
+    quote_list,
+    table,
+    user_roles,
+)
+
+DUPLICATE_ID = "RL210"
+DUPLICATE_ID_CASE = "RL211"
+DUPLICATE_ENROLLMENT = "RL212"
+DUPLICATE_USERNAME = "RL213"
+DUPLICATE_EMAIL = "RL214"
+
+
+def repeated(df: pl.DataFrame, key: pl.Expr) -> pl.DataFrame:
+    """Rows of `df` whose `key` value occurs more than once, with `key` added as "key".
+
+    Hash-then-verify: a u64 hash of the key finds the candidates cheaply; the exact
+    comparison then runs only on them, so a hash collision can never invent a duplicate.
+    """
+    h = df.select(key.hash(seed=7).alias("h"))["h"]
+    candidates = df.filter(h.is_duplicated())
+    if candidates.height == 0:
+        return candidates.with_columns(pl.lit(None, pl.String()).alias("key")).clear()
+    return candidates.with_columns(key.alias("key")).filter(pl.col("key").is_duplicated())
+
+
+def _with_group_lines(dups: pl.DataFrame) -> pl.DataFrame:
+    """Adds `n` (rows sharing the key) and `lines` ("2, 5, 9") to every duplicate row."""
+    groups = dups.group_by("key").agg(
+        pl.len().alias("n"), pl.col(LINE).sort().cast(pl.String()).alias("all_lines")
+    )
+    return dups.join(groups, on="key", how="left").with_columns(
+        pl.col("all_lines").list.head(10).list.join(", ").alias("lines")
+    )
+
+
+def _sourced_ids(t: Table, out: Findings) -> None:
+    df = t.df.select(LINE, SID).filter(present(SID))
+    dups = repeated(df, pl.col(SID))
+    if dups.height:
+        dups = _with_group_lines(dups)
+        out.add(
+            DUPLICATE_ID,
+            dups.select(
+                pl.col(LINE).alias("line"),
+                pl.col(SID).alias("sourced_id"),
+                pl.col(SID).alias("value"),
+                pl.format(
+                    "sourcedId '{}' appears {} times in this file (lines {}).",
+                    SID,
+                    "n",
+                    "lines",
+                ).alias("message"),
+            ),
+            file=t.path,
+            column=SID,
+        )
+    # Ids that differ only in case or surrounding spaces: receivers that fold case merge them.
+    folded = repeated(df, fold(pl.col(SID)))
+    if folded.height == 0:
+        return
+    spellings = folded.group_by("key").agg(pl.col(SID).unique().sort().alias("spellings"))
+    folded = (
+        folded.join(spellings, on="key", how="left")
+        .filter(pl.col("spellings").list.len() > 1)
+        .with_columns(quote_list(pl.col("spellings")).alias("others"))
+    )
+    out.add(
+        DUPLICATE_ID_CASE,
+        folded.select(
+            pl.col(LINE).alias("line"),
+            pl.col(SID).alias("sourced_id"),
+            pl.col(SID).alias("value"),
+            pl.format(
+                "sourcedId '{}' matches another id when case and spaces are ignored"
+                " (spellings: {}).",
+                SID,
+                "others",
+            ).alias("message"),
+        ),
+        file=t.path,
+        column=SID,
+    )
+
+
+def _enrollments(export: Export, out: Findings) -> None:
+    t = table(export, "enrollments.csv", "classSourcedId", "userSourcedId", "role")
+    if t is None:
+        return
+    sid = pl.col(SID) if t.has(SID) else pl.lit(None, pl.String())
+    df = t.df.filter(not_deleted(t)).select(
+        LINE, sid.alias("sourced_id"), "classSourcedId", "userSourcedId", "role"
+    )
+    key = pl.concat_str(
+        [pl.col("classSourcedId"), pl.col("userSourcedId"), pl.col("role")],
+        separator="\x1f",
+        ignore_nulls=True,
+    )
+    dups = repeated(df, key)
+    if dups.height == 0:
+        return
+    dups = _with_group_lines(dups)
+    out.add(
+        DUPLICATE_ENROLLMENT,
+        dups.select(
+            pl.col(LINE).alias("line"),
+            "sourced_id",
+            pl.col("userSourcedId").alias("value"),
+            pl.format(
+                "user '{}' is enrolled in class '{}' as {} {} times (lines {}).",
+                "userSourcedId",
+                "classSourcedId",
+                "role",
+                "n",
+                "lines",
+            ).alias("message"),
+        ),
+        file=t.path,
+        column="userSourcedId",
+    )
+
+
+def _users_column(export: Export, column: str, rule: str, out: Findings) -> None:
+    """Usernames or e-mails shared by several users, compared without case (SSO does)."""
+    t = table(export, "users.csv", SID, column)
+    if t is None:
+        return
+    df = t.df.filter(present(column) & not_deleted(t)).select(LINE, SID, column)
+    dups = repeated(df, pl.col(column).str.to_lowercase())
+    if dups.height == 0:
+        return
+    roles = (
+        user_roles(export)
+        .group_by("userSourcedId")
+        .agg(pl.col("role").sort().str.join("+").alias("roles"))
+    )
+    dups = dups.join(roles, left_on=SID, right_on="userSourcedId", how="left")
+    groups = dups.group_by("key").agg(
+        pl.len().alias("n"),
+        pl.col(SID).sort().alias("ids"),
+        pl.col("roles").n_unique().alias("n_roles"),
+        pl.col("roles").null_count().alias("no_role"),
+    )
+    dups = dups.join(groups, on="key", how="left")
+    # One row per role is how OneRoster 1.1 carries multi-role staff: say so, it is not an error.
+    multi_role = (pl.col("n_roles") == pl.col("n")) & (pl.col("no_role") == 0)
+    tail = (
+        pl.when(multi_role)
+        .then(
+            pl.lit(
+                "; each has a different role, the OneRoster 1.1 multi-role pattern"
+                " that receivers merge by username."
+            )
+        )
+        .otherwise(pl.lit("; receivers that key on it will merge or reject these users."))
+    )
+    message = (
+        pl.format(
+            "{} '{}' is shared by {} users ({})",
+            pl.lit(column),
+            column,
+            "n",
+            quote_list(pl.col("ids")),
+        )
+        + tail
+    )
+    out.add(
+        rule,
+        dups.select(
+            pl.col(LINE).alias("line"),
+            pl.col(SID).alias("sourced_id"),
+            pl.col(column).alias("value"),
+            message.alias("message"),
+        ),
+        file=t.path,
+        column=column,
+    )
+
+
+def run(export: Export, out: Findings) -> None:
+    for t in export.tables.values():
+        if t.readable and t.has(SID):
+            _sourced_ids(t, out)
+    _enrollments(export, out)
+    _users_column(export, "username", DUPLICATE_USERNAME, out)
+    _users_column(export, "email", DUPLICATE_EMAIL, out)

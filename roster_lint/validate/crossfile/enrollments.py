@@ -1,0 +1,183 @@
+"""Enrollments against their class, their user's role and orgs, and their own dates.
+
+Seven million rows at district scale: joins and whole-column expressions only.  Rows whose
+class or user is missing are left to the reference rules (one finding per break).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from roster_lint.findings import Findings
+from roster_lint.model import LINE, Export
+from roster_lint.validate.crossfile.common import SID, present, table, user_orgs, user_roles
+
+SCHOOL_DIFFERS = "RL220"
+ROLE_DIFFERS = "RL221"
+SCHOOL_NOT_IN_USER_ORGS = "RL222"
+BEGINS_AFTER_END = "RL223"
+
+# Which user roles (1.1 users.role, 1.2 roles.role) fit each enrollment role.  OneRoster
+# pairs student<->student and teacher<->teacher/aide (§5.6); administrators may be any
+# administrator flavour of 1.2.  Enrollment roles not listed here are not judged.
+FITS: dict[str, tuple[str, ...]] = {
+    "student": ("student",),
+    "teacher": ("teacher", "aide"),
+    "aide": ("aide", "teacher"),
+    "proctor": ("proctor", "teacher", "aide"),
+    "administrator": (
+        "administrator",
+        "districtAdministrator",
+        "siteAdministrator",
+        "systemAdministrator",
+        "principal",
+    ),
+}
+
+
+def _fits_frame() -> pl.DataFrame:
+    pairs = [(u, e) for e, users in FITS.items() for u in users]
+    return pl.DataFrame(
+        {"role": [u for u, _ in pairs], "enrollmentRole": [e for _, e in pairs]},
+        schema={"role": pl.String(), "enrollmentRole": pl.String()},
+    )
+
+
+def _sid(has: bool) -> pl.Expr:
+    return (pl.col(SID) if has else pl.lit(None, pl.String())).alias("sourced_id")
+
+
+def _school_vs_class(export: Export, out: Findings) -> None:
+    enr = table(export, "enrollments.csv", "classSourcedId", "schoolSourcedId")
+    classes = table(export, "classes.csv", SID, "schoolSourcedId")
+    if enr is None or classes is None:
+        return
+    class_school = (
+        classes.df.filter(present("schoolSourcedId"))
+        .select(pl.col(SID).alias("classSourcedId"), pl.col("schoolSourcedId").alias("classSchool"))
+        .unique(subset="classSourcedId", keep="first")
+    )
+    hits = (
+        enr.df.filter(present("schoolSourcedId"))
+        .select(LINE, _sid(enr.has(SID)), "classSourcedId", "schoolSourcedId")
+        .join(class_school, on="classSourcedId", how="inner")
+        .filter(pl.col("schoolSourcedId") != pl.col("classSchool"))
+    )
+    out.add(
+        SCHOOL_DIFFERS,
+        hits.select(
+            pl.col(LINE).alias("line"),
+            "sourced_id",
+            pl.col("schoolSourcedId").alias("value"),
+            pl.col("classSchool").alias("related_value"),
+            pl.format(
+                "schoolSourcedId '{}' is not the school '{}' of class '{}'.",
+                "schoolSourcedId",
+                "classSchool",
+                "classSourcedId",
+            ).alias("message"),
+        ),
+        file=enr.path,
+        column="schoolSourcedId",
+        related_file=classes.path,
+        related_column="schoolSourcedId",
+    )
+
+
+def _role_vs_user(export: Export, out: Findings) -> None:
+    enr = table(export, "enrollments.csv", "userSourcedId", "role")
+    if enr is None:
+        return
+    roles = user_roles(export)
+    fits = _fits_frame()
+    known = (
+        roles.filter(pl.col("role").is_in(fits["role"].implode())).select("userSourcedId").unique()
+    )
+    allowed = (
+        roles.join(fits, on="role", how="inner")
+        .select("userSourcedId", pl.col("enrollmentRole").alias("role"))
+        .unique()
+    )
+    shown = roles.group_by("userSourcedId").agg(pl.col("role").sort().str.join(", ").alias("ur"))
+    hits = (
+        enr.df.filter(pl.col("role").is_in(list(FITS)))
+        .select(LINE, _sid(enr.has(SID)), "userSourcedId", "role")
+        .join(known, on="userSourcedId", how="semi")
+        .join(allowed, on=["userSourcedId", "role"], how="anti")
+        .join(shown, on="userSourcedId", how="left")
+    )
+    users_path = "roles.csv" if export.table("roles.csv") is not None else "users.csv"
+    out.add(
+        ROLE_DIFFERS,
+        hits.select(
+            pl.col(LINE).alias("line"),
+            "sourced_id",
+            pl.col("role").alias("value"),
+            pl.col("userSourcedId").alias("related_value"),
+            pl.format(
+                "user '{}' is enrolled as {} but their role is {}.", "userSourcedId", "role", "ur"
+            ).alias("message"),
+        ),
+        file=enr.path,
+        column="role",
+        related_file=users_path,
+        related_column="role",
+    )
+
+
+def _school_vs_user_orgs(export: Export, out: Findings) -> None:
+    enr = table(export, "enrollments.csv", "userSourcedId", "schoolSourcedId")
+    if enr is None:
+        return
+    orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})
+    if orgs.height == 0:
+        return
+    with_orgs = orgs.select("userSourcedId").unique()
+    hits = (
+        enr.df.filter(present("schoolSourcedId"))
+        .select(LINE, _sid(enr.has(SID)), "userSourcedId", "schoolSourcedId")
+        .join(with_orgs, on="userSourcedId", how="semi")
+        .join(orgs, on=["userSourcedId", "schoolSourcedId"], how="anti")
+    )
+    users_path = "roles.csv" if export.table("roles.csv") is not None else "users.csv"
+    out.add(
+        SCHOOL_NOT_IN_USER_ORGS,
+        hits.select(
+            pl.col(LINE).alias("line"),
+            "sourced_id",
+            pl.col("schoolSourcedId").alias("value"),
+            pl.col("userSourcedId").alias("related_value"),
+            pl.format(
+                "school '{}' is not among the orgs of user '{}'.",
+                "schoolSourcedId",
+                "userSourcedId",
+            ).alias("message"),
+        ),
+        file=enr.path,
+        column="schoolSourcedId",
+        related_file=users_path,
+        related_column="userSourcedId",
+    )
+
+
+def _dates(export: Export, out: Findings) -> None:
+    enr = table(export, "enrollments.csv", "beginDate", "endDate")
+    if enr is None:
+        return
+    # Badly formatted dates are the schema rules' finding; they parse to null and drop out.
+    begin = pl.col("beginDate").str.to_date("%Y-%m-%d", strict=False)
+    end = pl.col("endDate").str.to_date("%Y-%m-%d", strict=False)
+    hits = enr.df.filter(begin > end).select(
+        pl.col(LINE).alias("line"),
+        _sid(enr.has(SID)),
+        pl.col("endDate").alias("value"),
+        pl.format("endDate {} is before beginDate {}.", "endDate", "beginDate").alias("message"),
+    )
+    out.add(BEGINS_AFTER_END, hits, file=enr.path, column="endDate")
+
+
+def run(export: Export, out: Findings) -> None:
+    _school_vs_class(export, out)
+    _role_vs_user(export, out)
+    _school_vs_user_orgs(export, out)
+    _dates(export, out)

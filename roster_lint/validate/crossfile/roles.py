@@ -1,0 +1,171 @@
+"""OneRoster 1.2 roles.csv against users.csv (§6.3).
+
+"Every user has a role" and "the primary org is among the roles" need the whole role set,
+so they only run when roles.csv is bulk.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from roster_lint.findings import Findings
+from roster_lint.model import LINE, Export
+from roster_lint.validate.crossfile.common import (
+    SID,
+    is_complete,
+    not_deleted,
+    present,
+    quote_list,
+    table,
+)
+from roster_lint.validate.crossfile.duplicates import repeated
+
+NO_ROLE = "RL270"
+NO_PRIMARY_ROLE = "RL271"
+SEVERAL_PRIMARY_ROLES = "RL272"
+DUPLICATE_ROLE = "RL273"
+PRIMARY_ORG_NOT_IN_ROLES = "RL274"
+
+
+def _user_level(export: Export, out: Findings) -> None:
+    users = table(export, "users.csv", SID)
+    roles = table(export, "roles.csv", "userSourcedId", "roleType")
+    if users is None or roles is None or not is_complete(roles):
+        return
+    live = roles.df.filter(not_deleted(roles))
+    counts = live.group_by("userSourcedId").agg(
+        pl.len().alias("rows"), (pl.col("roleType") == "primary").sum().alias("primaries")
+    )
+    joined = (
+        users.df.filter(not_deleted(users))
+        .select(LINE, SID)
+        .join(counts, left_on=SID, right_on="userSourcedId", how="left")
+    )
+    common = {
+        "file": users.path,
+        "column": SID,
+        "related_file": roles.path,
+        "related_column": "userSourcedId",
+    }
+    for rule, cond, text in (
+        (NO_ROLE, pl.col("rows").is_null(), "user '{}' has no row in roles.csv."),
+        (
+            NO_PRIMARY_ROLE,
+            pl.col("primaries") == 0,
+            "user '{}' has roles but none with roleType primary.",
+        ),
+    ):
+        hits = joined.filter(cond).select(
+            pl.col(LINE).alias("line"),
+            pl.col(SID).alias("sourced_id"),
+            pl.col(SID).alias("value"),
+            pl.format(text, SID).alias("message"),
+        )
+        out.add(rule, hits, **common)
+
+
+def _several_primary(export: Export, out: Findings) -> None:
+    roles = table(export, "roles.csv", "userSourcedId", "roleType")
+    if roles is None:
+        return
+    sid = pl.col(SID) if roles.has(SID) else pl.lit(None, pl.String())
+    primary = roles.df.filter(not_deleted(roles) & (pl.col("roleType") == "primary")).select(
+        LINE, sid.alias("sourced_id"), "userSourcedId"
+    )
+    groups = (
+        primary.group_by("userSourcedId")
+        .agg(pl.len().alias("n"), pl.col("sourced_id").sort().alias("ids"))
+        .filter(pl.col("n") > 1)
+    )
+    hits = primary.join(groups, on="userSourcedId", how="inner").select(
+        pl.col(LINE).alias("line"),
+        "sourced_id",
+        pl.lit("primary").alias("value"),
+        pl.col("userSourcedId").alias("related_value"),
+        pl.format(
+            "user '{}' has {} primary roles ({}); exactly one is expected.",
+            "userSourcedId",
+            "n",
+            quote_list(pl.col("ids")),
+        ).alias("message"),
+    )
+    out.add(
+        SEVERAL_PRIMARY_ROLES,
+        hits,
+        file=roles.path,
+        column="roleType",
+        related_file="users.csv",
+        related_column=SID,
+    )
+
+
+def _duplicates(export: Export, out: Findings) -> None:
+    roles = table(export, "roles.csv", "userSourcedId", "role", "orgSourcedId")
+    if roles is None:
+        return
+    sid = pl.col(SID) if roles.has(SID) else pl.lit(None, pl.String())
+    df = roles.df.filter(not_deleted(roles)).select(
+        LINE, sid.alias("sourced_id"), "userSourcedId", "role", "orgSourcedId"
+    )
+    key = pl.concat_str(
+        ["userSourcedId", "role", "orgSourcedId"], separator="\x1f", ignore_nulls=True
+    )
+    dups = repeated(df, key)
+    if dups.height == 0:
+        return
+    n = dups.group_by("key").agg(pl.len().alias("n"))
+    hits = dups.join(n, on="key", how="left").select(
+        pl.col(LINE).alias("line"),
+        "sourced_id",
+        pl.col("role").alias("value"),
+        pl.format(
+            "user '{}' has role {} at org '{}' on {} rows.",
+            "userSourcedId",
+            "role",
+            "orgSourcedId",
+            "n",
+        ).alias("message"),
+    )
+    out.add(DUPLICATE_ROLE, hits, file=roles.path, column="role")
+
+
+def _primary_org(export: Export, out: Findings) -> None:
+    users = table(export, "users.csv", SID, "primaryOrgSourcedId")
+    roles = table(export, "roles.csv", "userSourcedId", "orgSourcedId")
+    if users is None or roles is None or not is_complete(roles):
+        return
+    pairs = roles.df.filter(not_deleted(roles) & present("orgSourcedId")).select(
+        pl.col("userSourcedId").alias(SID), pl.col("orgSourcedId").alias("primaryOrgSourcedId")
+    )
+    hits = (
+        users.df.filter(present("primaryOrgSourcedId") & not_deleted(users))
+        .select(LINE, SID, "primaryOrgSourcedId")
+        .join(pairs.select(SID).unique(), on=SID, how="semi")
+        .join(pairs.unique(), on=[SID, "primaryOrgSourcedId"], how="anti")
+        .select(
+            pl.col(LINE).alias("line"),
+            pl.col(SID).alias("sourced_id"),
+            pl.col("primaryOrgSourcedId").alias("value"),
+            pl.col(SID).alias("related_value"),
+            pl.format(
+                "primaryOrgSourcedId '{}' is not the org of any role of user '{}'.",
+                "primaryOrgSourcedId",
+                SID,
+            ).alias("message"),
+        )
+    )
+    out.add(
+        PRIMARY_ORG_NOT_IN_ROLES,
+        hits,
+        file=users.path,
+        column="primaryOrgSourcedId",
+        related_file=roles.path,
+        related_column="userSourcedId",
+    )
+
+
+def run(export: Export, out: Findings) -> None:
+    _user_level(export, out)
+    _several_primary(export, out)
+    _duplicates(export, out)
+    _primary_org(export, out)

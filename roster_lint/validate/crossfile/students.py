@@ -1,0 +1,156 @@
+"""Students: one grade each, at least one enrollment; agents that point at the right roles.
+
+Per-user work (a million students) is joins and list expressions on whole columns.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from roster_lint.findings import Findings
+from roster_lint.model import LINE, Export
+from roster_lint.validate.crossfile.common import (
+    AGENT_ROLES,
+    SID,
+    STUDENT_ROLES,
+    blank,
+    exploded,
+    is_complete,
+    not_deleted,
+    table,
+    user_roles,
+)
+
+NO_GRADE = "RL240"
+SEVERAL_GRADES = "RL241"
+NO_ENROLLMENT = "RL242"
+AGENT_ROLE = "RL243"
+
+
+def _student_ids(export: Export) -> pl.DataFrame:
+    roles = user_roles(export)
+    return (
+        roles.filter(pl.col("role").is_in(STUDENT_ROLES))
+        .select(pl.col("userSourcedId").alias(SID))
+        .unique()
+    )
+
+
+def _grades(export: Export, out: Findings) -> None:
+    users = table(export, "users.csv", SID, "grades")
+    if users is None:
+        return
+    students = users.df.filter(not_deleted(users)).join(_student_ids(export), on=SID, how="semi")
+    items = pl.col("grades").str.split(",").list.eval(pl.element().filter(pl.element() != ""))
+    students = students.select(LINE, SID, "grades", items.alias("items"))
+    common = {"file": users.path, "column": "grades"}
+    none = students.filter(blank("grades") | (pl.col("items").list.len() == 0))
+    out.add(
+        NO_GRADE,
+        none.select(
+            pl.col(LINE).alias("line"),
+            pl.col(SID).alias("sourced_id"),
+            pl.col("grades").alias("value"),
+            pl.format("student '{}' has no grade.", SID).alias("message"),
+        ),
+        **common,
+    )
+    several = students.filter(pl.col("items").list.len() > 1)
+    out.add(
+        SEVERAL_GRADES,
+        several.select(
+            pl.col(LINE).alias("line"),
+            pl.col(SID).alias("sourced_id"),
+            pl.col("grades").alias("value"),
+            pl.format(
+                "student '{}' has {} grades '{}'; a student has exactly one.",
+                SID,
+                pl.col("items").list.len(),
+                "grades",
+            ).alias("message"),
+        ),
+        **common,
+    )
+
+
+def _without_enrollments(export: Export, out: Findings) -> None:
+    users = table(export, "users.csv", SID)
+    enr = table(export, "enrollments.csv", "userSourcedId")
+    if users is None or enr is None or not is_complete(enr):
+        return
+    enrolled = enr.df.filter(not_deleted(enr)).select(pl.col("userSourcedId").alias(SID))
+    hits = (
+        users.df.filter(not_deleted(users))
+        .select(LINE, SID)
+        .join(_student_ids(export), on=SID, how="semi")
+        .join(enrolled.unique(), on=SID, how="anti")
+        .select(
+            pl.col(LINE).alias("line"),
+            pl.col(SID).alias("sourced_id"),
+            pl.col(SID).alias("value"),
+            pl.format("student '{}' has no enrollment.", SID).alias("message"),
+        )
+    )
+    out.add(
+        NO_ENROLLMENT,
+        hits,
+        file=users.path,
+        column=SID,
+        related_file=enr.path,
+        related_column="userSourcedId",
+    )
+
+
+def _agents(export: Export, out: Findings) -> None:
+    users = table(export, "users.csv", SID, "agentSourcedIds")
+    if users is None:
+        return
+    links = exploded(users.df.select(LINE, SID, "agentSourcedIds"), "agentSourcedIds", "agent")
+    if links.height == 0:
+        return
+    # A student's agents are parents, guardians or relatives, and theirs are students (§7).
+    kinds = (
+        user_roles(export)
+        .group_by("userSourcedId")
+        .agg(
+            pl.col("role").is_in(STUDENT_ROLES).any().alias("student"),
+            pl.col("role").is_in(AGENT_ROLES).any().alias("agent"),
+            pl.col("role").sort().str.join(", ").alias("roles"),
+        )
+    )
+    src = kinds.rename(
+        {"userSourcedId": SID, "student": "s_student", "agent": "s_agent", "roles": "s_roles"}
+    )
+    dst = kinds.rename(
+        {"userSourcedId": "agent", "student": "a_student", "agent": "a_agent", "roles": "a_roles"}
+    )
+    pairs = links.join(src, on=SID, how="inner").join(dst, on="agent", how="inner")
+    fits = (pl.col("s_student") & pl.col("a_agent")) | (pl.col("s_agent") & pl.col("a_student"))
+    hits = pairs.filter(~fits).select(
+        pl.col(LINE).alias("line"),
+        pl.col(SID).alias("sourced_id"),
+        pl.col("agent").alias("value"),
+        pl.col("agent").alias("related_value"),
+        pl.format(
+            "agent '{}' of {} '{}' has role {}; agents link students with parents,"
+            " guardians or relatives.",
+            "agent",
+            "s_roles",
+            SID,
+            "a_roles",
+        ).alias("message"),
+    )
+    out.add(
+        AGENT_ROLE,
+        hits,
+        file=users.path,
+        column="agentSourcedIds",
+        related_file=users.path,
+        related_column=SID,
+    )
+
+
+def run(export: Export, out: Findings) -> None:
+    _grades(export, out)
+    _without_enrollments(export, out)
+    _agents(export, out)
