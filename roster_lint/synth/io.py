@@ -124,7 +124,7 @@ def defect_manifest(roster: Roster) -> list[dict[str, Any]]:
                     "file": name,
                     "line": row["line"],
                     "id": row["id"],
-                    "column": row["column"],
+                    "column": row["column"] or None,
                 }
             )
     return out
