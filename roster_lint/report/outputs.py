@@ -194,7 +194,7 @@ def emit_plan(
     export: Export | None = None,
     previous: Export | None = None,
 ) -> None:
-    from roster_lint.report import markdown, plan_json, plan_text, sarif
+    from roster_lint.report import markdown, sarif
 
     targets = parse_outputs(outputs, "plan")
     path = export.path if export is not None else ""
@@ -202,14 +202,25 @@ def emit_plan(
         r = _redactor(plan, [export, previous])
         plan = r.apply(plan)
         path = r.export(export).path if export is not None else ""
+
+    def as_json() -> str:
+        from roster_lint.report import plan_json
+
+        return dumps(plan_json.plan_document(plan))
+
+    def as_text(console: Console) -> None:
+        from roster_lint.report import plan_text
+
+        plan_text.render_plan(plan, console)
+
     renderers: dict[str, Callable[[], str]] = {
-        "json": lambda: dumps(plan_json.plan_document(plan)),
-        "text": lambda: plain_text(lambda c: plan_text.render_plan(plan, c)),
+        "json": as_json,
+        "text": lambda: plain_text(as_text),
         "html": lambda: _html("render_plan_html", plan, None),
         "sarif": lambda: dumps(sarif.plan_sarif(plan, path)),
         "markdown": lambda: markdown.plan_markdown(plan),
     }
-    _to_stdout(fmt, renderers, lambda: plan_text.render_plan(plan, console))
+    _to_stdout(fmt, renderers, lambda: as_text(console))
     for out in targets:
         _write(out, renderers[out.fmt]())
 
