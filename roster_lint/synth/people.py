@@ -75,7 +75,12 @@ def staff(cfg: Config, grid: pl.DataFrame, sg: pl.DataFrame, stu: pl.DataFrame) 
         pl.col("students").sum(), pl.col("band").first()
     )
     admins = (
-        per_school.select("school", n=1 + pl.col("students") // ADMIN_PER_STUDENTS)
+        per_school.select(
+            "school",
+            n=1
+            + (pl.col("band") != "elementary").cast(pl.Int64)
+            + pl.col("students") // ADMIN_PER_STUDENTS,
+        )
         .with_columns(k=pl.int_ranges(0, pl.col("n")))
         .explode("k")
     )
