@@ -1,10 +1,33 @@
-"""Per-file value checks built from rules/oneroster/files.toml, run through pandera."""
+"""Per-file value checks built from rules/oneroster/files.toml, run through pandera.
+
+build.py declares one pandera.polars.DataFrameSchema per file, version and manifest mode;
+runner.py executes it (pandera's own backend for small tables, one polars pass for large
+ones) and every failure becomes a finding with file, line, column, sourcedId and value.
+"""
 
 from __future__ import annotations
 
 from roster_lint.findings import Findings
 from roster_lint.model import Export
+from roster_lint.spec import oneroster
 
 
 def run(export: Export, out: Findings) -> None:
-    """Placeholder: per-file schema checks."""
+    """Check every readable table whose file OneRoster defines for the export's version."""
+    from roster_lint.validate.schema.build import schema_for
+    from roster_lint.validate.schema.runner import run as run_schema
+    from roster_lint.validate.schema.runner import with_messages
+
+    spec = oneroster()
+    version = export.version if export.version in ("1.1", "1.2") else "1.1"
+    for name in sorted(export.tables):
+        table = export.table(name)
+        fs = spec.files.get(name)
+        if table is None or fs is None or version not in fs.versions:
+            continue
+        schema = schema_for(name, version, table.mode)
+        hits = run_schema(schema, table.df)
+        if hits.height == 0:
+            continue
+        for check, part in with_messages(schema, hits):
+            out.add(check.rule, part, file=table.path)

@@ -1,0 +1,175 @@
+"""Check declarations: one `CheckDef` per (column, defect), built from a column's spec.
+
+A check is data: the rule it reports, a polars expression that is true on a bad cell
+(`bad`), an optional cheaper superset of it (`screen`) the fast runner evaluates on the
+whole column before refining on the few screened rows, and the message expression evaluated
+only on hits.  The pandera schema (build.py) wraps each `bad` in a `pandera.Check`; the
+runners (runner.py) execute them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from roster_lint.validate.schema import tokens as T
+
+ExprFn = Callable[[pl.Expr], pl.Expr]
+
+
+@dataclass(frozen=True)
+class CheckDef:
+    name: str  # unique within a schema: "<column>:<kind>"
+    rule: str  # catalogue code
+    bad: ExprFn  # column -> Boolean, true where the cell is bad (exact)
+    message: ExprFn  # cell value -> String, evaluated on hits only
+    screen: ExprFn | None = None  # cheaper superset of `bad` for the whole column
+    summary: bool = False  # one finding per file (first hit, with a count), not per row
+
+    def bad_expr(self, c: pl.Expr) -> pl.Expr:
+        return self.bad(c).fill_null(False)
+
+
+def q(c: pl.Expr) -> pl.Expr:
+    """A value quoted for a message: `value`."""
+    return pl.concat_str([pl.lit("`"), c.fill_null(""), pl.lit("`")])
+
+
+def msg(*parts: str | pl.Expr) -> pl.Expr:
+    return pl.concat_str([pl.lit(p) if isinstance(p, str) else p for p in parts])
+
+
+# --- text hygiene (every column, metadata.* included) -------------------------------------
+
+
+def text_checks(col: str) -> list[CheckDef]:
+    screen: ExprFn = lambda c: c.str.contains(T.NOT_PRINTABLE_ASCII)  # noqa: E731
+    return [
+        CheckDef(
+            f"{col}:control",
+            "RL153",
+            lambda c: c.str.contains(T.CONTROL),
+            lambda v: msg(f"{col} contains a control character (shown escaped: ", _esc(v), ")."),
+            screen,
+        ),
+        CheckDef(
+            f"{col}:invisible",
+            "RL151",
+            lambda c: c.str.contains(T.INVISIBLE),
+            lambda v: msg(f"{col} ", _esc(v), " contains a non-breaking or invisible space."),
+            screen,
+        ),
+        CheckDef(
+            f"{col}:mojibake",
+            "RL154",
+            lambda c: c.str.contains(T.MOJIBAKE),
+            lambda v: msg(
+                f"{col} ",
+                q(v),
+                " looks like UTF-8 text that was decoded as Windows-1252 "
+                "(mojibake, e.g. `Ã©` for `é`).",
+            ),
+            screen,
+        ),
+    ]
+
+
+def _esc(v: pl.Expr) -> pl.Expr:
+    """Make invisible characters visible in a message: NBSP as <NBSP>, controls as <CTRL>."""
+    out = v.fill_null("").str.replace_all(r"\u00A0", "<NBSP>")
+    out = out.str.replace_all(T.INVISIBLE, "<U+INVISIBLE>")
+    return q(out.str.replace_all(T.CONTROL, "<CTRL>"))
+
+
+# --- required, whitespace, ids ------------------------------------------------------------
+
+
+def required_checks(col: str) -> list[CheckDef]:
+    return [
+        CheckDef(
+            f"{col}:required",
+            "RL100",
+            T.blank,
+            lambda v: pl.lit(f"{col} is blank but a value is required."),
+        ),
+        CheckDef(
+            f"{col}:only-spaces",
+            "RL101",
+            lambda c: c.str.contains(T.ONLY_SPACES),
+            lambda v: msg(f"{col} is ", _esc(v), ": only spaces where a value is required."),
+        ),
+    ]
+
+
+def padded_check(col: str, what: str) -> CheckDef:
+    return CheckDef(
+        f"{col}:padded",
+        "RL150",
+        lambda c: c.str.contains(T.PADDED) & ~c.str.contains(T.ONLY_SPACES),
+        lambda v: msg(
+            f"{what} ",
+            _esc(v),
+            " has leading or trailing spaces; receivers match ",
+            q(v.str.strip_chars()),
+            " exactly and will not find it.",
+        ),
+    )
+
+
+def list_damage_check(col: str) -> CheckDef:
+    return CheckDef(
+        f"{col}:list",
+        "RL152",
+        lambda c: c.str.contains(T.LIST_DAMAGE) & ~c.str.contains(T.ONLY_SPACES),
+        lambda v: msg(
+            f"{col} list ",
+            _esc(v),
+            " has spaces around its commas or an empty item; meant ",
+            q(v.str.replace_all(r"\s*,\s*", ",").str.strip_chars().str.strip_chars(",")),
+            ".",
+        ),
+    )
+
+
+def scientific_check(col: str) -> CheckDef:
+    return CheckDef(
+        f"{col}:scientific",
+        "RL140",
+        lambda c: c.str.contains(T.SCIENTIFIC_ITEM),
+        lambda v: msg(
+            f"{col} ",
+            q(v),
+            " is a number in scientific notation: Excel has rounded a long "
+            "id, and the original digits are lost.",
+        ),
+    )
+
+
+# A code column "uses leading zeros" when most numeric values share one length and some
+# of those start with 0; a shorter numeric value there most likely lost its zeros in Excel.
+LEADING_ZERO_SHARE = 0.8
+
+
+def leading_zero_check(col: str) -> CheckDef:
+    def bad(c: pl.Expr) -> pl.Expr:
+        digits = c.str.contains(r"^[0-9]+$").fill_null(False)
+        n = c.str.len_bytes()
+        modal = n.filter(digits).mode().sort().last()
+        at_modal = digits & (n == modal)
+        padded_peers = (at_modal & c.str.starts_with("0")).any()
+        share = at_modal.sum() / digits.sum().clip(lower_bound=1)
+        return digits & (n < modal) & padded_peers & (share >= LEADING_ZERO_SHARE)
+
+    return CheckDef(
+        f"{col}:leading-zeros",
+        "RL141",
+        bad,
+        lambda v: msg(
+            f"{col} ",
+            q(v),
+            " is shorter than the other numeric codes in the column, which "
+            "keep their leading zeros: a leading zero was probably lost (Excel).",
+        ),
+    )

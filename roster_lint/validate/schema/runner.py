@@ -1,0 +1,128 @@
+"""Run a Schema over a table and turn failures into hits (check, line, sourced_id, value).
+
+Two runners execute the same pandera Check declarations:
+
+- `run_pandera`: `DataFrameSchema.validate(lazy=True)`; failure cases -> hits.  pandera
+  evaluates and collects each Check on its own, which is fine for small tables.
+- `run_fast`: every check's screen (or exact expression) in ONE lazy `with_columns` over the
+  whole frame, a filter to the rows where anything fired, then the exact expressions on those
+  few rows.  At 7M enrollments this is what keeps `check` near the cost of reading the file.
+
+tests/validate/test_schema_runners.py holds them to the same answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from roster_lint.model import LINE
+from roster_lint.validate.schema.build import PRIVATE, Schema
+from roster_lint.validate.schema.checks import CheckDef
+
+PANDERA_MAX_ROWS = 20_000  # above this, the one-pass runner
+HIT_SCHEMA: dict[str, Any] = {
+    "check": pl.String,
+    "column": pl.String,
+    "line": pl.Int64,
+    "sourced_id": pl.String,
+    "value": pl.String,
+}
+
+
+def _empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=HIT_SCHEMA)
+
+
+def _sid(df: pl.DataFrame) -> pl.Expr:
+    return pl.col("sourcedId") if "sourcedId" in df.columns else pl.lit(None, pl.String)
+
+
+def run_fast(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
+    pairs = schema.column_defs(df.columns)
+    if not pairs or df.height == 0:
+        return _empty()
+    flags = [f"__f{i}" for i in range(len(pairs))]
+    stage1 = [
+        (d.screen(pl.col(col)).fill_null(False) if d.screen else d.bad_expr(pl.col(col))).alias(f)
+        for f, (col, d) in zip(flags, pairs, strict=True)
+    ]
+    keep = {LINE, *(col for col, _ in pairs)} | ({"sourcedId"} & set(df.columns))
+    flagged = (
+        df.lazy()
+        .select(*[pl.col(c) for c in df.columns if c in keep], *stage1)
+        .filter(pl.any_horizontal(flags))
+        .collect()
+    )
+    if flagged.height == 0:
+        return _empty()
+    # Refine screened checks on the few flagged rows (their exact expression is row-local).
+    refine = [
+        (pl.col(f) & d.bad_expr(pl.col(col))).alias(f)
+        for f, (col, d) in zip(flags, pairs, strict=True)
+        if d.screen is not None
+    ]
+    if refine:
+        flagged = flagged.with_columns(refine)
+    parts = [
+        flagged.filter(pl.col(f)).select(
+            pl.lit(d.name).alias("check"),
+            pl.lit(col).alias("column"),
+            pl.col(LINE).alias("line"),
+            _sid(flagged).alias("sourced_id"),
+            pl.col(col).alias("value"),
+        )
+        for f, (col, d) in zip(flags, pairs, strict=True)
+    ]
+    return pl.concat(parts).cast(HIT_SCHEMA)  # type: ignore[arg-type]
+
+
+def run_pandera(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
+    from pandera.errors import SchemaErrors
+
+    if df.height == 0:
+        return _empty()
+    try:
+        schema.pandera.validate(df, lazy=True)
+    except SchemaErrors as exc:
+        fc = exc.failure_cases
+    else:
+        return _empty()
+    fc = fc.filter(pl.col("check").is_in(list(schema.defs)) & pl.col("index").is_not_null())
+    rows = df.select(pl.col(LINE).alias("line"), _sid(df).alias("sourced_id")).with_row_index(
+        "index"
+    )
+    out = fc.select(
+        "check", "column", pl.col("index").cast(pl.UInt32), pl.col("failure_case").alias("value")
+    ).join(rows, on="index", how="left")
+    return out.select(list(HIT_SCHEMA)).cast(HIT_SCHEMA)
+
+
+def run(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
+    """Hits for one table, by whichever runner suits its size."""
+    runner = run_pandera if df.height <= PANDERA_MAX_ROWS else run_fast
+    return runner(schema, df)
+
+
+def with_messages(schema: Schema, hits: pl.DataFrame) -> list[tuple[CheckDef, pl.DataFrame]]:
+    """Per check: its hits with a message (and values of private columns removed)."""
+    out: list[tuple[CheckDef, pl.DataFrame]] = []
+    for (name,), part in hits.partition_by("check", as_dict=True, maintain_order=True).items():
+        d = schema.defs[str(name)]
+        part = part.sort("line", "column")
+        if d.summary:
+            first = part.row(0, named=True)
+            part = part.head(1).with_columns(
+                pl.lit(
+                    f"{first['column']} is filled in {part.height} row(s), first at line "
+                    f"{first['line']}; passwords in a roster file travel to every recipient."
+                ).alias("message")
+            )
+        else:
+            part = part.with_columns(d.message(pl.col("value")).alias("message"))
+        col = str(part["column"][0])
+        if col in PRIVATE:
+            part = part.with_columns(pl.lit(None, pl.String).alias("value"))
+        out.append((d, part.drop("check")))
+    return out
