@@ -67,7 +67,8 @@ def group_findings(findings: pl.DataFrame, per_rule: int) -> list[RuleGroup]:
         .with_columns(pl.col("severity").replace_strict(rank, default=0).alias("_rank"))
         .sort(["_rank", "code", "severity"], descending=[True, False, False])
     )
-    firsts = findings.filter(pl.int_range(pl.len()).over(["code", "severity"]) < per_rule)
+    # group_by().head keeps each group's rows in frame (file, line) order
+    firsts = findings.group_by(["code", "severity"], maintain_order=True).head(per_rule)
     by_key = {
         (str(k[0]), str(k[1])): part.to_dicts()
         for k, part in firsts.partition_by(
