@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from roster_lint.model import LINE, Export
+from roster_lint.model import LINE, Export, Table
 from roster_lint.predict.profile import Profile
+from roster_lint.spec import oneroster
 
 STR = pl.String()
 
@@ -62,8 +63,20 @@ def _frame(export: Export, name: str, reads: list[str], inp: Inputs) -> pl.DataF
     if not t.readable:
         inp.state[name] = "broken"
         return None
-    inp.state[name] = "ok" if t.header_ok else "broken"
+    inp.state[name] = "ok" if header_ok(t, export.version) else "broken"
     return t.df
+
+
+def header_ok(t: Table, version: str | None) -> bool:
+    """SK-F1: every standard column present, exact and in order (the loader's verdict, and
+    our own check on the header cells so that a lenient loader cannot hide a break)."""
+    if not t.header_ok:
+        return False
+    spec = oneroster().files.get(t.name)
+    if spec is None:
+        return True
+    cols = [c for c in spec.columns(version) if not (c.optional_column and c.name not in t.header)]
+    return t.header[: len(cols)] == [c.name for c in cols]
 
 
 def _split(expr: pl.Expr) -> pl.Expr:

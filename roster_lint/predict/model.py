@@ -47,6 +47,8 @@ class RootCause:
     label: str  # human name, e.g. the school's name
     affected: dict[str, int]  # entity -> how many of them this cause skips
     message: str  # one sentence in the user's terms
+    file: str | None = None  # where to look first: the root's own row, else the first affected
+    line: int | None = None
 
 
 @dataclass(frozen=True)

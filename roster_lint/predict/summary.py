@@ -95,6 +95,16 @@ def root_causes(full: pl.DataFrame, d: Decided) -> list[RootCause]:
         .fill_null("")
         .alias("root_id")
     )
+    keys = ["root_reason", "root_entity", "root_id"]
+    where = (
+        hit.filter(pl.col("line").is_not_null())
+        .sort(["_rank", "line"])
+        .group_by(keys, maintain_order=True)
+        .agg(pl.col("file").first(), pl.col("line").first())
+    )
+    where_of = {tuple(r[:3]): (r[3], r[4]) for r in where.iter_rows()}
+    courses = dict(zip(d.courses["course"], d.courses["line"], strict=True))
+    course_path = d.inp.paths.get("courses.csv", "courses.csv")
     counts = hit.group_by(["root_reason", "root_entity", "root_id", "entity"]).len("n")
     grouped = counts.group_by(["root_reason", "root_entity", "root_id"]).agg(
         pl.col("entity"), pl.col("n"), pl.col("n").sum().alias("total")
@@ -111,7 +121,12 @@ def root_causes(full: pl.DataFrame, d: Decided) -> list[RootCause]:
         label = _label(entity, ident, d) if ident != "*" else ident
         n_self = affected.get(entity, sum(affected.values()))
         message = f"{_subject(reason, entity, label, n_self)}: {_effects(affected, reason)}"
-        out.append(RootCause(reason, entity, ident, label, affected, message))
+        file, line = where_of.get((reason, entity, ident), (None, None))
+        if entity == "course" and ident in courses:
+            file, line = course_path, courses[ident]
+        elif entity == "file":
+            file, line = ident, 1
+        out.append(RootCause(reason, entity, ident, label, affected, message, file, line))
     return out
 
 
@@ -188,7 +203,7 @@ def _provisioning(d: Decided, profile: Profile) -> list[FollowUp]:
         .sort("line")
         .with_columns(
             pl.col("uid").alias("id"),
-            pl.format("{} teaches with role {!r}", "uid", "role").alias("m"),
+            pl.format("{} teaches with role {}", "uid", "role").alias("m"),
         )
     )
     return out + _capped("roster-by-hand", odd, "user", "m", profile)

@@ -115,7 +115,15 @@ def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFr
         ("grade-format-inconsistent", pl.col("grade") != pl.col("grade_raw")),
     ]
     users = users.with_columns(
-        pl.when(in_scope).then(reasons(notes)).otherwise(pl.col("_skip")).alias("reasons"),
+        pl.when(in_scope)
+        .then(reasons(notes))
+        .otherwise(
+            # SK-X3 also concerns skipped users: the older engine aborted the whole load.
+            pl.col("_skip").list.concat(
+                reasons([("user-without-school", pl.col("n_schools") == 0)])
+            )
+        )
+        .alias("reasons"),
         pl.when(in_scope).then(pl.lit("create")).otherwise(pl.lit("skip")).alias("action"),
         district_admin.fill_null(False).alias("district_admin"),
     )
