@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{out} is a file")
     try:
         cfg = Config(
-            students=max(a.students, 13),
+            students=a.students if a.previous_of is None else 13,
             seed=a.seed,
             defects=a.defects,
             version=a.version,
