@@ -1,0 +1,100 @@
+"""`plan` for a district IT person: totals, who gets accounts, why things are skipped,
+root causes, follow-ups and the notes that applied.  Calm colours, short tables."""
+
+from __future__ import annotations
+
+import polars as pl
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from roster_lint.predict.model import ENTITIES, Plan
+
+EXAMPLES = 3  # example ids per skip reason
+ROWS = 15  # rows per table before "... and N more"
+
+
+def _table(title: str, *cols: str) -> Table:
+    t = Table(title=title, title_justify="left", title_style="bold", header_style="bold")
+    for c in cols:
+        t.add_column(c, overflow="fold")
+    return t
+
+
+def render_plan(plan: Plan, console: Console) -> None:
+    console.print(f"[bold]Summit K12 sync plan[/] — mode: {plan.mode}")
+    totals = plan.totals()
+    t = _table("What the sync will do", "entity", "actions")
+    for e in ENTITIES:
+        if e in totals:
+            t.add_row(e, ", ".join(f"{a} {n}" for a, n in totals[e].items()))
+    console.print(t)
+    if plan.licences_new is not None:
+        console.print(f"Student licences newly consumed (SK-L1): [bold]{plan.licences_new}[/]")
+    _audience(plan, console)
+    _skips(plan, console)
+    if plan.root_causes:
+        t = _table("Root causes", "reason", "what happens")
+        for c in plan.root_causes[:ROWS]:
+            t.add_row(c.reason, escape(c.message))
+        _more(t, len(plan.root_causes))
+        console.print(t)
+    if plan.followups:
+        t = _table("Follow-ups (by hand or with vendor support)", "kind", "what to do")
+        for f in plan.followups[: ROWS * 2]:
+            t.add_row(f.kind, escape(f.message))
+        _more(t, len(plan.followups), ROWS * 2)
+        console.print(t)
+    for note in plan.notes:
+        console.print(f"[dim]• {escape(note)}[/]")
+
+
+def _more(t: Table, n: int, cap: int = ROWS) -> None:
+    if n > cap:
+        t.add_row("…", f"and {n - cap} more (see --format json)")
+
+
+def _audience(plan: Plan, console: Console) -> None:
+    a = plan.audience
+    if a.height == 0:
+        console.print("[yellow]Nobody will get an account.[/]")
+        return
+    by_school = (
+        a.group_by(["school", "school_name", "summit_role"])
+        .agg(pl.col("users").sum())
+        .sort(["school", "summit_role"])
+    )
+    t = _table(
+        "Who gets accounts (SK-A9: filter users.csv if this is wrong)",
+        "school",
+        "role",
+        "users",
+        "by grade",
+    )
+    grades = (
+        a.filter(pl.col("grade").is_not_null())
+        .group_by(["school", "summit_role"])
+        .agg(pl.format("{}: {}", "grade", "users").sort().str.join(", ").alias("g"))
+    )
+    g = {(s, r): x for s, r, x in grades.iter_rows()}
+    for school, name, role, n in by_school.head(ROWS * 2).iter_rows():
+        label = f"{name} ({school})" if name else str(school)
+        t.add_row(escape(label), role or "", str(n), escape(g.get((school, role), "")))
+    _more(t, by_school.height, ROWS * 2)
+    console.print(t)
+
+
+def _skips(plan: Plan, console: Console) -> None:
+    skipped = plan.actions.filter(pl.col("action").is_in(["skip", "retain"]))
+    if skipped.height == 0:
+        return
+    per = (
+        skipped.select("entity", "id", pl.col("reasons").list.first().alias("reason"))
+        .group_by(["entity", "reason"], maintain_order=True)
+        .agg(pl.len().alias("n"), pl.col("id").head(EXAMPLES).alias("ex"))
+        .sort(["entity", "n"], descending=[False, True])
+    )
+    t = _table("Not synced, by first reason", "entity", "reason", "count", "examples")
+    for entity, reason, n, ex in per.iter_rows():
+        t.add_row(entity, reason or "", str(n), escape(", ".join(ex)))
+    console.print(t)

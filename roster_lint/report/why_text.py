@@ -1,0 +1,29 @@
+"""`why` for a person: the decision, then each step of the trace."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from roster_lint.predict.why import WhyResult
+
+
+def render_why(why: WhyResult, console: Console) -> None:
+    reasons = ", ".join(why.reasons) or "none"
+    console.print(
+        f"[bold]{why.entity} {escape(why.id)}[/]: [bold]{why.action}[/]  (reasons: {reasons})"
+    )
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table.add_column("", width=2)
+    table.add_column("check")
+    table.add_column("what the data says", overflow="fold")
+    for step in why.trace:
+        mark = "[green]✓[/]" if step["ok"] else "[red]✗[/]"
+        table.add_row(mark, escape(step["step"]), escape(str(step["detail"])))
+    console.print(table)
+    for note in why.notes:
+        console.print(f"[dim]{escape(note)}[/]")
