@@ -70,6 +70,17 @@ def _finalize(value: Any) -> Any:
     return Markup(str(escape(str(value))).replace("://", ":&#47;/"))
 
 
+def _ticks(text: Any) -> Markup:
+    """Escaped text with `backticked` spans (catalogue and message style) as <code>."""
+    parts = str(text if text is not None else "").split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: leave the text as it is
+        return Markup(_finalize(str(text)))
+    return Markup("").join(
+        Markup("<code>%s</code>") % _finalize(p) if i % 2 else _finalize(p)
+        for i, p in enumerate(parts)
+    )
+
+
 def script_json(obj: Any) -> Markup:
     """JSON that is safe inside <script type="application/json"> and holds no URL."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
@@ -90,6 +101,7 @@ def _env() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["ticks"] = _ticks
     env.filters["num"] = lambda n: f"{int(n):,}"
     env.filters["sevclass"] = lambda s: s if s in SEVERITIES else "other"
     return env

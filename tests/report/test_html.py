@@ -222,3 +222,18 @@ def test_diff_rendered_generically(monkeypatch: pytest.MonkeyPatch) -> None:
     assert HOSTILE[0] in table.text() and doc.find_all("script", type=None) != []
     assert len(doc.find_all("script")) == 1
     assert html.render_diff_html(object()) == out  # type: ignore[arg-type]
+
+
+def test_backticks_become_code_and_stay_escaped(tmp_path: Path) -> None:
+    rows = [
+        finding("RL120", "error", 3, message="value `<script>alert(3)</script>` is `odd`"),
+        finding("RL121", "error", 4, message="one ` backtick <b>x</b>"),
+    ]
+    doc = page(html.render_check_html(make_result(tmp_path, rows)))
+    cells = [tr.find_all("td")[4] for tr in doc.find_all("tr") if len(tr.find_all("td")) == 5]
+    assert [c.text() for c in cells] == [
+        "value <script>alert(3)</script> is odd",
+        "one ` backtick <b>x</b>",
+    ]
+    assert [c.text() for c in cells[0].find_all("code")] == ["<script>alert(3)</script>", "odd"]
+    assert len(doc.find_all("script")) == 1 and doc.find_all("b") == []
