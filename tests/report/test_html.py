@@ -237,3 +237,21 @@ def test_backticks_become_code_and_stay_escaped(tmp_path: Path) -> None:
     ]
     assert [c.text() for c in cells[0].find_all("code")] == ["<script>alert(3)</script>", "odd"]
     assert len(doc.find_all("script")) == 1 and doc.find_all("b") == []
+
+
+def test_real_export_report_explains_every_rule(corpus: Path, tmp_path: Path) -> None:
+    from roster_lint import api
+    from roster_lint.report import text
+
+    result = api.check(str(corpus / "moodle-enrol_oneroster" / "v1p1_Test_full_data_set"))
+    out = html.render_check_html(result)
+    assert not re.search(r"[a-z]+://", out.lower())
+    doc = page(out)
+    codes = sorted(set(result.findings["code"].to_list()))
+    groups = doc.find_all("details", class_="rule")
+    assert sorted(g.attrs["id"] or "" for g in groups) == [f"rule-{c}" for c in codes]
+    assert all(g.find("dl", class_="explain") for g in groups)  # every code is catalogued
+    shown = sum(len(g.find("tbody").find_all("tr")) for g in groups)
+    assert shown == result.findings.height  # a small export: nothing capped
+    groups_text = text.group_findings(result.findings, text.EXAMPLES_PER_RULE)
+    assert [g.code for g in groups_text] == [(g.attrs["id"] or "")[5:] for g in groups]
