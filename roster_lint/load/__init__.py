@@ -1,54 +1,144 @@
-"""load: folder or zip -> files, manifest, version, encoding, dialect -> typed frames.
+"""load: folder or zip -> files, manifest, version, encoding, dialect -> text frames.
 
 What cannot be read becomes a finding, not an exception; only "this is not an export at
-all" (missing path, unsafe archive) raises UsageError.
+all" (missing path, not a folder or zip, an unsafe or unreadable archive) raises
+UsageError.  Nothing is written anywhere; a zip is read in memory.
+
+  source.py    folder / zip entries, archive safety       reader.py  encoding + fast read
+  exact.py     the exact CSV path for damaged files        headers.py header checks + mapping
+  manifest.py  manifest properties and file modes          version.py version fingerprints
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Literal, cast
 
 import polars as pl
 
-from roster_lint.errors import UsageError
 from roster_lint.findings import Findings
+from roster_lint.load.headers import check_header
+from roster_lint.load.manifest import MANIFEST, check_presence, known_files, read_properties
+from roster_lint.load.reader import Parsed, empty_frame, read_entry
+from roster_lint.load.source import Entry, Source, open_source
+from roster_lint.load.version import decide
 from roster_lint.model import LINE, Export, Table
 from roster_lint.spec import oneroster
 
+__all__ = ["load_export"]
+
 
 def load_export(path: str) -> Export:
-    """Placeholder loader (folder only, no damage handling); replaced by the real one."""
-    p = Path(path)
-    if not p.is_dir():
-        raise UsageError(f"{path}: not a folder")
+    """Load an export; every problem found on the way is in `Export.findings`."""
+    src = open_source(path)
+    out = Findings()
+    by_name, manifest_entry, others = _classify(src, out)
     spec = oneroster()
-    manifest: dict[str, str] = {}
-    mpath = p / "manifest.csv"
-    if mpath.is_file():
-        m = pl.read_csv(mpath, infer_schema=False)
-        manifest = dict(
-            zip(m["propertyName"].to_list(), m["value"].fill_null("").to_list(), strict=True)
-        )
-    version = manifest.get("oneroster.version")
+
+    props: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    mpath = manifest_entry.path if manifest_entry else MANIFEST
+    if manifest_entry is None:
+        out.one("manifest-missing", "the export has no manifest.csv", file=MANIFEST)
+    else:
+        parsed_manifest = read_entry(manifest_entry, out)
+        props, lines = read_properties(parsed_manifest, mpath, out)
+    present = {name: e.path for name, e in by_name.items()}
+    present.update({n: p for n, p in others.items() if n in known_files()})
+    if manifest_entry is not None:
+        check_presence(props, lines, present, mpath, out)
+
+    parsed: dict[str, Parsed] = {}
+    for name, entry in sorted(by_name.items()):
+        parsed[name] = read_entry(entry, out)
+        if parsed[name].readable and parsed[name].df.height == 0 and parsed[name].header:
+            out.one(
+                "header-only-file",
+                f"{entry.path} has a header but no records; list it as absent instead",
+                file=entry.path,
+            )
+    headers = {n: (by_name[n].path, p.header) for n, p in parsed.items() if p.readable}
+    declared = props.get("oneroster.version")
+    declared = declared if declared in spec.manifest["oneroster_versions"] else None
+    version = decide(declared, headers, mpath, out)
+
+    modes = spec.enum_values("file_mode")
     tables: dict[str, Table] = {}
-    for fs in spec.files_for(version):
-        fp = p / fs.name
-        if not fp.is_file():
-            continue
-        df = pl.read_csv(fp, infer_schema=False, empty_string_is_null=False)
-        df = df.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
-        tables[fs.name] = Table(
-            name=fs.name,
-            path=fs.name,
-            df=df,
-            header=[c for c in df.columns if c != LINE],
-            mode=manifest.get(spec.manifest_key(fs.name)),
+    for name, p in parsed.items():
+        entry = by_name[name]
+        mode = props.get(spec.manifest_key(name))
+        table = Table(
+            name=name,
+            path=entry.path,
+            df=empty_frame(),
+            header=p.header,
+            mode=mode if mode in modes else None,
+            readable=p.readable,
+            encoding=p.encoding,
         )
+        if p.readable:
+            hm = check_header(spec.files[name], version, p.header, entry.path, out)
+            table.df = p.df.select(
+                [pl.col(f"c{i}").alias(col) for i, col in hm.columns.items()] + [pl.col(LINE)]
+            )
+            table.header_ok = hm.ok
+        else:
+            table.header_ok = False
+        tables[name] = table
     return Export(
         path=path,
-        kind="folder",
+        kind=cast(Literal["folder", "zip"], src.kind),
         version=version,
-        manifest=manifest,
+        manifest=props,
         tables=tables,
-        findings=Findings(),
+        findings=out,
+        other_files=sorted(others.values()),
     )
+
+
+def _classify(src: Source, out: Findings) -> tuple[dict[str, Entry], Entry | None, dict[str, str]]:
+    """OneRoster tables by canonical name, the manifest, and every other file (name -> path)."""
+    spec = oneroster()
+    canonical = {n.lower(): n for n in [*spec.files, MANIFEST, *known_files()]}
+    by_name: dict[str, Entry] = {}
+    manifest: Entry | None = None
+    others: dict[str, str] = {}
+    for folder in src.folders:
+        meant = canonical.get(folder.lower())
+        if meant is not None:
+            out.one(
+                "file-is-folder",
+                f"{folder} is a folder, not a file; {meant} is treated as missing",
+                file=folder,
+            )
+    for nested in src.nested_archives:
+        out.one(
+            "nested-archive",
+            f"{nested} is an archive inside the export; it was not opened",
+            file=nested,
+        )
+    exact = {e.name for e in src.entries if not e.in_subfolder}
+    for e in sorted(src.entries, key=lambda x: x.path):
+        meant = None if e.in_subfolder else canonical.get(e.name.lower())
+        if meant is None:
+            out.one("unknown-file", f"{e.path} is not a OneRoster file; ignored", file=e.path)
+            others[e.path] = e.path
+            continue
+        if e.name != meant:
+            used = meant in exact
+            out.one(
+                "file-name-wrong-case",
+                f"{e.path} should be named {meant} (file names are case-sensitive); "
+                + (f"{meant} is also present and is used" if used else f"read as {meant}"),
+                file=e.path,
+                value=meant,
+            )
+            if used:
+                others[e.path] = e.path
+                continue
+        if meant == MANIFEST:
+            manifest = e
+        elif meant in spec.files:
+            by_name[meant] = e
+        else:
+            others[meant] = e.path  # a 1.2 file without a schema: presence only
+    return by_name, manifest, others

@@ -1,0 +1,230 @@
+"""One CSV file -> header cells and a frame of text columns c0..c{n-1} plus LINE.
+
+Fast path (every healthy file): one polars read with every column as text, then a proof
+that the file has no structural damage, from numbers that cost next to nothing:
+  * polars raises on invalid UTF-8, stray or unclosed quotes and rows with too many fields;
+  * polars' row counter counts one byte value at memchr speed (newlines, CRs, quotes);
+  * per-row value lengths come from the string offsets, not the bytes.
+Then  size = BOM + values + separators + line ends + quote bytes  holds with n-1 separators
+per row only when no row is short (none can be long: polars raised) and no value holds a
+quote, and one record per line only if the line count equals the row count.  Any doubt sends the
+file to the exact path (exact.py), which finds and places each problem.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from roster_lint.findings import Findings
+from roster_lint.load.exact import parse_exact, records_frame
+from roster_lint.load.source import Entry
+from roster_lint.model import LINE
+
+BOM = codecs.BOM_UTF8
+
+
+@dataclass
+class Parsed:
+    header: list[str]  # as read, BOM removed
+    df: pl.DataFrame  # c0..c{n-1} (String) and LINE, header row excluded
+    encoding: str = "utf-8"
+    readable: bool = True
+
+
+def empty_frame() -> pl.DataFrame:
+    return pl.DataFrame(schema={LINE: pl.Int64()})
+
+
+def read_entry(entry: Entry, out: Findings) -> Parsed:
+    """Read one file; encoding and structure problems become findings on `out`."""
+    if entry.size == 0:
+        out.one("empty-file", f"{entry.path} is empty (0 bytes)", file=entry.path)
+        return Parsed([], empty_frame(), readable=False)
+    head = entry.head()
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return _utf16(entry, "utf-16", out, "with a byte-order mark")
+    nul = entry.find(b"\x00")
+    if nul >= 0:
+        guess = _utf16_without_bom(head)
+        if guess:
+            return _utf16(entry, guess, out, "without a byte-order mark")
+        data = entry.read()
+        line = data.count(b"\n", 0, nul) + 1
+        out.one(
+            "nul-bytes",
+            f"{entry.path} contains NUL bytes (first on line {line}): binary data, not CSV text",
+            file=entry.path,
+            line=line,
+        )
+        return Parsed([], empty_frame(), readable=False)
+    fast = _fast(entry, head)
+    if fast is not None:
+        return fast
+    text, encoding = _decode(entry, out)
+    if text is None:
+        return Parsed([], empty_frame(), encoding=encoding, readable=False)
+    return _exact(text, entry.path, out, encoding)
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text without a BOM: ASCII characters leave a NUL in every other byte."""
+    sample = head[: len(head) - len(head) % 2][:4096]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    odd = sample[1::2].count(0)
+    even = sample[0::2].count(0)
+    if odd > 0.4 * pairs and even == 0:
+        return "utf-16-le"
+    if even > 0.4 * pairs and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+def _utf16(entry: Entry, codec: str, out: Findings, how: str) -> Parsed:
+    try:
+        text = entry.read().decode(codec)
+    except UnicodeDecodeError:
+        out.one(
+            "utf16-encoding",
+            f"{entry.path} looks like UTF-16 ({how}) but does not decode; "
+            "it must be UTF-8 and cannot be checked",
+            file=entry.path,
+        )
+        return Parsed([], empty_frame(), encoding=codec, readable=False)
+    out.one(
+        "utf16-encoding",
+        f"{entry.path} is UTF-16 ({how}), not UTF-8; decoded as UTF-16 to keep checking",
+        file=entry.path,
+    )
+    return _exact(text.removeprefix("\ufeff"), entry.path, out, "utf-16")
+
+
+def _decode(entry: Entry, out: Findings) -> tuple[str | None, str]:
+    data = entry.read()
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if data.startswith(BOM) else 0)
+    line = data.count(b"\n", 0, start) + 1
+    bad = data[start : start + 1].hex()
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        out.one(
+            "not-utf8",
+            f"{entry.path} is not UTF-8 (byte 0x{bad} on line {line}) and not "
+            "Windows-1252 either; the file cannot be checked",
+            file=entry.path,
+            line=line,
+            value=f"0x{bad}",
+        )
+        return None, "unknown"
+    out.one(
+        "not-utf8",
+        f"{entry.path} is not UTF-8 (byte 0x{bad} on line {line}); it reads as Windows-1252 "
+        "and was decoded that way to keep checking",
+        file=entry.path,
+        line=line,
+        value=f"0x{bad}",
+    )
+    return text, "cp1252"
+
+
+def _header_width(head: bytes) -> int:
+    text = head.decode("utf-8-sig", errors="replace")
+    row = next(csv.reader(io.StringIO(text, newline="")), [])
+    return max(len(row), 1)
+
+
+def _count(src: Path | bytes, byte: str, last: bytes) -> int:
+    """How many times one byte occurs, by polars' row counter with `byte` as line end."""
+    sep = "\x1f" if byte != "\x1f" else "\x1e"
+    n: int = (
+        pl.scan_csv(
+            src,
+            has_header=False,
+            separator=sep,
+            quote_char=None,
+            eol_char=byte,
+            infer_schema=False,
+            raise_if_empty=False,
+        )
+        .select(pl.len())
+        .collect()
+        .item()
+    )
+    # The counter adds a row for text after the last occurrence.
+    return n - (0 if last == byte.encode() else 1) if n else 0
+
+
+def _fast(entry: Entry, head: bytes) -> Parsed | None:
+    """The polars read plus its proof of health, or None when in doubt."""
+    width = _header_width(head)
+    src: Path | bytes = entry.fs_path if entry.fs_path is not None else entry.read()
+    try:
+        df = pl.read_csv(
+            src,
+            has_header=False,
+            schema={f"c{i}": pl.String() for i in range(width)},
+            empty_string_is_null=False,
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
+        )
+    except (pl.exceptions.PolarsError, OSError):
+        return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
+    rows = df.height
+    if rows == 0:
+        return None
+    cols = df.columns
+    lens = df.select(
+        pl.sum_horizontal(pl.col(c).str.len_bytes().cast(pl.Int64) for c in cols).alias("n")
+    )["n"]
+    if (lens == 0).any():
+        return None  # a blank line or a row of nothing but separators
+    last = entry.last_byte()
+    newlines = _count(src, "\n", last)
+    if newlines + (0 if last == b"\n" else 1) != rows:
+        return None  # a line break inside a field
+    bom = len(BOM) if head.startswith(BOM) else 0
+    quotes = _count(src, '"', last)
+    spare = entry.size - bom - int(lens.sum()) - newlines - _count(src, "\r", last) - quotes
+    # Only equality proves every row has n-1 separators and no quote is out of place: a
+    # value holding a quote (escaped "" or a stray one) needs the exact path to tell which.
+    if spare != rows * (width - 1):
+        return None
+    header = [v if v is not None else "" for v in df.row(0)]
+    data = df.slice(1).with_columns(pl.int_range(2, rows + 1, dtype=pl.Int64).alias(LINE))
+    return Parsed(header, data)
+
+
+def _exact(text: str, path: str, out: Findings, encoding: str) -> Parsed:
+    res = parse_exact(text)
+    for issue in res.issues:
+        out.one(
+            issue.rule, f"{path}: {issue.message}", file=path, line=issue.line, value=issue.value
+        )
+    header = res.header
+    width = len(header)
+    # Trailing empty header cells are reported by the header checks; rows may omit them.
+    least = width
+    while least > 1 and header[least - 1] == "":
+        least -= 1
+    for rec, line in zip(res.records, res.lines, strict=True):
+        if least <= len(rec) <= width:
+            continue
+        what = "fewer" if len(rec) < least else "more"
+        out.one(
+            "ragged-row",
+            f"line {line} of {path} has {len(rec)} fields, {what} than the header's {width}",
+            file=path,
+            line=line,
+            value=str(len(rec)),
+        )
+    return Parsed(header, records_frame(res.records, res.lines, width), encoding=encoding)

@@ -1,0 +1,228 @@
+"""Where an export's files come from: a folder or a zip, opened without writing anything.
+
+A zip is read in memory, entry by entry, never extracted.  Anything that makes the archive
+unsafe or unreadable as a whole (zip slip, symlink or encrypted entries, a zip bomb, several
+top folders, an empty or non-zip `.zip`) raises UsageError: the contract's exit 2.  Problems
+that leave the rest checkable (a "file" that is a folder, a nested zip next to the CSVs)
+are returned as notes for the loader to turn into findings.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import stat
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from roster_lint.errors import UsageError
+
+# Zip-bomb limits.  A district export is ~2 GB uncompressed with enrollments.csv at ~1.5 GB;
+# CSV compresses 5-30x, so a ratio above MAX_RATIO on a sizeable entry is not a roster.
+MAX_ENTRY_BYTES = 4 * 1024**3
+MAX_TOTAL_BYTES = 8 * 1024**3
+MAX_RATIO = 250
+RATIO_MIN_BYTES = 1024**2  # tiny entries compress absurdly well; only judge large ones
+HEAD_BYTES = 64 * 1024
+
+# Packaging debris that archivers add; never part of an export.
+_IGNORED_PARTS = ("__MACOSX",)
+_IGNORED_NAMES = (".DS_Store", "Thumbs.db")
+
+
+@dataclass
+class Entry:
+    """One file of the export."""
+
+    name: str  # file name as found (no folder): "users.csv"
+    path: str  # where it was found, for messages: "users.csv" or "export/users.csv"
+    size: int
+    read: Callable[[], bytes]
+    fs_path: Path | None = None  # folder files: polars maps them itself
+    in_subfolder: bool = False  # below the export root: never a OneRoster file
+
+    def head(self) -> bytes:
+        if self.fs_path is not None:
+            with self.fs_path.open("rb") as fh:
+                return fh.read(HEAD_BYTES)
+        return self.read()[:HEAD_BYTES]
+
+    def find(self, needle: bytes) -> int:
+        """Offset of the first `needle` (memchr speed), or -1."""
+        if self.size == 0:
+            return -1
+        if self.fs_path is not None:
+            with (
+                self.fs_path.open("rb") as fh,
+                mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm,
+            ):
+                return mm.find(needle)
+        return self.read().find(needle)
+
+    def last_byte(self) -> bytes:
+        if self.size == 0:
+            return b""
+        if self.fs_path is not None:
+            with self.fs_path.open("rb") as fh:
+                fh.seek(-1, os.SEEK_END)
+                return fh.read(1)
+        return self.read()[-1:]
+
+
+@dataclass
+class Source:
+    path: str
+    kind: str  # "folder" | "zip"
+    entries: list[Entry]
+    folders: list[str] = field(default_factory=list)  # folders where a file was expected
+    nested_archives: list[str] = field(default_factory=list)
+
+
+def open_source(path: str) -> Source:
+    p = Path(path)
+    if p.is_dir():
+        return _folder(p, path)
+    if not p.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    if p.is_file() and p.suffix.lower() == ".zip":
+        return _zip(p, path)
+    raise UsageError(f"{path}: not an export (expected a folder or a .zip)")
+
+
+def _folder(root: Path, shown: str) -> Source:
+    real_root = root.resolve()
+    src = Source(path=shown, kind="folder", entries=[])
+    for item in sorted(os.scandir(root), key=lambda e: e.name):
+        if item.name in _IGNORED_NAMES:
+            continue
+        target = Path(item.path)
+        if item.is_symlink():
+            resolved = target.resolve()
+            # Following a link out of the export would read files the user did not give.
+            if not resolved.is_relative_to(real_root) or not resolved.exists():
+                raise UsageError(
+                    f"{shown}: {item.name} is a link to {os.readlink(item.path)}, "
+                    "outside the export; refusing to follow it"
+                )
+            target = resolved
+        if target.is_dir():
+            src.folders.append(item.name)
+            continue
+        if not target.is_file():
+            continue
+        if item.name.lower().endswith(".zip"):
+            src.nested_archives.append(item.name)
+            continue
+        src.entries.append(
+            Entry(
+                name=item.name,
+                path=item.name,
+                size=target.stat().st_size,
+                read=target.read_bytes,
+                fs_path=target,
+            )
+        )
+    return src
+
+
+def _unsafe_name(name: str) -> bool:
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return True
+    return ".." in name.replace("\\", "/").split("/")
+
+
+def _zip(p: Path, shown: str) -> Source:
+    try:
+        zf = zipfile.ZipFile(p)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise UsageError(f"{shown}: not a readable zip file ({exc})") from None
+    infos = [i for i in zf.infolist() if not _ignored(i.filename)]
+    total = 0
+    for info in infos:
+        name = info.filename
+        if _unsafe_name(name):
+            raise UsageError(f"{shown}: unsafe entry {name!r} (absolute path or '..')")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise UsageError(f"{shown}: entry {name!r} is a symbolic link; refusing to read it")
+        if info.flag_bits & 0x1:
+            raise UsageError(f"{shown}: entry {name!r} is encrypted")
+        if info.file_size > MAX_ENTRY_BYTES:
+            raise UsageError(f"{shown}: entry {name!r} unpacks to {info.file_size} bytes")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO:
+            raise UsageError(
+                f"{shown}: entry {name!r} compresses {ratio:.0f}:1 (a zip bomb?); refusing it"
+            )
+        total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise UsageError(f"{shown}: unpacks to more than {MAX_TOTAL_BYTES} bytes")
+    files = [i for i in infos if not i.is_dir()]
+    if not files:
+        raise UsageError(f"{shown}: the zip is empty")
+    prefix = _root_prefix(shown, [i.filename for i in infos])
+    src = Source(path=shown, kind="zip", entries=[])
+    for info in infos:
+        rel = info.filename[len(prefix) :]
+        if not rel:
+            continue
+        parts = PurePosixPath(rel).parts
+        if info.is_dir():
+            if len(parts) == 1:
+                src.folders.append(parts[0])
+            continue
+        if len(parts) > 1 and parts[0] not in src.folders:
+            src.folders.append(parts[0])  # a folder implied by its entries
+        if rel.lower().endswith(".zip"):
+            src.nested_archives.append(info.filename)
+            continue
+        src.entries.append(
+            Entry(
+                name=parts[-1],
+                path=info.filename,
+                size=info.file_size,
+                read=_reader(zf, info, shown),
+                in_subfolder=len(parts) > 1,
+            )
+        )
+    if not src.entries:
+        what = "another zip" if src.nested_archives else "no files"
+        raise UsageError(f"{shown}: contains {what}; unzip it and check the inner export")
+    return src
+
+
+def _ignored(name: str) -> bool:
+    parts = name.replace("\\", "/").split("/")
+    return any(part in _IGNORED_PARTS for part in parts) or parts[-1] in _IGNORED_NAMES
+
+
+def _root_prefix(shown: str, names: list[str]) -> str:
+    """ "" when files sit at the zip root, "top/" when everything is inside one folder."""
+    tops = {n.split("/", 1)[0] for n in names}
+    at_root = [n for n in names if "/" not in n]
+    if at_root:
+        return ""
+    if len(tops) > 1:
+        listed = ", ".join(sorted(tops))
+        raise UsageError(f"{shown}: files are in several top folders ({listed}); expected one")
+    return next(iter(tops)) + "/"
+
+
+def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> Callable[[], bytes]:
+    cache: list[bytes] = []
+
+    def read() -> bytes:
+        if not cache:
+            try:
+                with zf.open(info) as fh:
+                    # Never trust the declared size: read at most one byte more than it.
+                    data = fh.read(info.file_size + 1)
+            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+                raise UsageError(f"{shown}: cannot read {info.filename!r} ({exc})") from None
+            if len(data) > info.file_size:
+                raise UsageError(f"{shown}: entry {info.filename!r} is larger than declared")
+            cache.append(data)
+        return cache[0]
+
+    return read
