@@ -125,8 +125,8 @@ def _big_export(tmp_path: Path, n: int) -> Path:
         w.writeheader()
         w.writerows(users)
     with (folder / "enrollments.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(
+        ew = csv.writer(fh, lineterminator="\n")
+        ew.writerow(
             [
                 "sourcedId",
                 "status",
@@ -140,7 +140,7 @@ def _big_export(tmp_path: Path, n: int) -> Path:
                 "endDate",
             ]
         )
-        w.writerows(
+        ew.writerows(
             [
                 f"enr-{u['sourcedId']}",
                 "",
