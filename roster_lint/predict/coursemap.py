@@ -25,7 +25,7 @@ def read_course_map(path: str) -> set[str]:
         text = p.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--course-map {path}: not readable UTF-8 text") from exc
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(rows)
         if COLUMN not in header:

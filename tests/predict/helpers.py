@@ -1,0 +1,36 @@
+"""Build an export from a base plus patch operations and plan it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from roster_lint import api
+from roster_lint.examples import materialise
+from roster_lint.predict.model import Plan
+
+Patch = list[dict[str, Any]]
+
+
+def make(tmp: Path, patch: Patch | None = None, base: str = "base-1.1", name: str = "now") -> str:
+    return str(materialise(base, patch or [], tmp / name))
+
+
+def plan_of(
+    tmp: Path,
+    patch: Patch | None = None,
+    *,
+    base: str = "base-1.1",
+    previous: Patch | None = None,
+    mode: str = "full",
+    course_map: str | None = None,
+) -> Plan:
+    prev = make(tmp, previous, base, "prev") if previous is not None else None
+    opts = api.Options(mode=mode, previous=prev, course_map=course_map)
+    return api.plan(make(tmp, patch, base), opts)
+
+
+def act(plan: Plan, entity: str, ident: str) -> tuple[str, list[str]]:
+    rows = plan.actions.filter((plan.actions["entity"] == entity) & (plan.actions["id"] == ident))
+    assert rows.height == 1, (entity, ident, rows)
+    return rows["action"][0], list(rows["reasons"][0])
