@@ -270,3 +270,25 @@ def test_sample_exports_are_up_to_date(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", [["--students", "5"], ["--students", "100", "--defects", "2"]])
 def test_bad_numbers_are_usage_errors(tmp_path: Path, bad: list[str]) -> None:
     assert synth_main([*bad, "--out", str(tmp_path / "o")]) == 2
+
+
+@pytest.mark.slow
+def test_check_finds_every_planted_defect_at_its_line() -> None:
+    """The flawed sample is the README's broken demo: each defect must show up where it is."""
+    from roster_lint import api
+
+    folder = ROOT / "sample_exports" / "district-flawed"
+    found = api.check(str(folder)).findings.select("file", "line").unique()
+    where = {(r["file"], r["line"]) for r in found.iter_rows(named=True)}
+    defects = json.loads((folder.parent / "district-flawed.defects.json").read_text())["defects"]
+    missed = [d for d in defects if (d["file"], d["line"]) not in where]
+    assert not missed, missed
+
+
+@pytest.mark.slow
+def test_clean_sample_has_no_errors() -> None:
+    from roster_lint import api
+
+    result = api.check(str(ROOT / "sample_exports" / "district"))
+    errors = result.findings.filter(pl.col("severity") == "error")
+    assert errors.is_empty(), errors.select("code", "file", "line", "value").to_dicts()

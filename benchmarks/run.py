@@ -1,0 +1,204 @@
+"""Time roster-lint against the floor and a peer, as whole processes, on a synthetic district.
+
+    .venv/bin/python benchmarks/run.py --students 100000 --repeat 3
+    .venv/bin/python benchmarks/run.py --students 1000000 --repeat 3 --peer-rows 200000
+
+Stages (each a separate process, Python start-up included):
+  floor  polars reads every CSV of the export, every column as text
+  check  roster-lint check EXPORT            (output to /dev/null)
+  plan   roster-lint plan EXPORT             (text output to /dev/null)
+  peer   frictionless validate with an equivalent Table Schema, users.csv + enrollments.csv
+         (with --peer-rows K: on the first K rows of each file, time scaled linearly)
+Reports the median wall time of --repeat runs, the peak RSS of each child (os.wait4), and
+check/floor and plan/floor; prints a Markdown table and writes it to benchmarks/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+BIN = Path(PY).parent
+FLOOR = (
+    "import glob, sys, polars as pl\n"
+    "for p in sorted(glob.glob(sys.argv[1] + '/*.csv')):\n"
+    "    pl.read_csv(p, infer_schema=False)\n"
+)
+PEER_FILES = ("users.csv", "enrollments.csv")
+
+
+@dataclass
+class Timing:
+    stage: str
+    wall: list[float]
+    rss_kb: list[int]
+    codes: list[int]
+    scale: float = 1.0  # peer on a prefix: the factor its time is multiplied by
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.wall) * self.scale
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.rss_kb) / 1024
+
+
+def run_once(cmd: list[str]) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS (KB) and exit code of one child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):  # 1 = findings at the fail-on level: a normal result
+        tail = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
+        print(f"  ! {' '.join(cmd[:3])}... exit {proc.returncode}: {tail[0]}", file=sys.stderr)
+    return wall, usage.ru_maxrss, proc.returncode
+
+
+def timed(stage: str, cmd: list[str], repeat: int, scale: float = 1.0) -> Timing:
+    t = Timing(stage, [], [], [], scale)
+    for _ in range(repeat):
+        wall, rss, code = run_once(cmd)
+        t.wall.append(wall)
+        t.rss_kb.append(rss)
+        t.codes.append(code)
+    print(f"  {stage:6} {t.median:8.2f} s  {t.peak_mb:8.0f} MB  exit {t.codes}", file=sys.stderr)
+    return t
+
+
+def export_for(students: int, seed: int) -> Path:
+    out = HERE / "data" / f"students-{students}-seed-{seed}"
+    if not (out / "manifest.csv").is_file():
+        cmd = [PY, "-m", "roster_lint.synth", "--students", str(students), "--seed", str(seed)]
+        subprocess.run([*cmd, "--out", str(out), "--force"], check=True, cwd=ROOT)
+    return out
+
+
+def peer_inputs(export: Path, rows: int | None) -> tuple[Path, float, str]:
+    """Folder with users/enrollments (maybe cut to `rows`), the time scale, schema source."""
+    sys.path.insert(0, str(HERE))
+    from tableschema import table_schema  # benchmarks/tableschema.py
+
+    folder = HERE / "data" / f"peer-{export.name}-{rows or 'all'}"
+    folder.mkdir(parents=True, exist_ok=True)
+    total = cut = 0
+    source = ""
+    for name in PEER_FILES:
+        schema, source = table_schema(name, "1.1")
+        (folder / f"{name}.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+        src, dst = export / name, folder / name
+        with src.open("rb") as fh:
+            n_all = sum(1 for _ in fh) - 1
+        total += n_all
+        if rows is None or rows >= n_all:
+            cut += n_all
+            if not dst.exists():
+                dst.symlink_to(src)
+            continue
+        cut += rows
+        if not dst.exists() or dst.is_symlink():
+            dst.unlink(missing_ok=True)
+            with src.open("rb") as fh, dst.open("wb") as out:
+                for i, line in enumerate(fh):
+                    if i > rows:
+                        break
+                    out.write(line)
+    return folder, total / cut, source
+
+
+def peer_command(folder: Path) -> list[str]:
+    """One process validating both files (a tiny driver around frictionless)."""
+    code = (
+        "import sys, json, frictionless as f\n"
+        "for name in sys.argv[2:]:\n"
+        "    path = f'{sys.argv[1]}/{name}'\n"
+        "    schema = f.Schema.from_descriptor(json.load(open(path + '.schema.json')))\n"
+        "    f.validate(path, schema=schema)\n"
+    )
+    return [PY, "-c", code, str(folder), *PEER_FILES]
+
+
+def table(students: int, export: Path, timings: list[Timing], notes: list[str]) -> str:
+    floor = next(t for t in timings if t.stage == "floor").median
+    size = sum(p.stat().st_size for p in export.glob("*.csv")) / 1e9
+    lines = [
+        f"## roster-lint benchmark: {students:,} students ({size:.2f} GB)",
+        "",
+        f"Machine: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M')}.",
+        "",
+        "| stage | median wall (s) | peak RSS (MB) | x floor | runs |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for t in timings:
+        ratio = t.median / floor if floor else float("nan")
+        lines.append(
+            f"| {t.stage} | {t.median:.2f} | {t.peak_mb:.0f} | {ratio:.2f} | {len(t.wall)} |"
+        )
+    return "\n".join([*lines, "", *notes, ""])
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--students", type=int, required=True)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--peer-rows", type=int, default=None, help="run the peer on the first K rows")
+    p.add_argument("--skip", action="append", default=[], help="stage to skip (repeatable)")
+    a = p.parse_args()
+    export = export_for(a.students, a.seed)
+    lint = str(BIN / "roster-lint")
+    stages = {
+        "floor": [PY, "-c", FLOOR, str(export)],
+        "check": [lint, "check", str(export)],
+        "plan": [lint, "plan", str(export)],
+    }
+    notes = []
+    timings = []
+    for stage, cmd in stages.items():
+        if stage not in a.skip:
+            timings.append(timed(stage, cmd, a.repeat))
+    if "peer" not in a.skip:
+        folder, scale, source = peer_inputs(export, a.peer_rows)
+        timings.append(timed("peer", peer_command(folder), 1 if scale > 1 else a.repeat, scale))
+        cut = (
+            f"the first {a.peer_rows:,} rows of each file, time x{scale:.1f}"
+            if scale > 1
+            else "all rows"
+        )
+        notes.append(
+            "Peer: frictionless validate on users.csv + enrollments.csv"
+            f" ({cut}; peak RSS is for the cut files); Table Schema from {source}."
+        )
+    failed = [t.stage for t in timings if any(c not in (0, 1) for c in t.codes)]
+    if failed:
+        notes.append(
+            f"These stages exited with an error (their times are not valid): {', '.join(failed)}."
+        )
+    text = table(a.students, export, timings, notes)
+    print(text)
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"students-{a.students}.md").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
