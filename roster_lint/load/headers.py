@@ -95,7 +95,9 @@ def check_header(
                 cell,
             )
         else:
-            close = difflib.get_close_matches(cell, expected, n=1, cutoff=TYPO_CUTOFF)
+            # Only a column the header lacks can be the one a typo meant.
+            absent = [c for c in expected if c not in cells]
+            close = difflib.get_close_matches(cell, absent, n=1, cutoff=TYPO_CUTOFF)
             if close:
                 name = close[0]
                 report(
