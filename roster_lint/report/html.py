@@ -320,22 +320,34 @@ def _cell(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
 def _node(value: Any, cap: int, depth: int = 0) -> dict[str, Any]:
-    """A JSON value as nested dicts, tables (lists of objects, capped) and lists."""
+    """A JSON value as nested dicts, tables (lists of flat objects, capped) and lists."""
     if depth > 6:
         return {"kind": "scalar", "text": _cell(value)}
     if isinstance(value, Mapping):
         items = [(str(k), _node(v, cap, depth + 1)) for k, v in value.items()]
         return {"kind": "dict", "items": items}
-    if isinstance(value, (list, tuple)):
-        if value and all(isinstance(x, Mapping) for x in value):
+    if not isinstance(value, (list, tuple)):
+        return {"kind": "scalar", "text": _cell(value)}
+    total, head = len(value), value[: cap if depth <= 1 else min(cap, 1000)]
+    if value and all(isinstance(x, Mapping) for x in value):
+        if all(_scalar(v) for x in head for v in x.values()):
             cols: list[str] = []
-            for x in value[:cap]:
+            for x in head:
                 cols.extend(str(k) for k in x if str(k) not in cols)
-            rows = [[_cell(x.get(c)) for c in cols] for x in value[:cap]]
-            return {"kind": "table", "columns": cols, "rows": rows, "total": len(value)}
-        return {"kind": "list", "items": [_cell(x) for x in value[:cap]], "total": len(value)}
-    return {"kind": "scalar", "text": _cell(value)}
+            rows = [[_cell(x.get(c)) for c in cols] for x in head]
+            return {"kind": "table", "columns": cols, "rows": rows, "total": total}
+        # objects with nested parts: one block each, titled by their first plain fields
+        blocks = []
+        for x in head:
+            title = " · ".join(f"{k}: {_cell(v)}" for k, v in x.items() if _scalar(v))
+            blocks.append({"title": title[:200], "node": _node(x, cap, depth + 1)})
+        return {"kind": "blocks", "blocks": blocks, "total": total}
+    return {"kind": "list", "items": [_cell(x) for x in head], "total": total}
 
 
 # ---- public -------------------------------------------------------------------------

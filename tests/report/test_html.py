@@ -196,31 +196,32 @@ def test_diff_rendered_generically(monkeypatch: pytest.MonkeyPatch) -> None:
         "tool": {"name": "roster-lint"},
         "files": [
             {"file": "users.csv", "added": 1, "records": {"added": [{"givenName": HOSTILE[0]}]}},
-            {"file": "orgs.csv", "removed": 2, "note": HOSTILE[6]},
+            {"file": "orgs.csv", "removed": 2, "records": {"added": []}},
         ],
+        "warnings": [{"code": "RL900", "note": HOSTILE[6]}, {"code": "RL901", "extra": 1}],
         "ids": ["a", "b"],
-        "empty": [],
+        "empty": {},
     }
     monkeypatch.setattr(diff_json, "diff_document", lambda diff: doc_in)
     out = html.render_diff_html(object())  # type: ignore[arg-type]
-    assert "http://" not in out
+    assert not re.search(r"[a-z]+://", out.lower())
     doc = page(out)
-    assert [s.find("h2").text() for s in doc.find_all("section")] == [
-        "tool",
-        "files",
-        "ids",
-        "empty",
+    sections = doc.find_all("section")
+    assert [s.find("h2").text() for s in sections] == ["tool", "files", "warnings", "ids", "empty"]
+    # objects with nested parts: one block each, titled by their plain fields
+    blocks = sections[1].find_all("details", class_="block")
+    assert [b.find("summary").text() for b in blocks] == [
+        "file: users.csv · added: 1",
+        "file: orgs.csv · removed: 2",
     ]
-    table = doc.find("section", id="diff-2").find("table")
-    assert [th.text() for th in table.find_all("th")] == [
-        "file",
-        "added",
-        "records",
-        "removed",
-        "note",
-    ]
-    assert HOSTILE[0] in table.text() and doc.find_all("script", type=None) != []
-    assert len(doc.find_all("script")) == 1
+    added = blocks[0].find("table")
+    assert [th.text() for th in added.find_all("th")] == ["givenName"]
+    assert [td.text() for td in added.find_all("td")] == [HOSTILE[0]]
+    # flat objects: one table, columns in first-seen order
+    warnings = sections[2].find("table")
+    assert [th.text() for th in warnings.find_all("th")] == ["code", "note", "extra"]
+    assert [li.text() for li in sections[3].find_all("li")] == ["a", "b"]
+    assert len(doc.find_all("script")) == 1  # ours only
     assert html.render_diff_html(object()) == out  # type: ignore[arg-type]
 
 
