@@ -36,7 +36,7 @@ def repeated(df: pl.DataFrame, key: pl.Expr) -> pl.DataFrame:
     h = df.select(key.hash(seed=7).alias("h"))["h"]
     candidates = df.filter(h.is_duplicated())
     if candidates.height == 0:
-        return candidates.with_columns(pl.lit(None, pl.String()).alias("key")).clear()
+        return candidates.with_columns(key.alias("key"))
     return candidates.with_columns(key.alias("key")).filter(pl.col("key").is_duplicated())
 
 
@@ -48,6 +48,23 @@ def _with_group_lines(dups: pl.DataFrame) -> pl.DataFrame:
     return dups.join(groups, on="key", how="left").with_columns(
         pl.col("all_lines").list.head(10).list.join(", ").alias("lines")
     )
+
+
+def _fold_candidates(df: pl.DataFrame) -> pl.DataFrame:
+    """Rows whose id equals another row's id once case and outer spaces are ignored.
+
+    Folding millions of ids costs more than the comparison, and most exports have ids
+    without capitals or spaces: fold only those that change, and match them against the
+    rest (already folded) and each other.
+    """
+    changes = pl.col(SID).str.contains(r"[\p{Lu}\p{Lt}\s]")
+    odd = df.filter(changes).with_columns(fold(pl.col(SID)).alias("folded"))
+    if odd.height == 0:
+        return odd.with_columns(pl.col("folded").alias("key")).clear()
+    plain = df.filter(~changes & pl.col(SID).is_in(odd["folded"].implode())).with_columns(
+        pl.col(SID).alias("folded")
+    )
+    return repeated(pl.concat([odd, plain]).sort(LINE), pl.col("folded"))
 
 
 def _sourced_ids(t: Table, out: Findings) -> None:
@@ -72,7 +89,7 @@ def _sourced_ids(t: Table, out: Findings) -> None:
             column=SID,
         )
     # Ids that differ only in case or surrounding spaces: receivers that fold case merge them.
-    folded = repeated(df, fold(pl.col(SID)))
+    folded = _fold_candidates(df)
     if folded.height == 0:
         return
     spellings = folded.group_by("key").agg(pl.col(SID).unique().sort().alias("spellings"))
@@ -107,12 +124,7 @@ def _enrollments(export: Export, out: Findings) -> None:
     df = t.df.filter(not_deleted(t)).select(
         LINE, sid.alias("sourced_id"), "classSourcedId", "userSourcedId", "role"
     )
-    key = pl.concat_str(
-        [pl.col("classSourcedId"), pl.col("userSourcedId"), pl.col("role")],
-        separator="\x1f",
-        ignore_nulls=True,
-    )
-    dups = repeated(df, key)
+    dups = repeated(df, pl.struct("classSourcedId", "userSourcedId", "role"))
     if dups.height == 0:
         return
     dups = _with_group_lines(dups)

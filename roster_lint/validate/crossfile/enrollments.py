@@ -98,14 +98,21 @@ def _role_vs_user(export: Export, out: Findings) -> None:
         .select("userSourcedId", pl.col("enrollmentRole").alias("role"))
         .unique()
     )
-    shown = roles.group_by("userSourcedId").agg(pl.col("role").sort().str.join(", ").alias("ur"))
     hits = (
         enr.df.filter(pl.col("role").is_in(list(FITS)))
         .select(LINE, _sid(enr.has(SID)), "userSourcedId", "role")
         .join(known, on="userSourcedId", how="semi")
         .join(allowed, on=["userSourcedId", "role"], how="anti")
-        .join(shown, on="userSourcedId", how="left")
     )
+    if hits.height == 0:
+        return
+    # Spell out the user's roles for the few rows that failed, not for every user.
+    shown = (
+        roles.join(hits.select("userSourcedId").unique(), on="userSourcedId", how="semi")
+        .group_by("userSourcedId")
+        .agg(pl.col("role").sort().str.join(", ").alias("ur"))
+    )
+    hits = hits.join(shown, on="userSourcedId", how="left")
     users_path = "roles.csv" if export.table("roles.csv") is not None else "users.csv"
     out.add(
         ROLE_DIFFERS,

@@ -59,7 +59,7 @@ def _unresolved(t: Table, col: ColumnSpec, target: Table, out: Findings, rule: s
     items = _items(t, col)
     if items.height == 0:
         return
-    ids = target.df.select(pl.col(SID).alias("item")).unique()
+    ids = target.df.select(pl.col(SID).alias("item"))
     missing = items.join(ids, on="item", how="anti")
     if missing.height == 0:
         return

@@ -107,9 +107,7 @@ def _duplicates(export: Export, out: Findings) -> None:
     df = roles.df.filter(not_deleted(roles)).select(
         LINE, sid.alias("sourced_id"), "userSourcedId", "role", "orgSourcedId"
     )
-    key = pl.concat_str(
-        ["userSourcedId", "role", "orgSourcedId"], separator="\x1f", ignore_nulls=True
-    )
+    key = pl.struct("userSourcedId", "role", "orgSourcedId")
     dups = repeated(df, key)
     if dups.height == 0:
         return

@@ -1,0 +1,232 @@
+"""Cross-file behaviour the catalogue examples cannot express on their own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from roster_lint.examples import materialise
+from roster_lint.findings import Findings
+from roster_lint.load import load_export
+from roster_lint.model import LINE
+from roster_lint.validate import crossfile
+from roster_lint.validate.crossfile.duplicates import repeated
+from roster_lint.validate.crossfile.hierarchy import ancestors, cycles
+from roster_lint.validate.crossfile.references import _hints
+
+ORG_SCH2 = {
+    "op": "append",
+    "file": "orgs.csv",
+    "copy_line": 3,
+    "values": {"sourcedId": "sch2", "identifier": "060000100002"},
+}
+
+
+def check(tmp: Path, patch: list[dict[str, Any]], base: str = "base-1.1") -> pl.DataFrame:
+    out = Findings()
+    crossfile.run(load_export(str(materialise(base, patch, tmp))), out)
+    return out.frame()
+
+
+def hits(df: pl.DataFrame, code: str) -> list[tuple[Any, ...]]:
+    return [
+        (r["file"], r["line"], r["column"], r["value"], r["related_value"])
+        for r in df.filter(pl.col("code") == code).iter_rows(named=True)
+    ]
+
+
+# --- references ---------------------------------------------------------------------------
+
+
+def test_list_reference_reports_only_the_missing_item(tmp_path: Path) -> None:
+    df = check(
+        tmp_path,
+        [
+            {
+                "op": "set",
+                "file": "users.csv",
+                "line": 3,
+                "column": "orgSourcedIds",
+                "value": "sch1,sch9",
+            }
+        ],
+    )
+    assert hits(df, "RL200") == [("users.csv", 3, "orgSourcedIds", "sch9", "sch9")]
+
+
+def test_reference_is_exact_a_padded_id_does_not_match(tmp_path: Path) -> None:
+    # SK-F2: " sch1" is not "sch1", even though a person reads them alike.
+    df = check(
+        tmp_path,
+        [
+            {
+                "op": "set",
+                "file": "classes.csv",
+                "line": 2,
+                "column": "schoolSourcedId",
+                "value": " sch1",
+            }
+        ],
+    )
+    assert ("classes.csv", 2, "schoolSourcedId", " sch1", " sch1") in hits(df, "RL200")
+
+
+def test_hints_fold_case_and_spaces() -> None:
+    target = pl.DataFrame({"sourcedId": ["S1", "k1", ""]})
+    got = dict(_hints(target).iter_rows())
+    assert got == {"s1": "S1", "k1": "k1"}
+
+
+def test_delta_target_downgrades_to_warning(tmp_path: Path) -> None:
+    df = check(
+        tmp_path,
+        [
+            {"op": "manifest", "property": "file.users", "value": "delta"},
+            {
+                "op": "set",
+                "file": "enrollments.csv",
+                "line": 3,
+                "column": "userSourcedId",
+                "value": "stu9",
+            },
+        ],
+    )
+    assert hits(df, "RL200") == []
+    assert hits(df, "RL201") == [("enrollments.csv", 3, "userSourcedId", "stu9", "stu9")]
+    assert set(df.filter(pl.col("code") == "RL201")["severity"]) == {"warning"}
+
+
+def test_missing_target_file_without_manifest_entry(tmp_path: Path) -> None:
+    df = check(
+        tmp_path,
+        [
+            {"op": "remove", "file": "courses.csv"},
+            {"op": "manifest", "property": "file.courses", "delete": True},
+        ],
+    )
+    assert hits(df, "RL202") == [("classes.csv", 2, "courseSourcedId", "c1", "c1")]
+    assert hits(df, "RL200") == []
+
+
+def test_enrollment_school_must_be_a_school(tmp_path: Path) -> None:
+    df = check(
+        tmp_path,
+        [
+            {
+                "op": "set",
+                "file": "enrollments.csv",
+                "line": 4,
+                "column": "schoolSourcedId",
+                "value": "d1",
+            }
+        ],
+    )
+    assert ("enrollments.csv", 4, "schoolSourcedId", "d1", "d1") in hits(df, "RL204")
+
+
+# --- duplicates, enrollments, classes -----------------------------------------------------
+
+
+def test_deleted_primary_teacher_does_not_count(tmp_path: Path) -> None:
+    second = {
+        "op": "append",
+        "file": "enrollments.csv",
+        "copy_line": 2,
+        "values": {"sourcedId": "k1_tch1_old", "status": "tobedeleted"},
+    }
+    assert hits(check(tmp_path, [second]), "RL230") == []
+
+
+def test_enrollment_role_uses_roles_csv_in_1_2(tmp_path: Path) -> None:
+    patch = [
+        {"op": "set", "file": "enrollments.csv", "line": 3, "column": "role", "value": "teacher"}
+    ]
+    df = check(tmp_path, patch, base="base-1.2")
+    assert [(h[0], h[1], h[2]) for h in hits(df, "RL221")] == [("enrollments.csv", 3, "role")]
+
+
+def test_enrollment_school_in_user_roles_1_2(tmp_path: Path) -> None:
+    patch = [
+        ORG_SCH2,
+        {"op": "set", "file": "roles.csv", "line": 3, "column": "orgSourcedId", "value": "sch2"},
+    ]
+    df = check(tmp_path, patch, base="base-1.2")
+    assert hits(df, "RL222") == [("enrollments.csv", 3, "schoolSourcedId", "sch1", "stu1")]
+
+
+def test_course_of_a_grandparent_org_is_accepted(tmp_path: Path) -> None:
+    patch = [
+        {
+            "op": "append",
+            "file": "orgs.csv",
+            "copy_line": 2,
+            "values": {"sourcedId": "st1", "type": "state", "identifier": ""},
+        },
+        {"op": "set", "file": "orgs.csv", "line": 2, "column": "parentSourcedId", "value": "st1"},
+        {"op": "set", "file": "courses.csv", "line": 2, "column": "orgSourcedId", "value": "st1"},
+    ]
+    assert hits(check(tmp_path, patch), "RL233") == []
+
+
+def test_multi_role_username_is_still_reported_on_every_row(tmp_path: Path) -> None:
+    twin = {
+        "op": "append",
+        "file": "users.csv",
+        "copy_line": 2,
+        "values": {
+            "sourcedId": "tch1_admin",
+            "role": "administrator",
+            "email": "ada.admin@example.org",
+        },
+    }
+    df = check(tmp_path, [twin])
+    assert [(h[1], h[3]) for h in hits(df, "RL213")] == [(2, "ada.lovelace"), (5, "ada.lovelace")]
+    assert set(df.filter(pl.col("code") == "RL213")["severity"]) == {"warning"}
+
+
+def test_missing_columns_are_skipped_not_crashed(tmp_path: Path) -> None:
+    patch = [
+        {"op": "drop_column", "file": "enrollments.csv", "column": "role"},
+        {"op": "drop_column", "file": "users.csv", "column": "grades"},
+        {"op": "drop_column", "file": "orgs.csv", "column": "parentSourcedId"},
+        {"op": "drop_column", "file": "academicSessions.csv", "column": "parentSourcedId"},
+        {"op": "drop_column", "file": "classes.csv", "column": "sourcedId"},
+    ]
+    df = check(tmp_path, patch)
+    assert "RL221" not in df["code"].to_list()
+
+
+def test_unreadable_table_is_left_to_the_loader(tmp_path: Path) -> None:
+    export = load_export(str(materialise("base-1.1", [], tmp_path)))
+    export.tables["users.csv"].readable = False
+    out = Findings()
+    crossfile.run(export, out)
+    assert out.frame()["code"].to_list() == []
+
+
+# --- hierarchy and hashing -----------------------------------------------------------------
+
+
+def test_cycles_find_only_the_loop_not_its_tail() -> None:
+    got = cycles({"a": "b", "b": "c", "c": "b", "x": "x", "t": "a"})
+    assert sorted(got) == ["b", "c", "x"]
+    assert got["b"] == ["b", "c"]
+    assert got["x"] == ["x"]
+
+
+def test_ancestors_stop_at_a_cycle() -> None:
+    df = pl.DataFrame({"sourcedId": ["s", "d", "st"], "parentSourcedId": ["d", "st", "d"]})
+    assert ancestors(df)["s"] == ["d", "st"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["a", "A", "b", "c ", "", "dd"]), max_size=30))
+def test_repeated_matches_a_plain_count(values: list[str]) -> None:
+    df = pl.DataFrame({"v": values}).with_row_index(LINE)
+    got = sorted(repeated(df, pl.col("v"))[LINE].to_list())
+    want = [i for i, v in enumerate(values) if values.count(v) > 1]
+    assert got == want
