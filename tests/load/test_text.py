@@ -132,8 +132,8 @@ def test_empty_and_header_only_files(tmp_path: Path) -> None:
 CLEAN = [
     f"{ORGS_H}\n{D1}\n{S1}\n",
     f"{ORGS_H}\r\n{D1}\r\n{S1}",
-    f'"sourcedId","status","dateLastModified","name","type","identifier","parentSourcedId"\n'
-    f'"d1","","","A, B","district","1",""\n"sch1",,,"C","school","2","d1"',
+    '"sourcedId","status","dateLastModified","name","type","identifier","parentSourcedId"\n'
+    '"d1","","","A, B","district","1",""\n"sch1",,,"C","school","2","d1"',
     f'{ORGS_H}\n{D1}\nsch1,,,"x ""y""",school,1,d1\n',
 ]
 
