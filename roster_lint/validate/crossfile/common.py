@@ -6,6 +6,9 @@ trimmed or case-folded except where a helper says it builds a "did you mean" key
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+
 import polars as pl
 
 from roster_lint.model import Export, Table
@@ -60,8 +63,48 @@ def fold(expr: pl.Expr) -> pl.Expr:
     return expr.str.strip_chars().str.to_lowercase()
 
 
+# Frames several checks derive from the same export (roles per user...), built once per
+# export.  Keyed by id(); the entry goes when the export is garbage-collected.
+_CACHE: dict[int, dict[str, pl.DataFrame]] = {}
+
+
+def _cached(export: Export, key: str, build: Callable[[Export], pl.DataFrame]) -> pl.DataFrame:
+    entry = _CACHE.get(id(export))
+    if entry is None:
+        entry = _CACHE[id(export)] = {}
+        weakref.finalize(export, _CACHE.pop, id(export), None)
+    if key not in entry:
+        entry[key] = build(export)
+    return entry[key]
+
+
 def user_roles(export: Export) -> pl.DataFrame:
-    """(userSourcedId, role) for every user role known: 1.1 users.role, 1.2 roles.csv."""
+    """(userSourcedId, role) for every user role known: 1.1 users.role, 1.2 roles.csv.
+
+    Rows may repeat (a duplicated user row): callers use semi and anti joins.
+    """
+    return _cached(export, "user_roles", _user_roles)
+
+
+def user_orgs(export: Export) -> pl.DataFrame:
+    """(userSourcedId, orgSourcedId) for every org a user belongs to, by version."""
+    return _cached(export, "user_orgs", _user_orgs)
+
+
+def student_ids(export: Export) -> pl.DataFrame:
+    """(sourcedId) of every user with a student role (may repeat)."""
+    return _cached(
+        export,
+        "students",
+        lambda e: (
+            user_roles(e)
+            .filter(pl.col("role").is_in(STUDENT_ROLES))
+            .select(pl.col("userSourcedId").alias(SID))
+        ),
+    )
+
+
+def _user_roles(export: Export) -> pl.DataFrame:
     parts: list[pl.DataFrame] = []
     users = table(export, "users.csv", SID, "role")
     if users is not None:
@@ -77,11 +120,10 @@ def user_roles(export: Export) -> pl.DataFrame:
         )
     if not parts:
         return pl.DataFrame(schema={"userSourcedId": ID_T, "role": ID_T})
-    return pl.concat(parts).unique()
+    return pl.concat(parts)
 
 
-def user_orgs(export: Export) -> pl.DataFrame:
-    """(userSourcedId, orgSourcedId) for every org a user belongs to, by version."""
+def _user_orgs(export: Export) -> pl.DataFrame:
     parts: list[pl.DataFrame] = []
     users = table(export, "users.csv", SID, "orgSourcedIds")
     if users is not None:
@@ -99,7 +141,7 @@ def user_orgs(export: Export) -> pl.DataFrame:
         )
     if not parts:
         return pl.DataFrame(schema={"userSourcedId": ID_T, "orgSourcedId": ID_T})
-    return pl.concat(parts).unique()
+    return pl.concat(parts)
 
 
 def quote_list(values: pl.Expr, limit: int = 5) -> pl.Expr:

@@ -159,8 +159,9 @@ def _users_column(export: Export, column: str, rule: str, out: Findings) -> None
         return
     roles = (
         user_roles(export)
+        .join(dups.select(pl.col(SID).alias("userSourcedId")), on="userSourcedId", how="semi")
         .group_by("userSourcedId")
-        .agg(pl.col("role").sort().str.join("+").alias("roles"))
+        .agg(pl.col("role").unique().sort().str.join("+").alias("roles"))
     )
     dups = dups.join(roles, left_on=SID, right_on="userSourcedId", how="left")
     groups = dups.group_by("key").agg(

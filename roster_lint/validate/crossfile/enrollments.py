@@ -90,13 +90,9 @@ def _role_vs_user(export: Export, out: Findings) -> None:
         return
     roles = user_roles(export)
     fits = _fits_frame()
-    known = (
-        roles.filter(pl.col("role").is_in(fits["role"].implode())).select("userSourcedId").unique()
-    )
-    allowed = (
-        roles.join(fits, on="role", how="inner")
-        .select("userSourcedId", pl.col("enrollmentRole").alias("role"))
-        .unique()
+    known = roles.filter(pl.col("role").is_in(fits["role"].implode())).select("userSourcedId")
+    allowed = roles.join(fits, on="role", how="inner").select(
+        "userSourcedId", pl.col("enrollmentRole").alias("role")
     )
     hits = (
         enr.df.filter(pl.col("role").is_in(list(FITS)))
@@ -110,7 +106,7 @@ def _role_vs_user(export: Export, out: Findings) -> None:
     shown = (
         roles.join(hits.select("userSourcedId").unique(), on="userSourcedId", how="semi")
         .group_by("userSourcedId")
-        .agg(pl.col("role").sort().str.join(", ").alias("ur"))
+        .agg(pl.col("role").unique().sort().str.join(", ").alias("ur"))
     )
     hits = hits.join(shown, on="userSourcedId", how="left")
     users_path = "roles.csv" if export.table("roles.csv") is not None else "users.csv"
@@ -139,7 +135,7 @@ def _school_vs_user_orgs(export: Export, out: Findings) -> None:
     orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})
     if orgs.height == 0:
         return
-    with_orgs = orgs.select("userSourcedId").unique()
+    with_orgs = orgs.select("userSourcedId")
     hits = (
         enr.df.filter(present("schoolSourcedId"))
         .select(LINE, _sid(enr.has(SID)), "userSourcedId", "schoolSourcedId")

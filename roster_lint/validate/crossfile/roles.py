@@ -138,8 +138,8 @@ def _primary_org(export: Export, out: Findings) -> None:
     hits = (
         users.df.filter(present("primaryOrgSourcedId") & not_deleted(users))
         .select(LINE, SID, "primaryOrgSourcedId")
-        .join(pairs.select(SID).unique(), on=SID, how="semi")
-        .join(pairs.unique(), on=[SID, "primaryOrgSourcedId"], how="anti")
+        .join(pairs.select(SID), on=SID, how="semi")
+        .join(pairs, on=[SID, "primaryOrgSourcedId"], how="anti")
         .select(
             pl.col(LINE).alias("line"),
             pl.col(SID).alias("sourced_id"),

@@ -17,6 +17,7 @@ from roster_lint.validate.crossfile.common import (
     exploded,
     is_complete,
     not_deleted,
+    student_ids,
     table,
     user_roles,
 )
@@ -27,24 +28,27 @@ NO_ENROLLMENT = "RL242"
 AGENT_ROLE = "RL243"
 
 
-def _student_ids(export: Export) -> pl.DataFrame:
-    roles = user_roles(export)
-    return (
-        roles.filter(pl.col("role").is_in(STUDENT_ROLES))
-        .select(pl.col("userSourcedId").alias(SID))
-        .unique()
-    )
-
-
 def _grades(export: Export, out: Findings) -> None:
     users = table(export, "users.csv", SID, "grades")
     if users is None:
         return
-    students = users.df.filter(not_deleted(users)).join(_student_ids(export), on=SID, how="semi")
-    items = pl.col("grades").str.split(",").list.eval(pl.element().filter(pl.element() != ""))
-    students = students.select(LINE, SID, "grades", items.alias("items"))
+    students = (
+        users.df.filter(not_deleted(users))
+        .select(LINE, SID, "grades")
+        .join(student_ids(export), on=SID, how="semi")
+    )
+    # Only a value with a comma can hold several grades (or none: ","); split just those.
+    listed = students.filter(pl.col("grades").str.contains(",", literal=True)).with_columns(
+        pl.col("grades")
+        .str.split(",")
+        .list.eval(pl.element().filter(pl.element() != ""))
+        .list.len()
+        .alias("count")
+    )
     common = {"file": users.path, "column": "grades"}
-    none = students.filter(blank("grades") | (pl.col("items").list.len() == 0))
+    none = pl.concat(
+        [students.filter(blank("grades")), listed.filter(pl.col("count") == 0).drop("count")]
+    )
     out.add(
         NO_GRADE,
         none.select(
@@ -55,7 +59,7 @@ def _grades(export: Export, out: Findings) -> None:
         ),
         **common,
     )
-    several = students.filter(pl.col("items").list.len() > 1)
+    several = listed.filter(pl.col("count") > 1)
     out.add(
         SEVERAL_GRADES,
         several.select(
@@ -65,7 +69,7 @@ def _grades(export: Export, out: Findings) -> None:
             pl.format(
                 "student '{}' has {} grades '{}'; a student has exactly one.",
                 SID,
-                pl.col("items").list.len(),
+                "count",
                 "grades",
             ).alias("message"),
         ),
@@ -82,8 +86,8 @@ def _without_enrollments(export: Export, out: Findings) -> None:
     hits = (
         users.df.filter(not_deleted(users))
         .select(LINE, SID)
-        .join(_student_ids(export), on=SID, how="semi")
-        .join(enrolled.unique(), on=SID, how="anti")
+        .join(student_ids(export), on=SID, how="semi")
+        .join(enrolled, on=SID, how="anti")
         .select(
             pl.col(LINE).alias("line"),
             pl.col(SID).alias("sourced_id"),
