@@ -83,12 +83,12 @@ def group_findings(findings: pl.DataFrame, per_rule: int) -> list[RuleGroup]:
 
 
 def clean(text: str | None) -> str:
-    """Text with control, format (bidi) and line-separator characters made visible."""
+    """Text with control (tabs too), format (bidi) and line-separator characters shown."""
     if text is None:
         return ""
     out = []
     for ch in text:
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\t":
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
             out.append(f"\\u{ord(ch):04x}")
         else:
             out.append(ch)

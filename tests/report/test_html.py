@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roster_lint.report import diff_json, html
 from tests.report.test_html_fixtures import (
     HOSTILE,
     Node,
     finding,
+    findings_frame,
     hostile_rows,
     make_plan,
     make_result,
@@ -256,3 +261,23 @@ def test_real_export_report_explains_every_rule(corpus: Path, tmp_path: Path) ->
     assert shown == result.findings.height  # a small export: nothing capped
     groups_text = text.group_findings(result.findings, text.EXAMPLES_PER_RULE)
     assert [g.code for g in groups_text] == [(g.attrs["id"] or "")[5:] for g in groups]
+
+
+@pytest.fixture(scope="module")
+def base_result(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return make_result(tmp_path_factory.mktemp("base"), [], make_plan(hostile=False))
+
+
+@settings(max_examples=30, deadline=None)
+@given(value=st.text(max_size=40))
+def test_any_value_round_trips_as_text(base_result: Any, value: str) -> None:
+    plan = make_plan(hostile=False)
+    plan.actions = plan.actions.with_columns(
+        pl.when(pl.col("id") == "stu1").then(pl.lit(value)).otherwise(pl.col("id")).alias("id")
+    )
+    findings = findings_frame([finding("RL120", "error", 3, value=value, message="m")])
+    result = dataclasses.replace(base_result, findings=findings, plan=plan)
+    doc = page(html.render_check_html(result))
+    assert doc.find("code", class_="value").text() == value
+    assert value in [r[0] for r in entity_rows(doc, "user")]
+    assert len(doc.find_all("script")) == 2

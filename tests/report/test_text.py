@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from roster_lint.report import text
@@ -129,3 +134,19 @@ def test_sync_preview_is_three_lines_of_totals(tmp_path: Path) -> None:
 def test_render_is_deterministic(tmp_path: Path) -> None:
     result = make_result(tmp_path, [*hostile_rows(), *many_rows()], make_plan())
     assert render(result, terminal=True) == render(result, terminal=True)
+
+
+@pytest.fixture(scope="module")
+def base_result(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    return make_result(tmp_path_factory.mktemp("base"), [])
+
+
+@settings(max_examples=40, deadline=None)
+@given(value=st.text(max_size=30), message=st.text(max_size=30))
+def test_no_data_reaches_the_terminal_as_control_codes(
+    base_result: Any, value: str, message: str
+) -> None:
+    rows = [finding("RL120", "error", 3, value=value, message=message, column=value)]
+    out = render(dataclasses.replace(base_result, findings=findings_frame(rows)), terminal=True)
+    plain = ANSI.sub("", out)  # rich's own styling is the only escape sequence allowed
+    assert not [c for c in plain if unicodedata.category(c) in ("Cc", "Cf") and c != "\n"]
