@@ -189,7 +189,11 @@ def flipped_modes(previous: Export, export: Export, out: Findings) -> None:
 
 
 def changed_version(previous: Export, export: Export, out: Findings) -> None:
-    was, now = previous.version, export.version
+    # The declared version: the detected one follows the headers, and a mismatch between
+    # the two is a load finding of the new export on its own.
+    key = "oneroster.version"
+    was = previous.manifest.get(key) or previous.version
+    now = export.manifest.get(key) or export.version
     if was is None or now is None or was == now:
         return
     out.one(

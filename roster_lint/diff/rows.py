@@ -5,6 +5,10 @@ export tool on every run; when most previous enrollment ids are gone but their
 (classSourcedId, userSourcedId) pairs are still there, enrollments are matched by that pair
 instead, and the FileDiff says so.  Values are compared exactly (no trimming, no case
 folding: SK-F2); `__line` is never compared.
+
+Speed: keys are hashed to u64 once and every join runs on the hash (joins on 36-character
+strings cost ~3x more).  Hash matches are then re-checked on the key text, so a collision
+can never pair two different records; a null key never matches anything.
 """
 
 from __future__ import annotations
@@ -17,21 +21,36 @@ from roster_lint.model import LINE, Table
 ID_KEY: tuple[str, ...] = ("sourcedId",)
 PAIR_KEY: tuple[str, ...] = ("classSourcedId", "userSourcedId")
 NEW = "__new"  # suffix of the new export's columns after the join
+HASH = "__key"  # u64 hash of the key columns
 # Below this share of previous enrollment ids still present, try the (class, user) pair.
 REGENERATED_IDS = 0.5
+SAMPLE = 100_000  # previous keys probed to estimate how many are still present
 
 
 def _has(df: pl.DataFrame, key: tuple[str, ...]) -> bool:
     return all(c in df.columns for c in key)
 
 
-def _overlap(old: pl.DataFrame, new: pl.DataFrame, key: tuple[str, ...]) -> float:
-    """Share of the previous distinct keys that are still present in the new frame."""
-    old_keys = old.select(key).unique()
-    if old_keys.height == 0:
+def key_hash(key: tuple[str, ...]) -> pl.Expr:
+    expr = pl.col(key[0]).hash() if len(key) == 1 else pl.struct(list(key)).hash()
+    return expr.alias(HASH)
+
+
+def key_equal(key: tuple[str, ...]) -> pl.Expr:
+    """True where the old and new key text is the same (null where a key is null)."""
+    return pl.all_horizontal([pl.col(k) == pl.col(k + NEW) for k in key])
+
+
+def overlap(old: pl.DataFrame, new: pl.DataFrame, key: tuple[str, ...]) -> float:
+    """Share of previous keys still present in `new`, from an evenly spaced sample.
+
+    Deterministic; the new frame is probed against the small sample, not hashed whole.
+    """
+    if old.height == 0:
         return 1.0
-    kept = old_keys.join(new.select(key).unique(), on=list(key), how="semi").height
-    return kept / old_keys.height
+    sample = old.select(key).gather_every(max(1, old.height // SAMPLE)).unique()
+    found = new.select(key).join(sample, on=list(key), how="semi").unique().height
+    return found / sample.height
 
 
 def choose_key(file: str, old: pl.DataFrame, new: pl.DataFrame) -> tuple[tuple[str, ...], str]:
@@ -44,10 +63,10 @@ def choose_key(file: str, old: pl.DataFrame, new: pl.DataFrame) -> tuple[tuple[s
         return PAIR_KEY, "matched by (classSourcedId, userSourcedId): a side has no sourcedId"
     if not by_id:
         return (), "not matched: the sourcedId column is missing on one side"
-    ids = _overlap(old, new, ID_KEY)
+    ids = overlap(old, new, ID_KEY)
     if ids >= REGENERATED_IDS:
         return ID_KEY, "matched by sourcedId"
-    pairs = _overlap(old, new, PAIR_KEY)
+    pairs = overlap(old, new, PAIR_KEY)
     if pairs <= ids:
         return ID_KEY, "matched by sourcedId"
     return PAIR_KEY, (
@@ -57,32 +76,47 @@ def choose_key(file: str, old: pl.DataFrame, new: pl.DataFrame) -> tuple[tuple[s
     )
 
 
+def _dedupe(df: pl.DataFrame, key: tuple[str, ...]) -> tuple[pl.DataFrame, int]:
+    """First row per key (duplicates are RL2xx findings; here they would multiply joins).
+
+    Only rows whose hash repeats are checked on the key text, in file order.
+    """
+    suspect = pl.col(HASH).is_duplicated()
+    if not df.select(suspect.any()).item():
+        return df, 0
+    dupes = df.filter(suspect)
+    later = dupes.filter(~pl.struct(list(key)).is_first_distinct()).select(LINE)
+    out = df.join(later, on=LINE, how="anti") if later.height else df
+    return out, later.height
+
+
 def _records(df: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
     """Key columns, sourcedId (when not the key) and the line, sorted by line."""
     cols = list(key) + (["sourcedId"] if "sourcedId" not in key and "sourcedId" in df else [])
     return df.select([*cols, pl.col(LINE).alias("line")]).sort("line")
 
 
+def _unmatched(side: pl.DataFrame, other: pl.DataFrame, odd_lines: pl.Series) -> pl.DataFrame:
+    """Rows of `side` with no exact partner: no hash match, or a hash match that was not
+    the same key text (a collision or a null key)."""
+    out = side.join(other.select(HASH), on=HASH, how="anti")
+    if odd_lines.len():
+        out = pl.concat([out, side.filter(pl.col(LINE).is_in(odd_lines.implode()))])
+    return out
+
+
 def _changed(
-    old: pl.DataFrame, new: pl.DataFrame, key: tuple[str, ...]
+    matched: pl.DataFrame, common: list[str], key: tuple[str, ...], extra: list[str]
 ) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Rows in both with differing values, the differing column names, counts per column."""
-    skip = {*key, LINE} | ({"sourcedId"} if key == PAIR_KEY else set())
-    common = [c for c in old.columns if c in new.columns and c not in skip]
-    extra = ["sourcedId"] if "sourcedId" not in key and "sourcedId" in new.columns else []
-    both = old.select([*key, *common, LINE]).join(
-        new.select([*key, *common, *extra, LINE]),
-        on=list(key),
-        how="inner",
-        suffix=NEW,
-    )
+    """Matched rows with differing values, the differing column names, counts per column."""
     if not common:
-        return both.clear().select(key).with_columns(
+        empty = matched.clear().select(*key, *extra)
+        return empty.with_columns(
             pl.lit(None, pl.Int64).alias("line_old"),
             pl.lit(None, pl.Int64).alias("line"),
             pl.lit([], pl.List(pl.String)).alias("columns"),
         ), {}
-    flags = both.select(
+    flags = matched.select(
         *key,
         *extra,
         pl.col(LINE).alias("line_old"),
@@ -104,10 +138,25 @@ def _changed(
     return out, ordered
 
 
-def _dedupe(df: pl.DataFrame, key: tuple[str, ...]) -> tuple[pl.DataFrame, int]:
-    """First row per key (duplicates are RL2xx findings; here they would multiply joins)."""
-    unique = df.unique(subset=list(key), keep="first", maintain_order=True)
-    return unique, df.height - unique.height
+def _match(base: FileDiff, old: pl.DataFrame, new: pl.DataFrame, key: tuple[str, ...]) -> None:
+    old_u, base.duplicate_keys_old = _dedupe(old.with_columns(key_hash(key)), key)
+    new_u, base.duplicate_keys_new = _dedupe(new.with_columns(key_hash(key)), key)
+    # A regenerated enrollment id is not a change when rows are matched by the pair.
+    skip = {*key, LINE, HASH} | ({"sourcedId"} if key == PAIR_KEY else set())
+    common = [c for c in old_u.columns if c in new_u.columns and c not in skip]
+    extra = ["sourcedId"] if "sourcedId" not in key and "sourcedId" in new_u.columns else []
+    joined = old_u.select(HASH, *key, *common, LINE).join(
+        new_u.select(HASH, *key, *common, *extra, LINE), on=HASH, how="inner", suffix=NEW
+    )
+    same = key_equal(key)
+    matched = joined.filter(same)
+    odd = joined.filter(~same.fill_null(False))
+    matched_old, matched_new = matched.select(LINE), matched.select(pl.col(LINE + NEW).alias(LINE))
+    odd_old = odd.select(LINE).join(matched_old, on=LINE, how="anti")[LINE]
+    odd_new = odd.select(pl.col(LINE + NEW).alias(LINE)).join(matched_new, on=LINE, how="anti")
+    base.added = _records(_unmatched(new_u, old_u, odd_new[LINE].unique()), key)
+    base.removed = _records(_unmatched(old_u, new_u, odd_old.unique()), key)
+    base.changed, base.column_changes = _changed(matched, common, key, extra)
 
 
 def compare_tables(file: str, old: Table | None, new: Table | None) -> FileDiff:
@@ -131,16 +180,10 @@ def compare_tables(file: str, old: Table | None, new: Table | None) -> FileDiff:
     if not (old.readable and new.readable):
         base.status = UNREADABLE
         return base
-    key, note = choose_key(file, old.df, new.df)
-    base.key_note = note
+    key, base.key_note = choose_key(file, old.df, new.df)
     if not key:
         base.status = NO_KEY
         return base
     base.key = key
-    old_u, base.duplicate_keys_old = _dedupe(old.df, key)
-    new_u, base.duplicate_keys_new = _dedupe(new.df, key)
-    keys_old, keys_new = old_u.select(key), new_u.select(key)
-    base.added = _records(new_u.join(keys_old, on=list(key), how="anti"), key)
-    base.removed = _records(old_u.join(keys_new, on=list(key), how="anti"), key)
-    base.changed, base.column_changes = _changed(old_u, new_u, key)
+    _match(base, old.df, new.df, key)
     return base
