@@ -29,7 +29,8 @@ for _optional in ("plan", "diff"):
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: turn every failure to run into one line and exit code 2."""
     try:
-        app(args=argv, standalone_mode=False)
+        # standalone_mode=False: typer returns the code of typer.Exit instead of exiting.
+        code = app(args=argv, standalone_mode=False)
     except SystemExit as exc:
         sys.exit(exc.code)
     except UsageError as exc:
@@ -51,4 +52,4 @@ def main(argv: list[str] | None = None) -> None:
             markup=False,
         )
         sys.exit(2)
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
