@@ -35,14 +35,6 @@ FITS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _fits_frame() -> pl.DataFrame:
-    pairs = [(u, e) for e, users in FITS.items() for u in users]
-    return pl.DataFrame(
-        {"role": [u for u, _ in pairs], "enrollmentRole": [e for _, e in pairs]},
-        schema={"role": pl.String(), "enrollmentRole": pl.String()},
-    )
-
-
 def _sid(has: bool) -> pl.Expr:
     return (pl.col(SID) if has else pl.lit(None, pl.String())).alias("sourced_id")
 
@@ -84,35 +76,55 @@ def _school_vs_class(export: Export, out: Findings) -> None:
     )
 
 
-def _role_vs_user(export: Export, out: Findings) -> None:
-    enr = table(export, "enrollments.csv", "userSourcedId", "role")
-    if enr is None:
-        return
-    roles = user_roles(export)
-    fits = _fits_frame()
-    known = roles.filter(pl.col("role").is_in(fits["role"].implode())).select("userSourcedId")
-    allowed = roles.join(fits, on="role", how="inner").select(
-        "userSourcedId", pl.col("enrollmentRole").alias("role")
+def _user_facts(export: Export) -> pl.DataFrame:
+    """One row per user: their orgs (comma-joined) and, per enrollment role, whether any of
+    their roles fits it.  Built so that enrollments need a single join on the user id."""
+    fits = {e: pl.col("role").is_in(list(roles)) for e, roles in FITS.items()}
+    known = pl.col("role").is_in(sorted({r for roles in FITS.values() for r in roles}))
+    users = table(export, "users.csv", SID, "role")
+    if users is not None and export.table("roles.csv") is None:
+        # OneRoster 1.1: one role and the org list on the user's own row.
+        org_list = (
+            pl.col("orgSourcedIds") if users.has("orgSourcedIds") else pl.lit(None, pl.String())
+        )
+        return users.df.select(
+            pl.col(SID).alias("userSourcedId"),
+            org_list.alias("orgs"),
+            known.alias("known"),
+            *[f.alias("fits:" + e) for e, f in fits.items()],
+        )
+    # OneRoster 1.2: several role rows per user in roles.csv.
+    facts = (
+        user_roles(export)
+        .group_by("userSourcedId")
+        .agg(known.any().alias("known"), *[f.any().alias("fits:" + e) for e, f in fits.items()])
     )
-    hits = (
-        enr.df.filter(pl.col("role").is_in(list(FITS)))
-        .select(LINE, _sid(enr.has(SID)), "userSourcedId", "role")
-        .join(known, on="userSourcedId", how="semi")
-        .join(allowed, on=["userSourcedId", "role"], how="anti")
+    orgs = (
+        user_orgs(export)
+        .group_by("userSourcedId")
+        .agg(pl.col("orgSourcedId").str.join(",").alias("orgs"))
     )
+    return facts.join(orgs, on="userSourcedId", how="full", coalesce=True)
+
+
+def _role_hits(export: Export, e: pl.DataFrame, out: Findings, path: str) -> None:
+    fit: pl.Expr = pl.lit(True)
+    for role in FITS:
+        fit = pl.when(pl.col("role") == role).then(pl.col("fits:" + role)).otherwise(fit)
+    hits = e.filter(pl.col("known").fill_null(False) & ~fit.fill_null(True))
     if hits.height == 0:
         return
     # Spell out the user's roles for the few rows that failed, not for every user.
     shown = (
-        roles.join(hits.select("userSourcedId").unique(), on="userSourcedId", how="semi")
+        user_roles(export)
+        .join(hits.select("userSourcedId"), on="userSourcedId", how="semi")
         .group_by("userSourcedId")
         .agg(pl.col("role").unique().sort().str.join(", ").alias("ur"))
     )
-    hits = hits.join(shown, on="userSourcedId", how="left")
     users_path = "roles.csv" if export.table("roles.csv") is not None else "users.csv"
     out.add(
         ROLE_DIFFERS,
-        hits.select(
+        hits.join(shown, on="userSourcedId", how="left").select(
             pl.col(LINE).alias("line"),
             "sourced_id",
             pl.col("role").alias("value"),
@@ -121,27 +133,19 @@ def _role_vs_user(export: Export, out: Findings) -> None:
                 "user '{}' is enrolled as {} but their role is {}.", "userSourcedId", "role", "ur"
             ).alias("message"),
         ),
-        file=enr.path,
+        file=path,
         column="role",
         related_file=users_path,
         related_column="role",
     )
 
 
-def _school_vs_user_orgs(export: Export, out: Findings) -> None:
-    enr = table(export, "enrollments.csv", "userSourcedId", "schoolSourcedId")
-    if enr is None:
-        return
-    orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})
-    if orgs.height == 0:
-        return
-    with_orgs = orgs.select("userSourcedId")
-    hits = (
-        enr.df.filter(present("schoolSourcedId"))
-        .select(LINE, _sid(enr.has(SID)), "userSourcedId", "schoolSourcedId")
-        .join(with_orgs, on="userSourcedId", how="semi")
-        .join(orgs, on=["userSourcedId", "schoolSourcedId"], how="anti")
+def _school_hits(export: Export, e: pl.DataFrame, out: Findings, path: str) -> None:
+    # Most users have one org equal to the school; split the org list only for the rest.
+    rest = e.filter(
+        present("schoolSourcedId") & present("orgs") & (pl.col("orgs") != pl.col("schoolSourcedId"))
     )
+    hits = rest.filter(~pl.col("orgs").str.split(",").list.contains(pl.col("schoolSourcedId")))
     users_path = "roles.csv" if export.table("roles.csv") is not None else "users.csv"
     out.add(
         SCHOOL_NOT_IN_USER_ORGS,
@@ -156,11 +160,26 @@ def _school_vs_user_orgs(export: Export, out: Findings) -> None:
                 "userSourcedId",
             ).alias("message"),
         ),
-        file=enr.path,
+        file=path,
         column="schoolSourcedId",
         related_file=users_path,
         related_column="userSourcedId",
     )
+
+
+def _against_user(export: Export, out: Findings) -> None:
+    """Enrollment role vs the user's roles, enrollment school vs the user's orgs."""
+    enr = table(export, "enrollments.csv", "userSourcedId")
+    if enr is None or not (enr.has("role") or enr.has("schoolSourcedId")):
+        return
+    cols = [c for c in ("role", "schoolSourcedId") if enr.has(c)]
+    e = enr.df.select(LINE, _sid(enr.has(SID)), "userSourcedId", *cols).join(
+        _user_facts(export), on="userSourcedId", how="inner"
+    )
+    if enr.has("role"):
+        _role_hits(export, e, out, enr.path)
+    if enr.has("schoolSourcedId"):
+        _school_hits(export, e, out, enr.path)
 
 
 def _dates(export: Export, out: Findings) -> None:
@@ -181,6 +200,5 @@ def _dates(export: Export, out: Findings) -> None:
 
 def run(export: Export, out: Findings) -> None:
     _school_vs_class(export, out)
-    _role_vs_user(export, out)
-    _school_vs_user_orgs(export, out)
+    _against_user(export, out)
     _dates(export, out)
