@@ -19,6 +19,7 @@ from roster_lint.spec import oneroster
 if TYPE_CHECKING:
     from roster_lint.api import Options
 
+SYNC_SCHEMA = {"action": ACTION_SCHEMA["action"], "reasons": ACTION_SCHEMA["reasons"]}
 # The plan's entity for each file whose records the sync acts on (orgs: the schools).
 PLAN_ENTITY = {
     "users.csv": "user",
@@ -35,30 +36,33 @@ def _file_order(names: set[str]) -> list[str]:
     return spec + sorted(names - set(spec))
 
 
-def _with_sync(frame: pl.DataFrame, actions: pl.DataFrame) -> pl.DataFrame:
+def _with_sync(frame: pl.DataFrame, mine: pl.DataFrame) -> pl.DataFrame:
     """Attach the plan's action and reasons to each record, by sourcedId (left join)."""
     if "sourcedId" not in frame.columns:
         return frame.with_columns(
             pl.lit(None, pl.String).alias("action"),
             pl.lit(None, pl.List(pl.String)).alias("reasons"),
         )
-    # One action per entity id; a repeated id in the plan must not multiply records.
-    mine = actions.select(pl.col("id").alias("sourcedId"), "action", "reasons").unique(
-        subset="sourcedId", keep="first", maintain_order=True
-    )
     return frame.join(mine, on="sourcedId", how="left", maintain_order="left")
 
 
 def _attach_plan(fd: FileDiff, plan: Plan) -> None:
     entity = PLAN_ENTITY.get(fd.file)
-    actions = plan.actions
-    if entity is None or actions.height == 0:
-        actions = pl.DataFrame(schema=ACTION_SCHEMA)
-    else:
-        actions = actions.filter(pl.col("entity") == entity)
-    fd.added = _with_sync(fd.added, actions)
-    fd.removed = _with_sync(fd.removed, actions)
-    fd.changed = _with_sync(fd.changed, actions)
+    frames = [f for f in (fd.added, fd.removed, fd.changed) if "sourcedId" in f.columns]
+    mine = pl.DataFrame(schema={"sourcedId": pl.String, **SYNC_SCHEMA})
+    if entity is not None and frames and plan.actions.height:
+        # Only the actions of the changed records: the plan may hold millions.
+        wanted = pl.concat([f.select(pl.col("sourcedId").alias("id")) for f in frames])
+        mine = (
+            plan.actions.filter(pl.col("entity") == entity)
+            .join(wanted.unique(), on="id", how="semi")
+            .select(pl.col("id").alias("sourcedId"), "action", "reasons")
+            # one action per id: a repeated id in the plan must not multiply records
+            .unique(subset="sourcedId", keep="first", maintain_order=True)
+        )
+    fd.added = _with_sync(fd.added, mine)
+    fd.removed = _with_sync(fd.removed, mine)
+    fd.changed = _with_sync(fd.changed, mine)
 
 
 def _manifest_changes(old: Export, new: Export) -> list[tuple[str, str | None, str | None]]:

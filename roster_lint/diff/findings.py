@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from roster_lint.diff.rows import HASH, ID_KEY, NEW, key_equal, key_hash, overlap
 from roster_lint.diff.settings import DiffSettings, settings_from
 from roster_lint.findings import Findings
 from roster_lint.model import Export, Table
@@ -122,33 +123,38 @@ def changed_headers(previous: Export, export: Export, out: Findings) -> None:
 
 
 def _natural(df: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
-    """sourcedId and natural key, only where the key is filled in and names one record."""
+    """sourcedId, natural key and its hash, only where the key is filled in and its hash
+    names one record (a hash collision drops both records: conservative, never wrong)."""
     return (
         df.select(["sourcedId", *key])
         .filter(pl.all_horizontal([pl.col(c).is_not_null() & (pl.col(c) != "") for c in key]))
-        .filter(pl.len().over(list(key)) == 1)
+        .with_columns(key_hash(key))
+        .filter(pl.col(HASH).is_unique())
     )
 
 
 def changed_id_schemes(previous: Export, export: Export, s: DiffSettings, out: Findings) -> None:
-    for name, old, new in _both(previous, export):
-        key = NATURAL_KEYS.get(name)
+    for _name, old, new in _both(previous, export):
+        key = NATURAL_KEYS.get(old.name)
         if key is None or not (old.readable and new.readable) or old.rows == 0:
             continue
         cols = ("sourcedId", *key)
         if not all(old.has(c) and new.has(c) for c in cols) or old.is_delta or new.is_delta:
             continue
+        # Cheap first look: when most previous ids are still there, the scheme is intact.
+        if 1.0 - overlap(old.df, new.df, ID_KEY) < s.id_scheme_share / 2:
+            continue
         moved = (
             _natural(old.df, key)
-            .join(_natural(new.df, key), on=list(key), how="inner", suffix="__new")
-            .filter(pl.col("sourcedId") != pl.col("sourcedId__new"))
+            .join(_natural(new.df, key), on=HASH, how="inner", suffix=NEW)
+            .filter(key_equal(key) & (pl.col("sourcedId") != pl.col("sourcedId" + NEW)))
             .sort("sourcedId")
         )
         share = moved.height / old.rows
         if moved.height == 0 or share < s.id_scheme_share:
             continue
         first = moved.row(0, named=True)
-        was, now = first["sourcedId"], first["sourcedId__new"]
+        was, now = first["sourcedId"], first["sourcedId" + NEW]
         out.one(
             "sourcedid-scheme-changed",
             f"{moved.height:,} of {old.rows:,} {new.path} records ({share:.0%}) kept their "

@@ -9,8 +9,6 @@ engine predicts is hidden.
 
 from __future__ import annotations
 
-import polars as pl
-
 from roster_lint.diff.model import SyncGroup
 from roster_lint.predict.model import Plan
 
@@ -83,44 +81,38 @@ def _known_reasons(entity: str, action: str) -> list[str]:
 def sync_groups(plan: Plan) -> list[SyncGroup]:
     """The sync's response to the changes, will-do first then will-not, in a stable order.
 
-    Counts are of actions (an action with two known reasons counts once under each).
+    Counts are of actions (an action with two known reasons counts once under each).  The
+    plan is reduced to its distinct (entity, action, reasons) combinations first: a few
+    dozen rows, whatever the size of the district.
     """
-    actions = plan.actions
-    pairs = actions.group_by(["entity", "action"]).len("n")
-    by_reason = (
-        actions.select("entity", "action", pl.col("reasons").alias("reason"))
-        .explode("reason")
-        .drop_nulls("reason")
-        .group_by(["entity", "action", "reason"])
-        .len("n")
-    )
-    reason_n = {(e, a, r): n for e, a, r, n in by_reason.iter_rows()}
+    combos = plan.actions.group_by(["entity", "action", "reasons"]).len("n")
+    totals: dict[tuple[str, str], int] = {}
+    by_reason: dict[tuple[str, str, str], int] = {}
+    rest: dict[tuple[str, str], int] = {}  # actions carrying none of the known reasons
+    for entity, action, reasons, n in combos.iter_rows():
+        totals[(entity, action)] = totals.get((entity, action), 0) + n
+        known = set(_known_reasons(entity, action))
+        for reason in set(reasons or ()) & known:
+            by_reason[(entity, action, reason)] = by_reason.get((entity, action, reason), 0) + n
+        if not set(reasons or ()) & known:
+            rest[(entity, action)] = rest.get((entity, action), 0) + n
     groups: list[SyncGroup] = []
-    for entity, action, n in pairs.iter_rows():
+    for (entity, action), n in totals.items():
         if (entity, action, None) in KNOWN:
             will, source, template = KNOWN[(entity, action, None)]
             groups.append(SyncGroup(entity, action, None, n, will, source, _plural(n, template)))
             continue
-        known = _known_reasons(entity, action)
-        for reason in known:
-            m = reason_n.get((entity, action, reason), 0)
+        for reason in _known_reasons(entity, action):
+            m = by_reason.get((entity, action, reason), 0)
             if m:
                 will, source, template = KNOWN[(entity, action, reason)]
-                groups.append(
-                    SyncGroup(entity, action, reason, m, will, source, _plural(m, template))
-                )
-        if action not in CHANGE_ACTIONS:
-            continue
-        # Actions of a change kind that carry none of the reasons KNOWN names.
-        rest = actions.filter(
-            (pl.col("entity") == entity)
-            & (pl.col("action") == action)
-            & ~pl.col("reasons").list.eval(pl.element().is_in(known)).list.any()
-        ).height
-        if rest:
+                text = _plural(m, template)
+                groups.append(SyncGroup(entity, action, reason, m, will, source, text))
+        left = rest.get((entity, action), 0)
+        if action in CHANGE_ACTIONS and left:
             will = action not in ("retain", "needs-mapping")
-            text = f"{rest:,} {entity} action{'s' if rest != 1 else ''}: {action}"
-            groups.append(SyncGroup(entity, action, None, rest, will, "plan", text))
+            text = f"{left:,} {entity} action{'s' if left != 1 else ''}: {action}"
+            groups.append(SyncGroup(entity, action, None, left, will, "plan", text))
     return sorted(
         groups,
         key=lambda g: (not g.will, ENTITY_ORDER.get(g.entity, 9), g.action, g.reason or ""),
