@@ -1,6 +1,6 @@
 """Grade lists (§8.9): CEDS tokens, and the damage that is worth naming.
 
-The whole-value regex is the cheap screen; only values that fail it are split into items
+A token lookup is the cheap screen; only values that fail it are split into items
 and classified: a case variant (`kg`), a lost leading zero (`7`), a spelled-out grade
 (`K`, `Kindergarten`, `Grade 3`), a 1.2 `ext:` value ([verify]), or something else.
 """
@@ -60,14 +60,18 @@ def grade_checks(col: str, tokens: tuple[str, ...], v12: bool) -> list[CheckDef]
     alternatives = "|".join(tokens)
     full = f"^(?:{alternatives})(?:,(?:{alternatives}))*$"
 
-    def screen(c: pl.Expr) -> pl.Expr:
+    def exact(c: pl.Expr) -> pl.Expr:
         return T.not_blank(c) & ~c.str.contains(full)
+
+    def screen(c: pl.Expr) -> pl.Expr:
+        # One token per value is the common case (students); lists are refined.
+        return ~c.is_in([*tokens, ""])
 
     tests = _item_tests(tokens, v12)
 
     def bad(kind: str) -> Callable[[pl.Expr], pl.Expr]:
         test = _any(tests[kind])
-        return lambda c: screen(c) & test(c)
+        return lambda c: exact(c) & test(c)
 
     case, lost, word, ext, other = (tests[k] for k in ("case", "lost-zero", "word", "ext", "other"))
     return [

@@ -4,9 +4,14 @@ Two runners execute the same pandera Check declarations:
 
 - `run_pandera`: `DataFrameSchema.validate(lazy=True)`; failure cases -> hits.  pandera
   evaluates and collects each Check on its own, which is fine for small tables.
-- `run_fast`: every check's screen (or exact expression) in ONE lazy `with_columns` over the
+- `run_fast`: a pre-pass of scalar gates (a check that cannot fire on this column is
+  dropped), then every check's cheap screen (or exact expression) in ONE lazy select over the
   whole frame, a filter to the rows where anything fired, then the exact expressions on those
   few rows.  At 7M enrollments this is what keeps `check` near the cost of reading the file.
+  Screens are supersets of the exact checks on printable-ASCII values, and every row whose
+  value is not printable ASCII (or holds a tab) is refined too, so both runners agree; the
+  one blind spot is a C0 control other than tab (or DEL) in an otherwise ASCII value, which
+  only the pandera runner sees (checks.text_screen explains why).
 
 tests/validate/test_schema_runners.py holds them to the same answers.
 """
@@ -19,7 +24,7 @@ import polars as pl
 
 from roster_lint.model import LINE
 from roster_lint.validate.schema.build import PRIVATE, Schema
-from roster_lint.validate.schema.checks import CheckDef
+from roster_lint.validate.schema.checks import CheckDef, text_screen
 
 PANDERA_MAX_ROWS = 20_000  # above this, the one-pass runner
 HIT_SCHEMA: dict[str, Any] = {
@@ -39,32 +44,49 @@ def _sid(df: pl.DataFrame) -> pl.Expr:
     return pl.col("sourcedId") if "sourcedId" in df.columns else pl.lit(None, pl.String)
 
 
+def _gates(pairs: list[tuple[str, CheckDef]], df: pl.DataFrame) -> list[tuple[str, CheckDef]]:
+    """Drop checks whose necessary condition fails on the whole column (one cheap select)."""
+    gated = [(i, col, d) for i, (col, d) in enumerate(pairs) if d.gate is not None]
+    if not gated:
+        return pairs
+    row = df.select(
+        [d.gate(pl.col(col)).fill_null(False).alias(f"g{i}") for i, col, d in gated]  # type: ignore[misc]
+    ).row(0)
+    closed = {i for (i, _, _), ok in zip(gated, row, strict=True) if not ok}
+    return [p for i, p in enumerate(pairs) if i not in closed]
+
+
 def run_fast(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
-    pairs = schema.column_defs(df.columns)
+    pairs = _gates(schema.column_defs(df.columns), df)
     if not pairs or df.height == 0:
         return _empty()
+    columns = list(dict.fromkeys(col for col, _ in pairs))
+    text = {col: f"__t{j}" for j, col in enumerate(columns)}
     flags = [f"__f{i}" for i in range(len(pairs))]
-    stage1 = [
+    # Stage 1, whole columns: each column's text screen once, then each check's screen
+    # (or, without one, its exact expression).
+    stage1 = [text_screen(pl.col(col)).fill_null(False).alias(text[col]) for col in columns]
+    stage1 += [
         (d.screen(pl.col(col)).fill_null(False) if d.screen else d.bad_expr(pl.col(col))).alias(f)
         for f, (col, d) in zip(flags, pairs, strict=True)
+        if not d.text
     ]
-    keep = {LINE, *(col for col, _ in pairs)} | ({"sourcedId"} & set(df.columns))
+    keep = {LINE, *columns} | ({"sourcedId"} & set(df.columns))
     flagged = (
         df.lazy()
         .select(*[pl.col(c) for c in df.columns if c in keep], *stage1)
-        .filter(pl.any_horizontal(flags))
+        .filter(pl.any_horizontal([*text.values(), *(e.meta.output_name() for e in stage1)]))
         .collect()
     )
     if flagged.height == 0:
         return _empty()
-    # Refine screened checks on the few flagged rows (their exact expression is row-local).
+    # Stage 2, the few flagged rows: exact expressions (row-local) where screened.
     refine = [
-        (pl.col(f) & d.bad_expr(pl.col(col))).alias(f)
+        (_screened(f, text[col], d) & d.bad_expr(pl.col(col))).alias(f)
         for f, (col, d) in zip(flags, pairs, strict=True)
-        if d.screen is not None
+        if d.text or d.screen is not None
     ]
-    if refine:
-        flagged = flagged.with_columns(refine)
+    flagged = flagged.with_columns(refine)
     parts = [
         flagged.filter(pl.col(f)).select(
             pl.lit(d.name).alias("check"),
@@ -76,6 +98,10 @@ def run_fast(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
         for f, (col, d) in zip(flags, pairs, strict=True)
     ]
     return pl.concat(parts).cast(HIT_SCHEMA)  # type: ignore[arg-type]
+
+
+def _screened(flag: str, text: str, d: CheckDef) -> pl.Expr:
+    return pl.col(text) if d.text else pl.col(flag) | pl.col(text)
 
 
 def run_pandera(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:

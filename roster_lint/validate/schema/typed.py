@@ -29,7 +29,7 @@ def enum_checks(
         other = ~valid(c) & ~c.str.to_lowercase().is_in(lowered)
         return other & ~(c == "inactive") if col == "status" else other
 
-    screen: ExprFn = lambda c: ~c.is_in(toks)  # noqa: E731
+    screen: ExprFn = lambda c: ~c.is_in([*toks, ""])  # noqa: E731
     # [verify] enumerations (§8.3, §5.8) are warnings: the list itself is unconfirmed.
     unknown_rule = "RL104" if verify else "RL102"
     case_rule = "RL105" if verify else "RL103"
