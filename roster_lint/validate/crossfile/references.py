@@ -35,13 +35,14 @@ def ref_columns(t: Table) -> list[ColumnSpec]:
     return list(seen.values())
 
 
-def _items(t: Table, col: ColumnSpec) -> pl.DataFrame:
-    """(LINE, sourced_id, item) for every non-blank reference in the column."""
+def _items(t: Table, col: ColumnSpec, blanks: bool = False) -> pl.DataFrame:
+    """(LINE, sourced_id, item) for every reference in the column; blanks only if asked
+    (dropping them after an anti-join spares copying a multi-million-row column)."""
     sid = pl.col(SID) if t.has(SID) and col.name != SID else pl.lit(None, pl.String())
     df = t.df.select(LINE, sid.alias("sourced_id"), pl.col(col.name).alias("item"))
     if col.list:
         return exploded(df, "item")
-    return df.filter(present("item"))
+    return df if blanks else df.filter(present("item"))
 
 
 def _hints(target: pl.DataFrame) -> pl.DataFrame:
@@ -56,11 +57,8 @@ def _hints(target: pl.DataFrame) -> pl.DataFrame:
 
 
 def _unresolved(t: Table, col: ColumnSpec, target: Table, out: Findings, rule: str) -> None:
-    items = _items(t, col)
-    if items.height == 0:
-        return
     ids = target.df.select(pl.col(SID).alias("item"))
-    missing = items.join(ids, on="item", how="anti")
+    missing = _items(t, col, blanks=True).join(ids, on="item", how="anti").filter(present("item"))
     if missing.height == 0:
         return
     missing = missing.with_columns(fold(pl.col("item")).alias("key")).join(
