@@ -70,20 +70,27 @@ def _counts(export: Export, out: Findings) -> None:
     if classes is None or enr is None or not is_complete(enr):
         return
     prim = (pl.col("primary") == "true") if enr.has("primary") else pl.lit(False)
-    counts = (
-        enr.df.filter(not_deleted(enr))
+    live = enr.df.filter(not_deleted(enr))
+    # Teacher rows are few: count them exactly.  Student rows are millions: keep only the
+    # u64 hashes of their classes; a class whose hash is absent certainly has no student.
+    teachers = (
+        live.filter(pl.col("role") == "teacher")
         .group_by("classSourcedId")
-        .agg(
-            (pl.col("role") == "teacher").sum().alias("teachers"),
-            ((pl.col("role") == "teacher") & prim).sum().alias("primaries"),
-            (pl.col("role") == "student").sum().alias("students"),
-        )
+        .agg(pl.len().alias("teachers"), prim.sum().alias("primaries"))
     )
+    taught = live.filter(pl.col("role") == "student").select(pl.col("classSourcedId").hash(seed=13))
     joined = (
         classes.df.filter(present(SID) & not_deleted(classes))
         .select(LINE, SID)
-        .join(counts, left_on=SID, right_on="classSourcedId", how="left")
-        .with_columns(pl.col("teachers", "primaries", "students").fill_null(0))
+        .join(teachers, left_on=SID, right_on="classSourcedId", how="left")
+        .with_columns(
+            pl.col("teachers", "primaries").fill_null(0),
+            pl.col(SID)
+            .hash(seed=13)
+            .is_in(taught.to_series().implode())
+            .cast(pl.Int8())
+            .alias("students"),
+        )
     )
     common = {"file": classes.path, "column": SID, "related_file": enr.path}
 

@@ -45,15 +45,16 @@ def _items(t: Table, col: ColumnSpec, blanks: bool = False) -> pl.DataFrame:
     return df if blanks else df.filter(present("item"))
 
 
-def _hints(target: pl.DataFrame) -> pl.DataFrame:
-    """fold(id) -> one real id, to suggest when an exact match fails."""
-    return (
+def _hints(target: pl.DataFrame, keys: pl.Series | None = None) -> pl.DataFrame:
+    """fold(id) -> one real id, to suggest when an exact match fails (only for `keys`)."""
+    folded = (
         target.select(pl.col(SID).alias("hint"))
         .filter(present("hint"))
         .with_columns(fold(pl.col("hint")).alias("key"))
-        .group_by("key")
-        .agg(pl.col("hint").min())
     )
+    if keys is not None:
+        folded = folded.filter(pl.col("key").is_in(keys.implode()))
+    return folded.group_by("key").agg(pl.col("hint").min())
 
 
 def _unresolved(t: Table, col: ColumnSpec, target: Table, out: Findings, rule: str) -> None:
@@ -61,9 +62,8 @@ def _unresolved(t: Table, col: ColumnSpec, target: Table, out: Findings, rule: s
     missing = _items(t, col, blanks=True).join(ids, on="item", how="anti").filter(present("item"))
     if missing.height == 0:
         return
-    missing = missing.with_columns(fold(pl.col("item")).alias("key")).join(
-        _hints(target.df), on="key", how="left"
-    )
+    missing = missing.with_columns(fold(pl.col("item")).alias("key"))
+    missing = missing.join(_hints(target.df, missing["key"].unique()), on="key", how="left")
     head = pl.format(
         "{} '{}' is not a sourcedId in {}", pl.lit(col.name), "item", pl.lit(target.path)
     )
