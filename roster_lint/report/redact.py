@@ -112,8 +112,10 @@ KEEP = frozenset(
 )
 # where the user put a file says nothing the support agent needs (/home/jsmith/...)
 PATH_FIELDS = frozenset({"path", "old_path", "new_path", "previous", "course_map"})
-ALPHABET = "bcdfghjkmnpqrstv"  # 16 consonants: no words, no digits to collide with ids
-LETTERS = 12  # 48 bits: about 0.002 expected collisions among a million users
+# hash digits spelt as 10 consonants: no words, no digits to collide with numeric ids
+DIGITS = list("0123456789")
+ALPHABET = list("bcdfghkmpt")
+LETTERS = 14  # 10**14 (46 bits): about 0.007 expected collisions among a million users
 CASE_SENSITIVE_UP_TO = 3
 
 
@@ -160,19 +162,18 @@ def _key(exports: Iterable[Export]) -> bytes:
 
 
 def pseudonym(token: pl.Expr, kind: pl.Expr, seed: int) -> pl.Expr:
-    """`kind-xxxxxxxxxxxx` from a seeded hash of the lower-cased token."""
-    h = token.str.to_lowercase().hash(seed)
-    digits = [
-        ((h // (16**i)) % 16).replace_strict(
-            list(range(16)), list(ALPHABET), return_dtype=pl.String
-        )
-        for i in range(LETTERS)
-    ]
-    return pl.concat_str([kind, pl.lit("-"), *digits])
+    """`kind-xxxxxxxxxxxxxx` from a seeded hash of the lower-cased token."""
+    h = token.str.to_lowercase().hash(seed) % (10**LETTERS)
+    letters = h.cast(pl.String).str.zfill(LETTERS).str.replace_many(DIGITS, ALPHABET)
+    return pl.concat_str([kind, pl.lit("-"), letters])
 
 
 class Redactor:
-    """Pseudonymises every personal token that occurs in the given exports."""
+    """Pseudonymises every personal token that occurs in the given exports.
+
+    Pseudonyms are computed only for the tokens a report actually contains: a district
+    has millions of personal tokens and a report mentions a fraction of them.
+    """
 
     def __init__(self, exports: Iterable[Export | None]) -> None:
         found = [e for e in exports if e is not None]
@@ -188,40 +189,58 @@ class Redactor:
                 .with_columns(pl.col("kind").replace_strict(rank, return_dtype=pl.Int32).alias("r"))
                 .group_by("token")
                 .agg(pl.col("r").min())
-                .with_columns(pl.col("r").replace_strict({v: k for k, v in rank.items()}))
+                .select(
+                    "token",
+                    pl.col("r").replace_strict({v: k for k, v in rank.items()}).alias("kind"),
+                )
             )
         else:
-            tokens = pl.DataFrame(schema={"token": pl.String, "r": pl.String})
-        tokens = tokens.select(
-            "token", pseudonym(pl.col("token"), pl.col("r"), self.seed).alias("ps")
-        )
-        self.exact = tokens
+            tokens = pl.DataFrame(schema={"token": pl.String, "kind": pl.String})
+        self.tokens = tokens
         # longer tokens also match in any case (Alan.Turing@Example.org)
         self.folded = (
             tokens.filter(pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO)
-            .select(pl.col("token").str.to_lowercase().alias("folded"), "ps")
-            .unique("folded", keep="first")
-            .sort("folded")
+            .select(pl.col("token").str.to_lowercase().alias("folded"), "kind")
+            .unique("folded", keep="any")
         )
 
     # -- strings -------------------------------------------------------------------------
+    def _hits(self, toks: pl.DataFrame) -> pl.DataFrame:
+        """tok -> ps for the personal tokens among `toks` (exact case first, then folded)."""
+        uniq = toks.select("tok").unique()
+        exact = uniq.join(self.tokens, left_on="tok", right_on="token", how="inner")
+        folded = (
+            uniq.join(exact.select("tok"), on="tok", how="anti")
+            .with_columns(pl.col("tok").str.to_lowercase().alias("folded"))
+            .join(self.folded, on="folded", how="inner")
+            .select("tok", "kind")
+        )
+        hits = pl.concat([exact.select("tok", "kind"), folded])
+        return hits.select("tok", pseudonym(pl.col("tok"), pl.col("kind"), self.seed).alias("ps"))
+
     def mapping(self, values: pl.Series) -> pl.DataFrame:
-        """orig -> red for the distinct non-empty values of a String series."""
-        u = values.cast(pl.String).drop_nulls().unique().sort()
-        u = u.filter(u.str.len_bytes() > 0)
-        if u.len() == 0 or self.exact.height == 0:
-            return pl.DataFrame({"orig": u, "red": u})
+        """orig -> red for the distinct values of a String series that hold personal tokens."""
+        u = values.cast(pl.String).drop_nulls().unique()
+        empty = pl.DataFrame(schema={"orig": pl.String, "red": pl.String})
+        if u.len() == 0 or self.tokens.height == 0:
+            return empty
+        frame = pl.DataFrame({"orig": u}).with_row_index("rid")
+        toks = (
+            frame.select("rid", pl.col("orig").str.extract_all(TOKEN).alias("tok"))
+            .explode("tok")
+            .drop_nulls("tok")
+        )
+        hits = self._hits(toks)
+        if hits.height == 0:
+            return empty
+        rids = toks.join(hits.select("tok"), on="tok", how="semi").select("rid").unique()
         pieces = (
-            pl.DataFrame({"orig": u})
-            .with_row_index("rid")
+            frame.join(rids, on="rid", how="semi")
             .with_columns(pl.col("orig").str.extract_all(PIECE).alias("piece"))
             .explode("piece")
             .with_row_index("pos")
-            .with_columns(pl.col("piece").str.to_lowercase().alias("folded"))
-            .join(self.exact, left_on="piece", right_on="token", how="left")
-            .join(self.folded.rename({"ps": "ps2"}), on="folded", how="left")
-            .sort("pos")
-            .with_columns(pl.coalesce("ps", "ps2", "piece").alias("red"))
+            .join(hits, left_on="piece", right_on="tok", how="left", maintain_order="left")
+            .with_columns(pl.coalesce("ps", "piece").alias("red"))
         )
         red = pieces.group_by("rid", maintain_order=True).agg(
             pl.col("orig").first(), pl.col("red").str.join("")
