@@ -19,10 +19,12 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +45,7 @@ class Timing:
     stage: str
     wall: list[float]
     rss_kb: list[int]
+    cpu: list[float]  # user + system seconds: steadier than wall time on a shared machine
     codes: list[int]
     scale: float = 1.0  # peer on a prefix: the factor its time is multiplied by
 
@@ -51,14 +54,36 @@ class Timing:
         return statistics.median(self.wall) * self.scale
 
     @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) * self.scale
+
+    @property
     def peak_mb(self) -> float:
         return max(self.rss_kb) / 1024
 
 
-def run_once(cmd: list[str]) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS (KB) and exit code of one child process."""
+def _limit(gb: float | None) -> Callable[[], None] | None:
+    """A child-side address-space cap, so a run that would exhaust a shared machine fails."""
+    if gb is None:
+        return None
+
+    def cap() -> None:
+        limit = int(gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return cap
+
+
+def run_once(cmd: list[str], mem_gb: float | None = None) -> tuple[float, int, float, int]:
+    """Wall seconds, peak RSS (KB), CPU seconds and exit code of one child process."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        preexec_fn=_limit(mem_gb),  # the parent runs no threads
+    )
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -67,17 +92,24 @@ def run_once(cmd: list[str]) -> tuple[float, int, int]:
     if proc.returncode not in (0, 1):  # 1 = findings at the fail-on level: a normal result
         tail = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
         print(f"  ! {' '.join(cmd[:3])}... exit {proc.returncode}: {tail[0]}", file=sys.stderr)
-    return wall, usage.ru_maxrss, proc.returncode
+    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, proc.returncode
 
 
-def timed(stage: str, cmd: list[str], repeat: int, scale: float = 1.0) -> Timing:
-    t = Timing(stage, [], [], [], scale)
+def timed(
+    stage: str, cmd: list[str], repeat: int, scale: float = 1.0, mem_gb: float | None = None
+) -> Timing:
+    t = Timing(stage, [], [], [], [], scale)
     for _ in range(repeat):
-        wall, rss, code = run_once(cmd)
+        wall, rss, cpu, code = run_once(cmd, mem_gb)
         t.wall.append(wall)
         t.rss_kb.append(rss)
+        t.cpu.append(cpu)
         t.codes.append(code)
-    print(f"  {stage:6} {t.median:8.2f} s  {t.peak_mb:8.0f} MB  exit {t.codes}", file=sys.stderr)
+    print(
+        f"  {stage:6} {t.median:8.2f} s  cpu {t.cpu_median:8.2f} s  {t.peak_mb:8.0f} MB"
+        f"  exit {t.codes}",
+        file=sys.stderr,
+    )
     return t
 
 
@@ -134,7 +166,9 @@ def peer_command(folder: Path) -> list[str]:
 
 
 def table(students: int, export: Path, timings: list[Timing], notes: list[str]) -> str:
-    floor = next(t for t in timings if t.stage == "floor").median
+    floor_t = next((t for t in timings if t.stage == "floor"), None)
+    floor = floor_t.median if floor_t else 0.0
+    floor_cpu = floor_t.cpu_median if floor_t else 0.0
     size = sum(p.stat().st_size for p in export.glob("*.csv")) / 1e9
     lines = [
         f"## roster-lint benchmark: {students:,} students ({size:.2f} GB)",
@@ -142,13 +176,16 @@ def table(students: int, export: Path, timings: list[Timing], notes: list[str]) 
         f"Machine: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M')}.",
         "",
-        "| stage | median wall (s) | peak RSS (MB) | x floor | runs |",
-        "|---|---:|---:|---:|---:|",
+        "| stage | median wall (s) | x floor (wall) | median CPU (s) | x floor (CPU) "
+        "| peak RSS (MB) | runs |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for t in timings:
-        ratio = t.median / floor if floor else float("nan")
+        ratio = f"{t.median / floor:.2f}" if floor else "-"
+        cpu_ratio = f"{t.cpu_median / floor_cpu:.2f}" if floor_cpu else "-"
         lines.append(
-            f"| {t.stage} | {t.median:.2f} | {t.peak_mb:.0f} | {ratio:.2f} | {len(t.wall)} |"
+            f"| {t.stage} | {t.median:.2f} | {ratio} | {t.cpu_median:.2f} | {cpu_ratio} "
+            f"| {t.peak_mb:.0f} | {len(t.wall)} |"
         )
     return "\n".join([*lines, "", *notes, ""])
 
@@ -162,6 +199,7 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--peer-rows", type=int, default=None, help="run the peer on the first K rows")
     p.add_argument("--skip", action="append", default=[], help="stage to skip (repeatable)")
+    p.add_argument("--mem-limit-gb", type=float, default=None, help="address-space cap per run")
     a = p.parse_args()
     export = export_for(a.students, a.seed)
     lint = str(BIN / "roster-lint")
@@ -174,7 +212,8 @@ def main() -> int:
     timings = []
     for stage, cmd in stages.items():
         if stage not in a.skip:
-            timings.append(timed(stage, cmd, a.repeat))
+            mem = a.mem_limit_gb if stage != "floor" else None
+            timings.append(timed(stage, cmd, a.repeat, mem_gb=mem))
     if "peer" not in a.skip:
         folder, scale, source = peer_inputs(export, a.peer_rows)
         timings.append(timed("peer", peer_command(folder), 1 if scale > 1 else a.repeat, scale))
@@ -188,6 +227,8 @@ def main() -> int:
             f" ({cut}; peak RSS is for the cut files); Table Schema from {source}."
         )
     failed = [t.stage for t in timings if any(c not in (0, 1) for c in t.codes)]
+    if a.mem_limit_gb:
+        notes.append(f"check and plan ran under an address-space cap of {a.mem_limit_gb} GB.")
     if failed:
         notes.append(
             f"These stages exited with an error (their times are not valid): {', '.join(failed)}."
