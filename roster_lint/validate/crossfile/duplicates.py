@@ -27,14 +27,18 @@ DUPLICATE_USERNAME = "RL213"
 DUPLICATE_EMAIL = "RL214"
 
 
-def repeated(df: pl.DataFrame, key: pl.Expr) -> pl.DataFrame:
-    """Rows of `df` whose `key` value occurs more than once, with `key` added as "key".
+def repeated(df: pl.DataFrame, key: pl.Expr, where: pl.Expr | None = None) -> pl.DataFrame:
+    """Rows of `df` (those matching `where`) whose `key` value occurs more than once among
+    them, with `key` added as "key".
 
     Hash-then-verify: a u64 hash of the key finds the candidates cheaply; the exact
     comparison then runs only on them, so a hash collision can never invent a duplicate.
+    `where` is applied to the candidates only, which spares copying a large frame.
     """
     h = df.select(key.hash(seed=7).alias("h"))["h"]
     candidates = df.filter(h.is_duplicated())
+    if where is not None:
+        candidates = candidates.filter(where)
     if candidates.height == 0:
         return candidates.with_columns(key.alias("key"))
     return candidates.with_columns(key.alias("key")).filter(pl.col("key").is_duplicated())
@@ -58,7 +62,9 @@ def _fold_candidates(df: pl.DataFrame) -> pl.DataFrame:
     rest (already folded) and each other.
     """
     changes = pl.col(SID).str.contains(r"[\p{Lu}\p{Lt}\s]")
-    odd = df.filter(changes).with_columns(fold(pl.col(SID)).alias("folded"))
+    odd = (
+        df.filter(changes).with_columns(fold(pl.col(SID)).alias("folded")).filter(present("folded"))
+    )
     if odd.height == 0:
         return odd.with_columns(pl.col("folded").alias("key")).clear()
     plain = df.filter(~changes & pl.col(SID).is_in(odd["folded"].implode())).with_columns(
@@ -68,8 +74,8 @@ def _fold_candidates(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _sourced_ids(t: Table, out: Findings) -> None:
-    df = t.df.select(LINE, SID).filter(present(SID))
-    dups = repeated(df, pl.col(SID))
+    df = t.df.select(LINE, SID)
+    dups = repeated(df, pl.col(SID), present(SID))
     if dups.height:
         dups = _with_group_lines(dups)
         out.add(
@@ -121,10 +127,9 @@ def _enrollments(export: Export, out: Findings) -> None:
     if t is None:
         return
     sid = pl.col(SID) if t.has(SID) else pl.lit(None, pl.String())
-    df = t.df.filter(not_deleted(t)).select(
-        LINE, sid.alias("sourced_id"), "classSourcedId", "userSourcedId", "role"
-    )
-    dups = repeated(df, pl.struct("classSourcedId", "userSourcedId", "role"))
+    cols = [LINE, sid.alias("sourced_id"), "classSourcedId", "userSourcedId", "role"]
+    df = t.df.select(*cols, not_deleted(t).alias("live"))
+    dups = repeated(df, pl.struct("classSourcedId", "userSourcedId", "role"), pl.col("live"))
     if dups.height == 0:
         return
     dups = _with_group_lines(dups)
