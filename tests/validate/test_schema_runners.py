@@ -1,0 +1,125 @@
+"""Both runners execute the same pandera declarations and give the same hits."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from roster_lint.model import LINE
+from roster_lint.validate.schema import runner as R
+from roster_lint.validate.schema.build import schema_for
+
+# One row per interesting value; everything else is copied from a clean student.
+CLEAN = {
+    "sourcedId": "stu1",
+    "status": "",
+    "dateLastModified": "",
+    "enabledUser": "true",
+    "orgSourcedIds": "sch1",
+    "role": "student",
+    "username": "alan.turing",
+    "userIds": "{FED:stu1}",
+    "givenName": "Alan",
+    "familyName": "Turing",
+    "middleName": "",
+    "identifier": "000123",
+    "email": "alan@example.org",
+    "sms": "",
+    "phone": "",
+    "agentSourcedIds": "",
+    "grades": "07",
+    "password": "",
+}
+DAMAGE = [
+    ("enabledUser", "TRUE"),
+    ("enabledUser", "yes"),
+    ("enabledUser", " true"),
+    ("role", "Student"),
+    ("role", "janitor"),
+    ("grades", "7"),
+    ("grades", "K"),
+    ("grades", "Grade 3"),
+    ("grades", "07, 08"),
+    ("grades", "kg"),
+    ("grades", "Freshman"),
+    ("orgSourcedIds", "sch1, sch2"),
+    ("orgSourcedIds", "sch1,"),
+    ("sourcedId", " stu9"),
+    ("sourcedId", "1.23457E+11"),
+    ("identifier", "123"),
+    ("username", "a\u00a0b"),
+    ("givenName", "Ren\u00c3\u00a9"),
+    ("familyName", "Tu\tring"),
+    ("givenName", ""),
+    ("givenName", "  "),
+    ("userIds", "FED:1"),
+    ("email", "nobody"),
+    ("password", "pw1234"),
+    ("status", "inactive"),
+    ("status", "tobedeleted"),
+    ("dateLastModified", "1/05/2023"),
+    ("middleName", "\u200b"),
+    ("metadata.note", "caf\u00c3\u00a9"),
+]
+
+
+def _frame(copies: int) -> pl.DataFrame:
+    rows = []
+    for i in range(copies):
+        rows.append({**CLEAN, "sourcedId": f"stu{i}", "metadata.note": ""})
+        for col, val in DAMAGE:
+            rows.append({**CLEAN, "sourcedId": f"s{i}-{col}", "metadata.note": "", col: val})
+    return (
+        pl.DataFrame(rows).with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+    )
+
+
+def _sorted(df: pl.DataFrame) -> pl.DataFrame:
+    return df.sort("check", "line", "column")
+
+
+@pytest.mark.parametrize("mode", ["bulk", "delta", None])
+def test_fast_and_pandera_runners_agree(mode: str | None) -> None:
+    df = _frame(copies=3)
+    schema = schema_for("users.csv", "1.1", mode)
+    fast, slow = R.run_fast(schema, df), R.run_pandera(schema, df)
+    assert fast.height > len(DAMAGE)
+    assert _sorted(fast).equals(_sorted(slow))
+
+
+def test_every_damage_row_is_found() -> None:
+    df = _frame(copies=1)  # line 2 is the clean row, line 3 + i is DAMAGE[i]
+    hits = R.run_fast(schema_for("users.csv", "1.1", "bulk"), df)
+    lines = set(hits["line"].to_list())
+    assert [d for i, d in enumerate(DAMAGE) if 3 + i not in lines] == []
+    assert 2 not in lines
+
+
+def test_large_tables_take_the_fast_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    df = _frame(copies=2)
+    schema = schema_for("users.csv", "1.1", "bulk")
+    monkeypatch.setattr(R, "PANDERA_MAX_ROWS", 10)
+    called: list[str] = []
+
+    def spy(schema: object, df: pl.DataFrame) -> pl.DataFrame:
+        called.append("pandera")
+        return R._empty()
+
+    monkeypatch.setattr(R, "run_pandera", spy)
+    R.run(schema, df)
+    assert called == []
+
+
+def test_gate_drops_a_check_that_cannot_fire() -> None:
+    df = _frame(copies=1).with_columns(pl.lit("123").alias("identifier"))
+    pairs = R._gates(schema_for("users.csv", "1.1", "bulk").column_defs(df.columns), df)
+    assert "identifier:leading-zeros" not in {d.name for _, d in pairs}
+
+
+def test_private_values_never_reach_findings() -> None:
+    df = _frame(copies=1)
+    schema = schema_for("users.csv", "1.1", "bulk")
+    parts = dict((d.name, part) for d, part in R.with_messages(schema, R.run(schema, df)))
+    pw = parts["password:present"]
+    assert pw.height == 1 and pw["value"].to_list() == [None]
+    assert all("pw1234" not in str(p["message"].to_list()) for p in parts.values())
