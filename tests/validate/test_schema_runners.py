@@ -49,7 +49,7 @@ DAMAGE = [
     ("identifier", "123"),
     ("username", "a\u00a0b"),
     ("givenName", "Ren\u00c3\u00a9"),
-    ("familyName", "Tu\tring"),
+    ("familyName", "Tu\u0085ring"),
     ("givenName", ""),
     ("givenName", "  "),
     ("userIds", "FED:1"),
@@ -108,6 +108,15 @@ def test_large_tables_take_the_fast_runner(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(R, "run_pandera", spy)
     R.run(schema, df)
     assert called == []
+
+
+def test_fast_runner_blind_spot_is_ascii_control_characters() -> None:
+    # Documented in checks.text_screen: a tab in an all-ASCII value needs the pandera runner.
+    df = _frame(copies=1).with_columns(pl.lit("Tu\tring").alias("familyName"))
+    schema = schema_for("users.csv", "1.1", "bulk")
+    slow = R.run_pandera(schema, df).filter(pl.col("check") == "familyName:control")
+    fast = R.run_fast(schema, df).filter(pl.col("check") == "familyName:control")
+    assert slow.height == df.height and fast.height == 0
 
 
 def test_gate_drops_a_check_that_cannot_fire() -> None:

@@ -8,10 +8,10 @@ Two runners execute the same pandera Check declarations:
   dropped), then every check's cheap screen (or exact expression) in ONE lazy select over the
   whole frame, a filter to the rows where anything fired, then the exact expressions on those
   few rows.  At 7M enrollments this is what keeps `check` near the cost of reading the file.
-  Screens are supersets of the exact checks on printable-ASCII values, and every row whose
-  value is not printable ASCII (or holds a tab) is refined too, so both runners agree; the
-  one blind spot is a C0 control other than tab (or DEL) in an otherwise ASCII value, which
-  only the pandera runner sees (checks.text_screen explains why).
+  Screens are supersets of the exact checks on ASCII values, and every row whose value is
+  not ASCII is refined too, so both runners agree; the one blind spot is a C0 control (tab
+  included) or DEL in an otherwise ASCII value, which only the pandera runner sees
+  (checks.text_screen explains why).
 
 tests/validate/test_schema_runners.py holds them to the same answers.
 """
