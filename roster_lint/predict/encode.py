@@ -9,12 +9,22 @@ STR = pl.String()
 EMPTY_REASONS = pl.lit([], pl.List(STR))
 
 
+SEP = "\x1f"  # joins reason names inside one string (never in a kebab-case name)
+
+
+def _joined(flags: list[tuple[str, pl.Expr]]) -> pl.Expr:
+    """The names whose flag is true, joined by SEP ('' when none).  String concatenation
+    is ~10x faster than concat_list + drop_nulls on millions of rows."""
+    parts = [pl.when(flag.fill_null(False)).then(pl.lit(name, STR)) for name, flag in flags]
+    return pl.concat_str(parts, separator=SEP, ignore_nulls=True).fill_null("")
+
+
 def reasons(flags: list[tuple[str, pl.Expr]]) -> pl.Expr:
     """List of the reason names whose flag is true, in the order given."""
     if not flags:
         return EMPTY_REASONS
-    parts = [pl.when(flag.fill_null(False)).then(pl.lit(name, STR)) for name, flag in flags]
-    return pl.concat_list(parts).list.drop_nulls()
+    joined = _joined(flags)
+    return pl.when(joined == "").then(EMPTY_REASONS).otherwise(joined.str.split(SEP))
 
 
 def json_value(expr: pl.Expr) -> pl.Expr:
@@ -40,14 +50,20 @@ def detail(pieces: list[tuple[str, pl.Expr]]) -> pl.Expr:
     if not pieces:
         return pl.lit("{}", STR)
     ordered = [expr for _, expr in sorted(pieces, key=lambda p: p[0])]
-    body = pl.concat_list(ordered).list.drop_nulls().list.join(",")
+    body = pl.concat_str(ordered, separator=",", ignore_nulls=True).fill_null("")
     return pl.lit("{", STR) + body + pl.lit("}", STR)
 
 
 def not_documented(keys: list[tuple[str, pl.Expr]]) -> tuple[str, pl.Expr]:
-    """detail.not_documented: the profile's not-documented choices that decided this row."""
-    lst = reasons(keys)
-    return piece("not_documented", lst, lst.list.len() > 0)
+    """detail.not_documented: the profile's not-documented choices that decided this row.
+    Keys are the profile's kebab-case names, so the JSON is written as text directly."""
+    joined = _joined(keys)
+    text = (
+        pl.lit('"not_documented":["', STR)
+        + joined.str.replace_all(SEP, '","', literal=True)
+        + pl.lit('"]', STR)
+    )
+    return "not_documented", pl.when(joined != "").then(text)
 
 
 def pad_grade(expr: pl.Expr) -> pl.Expr:

@@ -156,10 +156,10 @@ def profile_findings(plan: Plan, export: Export, opts: Options, out: Findings) -
     for name, state in sorted(inp.state.items()):
         if state == "broken":
             t = export.tables.get(name)
-            rows = t.rows if t is not None else 0
+            n = t.rows if t is not None else 0
             out.one(
                 "header-breaks-sync",
-                f"{inp.paths[name]} has a header the sync cannot read: its {rows} rows are not "
+                f"{inp.paths[name]} has a header the sync cannot read: its {n} rows are not "
                 "processed",
                 file=inp.paths[name],
                 line=1,

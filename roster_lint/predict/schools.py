@@ -21,7 +21,7 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
     school_types = profile.accounts["school_org_types"]
     broken = inp.broken("orgs.csv")
     orgs = inp.orgs.unique("oid", keep="first", maintain_order=True)
-    candidates = [pl.when(pl.col(c).str.contains(pattern)).then(pl.col(c)) for c in srcs]
+    candidates = [_matching(c, pattern) for c in srcs]
     orgs = orgs.with_columns(
         (pl.coalesce(candidates) if candidates else pl.lit(None, STR)).alias("nces"),
         (pl.col("type").is_in(school_types) | pl.lit(broken)).alias("is_school"),
@@ -30,11 +30,7 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
     district = orgs.select(
         pl.col("oid").alias("parent"),
         pl.coalesce(
-            [
-                pl.when(pl.col(c).str.contains(nces["district_pattern"])).then(pl.col(c))
-                for c in srcs
-            ]
-            or [pl.lit(None, STR)]
+            [_matching(c, nces["district_pattern"]) for c in srcs] or [pl.lit(None, STR)]
         ).alias("district_nces"),
     )
     orgs = orgs.join(district, on="parent", how="left", maintain_order="left").with_columns(
@@ -93,3 +89,8 @@ def school_actions(orgs: pl.DataFrame, path: str) -> pl.DataFrame:
         .otherwise(pl.col("root_id"))
         .alias("root_id"),
     )
+
+
+def _matching(column: str, pattern: str) -> pl.Expr:
+    """The column's value where it matches the pattern, else null."""
+    return pl.when(pl.col(column).str.contains(pattern)).then(pl.col(column)).otherwise(None)
