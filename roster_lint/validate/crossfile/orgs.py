@@ -47,8 +47,14 @@ def _school_parent(export: Export, out: Findings) -> None:
         types, on="parentSourcedId", how="left"
     )
     no_parent = pl.format(
-        "school '{}' has no parentSourcedId; a school's parent is normally its district.", SID
+        "school '{}' has no parentSourcedId; a school's parent is normally its district", SID
     )
+    # With a single district in the file, that is almost certainly the parent meant.
+    districts = orgs.df.filter(pl.col("type") == "district")[SID].unique().to_list()
+    if len(districts) == 1:
+        no_parent = no_parent + pl.lit(f" ('{districts[0]}'?).")
+    else:
+        no_parent = no_parent + pl.lit(".")
     wrong = pl.format(
         "school '{}' has parent '{}' of type {}, not a district.",
         SID,
