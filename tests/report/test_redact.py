@@ -53,7 +53,8 @@ def _leaky(folder: Path) -> list[dict[str, Any]]:
                 value=u["email"],
                 related_value=u["sourcedId"],
                 message=(
-                    f"User {u['sourcedId']} {u['username']} ({u['givenName']} {u['familyName']}) at Example "
+                    f"User {u['sourcedId']} {u['username']} "
+                    f"({u['givenName']} {u['familyName']}) at Example "
                     f"Middle School has e-mail {u['email']} ({u['email'].lower()}), phone "
                     f"{u['phone']}, sms {u['sms']}, identifier {u['identifier']}, ids {ids}."
                 ),
