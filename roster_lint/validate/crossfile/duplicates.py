@@ -27,16 +27,34 @@ DUPLICATE_USERNAME = "RL213"
 DUPLICATE_EMAIL = "RL214"
 
 
-def repeated(df: pl.DataFrame, key: pl.Expr, where: pl.Expr | None = None) -> pl.DataFrame:
+def row_hash(df: pl.DataFrame, *cols: str) -> pl.Series:
+    """A u64 hash of several columns together (seeded per column, so order matters);
+    XOR of column hashes is several times cheaper than hashing a struct."""
+    expr = pl.lit(0, pl.UInt64())
+    for i, col in enumerate(cols):
+        expr = expr ^ pl.col(col).hash(seed=101 + i)
+    return df.select(expr.alias("h"))["h"]
+
+
+def repeated(
+    df: pl.DataFrame,
+    key: pl.Expr,
+    where: pl.Expr | None = None,
+    hashed: pl.Series | None = None,
+) -> pl.DataFrame:
     """Rows of `df` (those matching `where`) whose `key` value occurs more than once among
     them, with `key` added as "key".
 
     Hash-then-verify: a u64 hash of the key finds the candidates cheaply; the exact
     comparison then runs only on them, so a hash collision can never invent a duplicate.
     `where` is applied to the candidates only, which spares copying a large frame.
+    `hashed` may give the hashes precomputed (see row_hash).
     """
-    h = df.select(key.hash(seed=7).alias("h"))["h"]
-    candidates = df.filter(h.is_duplicated())
+    h = hashed if hashed is not None else df.select(key.hash(seed=7).alias("h"))["h"]
+    # Equal neighbours of the sorted hashes: about 3x cheaper than is_duplicated() at 7M.
+    ordered = h.sort()
+    repeats = ordered.filter(ordered == ordered.shift(1))
+    candidates = df.filter(h.is_in(repeats.implode()))
     if where is not None:
         candidates = candidates.filter(where)
     if candidates.height == 0:
@@ -129,7 +147,8 @@ def _enrollments(export: Export, out: Findings) -> None:
     sid = pl.col(SID) if t.has(SID) else pl.lit(None, pl.String())
     cols = [LINE, sid.alias("sourced_id"), "classSourcedId", "userSourcedId", "role"]
     df = t.df.select(*cols, not_deleted(t).alias("live"))
-    dups = repeated(df, pl.struct("classSourcedId", "userSourcedId", "role"), pl.col("live"))
+    key = ("classSourcedId", "userSourcedId", "role")
+    dups = repeated(df, pl.struct(*key), pl.col("live"), hashed=row_hash(df, *key))
     if dups.height == 0:
         return
     dups = _with_group_lines(dups)

@@ -18,7 +18,7 @@ from roster_lint.validate.crossfile.common import (
     quote_list,
     table,
 )
-from roster_lint.validate.crossfile.duplicates import repeated
+from roster_lint.validate.crossfile.duplicates import repeated, row_hash
 
 NO_ROLE = "RL270"
 NO_PRIMARY_ROLE = "RL271"
@@ -107,8 +107,8 @@ def _duplicates(export: Export, out: Findings) -> None:
     df = roles.df.filter(not_deleted(roles)).select(
         LINE, sid.alias("sourced_id"), "userSourcedId", "role", "orgSourcedId"
     )
-    key = pl.struct("userSourcedId", "role", "orgSourcedId")
-    dups = repeated(df, key)
+    cols = ("userSourcedId", "role", "orgSourcedId")
+    dups = repeated(df, pl.struct(*cols), hashed=row_hash(df, *cols))
     if dups.height == 0:
         return
     n = dups.group_by("key").agg(pl.len().alias("n"))
