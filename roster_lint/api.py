@@ -23,6 +23,7 @@ from roster_lint.predict.model import Plan
 if TYPE_CHECKING:
     from roster_lint.diff import DiffResult
     from roster_lint.predict.why import WhyResult
+from roster_lint.report import progress
 from roster_lint.validate import run_all
 
 FAIL_ON = ("error", "warning", "info", "never")
@@ -113,10 +114,17 @@ def _diff_available() -> bool:
     return True
 
 
-def _load_previous(opts: Options) -> Export | None:
+def load(path: str) -> Export:
+    """Load an export (folder or zip); damage becomes findings, not exceptions."""
+    with progress.stage("Loading export"):
+        return load_export(path)
+
+
+def load_previous(opts: Options) -> Export | None:
+    """The --previous export, loaded, or None."""
     if opts.previous is None:
         return None
-    return load_export(opts.previous)
+    return load(opts.previous)
 
 
 def _course_map(opts: Options) -> set[str] | None:
@@ -127,21 +135,24 @@ def _course_map(opts: Options) -> set[str] | None:
     return read_course_map(opts.course_map)
 
 
-def _plan(export: Export, opts: Options, previous: Export | None) -> Plan:
+def plan_export(export: Export, opts: Options, previous: Export | None) -> Plan:
+    """The plan for an export already loaded (share the frames with other stages)."""
     from roster_lint.predict.engine import build_plan
 
-    return build_plan(export, opts, previous=previous, course_map=_course_map(opts))
+    with progress.stage("Predicting the sync"):
+        return build_plan(export, opts, previous=previous, course_map=_course_map(opts))
 
 
 def check(path: str, opts: Options | None = None) -> CheckResult:
     """Every OneRoster rule and the Summit K12 profile's findings over one export."""
     opts = opts or Options()
     opts.validate()
-    export = load_export(path)
+    export = load(path)
     out = Findings()
     out.extend(export.findings)
-    run_all(export, out)
-    previous = _load_previous(opts)
+    with progress.stage("Validating"):
+        run_all(export, out)
+    previous = load_previous(opts)
     if previous is not None and _diff_available():
         from roster_lint.diff.findings import diff_findings
 
@@ -150,7 +161,7 @@ def check(path: str, opts: Options | None = None) -> CheckResult:
     if _predict_available():
         from roster_lint.predict.findings import profile_findings
 
-        plan_ = _plan(export, opts, previous)
+        plan_ = plan_export(export, opts, previous)
         profile_findings(plan_, export, opts, out)
     return CheckResult(
         export=export, findings=_apply_options(out.frame(), opts), options=opts, plan=plan_
@@ -161,7 +172,7 @@ def plan(path: str, opts: Options | None = None) -> Plan:
     """The predicted sync: one action per school, user, course, class and enrollment."""
     opts = opts or Options()
     opts.validate()
-    return _plan(load_export(path), opts, _load_previous(opts))
+    return plan_export(load(path), opts, load_previous(opts))
 
 
 def why(path: str, kind: str, ident: str, opts: Options | None = None) -> WhyResult:
@@ -170,8 +181,8 @@ def why(path: str, kind: str, ident: str, opts: Options | None = None) -> WhyRes
 
     opts = opts or Options()
     opts.validate()
-    export = load_export(path)
-    return explain_entity(export, _plan(export, opts, _load_previous(opts)), kind, ident)
+    export = load(path)
+    return explain_entity(export, plan_export(export, opts, load_previous(opts)), kind, ident)
 
 
 def diff(old: str, new: str, opts: Options | None = None) -> DiffResult:
@@ -180,6 +191,6 @@ def diff(old: str, new: str, opts: Options | None = None) -> DiffResult:
 
     opts = opts or Options()
     opts.validate()
-    old_export, new_export = load_export(old), load_export(new)
+    old_export, new_export = load(old), load(new)
     opts.previous = old
-    return compare(old_export, new_export, _plan(new_export, opts, old_export), opts)
+    return compare(old_export, new_export, plan_export(new_export, opts, old_export), opts)

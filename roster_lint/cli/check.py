@@ -44,13 +44,25 @@ def check(
     ] = None,
     output: OutputOpt = None,
     redact: RedactOpt = False,
+    write_baseline_to: Annotated[
+        str | None,
+        typer.Option("--write-baseline", help="Accept today's findings: write them to FILE."),
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline", help="Report only findings that FILE (from --write-baseline) lacks."
+        ),
+    ] = None,
 ) -> None:
     """Run every OneRoster and profile rule over EXPORT and report the findings."""
     from roster_lint import api
     from roster_lint.config import options_from_config
+    from roster_lint.report import progress
     from roster_lint.report.outputs import emit_check
 
     check_format(fmt)
+    progress.enable(fmt)
     opts = options_from_config(config)
     opts.mode = mode or opts.mode
     opts.previous = previous or opts.previous
@@ -59,6 +71,14 @@ def check(
     opts.ignore = split_list(ignore) or opts.ignore
     opts.fail_on = fail_on or opts.fail_on
     result = api.check(export, opts)
+    if write_baseline_to:  # before --baseline: the file records everything found today
+        from roster_lint.report.baseline import write_baseline
+
+        write_baseline(result, write_baseline_to)
+    if baseline:
+        from roster_lint.report.baseline import apply_baseline
+
+        result = apply_baseline(result, baseline)
     emit_check(result, fmt=fmt, outputs=output or [], redact=redact, console=stdout)
     raise typer.Exit(1 if result.failed else 0)
 

@@ -53,14 +53,15 @@ def plan(
 ) -> None:
     """Predict the Summit K12 sync: one action per school, user, course, class, enrollment."""
     from roster_lint import api
-    from roster_lint.load import load_export
+    from roster_lint.report import progress
     from roster_lint.report.outputs import emit_plan
 
     check_format(fmt)
+    progress.enable(fmt)
     opts = _options(config, mode, previous, course_map)
-    exp = load_export(export)
-    prev = api._load_previous(opts)
-    result = api._plan(exp, opts, prev)
+    exp = api.load(export)
+    prev = api.load_previous(opts)
+    result = api.plan_export(exp, opts, prev)
     emit_plan(
         result,
         fmt=fmt,
@@ -86,14 +87,13 @@ def why(
 ) -> None:
     """Explain one entity's predicted action and the chain of checks behind it."""
     from roster_lint import api
-    from roster_lint.load import load_export
     from roster_lint.predict.why import explain_entity
     from roster_lint.report.outputs import emit_why
 
     check_format(fmt)
     opts = _options(config, mode, previous, course_map)
-    exp = load_export(export)
-    result = explain_entity(exp, api._plan(exp, opts, api._load_previous(opts)), kind, ident)
+    exp = api.load(export)
+    result = explain_entity(exp, api.plan_export(exp, opts, api.load_previous(opts)), kind, ident)
     emit_why(result, fmt=fmt, redact=redact, console=stdout, export=exp)
 
 
