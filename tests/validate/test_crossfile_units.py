@@ -14,7 +14,7 @@ from roster_lint.findings import Findings
 from roster_lint.load import load_export
 from roster_lint.model import LINE
 from roster_lint.validate import crossfile
-from roster_lint.validate.crossfile.duplicates import repeated
+from roster_lint.validate.crossfile.duplicates import repeated, row_hash
 from roster_lint.validate.crossfile.hierarchy import ancestors, cycles
 from roster_lint.validate.crossfile.references import _hints
 
@@ -230,3 +230,25 @@ def test_repeated_matches_a_plain_count(values: list[str]) -> None:
     got = sorted(repeated(df, pl.col("v"))[LINE].to_list())
     want = [i for i, v in enumerate(values) if values.count(v) > 1]
     assert got == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["k1", "k2"]), st.sampled_from(["u1", "u2", ""])), max_size=25
+    )
+)
+def test_repeated_on_row_hashes_matches_a_plain_count(pairs: list[tuple[str, str]]) -> None:
+    df = pl.DataFrame(
+        {"c": [p[0] for p in pairs], "u": [p[1] for p in pairs]},
+        schema={"c": pl.String, "u": pl.String},
+    ).with_row_index(LINE)
+    got = repeated(df, pl.struct("c", "u"), hashed=row_hash(df, "c", "u"))
+    want = [i for i, p in enumerate(pairs) if pairs.count(p) > 1]
+    assert sorted(got[LINE].to_list()) == want
+
+
+def test_row_hash_depends_on_column_order() -> None:
+    # ("a", "b") and ("b", "a") must not collide by construction (seeded per column).
+    df = pl.DataFrame({"x": ["a", "b"], "y": ["b", "a"]})
+    assert row_hash(df, "x", "y").n_unique() == 2
