@@ -16,7 +16,7 @@ from roster_lint.model import Export, Table
 SID = "sourcedId"
 ID_T = pl.String()
 
-# OneRoster 1.1 users.role and 1.2 roles.role values that count as a student, a teacher...
+# 1.1 users.role / 1.2 roles.role values that make a user a student, or a student's agent.
 STUDENT_ROLES = ("student",)
 AGENT_ROLES = ("parent", "guardian", "relative")
 
