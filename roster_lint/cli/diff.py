@@ -21,6 +21,7 @@ from roster_lint.cli.app import (
 if TYPE_CHECKING:
     from roster_lint.api import Options
     from roster_lint.diff import DiffResult
+    from roster_lint.model import Export
 
 OldArg = Annotated[str, typer.Argument(help="The previous export (folder or .zip).")]
 NewArg = Annotated[str, typer.Argument(help="The new export (folder or .zip).")]
@@ -33,20 +34,22 @@ MaxShrinkOpt = Annotated[
 ]
 
 
-def _run(old: str, new: str, opts: Options) -> DiffResult:
+def _run(old: str, new: str, opts: Options) -> tuple[DiffResult, Export, Export]:
+    """api.diff's steps, keeping the loaded exports for --redact (no second read)."""
     from roster_lint import api
+    from roster_lint.diff import compare, compare_without_plan
 
+    opts.validate()
+    old_export, new_export = api.load(old), api.load(new)
+    opts.previous = old
     try:
-        return api.diff(old, new, opts)
+        plan = api.plan_export(new_export, opts, old_export)
     except ModuleNotFoundError as exc:
         # Without the plan engine the row changes and warnings are still worth showing.
         if exc.name != "roster_lint.predict.engine":
             raise
-    from roster_lint.diff import compare_without_plan
-    from roster_lint.load import load_export
-
-    opts.previous = old
-    return compare_without_plan(load_export(old), load_export(new), opts)
+        return compare_without_plan(old_export, new_export, opts), old_export, new_export
+    return compare(old_export, new_export, plan, opts), old_export, new_export
 
 
 @app.command()
@@ -76,6 +79,14 @@ def diff(
         section["max_shrink"] = max_shrink
         opts.profile = {**opts.profile, "diff": section}
     settings_from(opts.profile)  # a bad threshold stops the run before loading anything
-    result = _run(old, new, opts)
-    emit_diff(result, fmt=fmt, outputs=output or [], redact=redact, console=stdout)
+    result, old_export, new_export = _run(old, new, opts)
+    emit_diff(
+        result,
+        fmt=fmt,
+        outputs=output or [],
+        redact=redact,
+        console=stdout,
+        old=old_export,
+        new=new_export,
+    )
     raise typer.Exit(0)

@@ -9,6 +9,8 @@ engine predicts is hidden.
 
 from __future__ import annotations
 
+import polars as pl
+
 from roster_lint.diff.model import SyncGroup
 from roster_lint.predict.model import Plan
 
@@ -23,18 +25,18 @@ KNOWN: dict[tuple[str, str, str | None], tuple[bool, str, str]] = {
     ("enrollment", "retain", "enrollment-dropped-not-unenrolled"): (
         False,
         "SK-E4",
-        "{n} dropped enrollment{s} will NOT unenroll the student: teachers must remove them "
-        "by hand, or share the records with status tobedeleted",
+        "{n} dropped enrollment{s} will NOT unenroll: teachers must remove the student{s} "
+        "by hand, or share the record{s} with status tobedeleted",
     ),
     ("course", "needs-mapping", "new-course-needs-mapping"): (
         False,
         "SK-C2",
-        "{n} new course{s} need mapping by Summit K12 support before their classes are created",
+        "{n} new course{s} {need} mapping by Summit K12 support before the classes are created",
     ),
     ("class", "skip", "course-not-mapped"): (
         False,
         "SK-C2",
-        "{n} class{es} will NOT be created until their course is mapped",
+        "{n} class{es} will NOT be created until the course is mapped",
     ),
     ("enrollment", "unenroll", "enrollment-tobedeleted"): (
         True,
@@ -57,35 +59,53 @@ KNOWN: dict[tuple[str, str, str | None], tuple[bool, str, str]] = {
         "{n} new user account{s} will be created (they appear after the nightly sync, SK-A8)",
     ),
     ("user", "update", None): (True, "SK-A1", "{n} user{s} will be updated"),
-    ("class", "create", None): (True, "SK-C1", "{n} class{es} will be created"),
+    ("class", "create", None): (True, "SK-C1", "{n} new class{es} will be created"),
     ("class", "split", None): (
         True,
         "SK-C4",
-        "{n} class{es} will be created once per grade (mixed grades)",
+        "{n} new class{es} will be created once per grade (mixed grades)",
     ),
     ("enrollment", "enroll", None): (True, "SK-E1", "{n} enrollment{s} will be made"),
 }
 # Actions worth a generic line when KNOWN does not name them: they follow from a change.
 CHANGE_ACTIONS = ("create", "enroll", "transfer", "unenroll", "retain", "needs-mapping")
+# The plan has no `unchanged` for these: it says `create` for every class, old or new.  In
+# a diff only the classes added since the previous export are news.
+NEW_ONLY = {("class", "create"), ("class", "split")}
 ENTITY_ORDER = {"school": 0, "user": 1, "course": 2, "class": 3, "enrollment": 4}
 
 
 def _plural(n: int, template: str) -> str:
-    return template.format(n=f"{n:,}", s="" if n == 1 else "s", es="" if n == 1 else "es")
+    one = n == 1
+    return template.format(
+        n=f"{n:,}", s="" if one else "s", es="" if one else "es", need="needs" if one else "need"
+    )
 
 
 def _known_reasons(entity: str, action: str) -> list[str]:
     return sorted(r for (e, a, r) in KNOWN if e == entity and a == action and r is not None)
 
 
-def sync_groups(plan: Plan) -> list[SyncGroup]:
+def _news(plan: Plan, added: dict[str, pl.Series]) -> pl.DataFrame:
+    """The plan's actions, less the NEW_ONLY ones of entities that are not new."""
+    new_only = pl.any_horizontal(
+        [(pl.col("entity") == e) & (pl.col("action") == a) for e, a in sorted(NEW_ONLY)]
+    )
+    is_new = pl.lit(False)
+    for entity, ids in sorted(added.items()):
+        is_new = is_new | ((pl.col("entity") == entity) & pl.col("id").is_in(ids.implode()))
+    return plan.actions.filter(~new_only | is_new)
+
+
+def sync_groups(plan: Plan, added: dict[str, pl.Series] | None = None) -> list[SyncGroup]:
     """The sync's response to the changes, will-do first then will-not, in a stable order.
 
+    `added` holds the ids added since the previous export, per plan entity (for NEW_ONLY).
     Counts are of actions (an action with two known reasons counts once under each).  The
     plan is reduced to its distinct (entity, action, reasons) combinations first: a few
     dozen rows, whatever the size of the district.
     """
-    combos = plan.actions.group_by(["entity", "action", "reasons"]).len("n")
+    combos = _news(plan, added or {}).group_by(["entity", "action", "reasons"]).len("n")
     totals: dict[tuple[str, str], int] = {}
     by_reason: dict[tuple[str, str, str], int] = {}
     rest: dict[tuple[str, str], int] = {}  # actions carrying none of the known reasons

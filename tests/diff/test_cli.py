@@ -31,12 +31,12 @@ CHANGES = [
 
 @pytest.fixture
 def fixed_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI through api.diff, with a hand-made plan instead of the engine's."""
+    """The CLI with a hand-made plan instead of the engine's."""
 
     def plan(*_: Any, **__: Any) -> Plan:
         return PLAN
 
-    monkeypatch.setattr(api, "_plan", plan)
+    monkeypatch.setattr(api, "plan_export", plan)
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -119,7 +119,7 @@ def test_without_the_engine_the_changes_still_show(
     def missing(*_: Any, **__: Any) -> Plan:
         raise ModuleNotFoundError("no engine", name="roster_lint.predict.engine")
 
-    monkeypatch.setattr(api, "_plan", missing)
+    monkeypatch.setattr(api, "plan_export", missing)
     old, new = folder(tmp_path, "old", []), folder(tmp_path, "new", CHANGES)
     code, out, _ = run([old, new, "--format", "json"], capsys)
     doc = json.loads(out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import polars as pl
+
 from roster_lint.diff.sync import sync_groups
 from tests.diff.helpers import plan_of
 
@@ -40,3 +42,10 @@ def test_groups_follow_the_sync_behaviours() -> None:
 
 def test_an_empty_plan_has_no_groups() -> None:
     assert sync_groups(plan_of([])) == []
+
+
+def test_class_creates_count_only_new_classes() -> None:
+    plan = plan_of([("class", "k1", "create", []), ("class", "k2", "create", [])])
+    groups = sync_groups(plan, {"class": pl.Series(["k2"])})
+    assert [(g.entity, g.action, g.count) for g in groups] == [("class", "create", 1)]
+    assert sync_groups(plan, {}) == []
