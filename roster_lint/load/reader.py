@@ -3,7 +3,8 @@
 Fast path (every healthy file): one polars read with every column as text, then a proof
 that the file has no structural damage, from numbers that cost next to nothing:
   * polars raises on invalid UTF-8, stray or unclosed quotes and rows with too many fields;
-  * polars' row counter counts one byte value at memchr speed (newlines, CRs, quotes);
+  * polars' row counter counts newlines at memchr speed; quotes are counted only in files
+    that have any (bytes.count, ~1 GB/s);
   * per-row value lengths come from the string offsets, not the bytes.
 Then  size = BOM + values + separators + line ends + quote bytes  holds with n-1 separators
 per row only when no row is short (none can be long: polars raised) and no value holds a
@@ -16,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,8 @@ from roster_lint.load.source import Entry
 from roster_lint.model import LINE
 
 BOM = codecs.BOM_UTF8
+CHUNK_BYTES = 8 * 1024**2
+MAX_RECORD_BYTES = 16 * 1024**2  # keeps the newline counter's rows small
 
 
 @dataclass
@@ -143,16 +147,18 @@ def _header_width(head: bytes) -> int:
     return max(len(row), 1)
 
 
-def _count(src: Path | bytes, byte: str, last: bytes) -> int:
-    """How many times one byte occurs, by polars' row counter with `byte` as line end."""
-    sep = "\x1f" if byte != "\x1f" else "\x1e"
+def _count_lines(src: Path | bytes, last: bytes) -> int:
+    """How many newlines, by polars' row counter (memchr speed).
+
+    Only for newlines: the counter holds a whole "row" at a time, so it is safe only for a
+    byte that never stays absent for long, and records are bounded (see MAX_RECORD_BYTES).
+    """
     n: int = (
         pl.scan_csv(
             src,
             has_header=False,
-            separator=sep,
+            separator="\x1f",
             quote_char=None,
-            eol_char=byte,
             infer_schema=False,
             raise_if_empty=False,
         )
@@ -160,43 +166,69 @@ def _count(src: Path | bytes, byte: str, last: bytes) -> int:
         .collect()
         .item()
     )
-    # The counter adds a row for text after the last occurrence.
-    return n - (0 if last == byte.encode() else 1) if n else 0
+    # The counter adds a row for text after the last newline.
+    return n - (0 if last == b"\n" else 1) if n else 0
+
+
+def _count_quotes(entry: Entry) -> int:
+    """How many double quotes: 0 at memchr speed when there are none, else bytes.count."""
+    if entry.find(b'"') < 0:
+        return 0
+    if entry.fs_path is None:
+        return entry.read().count(b'"')
+    # One reused buffer: slicing an mmap would allocate (and page-fault) a copy per chunk.
+    total = 0
+    buf = bytearray(CHUNK_BYTES)
+    view = memoryview(buf)
+    with entry.fs_path.open("rb", buffering=0) as fh:
+        while n := fh.readinto(view):
+            total += (buf if n == CHUNK_BYTES else view[:n].tobytes()).count(b'"')
+    return total
 
 
 def _fast(entry: Entry, head: bytes) -> Parsed | None:
     """The polars read plus its proof of health, or None when in doubt."""
     width = _header_width(head)
     src: Path | bytes = entry.fs_path if entry.fs_path is not None else entry.read()
-    try:
-        df = pl.read_csv(
-            src,
-            has_header=False,
-            schema={f"c{i}": pl.String() for i in range(width)},
-            empty_string_is_null=False,
-            truncate_ragged_lines=False,
-            raise_if_empty=False,
-        )
-    except (pl.exceptions.PolarsError, OSError):
-        return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
+    # Count quotes while polars parses: polars releases the GIL, bytes.count does not need it
+    # for long, so on two cores most of the count hides behind the read.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        quotes = pool.submit(_count_quotes, entry)
+        try:
+            df = pl.read_csv(
+                src,
+                has_header=False,
+                schema={f"c{i}": pl.String() for i in range(width)},
+                empty_string_is_null=False,
+                truncate_ragged_lines=False,
+                raise_if_empty=False,
+            )
+        except (pl.exceptions.PolarsError, OSError):
+            return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
+        n_quotes = quotes.result()
     rows = df.height
     if rows == 0:
         return None
-    cols = df.columns
-    lens = df.select(
-        pl.sum_horizontal(pl.col(c).str.len_bytes().cast(pl.Int64) for c in cols).alias("n")
-    )["n"]
-    if (lens == 0).any():
-        return None  # a blank line or a row of nothing but separators
+    # Aggregates over the string offsets only: no value bytes are touched.
+    stats = df.select(
+        [pl.col(c).str.len_bytes().cast(pl.Int64).sum().alias(f"s{c}") for c in df.columns]
+        + [pl.col(c).str.len_bytes().cast(pl.Int64).max().alias(f"m{c}") for c in df.columns]
+    ).row(0)
+    value_bytes = sum(int(v or 0) for v in stats[:width])
+    if sum(int(v or 0) for v in stats[width:]) > MAX_RECORD_BYTES:
+        return None  # an absurd record: let the exact path look at it
     last = entry.last_byte()
-    newlines = _count(src, "\n", last)
+    newlines = _count_lines(src, last)
     if newlines + (0 if last == b"\n" else 1) != rows:
         return None  # a line break inside a field
     bom = len(BOM) if head.startswith(BOM) else 0
-    quotes = _count(src, '"', last)
-    spare = entry.size - bom - int(lens.sum()) - newlines - _count(src, "\r", last) - quotes
-    # Only equality proves every row has n-1 separators and no quote is out of place: a
-    # value holding a quote (escaped "" or a stray one) needs the exact path to tell which.
+    # Line ends as the header's: mixed endings fail the sum below and take the exact path.
+    crlf = head.split(b"\n", 1)[0].endswith(b"\r")
+    ends = newlines * (2 if crlf else 1)
+    spare = entry.size - bom - value_bytes - ends - n_quotes
+    # Only equality proves every row has n-1 separators (a short row or a blank line falls
+    # short; none can be long: polars raised) and no value holds a quote (an escaped "" or
+    # a stray one: only the exact path can tell which).
     if spare != rows * (width - 1):
         return None
     header = [v if v is not None else "" for v in df.row(0)]
