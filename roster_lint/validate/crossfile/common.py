@@ -149,3 +149,21 @@ def quote_list(values: pl.Expr, limit: int = 5) -> pl.Expr:
     shown = values.list.head(limit).list.eval(pl.lit("'") + pl.element() + pl.lit("'"))
     text = shown.list.join(", ")
     return pl.when(values.list.len() > limit).then(text + pl.lit(", ...")).otherwise(text)
+
+
+def unmatched_pairs(df: pl.DataFrame, cols: tuple[str, str], pairs: pl.DataFrame) -> pl.DataFrame:
+    """Rows of `df` whose (cols[0], cols[1]) value pair is not a row of `pairs`.
+
+    `pairs` has the same two column names.  Both sides are reduced to u64 pair hashes: a
+    row whose hash is not among the pairs' hashes certainly has no match, so every row
+    returned is exact; a hash collision could only hide a row (p ~ 1e-7 at 7M rows).
+    This is several times cheaper than a two-key string anti-join on millions of rows.
+    """
+    a, b = cols
+
+    def pair(frame: pl.DataFrame) -> pl.Series:
+        h = pl.col(a).hash(seed=211) ^ pl.col(b).hash(seed=223)
+        return frame.select(h.alias("h"))["h"]
+
+    known = pair(pairs.select(a, b))
+    return df.filter(~pair(df).is_in(known.implode()))

@@ -10,7 +10,14 @@ import polars as pl
 
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export
-from roster_lint.validate.crossfile.common import SID, present, table, user_orgs, user_roles
+from roster_lint.validate.crossfile.common import (
+    SID,
+    present,
+    table,
+    unmatched_pairs,
+    user_orgs,
+    user_roles,
+)
 
 SCHOOL_DIFFERS = "RL220"
 ROLE_DIFFERS = "RL221"
@@ -49,9 +56,14 @@ def _school_vs_class(export: Export, out: Findings) -> None:
         .select(pl.col(SID).alias("classSourcedId"), pl.col("schoolSourcedId").alias("classSchool"))
         .unique(subset="classSourcedId", keep="first")
     )
+    rows = enr.df.select(LINE, _sid(enr.has(SID)), "classSourcedId", "schoolSourcedId")
     hits = (
-        enr.df.filter(present("schoolSourcedId"))
-        .select(LINE, _sid(enr.has(SID)), "classSourcedId", "schoolSourcedId")
+        unmatched_pairs(
+            rows,
+            ("classSourcedId", "schoolSourcedId"),
+            class_school.rename({"classSchool": "schoolSourcedId"}),
+        )
+        .filter(present("schoolSourcedId"))
         .join(class_school, on="classSourcedId", how="inner")
         .filter(pl.col("schoolSourcedId") != pl.col("classSchool"))
     )
@@ -76,48 +88,27 @@ def _school_vs_class(export: Export, out: Findings) -> None:
     )
 
 
-def _user_facts(export: Export) -> pl.DataFrame:
-    """One row per user: their orgs (comma-joined) and, per enrollment role, whether any of
-    their roles fits it.  Built so that enrollments need a single join on the user id."""
-    fits = {e: pl.col("role").is_in(list(roles)) for e, roles in FITS.items()}
-    known = pl.col("role").is_in(sorted({r for roles in FITS.values() for r in roles}))
-    users = table(export, "users.csv", SID, "role")
-    if users is not None and export.table("roles.csv") is None:
-        # OneRoster 1.1: one role and the org list on the user's own row.
-        org_list = (
-            pl.col("orgSourcedIds") if users.has("orgSourcedIds") else pl.lit(None, pl.String())
-        )
-        return users.df.select(
-            pl.col(SID).alias("userSourcedId"),
-            org_list.alias("orgs"),
-            known.alias("known"),
-            *[f.alias("fits:" + e) for e, f in fits.items()],
-        )
-    # OneRoster 1.2: several role rows per user in roles.csv.
-    facts = (
-        user_roles(export)
-        .group_by("userSourcedId")
-        .agg(known.any().alias("known"), *[f.any().alias("fits:" + e) for e, f in fits.items()])
+def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
+    roles = user_roles(export)
+    fits = pl.DataFrame(
+        [(u, e) for e, users in FITS.items() for u in users],
+        schema={"role": pl.String(), "enrollmentRole": pl.String()},
+        orient="row",
     )
-    orgs = (
-        user_orgs(export)
-        .group_by("userSourcedId")
-        .agg(pl.col("orgSourcedId").str.join(",").alias("orgs"))
+    allowed = roles.join(fits, on="role", how="inner").select(
+        "userSourcedId", pl.col("enrollmentRole").alias("role")
     )
-    return facts.join(orgs, on="userSourcedId", how="full", coalesce=True)
-
-
-def _role_hits(export: Export, e: pl.DataFrame, out: Findings, path: str) -> None:
-    fit: pl.Expr = pl.lit(True)
-    for role in FITS:
-        fit = pl.when(pl.col("role") == role).then(pl.col("fits:" + role)).otherwise(fit)
-    hits = e.filter(pl.col("known").fill_null(False) & ~fit.fill_null(True))
+    known = roles.filter(pl.col("role").is_in(fits["role"].implode())).select("userSourcedId")
+    hits = (
+        unmatched_pairs(rows, ("userSourcedId", "role"), allowed)
+        .filter(pl.col("role").is_in(list(FITS)))
+        .join(known, on="userSourcedId", how="semi")
+    )
     if hits.height == 0:
         return
     # Spell out the user's roles for the few rows that failed, not for every user.
     shown = (
-        user_roles(export)
-        .join(hits.select("userSourcedId"), on="userSourcedId", how="semi")
+        roles.join(hits.select("userSourcedId"), on="userSourcedId", how="semi")
         .group_by("userSourcedId")
         .agg(pl.col("role").unique().sort().str.join(", ").alias("ur"))
     )
@@ -140,12 +131,13 @@ def _role_hits(export: Export, e: pl.DataFrame, out: Findings, path: str) -> Non
     )
 
 
-def _school_hits(export: Export, e: pl.DataFrame, out: Findings, path: str) -> None:
-    # Most users have one org equal to the school; split the org list only for the rest.
-    rest = e.filter(
-        present("schoolSourcedId") & present("orgs") & (pl.col("orgs") != pl.col("schoolSourcedId"))
+def _school_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
+    orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})
+    hits = (
+        unmatched_pairs(rows, ("userSourcedId", "schoolSourcedId"), orgs)
+        .filter(present("schoolSourcedId"))
+        .join(orgs.select("userSourcedId"), on="userSourcedId", how="semi")
     )
-    hits = rest.filter(~pl.col("orgs").str.split(",").list.contains(pl.col("schoolSourcedId")))
     users_path = "roles.csv" if export.table("roles.csv") is not None else "users.csv"
     out.add(
         SCHOOL_NOT_IN_USER_ORGS,
@@ -170,16 +162,14 @@ def _school_hits(export: Export, e: pl.DataFrame, out: Findings, path: str) -> N
 def _against_user(export: Export, out: Findings) -> None:
     """Enrollment role vs the user's roles, enrollment school vs the user's orgs."""
     enr = table(export, "enrollments.csv", "userSourcedId")
-    if enr is None or not (enr.has("role") or enr.has("schoolSourcedId")):
+    if enr is None:
         return
     cols = [c for c in ("role", "schoolSourcedId") if enr.has(c)]
-    e = enr.df.select(LINE, _sid(enr.has(SID)), "userSourcedId", *cols).join(
-        _user_facts(export), on="userSourcedId", how="inner"
-    )
+    rows = enr.df.select(LINE, _sid(enr.has(SID)), "userSourcedId", *cols)
     if enr.has("role"):
-        _role_hits(export, e, out, enr.path)
+        _role_hits(export, rows, out, enr.path)
     if enr.has("schoolSourcedId"):
-        _school_hits(export, e, out, enr.path)
+        _school_hits(export, rows, out, enr.path)
 
 
 def _dates(export: Export, out: Findings) -> None:
