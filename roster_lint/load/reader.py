@@ -209,11 +209,18 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     rows = df.height
     if rows == 0:
         return None
-    # Aggregates over the string offsets only: no value bytes are touched.
-    stats = df.select(
-        [pl.col(c).str.len_bytes().cast(pl.Int64).sum().alias(f"s{c}") for c in df.columns]
-        + [pl.col(c).str.len_bytes().cast(pl.Int64).max().alias(f"m{c}") for c in df.columns]
-    ).row(0)
+    # Aggregates over the string views only: no value bytes are touched.  Lazy, so common
+    # subexpression elimination computes each column's lengths once for both aggregates.
+    lens = [pl.col(c).str.len_bytes().cast(pl.Int64) for c in df.columns]
+    stats = (
+        df.lazy()
+        .select(
+            [x.sum().alias(f"s{i}") for i, x in enumerate(lens)]
+            + [x.max().alias(f"m{i}") for i, x in enumerate(lens)]
+        )
+        .collect()
+        .row(0)
+    )
     value_bytes = sum(int(v or 0) for v in stats[:width])
     if sum(int(v or 0) for v in stats[width:]) > MAX_RECORD_BYTES:
         return None  # an absurd record: let the exact path look at it
