@@ -151,11 +151,18 @@ def _match(base: FileDiff, old: pl.DataFrame, new: pl.DataFrame, key: tuple[str,
     same = key_equal(key)
     matched = joined.filter(same)
     odd = joined.filter(~same.fill_null(False))
-    matched_old, matched_new = matched.select(LINE), matched.select(pl.col(LINE + NEW).alias(LINE))
-    odd_old = odd.select(LINE).join(matched_old, on=LINE, how="anti")[LINE]
-    odd_new = odd.select(pl.col(LINE + NEW).alias(LINE)).join(matched_new, on=LINE, how="anti")
-    base.added = _records(_unmatched(new_u, old_u, odd_new[LINE].unique()), key)
-    base.removed = _records(_unmatched(old_u, new_u, odd_old.unique()), key)
+    odd_old = odd_new = pl.Series(LINE, [], pl.Int64)
+    if odd.height:  # a hash collision or a null key: rare, so checked only when present
+        matched_old = matched.select(LINE)
+        matched_new = matched.select(pl.col(LINE + NEW).alias(LINE))
+        odd_old = odd.select(LINE).join(matched_old, on=LINE, how="anti")[LINE].unique()
+        odd_new = (
+            odd.select(pl.col(LINE + NEW).alias(LINE))
+            .join(matched_new, on=LINE, how="anti")[LINE]
+            .unique()
+        )
+    base.added = _records(_unmatched(new_u, old_u, odd_new), key)
+    base.removed = _records(_unmatched(old_u, new_u, odd_old), key)
     base.changed, base.column_changes = _changed(matched, common, key, extra)
 
 

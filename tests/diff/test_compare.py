@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from roster_lint.api import Options
-from roster_lint.diff import compare
+from roster_lint.diff import FileDiff, compare, rows
 from roster_lint.diff.rows import ID_KEY, PAIR_KEY, compare_tables
 from roster_lint.model import LINE, Table
 from tests.diff.helpers import export, ids, plan_of
@@ -205,3 +206,44 @@ def test_counts_are_exact_at_scale() -> None:
     changed_kept = sum(1 for i in range(n - 1_000) if i % 7 == 0)
     assert fd.counts == {"added": 500, "removed": 1_000, "changed": changed_kept}
     assert fd.column_changes == {"status": changed_kept}
+
+
+def test_hash_collisions_never_pair_different_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = export(tmp_path, "a", [])
+    new = export(
+        tmp_path,
+        "b",
+        [
+            {"op": "delete", "file": "users.csv", "line": 4},
+            {"op": "set", "file": "users.csv", "line": 3, "column": "email", "value": "a@x.org"},
+            {"op": "append", "file": "users.csv", "copy_line": 3, "values": {"sourcedId": "stu9"}},
+            {"op": "append", "file": "users.csv", "copy_line": 2},  # tch1 again
+        ],
+    )
+
+    def summary(fd: FileDiff) -> tuple[object, ...]:
+        return (
+            ids(fd.added),
+            ids(fd.removed),
+            fd.changed.select("sourcedId", "columns").rows(),
+            fd.duplicate_keys_new,
+        )
+
+    honest = compare_tables("users.csv", old.tables["users.csv"], new.tables["users.csv"])
+    # Every key hashes alike: only the exact re-check on the key text can tell them apart.
+    monkeypatch.setattr(rows, "key_hash", lambda key: pl.lit(0, pl.UInt64).alias(rows.HASH))
+    colliding = compare_tables("users.csv", old.tables["users.csv"], new.tables["users.csv"])
+    assert summary(colliding) == summary(honest) == (["stu9"], ["stu2"], [("stu1", ["email"])], 1)
+
+
+def test_null_keys_never_match() -> None:
+    def table(values: list[str | None]) -> Table:
+        df = pl.DataFrame({"sourcedId": values, "status": ["a"] * len(values)}, strict=False)
+        df = df.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+        return Table("users.csv", "users.csv", df, ["sourcedId", "status"])
+
+    fd = compare_tables("users.csv", table([None, "a"]), table(["a", None]))
+    assert (fd.added["line"].to_list(), fd.removed["line"].to_list()) == ([3], [2])
+    assert fd.changed.height == 0
