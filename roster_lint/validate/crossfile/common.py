@@ -151,19 +151,20 @@ def quote_list(values: pl.Expr, limit: int = 5) -> pl.Expr:
     return pl.when(values.list.len() > limit).then(text + pl.lit(", ...")).otherwise(text)
 
 
-def unmatched_pairs(df: pl.DataFrame, cols: tuple[str, str], pairs: pl.DataFrame) -> pl.DataFrame:
-    """Rows of `df` whose (cols[0], cols[1]) value pair is not a row of `pairs`.
+def unmatched(df: pl.DataFrame, cols: tuple[str, ...], ref: pl.DataFrame) -> pl.DataFrame:
+    """Rows of `df` whose value (or value pair) in `cols` is not a row of `ref[cols]`.
 
-    `pairs` has the same two column names.  Both sides are reduced to u64 pair hashes: a
-    row whose hash is not among the pairs' hashes certainly has no match, so every row
-    returned is exact; a hash collision could only hide a row (p ~ 1e-7 at 7M rows).
-    This is several times cheaper than a two-key string anti-join on millions of rows.
+    Both sides are reduced to u64 hashes: a row whose hash is not among the reference
+    hashes certainly has no match, so every row returned is exact (SK-F2 exactness holds);
+    a hash collision could only hide a row (p ~ 1e-7 at 7M rows).  Several times cheaper
+    than a string anti-join on millions of rows.
     """
-    a, b = cols
 
-    def pair(frame: pl.DataFrame) -> pl.Series:
-        h = pl.col(a).hash(seed=211) ^ pl.col(b).hash(seed=223)
+    def hashed(frame: pl.DataFrame) -> pl.Series:
+        h = pl.lit(0, pl.UInt64())
+        for i, col in enumerate(cols):
+            h = h ^ pl.col(col).hash(seed=211 + i)
         return frame.select(h.alias("h"))["h"]
 
-    known = pair(pairs.select(a, b))
-    return df.filter(~pair(df).is_in(known.implode()))
+    known = hashed(ref.select(*cols))
+    return df.filter(~hashed(df).is_in(known.implode()))

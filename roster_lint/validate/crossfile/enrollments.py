@@ -14,7 +14,7 @@ from roster_lint.validate.crossfile.common import (
     SID,
     present,
     table,
-    unmatched_pairs,
+    unmatched,
     user_orgs,
     user_roles,
 )
@@ -58,7 +58,7 @@ def _school_vs_class(export: Export, out: Findings) -> None:
     )
     rows = enr.df.select(LINE, _sid(enr.has(SID)), "classSourcedId", "schoolSourcedId")
     hits = (
-        unmatched_pairs(
+        unmatched(
             rows,
             ("classSourcedId", "schoolSourcedId"),
             class_school.rename({"classSchool": "schoolSourcedId"}),
@@ -100,7 +100,7 @@ def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> 
     )
     known = roles.filter(pl.col("role").is_in(fits["role"].implode())).select("userSourcedId")
     hits = (
-        unmatched_pairs(rows, ("userSourcedId", "role"), allowed)
+        unmatched(rows, ("userSourcedId", "role"), allowed)
         .filter(pl.col("role").is_in(list(FITS)))
         .join(known, on="userSourcedId", how="semi")
     )
@@ -134,7 +134,7 @@ def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> 
 def _school_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})
     hits = (
-        unmatched_pairs(rows, ("userSourcedId", "schoolSourcedId"), orgs)
+        unmatched(rows, ("userSourcedId", "schoolSourcedId"), orgs)
         .filter(present("schoolSourcedId"))
         .join(orgs.select("userSourcedId"), on="userSourcedId", how="semi")
     )

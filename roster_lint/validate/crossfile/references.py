@@ -12,7 +12,7 @@ import polars as pl
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export, Table
 from roster_lint.spec import VERSIONS, ColumnSpec, oneroster
-from roster_lint.validate.crossfile.common import SID, exploded, fold, present
+from roster_lint.validate.crossfile.common import SID, exploded, fold, present, unmatched
 
 UNRESOLVED = "RL200"
 UNRESOLVED_DELTA = "RL201"
@@ -59,7 +59,7 @@ def _hints(target: pl.DataFrame, keys: pl.Series | None = None) -> pl.DataFrame:
 
 def _unresolved(t: Table, col: ColumnSpec, target: Table, out: Findings, rule: str) -> None:
     ids = target.df.select(pl.col(SID).alias("item"))
-    missing = _items(t, col, blanks=True).join(ids, on="item", how="anti").filter(present("item"))
+    missing = unmatched(_items(t, col, blanks=True), ("item",), ids).filter(present("item"))
     if missing.height == 0:
         return
     missing = missing.with_columns(fold(pl.col("item")).alias("key"))
