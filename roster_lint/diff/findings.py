@@ -148,12 +148,17 @@ def changed_id_schemes(previous: Export, export: Export, s: DiffSettings, out: F
             _natural(old.df, key)
             .join(_natural(new.df, key), on=HASH, how="inner", suffix=NEW)
             .filter(key_equal(key) & (pl.col("sourcedId") != pl.col("sourcedId" + NEW)))
-            .sort("sourcedId")
         )
         share = moved.height / old.rows
         if moved.height == 0 or share < s.id_scheme_share:
             continue
-        first = moved.row(0, named=True)
+        # The example is the smallest previous id: deterministic, and a min is linear where
+        # sorting millions of re-keyed records is not.
+        first = (
+            moved.filter(pl.col("sourcedId") == pl.col("sourcedId").min())
+            .filter(pl.col("sourcedId" + NEW) == pl.col("sourcedId" + NEW).min())
+            .row(0, named=True)
+        )
         was, now = first["sourcedId"], first["sourcedId" + NEW]
         out.one(
             "sourcedid-scheme-changed",
