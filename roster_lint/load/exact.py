@@ -2,7 +2,9 @@
 
 Python's csv module walks the records (C speed per record, a Python step per record) and
 tells us where each record starts, so `__line` stays right after embedded line breaks, and
-each structural problem gets its line.  The fast path in reader.py decides when this runs.
+each structural problem gets its line.  Records are kept only when asked: for a big file
+with a few bad rows, polars still builds the frame (reader.py) and this pass only places
+the problems, so memory stays that of the frame, not of millions of Python strings.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -34,13 +37,14 @@ class Issue:
 @dataclass
 class ExactResult:
     header: list[str]
-    records: list[list[str]]
-    lines: list[int]
+    lines: array[int]  # start line of every data record, blank lines excluded
+    blank_rows: list[int]  # 0-based positions of blank lines among the data records
+    records: list[list[str]] | None  # data records, when kept
     issues: list[Issue] = field(default_factory=list)
 
 
-def parse_exact(text: str) -> ExactResult:
-    """Every record with its start line, and the structural issues met on the way."""
+def parse_exact(text: str, path: str, keep: bool = False) -> ExactResult:
+    """Every record's start line and the structural issues met on the way."""
     buf: list[str] = []
 
     def feed() -> Iterator[str]:
@@ -49,29 +53,48 @@ def parse_exact(text: str) -> ExactResult:
             yield ln
 
     reader = csv.reader(feed(), strict=False)
-    records: list[list[str]] = []
-    lines: list[int] = []
-    issues: list[Issue] = []
-    start = 1
+    res = ExactResult([], array("q"), [], [] if keep else None)
     last = text.count("\n") + (0 if text.endswith("\n") else 1)
+    start, width, least, seen = 1, 0, 0, -1
     for rec in reader:
         raw = "".join(buf)
         span = len(buf)
         buf.clear()
         line, start = start, start + span
+        seen += 1
         if not rec:
-            issues.append(Issue("blank-line", line, f"line {line} is blank"))
+            res.issues.append(Issue("blank-line", line, f"{path}: line {line} is blank"))
+            if seen > 0:
+                res.blank_rows.append(seen - 1)
             continue
         body = raw.rstrip("\r\n") if raw.endswith(("\n", "\r")) else raw
-        _structure(body, rec, line, span, start > last, issues)
-        records.append(rec)
-        lines.append(line)
-    header = records[0] if records else []
-    return ExactResult(header, records[1:], lines[1:], issues)
+        _structure(body, rec, line, span, start > last, path, res.issues)
+        if seen == 0:
+            res.header = rec
+            width = least = len(rec)
+            # Trailing empty header cells are the header checks' finding; rows may omit them.
+            while least > 1 and rec[least - 1] == "":
+                least -= 1
+            continue
+        if not least <= len(rec) <= width:
+            what = "fewer" if len(rec) < least else "more"
+            res.issues.append(
+                Issue(
+                    "ragged-row",
+                    line,
+                    f"line {line} of {path} has {len(rec)} fields, {what} than the header's "
+                    f"{width}",
+                    str(len(rec)),
+                )
+            )
+        res.lines.append(line)
+        if res.records is not None:
+            res.records.append(rec)
+    return res
 
 
 def _structure(
-    body: str, rec: list[str], line: int, span: int, at_eof: bool, issues: list[Issue]
+    body: str, rec: list[str], line: int, span: int, at_eof: bool, path: str, issues: list[Issue]
 ) -> None:
     if '"' in body and body.count('"') % 2 == 1 and at_eof:
         # An odd quote count that runs to the end of the file: a quote was never closed.
@@ -79,7 +102,7 @@ def _structure(
             Issue(
                 "unclosed-quote",
                 line,
-                f"a quoted field opened on line {line} is never closed; "
+                f"{path}: a quoted field opened on line {line} is never closed; "
                 f"the rest of the file ({span} lines) was read as one value",
             )
         )
@@ -89,7 +112,8 @@ def _structure(
             Issue(
                 "line-break-in-field",
                 line,
-                f"the record on line {line} has a line break inside a field and spans {span} lines",
+                f"{path}: the record on line {line} has a line break inside a field "
+                f"and spans {span} lines",
             )
         )
     if '"' in body and not _RECORD.fullmatch(body):
@@ -98,14 +122,14 @@ def _structure(
             Issue(
                 "stray-quote",
                 line,
-                f"line {line} has a quote character inside an unquoted field or after a "
-                "closing quote; quote the whole field and double the inner quotes",
+                f"{path}: line {line} has a quote character inside an unquoted field or after "
+                "a closing quote; quote the whole field and double the inner quotes",
                 bad,
             )
         )
 
 
-def records_frame(records: list[list[str]], lines: list[int], width: int) -> pl.DataFrame:
+def records_frame(records: list[list[str]], lines: array[int], width: int) -> pl.DataFrame:
     """Records padded or cut to `width` columns c0..c{width-1}, plus LINE."""
     cols: list[list[str]] = [[] for _ in range(width)]
     for rec in records:

@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from roster_lint.findings import Findings
-from roster_lint.load.exact import parse_exact, records_frame
+from roster_lint.load.exact import ExactResult, parse_exact, records_frame
 from roster_lint.load.source import Entry
 from roster_lint.model import LINE
 
@@ -73,7 +73,7 @@ def read_entry(entry: Entry, out: Findings) -> Parsed:
     text, encoding = _decode(entry, out)
     if text is None:
         return Parsed([], empty_frame(), encoding=encoding, readable=False)
-    return _exact(text, entry.path, out, encoding)
+    return _exact(text, entry, out, encoding)
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -107,7 +107,7 @@ def _utf16(entry: Entry, codec: str, out: Findings, how: str) -> Parsed:
         f"{entry.path} is UTF-16 ({how}), not UTF-8; decoded as UTF-16 to keep checking",
         file=entry.path,
     )
-    return _exact(text.removeprefix("\ufeff"), entry.path, out, "utf-16")
+    return _exact(text.removeprefix("\ufeff"), entry, out, "utf-16")
 
 
 def _decode(entry: Entry, out: Findings) -> tuple[str | None, str]:
@@ -243,27 +243,52 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     return Parsed(header, data)
 
 
-def _exact(text: str, path: str, out: Findings, encoding: str) -> Parsed:
-    res = parse_exact(text)
+def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
+    res = parse_exact(text, entry.path)
     for issue in res.issues:
-        out.one(
-            issue.rule, f"{path}: {issue.message}", file=path, line=issue.line, value=issue.value
+        out.one(issue.rule, issue.message, file=entry.path, line=issue.line, value=issue.value)
+    width = len(res.header)
+    df = _polars_frame(text, entry, encoding, res)
+    if df is None:  # quote damage polars will not read: build the frame from Python records
+        kept = parse_exact(text, entry.path, keep=True)
+        df = records_frame(kept.records or [], kept.lines, width)
+    return Parsed(res.header, df, encoding=encoding)
+
+
+def _polars_frame(text: str, entry: Entry, encoding: str, res: ExactResult) -> pl.DataFrame | None:
+    """The frame of a damaged file read by polars, placed by the exact pass's lines.
+
+    Short rows are padded with "" and long ones cut, as records_frame does; blank lines are
+    dropped.  None when polars cannot read it the same way (quote damage, odd line ends).
+    """
+    width = len(res.header)
+    if width == 0:
+        return None
+    src: Path | bytes
+    if encoding == "utf-8":
+        src = entry.fs_path if entry.fs_path is not None else entry.read()
+    else:
+        src = text.encode("utf-8")
+    try:
+        df = pl.read_csv(
+            src,
+            has_header=False,
+            schema={f"c{i}": pl.String() for i in range(width)},
+            empty_string_is_null=False,
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
         )
-    header = res.header
-    width = len(header)
-    # Trailing empty header cells are reported by the header checks; rows may omit them.
-    least = width
-    while least > 1 and header[least - 1] == "":
-        least -= 1
-    for rec, line in zip(res.records, res.lines, strict=True):
-        if least <= len(rec) <= width:
-            continue
-        what = "fewer" if len(rec) < least else "more"
-        out.one(
-            "ragged-row",
-            f"line {line} of {path} has {len(rec)} fields, {what} than the header's {width}",
-            file=path,
-            line=line,
-            value=str(len(rec)),
+    except (pl.exceptions.PolarsError, OSError):
+        return None
+    if df.height == 0 or [v or "" for v in df.row(0)] != res.header:
+        return None
+    data = df.slice(1)
+    if data.height != len(res.lines) + len(res.blank_rows):
+        return None
+    if res.blank_rows:
+        data = (
+            data.with_row_index("__row")
+            .filter(~pl.col("__row").is_in(res.blank_rows))
+            .drop("__row")
         )
-    return Parsed(header, records_frame(res.records, res.lines, width), encoding=encoding)
+    return data.with_columns(pl.Series(LINE, res.lines, dtype=pl.Int64))

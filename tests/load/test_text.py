@@ -142,16 +142,41 @@ CLEAN = [
 def test_fast_and_exact_paths_agree(text: str, tmp_path: Path) -> None:
     folder = with_orgs(tmp_path, text.encode())
     fast = load(folder).tables["orgs.csv"].df
-    res = exact.parse_exact(text)
-    slow = exact.records_frame(res.records, res.lines, len(res.header))
+    res = exact.parse_exact(text, "orgs.csv", keep=True)
+    slow = exact.records_frame(res.records or [], res.lines, len(res.header))
     assert fast.rows() == slow.rows()
 
 
 def test_clean_file_takes_the_fast_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(text: str) -> exact.ExactResult:
+    def boom(text: str, path: str, keep: bool = False) -> exact.ExactResult:
         raise AssertionError("exact path used on a clean file")
 
     monkeypatch.setattr(reader, "parse_exact", boom)
     export = load(with_orgs(tmp_path, CLEAN[2].encode()))
     assert export.tables["orgs.csv"].df["name"].to_list() == ["A, B", "C"]
     assert export.tables["users.csv"].df.schema[LINE] == pl.Int64()
+
+
+def test_damaged_file_keeps_polars_frame(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ragged rows, blank lines and line breaks: the exact pass only places them."""
+
+    def boom(*args: object) -> pl.DataFrame:
+        raise AssertionError("Python records built for a file polars can read")
+
+    monkeypatch.setattr(reader, "records_frame", boom)
+    data = f'{ORGS_H}\n{D1}\n\nsch1,,,"Two\nlines",school\n{S2},x\n'.encode()
+    export = load(with_orgs(tmp_path, data))
+    df = export.tables["orgs.csv"].df
+    assert df.select("sourcedId", "name", "identifier", LINE).rows() == [
+        ("d1", "Example Unified School District", "0600001", 2),
+        ("sch1", "Two\nlines", "", 4),
+        ("sch2", "Second School", "060000100002", 6),
+    ]
+    assert [f["line"] for f in findings(export, "RL020")] == [4, 6]
+    assert [f["line"] for f in findings(export, "RL024")] == [3]
+
+
+def test_quote_damage_falls_back_to_python_records(tmp_path: Path) -> None:
+    data = f'{ORGS_H}\n{D1}\nsch1,,,"Best"School,school,1,d1\n{S2}\n'.encode()
+    df = load(with_orgs(tmp_path, data)).tables["orgs.csv"].df
+    assert df.select("sourcedId", LINE).rows() == [("d1", 2), ("sch1", 3), ("sch2", 4)]
