@@ -161,6 +161,7 @@ def _count_lines(src: Path | bytes, last: bytes) -> int:
             quote_char=None,
             infer_schema=False,
             raise_if_empty=False,
+            glob=False,  # a folder named like a pattern ([x]) is still one file
         )
         .select(pl.len())
         .collect()
@@ -202,6 +203,7 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
                 empty_string_is_null=False,
                 truncate_ragged_lines=False,
                 raise_if_empty=False,
+                glob=False,  # a folder named like a pattern ([x]) is still one file
             )
         except (pl.exceptions.PolarsError, OSError):
             return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
@@ -277,6 +279,7 @@ def _polars_frame(text: str, entry: Entry, encoding: str, res: ExactResult) -> p
             empty_string_is_null=False,
             truncate_ragged_lines=True,
             raise_if_empty=False,
+            glob=False,  # a folder named like a pattern ([x]) is still one file
         )
     except (pl.exceptions.PolarsError, OSError):
         return None

@@ -180,3 +180,9 @@ def test_quote_damage_falls_back_to_python_records(tmp_path: Path) -> None:
     data = f'{ORGS_H}\n{D1}\nsch1,,,"Best"School,school,1,d1\n{S2}\n'.encode()
     df = load(with_orgs(tmp_path, data)).tables["orgs.csv"].df
     assert df.select("sourcedId", LINE).rows() == [("d1", 2), ("sch1", 3), ("sch2", 4)]
+
+
+def test_folder_name_with_glob_characters(tmp_path: Path) -> None:
+    export = load(base_folder(tmp_path, "district [2026] *"))
+    assert export.tables["users.csv"].rows == 3
+    assert export.findings.frame().height == 0
