@@ -40,16 +40,30 @@ def render_list(console: Console, fmt: str) -> None:
     console.print(table)
 
 
+def _expectation(item: dict[str, object]) -> str:
+    where = ", ".join(f"{k} `{v}`" for k, v in item.items())
+    return f"- {where}"
+
+
 def _example_md(ex: Example) -> str:
     parts = []
     if ex.description:
         parts.append(ex.description)
     if ex.args:
         parts.append(f"Run with `{' '.join(ex.args)}`.")
-    for name, text in changed_files(ex.base, ex.patch).items():
+    if ex.previous is not None:
+        parts.append("With `--previous` pointing at an earlier export of the same district.")
+    changed = changed_files(ex.base, ex.patch)
+    if not changed:
+        parts.append(f"The unchanged example export (`rules/examples/{ex.base}/`).")
+    for name, text in changed.items():
         lines = text.splitlines()
         shown = "\n".join(lines[:8]) + ("\n…" if len(lines) > 8 else "")
         parts.append(f"`{name}`:\n\n```csv\n{shown}\n```")
+    if ex.expect:
+        parts.append("roster-lint reports:\n\n" + "\n".join(_expectation(e) for e in ex.expect))
+    if ex.expect_plan:
+        parts.append("The plan predicts:\n\n" + "\n".join(_expectation(e) for e in ex.expect_plan))
     return "\n\n".join(parts)
 
 
