@@ -1,83 +1,78 @@
 """`why`: one entity's action and the chain of checks that decided it.
 
 The action and reasons are read from the plan (so `why` always agrees with `plan`); the
-trace walks the article's troubleshooting table in order and shows the data behind each
-step.  Only one entity is looked up, so plain Python is fine here.
+trace walks the article's troubleshooting table in order and shows, per step, the data that
+decided it (`data`, rendered into the step's `detail` sentence).  Only one entity is looked
+up: each frame is filtered once by a whole-column expression, the rest is plain Python on a
+handful of rows.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from roster_lint.errors import UsageError
-from roster_lint.model import LINE, Export
+from roster_lint.model import Export
+from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.model import Plan
-from roster_lint.predict.profile import load_profile
+from roster_lint.predict.profile import Profile, load_profile
 
+if TYPE_CHECKING:
+    from roster_lint.api import Options
+
+PROSE = ("filter", "decided_by", "warning", "to_unenroll", "note")
 KINDS = ("user", "class", "school", "course", "enrollment")
 
 # Per kind, in the order of the article's troubleshooting table: (step, reasons that make it
-# fail, columns of the entity's row shown as the step's data).
-STEPS: dict[str, list[tuple[str, tuple[str, ...], tuple[str, ...]]]] = {
+# fail).  The data shown for each step comes from step_data below.
+STEPS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "user": [
-        ("in the Users file", ("header-breaks-sync",), ("sourcedId", "username", "email")),
-        ("role gets an account", ("role-not-provisioned",), ("role",)),
-        ("status", ("user-tobedeleted",), ("status",)),
-        (
-            "school in the Orgs file",
-            ("school-not-in-orgs", "user-without-school"),
-            ("orgSourcedIds",),
-        ),
-        ("school has an NCES ID", ("school-missing-nces-id",), ()),
-        ("still shared", ("user-removed-not-deleted",), ()),
-        ("can sign in (e-mail)", ("user-missing-email",), ("email",)),
+        ("in the Users file", ("header-breaks-sync",)),
+        ("role gets an account", ("role-not-provisioned",)),
+        ("status", ("user-tobedeleted",)),
+        ("school in the Orgs file", ("school-not-in-orgs", "user-without-school")),
+        ("school has an NCES ID", ("school-missing-nces-id",)),
+        ("still shared", ("user-removed-not-deleted",)),
+        ("can sign in (e-mail)", ()),
     ],
     "class": [
-        ("mode creates classes", ("provisioning-mode",), ()),
-        ("file processed", ("header-breaks-sync",), ()),
-        ("course in the Courses file", ("class-course-missing",), ("courseSourcedId",)),
-        (
-            "course mapped, not new",
-            ("course-not-mapped", "new-course-needs-mapping"),
-            ("courseSourcedId",),
-        ),
-        ("primary teacher", ("class-without-primary-teacher",), ()),
-        ("school not skipped", ("class-school-skipped",), ("schoolSourcedId",)),
-        ("still shared", ("class-removed-not-deleted",), ()),
-        ("one grade (no split)", ("mixed-grade-class",), ("grades",)),
+        ("mode creates classes", ("provisioning-mode",)),
+        ("file processed", ("header-breaks-sync",)),
+        ("course in the Courses file", ("class-course-missing",)),
+        ("course mapped, not new", ("course-not-mapped", "new-course-needs-mapping")),
+        ("primary teacher", ("class-without-primary-teacher",)),
+        ("school not skipped", ("class-school-skipped",)),
+        ("still shared", ("class-removed-not-deleted",)),
+        ("one grade (no split)", ("mixed-grade-class",)),
     ],
     "enrollment": [
-        ("mode enrolls", ("provisioning-mode",), ()),
+        ("mode enrolls", ("provisioning-mode",)),
         (
             "record in the Enrollment file",
             ("header-breaks-sync", "enrollment-dropped-not-unenrolled"),
-            ("sourcedId", "role"),
         ),
-        ("class in the Classes file", ("enrollment-class-missing",), ("classSourcedId",)),
-        ("class created", ("enrollment-class-not-created",), ("classSourcedId",)),
-        ("user in the Users file", ("enrollment-user-missing",), ("userSourcedId",)),
-        ("user gets an account", ("enrollment-user-not-provisioned",), ("userSourcedId",)),
-        ("role is enrolled", ("enrollment-role-not-enrolled",), ("role",)),
-        ("status", ("enrollment-tobedeleted",), ("status",)),
+        ("class in the Classes file", ("enrollment-class-missing",)),
+        ("class created", ("enrollment-class-not-created",)),
+        ("grade class after a split", ()),
+        ("user in the Users file", ("enrollment-user-missing",)),
+        ("user gets an account", ("enrollment-user-not-provisioned",)),
+        ("role is enrolled", ("enrollment-role-not-enrolled",)),
+        ("status", ("enrollment-tobedeleted",)),
     ],
     "school": [
-        ("in the Orgs file", ("header-breaks-sync",), ("sourcedId", "name", "type")),
-        (
-            "NCES ID in identifier, national_id or sourcedId",
-            ("school-missing-nces-id",),
-            ("identifier",),
-        ),
+        ("in the Orgs file", ("header-breaks-sync",)),
+        ("NCES ID in identifier, national_id or sourcedId", ("school-missing-nces-id",)),
     ],
     "course": [
-        ("mode reads courses", ("provisioning-mode", "header-breaks-sync"), ("sourcedId", "title")),
+        ("mode reads courses", ("provisioning-mode", "header-breaks-sync")),
         (
             "mapped on Summit K12",
             ("course-not-mapped", "new-course-needs-mapping", "course-mapping-unverified"),
-            ("courseCode",),
         ),
     ],
 }
@@ -89,7 +84,7 @@ class WhyResult:
     id: str
     action: str
     reasons: list[str]
-    trace: list[dict[str, Any]]
+    trace: list[dict[str, Any]]  # step, ok, detail (a sentence) and data (its values)
     detail: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -99,62 +94,370 @@ class WhyResult:
             "id": self.id,
             "action": self.action,
             "reasons": list(self.reasons),
-            "trace": [dict(s) for s in self.trace],
+            "trace": [{k: s[k] for k in ("step", "ok", "detail")} for s in self.trace],
         }
 
+    def step(self, name: str) -> dict[str, Any]:
+        """The trace step called `name` (tests and callers read its `data`)."""
+        return next(s for s in self.trace if s["step"] == name)
 
-def _resolve(export: Export, plan: Plan, kind: str, ident: str) -> str:
-    ids = plan.actions.filter(pl.col("entity") == kind)
-    if ids.filter(pl.col("id") == ident).height:
-        return ident
-    users = export.frame("users.csv")
-    if kind == "user" and users is not None:
+
+def _variants(col: pl.Expr, ident: str) -> pl.Expr:
+    """Same text up to case and surrounding whitespace (what a typo in a ticket looks like)."""
+    return col.str.strip_chars().str.to_lowercase() == ident.strip().lower()
+
+
+def _resolve(plan: Plan, inp: Inputs, kind: str, ident: str) -> tuple[str, str]:
+    """The sourcedId and how it was found; a UsageError with near matches otherwise."""
+    ids = plan.actions.filter(pl.col("entity") == kind)["id"]
+    if ids.eq(ident).any():
+        return ident, "sourcedId"
+    if kind == "user":
         for col in ("username", "email"):
-            if col in users.columns:
-                hit = users.filter(pl.col(col) == ident)
-                if hit.height and "sourcedId" in users.columns:
-                    return str(hit["sourcedId"][0])
-    raise UsageError(f"no {kind} {ident!r} in the plan of this export")
+            hit = inp.users.filter(pl.col(col) == ident)
+            if hit.height:
+                return str(hit["uid"][0]), col
+    near_ids = ids.to_frame("id").filter(_variants(pl.col("id"), ident))["id"]
+    near = near_ids.unique().sort().head(3).to_list()
+    if kind == "user":
+        users = inp.users.filter(
+            _variants(pl.col("username"), ident) | _variants(pl.col("email"), ident)
+        )
+        near += [u for u in users["uid"].head(3).to_list() if u not in near]
+    hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+    raise UsageError(f"no {kind} {ident!r} in the plan of this export{hint}")
 
 
-def _row(export: Export, file: str | None, line: int | None) -> dict[str, str]:
-    if file is None or line is None:
+def _fmt(value: Any) -> str:
+    """One value as the detail shows it: text quoted, so stray whitespace is visible."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "none"
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k}={_fmt(v)}" for k, v in value.items()) + ")"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]" if value else "none"
+    return str(value)
+
+
+def render_detail(failed: list[str], data: dict[str, Any]) -> str:
+    parts = [", ".join(failed)] if failed else []
+    # Prose values (what to do, how it was decided) read better unquoted.
+    parts += [f"{k}: {v}" if k in PROSE else f"{k}={_fmt(v)}" for k, v in data.items()]
+    return "; ".join(parts)
+
+
+@dataclass
+class Ctx:
+    """Everything a step may look at, for one entity."""
+
+    export: Export
+    plan: Plan
+    inp: Inputs
+    profile: Profile
+    opts: Options | None
+    act: dict[str, Any]
+    detail: dict[str, Any]
+    found_by: str
+
+    def own(self, frame: pl.DataFrame) -> dict[str, Any]:
+        """The entity's own input row (by line: duplicated ids keep their own row)."""
+        if self.act["line"] is None or frame.height == 0:
+            return {}
+        hit = frame.filter(pl.col("line") == self.act["line"])
+        return hit.row(0, named=True) if hit.height else {}
+
+    def action_of(self, entity: str, ident: str) -> dict[str, Any]:
+        a = self.plan.actions
+        hit = a.filter((pl.col("entity") == entity) & (pl.col("id") == ident))
+        if hit.height == 0:
+            return {"action": None}
+        row = hit.row(0, named=True)
+        return {"action": row["action"], "reasons": list(row["reasons"])}
+
+    def where(self, name: str, frame: pl.DataFrame, key: str, ident: str) -> dict[str, Any]:
+        """Where a referenced record is, or that it is missing (with near matches)."""
+        hit = frame.filter(pl.col(key) == ident)
+        if hit.height:
+            return {"id": ident, "file": self.inp.paths.get(name, name), "line": hit["line"][0]}
+        near = frame.filter(_variants(pl.col(key), ident))[key].unique().sort().head(3)
+        out: dict[str, Any] = {"id": ident, "file": None}
+        if near.len():
+            out["did_you_mean"] = near.to_list()
+        return out
+
+
+def _school(ctx: Ctx, oid: str) -> dict[str, Any]:
+    """An org as SK-A5 sees it: each NCES source and its value, or that the column is absent."""
+    out = ctx.where("orgs.csv", ctx.inp.orgs, "oid", oid)
+    t = ctx.export.table("orgs.csv")
+    if out["file"] is None or t is None:
+        return out
+    row = ctx.inp.orgs.filter(pl.col("oid") == oid).row(0, named=True)
+    out.update(name=row["name"], type=row["type"])
+    pattern = ctx.profile.nces["pattern"]
+    absent: list[str] = []
+    nces = None
+    for i, src in enumerate(ctx.profile.nces["sources"]):
+        if src != "sourcedId" and not t.has(src):
+            absent.append(src)
+            continue
+        value = str(row[f"nces_{i}"])
+        if src == "sourcedId":
+            out["sourcedId_is_nces"] = bool(re.fullmatch(pattern, value))
+        else:
+            out[src] = value
+        if nces is None and re.fullmatch(pattern, value):
+            nces = value
+    out["absent_columns"] = absent
+    out["nces_id"] = nces
+    return out
+
+
+def _user_steps(ctx: Ctx, step: str) -> dict[str, Any]:
+    inp, act = ctx.inp, ctx.act
+    row = ctx.own(inp.users)
+    if not row:
+        prev = {k: ctx.detail.get(k) for k in ("summit_role", "schools")}
+        return (
+            {"in_users_csv": False, "previous_account": prev}
+            if step
+            in (
+                "in the Users file",
+                "still shared",
+            )
+            else {}
+        )
+    if step == "in the Users file":
+        return {
+            "file": act["file"],
+            "line": act["line"],
+            "found_by": ctx.found_by,
+            "username": row["username"],
+            "email": row["email"],
+            "file_state": inp.state.get("users.csv"),
+        }
+    if step == "role gets an account":
+        roles = ctx.profile.roles(inp.version)
+        out: dict[str, Any] = {"role": row["role"], "summit_role": roles.get(row["role"])}
+        if inp.version == "1.2":
+            out["from"] = inp.paths.get("roles.csv", "roles.csv")
+        out["roles_with_accounts"] = list(roles)
+        if out["summit_role"] is not None:  # SK-A9: how the district keeps someone out
+            out["filter"] = "remove the user's row from users.csv to keep them off Summit K12"
+        return out
+    if step == "status":
+        return {"status": row["status"]}
+    schools = list(row["schools"] or [])
+    if step == "school in the Orgs file":
+        found = [ctx.where("orgs.csv", inp.orgs, "oid", s) for s in schools]
+        return {"schools": found, "orgs_file_state": inp.state.get("orgs.csv")}
+    if step == "school has an NCES ID":
+        known = [s for s in schools if inp.orgs["oid"].eq(s).any()]
+        return {"schools": [_school(ctx, s) for s in known]} if known else {"schools": []}
+    if step == "still shared":
+        out = {"in_users_csv": True, "previous_given": _previous(ctx) is not None}
+        if "from" in ctx.detail:
+            out.update({"from": ctx.detail["from"], "to": ctx.detail.get("to")})
+        return out
+    if step == "can sign in (e-mail)":
+        out = {"email": row["email"]}
+        if row["email"] == "":
+            out["warning"] = "user-missing-email: the account is created but cannot sign in (SSO)"
+        return out
+    return {}
+
+
+def _previous(ctx: Ctx) -> str | None:
+    return ctx.opts.previous if ctx.opts is not None else None
+
+
+def _course_mapping(ctx: Ctx, course: str) -> dict[str, Any]:
+    """How SK-C2 was decided for a course: course map, --previous, or neither."""
+    info = ctx.action_of("course", course)
+    reasons = info.get("reasons", [])
+    out: dict[str, Any] = {"course": course, "course_action": info["action"]}
+    map_path = ctx.opts.course_map if ctx.opts is not None else None
+    prev = _previous(ctx)
+    if "course-mapping-unverified" in reasons:
+        out["decided_by"] = "unverified: neither --course-map nor --previous was given"
+    elif "provisioning-mode" in reasons or "header-breaks-sync" in reasons:
+        out["decided_by"] = "not read (" + ", ".join(reasons) + ")"
+    elif "course-not-mapped" in reasons:
+        out["decided_by"] = "not listed in the course map"
+    elif "new-course-needs-mapping" in reasons:
+        out["decided_by"] = "not in --previous: new to the sync"
+    elif info["action"] == "mapped":
+        out["decided_by"] = (
+            "listed in the course map"
+            if map_path is not None
+            else "present in --previous (already synced)"
+            if prev is not None
+            else "listed in the course map or present in --previous"
+        )
+    if map_path is not None:
+        out["course_map"] = map_path
+    if prev is not None:
+        out["previous"] = prev
+    return out
+
+
+def _teachers(ctx: Ctx, cid: str) -> dict[str, Any]:
+    """SK-C3: the class's teacher enrollments and whether each counts as primary."""
+    c = ctx.profile.classes
+    e = ctx.inp.enrollments.filter((pl.col("cid") == cid) & (pl.col("role") == c["teacher_role"]))
+    users = ctx.inp.users.select("uid").unique()
+    known = set(e.join(users, on="uid", how="semi")["uid"].to_list())
+    primary, other = [], []
+    for row in e.sort("line").iter_rows(named=True):
+        is_primary = row["primary"].lower() in c["primary_values"]
+        counts = (
+            is_primary
+            and row["status"] != ctx.profile.enrollments["unenroll_status"]
+            and row["uid"] in known
+        )
+        item = {
+            "enrollment": row["eid"],
+            "line": row["line"],
+            "user": row["uid"],
+            "primary": row["primary"],
+            "status": row["status"],
+            "user_in_users_csv": row["uid"] in known,
+        }
+        (primary if counts else other).append(item)
+    return {"primary_teachers": primary, "other_teachers": other}
+
+
+def _class_steps(ctx: Ctx, step: str) -> dict[str, Any]:
+    inp = ctx.inp
+    row = ctx.own(inp.classes)
+    if step == "mode creates classes":
+        return {"mode": inp.mode, "creates_classes": ctx.profile.mode_has_classes(inp.mode)}
+    if step == "file processed":
+        files = ("classes.csv", "courses.csv", "orgs.csv", "enrollments.csv")
+        return {f: inp.state.get(f) for f in files}
+    if step == "still shared":
+        if not row:
+            return {"in_classes_csv": False, "previous": _previous(ctx)}
+        return {"in_classes_csv": True, "previous_given": _previous(ctx) is not None}
+    if not row:
         return {}
-    t = next((t for t in export.tables.values() if t.path == file), None)
-    if t is None:
+    if step == "course in the Courses file":
+        return {"course": ctx.where("courses.csv", inp.courses, "course", row["course"])}
+    if step == "course mapped, not new":
+        return _course_mapping(ctx, row["course"])
+    if step == "primary teacher":
+        return _teachers(ctx, row["cid"])
+    if step == "school not skipped":
+        school = _school(ctx, row["school"])
+        school["school_action"] = ctx.action_of("school", row["school"])["action"]
+        return {"school": school}
+    if step == "one grade (no split)":
+        return {"class_grades": row["grades"], "student_grades": ctx.detail.get("grades", {})}
+    return {}
+
+
+def _enrollment_steps(ctx: Ctx, step: str) -> dict[str, Any]:
+    inp = ctx.inp
+    row = ctx.own(inp.enrollments)
+    if step == "mode enrolls":
+        return {"mode": inp.mode, "enrolls": ctx.profile.mode_has_classes(inp.mode)}
+    if step == "record in the Enrollment file":
+        if not row:  # SK-E4 vs SK-E3: dropped records are not unenrolled
+            return {
+                "in_enrollments_csv": False,
+                "previous": _previous(ctx),
+                "class": ctx.detail.get("class"),
+                "user": ctx.detail.get("user"),
+                "to_unenroll": "share the record with status tobedeleted",
+            }
+        return {
+            "file": ctx.act["file"],
+            "line": ctx.act["line"],
+            "class": row["cid"],
+            "user": row["uid"],
+            "role": row["role"],
+            "file_state": inp.state.get("enrollments.csv"),
+        }
+    if not row:
         return {}
-    hit = t.df.filter(pl.col(LINE) == line)
-    return {k: v for k, v in hit.row(0, named=True).items() if k != LINE} if hit.height else {}
+    if step == "class in the Classes file":
+        return {"class": ctx.where("classes.csv", inp.classes, "cid", row["cid"])}
+    if step == "class created":
+        return {"class": row["cid"], **ctx.action_of("class", row["cid"])}
+    if step == "grade class after a split":
+        out: dict[str, Any] = {"grade_class": ctx.detail.get("grade_class")}
+        if "from" in ctx.detail:
+            out["moved_from_class"] = ctx.detail["from"]
+        return out
+    if step == "user in the Users file":
+        return {"user": ctx.where("users.csv", inp.users, "uid", row["uid"])}
+    if step == "user gets an account":
+        return {"user": row["uid"], **ctx.action_of("user", row["uid"])}
+    if step == "role is enrolled":
+        return {"role": row["role"], "enrolled_roles": ctx.profile.enrollments["enrolled_roles"]}
+    if step == "status":
+        return {"status": row["status"]}
+    return {}
 
 
-def explain_entity(export: Export, plan: Plan, kind: str, ident: str) -> WhyResult:
+def step_data(ctx: Ctx, kind: str, step: str) -> dict[str, Any]:
+    """The values that decided one step (never empty when the entity has a row)."""
+    inp = ctx.inp
+    if kind == "user":
+        return _user_steps(ctx, step)
+    if kind == "class":
+        return _class_steps(ctx, step)
+    if kind == "enrollment":
+        return _enrollment_steps(ctx, step)
+    if kind == "school":
+        if step == "in the Orgs file":
+            return {"file_state": inp.state.get("orgs.csv"), **_school(ctx, ctx.act["id"])}
+        school = _school(ctx, ctx.act["id"])
+        keep = ("identifier", "national_id", "metadata.national_id", "sourcedId_is_nces")
+        return {k: v for k, v in school.items() if k in (*keep, "absent_columns", "nces_id")}
+    if step == "mode reads courses":
+        return {"mode": inp.mode, "file_state": inp.state.get("courses.csv")}
+    return _course_mapping(ctx, ctx.act["id"])
+
+
+def explain_entity(
+    export: Export, plan: Plan, kind: str, ident: str, opts: Options | None = None
+) -> WhyResult:
     if kind not in KINDS:
         raise UsageError(f"KIND must be one of {', '.join(KINDS)}, not {kind!r}")
-    sid = _resolve(export, plan, kind, ident)
+    profile: Profile = load_profile()
+    inp = read_inputs(export, plan.mode, profile)
+    sid, found_by = _resolve(plan, inp, kind, ident)
     act = plan.actions.filter((pl.col("entity") == kind) & (pl.col("id") == sid)).row(0, named=True)
     reasons: list[str] = list(act["reasons"])
     detail = json.loads(act["detail"])
-    row = _row(export, act["file"], act["line"])
+    ctx = Ctx(export, plan, inp, profile, opts, act, detail, found_by)
     trace: list[dict[str, Any]] = []
-    for step, failing, cols in STEPS[kind]:
+    for step, failing in STEPS[kind]:
         hit = [r for r in failing if r in reasons]
-        data = ", ".join(f"{c}={row[c]!r}" for c in cols if c in row)
-        if not row and act["file"] is None:
-            data = "not in this export (known from --previous)"
-        parts = [p for p in (", ".join(hit), data) if p]
-        trace.append({"step": step, "ok": not hit, "detail": "; ".join(parts)})
-    covered = {r for steps in STEPS.values() for _, failing, _ in steps for r in failing}
+        data = step_data(ctx, kind, step)
+        trace.append(
+            {"step": step, "ok": not hit, "detail": render_detail(hit, data), "data": data}
+        )
+    covered = {r for steps in STEPS.values() for _, failing in steps for r in failing}
     others = [r for r in reasons if r not in covered]
     if others:  # annotations that do not block (older-engine warnings, SK-A2, SK-G1...)
-        trace.append({"step": "other reasons", "ok": True, "detail": ", ".join(others)})
-    where = f"{act['file']} line {act['line']}" if act["line"] is not None else "no row"
+        data = {"reasons": others}
+        trace.append(
+            {"step": "other reasons", "ok": True, "detail": render_detail([], data), "data": data}
+        )
+    data = {"action": act["action"], "file": act["file"], "line": act["line"], **detail}
     trace.append(
         {
             "step": "decision",
             "ok": act["action"] not in ("skip", "retain"),
-            "detail": f"{act['action']} ({where}); detail {act['detail']}",
+            "detail": render_detail([], data),
+            "data": data,
         }
     )
-    profile = load_profile()
     notes = [profile.note("nightly"), profile.note("cutoff")] if kind == "user" else []
     return WhyResult(kind, sid, act["action"], reasons, trace, detail, notes)
