@@ -137,6 +137,8 @@ def _fmt(value: Any) -> str:
     if value is None:
         return "none"
     if isinstance(value, dict):
+        if not value:
+            return "none"
         return "(" + ", ".join(f"{k}={_fmt(v)}" for k, v in value.items()) + ")"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_fmt(v) for v in value) + "]" if value else "none"
@@ -276,33 +278,40 @@ def _previous(ctx: Ctx) -> str | None:
 
 
 def _course_mapping(ctx: Ctx, course: str) -> dict[str, Any]:
-    """How SK-C2 was decided for a course: course map, --previous, or neither."""
+    """How SK-C2 was decided for a course: listed in the course map, present in --previous,
+    or unverified because neither was given (read back from the plan's reasons)."""
     info = ctx.action_of("course", course)
-    reasons = info.get("reasons", [])
-    out: dict[str, Any] = {"course": course, "course_action": info["action"]}
+    reasons, action = info.get("reasons", []), info["action"]
     map_path = ctx.opts.course_map if ctx.opts is not None else None
     prev = _previous(ctx)
-    if "course-mapping-unverified" in reasons:
-        out["decided_by"] = "unverified: neither --course-map nor --previous was given"
+    has_map = map_path is not None or "course-not-mapped" in reasons
+    listed = None if not has_map else "course-not-mapped" not in reasons
+    in_prev = None
+    if "new-course-needs-mapping" in reasons:
+        in_prev = False
+    elif prev is not None and action in ("mapped", "needs-mapping") and not listed:
+        in_prev = True  # a listed course is mapped whatever --previous says
+    elif prev is None and not has_map and action == "mapped":
+        in_prev = True  # without a course map only --previous maps a course
+    if action is None:
+        how = "not decided: the course is not in courses.csv"
+    elif "course-mapping-unverified" in reasons:
+        how = "unverified: neither --course-map nor --previous was given"
     elif "provisioning-mode" in reasons or "header-breaks-sync" in reasons:
-        out["decided_by"] = "not read (" + ", ".join(reasons) + ")"
-    elif "course-not-mapped" in reasons:
-        out["decided_by"] = "not listed in the course map"
-    elif "new-course-needs-mapping" in reasons:
-        out["decided_by"] = "not in --previous: new to the sync"
-    elif info["action"] == "mapped":
-        out["decided_by"] = (
-            "listed in the course map"
-            if map_path is not None
-            else "present in --previous (already synced)"
-            if prev is not None
-            else "listed in the course map or present in --previous"
-        )
-    if map_path is not None:
-        out["course_map"] = map_path
-    if prev is not None:
-        out["previous"] = prev
-    return out
+        how = "courses.csv is not read (" + ", ".join(reasons) + ")"
+    elif has_map:
+        how = "listed in the course map" if listed else "not listed in the course map"
+    else:
+        how = "present in --previous" if in_prev else "not in --previous: new to the sync"
+    return {
+        "course": course,
+        "course_action": action,
+        "course_map": map_path,
+        "listed_in_course_map": listed,
+        "previous": prev,
+        "in_previous": in_prev,
+        "decided_by": how,
+    }
 
 
 def _teachers(ctx: Ctx, cid: str) -> dict[str, Any]:
@@ -311,7 +320,8 @@ def _teachers(ctx: Ctx, cid: str) -> dict[str, Any]:
     e = ctx.inp.enrollments.filter((pl.col("cid") == cid) & (pl.col("role") == c["teacher_role"]))
     users = ctx.inp.users.select("uid").unique()
     known = set(e.join(users, on="uid", how="semi")["uid"].to_list())
-    primary, other = [], []
+    primary: list[dict[str, Any]] = []
+    other: list[dict[str, Any]] = []
     for row in e.sort("line").iter_rows(named=True):
         is_primary = row["primary"].lower() in c["primary_values"]
         counts = (
@@ -329,6 +339,17 @@ def _teachers(ctx: Ctx, cid: str) -> dict[str, Any]:
         }
         (primary if counts else other).append(item)
     return {"primary_teachers": primary, "other_teachers": other}
+
+
+def _student_grades(ctx: Ctx, cid: str) -> dict[str, int]:
+    """Students enrolled in the class, counted by their first grade as written."""
+    student = ctx.profile.classes["student_role"]
+    e = ctx.inp.enrollments.filter((pl.col("cid") == cid) & (pl.col("role") == student))
+    grades = ctx.inp.users.join(e.select("uid"), on="uid", how="semi").select(
+        pl.col("grades").str.split(",").list.first().fill_null("").alias("g")
+    )
+    counts = grades.group_by("g").len().sort("g")
+    return {g or "(none)": n for g, n in counts.iter_rows()}
 
 
 def _class_steps(ctx: Ctx, step: str) -> dict[str, Any]:
@@ -356,7 +377,10 @@ def _class_steps(ctx: Ctx, step: str) -> dict[str, Any]:
         school["school_action"] = ctx.action_of("school", row["school"])["action"]
         return {"school": school}
     if step == "one grade (no split)":
-        return {"class_grades": row["grades"], "student_grades": ctx.detail.get("grades", {})}
+        out = {"class_grades": row["grades"], "students": ctx.detail.get("grades")}
+        if out["students"] is None:  # not split: say how many students, of which grades
+            out["students"] = _student_grades(ctx, row["cid"])
+        return out
     return {}
 
 
@@ -415,7 +439,9 @@ def step_data(ctx: Ctx, kind: str, step: str) -> dict[str, Any]:
         return _enrollment_steps(ctx, step)
     if kind == "school":
         if step == "in the Orgs file":
-            return {"file_state": inp.state.get("orgs.csv"), **_school(ctx, ctx.act["id"])}
+            school = _school(ctx, ctx.act["id"])
+            own = ("id", "file", "line", "name", "type")
+            return {"file_state": inp.state.get("orgs.csv"), **{k: school.get(k) for k in own}}
         school = _school(ctx, ctx.act["id"])
         keep = ("identifier", "national_id", "metadata.national_id", "sourcedId_is_nces")
         return {k: v for k, v in school.items() if k in (*keep, "absent_columns", "nces_id")}

@@ -1,0 +1,245 @@
+"""`why` traces: each step names the data that decided it (structured `data`, not prose)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from roster_lint import api
+from roster_lint.errors import UsageError
+from roster_lint.load import load_export
+from roster_lint.predict.why import STEPS, WhyResult, explain_entity
+from tests.predict.helpers import Patch, make
+
+
+def why(
+    tmp: Path,
+    kind: str,
+    ident: str,
+    patch: Patch | None = None,
+    *,
+    previous: Patch | None = None,
+    course_map: list[str] | None = None,
+) -> WhyResult:
+    prev = make(tmp, previous, name="prev") if previous is not None else None
+    cmap = None
+    if course_map is not None:
+        tmp.mkdir(parents=True, exist_ok=True)
+        p = tmp / "map.csv"
+        p.write_text("courseSourcedId\n" + "".join(f"{c}\n" for c in course_map), "utf-8")
+        cmap = str(p)
+    path = make(tmp, patch)
+    opts = api.Options(previous=prev, course_map=cmap)
+    return explain_entity(load_export(path), api.plan(path, opts), kind, ident, opts)
+
+
+def ok(w: WhyResult) -> dict[str, bool]:
+    return {s["step"]: s["ok"] for s in w.trace}
+
+
+NO_NCES: Patch = [{"op": "set", "file": "orgs.csv", "line": 3, "column": "identifier", "value": ""}]
+
+
+def test_user_of_school_without_nces_shows_what_was_looked_at(tmp_path: Path) -> None:
+    w = why(tmp_path, "user", "stu1", NO_NCES)
+    assert (w.action, w.reasons) == ("skip", ["school-missing-nces-id"])
+    names = [s["step"] for s in w.trace]
+    assert names[: len(STEPS["user"])] == [s for s, _ in STEPS["user"]]  # the table's order
+    assert ok(w)["school has an NCES ID"] is False
+    assert ok(w)["school in the Orgs file"] is True
+    (school,) = w.step("school has an NCES ID")["data"]["schools"]
+    assert school["id"] == "sch1" and school["name"] == "Example Middle School"
+    assert (school["file"], school["line"], school["identifier"]) == ("orgs.csv", 3, "")
+    assert school["absent_columns"] == ["national_id", "metadata.national_id"]
+    assert school["sourcedId_is_nces"] is False and school["nces_id"] is None
+    assert all(s["detail"] for s in w.trace)  # no empty detail
+
+
+def test_national_id_column_is_shown_when_present(tmp_path: Path) -> None:
+    patch: Patch = [
+        *NO_NCES,
+        {"op": "add_column", "file": "orgs.csv", "column": "national_id", "value": "060000100001"},
+    ]
+    w = why(tmp_path, "user", "stu1", patch)
+    assert w.action == "create"
+    (school,) = w.step("school has an NCES ID")["data"]["schools"]
+    assert school["national_id"] == "060000100001" and school["nces_id"] == "060000100001"
+    assert school["absent_columns"] == ["metadata.national_id"]
+
+
+def test_school_missing_from_orgs_suggests_the_near_id(tmp_path: Path) -> None:
+    patch = [
+        {"op": "set", "file": "users.csv", "line": 3, "column": "orgSourcedIds", "value": " SCH1"}
+    ]
+    w = why(tmp_path, "user", "stu1", patch)
+    assert ok(w)["school in the Orgs file"] is False
+    (school,) = w.step("school in the Orgs file")["data"]["schools"]
+    assert school == {"id": " SCH1", "file": None, "did_you_mean": ["sch1"]}
+    assert "' SCH1'" in w.step("school in the Orgs file")["detail"]  # whitespace visible
+
+
+def test_class_without_primary_teacher_names_the_non_primary_teachers(tmp_path: Path) -> None:
+    patch = [
+        {"op": "set", "file": "enrollments.csv", "line": 2, "column": "primary", "value": "false"}
+    ]
+    w = why(tmp_path, "class", "k1", patch)
+    assert (w.action, w.reasons) == ("skip", ["class-without-primary-teacher"])
+    data = w.step("primary teacher")["data"]
+    assert data["primary_teachers"] == []
+    assert [(t["enrollment"], t["user"], t["primary"]) for t in data["other_teachers"]] == [
+        ("k1_tch1", "tch1", "false")
+    ]
+    assert ok(w)["primary teacher"] is False
+
+
+def test_class_with_primary_teacher_names_them(tmp_path: Path) -> None:
+    w = why(tmp_path, "class", "k1")
+    data = w.step("primary teacher")["data"]
+    assert [(t["enrollment"], t["line"], t["user"]) for t in data["primary_teachers"]] == [
+        ("k1_tch1", 2, "tch1")
+    ]
+    assert w.step("school not skipped")["data"]["school"]["nces_id"] == "060000100001"
+    assert w.step("one grade (no split)")["data"]["students"] == {"07": 2}
+
+
+@pytest.mark.parametrize(
+    ("course_map", "previous", "expect"),
+    [
+        (None, None, ("unverified", None, None, None)),
+        (["c1"], None, ("mapped", None, True, None)),
+        (["zz"], None, ("needs-mapping", ["course-not-mapped"], False, None)),
+        (None, [], ("mapped", None, None, True)),
+        (
+            None,
+            [{"op": "set", "file": "courses.csv", "line": 2, "column": "sourcedId", "value": "c0"}],
+            ("needs-mapping", ["new-course-needs-mapping"], None, False),
+        ),
+    ],
+)
+def test_course_mapping_says_how_it_was_decided(
+    tmp_path: Path, course_map: list[str] | None, previous: Patch | None, expect: tuple[Any, ...]
+) -> None:
+    w = why(tmp_path, "class", "k1", course_map=course_map, previous=previous)
+    data = w.step("course mapped, not new")["data"]
+    action, reasons, listed, in_prev = expect
+    assert data["course_action"] == action
+    assert (data["listed_in_course_map"], data["in_previous"]) == (listed, in_prev)
+    assert (data["course_map"] is None) == (course_map is None)
+    assert ok(w)["course mapped, not new"] == (reasons is None)
+    course = why(tmp_path / "c", "course", "c1", course_map=course_map, previous=previous)
+    assert course.reasons == (
+        reasons or ([] if action == "mapped" else ["course-mapping-unverified"])
+    )
+
+
+def test_enrollment_steps_show_class_user_and_status(tmp_path: Path) -> None:
+    patch = [
+        {
+            "op": "set",
+            "file": "enrollments.csv",
+            "line": 3,
+            "column": "status",
+            "value": "tobedeleted",
+        }
+    ]
+    w = why(tmp_path, "enrollment", "k1_stu1", patch)
+    assert (w.action, w.reasons) == ("unenroll", ["enrollment-tobedeleted"])
+    assert ok(w)["status"] is False and w.step("status")["data"] == {"status": "tobedeleted"}
+    rec = w.step("record in the Enrollment file")["data"]
+    assert (rec["line"], rec["class"], rec["user"], rec["role"]) == (3, "k1", "stu1", "student")
+    assert w.step("class created")["data"]["action"] == "create"
+    assert w.step("user gets an account")["data"]["action"] == "create"
+
+
+def test_enrollment_of_missing_user_and_of_a_split_class(tmp_path: Path) -> None:
+    patch = [
+        {
+            "op": "set",
+            "file": "enrollments.csv",
+            "line": 3,
+            "column": "userSourcedId",
+            "value": "STU1 ",
+        },
+        {"op": "set", "file": "users.csv", "line": 4, "column": "grades", "value": "08"},
+    ]
+    w = why(tmp_path, "enrollment", "k1_stu1", patch)
+    assert ok(w)["user in the Users file"] is False
+    assert w.step("user in the Users file")["data"]["user"]["did_you_mean"] == ["stu1"]
+    # stu2 (grade 08) alone in k1 now: the class splits and stu2 goes to its grade class
+    w2 = why(
+        tmp_path / "b",
+        "enrollment",
+        "k1_stu2",
+        [{"op": "set", "file": "users.csv", "line": 4, "column": "grades", "value": "08"}],
+    )
+    assert w2.step("grade class after a split")["data"]["grade_class"] == "k1-08"
+
+
+def test_dropped_enrollment_and_transfer_with_previous(tmp_path: Path) -> None:
+    drop = [{"op": "delete", "file": "enrollments.csv", "line": 4}]
+    w = why(tmp_path, "enrollment", "k1_stu2", drop, previous=[])
+    assert (w.action, w.reasons) == ("retain", ["enrollment-dropped-not-unenrolled"])
+    rec = w.step("record in the Enrollment file")["data"]
+    assert rec["in_enrollments_csv"] is False and (rec["class"], rec["user"]) == ("k1", "stu2")
+    moved = [
+        {
+            "op": "append",
+            "file": "orgs.csv",
+            "copy_line": 3,
+            "values": {
+                "sourcedId": "sch2",
+                "name": "Other Middle School",
+                "identifier": "060000100002",
+            },
+        },
+    ]
+    w = why(
+        tmp_path / "t",
+        "user",
+        "stu1",
+        [
+            *moved,
+            {
+                "op": "set",
+                "file": "users.csv",
+                "line": 3,
+                "column": "orgSourcedIds",
+                "value": "sch2",
+            },
+        ],
+        previous=moved,
+    )
+    assert w.action == "transfer"
+    data = w.step("still shared")["data"]
+    assert (data["from"], data["to"]) == (["sch1"], ["sch2"])
+
+
+def test_missing_email_is_a_warning_not_a_failed_step(tmp_path: Path) -> None:
+    patch = [{"op": "set", "file": "users.csv", "line": 3, "column": "email", "value": ""}]
+    w = why(tmp_path, "user", "stu1", patch)
+    assert w.action == "create" and ok(w)["can sign in (e-mail)"] is True
+    assert "user-missing-email" in w.step("can sign in (e-mail)")["data"]["warning"]
+
+
+def test_unknown_ids_suggest_case_and_whitespace_variants(tmp_path: Path) -> None:
+    path = make(tmp_path)
+    export, plan = load_export(path), api.plan(path)
+    with pytest.raises(UsageError) as exc:
+        explain_entity(export, plan, "user", " STU1")
+    assert "'stu1'" in str(exc.value)
+    with pytest.raises(UsageError) as exc:
+        explain_entity(export, plan, "user", "Grace.Hopper")
+    assert "'stu2'" in str(exc.value)
+    with pytest.raises(UsageError) as exc:
+        explain_entity(export, plan, "class", "nothing-like-it")
+    assert "did you mean" not in str(exc.value)
+
+
+def test_school_trace(tmp_path: Path) -> None:
+    w = why(tmp_path, "school", "sch1", NO_NCES)
+    assert (w.action, ok(w)["NCES ID in identifier, national_id or sourcedId"]) == ("skip", False)
+    first = w.step("in the Orgs file")["data"]
+    assert (first["line"], first["name"], first["type"]) == (3, "Example Middle School", "school")
+    assert w.step("NCES ID in identifier, national_id or sourcedId")["data"]["identifier"] == ""
