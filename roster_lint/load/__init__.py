@@ -48,7 +48,9 @@ def load_export(path: str) -> Export:
         check_presence(props, lines, present, mpath, out)
 
     parsed: dict[str, Parsed] = {}
-    for name, entry in sorted(by_name.items()):
+    # Largest file first: its read needs the most transient memory, and the frames already
+    # kept add to that peak, so the small ones are better read after it.
+    for name, entry in sorted(by_name.items(), key=lambda kv: (-kv[1].size, kv[0])):
         parsed[name] = read_entry(entry, out)
         if parsed[name].readable and parsed[name].df.height == 0 and parsed[name].header:
             out.one(
@@ -56,14 +58,14 @@ def load_export(path: str) -> Export:
                 f"{entry.path} has a header but no records; list it as absent instead",
                 file=entry.path,
             )
-    headers = {n: (by_name[n].path, p.header) for n, p in parsed.items() if p.readable}
+    headers = {n: (by_name[n].path, p.header) for n, p in sorted(parsed.items()) if p.readable}
     declared = props.get("oneroster.version")
     declared = declared if declared in spec.manifest["oneroster_versions"] else None
     version = decide(declared, headers, mpath, out)
 
     modes = spec.enum_values("file_mode")
     tables: dict[str, Table] = {}
-    for name, p in parsed.items():
+    for name, p in sorted(parsed.items()):
         entry = by_name[name]
         mode = props.get(spec.manifest_key(name))
         table = Table(

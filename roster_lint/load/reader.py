@@ -3,8 +3,8 @@
 Fast path (every healthy file): one polars read with every column as text, then a proof
 that the file has no structural damage, from numbers that cost next to nothing:
   * polars raises on invalid UTF-8, stray or unclosed quotes and rows with too many fields;
-  * polars' row counter counts newlines at memchr speed; quotes are counted only in files
-    that have any (bytes.count, ~1 GB/s);
+  * newlines and quotes are counted by bytes.count (~1 GB/s) in a thread while polars
+    reads;
   * per-row value lengths come from the string offsets, not the bytes.
 Then  size = BOM + values + separators + line ends + quote bytes  holds with n-1 separators
 per row only when no row is short (none can be long: polars raised) and no value holds a
@@ -30,7 +30,7 @@ from roster_lint.model import LINE
 
 BOM = codecs.BOM_UTF8
 CHUNK_BYTES = 8 * 1024**2
-MAX_RECORD_BYTES = 16 * 1024**2  # keeps the newline counter's rows small
+MAX_RECORD_BYTES = 16 * 1024**2  # a record longer than this is not a roster row
 
 
 @dataclass
@@ -147,54 +147,36 @@ def _header_width(head: bytes) -> int:
     return max(len(row), 1)
 
 
-def _count_lines(src: Path | bytes, last: bytes) -> int:
-    """How many newlines, by polars' row counter (memchr speed).
+def _count_bytes(entry: Entry) -> tuple[int, int]:
+    """How many double quotes and newlines the file holds, in one pass of bytes.count.
 
-    Only for newlines: the counter holds a whole "row" at a time, so it is safe only for a
-    byte that never stays absent for long, and records are bounded (see MAX_RECORD_BYTES).
+    Chunked reads into one reused buffer, not a mapping: mapped pages count in the
+    process's RSS, and this runs while polars builds the frame, so a mapping would add the
+    file's size to the peak (1.4 GB for a 7M-row enrollments.csv).  polars' own row
+    counter costs less CPU but maps the file, and is quadratic on a huge line.
     """
-    n: int = (
-        pl.scan_csv(
-            src,
-            has_header=False,
-            separator="\x1f",
-            quote_char=None,
-            infer_schema=False,
-            raise_if_empty=False,
-            glob=False,  # a folder named like a pattern ([x]) is still one file
-        )
-        .select(pl.len())
-        .collect()
-        .item()
-    )
-    # The counter adds a row for text after the last newline.
-    return n - (0 if last == b"\n" else 1) if n else 0
-
-
-def _count_quotes(entry: Entry) -> int:
-    """How many double quotes: 0 at memchr speed when there are none, else bytes.count."""
-    if entry.find(b'"') < 0:
-        return 0
     if entry.fs_path is None:
-        return entry.read().count(b'"')
-    # One reused buffer: slicing an mmap would allocate (and page-fault) a copy per chunk.
-    total = 0
+        data = entry.read()
+        return data.count(b'"'), data.count(b"\n")
+    quotes = newlines = 0
     buf = bytearray(CHUNK_BYTES)
     view = memoryview(buf)
     with entry.fs_path.open("rb", buffering=0) as fh:
         while n := fh.readinto(view):
-            total += (buf if n == CHUNK_BYTES else view[:n].tobytes()).count(b'"')
-    return total
+            chunk = buf if n == CHUNK_BYTES else view[:n].tobytes()
+            quotes += chunk.count(b'"')
+            newlines += chunk.count(b"\n")
+    return quotes, newlines
 
 
 def _fast(entry: Entry, head: bytes) -> Parsed | None:
     """The polars read plus its proof of health, or None when in doubt."""
     width = _header_width(head)
     src: Path | bytes = entry.fs_path if entry.fs_path is not None else entry.read()
-    # Count quotes while polars parses: polars releases the GIL, bytes.count does not need it
-    # for long, so on two cores most of the count hides behind the read.
+    # Count quotes and newlines while polars parses: polars releases the GIL, bytes.count
+    # does not need it for long, so on two cores most of the count hides behind the read.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        quotes = pool.submit(_count_quotes, entry)
+        counts = pool.submit(_count_bytes, entry)
         try:
             df = pl.read_csv(
                 src,
@@ -204,16 +186,22 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
                 truncate_ragged_lines=False,
                 raise_if_empty=False,
                 glob=False,  # a folder named like a pattern ([x]) is still one file
+                # The reader numbers lines chunk by chunk, like the values: a LINE column
+                # built afterwards in one chunk makes every later select rechunk the whole
+                # frame (a copy of every value's view: +1.4 GB at 7M enrollments).
+                row_index_name=LINE,
+                row_index_offset=1,
             )
         except (pl.exceptions.PolarsError, OSError):
             return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
-        n_quotes = quotes.result()
+        n_quotes, newlines = counts.result()
     rows = df.height
     if rows == 0:
         return None
     # Aggregates over the string views only: no value bytes are touched.  Lazy, so common
     # subexpression elimination computes each column's lengths once for both aggregates.
-    lens = [pl.col(c).str.len_bytes().cast(pl.Int64) for c in df.columns]
+    cols = [f"c{i}" for i in range(width)]
+    lens = [pl.col(c).str.len_bytes().cast(pl.Int64) for c in cols]
     stats = (
         df.lazy()
         .select(
@@ -227,7 +215,6 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     if sum(int(v or 0) for v in stats[width:]) > MAX_RECORD_BYTES:
         return None  # an absurd record: let the exact path look at it
     last = entry.last_byte()
-    newlines = _count_lines(src, last)
     if newlines + (0 if last == b"\n" else 1) != rows:
         return None  # a line break inside a field
     bom = len(BOM) if head.startswith(BOM) else 0
@@ -240,8 +227,8 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     # a stray one: only the exact path can tell which).
     if spare != rows * (width - 1):
         return None
-    header = [v if v is not None else "" for v in df.row(0)]
-    data = df.slice(1).with_columns(pl.int_range(2, rows + 1, dtype=pl.Int64).alias(LINE))
+    header = [v if v is not None else "" for v in df.select(cols).row(0)]
+    data = df.slice(1).select(*cols, pl.col(LINE).cast(pl.Int64))
     return Parsed(header, data)
 
 

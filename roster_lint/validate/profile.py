@@ -1,0 +1,72 @@
+"""Where `check` spends time and memory before the plan: one process, stage by stage.
+
+    .venv/bin/python -m roster_lint.validate.profile benchmarks/data/students-1000000-seed-1
+
+Prints, per stage (load, each schema file, each cross-file module), the wall and CPU
+seconds and the process's peak RSS after it (`ru_maxrss`, so it only ever grows: a stage
+that raises it is the one that set the peak).  Whole processes are measured by
+benchmarks/run.py; this says which part of one to blame.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from roster_lint.findings import Findings
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+@contextmanager
+def _stage(name: str, rows: list[tuple[str, float, float, float]]) -> Iterator[None]:
+    t0, c0 = time.perf_counter(), _cpu()
+    yield
+    rows.append((name, time.perf_counter() - t0, _cpu() - c0, _peak_mb()))
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m roster_lint.validate.profile EXPORT", file=sys.stderr)
+        return 2
+    rows: list[tuple[str, float, float, float]] = []
+    with _stage("import pandera", rows):
+        import pandera.polars  # noqa: F401
+    from roster_lint.load import load_export
+    from roster_lint.validate import crossfile, schema
+
+    with _stage("load", rows):
+        export = load_export(argv[0])
+    out = Findings()
+    with _stage("schema (all files)", rows):
+        schema.run(export, out)
+    steps: list[tuple[str, Callable[[], None]]] = [
+        (f"crossfile.{m.__name__.rsplit('.', 1)[1]}", lambda m=m: m.run(export, out))  # type: ignore[misc]
+        for m in crossfile.CHECKS
+    ]
+    for name, fn in steps:
+        with _stage(name, rows):
+            fn()
+    with _stage("findings frame", rows):
+        n = out.frame().height
+    print(f"{'stage':<28}{'wall s':>8}{'cpu s':>8}{'peak MB':>10}")
+    for name, wall, cpu, peak in rows:
+        print(f"{name:<28}{wall:>8.2f}{cpu:>8.2f}{peak:>10.0f}")
+    total = sum(r[1] for r in rows[1:])
+    print(f"{'total (after import)':<28}{total:>8.2f}{sum(r[2] for r in rows[1:]):>8.2f}")
+    print(f"findings: {n}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
