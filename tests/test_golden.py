@@ -45,9 +45,12 @@ def test_golden(
     monkeypatch: pytest.MonkeyPatch,
     update_golden: bool,
 ) -> None:
-    # A fixed terminal width and no colour: the text report is the same everywhere.
-    monkeypatch.setenv("COLUMNS", "100")
-    monkeypatch.setenv("NO_COLOR", "1")
+    # A fixed width and no colour: the text report is the same everywhere.  The console
+    # is created at import, so COLUMNS in the environment is too late: set it directly.
+    from roster_lint.cli.app import stdout
+
+    monkeypatch.setattr(stdout, "width", 100)
+    monkeypatch.setattr(stdout, "no_color", True)
     monkeypatch.chdir(ROOT)
     args = [f"sample_exports/{a}" if a in SAMPLE_NAMES else a for a in CASES[name]]
     run = run_cli(capsys, *args)
