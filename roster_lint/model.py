@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
 from roster_lint.findings import Findings
 
 LINE = "__line"  # column holding each record's line number in its file (header = 1)
+# One seed for every id hash, so the same id hashes alike in every file and column.
+ID_HASH_SEED = 0x5EED
 
 
 @dataclass
@@ -63,3 +66,31 @@ class Export:
     def frame(self, name: str) -> pl.DataFrame | None:
         t = self.table(name)
         return t.df if t is not None else None
+
+    # Derived columns shared by every stage (cross-file rules, the plan): computed on first
+    # use, kept as long as the export.  Not part of the export's value (repr/compare skip it).
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """`build()` once per export under `key`; later calls return the same object."""
+        if key not in self.derived:
+            self.derived[key] = build()
+        return self.derived[key]
+
+    def id_hash(self, name: str, column: str) -> pl.Series:
+        """u64 hashes of one column of a readable table, aligned with its rows.
+
+        Same seed everywhere: `enrollments.csv:userSourcedId` and `users.csv:sourcedId`
+        hash the same id to the same value, so membership tests compare integers, not
+        36-character strings.  A hash says "certainly different" exactly; "equal" may be a
+        collision (p ~ 1e-7 at 7M rows), so a check that reports on equality verifies the
+        few rows concerned on the strings.  Hashing a 7M-row id column costs ~0.2 s:
+        computed once here instead of once per check.
+        """
+
+        def build() -> pl.Series:
+            df = self.tables[name].df
+            return df.select(pl.col(column).hash(seed=ID_HASH_SEED).alias(column)).to_series()
+
+        series: pl.Series = self.cached(f"hash:{name}:{column}", build)
+        return series

@@ -13,6 +13,7 @@ from roster_lint.model import LINE, Export
 from roster_lint.validate.crossfile.common import (
     SID,
     is_complete,
+    live_hashes,
     not_deleted,
     present,
     quote_list,
@@ -70,27 +71,25 @@ def _counts(export: Export, out: Findings) -> None:
     if classes is None or enr is None or not is_complete(enr):
         return
     prim = (pl.col("primary") == "true") if enr.has("primary") else pl.lit(False)
-    live = enr.df.filter(not_deleted(enr))
-    # Teacher rows are few: count them exactly.  Student rows are millions: keep only the
-    # u64 hashes of their classes; a class whose hash is absent certainly has no student.
+    # Teacher rows are few: count them exactly, reading only the columns needed (a filter
+    # of the whole frame would copy every column of it).
     teachers = (
-        live.filter(pl.col("role") == "teacher")
+        enr.df.lazy()
+        .filter(not_deleted(enr) & (pl.col("role") == "teacher"))
         .group_by("classSourcedId")
         .agg(pl.len().alias("teachers"), prim.sum().alias("primaries"))
+        .collect()
     )
-    taught = live.filter(pl.col("role") == "student").select(pl.col("classSourcedId").hash(seed=13))
+    # Student rows are millions: compare the shared u64 hashes of their classes; a class
+    # whose hash is absent certainly has no student.
+    taught = live_hashes(export, enr, "classSourcedId", pl.col("role") == "student")
+    has_students = export.id_hash(classes.name, SID).is_in(taught.implode())
     joined = (
-        classes.df.filter(present(SID) & not_deleted(classes))
-        .select(LINE, SID)
+        classes.df.with_columns(has_students.cast(pl.Int8()).alias("students"))
+        .filter(present(SID) & not_deleted(classes))
+        .select(LINE, SID, "students")
         .join(teachers, left_on=SID, right_on="classSourcedId", how="left")
-        .with_columns(
-            pl.col("teachers", "primaries").fill_null(0),
-            pl.col(SID)
-            .hash(seed=13)
-            .is_in(taught.to_series().implode())
-            .cast(pl.Int8())
-            .alias("students"),
-        )
+        .with_columns(pl.col("teachers", "primaries").fill_null(0))
     )
     common = {"file": classes.path, "column": SID, "related_file": enr.path}
 

@@ -37,6 +37,16 @@ def not_deleted(t: Table) -> pl.Expr:
     return pl.col("status").is_null() | (pl.col("status") != "tobedeleted")
 
 
+def live_hashes(export: Export, t: Table, column: str, where: pl.Expr | None = None) -> pl.Series:
+    """The shared u64 hashes of `t[column]` (Export.id_hash) on rows that are not
+    `tobedeleted` and match `where`: no copy of the table, only a mask over its rows."""
+    h = export.id_hash(t.name, column)
+    keep = not_deleted(t) if where is None else not_deleted(t) & where
+    if not t.has("status") and where is None:
+        return h
+    return h.filter(t.df.select(keep.fill_null(False)).to_series())
+
+
 def table(export: Export, name: str, *columns: str) -> Table | None:
     """A readable table that has every named column, else None (the loader reports why)."""
     t = export.table(name)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from roster_lint.findings import Findings
-from roster_lint.model import LINE, Export
+from roster_lint.model import ID_HASH_SEED, LINE, Export
 from roster_lint.validate.crossfile.common import (
     AGENT_ROLES,
     SID,
@@ -16,7 +16,9 @@ from roster_lint.validate.crossfile.common import (
     blank,
     exploded,
     is_complete,
+    live_hashes,
     not_deleted,
+    present,
     student_ids,
     table,
     user_roles,
@@ -82,14 +84,15 @@ def _without_enrollments(export: Export, out: Findings) -> None:
     enr = table(export, "enrollments.csv", "userSourcedId")
     if users is None or enr is None or not is_complete(enr):
         return
-    # Compare u64 hashes, not 7M strings: a student whose hash is absent is certainly not
-    # enrolled, so every finding is exact; a hash collision could only hide one (p ~ 1e-7).
-    enrolled = enr.df.filter(not_deleted(enr)).select(pl.col("userSourcedId").hash(seed=11))
+    # Compare the shared u64 hashes, not 7M strings: a student whose hash is absent is
+    # certainly not enrolled, so every finding is exact; a collision could only hide one.
+    enrolled = live_hashes(export, enr, "userSourcedId")
+    absent = ~export.id_hash(users.name, SID).is_in(enrolled.implode())
     hits = (
-        users.df.filter(not_deleted(users))
+        users.df.filter(absent)
+        .filter(not_deleted(users))
         .select(LINE, SID)
         .join(student_ids(export), on=SID, how="semi")
-        .filter(~pl.col(SID).hash(seed=11).is_in(enrolled.to_series().implode()))
         .select(
             pl.col(LINE).alias("line"),
             pl.col(SID).alias("sourced_id"),
@@ -111,12 +114,30 @@ def _agents(export: Export, out: Findings) -> None:
     users = table(export, "users.csv", SID, "agentSourcedIds")
     if users is None:
         return
-    links = exploded(users.df.select(LINE, SID, "agentSourcedIds"), "agentSourcedIds", "agent")
+    links = exploded(
+        users.df.select(LINE, SID, "agentSourcedIds").filter(present("agentSourcedIds")),
+        "agentSourcedIds",
+        "agent",
+    )
     if links.height == 0:
         return
     # A student's agents are parents, guardians or relatives, and theirs are students (§7).
+    # Screen on u64 hashes first (a link whose ends' hashes fit certainly fits), then decide
+    # the few remaining links exactly on the strings: grouping a million users' roles by
+    # 36-character ids costs more than the rest of the rule.
+    roles = user_roles(export)
+    h = pl.col("userSourcedId").hash(seed=ID_HASH_SEED)
+    known = roles.select(h).to_series().implode()
+    students = roles.filter(pl.col("role").is_in(STUDENT_ROLES)).select(h).to_series().implode()
+    agents = roles.filter(pl.col("role").is_in(AGENT_ROLES)).select(h).to_series().implode()
+    hs, ha = pl.col(SID).hash(seed=ID_HASH_SEED), pl.col("agent").hash(seed=ID_HASH_SEED)
+    may_fit = (hs.is_in(students) & ha.is_in(agents)) | (hs.is_in(agents) & ha.is_in(students))
+    links = links.filter(hs.is_in(known) & ha.is_in(known) & ~may_fit)
+    if links.height == 0:
+        return
+    involved = pl.concat([links[SID], links["agent"]]).unique().implode()
     kinds = (
-        user_roles(export)
+        roles.filter(pl.col("userSourcedId").is_in(involved))
         .group_by("userSourcedId")
         .agg(
             pl.col("role").is_in(STUDENT_ROLES).any().alias("student"),
