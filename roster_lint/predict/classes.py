@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from roster_lint.predict import rstr
 from roster_lint.predict.encode import (
     STR,
     detail,
@@ -12,7 +13,6 @@ from roster_lint.predict.encode import (
     not_documented,
     pad_grade,
     raw_piece,
-    reasons,
 )
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.profile import Profile
@@ -45,15 +45,19 @@ def decide_courses(
         flags = [("new-course-needs-mapping", ~known)]
     else:
         action, flags = pl.lit("unverified"), [("course-mapping-unverified", pl.lit(True))]
-    nd = [
+    return courses.with_columns(
+        action.alias("action"),
+        rstr.joined(flags).alias("reasons"),
+        detail([not_documented(course_nd(classes_on))]).alias("detail"),
+    )
+
+
+def course_nd(classes_on: bool) -> list[tuple[str, pl.Expr]]:
+    """The not-documented choices a course's detail names."""
+    return [
         ("provisioning-courses", pl.lit(not classes_on)),
         ("record-tobedeleted", pl.col("status") == "tobedeleted"),
     ]
-    return courses.with_columns(
-        action.alias("action"),
-        reasons(flags).alias("reasons"),
-        detail([not_documented(nd)]).alias("detail"),
-    )
 
 
 def _teachers(inp: Inputs, profile: Profile) -> pl.DataFrame:
@@ -61,14 +65,18 @@ def _teachers(inp: Inputs, profile: Profile) -> pl.DataFrame:
     c = profile.classes
     if inp.broken("enrollments.csv") or inp.broken("users.csv"):
         return pl.DataFrame(schema={"cid": STR})
-    e = inp.enrollments
-    primary = e.filter(
-        (pl.col("role") == c["teacher_role"])
-        & pl.col("primary").str.to_lowercase().is_in(c["primary_values"])
-        & (pl.col("status") != profile.enrollments["unenroll_status"])
-        & pl.col("uid").is_in(inp.users["uid"].implode())
+    # Cheap equality filters first, so the membership test runs on teacher rows only.
+    primary = (
+        inp.enrollments.lazy()
+        .filter(pl.col("role") == c["teacher_role"])
+        .filter(
+            pl.col("primary").str.to_lowercase().is_in(c["primary_values"])
+            & (pl.col("status") != profile.enrollments["unenroll_status"])
+        )
+        .select("cid", "uid")
+        .join(inp.users.lazy().select("uid"), on="uid", how="semi")
     )
-    return primary.select("cid").unique()
+    return primary.select("cid").unique().collect()
 
 
 def student_grades(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFrame:
@@ -78,12 +86,15 @@ def student_grades(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.Dat
         return pl.DataFrame(schema={"eid": STR, "cid": STR, "uid": STR, "grade": STR})
     in_scope = users.filter(pl.col("action") != "skip").select("uid", "grade").unique("uid")
     return (
-        inp.enrollments.filter(
+        inp.enrollments.lazy()
+        .select("eid", "cid", "uid", "role", "status")
+        .filter(
             (pl.col("role") == c["student_role"])
             & (pl.col("status") != profile.enrollments["unenroll_status"])
         )
         .select("eid", "cid", "uid")
-        .join(in_scope, on="uid", how="inner")
+        .join(in_scope.lazy(), on="uid", how="inner")
+        .collect()
     )
 
 
@@ -99,7 +110,7 @@ def decide_classes(
     course_info = courses.select(
         pl.col("course"),
         pl.col("action").alias("course_action"),
-        pl.col("reasons").alias("course_reasons"),
+        rstr.last(pl.col("reasons")).alias("course_last_reason"),
     )
     school_status = orgs.select(
         pl.col("oid").alias("school"), pl.col("status").alias("school_status")
@@ -152,20 +163,19 @@ def decide_classes(
     ]
     if not classes_on:  # SK-P1: nothing else about a class matters in this mode
         skip_flags = skip_flags[:1]
-    classes = classes.with_columns(reasons(skip_flags).alias("_skip"))
-    in_scope = pl.col("_skip").list.len() == 0
+    classes = classes.with_columns(rstr.joined(skip_flags).alias("_skip"))
+    in_scope = pl.col("_skip") == ""
     split = in_scope & (pl.col("n_grades") > 1)
-    class_grades = pl.col("grades").str.split(",").list.eval(pad_grade(pl.element()))
-    no_content = class_grades.list.eval(
-        ~pl.element().is_in(profile.content_grades) & (pl.element() != "")
-    ).list.any() | pl.col("grade_no_content").fill_null(False)
+    no_content = pl.col("cid").is_in(
+        _classes_grade_no_content(classes, profile).implode()
+    ) | pl.col("grade_no_content").fill_null(False)
     notes = [
         ("mixed-grade-class", split),
         ("course-mapping-unverified", pl.col("course_action") == "unverified"),
         ("grade-without-content", no_content),
     ]
     return classes.with_columns(
-        pl.when(in_scope).then(reasons(notes)).otherwise(pl.col("_skip")).alias("reasons"),
+        pl.when(in_scope).then(rstr.joined(notes)).otherwise(pl.col("_skip")).alias("reasons"),
         pl.when(~in_scope)
         .then(pl.lit("skip"))
         .when(split)
@@ -184,11 +194,32 @@ def decide_classes(
                 ),
             ]
         ).alias("detail"),
+        (split & (pl.col("n_ungraded") > 0)).alias("_nd_ungraded"),
     ).with_columns(_class_root(inp).alias("_root"))
 
 
+def class_nd() -> list[tuple[str, pl.Expr]]:
+    """The not-documented choices a class's detail names (same flags as its detail)."""
+    return [
+        ("split-class-ungraded-students", pl.col("_nd_ungraded")),
+        ("record-tobedeleted", pl.col("status") == "tobedeleted"),
+    ]
+
+
+def _classes_grade_no_content(classes: pl.DataFrame, profile: Profile) -> pl.Series:
+    """Class ids whose own grades list a grade without content (one-digit grades padded).
+    Exploded once instead of list.eval per row."""
+    g = (
+        classes.select("cid", pl.col("grades").str.split(",").alias("g"))
+        .explode("g")
+        .with_columns(pad_grade(pl.col("g")).alias("g"))
+    )
+    bad = (pl.col("g") != "") & ~pl.col("g").is_in(profile.content_grades)
+    return g.filter(bad.fill_null(False))["cid"].unique()
+
+
 def _class_root(inp: Inputs) -> pl.Expr:
-    first = pl.col("reasons").list.first()
+    first = rstr.first(pl.col("reasons"))
 
     def path(name: str) -> pl.Expr:
         return pl.lit(inp.paths.get(name, name), STR)
@@ -233,7 +264,7 @@ def _class_root(inp: Inputs) -> pl.Expr:
             .otherwise(pl.lit("school-missing-nces-id"))
         )
         .when(first == "course-not-mapped")
-        .then(pl.col("course_reasons").list.last())
+        .then(pl.col("course_last_reason"))
         .otherwise(first)
     )
     return pl.struct(entity.alias("e"), ident.alias("i"), reason.alias("r"))
@@ -267,7 +298,7 @@ def course_actions(courses: pl.DataFrame, inp: Inputs) -> pl.DataFrame:
         pl.col("org").alias("school"),
         pl.lit(path, STR).alias("file"),
         "line",
-        pl.col("reasons").list.first().alias("root_reason"),
+        rstr.first(pl.col("reasons")).alias("root_reason"),
         pl.lit("course").alias("root_entity"),
         pl.col("course").alias("root_id"),
     )

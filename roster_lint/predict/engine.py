@@ -2,6 +2,13 @@
 
 A pure function: the same inputs give the same plan, nothing is printed or written.  Each
 stage (schools, users, courses, classes, enrollments, history) is whole-frame polars work.
+
+At district scale (9M actions) the layout matters more than the rules (docs/performance.md):
+reasons stay one joined string per row until the actions frame is built; root causes are
+worked out for skipped and retained rows only; the actions come out in their final order
+(entity, file, line, id) because every part already follows its file's line order, so the
+9M-row frame is never sorted; not-documented choices are counted from their flags rather
+than parsed back out of the detail JSON.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import polars as pl
 from roster_lint.model import Export
 from roster_lint.predict import classes as cls
 from roster_lint.predict import enrollments as enr
-from roster_lint.predict import history, schools, summary
+from roster_lint.predict import history, rstr, schools, summary
 from roster_lint.predict import users as usr
 from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.model import ACTION_SCHEMA, ENTITIES, Plan
@@ -24,6 +31,17 @@ if TYPE_CHECKING:
     from roster_lint.api import Options
 
 ROOT_SCHEMA = {"root_reason": pl.String(), "root_entity": pl.String(), "root_id": pl.String()}
+# The columns summary.root_causes / followups read: skipped and retained rows only.
+ROOTS_SCHEMA = {
+    "entity": pl.String(),
+    "id": pl.String(),
+    "action": pl.String(),
+    "file": pl.String(),
+    "line": pl.Int64(),
+    **ROOT_SCHEMA,
+    "_rank": pl.Int8(),
+}
+NOT_SYNCED = ("skip", "retain")
 
 
 @dataclass
@@ -55,29 +73,103 @@ def decide(
     return Decided(inp, orgs, users, courses, classes, enrollments)
 
 
-def _frames(d: Decided, prev: Decided | None, profile: Profile) -> list[pl.DataFrame]:
+@dataclass
+class Parts:
+    """The plan's pieces before they are put together."""
+
+    actions: list[pl.DataFrame]  # ACTION_SCHEMA, each in its final order, entity order
+    roots: list[pl.DataFrame]  # ROOTS_SCHEMA
+    not_documented: dict[str, int]  # not-documented choice -> rows it decided
+
+
+def _ordered(part: pl.DataFrame) -> pl.DataFrame:
+    """One part in plan order: rows of a file by line (already so, unless a join moved
+    them); rows with no line (retained, gone from the export) by id."""
+    line = part["line"]
+    if line.null_count() == part.height:
+        return part.sort("id", maintain_order=True, nulls_last=True)
+    if line.null_count() == 0 and line.is_sorted():
+        return part
+    return part.sort(["line", "id"], nulls_last=True, maintain_order=True)
+
+
+def _action_part(part: pl.DataFrame) -> pl.DataFrame:
+    return part.select(
+        [
+            (rstr.as_list(pl.col(c)) if c == "reasons" else pl.col(c)).cast(t).alias(c)
+            for c, t in ACTION_SCHEMA.items()
+        ]
+    )
+
+
+def _root_part(part: pl.DataFrame, rank: int) -> pl.DataFrame:
+    return part.filter(pl.col("action").is_in(NOT_SYNCED)).select(
+        [
+            (pl.lit(rank) if c == "_rank" else pl.col(c)).cast(t).alias(c)
+            for c, t in ROOTS_SCHEMA.items()
+        ]
+    )
+
+
+def _add(counts: dict[str, int], more: dict[str, int]) -> None:
+    for k, n in more.items():
+        counts[k] = counts.get(k, 0) + n
+
+
+def _parts(d: Decided, prev: Decided | None, profile: Profile) -> Parts:
     inp = d.inp
+    rank = {e: i for i, e in enumerate(ENTITIES)}
     student = profile.classes["student_role"]
     d.users = history.users_vs_previous(d.users, prev.users if prev else None)
     d.enrollments = history.enrollments_vs_previous(
         d.enrollments, prev.enrollments if prev else None, student
     )
-    parts = [
-        schools.school_actions(d.orgs, inp.paths.get("orgs.csv", "orgs.csv")),
-        usr.user_actions(d.users, inp.paths.get("users.csv", "users.csv")),
-        history.retained_users(d.users, prev.users if prev else None),
-        cls.course_actions(d.courses, inp),
-        cls.class_actions(d.classes, inp),
-        history.retained_classes(d.classes, prev.classes if prev else None),
-        enr.enrollment_actions(d.enrollments, inp),
-        history.retained_enrollments(
-            d.enrollments, prev.enrollments if prev else None, inp.paths["enrollments.csv"]
-        ),
+    nd: dict[str, int] = {}
+    _add(nd, rstr.counts(d.users, usr.user_nd()))
+    _add(nd, rstr.counts(d.courses, cls.course_nd(profile.mode_has_classes(inp.mode))))
+    _add(nd, rstr.counts(d.classes, cls.class_nd()))
+    _add(nd, rstr.counts(d.enrollments, enr.nd_flags()))
+    out = Parts([], [], nd)
+    small = [
+        ("school", schools.school_actions(d.orgs, inp.paths.get("orgs.csv", "orgs.csv"))),
+        ("user", usr.user_actions(d.users, inp.paths.get("users.csv", "users.csv"))),
+        ("user", history.retained_users(d.users, prev.users if prev else None)),
+        ("course", cls.course_actions(d.courses, inp)),
+        ("class", cls.class_actions(d.classes, inp)),
+        ("class", history.retained_classes(d.classes, prev.classes if prev else None)),
     ]
-    schema = {**ACTION_SCHEMA, **ROOT_SCHEMA}
-    return [
-        p.select([pl.col(c).cast(t) for c, t in schema.items()]) for p in parts if p is not None
-    ]
+    retained_classes = small[5][1]
+    if retained_classes is not None:  # each one's detail names class-removed
+        _add(nd, {"class-removed": retained_classes.height})
+    for entity, part in small:
+        if part is None:
+            continue
+        part = _ordered(part)
+        out.actions.append(_action_part(part))
+        out.roots.append(_root_part(part, rank[entity]))
+    # Enrollments: the root cause of skipped rows only, never a struct on all 7M rows.
+    e_path = inp.paths.get("enrollments.csv", "enrollments.csv")
+    skipped = enr.enrollment_roots(d.enrollments, d.users, d.classes, inp)
+    out.roots.append(
+        _root_part(
+            skipped.select(
+                pl.lit("enrollment").alias("entity"),
+                pl.col("eid").alias("id"),
+                pl.lit("skip").alias("action"),
+                pl.lit(e_path).alias("file"),
+                "line",
+                *ROOT_SCHEMA,
+            ),
+            rank["enrollment"],
+        )
+    )
+    out.actions.append(_action_part(_ordered(enr.enrollment_actions(d.enrollments, inp))))
+    gone = history.retained_enrollments(d.enrollments, prev.enrollments if prev else None, e_path)
+    if gone is not None:
+        gone = _ordered(gone)
+        out.actions.append(_action_part(gone))
+        out.roots.append(_root_part(gone, rank["enrollment"]))
+    return out
 
 
 def build_plan(
@@ -89,22 +181,22 @@ def build_plan(
 ) -> Plan:
     profile = load_profile()
     mode = opts.mode
+    # The previous export needs its decisions only (no details, root causes or actions).
     prev = decide(previous, mode, profile, None, None) if previous is not None else None
     prev_courses = prev.inp.courses["course"] if prev is not None else None
     d = decide(export, mode, profile, course_map, prev_courses)
-    full = pl.concat(_frames(d, prev, profile), how="vertical")
-    rank = {e: i for i, e in enumerate(ENTITIES)}
-    full = full.with_columns(
-        pl.col("entity").replace_strict(rank, return_dtype=pl.Int8).alias("_rank")
-    ).sort(["_rank", "file", "line", "id"], nulls_last=True, maintain_order=True)
-    actions = full.select(list(ACTION_SCHEMA))
-    return Plan(
+    parts = _parts(d, prev, profile)
+    roots = pl.concat(parts.roots, how="vertical")
+    plan = Plan(
         profile=profile.name,
         mode=mode,
-        actions=actions,
+        actions=pl.concat(parts.actions, how="vertical"),
         audience=summary.audience(d),
-        root_causes=summary.root_causes(full, d),
-        followups=summary.followups(full, d, profile),
-        notes=summary.notes(full, d, profile, has_previous=prev is not None, course_map=course_map),
+        root_causes=summary.root_causes(roots, d),
+        followups=summary.followups(roots, d, profile),
+        notes=summary.notes(
+            parts.not_documented, d, profile, has_previous=prev is not None, course_map=course_map
+        ),
         licences_new=summary.licences(d, prev, profile),
     )
+    return plan

@@ -1,10 +1,16 @@
-"""Enrollments: enroll, unenroll or skip (SK-E1, E3, E5, SK-C4 grade classes, SK-P1)."""
+"""Enrollments: enroll, unenroll or skip (SK-E1, E3, E5, SK-C4 grade classes, SK-P1).
+
+7M rows at district scale: only narrow columns are joined on (no root-cause structs, no
+list columns), reasons stay one string per row, and root causes are worked out for the
+skipped rows alone (`enrollment_roots`).
+"""
 
 from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict.encode import STR, detail, not_documented, piece, reasons
+from roster_lint.predict import rstr
+from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.profile import Profile
 
@@ -16,33 +22,25 @@ def decide_enrollments(
     profile: Profile,
     classes_on: bool,
 ) -> pl.DataFrame:
-    e = inp.enrollments
     ep = profile.enrollments
     teacher = profile.classes["teacher_role"]
     class_info = classes.select(
         "cid",
         pl.col("action").alias("class_action"),
-        pl.col("course"),
-        pl.col("is_split"),
-        pl.col("main_grade"),
-        pl.struct(
-            pl.col("_root").struct.field("e").alias("e"),
-            pl.col("_root").struct.field("i").alias("i"),
-            pl.col("_root").struct.field("r").alias("r"),
-        ).alias("class_root"),
+        "course",
+        "is_split",
+        "main_grade",
     )
-    user_info = users.unique("uid", keep="first").select(
-        "uid",
-        pl.col("action").alias("user_action"),
-        pl.col("grade").alias("user_grade"),
-        pl.struct(
-            pl.col("root_entity").alias("e"),
-            pl.col("root_id").alias("i"),
-            pl.col("root_reason").alias("r"),
-        ).alias("user_root"),
+    user_info = first_users(users).select(
+        "uid", pl.col("action").alias("user_action"), pl.col("grade").alias("user_grade")
     )
-    e = e.join(class_info, on="cid", how="left", maintain_order="left").join(
-        user_info, on="uid", how="left", maintain_order="left"
+    # Only the columns the decision and the later stages read are carried through the joins.
+    cols = ["eid", "status", "cid", "school", "uid", "role", "line"]
+    e = (
+        inp.enrollments.lazy()
+        .select(cols)
+        .join(class_info.lazy(), on="cid", how="left", maintain_order="left")
+        .join(user_info.lazy(), on="uid", how="left", maintain_order="left")
     )
     classes_gone = inp.state.get("classes.csv") in ("missing", "ignored")
     users_gone = inp.state.get("users.csv") in ("missing", "ignored")
@@ -57,8 +55,8 @@ def decide_enrollments(
     ]
     if not classes_on:
         flags = flags[:1]
-    e = e.with_columns(reasons(flags).alias("_skip"))
-    in_scope = pl.col("_skip").list.len() == 0
+    e = e.with_columns(rstr.joined(flags).alias("_skip"))
+    in_scope = pl.col("_skip") == ""
     gone = pl.col("status") == ep["unenroll_status"]
     is_teacher = pl.col("role") == teacher
     grade = pl.when(pl.col("user_grade").fill_null("") != "").then(pl.col("user_grade"))
@@ -66,9 +64,9 @@ def decide_enrollments(
     grade_class = pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, pl.col("main_grade"))
     e = e.with_columns(
         pl.when(in_scope & gone)
-        .then(pl.lit(["enrollment-tobedeleted"], pl.List(STR)))
+        .then(pl.lit("enrollment-tobedeleted", STR))
         .when(in_scope)
-        .then(pl.lit([], pl.List(STR)))
+        .then(pl.lit("", STR))
         .otherwise(pl.col("_skip"))
         .alias("reasons"),
         pl.when(~in_scope)
@@ -80,15 +78,50 @@ def decide_enrollments(
         pl.when(in_split).then(grade_class).alias("grade_class"),
         (in_split & grade.is_null()).alias("_ungraded"),
         (in_scope & is_teacher).alias("_teacher"),
-        (~in_scope & (pl.col("_skip").list.first() == "enrollment-role-not-enrolled")).alias(
+        (~in_scope & (rstr.first(pl.col("_skip")) == "enrollment-role-not-enrolled")).alias(
             "_odd_role"
         ),
     )
-    return e.with_columns(_root(inp).alias("_root"))
+    return e.drop("_skip", "is_split", "main_grade", "user_grade", "status").collect()
 
 
-def _root(inp: Inputs) -> pl.Expr:
-    first = pl.col("reasons").list.first()
+def first_users(users: pl.DataFrame) -> pl.DataFrame:
+    """One row per user id (the first one), as enrollments see users."""
+    return users.unique("uid", keep="first")
+
+
+def enrollment_roots(
+    e: pl.DataFrame, users: pl.DataFrame, classes: pl.DataFrame, inp: Inputs
+) -> pl.DataFrame:
+    """Root cause of every skipped enrollment: eid, line, root_reason/_entity/_id."""
+    skipped = e.filter(pl.col("action") == "skip").select(
+        "eid", "cid", "uid", "role", "school", "line", "reasons"
+    )
+    if skipped.height == 0:
+        return skipped.select(
+            "eid",
+            "school",
+            "line",
+            pl.lit(None, STR).alias("root_reason"),
+            pl.lit(None, STR).alias("root_entity"),
+            pl.lit(None, STR).alias("root_id"),
+        )
+    class_root = classes.select(
+        "cid",
+        pl.col("_root").struct.field("e").alias("c_e"),
+        pl.col("_root").struct.field("i").alias("c_i"),
+        pl.col("_root").struct.field("r").alias("c_r"),
+    )
+    user_root = first_users(users).select(
+        "uid",
+        pl.col("root_entity").alias("u_e"),
+        pl.col("root_id").alias("u_i"),
+        pl.col("root_reason").alias("u_r"),
+    )
+    skipped = skipped.join(class_root, on="cid", how="left", maintain_order="left").join(
+        user_root, on="uid", how="left", maintain_order="left"
+    )
+    first = rstr.first(pl.col("reasons"))
     path = pl.lit(inp.paths.get("enrollments.csv", "enrollments.csv"), STR)
     own = {
         "provisioning-mode": (pl.lit("mode"), pl.lit(inp.mode, STR)),
@@ -102,30 +135,41 @@ def _root(inp: Inputs) -> pl.Expr:
     reason: pl.Expr = first
     # Skips that come from the class or the user share that entity's root cause.
     for name, src in (
-        ("enrollment-class-not-created", "class_root"),
-        ("enrollment-user-not-provisioned", "user_root"),
+        ("enrollment-class-not-created", "c_"),
+        ("enrollment-user-not-provisioned", "u_"),
     ):
-        ent = pl.when(first == name).then(pl.col(src).struct.field("e")).otherwise(ent)
-        ident = pl.when(first == name).then(pl.col(src).struct.field("i")).otherwise(ident)
-        reason = pl.when(first == name).then(pl.col(src).struct.field("r")).otherwise(reason)
+        ent = pl.when(first == name).then(pl.col(src + "e")).otherwise(ent)
+        ident = pl.when(first == name).then(pl.col(src + "i")).otherwise(ident)
+        reason = pl.when(first == name).then(pl.col(src + "r")).otherwise(reason)
     for name, (en, idn) in own.items():
         ent = pl.when(first == name).then(en).otherwise(ent)
         ident = pl.when(first == name).then(idn).otherwise(ident)
-    return pl.struct(ent.alias("e"), ident.alias("i"), reason.alias("r"))
+    return skipped.select(
+        "eid",
+        "school",
+        "line",
+        reason.cast(STR).alias("root_reason"),
+        ent.cast(STR).alias("root_entity"),
+        ident.cast(STR).alias("root_id"),
+    )
+
+
+def nd_flags() -> list[tuple[str, pl.Expr]]:
+    """The not-documented choices an enrollment's detail names."""
+    return [
+        ("split-class-ungraded-students", pl.col("_ungraded")),
+        ("teacher-enrollment", pl.col("_teacher")),
+        ("enrollment-of-non-student", pl.col("_odd_role")),
+    ]
 
 
 def enrollment_actions(e: pl.DataFrame, inp: Inputs) -> pl.DataFrame:
+    """ACTION_SCHEMA columns (reasons still a joined string)."""
     path = inp.paths.get("enrollments.csv", "enrollments.csv")
     pieces = [
         piece("grade_class", pl.col("grade_class"), pl.col("grade_class").is_not_null()),
         piece("from", pl.col("from_class"), pl.col("from_class").is_not_null()),
-        not_documented(
-            [
-                ("split-class-ungraded-students", pl.col("_ungraded")),
-                ("teacher-enrollment", pl.col("_teacher")),
-                ("enrollment-of-non-student", pl.col("_odd_role")),
-            ]
-        ),
+        not_documented(nd_flags()),
     ]
     return e.select(
         pl.lit("enrollment").alias("entity"),
@@ -136,7 +180,4 @@ def enrollment_actions(e: pl.DataFrame, inp: Inputs) -> pl.DataFrame:
         "school",
         pl.lit(path, STR).alias("file"),
         "line",
-        pl.col("_root").struct.field("r").alias("root_reason"),
-        pl.col("_root").struct.field("e").alias("root_entity"),
-        pl.col("_root").struct.field("i").alias("root_id"),
     )

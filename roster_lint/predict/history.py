@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from roster_lint.predict import rstr
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 
 ENROLLED = ("enroll", "transfer", "unchanged")
@@ -35,7 +36,7 @@ def users_vs_previous(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Data
     return out.with_columns(
         action.alias("action"),
         pl.when(moved)
-        .then(pl.col("reasons").list.concat(pl.lit(["user-transfer"], LISTS)))
+        .then(rstr.append(pl.col("reasons"), "user-transfer"))
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
         pl.when(moved).then(pl.col("from_schools")).alias("from_schools"),
@@ -52,7 +53,7 @@ def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFra
         pl.lit("user").alias("entity"),
         pl.col("uid").alias("id"),
         pl.lit("retain").alias("action"),
-        pl.lit(["user-removed-not-deleted"], LISTS).alias("reasons"),
+        pl.lit("user-removed-not-deleted", STR).alias("reasons"),
         detail(
             [
                 piece("summit_role", pl.col("summit_role")),
@@ -75,7 +76,7 @@ def enrollments_vs_previous(
     course, another class)."""
     if prev is None:
         return e.with_columns(pl.lit(None, STR).alias("from_class"))
-    was = prev.filter(pl.col("action").is_in(ENROLLED))
+    was = _enrolled(prev)
     same = was.select("eid", pl.col("cid").alias("_pcid"))
     out = e.join(same, on="eid", how="left", maintain_order="left")
     unchanged = (pl.col("action") == "enroll") & (pl.col("_pcid") == pl.col("cid"))
@@ -102,7 +103,7 @@ def enrollments_vs_previous(
         .otherwise(pl.col("action"))
         .alias("action"),
         pl.when(moved)
-        .then(pl.col("reasons").list.concat(pl.lit(["enrollment-transfer"], LISTS)))
+        .then(rstr.append(pl.col("reasons"), "enrollment-transfer"))
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
         pl.when(moved).then(pl.col("from_class")).alias("from_class"),
@@ -115,7 +116,7 @@ def retained_enrollments(
     """SK-E4: a record no longer shared does not unenroll; a transfer's old class is not kept."""
     if prev is None:
         return None
-    was = prev.filter(pl.col("action").is_in(ENROLLED))
+    was = _enrolled(prev)
     gone = was.join(e.select("eid"), on="eid", how="anti", maintain_order="left")
     moved = e.filter(pl.col("action") == "transfer").select(
         "uid", pl.col("from_class").alias("cid")
@@ -125,7 +126,7 @@ def retained_enrollments(
         pl.lit("enrollment").alias("entity"),
         pl.col("eid").alias("id"),
         pl.lit("retain").alias("action"),
-        pl.lit(["enrollment-dropped-not-unenrolled"], LISTS).alias("reasons"),
+        pl.lit("enrollment-dropped-not-unenrolled", STR).alias("reasons"),
         detail([piece("class", pl.col("cid")), piece("user", pl.col("uid"))]).alias("detail"),
         "school",
         pl.lit(None, STR).alias("file"),
@@ -146,7 +147,7 @@ def retained_classes(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Dat
         pl.lit("class").alias("entity"),
         pl.col("cid").alias("id"),
         pl.lit("retain").alias("action"),
-        pl.lit(["class-removed-not-deleted"], LISTS).alias("reasons"),
+        pl.lit("class-removed-not-deleted", STR).alias("reasons"),
         detail([not_documented([("class-removed", pl.lit(True))])]).alias("detail"),
         "school",
         pl.lit(None, STR).alias("file"),
@@ -155,3 +156,9 @@ def retained_classes(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Dat
         pl.lit("class").alias("root_entity"),
         pl.col("cid").alias("root_id"),
     )
+
+
+def _enrolled(prev: pl.DataFrame) -> pl.DataFrame:
+    """The previous export's live enrollments, only the columns the comparison reads."""
+    cols = ["eid", "cid", "uid", "role", "course", "school", "action"]
+    return prev.lazy().select(cols).filter(pl.col("action").is_in(ENROLLED)).collect()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict.encode import STR, detail, piece, reasons
+from roster_lint.predict import rstr
+from roster_lint.predict.encode import STR, detail, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.profile import Profile
 
@@ -51,7 +52,7 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
     )
     orgs = orgs.with_columns(status.alias("status"))
     return orgs.with_columns(
-        reasons(
+        rstr.joined(
             [
                 ("header-breaks-sync", pl.col("status") == BROKEN),
                 ("school-missing-nces-id", pl.col("status") == NO_NCES),
@@ -76,7 +77,7 @@ def school_actions(orgs: pl.DataFrame, path: str) -> pl.DataFrame:
         pl.col("oid").alias("school"),
         pl.lit(path, STR).alias("file"),
         "line",
-        pl.col("reasons").list.first().alias("root_reason"),
+        rstr.first(pl.col("reasons")).alias("root_reason"),
         pl.lit("school").alias("root_entity"),
         pl.col("oid").alias("root_id"),
     ).with_columns(

@@ -84,8 +84,9 @@ def _effects(affected: dict[str, int], reason: str) -> str:
     return ", ".join(parts)
 
 
-def root_causes(full: pl.DataFrame, d: Decided) -> list[RootCause]:
-    hit = full.filter(
+def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
+    """`roots`: the skipped and retained rows with their root cause (engine.ROOTS_SCHEMA)."""
+    hit = roots.filter(
         pl.col("action").is_in(["skip", "retain"]) & pl.col("root_reason").is_not_null()
     )
     hit = hit.with_columns(
@@ -109,7 +110,9 @@ def root_causes(full: pl.DataFrame, d: Decided) -> list[RootCause]:
     grouped = counts.group_by(["root_reason", "root_entity", "root_id"]).agg(
         pl.col("entity"), pl.col("n"), pl.col("n").sum().alias("total")
     )
-    grouped = grouped.sort(["total", "root_reason", "root_id"], descending=[True, False, False])
+    grouped = grouped.sort(
+        ["total", "root_reason", "root_id", "root_entity"], descending=[True, False, False, False]
+    )
     out: list[RootCause] = []
     for reason, entity, ident, ents, ns, _ in grouped.iter_rows():
         affected = {
@@ -145,7 +148,7 @@ def _capped(
     return out
 
 
-def followups(full: pl.DataFrame, d: Decided, profile: Profile) -> list[FollowUp]:
+def followups(roots: pl.DataFrame, d: Decided, profile: Profile) -> list[FollowUp]:
     u = d.users
     who = pl.format("{} {} ({}, {})", "given", "family", "uid", "email")
     out: list[FollowUp] = []
@@ -157,7 +160,7 @@ def followups(full: pl.DataFrame, d: Decided, profile: Profile) -> list[FollowUp
         "m",
         profile,
     )
-    retained = full.filter((pl.col("entity") == "user") & (pl.col("action") == "retain"))
+    retained = roots.filter((pl.col("entity") == "user") & (pl.col("action") == "retain"))
     gone = u.filter(pl.col("_gone")).select(pl.col("uid").alias("id"), who.alias("m"))
     removed = retained.select("id", pl.format("user {} is no longer in users.csv", "id").alias("m"))
     out += _capped(
@@ -170,7 +173,7 @@ def followups(full: pl.DataFrame, d: Decided, profile: Profile) -> list[FollowUp
         profile,
     )
     dropped = (
-        full.filter((pl.col("entity") == "enrollment") & (pl.col("action") == "retain"))
+        roots.filter((pl.col("entity") == "enrollment") & (pl.col("action") == "retain"))
         .group_by(pl.col("root_id").alias("id"))
         .len("n")
         .sort("id")
@@ -196,7 +199,14 @@ def _provisioning(d: Decided, profile: Profile) -> list[FollowUp]:
         )
     ]
     teacher = profile.classes["teacher_role"]
-    teaching = d.inp.enrollments.filter(pl.col("role") == teacher).select("uid").unique()
+    teaching = (
+        d.inp.enrollments.lazy()
+        .select("uid", "role")
+        .filter(pl.col("role") == teacher)
+        .select("uid")
+        .unique()
+        .collect()
+    )
     odd = (
         d.users.join(teaching, on="uid", how="semi")
         .filter(pl.col("role") != teacher)
@@ -214,8 +224,9 @@ def licences(d: Decided, prev: Decided | None, profile: Profile) -> int:
     student = profile.classes["student_role"]
 
     def enrolled(x: Decided) -> pl.DataFrame:
-        e = x.enrollments.filter((pl.col("role") == student) & pl.col("action").is_in(ENROLLED))
-        return e.select("uid").unique()
+        e = x.enrollments.lazy().select("uid", "role", "action")
+        e = e.filter((pl.col("role") == student) & pl.col("action").is_in(ENROLLED))
+        return e.select("uid").unique().collect()
 
     now = enrolled(d)
     if prev is not None:
@@ -224,7 +235,7 @@ def licences(d: Decided, prev: Decided | None, profile: Profile) -> int:
 
 
 def notes(
-    full: pl.DataFrame,
+    not_documented: dict[str, int],
     d: Decided,
     profile: Profile,
     *,
@@ -244,7 +255,7 @@ def notes(
     for name in profile.mode_files(mode, d.inp.version):
         if d.inp.state.get(name) == "missing" and name in missing:
             out.append(str(missing[name]))
-    counts = _not_documented_counts(full, d)
+    counts = _not_documented_counts(not_documented, d)
     for key, nd in profile.not_documented.items():
         n = counts.get(key, 0)
         if n:
@@ -252,22 +263,21 @@ def notes(
     return out
 
 
-def _not_documented_counts(full: pl.DataFrame, d: Decided) -> dict[str, int]:
-    tagged = full.filter(pl.col("detail").str.contains('"not_documented"', literal=True))
-    keys = tagged.select(
-        pl.col("detail")
-        .str.json_path_match("$.not_documented")
-        .str.json_decode(pl.List(pl.String()))
-        .alias("k")
-    ).explode("k")
-    counts = {k: n for k, n in keys.group_by("k").len().iter_rows() if k is not None}
+def _not_documented_counts(tagged: dict[str, int], d: Decided) -> dict[str, int]:
+    """`tagged`: per not-documented choice, how many actions' details name it (counted from
+    the same flags by the engine)."""
+    counts = {k: n for k, n in tagged.items() if n}
     counts["several-primary-roles"] = d.inp.primary_role_ambiguous
     # A teacher whose classes are all skipped keeps the account (not documented).
-    t = d.enrollments.filter(pl.col("role") == "teacher")
-    if t.height:
-        lost = t.group_by("uid").agg((pl.col("class_action") == "skip").all().alias("all_lost"))
-        kept = d.users.filter(pl.col("_in_scope")).join(
-            lost.filter("all_lost"), on="uid", how="semi"
-        )
-        counts["teacher-without-created-class"] = kept.height
+    t = d.enrollments.lazy().select("uid", "role", "class_action")
+    lost = (
+        t.filter(pl.col("role") == "teacher")
+        .group_by("uid")
+        .agg((pl.col("class_action") == "skip").all().alias("all_lost"))
+        .filter("all_lost")
+        .collect()
+    )
+    if lost.height:  # none lost: the count is 0 and no note is written
+        kept = d.users.select("uid", "_in_scope").filter(pl.col("_in_scope"))
+        counts["teacher-without-created-class"] = kept.join(lost, on="uid", how="semi").height
     return counts

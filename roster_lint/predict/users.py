@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict.encode import STR, detail, not_documented, pad_grade, piece, reasons
+from roster_lint.predict import rstr
+from roster_lint.predict.encode import STR, detail, not_documented, pad_grade, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.schools import BROKEN, NO_NCES, NOT_SCHOOL, SYNC
@@ -84,8 +85,8 @@ def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFr
         ),
         ("school-missing-nces-id", no_ok & ~via_orgs_file & pl.col("first_nces").is_not_null()),
     ]
-    users = users.with_columns(reasons(skip_flags).alias("_skip"))
-    in_scope = pl.col("_skip").list.len() == 0
+    users = users.with_columns(rstr.joined(skip_flags).alias("_skip"))
+    in_scope = pl.col("_skip") == ""
     oe = profile.older_engine
     enabled = pl.col("enabled").str.to_lowercase()
     content = profile.content_grades
@@ -116,41 +117,43 @@ def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFr
     ]
     users = users.with_columns(
         pl.when(in_scope)
-        .then(reasons(notes))
-        .otherwise(
-            # SK-X3 also concerns skipped users: the older engine aborted the whole load.
-            pl.col("_skip").list.concat(
-                reasons([("user-without-school", pl.col("n_schools") == 0)])
-            )
-        )
+        .then(rstr.joined(notes))
+        .when(pl.col("n_schools") == 0)
+        # SK-X3 also concerns skipped users: the older engine aborted the whole load.
+        .then(rstr.append(pl.col("_skip"), "user-without-school"))
+        .otherwise(pl.col("_skip"))
         .alias("reasons"),
         pl.when(in_scope).then(pl.lit("create")).otherwise(pl.lit("skip")).alias("action"),
         district_admin.fill_null(False).alias("district_admin"),
     )
     some_skipped = in_scope & (pl.col("bad_schools").list.len() > 0)
-    return users.with_columns(
-        _root(inp).alias("_root"),
-        pl.col("ok_schools").list.first().alias("school"),
-        some_skipped.alias("some_schools_skipped"),
-        pl.concat_str(
-            ["username", "given", "family", "email", "grades", "role", "enabled", "password"],
-            separator="\x1f",
+    return (
+        users.with_columns(
+            _root(inp).alias("_root"),
+            pl.col("ok_schools").list.first().alias("school"),
+            some_skipped.alias("some_schools_skipped"),
+            pl.concat_str(
+                ["username", "given", "family", "email", "grades", "role", "enabled", "password"],
+                separator="\x1f",
+            )
+            .hash()
+            .alias("sig"),
+            in_scope.alias("_in_scope"),
+            (~in_scope & pl.col("not_at_school")).alias("_not_at_school"),
+            gone.alias("_gone"),
         )
-        .hash()
-        .alias("sig"),
-        in_scope.alias("_in_scope"),
-        (~in_scope & pl.col("not_at_school")).alias("_not_at_school"),
-        gone.alias("_gone"),
-    ).with_columns(
-        pl.col("_root").struct.field("e").alias("root_entity"),
-        pl.col("_root").struct.field("i").alias("root_id"),
-        pl.col("reasons").list.first().alias("root_reason"),
+        .with_columns(
+            pl.col("_root").struct.field("e").alias("root_entity"),
+            pl.col("_root").struct.field("i").alias("root_id"),
+            rstr.first(pl.col("reasons")).alias("root_reason"),
+        )
+        .drop("_root", "_skip")
     )
 
 
 def _root(inp: Inputs) -> pl.Expr:
     """The entity at the root of a skip: the file, the school, the role or the user."""
-    first = pl.col("reasons").list.first()
+    first = rstr.first(pl.col("reasons"))
     users_path = inp.paths.get("users.csv", "users.csv")
     orgs_path = inp.paths.get("orgs.csv", "orgs.csv")
     entity = (
@@ -208,12 +211,15 @@ def user_detail() -> pl.Expr:
             piece("schools_not_synced", pl.col("bad_schools"), some),
             piece("from", pl.col("from_schools"), moved),
             piece("to", pl.col("ok_schools"), moved),
-            not_documented(
-                [
-                    ("user-some-schools-skipped", some),
-                    ("user-not-at-a-school", pl.col("_not_at_school")),
-                    ("user-tobedeleted", pl.col("_gone")),
-                ]
-            ),
+            not_documented(user_nd()),
         ]
     )
+
+
+def user_nd() -> list[tuple[str, pl.Expr]]:
+    """The not-documented choices a user's detail names."""
+    return [
+        ("user-some-schools-skipped", pl.col("some_schools_skipped")),
+        ("user-not-at-a-school", pl.col("_not_at_school")),
+        ("user-tobedeleted", pl.col("_gone")),
+    ]

@@ -1,0 +1,59 @@
+"""Reasons kept as one String per row (names joined by SEP) while the engine works.
+
+A List[String] column on 7M enrollments costs memory and time in every join, filter and
+concat it rides through; a joined string is a plain column ("" = no reason).  The list the
+plan promises (ACTION_SCHEMA) is built once, at output, by `as_list`.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from roster_lint.predict.encode import SEP, STR
+
+LISTS = pl.List(STR)
+EMPTY = pl.lit([], LISTS)
+
+
+def joined(flags: list[tuple[str, pl.Expr]]) -> pl.Expr:
+    """The names whose flag is true, in the order given, joined by SEP ("" when none)."""
+    if not flags:
+        return pl.lit("", STR)
+    parts = [pl.when(flag.fill_null(False)).then(pl.lit(name, STR)) for name, flag in flags]
+    return pl.concat_str(parts, separator=SEP, ignore_nulls=True).fill_null("")
+
+
+def as_list(expr: pl.Expr) -> pl.Expr:
+    """The List[String] form of a joined reasons string."""
+    return pl.when(expr == "").then(EMPTY).otherwise(expr.str.split(SEP))
+
+
+def first(expr: pl.Expr) -> pl.Expr:
+    """The first reason name, null when there is none (like `list.first()`)."""
+    return pl.when(expr != "").then(expr.str.splitn(SEP, 2).struct.field("field_0"))
+
+
+def last(expr: pl.Expr) -> pl.Expr:
+    """The last reason name, null when there is none (like `list.last()`)."""
+    return pl.when(expr != "").then(expr.str.extract(f"([^{SEP}]*)$", 1))
+
+
+def append(expr: pl.Expr, name: str) -> pl.Expr:
+    """The reasons with one more name at the end."""
+    return pl.when(expr == "").then(pl.lit(name, STR)).otherwise(expr + pl.lit(SEP + name, STR))
+
+
+def counts(frame: pl.DataFrame, flags: list[tuple[str, pl.Expr]]) -> dict[str, int]:
+    """How many rows each flag is true on (not-documented choices, for the plan's notes)."""
+    if not flags or frame.height == 0:
+        return {}
+    # with_columns first: a literal flag (e.g. the mode) must count every row, not one.
+    named = [(f"_nd{i}", f.fill_null(False)) for i, (_, f) in enumerate(flags)]
+    row = (
+        frame.lazy()
+        .with_columns([f.alias(n) for n, f in named])
+        .select([pl.col(n).sum() for n, _ in named])
+        .collect()
+        .row(0)
+    )
+    return {k: int(n or 0) for (k, _), n in zip(flags, row, strict=True)}
