@@ -2,13 +2,15 @@
 
 One finding per root cause (a school without an NCES ID, a file whose header breaks the
 sync, a course to map...), plus per-row findings where the row is what the district must
-fix (a class without a primary teacher, a user without an e-mail), plus one summary finding
+fix (a class without a primary teacher, a user without an e-mail), plus one counted finding
 for things that are merely worth knowing (administrators created as School Admin...).
+Ids are quoted in messages so that stray whitespace shows; counts agree with their nouns.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,14 +18,15 @@ import polars as pl
 
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export
-from roster_lint.predict.inputs import read_inputs
-from roster_lint.predict.model import Plan
+from roster_lint.predict.inputs import Inputs, read_inputs
+from roster_lint.predict.model import Plan, RootCause
 from roster_lint.predict.profile import load_profile
 
 if TYPE_CHECKING:
     from roster_lint.api import Options
 
-# Reasons told once per root cause (the message names the cause and what it affects).
+# Reasons told once per root cause (the message names the cause and what it affects), with
+# the column shown when the finding points at a row.
 ROOT_RULES = {
     "school-missing-nces-id": "identifier",
     "school-not-in-orgs": "orgSourcedIds",
@@ -37,12 +40,31 @@ ROOT_RULES = {
     "user-tobedeleted": "status",
     "enrollment-role-not-enrolled": "role",
 }
+# Root causes whose finding points at the root's own row (its sourcedId is the finding's).
+OWN_ROW = ("school-missing-nces-id", "course-not-mapped", "new-course-needs-mapping")
+PLURAL = {"class": "classes", "enrollment": "enrollments", "school": "schools"}
+VERB = {
+    "school": "will not be synced",
+    "user": "will not be uploaded",
+    "course": "will not be mapped",
+    "class": "will not be created",
+    "enrollment": "will not be enrolled",
+}
+# What the sync does NOT do about records that disappeared (SK-A7, SK-E4, not documented).
+KEPT = {
+    "user-removed-not-deleted": "their accounts are not deleted; send Summit K12 Support each "
+    "user's name and district e-mail (the plan's follow-ups list them)",
+    "enrollment-dropped-not-unenrolled": "the students stay enrolled on Summit K12 until the "
+    "teacher removes them (share the records as tobedeleted to unenroll)",
+    "class-removed-not-deleted": "the classes stay on Summit K12 (no class deletion is documented)",
+}
 # Reasons told per row: (entity, column whose value is shown, message with {id} {value}).
 ROW_RULES: dict[str, tuple[str, str | None, str]] = {
     "class-without-primary-teacher": (
         "class",
         None,
-        "class {id} has no primary teacher (role teacher, primary true): it will not be created",
+        "class {id} has no primary teacher (an enrollment with role teacher and primary true): "
+        "it will not be created",
     ),
     "class-course-missing": (
         "class",
@@ -52,7 +74,8 @@ ROW_RULES: dict[str, tuple[str, str | None, str]] = {
     "mixed-grade-class": (
         "class",
         None,
-        "class {id} has students of several grades: Summit K12 creates one class per grade",
+        "class {id} has students of several grades ({grades}): Summit K12 creates one class "
+        "per grade",
     ),
     "district-admin-needs-request": (
         "user",
@@ -73,12 +96,12 @@ ROW_RULES: dict[str, tuple[str, str | None, str]] = {
     "enabled-user-unrecognised": (
         "user",
         "enabledUser",
-        "enabledUser {value!r} of user {id} aborted the users load in the vendor's older engine",
+        "enabledUser {value} of user {id} aborted the users load in the vendor's older engine",
     ),
     "user-multiple-schools": (
         "user",
         "orgSourcedIds",
-        "user {id} has several schools ({value}): the vendor's older engine skipped such users",
+        "user {id} has several schools ({values}): the vendor's older engine skipped such users",
     ),
     "user-without-school": (
         "user",
@@ -102,33 +125,150 @@ ROW_RULES: dict[str, tuple[str, str | None, str]] = {
         "enrollment {id} points at class {value}, which is not in classes.csv: not enrolled",
     ),
 }
-# Reasons told once, with a count, at the first row that has them.
-SUMMARY_RULES = {
-    "admin-created-as-school-admin": "{n} administrators will be created as School Admin",
-    "course-mapping-unverified": "{n} courses: mapping unverified (use --course-map or --previous)",
-    "enrollment-tobedeleted": "{n} enrollments shared as tobedeleted will be unenrolled",
-    "user-transfer": "{n} users will be transferred to another school",
-    "enrollment-transfer": "{n} students will be moved to another class of the same course",
-    "user-disabled": "{n} users have enabledUser false: the vendor's older engine never created "
-    "them; predicted as created",
-    "grade-format-inconsistent": "{n} users have grades without a leading zero (e.g. 5 for 05): "
-    "the vendor's older engine treated them as different grades",
-    "grade-without-content": "{n} users or classes have a grade without Summit K12 content "
-    "(KG-12 only)",
+# Reasons told once, with counts per entity, at the first row that has them: (the entity
+# counted, the column shown, the message from the counts and the first row's value).
+Counted = Callable[[dict[str, int], str], str]
+SUMMARY_RULES: dict[str, tuple[str, str | None, Counted]] = {
+    "admin-created-as-school-admin": (
+        "user",
+        None,
+        lambda c, v: f"{_n(c['user'], 'administrator')} will be created as School Admin",
+    ),
+    "course-mapping-unverified": (
+        "course",
+        None,
+        lambda c, v: (
+            f"{_n(c['course'], 'course')}: mapping unverified, so "
+            f"{_n(c.get('class', 0), 'class')} {_are(c.get('class', 0))} predicted as created "
+            "(use --course-map or --previous)"
+        ),
+    ),
+    "enrollment-tobedeleted": (
+        "enrollment",
+        "status",
+        lambda c, v: (
+            f"{_n(c['enrollment'], 'enrollment')} shared as tobedeleted will be unenrolled"
+        ),
+    ),
+    "user-transfer": (
+        "user",
+        None,
+        lambda c, v: f"{_n(c['user'], 'user')} will be transferred to another school",
+    ),
+    "enrollment-transfer": (
+        "enrollment",
+        None,
+        lambda c, v: (
+            f"{_n(c['enrollment'], 'student')} will be moved to another class of the same course"
+        ),
+    ),
+    "user-disabled": (
+        "user",
+        "enabledUser",
+        lambda c, v: (
+            f"{_n(c['user'], 'user')} {_have(c['user'])} enabledUser false (here "
+            f"{v}): the vendor's older engine never created them; predicted as created"
+        ),
+    ),
+    "grade-format-inconsistent": (
+        "user",
+        "grades",
+        lambda c, v: (
+            f"{_n(c['user'], 'user')} {_have(c['user'])} a grade without its leading "
+            f"zero (here {v}): the vendor's older engine treated e.g. 7 and 07 as different grades"
+        ),
+    ),
+    "grade-without-content": (
+        "user",
+        "grades",
+        lambda c, v: (
+            f"{_both(c)} {_have(sum(c.values()))} a grade without Summit K12 content "
+            f"(here {v}; content exists for KG-12 only)"
+        ),
+    ),
 }
 ZIP_NAME = re.compile(r"^[A-Za-z0-9]+\.zip$", re.IGNORECASE)
 
 
+def _n(n: int, noun: str) -> str:
+    """'1 class', '126 classes', '3,357 enrollments'."""
+    return f"{n:,} {noun if n == 1 else PLURAL.get(noun, noun + 's')}"
+
+
+def _are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def _have(n: int) -> str:
+    return "has" if n == 1 else "have"
+
+
+def _both(counts: dict[str, int]) -> str:
+    parts = [_n(counts[e], e) for e in ("user", "class") if counts.get(e)]
+    return " and ".join(parts) or "0 users"
+
+
+def _q(value: str) -> str:
+    """An id as the message shows it: quoted, so ' 103' and '103 ' are told apart."""
+    return repr(value)
+
+
+def _named(cause: RootCause) -> str:
+    """'school 'Cedar Academy' ('103')' from the label 'Cedar Academy (103)'."""
+    suffix = f" ({cause.id})"
+    if cause.label.endswith(suffix) and cause.label != suffix:
+        return f"{cause.entity} {cause.label[: -len(suffix)]} ({_q(cause.id)})"
+    return f"{cause.entity} {_q(cause.id)}"
+
+
+def cause_message(cause: RootCause, near: list[str] | None = None) -> str:
+    """One sentence per root cause: what is wrong, then what the sync will not do."""
+    r, n_self = cause.reason, cause.affected.get(cause.entity, sum(cause.affected.values()))
+    subjects = {
+        "school-missing-nces-id": f"{_named(cause)} has no NCES ID (identifier, national_id "
+        "or a 12-digit sourcedId)",
+        "school-not-in-orgs": f"school {_q(cause.id)} is not in orgs.csv",
+        "role-not-provisioned": f"role {_q(cause.id)} gets no Summit K12 account",
+        "course-not-mapped": f"{_named(cause)} is not in the course map",
+        "new-course-needs-mapping": f"{_named(cause)} is new and needs mapping by Summit K12",
+        "provisioning-mode": "Account Provisioning Only does not create classes or enroll",
+        "user-tobedeleted": f"{_n(n_self, 'user')} {_are(n_self)} shared as tobedeleted",
+        "user-removed-not-deleted": f"{_n(n_self, 'user')} {_are(n_self)} no longer in users.csv",
+        "enrollment-dropped-not-unenrolled": f"{_n(n_self, 'enrollment')} {_are(n_self)} no "
+        "longer shared",
+        "class-removed-not-deleted": f"{_n(n_self, 'class')} {_are(n_self)} no longer shared",
+        "enrollment-role-not-enrolled": f"enrollment role {_q(cause.id)} is not enrolled",
+    }
+    subject = subjects.get(r, f"{r} ({cause.entity} {_q(cause.id)})")
+    if near:
+        subject += f" (did you mean {', '.join(_q(x) for x in near)}?)"
+    if r in KEPT:
+        return f"{subject}: {KEPT[r]}"
+    # The root's own row is the subject ("school X has no NCES ID"), not one of its effects.
+    shown = {
+        e: n for e, n in cause.affected.items() if n and not (e == cause.entity and r in OWN_ROW)
+    }
+    effects = [f"{_n(n, e)} {VERB[e]}" for e, n in shown.items()]
+    if not effects:
+        return subject
+    lead = "its " if r in OWN_ROW else ""
+    listed = ", ".join(effects[:-1]) + " and " + effects[-1] if len(effects) > 1 else effects[0]
+    return f"{subject}: {lead}{listed}"
+
+
 def _message(template: str) -> pl.Expr:
-    """'user {id} has {value!r}' -> a concat_str over the id and value columns."""
+    """'user {id} has {value}' -> a concat_str over the columns, ids and values quoted."""
     parts: list[pl.Expr] = []
-    for token in re.split(r"(\{id\}|\{value\}|\{value!r\})", template):
-        if token == "{id}":
-            parts.append(pl.col("sourced_id").fill_null(""))
-        elif token == "{value}":
-            parts.append(pl.col("value").fill_null(""))
-        elif token == "{value!r}":
-            parts.append(pl.lit("'") + pl.col("value").fill_null("") + pl.lit("'"))
+    cols = {"{id}": "sourced_id", "{value}": "value", "{grades}": "grades"}
+    for token in re.split(r"(\{id\}|\{value\}|\{values\}|\{grades\})", template):
+        if token == "{values}":  # a list cell: each item quoted
+            items = pl.col("value").fill_null("").str.replace_all(",", "', '", literal=True)
+            token, parts = "", [*parts, pl.lit("'") + items + pl.lit("'")]
+        if token == "{grades}":  # '{"06":3,"07":22}' -> '06: 3, 07: 22'
+            g = pl.col("grades").fill_null("").str.replace_all(r'[{}"]', "")
+            parts.append(g.str.replace_all(":", ": ").str.replace_all(",", ", "))
+        elif token in cols:
+            parts.append(pl.lit("'") + pl.col(cols[token]).fill_null("") + pl.lit("'"))
         elif token:
             parts.append(pl.lit(token))
     return pl.concat_str(parts)
@@ -149,9 +289,111 @@ def _values(export: Export, rows: pl.DataFrame, column: str | None) -> pl.DataFr
     return pl.concat(parts)
 
 
+def _near(ids: pl.Series, ident: str) -> list[str]:
+    """Ids equal to `ident` up to case and surrounding whitespace (SK-F2 compares exactly)."""
+    frame = ids.to_frame("id").filter(
+        pl.col("id").str.strip_chars().str.to_lowercase() == ident.strip().lower()
+    )
+    return [x for x in frame["id"].unique().sort().head(3).to_list() if x != ident]
+
+
+def _root_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> None:
+    for cause in plan.root_causes:
+        if cause.reason not in ROOT_RULES or cause.entity == "file":
+            continue
+        column = ROOT_RULES[cause.reason] if cause.line else None
+        own = cause.reason in OWN_ROW
+        near = _near(inp.orgs["oid"], cause.id) if cause.reason == "school-not-in-orgs" else None
+        value: str | None = None
+        if own and column is not None and cause.file is not None:
+            hit = _values(
+                export, pl.DataFrame({"file": [cause.file], "line": [cause.line]}), column
+            )
+            value = hit["value"][0]
+        elif cause.entity in ("school", "role", "course"):
+            value = cause.id  # the bad reference or role, as written
+        out.one(
+            cause.reason,
+            cause_message(cause, near),
+            file=cause.file,
+            line=cause.line,
+            column=column,
+            # An aggregated finding stands for many rows: no one sourcedId is its own.
+            sourced_id=cause.id if own else None,
+            value=value,
+        )
+
+
+def _schools_of(inp: Inputs, rows: pl.DataFrame) -> pl.DataFrame:
+    """1.2 (schools from roles.csv) and 1.1 alike: the user's schools as the sync reads them."""
+    schools = inp.users.select("line", pl.col("schools").list.join(",").alias("value")).unique(
+        "line", keep="first"
+    )
+    return rows.drop("value").join(schools, on="line", how="left", maintain_order="left")
+
+
+def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> None:
+    tagged = plan.actions.select("entity", "id", "reasons", "detail", "file", "line").explode(
+        "reasons"
+    )
+    from_roles = inp.version == "1.2" and "roles.csv" in inp.state and not _has_role(export)
+    for rule, (entity, column, template) in ROW_RULES.items():
+        rows = tagged.filter(
+            (pl.col("entity") == entity)
+            & (pl.col("reasons") == rule)
+            & pl.col("line").is_not_null()
+        ).select("file", "line", pl.col("id").alias("sourced_id"), "detail")
+        if rule.startswith("enrollment-") and inp.state.get(
+            "users.csv" if "user" in rule else "classes.csv"
+        ) in ("missing", "broken"):
+            continue  # the missing or broken file is the one cause, told above
+        rows = _values(export, rows, column)
+        if rule in ("user-multiple-schools", "user-without-school"):
+            rows = _schools_of(inp, rows)
+            if from_roles:  # 1.2: schools come from roles.csv, not users.orgSourcedIds
+                column = None
+        rows = rows.with_columns(
+            pl.col("detail").str.json_path_match("$.grades").alias("grades")
+        ).with_columns(_message(template).alias("message"))
+        if rule == "password-too-short":  # never repeat a password in a report
+            rows = rows.with_columns(pl.lit(None, pl.String()).alias("value"))
+        out.add(rule, rows.drop("detail", "grades").with_columns(pl.lit(column).alias("column")))
+
+
+def _has_role(export: Export) -> bool:
+    t = export.table("users.csv")
+    return t is not None and t.has("role")
+
+
+def _counted_findings(plan: Plan, export: Export, out: Findings) -> None:
+    tagged = plan.actions.select("entity", "reasons", "file", "line").explode("reasons")
+    hit = tagged.filter(pl.col("reasons").is_in(list(SUMMARY_RULES)))
+    counts: dict[str, dict[str, int]] = {}
+    for reason, entity, n in hit.group_by("reasons", "entity").len().iter_rows():
+        counts.setdefault(reason, {})[entity] = n
+    for reason in sorted(counts):
+        main, column, make = SUMMARY_RULES[reason]
+        # the first row of the counted entity (else any): where the district looks first
+        ranked = hit.filter(pl.col("reasons") == reason).with_columns(
+            (pl.col("entity") != main).alias("_other")
+        )
+        first = ranked.sort("_other", maintain_order=True).head(1)
+        file, line = first["file"][0], first["line"][0]
+        cell = _values(export, first.select("file", "line"), column)["value"][0]
+        value = cell if column is not None and reason != "user-transfer" else None
+        shown = _q(cell) if cell is not None else "blank"
+        out.one(
+            reason,
+            make({main: 0, **counts[reason]}, shown),
+            file=file,
+            line=line,
+            column=column if value is not None else None,
+            value=value,
+        )
+
+
 def profile_findings(plan: Plan, export: Export, opts: Options, out: Findings) -> None:
     profile = load_profile()
-    actions = plan.actions
     inp = read_inputs(export, plan.mode, profile)
     for name, state in sorted(inp.state.items()):
         if state == "broken":
@@ -159,43 +401,14 @@ def profile_findings(plan: Plan, export: Export, opts: Options, out: Findings) -
             n = t.rows if t is not None else 0
             out.one(
                 "header-breaks-sync",
-                f"{inp.paths[name]} has a header the sync cannot read: its {n} rows are not "
-                "processed",
+                f"{inp.paths[name]} has a header the sync cannot read: its {_n(n, 'row')} "
+                f"{_are(n)} not processed",
                 file=inp.paths[name],
                 line=1,
             )
-    for cause in plan.root_causes:
-        if cause.reason in ROOT_RULES and cause.entity != "file":
-            out.one(
-                cause.reason,
-                cause.message,
-                file=cause.file,
-                line=cause.line,
-                column=ROOT_RULES[cause.reason] if cause.line else None,
-                sourced_id=None if cause.id == "*" else cause.id,
-                value=cause.id if cause.entity in ("school", "role", "course") else None,
-            )
-    tagged = actions.select("entity", "id", "reasons", "file", "line").explode("reasons")
-    for rule, (entity, column, template) in ROW_RULES.items():
-        rows = tagged.filter(
-            (pl.col("entity") == entity)
-            & (pl.col("reasons") == rule)
-            & pl.col("line").is_not_null()
-        ).select("file", "line", pl.col("id").alias("sourced_id"))
-        if rule.startswith("enrollment-") and inp.state.get(
-            "users.csv" if "user" in rule else "classes.csv"
-        ) in ("missing", "broken"):
-            continue  # the missing or broken file is the one cause, told above
-        rows = _values(export, rows, column).with_columns(_message(template).alias("message"))
-        if rule == "password-too-short":  # never repeat a password in a report
-            rows = rows.with_columns(pl.lit(None, pl.String()).alias("value"))
-        out.add(rule, rows.with_columns(pl.lit(column).alias("column")))
-    counts = tagged.group_by("reasons").agg(
-        pl.len().alias("n"), pl.col("file").first(), pl.col("line").first()
-    )
-    for reason, n, file, line in counts.sort("reasons").iter_rows():
-        if reason in SUMMARY_RULES:
-            out.one(reason, SUMMARY_RULES[reason].format(n=n), file=file, line=line)
+    _root_findings(plan, export, inp, out)
+    _row_findings(plan, export, inp, out)
+    _counted_findings(plan, export, out)
     if export.kind == "zip":
         name = Path(export.path).name
         if not ZIP_NAME.match(name):
