@@ -31,6 +31,9 @@ class CheckDef:
     text: bool = False  # screened by text_screen alone (the hygiene checks)
     gate: ExprFn | None = None  # scalar necessary condition: False -> skip the check
     summary: bool = False  # one finding per file (first hit, with a count), not per row
+    # True when `bad` looks at the cell's value alone (not at the rest of the column), so
+    # the fast runner may judge each distinct value once (runner.by_value).
+    local: bool = True
 
     def bad_expr(self, c: pl.Expr) -> pl.Expr:
         return self.bad(c).fill_null(False)
@@ -202,4 +205,5 @@ def leading_zero_check(col: str) -> CheckDef:
             "keep their leading zeros: a leading zero was probably lost (Excel).",
         ),
         gate=lambda c: (c.str.starts_with("0") & (c.str.len_bytes() <= CODE_MAX_DIGITS)).any(),
+        local=False,  # compares with the column's modal length
     )
