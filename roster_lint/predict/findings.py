@@ -48,7 +48,7 @@ VERB = {
     "user": "will not be uploaded",
     "course": "will not be mapped",
     "class": "will not be created",
-    "enrollment": "will not be enrolled",
+    "enrollment": "will not be made",
 }
 # What the sync does NOT do about records that disappeared (SK-A7, SK-E4, not documented).
 KEPT = {
@@ -203,6 +203,10 @@ def _have(n: int) -> str:
     return "has" if n == 1 else "have"
 
 
+def _points(n: int) -> str:
+    return "points" if n == 1 else "point"
+
+
 def _both(counts: dict[str, int]) -> str:
     parts = [_n(counts[e], e) for e in ("user", "class") if counts.get(e)]
     return " and ".join(parts) or "0 users"
@@ -238,6 +242,14 @@ def cause_message(cause: RootCause, near: list[str] | None = None) -> str:
         "longer shared",
         "class-removed-not-deleted": f"{_n(n_self, 'class')} {_are(n_self)} no longer shared",
         "enrollment-role-not-enrolled": f"enrollment role {_q(cause.id)} is not enrolled",
+        "header-breaks-sync": f"{cause.id} has a header the sync cannot read",
+        "class-course-missing": f"course {_q(cause.id)} is not in courses.csv",
+        "class-without-primary-teacher": f"{_n(n_self, 'class')} {_have(n_self)} no primary "
+        "teacher",
+        "enrollment-user-missing": f"{_n(n_self, 'enrollment')} {_points(n_self)} at users "
+        "not in users.csv",
+        "enrollment-class-missing": f"{_n(n_self, 'enrollment')} {_points(n_self)} at classes "
+        "not in classes.csv",
     }
     subject = subjects.get(r, f"{r} ({cause.entity} {_q(cause.id)})")
     if near:

@@ -22,7 +22,9 @@ def render_why(why: WhyResult, console: Console) -> None:
     table.add_column("check")
     table.add_column("what the data says", overflow="fold")
     for step in why.trace:
-        mark = "[green]✓[/]" if step["ok"] else "[red]✗[/]"
+        # a passed step can still carry a warning (no e-mail: created, cannot sign in)
+        warn = "warning" in step.get("data", {})
+        mark = "[red]✗[/]" if not step["ok"] else "[yellow]![/]" if warn else "[green]✓[/]"
         table.add_row(mark, escape(step["step"]), escape(str(step["detail"])))
     console.print(table)
     for note in why.notes:
