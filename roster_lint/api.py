@@ -182,7 +182,7 @@ def why(path: str, kind: str, ident: str, opts: Options | None = None) -> WhyRes
     opts = opts or Options()
     opts.validate()
     export = load(path)
-    return explain_entity(export, plan_export(export, opts, load_previous(opts)), kind, ident)
+    return explain_entity(export, plan_export(export, opts, load_previous(opts)), kind, ident, opts)
 
 
 def diff(old: str, new: str, opts: Options | None = None) -> DiffResult:

@@ -93,7 +93,8 @@ def why(
     check_format(fmt)
     opts = _options(config, mode, previous, course_map)
     exp = api.load(export)
-    result = explain_entity(exp, api.plan_export(exp, opts, api.load_previous(opts)), kind, ident)
+    plan_ = api.plan_export(exp, opts, api.load_previous(opts))
+    result = explain_entity(exp, plan_, kind, ident, opts)
     emit_why(result, fmt=fmt, redact=redact, console=stdout, export=exp)
 
 
