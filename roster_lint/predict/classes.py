@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict import rstr
+from roster_lint.predict import keys, rstr
 from roster_lint.predict.encode import (
     STR,
     detail,
@@ -76,7 +76,7 @@ def _teachers(inp: Inputs, profile: Profile) -> pl.DataFrame:
         .select("cid", "uid")
         .join(inp.users.lazy().select("uid"), on="uid", how="semi")
     )
-    return primary.select("cid").unique().collect()
+    return primary.select("cid").unique().collect(engine="in-memory")
 
 
 def student_grades(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFrame:
@@ -84,18 +84,16 @@ def student_grades(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.Dat
     c = profile.classes
     if inp.broken("enrollments.csv"):
         return pl.DataFrame(schema={"eid": STR, "cid": STR, "uid": STR, "grade": STR})
-    in_scope = users.filter(pl.col("action") != "skip").select("uid", "grade").unique("uid")
-    return (
-        inp.enrollments.lazy()
-        .select("eid", "cid", "uid", "role", "status")
-        .filter(
-            (pl.col("role") == c["student_role"])
-            & (pl.col("status") != profile.enrollments["unenroll_status"])
-        )
-        .select("eid", "cid", "uid")
-        .join(in_scope.lazy(), on="uid", how="inner")
-        .collect()
+    in_scope = (
+        users.filter(pl.col("action") != "skip").select("uid", "grade").unique("uid", keep="first")
     )
+    students = inp.enrollments.filter(
+        (pl.col("role") == c["student_role"])
+        & (pl.col("status") != profile.enrollments["unenroll_status"])
+    ).select("eid", "cid", "uid")
+    in_scope = in_scope.with_columns(pl.lit(True).alias("_in"))
+    joined = keys.left_join(students, in_scope, "uid")
+    return joined.filter(pl.col("_in")).drop("_in")
 
 
 def decide_classes(

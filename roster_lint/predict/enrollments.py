@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict import rstr
+from roster_lint.predict import keys, rstr
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.profile import Profile
@@ -36,12 +36,8 @@ def decide_enrollments(
     )
     # Only the columns the decision and the later stages read are carried through the joins.
     cols = ["eid", "status", "cid", "school", "uid", "role", "line"]
-    e = (
-        inp.enrollments.lazy()
-        .select(cols)
-        .join(class_info.lazy(), on="cid", how="left", maintain_order="left")
-        .join(user_info.lazy(), on="uid", how="left", maintain_order="left")
-    )
+    e = inp.enrollments.select(cols)
+    e = keys.left_join(keys.left_join(e, class_info, "cid"), user_info, "uid").lazy()
     classes_gone = inp.state.get("classes.csv") in ("missing", "ignored")
     users_gone = inp.state.get("users.csv") in ("missing", "ignored")
     flags = [
@@ -82,7 +78,9 @@ def decide_enrollments(
             "_odd_role"
         ),
     )
-    return e.drop("_skip", "is_split", "main_grade", "user_grade", "status").collect()
+    return e.drop("_skip", "is_split", "main_grade", "user_grade", "status").collect(
+        engine="in-memory"
+    )
 
 
 def first_users(users: pl.DataFrame) -> pl.DataFrame:

@@ -161,4 +161,9 @@ def retained_classes(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Dat
 def _enrolled(prev: pl.DataFrame) -> pl.DataFrame:
     """The previous export's live enrollments, only the columns the comparison reads."""
     cols = ["eid", "cid", "uid", "role", "course", "school", "action"]
-    return prev.lazy().select(cols).filter(pl.col("action").is_in(ENROLLED)).collect()
+    return (
+        prev.lazy()
+        .select(cols)
+        .filter(pl.col("action").is_in(ENROLLED))
+        .collect(engine="in-memory")
+    )

@@ -53,7 +53,7 @@ def counts(frame: pl.DataFrame, flags: list[tuple[str, pl.Expr]]) -> dict[str, i
         frame.lazy()
         .with_columns([f.alias(n) for n, f in named])
         .select([pl.col(n).sum() for n, _ in named])
-        .collect()
+        .collect(engine="in-memory")
         .row(0)
     )
     return {k: int(n or 0) for (k, _), n in zip(flags, row, strict=True)}

@@ -205,7 +205,7 @@ def _provisioning(d: Decided, profile: Profile) -> list[FollowUp]:
         .filter(pl.col("role") == teacher)
         .select("uid")
         .unique()
-        .collect()
+        .collect(engine="in-memory")
     )
     odd = (
         d.users.join(teaching, on="uid", how="semi")
@@ -226,7 +226,7 @@ def licences(d: Decided, prev: Decided | None, profile: Profile) -> int:
     def enrolled(x: Decided) -> pl.DataFrame:
         e = x.enrollments.lazy().select("uid", "role", "action")
         e = e.filter((pl.col("role") == student) & pl.col("action").is_in(ENROLLED))
-        return e.select("uid").unique().collect()
+        return e.select("uid").unique().collect(engine="in-memory")
 
     now = enrolled(d)
     if prev is not None:
@@ -275,7 +275,7 @@ def _not_documented_counts(tagged: dict[str, int], d: Decided) -> dict[str, int]
         .group_by("uid")
         .agg((pl.col("class_action") == "skip").all().alias("all_lost"))
         .filter("all_lost")
-        .collect()
+        .collect(engine="in-memory")
     )
     if lost.height:  # none lost: the count is 0 and no note is written
         kept = d.users.select("uid", "_in_scope").filter(pl.col("_in_scope"))
