@@ -89,18 +89,18 @@ def column_checks(
     elif t == "userids":
         out += [Y.userids_check(name, verify), C.list_damage_check(name)]
     elif t == "string":
-        out += _string_checks(name)
+        out += _string_checks(name, nces=fs.name == "orgs.csv")
     if fs.verify:
         out = [dataclasses.replace(d, rule=_UNCONFIRMED.get(d.rule, d.rule)) for d in out]
     return out
 
 
-def _string_checks(name: str) -> list[C.CheckDef]:
+def _string_checks(name: str, nces: bool = False) -> list[C.CheckDef]:
     out: list[C.CheckDef] = []
     if name in KEY_STRINGS:
         out.append(C.padded_check(name, name))
     if name in CODE_STRINGS:
-        out += [C.scientific_check(name), C.leading_zero_check(name)]
+        out += [C.scientific_check(name), C.leading_zero_check(name, nces=nces)]
     if name == "email":
         out += [C.padded_check(name, name), Y.email_check(name)]
     if name == "password":

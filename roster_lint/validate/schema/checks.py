@@ -183,7 +183,14 @@ LEADING_ZERO_SHARE = 0.8
 CODE_MAX_DIGITS = 18  # codes, not long numbers; also keeps UUID columns out of the gate
 
 
-def leading_zero_check(col: str) -> CheckDef:
+# NCES ids (orgs.identifier, SK-A5): a district's has 7 digits, a school's 12, both may
+# start with 0.  One district among many schools is the right length for a district.
+NCES_DISTRICT_DIGITS, NCES_SCHOOL_DIGITS = 7, 12
+
+
+def leading_zero_check(col: str, nces: bool = False) -> CheckDef:
+    """`nces`: the column holds NCES ids of several org types (orgs.identifier)."""
+
     def bad(c: pl.Expr) -> pl.Expr:
         short = c.str.len_bytes() <= CODE_MAX_DIGITS
         digits = (short & c.str.contains(r"^[0-9]+$")).fill_null(False)
@@ -192,7 +199,11 @@ def leading_zero_check(col: str) -> CheckDef:
         at_modal = digits & (n == modal)
         padded_peers = (at_modal & c.str.starts_with("0")).any()
         share = at_modal.sum() / digits.sum().clip(lower_bound=1)
-        return digits & (n < modal) & padded_peers & (share >= LEADING_ZERO_SHARE)
+        out = digits & (n < modal) & padded_peers & (share >= LEADING_ZERO_SHARE)
+        if nces:
+            district = (n == NCES_DISTRICT_DIGITS) & (modal == NCES_SCHOOL_DIGITS)
+            out = out & ~district
+        return out
 
     return CheckDef(
         f"{col}:leading-zeros",
