@@ -36,8 +36,8 @@ def decide_enrollments(
     )
     # Only the columns the decision and the later stages read are carried through the joins.
     cols = ["eid", "status", "cid", "school", "uid", "role", "line"]
-    e = inp.enrollments.select(cols)
-    e = keys.left_join(keys.left_join(e, class_info, "cid"), user_info, "uid").lazy()
+    narrow = inp.enrollments.select(cols)
+    e = keys.left_join(keys.left_join(narrow, class_info, "cid"), user_info, "uid").lazy()
     classes_gone = inp.state.get("classes.csv") in ("missing", "ignored")
     users_gone = inp.state.get("users.csv") in ("missing", "ignored")
     flags = [
