@@ -20,13 +20,44 @@ def action_dicts(plan: Plan) -> list[dict[str, Any]]:
     ]
 
 
-def plan_document(plan: Plan) -> dict[str, Any]:
+ACTIONS_MARK = "\x00plan-actions\x00"  # replaced by the actions' text in plan_json_text
+CHUNK = 500_000  # actions encoded per polars call: bounds the intermediate frame
+
+
+def action_lines(actions: pl.DataFrame) -> pl.Series:
+    """Each action as one line of JSON, encoded by polars (no Python per action): the same
+    members as action_dicts, `detail` spliced in as the canonical JSON it already is."""
+    head = pl.struct("entity", "id", "action", "reasons").struct.json_encode()
+    line = head.str.strip_suffix("}") + pl.lit(',"detail":') + pl.col("detail") + pl.lit("}")
+    return actions.select(line.alias("line"))["line"]
+
+
+def plan_json_text(plan: Plan) -> str:
+    """`plan --format json` at any size: the same document as plan_document (same members,
+    same order), the summary indented by json_report.dumps and one line per action."""
+    from roster_lint.report.json_report import dumps
+
+    doc = plan_document(plan, with_actions=False)
+    doc["actions"] = ACTIONS_MARK
+    text = dumps(doc)
+    mark = json.dumps(ACTIONS_MARK)
+    n = plan.actions.height
+    if n == 0:
+        return text.replace(mark, "[]", 1)
+    sep = ",\n    "
+    chunks = [
+        action_lines(plan.actions.slice(i, CHUNK)).str.join(sep).item() for i in range(0, n, CHUNK)
+    ]
+    return text.replace(mark, "[\n    " + sep.join(chunks) + "\n  ]", 1)
+
+
+def plan_document(plan: Plan, *, with_actions: bool = True) -> dict[str, Any]:
     audience = plan.audience.with_columns(pl.col("users").cast(pl.Int64)).to_dicts()
     return {
         "profile": plan.profile,
         "mode": plan.mode,
         "totals": plan.totals(),
-        "actions": action_dicts(plan),
+        "actions": action_dicts(plan) if with_actions else [],
         "summary": {"audience": audience, "licences_new": plan.licences_new},
         "root_causes": [asdict(c) for c in plan.root_causes],
         "followups": [asdict(f) for f in plan.followups],
