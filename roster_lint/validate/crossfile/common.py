@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from roster_lint.model import Export, Table
+from roster_lint.model import ID_HASH_SEED, Export, Table
 
 SID = "sourcedId"
 ID_T = pl.String()
@@ -161,20 +161,35 @@ def quote_list(values: pl.Expr, limit: int = 5) -> pl.Expr:
     return pl.when(values.list.len() > limit).then(text + pl.lit(", ...")).otherwise(text)
 
 
-def unmatched(df: pl.DataFrame, cols: tuple[str, ...], ref: pl.DataFrame) -> pl.DataFrame:
+PAIR_SEED = 211  # re-hashes the 2nd, 3rd... column's hash so that (a, b) != (b, a)
+
+
+def combined(hashes: list[pl.Series]) -> pl.Series:
+    """One u64 key from per-column ID_HASH_SEED hashes (see Export.id_hash)."""
+    out = hashes[0]
+    for i, h in enumerate(hashes[1:]):
+        out = out ^ h.hash(seed=PAIR_SEED + i)
+    return out
+
+
+def unmatched(
+    df: pl.DataFrame,
+    cols: tuple[str, ...],
+    ref: pl.DataFrame,
+    hashes: list[pl.Series] | None = None,
+) -> pl.DataFrame:
     """Rows of `df` whose value (or value pair) in `cols` is not a row of `ref[cols]`.
 
     Both sides are reduced to u64 hashes: a row whose hash is not among the reference
     hashes certainly has no match, so every row returned is exact (SK-F2 exactness holds);
     a hash collision could only hide a row (p ~ 1e-7 at 7M rows).  Several times cheaper
-    than a string anti-join on millions of rows.
+    than a string anti-join on millions of rows.  `hashes`: the shared hashes of `df[cols]`
+    (Export.id_hash, aligned with df's rows), so a 7M-row column is not hashed again.
     """
 
     def hashed(frame: pl.DataFrame) -> pl.Series:
-        h = pl.lit(0, pl.UInt64())
-        for i, col in enumerate(cols):
-            h = h ^ pl.col(col).hash(seed=211 + i)
-        return frame.select(h.alias("h"))["h"]
+        return combined([frame[c].hash(seed=ID_HASH_SEED) for c in cols])
 
     known = hashed(ref.select(*cols))
-    return df.filter(~hashed(df).is_in(known.implode()))
+    mine = combined(hashes) if hashes is not None else hashed(df)
+    return df.filter(~mine.is_in(known.implode()))

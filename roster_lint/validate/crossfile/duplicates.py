@@ -12,6 +12,7 @@ from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export, Table
 from roster_lint.validate.crossfile.common import (
     SID,
+    combined,
     fold,
     not_deleted,
     present,
@@ -91,9 +92,9 @@ def _fold_candidates(df: pl.DataFrame) -> pl.DataFrame:
     return repeated(pl.concat([odd, plain]).sort(LINE), pl.col("folded"))
 
 
-def _sourced_ids(t: Table, out: Findings) -> None:
+def _sourced_ids(export: Export, t: Table, out: Findings) -> None:
     df = t.df.select(LINE, SID)
-    dups = repeated(df, pl.col(SID), present(SID))
+    dups = repeated(df, pl.col(SID), present(SID), hashed=export.id_hash(t.name, SID))
     if dups.height:
         dups = _with_group_lines(dups)
         out.add(
@@ -148,7 +149,8 @@ def _enrollments(export: Export, out: Findings) -> None:
     cols = [LINE, sid.alias("sourced_id"), "classSourcedId", "userSourcedId", "role"]
     df = t.df.select(*cols, not_deleted(t).alias("live"))
     key = ("classSourcedId", "userSourcedId", "role")
-    dups = repeated(df, pl.struct(*key), pl.col("live"), hashed=row_hash(df, *key))
+    shared = combined([export.id_hash(t.name, c) for c in key])  # rows aligned with df
+    dups = repeated(df, pl.struct(*key), pl.col("live"), hashed=shared)
     if dups.height == 0:
         return
     dups = _with_group_lines(dups)
@@ -233,7 +235,7 @@ def _users_column(export: Export, column: str, rule: str, out: Findings) -> None
 def run(export: Export, out: Findings) -> None:
     for t in export.tables.values():
         if t.readable and t.has(SID):
-            _sourced_ids(t, out)
+            _sourced_ids(export, t, out)
     _enrollments(export, out)
     _users_column(export, "username", DUPLICATE_USERNAME, out)
     _users_column(export, "email", DUPLICATE_EMAIL, out)

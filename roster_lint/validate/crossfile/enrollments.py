@@ -62,6 +62,10 @@ def _school_vs_class(export: Export, out: Findings) -> None:
             rows,
             ("classSourcedId", "schoolSourcedId"),
             class_school.rename({"classSchool": "schoolSourcedId"}),
+            [
+                export.id_hash(enr.name, "classSourcedId"),
+                export.id_hash(enr.name, "schoolSourcedId"),
+            ],
         )
         .filter(present("schoolSourcedId"))
         .join(class_school, on="classSourcedId", how="inner")
@@ -88,6 +92,11 @@ def _school_vs_class(export: Export, out: Findings) -> None:
     )
 
 
+def _hashes(export: Export, other: str) -> list[pl.Series]:
+    """Shared hashes of enrollments' (userSourcedId, other), aligned with its rows."""
+    return [export.id_hash("enrollments.csv", c) for c in ("userSourcedId", other)]
+
+
 def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     roles = user_roles(export)
     fits = pl.DataFrame(
@@ -100,7 +109,7 @@ def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> 
     )
     known = roles.filter(pl.col("role").is_in(fits["role"].implode())).select("userSourcedId")
     hits = (
-        unmatched(rows, ("userSourcedId", "role"), allowed)
+        unmatched(rows, ("userSourcedId", "role"), allowed, _hashes(export, "role"))
         .filter(pl.col("role").is_in(list(FITS)))
         .join(known, on="userSourcedId", how="semi")
     )
@@ -134,7 +143,12 @@ def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> 
 def _school_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})
     hits = (
-        unmatched(rows, ("userSourcedId", "schoolSourcedId"), orgs)
+        unmatched(
+            rows,
+            ("userSourcedId", "schoolSourcedId"),
+            orgs,
+            _hashes(export, "schoolSourcedId"),
+        )
         .filter(present("schoolSourcedId"))
         .join(orgs.select("userSourcedId"), on="userSourcedId", how="semi")
     )

@@ -57,9 +57,14 @@ def _hints(target: pl.DataFrame, keys: pl.Series | None = None) -> pl.DataFrame:
     return folded.group_by("key").agg(pl.col("hint").min())
 
 
-def _unresolved(t: Table, col: ColumnSpec, target: Table, out: Findings, rule: str) -> None:
+def _unresolved(
+    export: Export, t: Table, col: ColumnSpec, target: Table, out: Findings, rule: str
+) -> None:
     ids = target.df.select(pl.col(SID).alias("item"))
-    missing = unmatched(_items(t, col, blanks=True), ("item",), ids).filter(present("item"))
+    # A single-id column's items are its rows: reuse the export's shared hashes of it.
+    shared = None if col.list else [export.id_hash(t.name, col.name)]
+    items = _items(t, col, blanks=True)
+    missing = unmatched(items, ("item",), ids, shared).filter(present("item"))
     if missing.height == 0:
         return
     missing = missing.with_columns(fold(pl.col("item")).alias("key"))
@@ -167,7 +172,7 @@ def _references(export: Export, out: Findings) -> None:
             if target is None or target.mode == "absent" or not target.has(SID):
                 _into_absent(export, t, col, out, rule)
             else:
-                _unresolved(t, col, target, out, rule)
+                _unresolved(export, t, col, target, out, rule)
 
 
 def _target_types(export: Export, out: Findings) -> None:
