@@ -33,9 +33,13 @@ def _several_primary(export: Export, out: Findings) -> None:
     if enr is None:
         return
     sid = pl.col(SID) if enr.has(SID) else pl.col(LINE).cast(pl.String())
-    primary = enr.df.filter(
-        not_deleted(enr) & (pl.col("role") == "teacher") & (pl.col("primary") == "true")
-    ).select(LINE, sid.alias("sourced_id"), "classSourcedId", "primary")
+    # Lazy, so only the selected columns of the matching rows are gathered, not all ten.
+    primary = (
+        enr.df.lazy()
+        .filter(not_deleted(enr) & (pl.col("role") == "teacher") & (pl.col("primary") == "true"))
+        .select(LINE, sid.alias("sourced_id"), "classSourcedId", "primary")
+        .collect()
+    )
     groups = (
         primary.group_by("classSourcedId")
         .agg(pl.len().alias("n"), pl.col("sourced_id").sort().alias("ids"))

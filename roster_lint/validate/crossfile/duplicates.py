@@ -17,6 +17,7 @@ from roster_lint.validate.crossfile.common import (
     not_deleted,
     present,
     quote_list,
+    rows,
     table,
     user_roles,
 )
@@ -179,7 +180,7 @@ def _users_column(export: Export, column: str, rule: str, out: Findings) -> None
     t = table(export, "users.csv", SID, column)
     if t is None:
         return
-    df = t.df.filter(present(column) & not_deleted(t)).select(LINE, SID, column)
+    df = rows(t, present(column) & not_deleted(t), LINE, SID, column)
     dups = repeated(df, pl.col(column).str.to_lowercase())
     if dups.height == 0:
         return

@@ -19,6 +19,7 @@ from roster_lint.validate.crossfile.common import (
     live_hashes,
     not_deleted,
     present,
+    rows,
     student_ids,
     table,
     user_roles,
@@ -34,10 +35,8 @@ def _grades(export: Export, out: Findings) -> None:
     users = table(export, "users.csv", SID, "grades")
     if users is None:
         return
-    students = (
-        users.df.filter(not_deleted(users))
-        .select(LINE, SID, "grades")
-        .join(student_ids(export), on=SID, how="semi")
+    students = rows(users, not_deleted(users), LINE, SID, "grades").join(
+        student_ids(export), on=SID, how="semi"
     )
     # Only a value with a comma can hold several grades (or none: ","); split just those.
     listed = students.filter(pl.col("grades").str.contains(",", literal=True)).with_columns(
