@@ -193,7 +193,7 @@ def build_plan(
         actions=pl.concat(parts.actions, how="vertical"),
         audience=summary.audience(d),
         root_causes=summary.root_causes(roots, d),
-        followups=summary.followups(roots, d, profile),
+        followups=summary.followups(roots, d, profile, prev),
         notes=summary.notes(
             parts.not_documented, d, profile, has_previous=prev is not None, course_map=course_map
         ),

@@ -345,8 +345,11 @@ def _schools_of(inp: Inputs, rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> None:
-    tagged = plan.actions.select("entity", "id", "reasons", "detail", "file", "line").explode(
-        "reasons"
+    # Most of the ~9M actions have no reason: drop them before unpacking the lists.
+    tagged = (
+        plan.actions.select("entity", "id", "reasons", "detail", "file", "line")
+        .filter(pl.col("reasons").list.len() > 0)
+        .explode("reasons")
     )
     from_roles = inp.version == "1.2" and "roles.csv" in inp.state and not _has_role(export)
     for rule, (entity, column, template) in ROW_RULES.items():
@@ -378,7 +381,11 @@ def _has_role(export: Export) -> bool:
 
 
 def _counted_findings(plan: Plan, export: Export, out: Findings) -> None:
-    tagged = plan.actions.select("entity", "reasons", "file", "line").explode("reasons")
+    tagged = (
+        plan.actions.select("entity", "reasons", "file", "line")
+        .filter(pl.col("reasons").list.len() > 0)
+        .explode("reasons")
+    )
     hit = tagged.filter(pl.col("reasons").is_in(list(SUMMARY_RULES)))
     counts: dict[str, dict[str, int]] = {}
     for reason, entity, n in hit.group_by("reasons", "entity").len().iter_rows():

@@ -196,7 +196,16 @@ def _users(export: Export, reads: list[str], inp: Inputs, profile: Profile) -> p
         .filter(pl.col("role").is_in(provisioned))
         .unique(maintain_order=True)
         .alias("schools"),
+        pl.col("org").filter(pl.col("org") != "").unique(maintain_order=True).alias("_all_orgs"),
     )
+    # A user whose roles get no account (aide, parent) still belongs to the schools of its
+    # roles: without this they would read as having no school at all (RL330).
+    per_user = per_user.with_columns(
+        pl.when(pl.col("schools").list.len() == 0)
+        .then(pl.col("_all_orgs"))
+        .otherwise(pl.col("schools"))
+        .alias("schools")
+    ).drop("_all_orgs")
     inp.primary_role_ambiguous = per_user.filter(pl.col("_primaries") != 1).height
     out = users.drop("role", "orgs").join(per_user, on="uid", how="left")
     # A user with no role row at all: no role (SK-A3); schools from primaryOrgSourcedId.

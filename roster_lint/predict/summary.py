@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -17,13 +18,6 @@ ENROLLED = ("enroll", "transfer", "unchanged")
 FOLLOWUP_CAP = 100  # per kind; the full list is in the plan's actions
 # Roots that are the affected row itself are grouped into one cause per reason.
 GROUPED_ROOTS = ("user", "class", "enrollment")
-VERB = {
-    "school": "not synced",
-    "user": "not uploaded",
-    "course": "to map",
-    "class": "not created",
-    "enrollment": "not enrolled",
-}
 
 
 def audience(d: Decided) -> pl.DataFrame:
@@ -54,38 +48,10 @@ def _label(entity: str, ident: str, d: Decided) -> str:
     return ident
 
 
-def _subject(reason: str, entity: str, label: str, n_self: int) -> str:
-    subjects = {
-        "school-missing-nces-id": f"school {label} has no NCES ID",
-        "school-not-in-orgs": f"school {label} is not in orgs.csv",
-        "header-breaks-sync": f"{label} has a header the sync cannot read",
-        "role-not-provisioned": f"role {label!r} gets no account",
-        "course-not-mapped": f"course {label} is not in the course map",
-        "new-course-needs-mapping": f"course {label} is new and needs mapping by Summit K12",
-        "class-course-missing": f"course {label} is not in courses.csv",
-        "class-without-primary-teacher": f"{n_self} classes have no primary teacher",
-        "provisioning-mode": "Account Provisioning Only does not create classes or enroll",
-        "user-tobedeleted": f"{n_self} users are shared as tobedeleted",
-        "user-removed-not-deleted": f"{n_self} users are no longer in users.csv",
-        "enrollment-dropped-not-unenrolled": f"{n_self} enrollments are no longer shared",
-        "class-removed-not-deleted": f"{n_self} classes are no longer shared",
-        "enrollment-user-missing": f"{n_self} enrollments point at users not in users.csv",
-        "enrollment-class-missing": f"{n_self} enrollments point at classes not in classes.csv",
-        "enrollment-role-not-enrolled": f"enrollment role {label!r} is not enrolled",
-    }
-    return subjects.get(reason, f"{reason} ({entity} {label})")
-
-
-def _effects(affected: dict[str, int], reason: str) -> str:
-    verb = dict(VERB)
-    if reason.endswith("not-deleted") or reason.endswith("not-unenrolled"):
-        verb = {k: "kept on Summit K12" for k in VERB}
-    parts = [f"{n} {e}{'s' if n != 1 else ''} {verb[e]}" for e, n in affected.items() if n]
-    return ", ".join(parts)
-
-
 def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
     """`roots`: the skipped and retained rows with their root cause (engine.ROOTS_SCHEMA)."""
+    from roster_lint.predict.findings import cause_message  # findings reads the plan
+
     hit = roots.filter(
         pl.col("action").is_in(["skip", "retain"]) & pl.col("root_reason").is_not_null()
     )
@@ -122,14 +88,14 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
             if e2 == e
         }
         label = _label(entity, ident, d) if ident != "*" else ident
-        n_self = affected.get(entity, sum(affected.values()))
-        message = f"{_subject(reason, entity, label, n_self)}: {_effects(affected, reason)}"
         file, line = where_of.get((reason, entity, ident), (None, None))
         if entity == "course" and ident in courses:
             file, line = course_path, courses[ident]
         elif entity == "file":
             file, line = ident, 1
-        out.append(RootCause(reason, entity, ident, label, affected, message, file, line))
+        cause = RootCause(reason, entity, ident, label, affected, "", file, line)
+        # One wording for a cause everywhere: the plan, its JSON and check's findings.
+        out.append(replace(cause, message=cause_message(cause)))
     return out
 
 
@@ -148,7 +114,9 @@ def _capped(
     return out
 
 
-def followups(roots: pl.DataFrame, d: Decided, profile: Profile) -> list[FollowUp]:
+def followups(
+    roots: pl.DataFrame, d: Decided, profile: Profile, prev: Decided | None = None
+) -> list[FollowUp]:
     u = d.users
     who = pl.format("{} {} ({}, {})", "given", "family", "uid", "email")
     out: list[FollowUp] = []
@@ -162,7 +130,23 @@ def followups(roots: pl.DataFrame, d: Decided, profile: Profile) -> list[FollowU
     )
     retained = roots.filter((pl.col("entity") == "user") & (pl.col("action") == "retain"))
     gone = u.filter(pl.col("_gone")).select(pl.col("uid").alias("id"), who.alias("m"))
-    removed = retained.select("id", pl.format("user {} is no longer in users.csv", "id").alias("m"))
+    removed = retained.select("id")
+    if prev is not None:
+        # SK-A7: the district must send the vendor the name and e-mail, which only the
+        # previous export still has.
+        known = prev.users.select(pl.col("uid").alias("id"), who.alias("_who")).unique(
+            "id", keep="first"
+        )
+        removed = removed.join(known, on="id", how="left", maintain_order="left")
+    else:
+        removed = removed.with_columns(pl.lit(None, pl.String()).alias("_who"))
+    removed = removed.select(
+        "id",
+        pl.when(pl.col("_who").is_not_null())
+        .then(pl.format("{} is no longer in users.csv", "_who"))
+        .otherwise(pl.format("user {} is no longer in users.csv", "id"))
+        .alias("m"),
+    )
     out += _capped(
         "delete-user",
         pl.concat(

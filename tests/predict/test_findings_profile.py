@@ -107,11 +107,6 @@ def test_no_sample_message_has_a_broken_plural() -> None:
         assert msgs and not [m for m in msgs if bad.search(m)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="predict/inputs.py _users keeps only the orgs of provisioned roles as a 1.2 user's "
-    "schools, so aides and parents with schools in roles.csv get user-without-school",
-)
 def test_v12_aides_and_parents_with_schools_in_roles_have_a_school() -> None:
     path = "sample_exports/district-v12"
     roles = pl.read_csv(f"{path}/roles.csv", infer_schema=False)
@@ -120,11 +115,6 @@ def test_v12_aides_and_parents_with_schools_in_roles_have_a_school() -> None:
     assert not with_org & set(f["sourced_id"].to_list())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="predict/summary.py followups() words removed users as 'user ID is no longer in "
-    "users.csv': the previous export's name and e-mail are not passed to it",
-)
 def test_removed_user_follow_up_names_the_user_and_email(tmp_path: Path) -> None:
     prev = make(tmp_path, [], name="prev")
     now = make(tmp_path, [{"op": "delete", "file": "users.csv", "line": 4}])
