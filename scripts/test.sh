@@ -6,4 +6,4 @@ PY=${PY:-.venv/bin/python}
 "$PY" -m ruff check roster_lint tests benchmarks scripts
 "$PY" -m ruff format --check roster_lint tests benchmarks scripts
 "$PY" -m mypy
-"$PY" -m pytest -n 2 -q "$@"
+"$PY" -m pytest -n 2 -q --durations=8 "$@"
