@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict import keys, rstr
+from roster_lint.predict import rstr
 from roster_lint.predict.encode import (
     STR,
     detail,
@@ -79,27 +79,25 @@ def _teachers(inp: Inputs, profile: Profile) -> pl.DataFrame:
     return primary.select("cid").unique().collect(engine="in-memory")
 
 
-def student_grades(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFrame:
-    """Enrolled students who get an account, with their grade: cid, uid, eid, grade."""
+def student_grades(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.LazyFrame:
+    """cid and grade of every enrolled student who gets an account.  with_user: the
+    enrollments already joined to their users (`enrollments.with_users`), so the 6.5M
+    student enrollments are not joined to users a second time."""
     c = profile.classes
     if inp.broken("enrollments.csv"):
-        return pl.DataFrame(schema={"eid": STR, "cid": STR, "uid": STR, "grade": STR})
-    in_scope = (
-        users.filter(pl.col("action") != "skip").select("uid", "grade").unique("uid", keep="first")
-    )
-    students = inp.enrollments.filter(
+        return pl.LazyFrame(schema={"cid": STR, "grade": STR})
+    students = (
         (pl.col("role") == c["student_role"])
         & (pl.col("status") != profile.enrollments["unenroll_status"])
-    ).select("eid", "cid", "uid")
-    in_scope = in_scope.with_columns(pl.lit(True).alias("_in"))
-    joined = keys.left_join(students, in_scope, "uid")
-    return joined.filter(pl.col("_in")).drop("_in")
+        & pl.col("_in").fill_null(False)
+    )
+    return with_user.lazy().filter(students).select("cid", pl.col("_in_grade").alias("grade"))
 
 
 def decide_classes(
     inp: Inputs,
     orgs: pl.DataFrame,
-    users: pl.DataFrame,
+    with_user: pl.DataFrame,
     courses: pl.DataFrame,
     profile: Profile,
     classes_on: bool,
@@ -113,9 +111,13 @@ def decide_classes(
     school_status = orgs.select(
         pl.col("oid").alias("school"), pl.col("status").alias("school_status")
     )
-    grades = student_grades(inp, users, profile)
+    grades = student_grades(inp, with_user, profile)
     counted = (
-        grades.filter(pl.col("grade") != "").group_by("cid", "grade").len("n").sort("cid", "grade")
+        grades.filter(pl.col("grade") != "")
+        .group_by("cid", "grade")
+        .len("n")
+        .sort("cid", "grade")
+        .collect(engine="in-memory")
     )
     pair = json_value(pl.col("grade")) + pl.lit(":", STR) + pl.col("n").cast(STR)
     per_class = counted.group_by("cid").agg(
@@ -127,7 +129,12 @@ def decide_classes(
         .alias("main_grade"),
         (~pl.col("grade").is_in(profile.content_grades)).any().alias("grade_no_content"),
     )
-    ungraded = grades.filter(pl.col("grade") == "").group_by("cid").len("n_ungraded")
+    ungraded = (
+        grades.filter(pl.col("grade") == "")
+        .group_by("cid")
+        .len("n_ungraded")
+        .collect(engine="in-memory")
+    )
     teachers = _teachers(inp, profile).with_columns(pl.lit(True).alias("has_teacher"))
     classes = (
         classes.join(course_info, on="course", how="left", maintain_order="left")

@@ -68,8 +68,12 @@ def decide(
     orgs = schools.decide_orgs(inp, profile)
     users = usr.decide_users(inp, orgs, profile)
     courses = cls.decide_courses(inp, course_map, previous_courses, classes_on)
-    classes = cls.decide_classes(inp, orgs, users, courses, profile, classes_on)
-    enrollments = enr.decide_enrollments(inp, users, classes, profile, classes_on)
+    # Enrollments meet their users once: the classes' grade counts and the enrollment
+    # decisions both read this join.
+    with_user = enr.with_users(inp, users)
+    classes = cls.decide_classes(inp, orgs, with_user, courses, profile, classes_on)
+    enrollments = enr.decide_enrollments(inp, with_user, classes, profile, classes_on)
+    del with_user
     return Decided(inp, orgs, users, courses, classes, enrollments)
 
 

@@ -15,13 +15,35 @@ from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.profile import Profile
 
 
+def with_users(inp: Inputs, users: pl.DataFrame) -> pl.DataFrame:
+    """The narrow enrollments joined to their user once (7M rows, one hash join), for both
+    the classes' student grade counts and the enrollment decisions.
+
+    user_action/user_grade come from the first row of the user id (as enrollments see
+    users); _in/_in_grade from its first row that gets an account (the grade counts)."""
+    # Only the columns the decision and the later stages read are carried through the joins.
+    cols = ["eid", "status", "cid", "school", "uid", "role", "line"]
+    first = first_users(users).select(
+        "uid", pl.col("action").alias("user_action"), pl.col("grade").alias("user_grade")
+    )
+    in_scope = (
+        users.filter(pl.col("action") != "skip")
+        .select("uid", pl.col("grade").alias("_in_grade"), pl.lit(True).alias("_in"))
+        .unique("uid", keep="first", maintain_order=True)
+    )
+    # Every id of in_scope is in first; an id whose rows all skip gets no _in.
+    side = first.join(in_scope, on="uid", how="left", maintain_order="left")
+    return keys.left_join(inp.enrollments.select(cols), side, "uid")
+
+
 def decide_enrollments(
     inp: Inputs,
-    users: pl.DataFrame,
+    with_user: pl.DataFrame,
     classes: pl.DataFrame,
     profile: Profile,
     classes_on: bool,
 ) -> pl.DataFrame:
+    """with_user: `with_users(inp, users)`."""
     ep = profile.enrollments
     teacher = profile.classes["teacher_role"]
     class_info = classes.select(
@@ -31,13 +53,7 @@ def decide_enrollments(
         "is_split",
         "main_grade",
     )
-    user_info = first_users(users).select(
-        "uid", pl.col("action").alias("user_action"), pl.col("grade").alias("user_grade")
-    )
-    # Only the columns the decision and the later stages read are carried through the joins.
-    cols = ["eid", "status", "cid", "school", "uid", "role", "line"]
-    narrow = inp.enrollments.select(cols)
-    e = keys.left_join(keys.left_join(narrow, class_info, "cid"), user_info, "uid").lazy()
+    e = keys.left_join(with_user.drop("_in", "_in_grade"), class_info, "cid").lazy()
     classes_gone = inp.state.get("classes.csv") in ("missing", "ignored")
     users_gone = inp.state.get("users.csv") in ("missing", "ignored")
     flags = [
@@ -78,8 +94,13 @@ def decide_enrollments(
             "_odd_role"
         ),
     )
-    return e.drop("_skip", "is_split", "main_grade", "user_grade", "status").collect(
-        engine="in-memory"
+    # The column order of the two joins made classes-first (nothing depends on it, but
+    # `why` and the history step print frames in tests).
+    first = ["eid", "cid", "school", "uid", "role", "line", "class_action", "course"]
+    return (
+        e.drop("_skip", "is_split", "main_grade", "user_grade", "status")
+        .select(*first, pl.exclude(first))
+        .collect(engine="in-memory")
     )
 
 
@@ -162,19 +183,34 @@ def nd_flags() -> list[tuple[str, pl.Expr]]:
 
 
 def enrollment_actions(e: pl.DataFrame, inp: Inputs) -> pl.DataFrame:
-    """ACTION_SCHEMA columns (reasons still a joined string)."""
+    """ACTION_SCHEMA columns (reasons still a joined string).
+
+    Almost every enrollment's detail is `{}`: the JSON is built for the few rows that have
+    a member (a grade class, a previous class, a not-documented choice) and scattered into
+    a column of `{}`, instead of encoding 7M mostly-empty objects (docs/performance.md)."""
     path = inp.paths.get("enrollments.csv", "enrollments.csv")
     pieces = [
         piece("grade_class", pl.col("grade_class"), pl.col("grade_class").is_not_null()),
         piece("from", pl.col("from_class"), pl.col("from_class").is_not_null()),
         not_documented(nd_flags()),
     ]
+    has = pl.any_horizontal(
+        pl.col("grade_class").is_not_null(),
+        pl.col("from_class").is_not_null(),
+        *[flag.fill_null(False) for _, flag in nd_flags()],
+    )
+    rows = e.select(pl.arg_where(has).cast(pl.UInt32).alias("i"))["i"]
+    needed = e.select("grade_class", "from_class", "_ungraded", "_teacher", "_odd_role")
+    some = needed[rows].select(detail(pieces).alias("detail"))["detail"]
+    details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")
+    if rows.len():
+        details = details.scatter(rows, some)
     return e.select(
         pl.lit("enrollment").alias("entity"),
         pl.col("eid").alias("id"),
         "action",
         "reasons",
-        detail(pieces).alias("detail"),
+        pl.lit(details).alias("detail"),
         "school",
         pl.lit(path, STR).alias("file"),
         "line",

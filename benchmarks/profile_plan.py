@@ -1,0 +1,90 @@
+"""In-process profile of `plan`: load, then build_plan with each engine stage timed.
+
+    .venv/bin/python benchmarks/profile_plan.py benchmarks/data/students-1000000-seed-1
+
+Prints wall, CPU and peak RSS (ru_maxrss) after every stage.  Stages are timed by wrapping
+the engine's module functions, so the engine itself carries no timing code.
+"""
+
+from __future__ import annotations
+
+import functools
+import resource
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from roster_lint import api
+from roster_lint.predict import classes, engine, enrollments, history, schools, summary, users
+from roster_lint.predict import inputs as inputs_mod
+
+ROWS: list[tuple[str, float, float, float]] = []
+
+
+def _rss_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrap(*args: Any, **kw: Any) -> Any:
+        w, c = time.perf_counter(), time.process_time()
+        out = fn(*args, **kw)
+        ROWS.append((name, time.perf_counter() - w, time.process_time() - c, _rss_gb()))
+        return out
+
+    return wrap
+
+
+def patch() -> None:
+    targets = [
+        (engine, "read_inputs"),
+        (schools, "decide_orgs"),
+        (users, "decide_users"),
+        (classes, "decide_courses"),
+        (classes, "decide_classes"),
+        (classes, "student_grades"),
+        (enrollments, "decide_enrollments"),
+        (enrollments, "with_users"),
+        (enrollments, "enrollment_roots"),
+        (enrollments, "enrollment_actions"),
+        (users, "user_actions"),
+        (classes, "class_actions"),
+        (history, "users_vs_previous"),
+        (history, "enrollments_vs_previous"),
+        (engine, "_action_part"),
+        (engine, "_parts"),
+        (summary, "audience"),
+        (summary, "root_causes"),
+        (summary, "followups"),
+        (summary, "notes"),
+        (summary, "licences"),
+    ]
+    for mod, name in targets:
+        setattr(mod, name, timed(name, getattr(mod, name)))
+    _ = inputs_mod
+
+
+def main() -> None:
+    path = sys.argv[1]
+    patch()
+    w, c = time.perf_counter(), time.process_time()
+    export = api.load(path)
+    print(
+        f"load: {time.perf_counter() - w:.2f} s wall, {time.process_time() - c:.2f} s CPU, "
+        f"peak {_rss_gb():.2f} GB"
+    )
+    w, c = time.perf_counter(), time.process_time()
+    plan = api.plan_export(export, api.Options(), None)
+    print(
+        f"build_plan: {time.perf_counter() - w:.2f} s wall, {time.process_time() - c:.2f} s "
+        f"CPU, peak {_rss_gb():.2f} GB, {plan.actions.height} actions, "
+        f"actions frame {plan.actions.estimated_size() / 2**30:.2f} GB"
+    )
+    for name, wall, cpu, rss in ROWS:
+        print(f"  {name:26s} {wall:6.2f} s  {cpu:6.2f} s CPU  peak {rss:5.2f} GB")
+
+
+if __name__ == "__main__":
+    main()
