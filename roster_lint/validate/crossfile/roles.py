@@ -16,6 +16,7 @@ from roster_lint.validate.crossfile.common import (
     not_deleted,
     present,
     quote_list,
+    rows,
     table,
 )
 from roster_lint.validate.crossfile.duplicates import repeated, row_hash
@@ -32,14 +33,12 @@ def _user_level(export: Export, out: Findings) -> None:
     roles = table(export, "roles.csv", "userSourcedId", "roleType")
     if users is None or roles is None or not is_complete(roles):
         return
-    live = roles.df.filter(not_deleted(roles))
+    live = rows(roles, not_deleted(roles), "userSourcedId", "roleType")
     counts = live.group_by("userSourcedId").agg(
         pl.len().alias("rows"), (pl.col("roleType") == "primary").sum().alias("primaries")
     )
-    joined = (
-        users.df.filter(not_deleted(users))
-        .select(LINE, SID)
-        .join(counts, left_on=SID, right_on="userSourcedId", how="left")
+    joined = rows(users, not_deleted(users), LINE, SID).join(
+        counts, left_on=SID, right_on="userSourcedId", how="left"
     )
     common = {
         "file": users.path,
@@ -69,8 +68,12 @@ def _several_primary(export: Export, out: Findings) -> None:
     if roles is None:
         return
     sid = pl.col(SID) if roles.has(SID) else pl.lit(None, pl.String())
-    primary = roles.df.filter(not_deleted(roles) & (pl.col("roleType") == "primary")).select(
-        LINE, sid.alias("sourced_id"), "userSourcedId"
+    primary = rows(
+        roles,
+        not_deleted(roles) & (pl.col("roleType") == "primary"),
+        LINE,
+        sid.alias("sourced_id"),
+        "userSourcedId",
     )
     groups = (
         primary.group_by("userSourcedId")
@@ -104,8 +107,14 @@ def _duplicates(export: Export, out: Findings) -> None:
     if roles is None:
         return
     sid = pl.col(SID) if roles.has(SID) else pl.lit(None, pl.String())
-    df = roles.df.filter(not_deleted(roles)).select(
-        LINE, sid.alias("sourced_id"), "userSourcedId", "role", "orgSourcedId"
+    df = rows(
+        roles,
+        not_deleted(roles),
+        LINE,
+        sid.alias("sourced_id"),
+        "userSourcedId",
+        "role",
+        "orgSourcedId",
     )
     cols = ("userSourcedId", "role", "orgSourcedId")
     dups = repeated(df, pl.struct(*cols), hashed=row_hash(df, *cols))
@@ -132,12 +141,20 @@ def _primary_org(export: Export, out: Findings) -> None:
     roles = table(export, "roles.csv", "userSourcedId", "orgSourcedId")
     if users is None or roles is None or not is_complete(roles):
         return
-    pairs = roles.df.filter(not_deleted(roles) & present("orgSourcedId")).select(
-        pl.col("userSourcedId").alias(SID), pl.col("orgSourcedId").alias("primaryOrgSourcedId")
+    pairs = rows(
+        roles,
+        not_deleted(roles) & present("orgSourcedId"),
+        pl.col("userSourcedId").alias(SID),
+        pl.col("orgSourcedId").alias("primaryOrgSourcedId"),
     )
     hits = (
-        users.df.filter(present("primaryOrgSourcedId") & not_deleted(users))
-        .select(LINE, SID, "primaryOrgSourcedId")
+        rows(
+            users,
+            present("primaryOrgSourcedId") & not_deleted(users),
+            LINE,
+            SID,
+            "primaryOrgSourcedId",
+        )
         .join(pairs.select(SID), on=SID, how="semi")
         .join(pairs, on=[SID, "primaryOrgSourcedId"], how="anti")
         .select(
