@@ -94,6 +94,11 @@ def _cached(export: Export, key: str, build: Callable[[Export], pl.DataFrame]) -
     return entry[key]
 
 
+def forget(export: Export) -> None:
+    """Drop the frames cached for `export` (roles and orgs per user), e.g. before the plan."""
+    _CACHE.pop(id(export), None)
+
+
 def user_roles(export: Export) -> pl.DataFrame:
     """(userSourcedId, role) for every user role known: 1.1 users.role, 1.2 roles.csv.
 
