@@ -15,7 +15,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from rich.console import Console
+
 from roster_lint import api
+from roster_lint.report.plan_text import render_plan
 from roster_lint.predict import classes, engine, enrollments, history, schools, summary, users
 from roster_lint.predict import inputs as inputs_mod
 
@@ -81,6 +84,13 @@ def main() -> None:
         f"build_plan: {time.perf_counter() - w:.2f} s wall, {time.process_time() - c:.2f} s "
         f"CPU, peak {_rss_gb():.2f} GB, {plan.actions.height} actions, "
         f"actions frame {plan.actions.estimated_size() / 2**30:.2f} GB"
+    )
+    w, c = time.perf_counter(), time.process_time()
+    with open("/dev/null", "w") as sink:
+        render_plan(plan, Console(file=sink, width=120))
+    print(
+        f"render_plan: {time.perf_counter() - w:.2f} s wall, {time.process_time() - c:.2f} s "
+        f"CPU, peak {_rss_gb():.2f} GB"
     )
     for name, wall, cpu, rss in ROWS:
         print(f"  {name:26s} {wall:6.2f} s  {cpu:6.2f} s CPU  peak {rss:5.2f} GB")

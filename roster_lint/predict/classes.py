@@ -112,13 +112,9 @@ def decide_classes(
         pl.col("oid").alias("school"), pl.col("status").alias("school_status")
     )
     grades = student_grades(inp, with_user, profile)
-    counted = (
-        grades.filter(pl.col("grade") != "")
-        .group_by("cid", "grade")
-        .len("n")
-        .sort("cid", "grade")
-        .collect(engine="in-memory")
-    )
+    # One pass over the student enrollments counts graded and ungraded students alike.
+    by_grade = grades.group_by("cid", "grade").len("n").collect(engine="in-memory")
+    counted = by_grade.filter(pl.col("grade") != "").sort("cid", "grade")
     pair = json_value(pl.col("grade")) + pl.lit(":", STR) + pl.col("n").cast(STR)
     per_class = counted.group_by("cid").agg(
         pl.len().alias("n_grades"),
@@ -129,12 +125,7 @@ def decide_classes(
         .alias("main_grade"),
         (~pl.col("grade").is_in(profile.content_grades)).any().alias("grade_no_content"),
     )
-    ungraded = (
-        grades.filter(pl.col("grade") == "")
-        .group_by("cid")
-        .len("n_ungraded")
-        .collect(engine="in-memory")
-    )
+    ungraded = by_grade.filter(pl.col("grade") == "").select("cid", pl.col("n").alias("n_ungraded"))
     teachers = _teachers(inp, profile).with_columns(pl.lit(True).alias("has_teacher"))
     classes = (
         classes.join(course_info, on="course", how="left", maintain_order="left")

@@ -105,7 +105,7 @@ def decide_enrollments(
     # `why` and the history step print frames in tests).
     first = ["eid", "cid", "school", "uid", "role", "line", "class_action", "course"]
     return (
-        e.drop("_skip", "is_split", "main_grade", "user_grade", "status")
+        e.drop("_skip", "is_split", "main_grade", "user_grade", "status", "user_action")
         .select(*first, pl.exclude(first))
         .collect(engine="in-memory")
     )

@@ -207,15 +207,18 @@ def licences(d: Decided, prev: Decided | None, profile: Profile) -> int:
     """SK-L1: students who will newly consume a licence (first class enrollment)."""
     student = profile.classes["student_role"]
 
-    def enrolled(x: Decided) -> pl.DataFrame:
+    def enrolled(x: Decided) -> pl.LazyFrame:
         e = x.enrollments.lazy().select("uid", "role", "action")
-        e = e.filter((pl.col("role") == student) & pl.col("action").is_in(ENROLLED))
-        return e.select("uid").unique().collect(engine="in-memory")
+        return e.filter((pl.col("role") == student) & pl.col("action").is_in(ENROLLED))
 
-    now = enrolled(d)
-    if prev is not None:
-        now = now.join(enrolled(prev), on="uid", how="anti")
-    return now.height
+    if prev is None:  # a count, without materialising the million unique ids
+        return int(enrolled(d).select(pl.col("uid").n_unique()).collect(engine="in-memory").item())
+    now = enrolled(d).select("uid").unique()
+    return (
+        now.join(enrolled(prev).select("uid"), on="uid", how="anti")
+        .collect(engine="in-memory")
+        .height
+    )
 
 
 def notes(
