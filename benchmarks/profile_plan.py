@@ -18,15 +18,21 @@ from typing import Any
 from rich.console import Console
 
 from roster_lint import api
-from roster_lint.report.plan_text import render_plan
 from roster_lint.predict import classes, engine, enrollments, history, schools, summary, users
 from roster_lint.predict import inputs as inputs_mod
+from roster_lint.report.plan_text import render_plan
 
-ROWS: list[tuple[str, float, float, float]] = []
+ROWS: list[tuple[str, float, float, float, float]] = []
 
 
 def _rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def _now_gb() -> float:
+    """Current RSS (what is held now, not the peak)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**30
 
 
 def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -34,7 +40,7 @@ def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrap(*args: Any, **kw: Any) -> Any:
         w, c = time.perf_counter(), time.process_time()
         out = fn(*args, **kw)
-        ROWS.append((name, time.perf_counter() - w, time.process_time() - c, _rss_gb()))
+        ROWS.append((name, time.perf_counter() - w, time.process_time() - c, _rss_gb(), _now_gb()))
         return out
 
     return wrap
@@ -78,6 +84,7 @@ def main() -> None:
         f"load: {time.perf_counter() - w:.2f} s wall, {time.process_time() - c:.2f} s CPU, "
         f"peak {_rss_gb():.2f} GB"
     )
+    print(f"after load: {_now_gb():.2f} GB held")
     w, c = time.perf_counter(), time.process_time()
     plan = api.plan_export(export, api.Options(), None)
     print(
@@ -92,8 +99,10 @@ def main() -> None:
         f"render_plan: {time.perf_counter() - w:.2f} s wall, {time.process_time() - c:.2f} s "
         f"CPU, peak {_rss_gb():.2f} GB"
     )
-    for name, wall, cpu, rss in ROWS:
-        print(f"  {name:26s} {wall:6.2f} s  {cpu:6.2f} s CPU  peak {rss:5.2f} GB")
+    for name, wall, cpu, rss, now in ROWS:
+        print(
+            f"  {name:26s} {wall:6.2f} s  {cpu:6.2f} s CPU  peak {rss:5.2f} GB  now {now:5.2f} GB"
+        )
 
 
 if __name__ == "__main__":
