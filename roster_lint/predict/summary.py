@@ -211,8 +211,9 @@ def licences(d: Decided, prev: Decided | None, profile: Profile) -> int:
         e = x.enrollments.lazy().select("uid", "role", "action")
         return e.filter((pl.col("role") == student) & pl.col("action").is_in(ENROLLED))
 
-    if prev is None:  # a count, without materialising the million unique ids
-        return int(enrolled(d).select(pl.col("uid").n_unique()).collect(engine="in-memory").item())
+    if prev is None:  # one expression: no filtered frame, no unique frame
+        mask = (pl.col("role") == student) & pl.col("action").is_in(ENROLLED)
+        return int(d.enrollments.select(pl.col("uid").filter(mask).n_unique()).item())
     now = enrolled(d).select("uid").unique()
     return (
         now.join(enrolled(prev).select("uid"), on="uid", how="anti")
