@@ -27,7 +27,7 @@ NAMES = sorted(BASE)
 
 settings.register_profile(
     "ci",
-    max_examples=120,
+    max_examples=80,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
