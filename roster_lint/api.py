@@ -98,22 +98,6 @@ def _apply_options(df: pl.DataFrame, opts: Options) -> pl.DataFrame:
     return sort_findings(df)
 
 
-def _predict_available() -> bool:
-    try:
-        import roster_lint.predict.engine  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
-def _diff_available() -> bool:
-    try:
-        import roster_lint.diff.findings  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
 def load(path: str) -> Export:
     """Load an export (folder or zip); damage becomes findings, not exceptions."""
     with progress.stage("Loading export"):
@@ -165,16 +149,14 @@ def check(path: str, opts: Options | None = None) -> CheckResult:
         run_all(export, out)
     _release_validation_caches(export)
     previous = load_previous(opts)
-    if previous is not None and _diff_available():
+    if previous is not None:
         from roster_lint.diff.findings import diff_findings
 
         diff_findings(previous, export, opts, out)
-    plan_ = None
-    if _predict_available():
-        from roster_lint.predict.findings import profile_findings
+    from roster_lint.predict.findings import profile_findings
 
-        plan_ = plan_export(export, opts, previous)
-        profile_findings(plan_, export, opts, out)
+    plan_ = plan_export(export, opts, previous)
+    profile_findings(plan_, export, opts, out)
     return CheckResult(
         export=export, findings=_apply_options(out.frame(), opts), options=opts, plan=plan_
     )
@@ -197,12 +179,16 @@ def why(path: str, kind: str, ident: str, opts: Options | None = None) -> WhyRes
     return explain_entity(export, plan_export(export, opts, load_previous(opts)), kind, ident, opts)
 
 
-def diff(old: str, new: str, opts: Options | None = None) -> DiffResult:
-    """What changed between two exports and what the sync will and will not do about it."""
+def diff_exports(old: Export, new: Export, opts: Options) -> DiffResult:
+    """`diff` on exports already loaded (the CLI keeps them for --redact)."""
     from roster_lint.diff import compare
 
+    opts.previous = old.path
+    return compare(old, new, plan_export(new, opts, old), opts)
+
+
+def diff(old: str, new: str, opts: Options | None = None) -> DiffResult:
+    """What changed between two exports and what the sync will and will not do about it."""
     opts = opts or Options()
     opts.validate()
-    old_export, new_export = load(old), load(new)
-    opts.previous = old
-    return compare(old_export, new_export, plan_export(new_export, opts, old_export), opts)
+    return diff_exports(load(old), load(new), opts)

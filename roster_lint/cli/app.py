@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from roster_lint import __version__
 from roster_lint.errors import UsageError
+
+if TYPE_CHECKING:
+    from roster_lint.api import Options
 
 app = typer.Typer(
     name="roster-lint",
@@ -80,3 +83,20 @@ def check_format(fmt: str, allowed: tuple[str, ...] = ("text", "json")) -> None:
 def split_list(values: list[str] | None) -> list[str]:
     """--select a,b --select c -> [a, b, c]."""
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
+
+
+def merged_options(
+    config: str | None,
+    *,
+    mode: str | None = None,
+    previous: str | None = None,
+    course_map: str | None = None,
+) -> Options:
+    """The config file's options with the command line's on top (command-line options win)."""
+    from roster_lint.config import options_from_config
+
+    opts = options_from_config(config)
+    opts.mode = mode or opts.mode
+    opts.previous = previous or opts.previous
+    opts.course_map = course_map or opts.course_map
+    return opts

@@ -17,6 +17,7 @@ from roster_lint.cli.app import (
     RedactOpt,
     app,
     check_format,
+    merged_options,
     split_list,
     stdout,
 )
@@ -57,16 +58,12 @@ def check(
 ) -> None:
     """Run every OneRoster and profile rule over EXPORT and report the findings."""
     from roster_lint import api
-    from roster_lint.config import options_from_config
     from roster_lint.report import progress
     from roster_lint.report.outputs import emit_check
 
     check_format(fmt)
     progress.enable(fmt)
-    opts = options_from_config(config)
-    opts.mode = mode or opts.mode
-    opts.previous = previous or opts.previous
-    opts.course_map = course_map or opts.course_map
+    opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
     opts.select = split_list(select) or opts.select
     opts.ignore = split_list(ignore) or opts.ignore
     opts.fail_on = fail_on or opts.fail_on

@@ -15,6 +15,7 @@ from roster_lint.cli.app import (
     RedactOpt,
     app,
     check_format,
+    merged_options,
     stdout,
 )
 
@@ -37,19 +38,18 @@ MaxShrinkOpt = Annotated[
 def _run(old: str, new: str, opts: Options) -> tuple[DiffResult, Export, Export]:
     """api.diff's steps, keeping the loaded exports for --redact (no second read)."""
     from roster_lint import api
-    from roster_lint.diff import compare, compare_without_plan
+    from roster_lint.diff import compare_without_plan
 
     opts.validate()
     old_export, new_export = api.load(old), api.load(new)
-    opts.previous = old
     try:
-        plan = api.plan_export(new_export, opts, old_export)
+        result = api.diff_exports(old_export, new_export, opts)
     except ModuleNotFoundError as exc:
         # Without the plan engine the row changes and warnings are still worth showing.
         if exc.name != "roster_lint.predict.engine":
             raise
-        return compare_without_plan(old_export, new_export, opts), old_export, new_export
-    return compare(old_export, new_export, plan, opts), old_export, new_export
+        result = compare_without_plan(old_export, new_export, opts)
+    return result, old_export, new_export
 
 
 @app.command()
@@ -66,14 +66,11 @@ def diff(
 ) -> None:
     """Compare OLD with NEW: rows added, removed and changed, exports that look broken, and
     what the Summit K12 sync will and will not do about the changes."""
-    from roster_lint.config import options_from_config
     from roster_lint.diff.settings import settings_from
     from roster_lint.report.outputs import emit_diff
 
     check_format(fmt)
-    opts = options_from_config(config)
-    opts.mode = mode or opts.mode
-    opts.course_map = course_map or opts.course_map
+    opts = merged_options(config, mode=mode, course_map=course_map)
     if max_shrink is not None:
         section = dict(opts.profile.get("diff") or {})
         section["max_shrink"] = max_shrink

@@ -19,25 +19,10 @@ from roster_lint.cli.app import (
     RedactOpt,
     app,
     check_format,
+    merged_options,
     stdout,
 )
 from roster_lint.errors import UsageError
-
-if False:  # typing only, without importing the API at CLI start-up
-    from roster_lint.api import Options
-
-
-def _options(
-    config: str | None, mode: str | None, previous: str | None, course_map: str | None
-) -> Options:
-    from roster_lint.config import options_from_config
-
-    opts = options_from_config(config)
-    opts.mode = mode or opts.mode
-    opts.previous = previous or opts.previous
-    opts.course_map = course_map or opts.course_map
-    opts.validate()
-    return opts
 
 
 @app.command()
@@ -58,7 +43,8 @@ def plan(
 
     check_format(fmt)
     progress.enable(fmt)
-    opts = _options(config, mode, previous, course_map)
+    opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
+    opts.validate()
     exp = api.load(export)
     prev = api.load_previous(opts)
     result = api.plan_export(exp, opts, prev)
@@ -91,7 +77,8 @@ def why(
     from roster_lint.report.outputs import emit_why
 
     check_format(fmt)
-    opts = _options(config, mode, previous, course_map)
+    opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
+    opts.validate()
     exp = api.load(export)
     plan_ = api.plan_export(exp, opts, api.load_previous(opts))
     result = explain_entity(exp, plan_, kind, ident, opts)
