@@ -15,6 +15,7 @@ from roster_lint.predict.encode import (
     raw_piece,
 )
 from roster_lint.predict.inputs import Inputs
+from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.schools import BROKEN, SYNC
 
@@ -31,20 +32,26 @@ def decide_courses(
     )
     has_map, has_prev = course_map is not None, previous_ids is not None
     if not classes_on:
-        action, flags = pl.lit("unverified"), [("provisioning-mode", pl.lit(True))]
+        action, flags = pl.lit("unverified", ACTION), [("provisioning-mode", pl.lit(True))]
     elif inp.broken("courses.csv"):
-        action, flags = pl.lit("unverified"), [("header-breaks-sync", pl.lit(True))]
+        action, flags = pl.lit("unverified", ACTION), [("header-breaks-sync", pl.lit(True))]
     elif has_map:
-        action = pl.when(listed).then(pl.lit("mapped")).otherwise(pl.lit("needs-mapping"))
+        action = (
+            pl.when(listed)
+            .then(pl.lit("mapped", ACTION))
+            .otherwise(pl.lit("needs-mapping", ACTION))
+        )
         flags = [
             ("course-not-mapped", ~listed),
             ("new-course-needs-mapping", ~listed & ~known & pl.lit(has_prev)),
         ]
     elif has_prev:
-        action = pl.when(known).then(pl.lit("mapped")).otherwise(pl.lit("needs-mapping"))
+        action = (
+            pl.when(known).then(pl.lit("mapped", ACTION)).otherwise(pl.lit("needs-mapping", ACTION))
+        )
         flags = [("new-course-needs-mapping", ~known)]
     else:
-        action, flags = pl.lit("unverified"), [("course-mapping-unverified", pl.lit(True))]
+        action, flags = pl.lit("unverified", ACTION), [("course-mapping-unverified", pl.lit(True))]
     return courses.with_columns(
         action.alias("action"),
         rstr.joined(flags).alias("reasons"),
@@ -173,10 +180,10 @@ def decide_classes(
     return classes.with_columns(
         pl.when(in_scope).then(rstr.joined(notes)).otherwise(pl.col("_skip")).alias("reasons"),
         pl.when(~in_scope)
-        .then(pl.lit("skip"))
+        .then(pl.lit("skip", ACTION))
         .when(split)
-        .then(pl.lit("split"))
-        .otherwise(pl.lit("create"))
+        .then(pl.lit("split", ACTION))
+        .otherwise(pl.lit("create", ACTION))
         .alias("action"),
         split.alias("is_split"),
         detail(

@@ -62,7 +62,11 @@ def decide(
     profile: Profile,
     course_map: set[str] | None,
     previous_courses: pl.Series | None,
+    *,
+    with_course: bool = True,
 ) -> Decided:
+    """with_course: the enrollments carry their class's course (the --previous comparison
+    reads it; not needed otherwise)."""
     inp = read_inputs(export, mode, profile)
     classes_on = profile.mode_has_classes(mode)
     orgs = schools.decide_orgs(inp, profile)
@@ -72,7 +76,9 @@ def decide(
     # decisions both read this join.
     with_user = enr.with_users(inp, users)
     classes = cls.decide_classes(inp, orgs, with_user, courses, profile, classes_on)
-    enrollments = enr.decide_enrollments(inp, with_user, classes, profile, classes_on)
+    enrollments = enr.decide_enrollments(
+        inp, with_user, classes, profile, classes_on, with_course=with_course
+    )
     del with_user
     return Decided(inp, orgs, users, courses, classes, enrollments)
 
@@ -84,6 +90,8 @@ class Parts:
     actions: list[pl.DataFrame]  # ACTION_SCHEMA, each in its final order, entity order
     roots: list[pl.DataFrame]  # ROOTS_SCHEMA
     not_documented: dict[str, int]  # not-documented choice -> rows it decided
+    licences: int = 0
+    notes: list[str] | None = None
 
 
 def _ordered(part: pl.DataFrame) -> pl.DataFrame:
@@ -120,7 +128,17 @@ def _add(counts: dict[str, int], more: dict[str, int]) -> None:
         counts[k] = counts.get(k, 0) + n
 
 
-def _parts(d: Decided, prev: Decided | None, profile: Profile) -> Parts:
+def _parts(
+    d: Decided,
+    prev: Decided | None,
+    profile: Profile,
+    *,
+    course_map: set[str] | None = None,
+) -> Parts:
+    """Every part of the plan, the 7M-row enrollments last: what reads the decided
+    enrollments (notes, licences, root causes) runs first, then `d.enrollments` is
+    released, so the decided frame and the enrollment actions are not both alive when the
+    parts are put together (docs/performance.md)."""
     inp = d.inp
     rank = {e: i for i, e in enumerate(ENTITIES)}
     student = profile.classes["student_role"]
@@ -151,6 +169,9 @@ def _parts(d: Decided, prev: Decided | None, profile: Profile) -> Parts:
         part = _ordered(part)
         out.actions.append(_action_part(part))
         out.roots.append(_root_part(part, rank[entity]))
+    del small, retained_classes
+    out.notes = summary.notes(nd, d, profile, has_previous=prev is not None, course_map=course_map)
+    out.licences = summary.licences(d, prev, profile)
     # Enrollments: the root cause of skipped rows only, never a struct on all 7M rows.
     e_path = inp.paths.get("enrollments.csv", "enrollments.csv")
     skipped = enr.enrollment_roots(d.enrollments, d.users, d.classes, inp)
@@ -167,8 +188,13 @@ def _parts(d: Decided, prev: Decided | None, profile: Profile) -> Parts:
             rank["enrollment"],
         )
     )
-    out.actions.append(_action_part(_ordered(enr.enrollment_actions(d.enrollments, inp))))
+    del skipped
     gone = history.retained_enrollments(d.enrollments, prev.enrollments if prev else None, e_path)
+    if prev is not None:  # nothing reads the previous enrollments any more
+        prev.enrollments = prev.enrollments.clear()
+    out.actions.append(_action_part(_ordered(enr.enrollment_actions(d.enrollments, inp))))
+    # The decided enrollments are read no further: free them before the parts are joined.
+    d.enrollments = d.enrollments.clear()
     if gone is not None:
         gone = _ordered(gone)
         out.actions.append(_action_part(gone))
@@ -188,19 +214,19 @@ def build_plan(
     # The previous export needs its decisions only (no details, root causes or actions).
     prev = decide(previous, mode, profile, None, None) if previous is not None else None
     prev_courses = prev.inp.courses["course"] if prev is not None else None
-    d = decide(export, mode, profile, course_map, prev_courses)
-    parts = _parts(d, prev, profile)
+    d = decide(export, mode, profile, course_map, prev_courses, with_course=prev is not None)
+    parts = _parts(d, prev, profile, course_map=course_map)
     roots = pl.concat(parts.roots, how="vertical")
+    actions = pl.concat(parts.actions, how="vertical", rechunk=False)
+    parts.actions.clear()
     plan = Plan(
         profile=profile.name,
         mode=mode,
-        actions=pl.concat(parts.actions, how="vertical"),
+        actions=actions,
         audience=summary.audience(d),
         root_causes=summary.root_causes(roots, d),
         followups=summary.followups(roots, d, profile, prev),
-        notes=summary.notes(
-            parts.not_documented, d, profile, has_previous=prev is not None, course_map=course_map
-        ),
-        licences_new=summary.licences(d, prev, profile),
+        notes=parts.notes or [],
+        licences_new=parts.licences,
     )
     return plan

@@ -8,6 +8,7 @@ import polars as pl
 
 from roster_lint.predict import rstr
 from roster_lint.predict.encode import STR, detail, not_documented, piece
+from roster_lint.predict.model import ACTION
 
 ENROLLED = ("enroll", "transfer", "unchanged")
 LISTS = pl.List(STR)
@@ -26,11 +27,11 @@ def users_vs_previous(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Data
     moved = existing & (pl.col("ok_schools").list.sort() != pl.col("from_schools").list.sort())
     action = (
         pl.when(moved)
-        .then(pl.lit("transfer"))
+        .then(pl.lit("transfer", ACTION))
         .when(existing & (pl.col("sig") != pl.col("_psig")))
-        .then(pl.lit("update"))
+        .then(pl.lit("update", ACTION))
         .when(existing)
-        .then(pl.lit("unchanged"))
+        .then(pl.lit("unchanged", ACTION))
         .otherwise(pl.col("action"))
     )
     return out.with_columns(
@@ -52,7 +53,7 @@ def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFra
     return gone.select(
         pl.lit("user").alias("entity"),
         pl.col("uid").alias("id"),
-        pl.lit("retain").alias("action"),
+        pl.lit("retain", ACTION).alias("action"),
         pl.lit("user-removed-not-deleted", STR).alias("reasons"),
         detail(
             [
@@ -97,9 +98,9 @@ def enrollments_vs_previous(
     )
     return out.with_columns(
         pl.when(unchanged.fill_null(False))
-        .then(pl.lit("unchanged"))
+        .then(pl.lit("unchanged", ACTION))
         .when(moved)
-        .then(pl.lit("transfer"))
+        .then(pl.lit("transfer", ACTION))
         .otherwise(pl.col("action"))
         .alias("action"),
         pl.when(moved)
@@ -125,7 +126,7 @@ def retained_enrollments(
     return gone.select(
         pl.lit("enrollment").alias("entity"),
         pl.col("eid").alias("id"),
-        pl.lit("retain").alias("action"),
+        pl.lit("retain", ACTION).alias("action"),
         pl.lit("enrollment-dropped-not-unenrolled", STR).alias("reasons"),
         detail([piece("class", pl.col("cid")), piece("user", pl.col("uid"))]).alias("detail"),
         "school",
@@ -146,7 +147,7 @@ def retained_classes(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Dat
     return gone.select(
         pl.lit("class").alias("entity"),
         pl.col("cid").alias("id"),
-        pl.lit("retain").alias("action"),
+        pl.lit("retain", ACTION).alias("action"),
         pl.lit("class-removed-not-deleted", STR).alias("reasons"),
         detail([not_documented([("class-removed", pl.lit(True))])]).alias("detail"),
         "school",

@@ -1,14 +1,14 @@
 """What `plan` produces: one action per entity, with reasons, plus the summary people read.
 
 `actions` is a polars frame (a million-student export has ~9M actions):
-  entity   user | school | course | class | enrollment
+  entity   user | school | course | class | enrollment (Enum ENTITY)
   id       the sourcedId
-  action   see ACTIONS (contract.md)
+  action   see ACTIONS (contract.md) (Enum ACTION)
   reasons  List[String] of reason names (kebab-case, shared/spec/summit-k12-sync.md)
   detail   String: a JSON object (canonical: sorted keys, no spaces) per contract.md
   school   String: the school sourcedId the entity belongs to (null where none), for grouping
   file, line  where the entity's record is (null for entities that have none, e.g. a
-              retained user that is gone from the export)
+              retained user that is gone from the export); file is Categorical
 """
 
 from __future__ import annotations
@@ -25,14 +25,19 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "course": ("mapped", "needs-mapping", "unverified"),
     "school": ("sync", "skip"),
 }
+# Categories in sorted order: an Enum sorts by category, so sorted categories sort as the
+# text does.  One byte per row instead of a 16-byte string view on ~9M actions.
+ENTITY = pl.Enum(sorted(ENTITIES))
+ACTION = pl.Enum(sorted({a for acts in ACTIONS.values() for a in acts}))
 ACTION_SCHEMA: dict[str, pl.DataType] = {
-    "entity": pl.String(),
+    "entity": ENTITY,
     "id": pl.String(),
-    "action": pl.String(),
+    "action": ACTION,
     "reasons": pl.List(pl.String()),
     "detail": pl.String(),
     "school": pl.String(),
-    "file": pl.String(),
+    # A handful of paths per plan: 4 bytes per row instead of 16 (text when written out).
+    "file": pl.Categorical(),
     "line": pl.Int64(),
 }
 

@@ -8,6 +8,7 @@ import polars as pl
 from roster_lint.predict import rstr
 from roster_lint.predict.encode import STR, detail, piece
 from roster_lint.predict.inputs import Inputs
+from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
 
 # How a user's or class's org reference resolves (engine-internal vocabulary).
@@ -69,8 +70,8 @@ def school_actions(orgs: pl.DataFrame, path: str) -> pl.DataFrame:
         pl.lit("school").alias("entity"),
         pl.col("oid").alias("id"),
         pl.when(pl.col("status") == SYNC)
-        .then(pl.lit("sync"))
-        .otherwise(pl.lit("skip"))
+        .then(pl.lit("sync", ACTION))
+        .otherwise(pl.lit("skip", ACTION))
         .alias("action"),
         "reasons",
         "detail",

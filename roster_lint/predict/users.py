@@ -8,6 +8,7 @@ import polars as pl
 from roster_lint.predict import rstr
 from roster_lint.predict.encode import STR, detail, not_documented, pad_grade, piece
 from roster_lint.predict.inputs import Inputs
+from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.schools import BROKEN, NO_NCES, NOT_SCHOOL, SYNC
 
@@ -123,7 +124,10 @@ def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFr
         .then(rstr.append(pl.col("_skip"), "user-without-school"))
         .otherwise(pl.col("_skip"))
         .alias("reasons"),
-        pl.when(in_scope).then(pl.lit("create")).otherwise(pl.lit("skip")).alias("action"),
+        pl.when(in_scope)
+        .then(pl.lit("create", ACTION))
+        .otherwise(pl.lit("skip", ACTION))
+        .alias("action"),
         district_admin.fill_null(False).alias("district_admin"),
     )
     some_skipped = in_scope & (pl.col("bad_schools").list.len() > 0)
