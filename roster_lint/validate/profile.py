@@ -3,8 +3,9 @@
     .venv/bin/python -m roster_lint.validate.profile benchmarks/data/students-1000000-seed-1
 
 Prints, per stage (load, each schema file, each cross-file module), the wall and CPU
-seconds and the process's peak RSS after it (`ru_maxrss`, so it only ever grows: a stage
-that raises it is the one that set the peak).  Whole processes are measured by
+seconds, the process's peak RSS after it (`ru_maxrss`, so it only ever grows: a stage
+that raises it is the one that set the peak) and its current RSS (`/proc/self/statm`:
+what the stage left behind, e.g. cached hashes).  Whole processes are measured by
 benchmarks/run.py; this says which part of one to blame.
 """
 
@@ -18,9 +19,20 @@ from contextlib import contextmanager
 
 from roster_lint.findings import Findings
 
+Row = tuple[str, float, float, float, float]  # stage, wall s, cpu s, peak MB, current MB
+
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _rss_mb() -> float:
+    # Current RSS; Linux only, 0 elsewhere (the peak column still works).
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+    except OSError:
+        return 0.0
 
 
 def _cpu() -> float:
@@ -29,17 +41,17 @@ def _cpu() -> float:
 
 
 @contextmanager
-def _stage(name: str, rows: list[tuple[str, float, float, float]]) -> Iterator[None]:
+def _stage(name: str, rows: list[Row]) -> Iterator[None]:
     t0, c0 = time.perf_counter(), _cpu()
     yield
-    rows.append((name, time.perf_counter() - t0, _cpu() - c0, _peak_mb()))
+    rows.append((name, time.perf_counter() - t0, _cpu() - c0, _peak_mb(), _rss_mb()))
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m roster_lint.validate.profile EXPORT", file=sys.stderr)
         return 2
-    rows: list[tuple[str, float, float, float]] = []
+    rows: list[Row] = []
     with _stage("import pandera", rows):
         import pandera.polars  # noqa: F401
     from roster_lint.load import load_export
@@ -59,9 +71,11 @@ def main(argv: list[str]) -> int:
             fn()
     with _stage("findings frame", rows):
         n = out.frame().height
-    print(f"{'stage':<28}{'wall s':>8}{'cpu s':>8}{'peak MB':>10}")
-    for name, wall, cpu, peak in rows:
-        print(f"{name:<28}{wall:>8.2f}{cpu:>8.2f}{peak:>10.0f}")
+    print(f"{'stage':<28}{'wall s':>8}{'cpu s':>8}{'peak MB':>10}{'now MB':>10}")
+    for name, wall, cpu, peak, now in rows:
+        print(f"{name:<28}{wall:>8.2f}{cpu:>8.2f}{peak:>10.0f}{now:>10.0f}")
+    xf = [r for r in rows if r[0].startswith("crossfile.")]
+    print(f"{'crossfile (all)':<28}{sum(r[1] for r in xf):>8.2f}{sum(r[2] for r in xf):>8.2f}")
     total = sum(r[1] for r in rows[1:])
     print(f"{'total (after import)':<28}{total:>8.2f}{sum(r[2] for r in rows[1:]):>8.2f}")
     print(f"findings: {n}")

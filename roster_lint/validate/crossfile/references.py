@@ -89,7 +89,7 @@ def _into_absent(export: Export, t: Table, col: ColumnSpec, out: Findings, rule:
     items = _items(t, col)
     if items.height == 0:
         return
-    first = items.sort(LINE).row(0, named=True)
+    first = items.sort(LINE, maintain_order=True).row(0, named=True)
     mode = export.manifest.get(oneroster().manifest_key(col.ref or ""))
     where = "which the manifest marks absent" if mode == "absent" else "which is not in the export"
     n = items.height

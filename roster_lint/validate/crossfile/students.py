@@ -35,7 +35,10 @@ def _grades(export: Export, out: Findings) -> None:
     users = table(export, "users.csv", SID, "grades")
     if users is None:
         return
-    students = rows(users, not_deleted(users), LINE, SID, "grades").join(
+    # Only a blank value or one with a comma can be wrong: take those rows (few), then
+    # keep the students among them, instead of joining a million users to the students.
+    suspect = blank("grades") | pl.col("grades").str.contains(",", literal=True)
+    students = rows(users, not_deleted(users) & suspect, LINE, SID, "grades").join(
         student_ids(export), on=SID, how="semi"
     )
     # Only a value with a comma can hold several grades (or none: ","); split just those.
