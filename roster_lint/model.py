@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -13,6 +14,9 @@ from roster_lint.findings import Findings
 LINE = "__line"  # column holding each record's line number in its file (header = 1)
 # One seed for every id hash, so the same id hashes alike in every file and column.
 ID_HASH_SEED = 0x5EED
+# Checks may run in threads (validate/crossfile): one build of a derived entry at a time,
+# so two threads never compute the same entry twice.  Re-entrant: a build may use others.
+_BUILD_LOCK = threading.RLock()
 
 
 @dataclass
@@ -72,10 +76,16 @@ class Export:
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def cached(self, key: str, build: Callable[[], Any]) -> Any:
-        """`build()` once per export under `key`; later calls return the same object."""
-        if key not in self.derived:
-            self.derived[key] = build()
-        return self.derived[key]
+        """`build()` once per export under `key`; later calls return the same object.
+
+        Thread-safe: concurrent callers of one key get the one object built.
+        """
+        if key in self.derived:
+            return self.derived[key]
+        with _BUILD_LOCK:
+            if key not in self.derived:
+                self.derived[key] = build()
+            return self.derived[key]
 
     def id_hash(self, name: str, column: str) -> pl.Series:
         """u64 hashes of one column of a readable table, aligned with its rows.

@@ -1,8 +1,10 @@
 """Where `check` spends time and memory before the plan: one process, stage by stage.
 
     .venv/bin/python -m roster_lint.validate.profile benchmarks/data/students-1000000-seed-1
+    .venv/bin/python -m roster_lint.validate.profile --each EXPORT   # one module at a time
 
-Prints, per stage (load, each schema file, each cross-file module), the wall and CPU
+Prints, per stage (load, the schemas, the cross-file rules as `check` runs them: in
+threads; with --each, one cross-file module after the other instead), the wall and CPU
 seconds, the process's peak RSS after it (`ru_maxrss`, so it only ever grows: a stage
 that raises it is the one that set the peak) and its current RSS (`/proc/self/statm`:
 what the stage left behind, e.g. cached hashes).  Whole processes are measured by
@@ -48,8 +50,10 @@ def _stage(name: str, rows: list[Row]) -> Iterator[None]:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m roster_lint.validate.profile EXPORT", file=sys.stderr)
+    each = "--each" in argv
+    args = [a for a in argv if a != "--each"]
+    if len(args) != 1:
+        print("usage: python -m roster_lint.validate.profile [--each] EXPORT", file=sys.stderr)
         return 2
     rows: list[Row] = []
     with _stage("import pandera", rows):
@@ -58,7 +62,7 @@ def main(argv: list[str]) -> int:
     from roster_lint.validate import crossfile, schema
 
     with _stage("load", rows):
-        export = load_export(argv[0])
+        export = load_export(args[0])
     out = Findings()
     with _stage("schema (all files)", rows):
         schema.run(export, out)
@@ -66,6 +70,8 @@ def main(argv: list[str]) -> int:
         (f"crossfile.{m.__name__.rsplit('.', 1)[1]}", lambda m=m: m.run(export, out))  # type: ignore[misc]
         for m in crossfile.CHECKS
     ]
+    if not each:
+        steps = [("crossfile.run (threads)", lambda: crossfile.run(export, out))]
     for name, fn in steps:
         with _stage(name, rows):
             fn()

@@ -6,7 +6,6 @@ trimmed or case-folded except where a helper says it builds a "did you mean" key
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 
 import polars as pl
@@ -93,23 +92,19 @@ def fold(expr: pl.Expr) -> pl.Expr:
 
 
 # Frames several checks derive from the same export (roles per user...), built once per
-# export.  Keyed by id(); the entry goes when the export is garbage-collected.
-_CACHE: dict[int, dict[str, pl.DataFrame]] = {}
+# export and kept with it (Export.cached, thread-safe) under keys starting with CACHE_KEY.
+CACHE_KEY = "crossfile:"
 
 
 def _cached(export: Export, key: str, build: Callable[[Export], pl.DataFrame]) -> pl.DataFrame:
-    entry = _CACHE.get(id(export))
-    if entry is None:
-        entry = _CACHE[id(export)] = {}
-        weakref.finalize(export, _CACHE.pop, id(export), None)
-    if key not in entry:
-        entry[key] = build(export)
-    return entry[key]
+    frame: pl.DataFrame = export.cached(CACHE_KEY + key, lambda: build(export))
+    return frame
 
 
 def forget(export: Export) -> None:
     """Drop the frames cached for `export` (roles and orgs per user), e.g. before the plan."""
-    _CACHE.pop(id(export), None)
+    for key in [k for k in export.derived if k.startswith(CACHE_KEY)]:
+        del export.derived[key]
 
 
 def user_roles(export: Export) -> pl.DataFrame:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import polars as pl
 
 from roster_lint.findings import Findings
-from roster_lint.model import LINE, Export
+from roster_lint.model import ID_HASH_SEED, LINE, Export
 from roster_lint.validate.crossfile.common import (
+    PAIR_SEED,
     SID,
+    combined,
     present,
     table,
     unmatched,
@@ -97,21 +99,26 @@ def _hashes(export: Export, other: str) -> list[pl.Series]:
     return [export.id_hash("enrollments.csv", c) for c in ("userSourcedId", other)]
 
 
+def _fitting_pairs(roles: pl.DataFrame) -> pl.Series:
+    """combined() hashes of every (user, enrollment role) the user's roles allow (FITS),
+    built from the user hashes without joining a million role strings."""
+    user = roles.select(pl.col("userSourcedId").hash(seed=ID_HASH_SEED)).to_series()
+    parts = []
+    for role, fit in FITS.items():
+        # combined([user, role]) = user ^ hash(role).hash(PAIR_SEED): one constant per role
+        tag = pl.Series([role]).hash(seed=ID_HASH_SEED).hash(seed=PAIR_SEED)
+        parts.append(user.filter(roles["role"].is_in(list(fit))) ^ tag)
+    return pl.concat(parts)
+
+
 def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     roles = user_roles(export)
-    fits = pl.DataFrame(
-        [(u, e) for e, users in FITS.items() for u in users],
-        schema={"role": pl.String(), "enrollmentRole": pl.String()},
-        orient="row",
-    )
-    allowed = roles.join(fits, on="role", how="inner").select(
-        "userSourcedId", pl.col("enrollmentRole").alias("role")
-    )
-    known = roles.filter(pl.col("role").is_in(fits["role"].implode())).select("userSourcedId")
+    known = roles.filter(pl.col("role").is_in(sorted({r for f in FITS.values() for r in f})))
+    mine = combined(_hashes(export, "role"))
     hits = (
-        unmatched(rows, ("userSourcedId", "role"), allowed, _hashes(export, "role"))
+        rows.filter(~mine.is_in(_fitting_pairs(roles).implode()))
         .filter(pl.col("role").is_in(list(FITS)))
-        .join(known, on="userSourcedId", how="semi")
+        .join(known.select("userSourcedId"), on="userSourcedId", how="semi")
     )
     if hits.height == 0:
         return

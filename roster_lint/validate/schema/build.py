@@ -58,9 +58,12 @@ def column_checks(
     # Closed vocabularies (tokens, dates, numbers) reject any stray character themselves, with
     # a more specific message; free text, ids and codes get the hygiene checks.
     out = [] if col.type in CLOSED_TYPES else C.text_checks(name)
-    if col.required:
-        out += C.required_checks(name)
     t = col.type
+    if col.required:
+        # Ids and key/code strings are screened by space_or_exponent for padding and
+        # scientific notation: only-spaces shares that one pass instead of its own.
+        shared = t in ("id", "idref") or name in KEY_STRINGS | CODE_STRINGS | {"email"}
+        out += C.required_checks(name, C.space_or_exponent if shared else C.starts_with_space)
     if t == "id" or (t == "idref" and not col.list):
         out += [C.padded_check(name, name), C.scientific_check(name), C.leading_zero_check(name)]
     elif t == "idref":

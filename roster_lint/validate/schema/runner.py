@@ -2,20 +2,26 @@
 
 Two runners execute the same pandera Check declarations:
 
+- `run_fast` (what `run` uses): one polars pass per table, three ways.
+  * Small tables (at most EXACT_ROWS rows): every row through the screens below with the
+    ASCII-control screen added, which makes them exact.
+  * Columns with few distinct values (status, role, dates, grades, school ids...):
+    judged once per distinct value (`by_value`), exactly, text hygiene included; then
+    only the rows holding a bad value are placed.  A column that is blank throughout is
+    not even hashed (its one value is "").
+  * The others (ids, names: `by_rows`): a pre-pass of scalar gates (a check that cannot
+    fire on this column is dropped), then every check's cheap screen (or exact
+    expression) in ONE lazy select over the whole frame, a filter to the rows where
+    anything fired, then the exact expressions on those few rows.  Screens are supersets
+    of the exact checks on printable-ASCII values, and every row whose value is not ASCII
+    is refined too; the one blind spot left is a C0 control (tab included) or DEL in an
+    otherwise ASCII value of such a column in a large table (checks.text_screen: finding
+    them costs ~10x the rest of the pass).
+  The distinct values of every few-valued column and the rows' screens are collected
+  together (`pl.collect_all`), so both cores work on one table.
 - `run_pandera`: `DataFrameSchema.validate(lazy=True)`; failure cases -> hits.  pandera
-  evaluates and collects each Check on its own, which is fine for small tables.
-- `run_fast`: columns with few distinct values (status, role, dates, grades) are judged
-  once per distinct value (`by_value`), then the rows holding a bad value are placed; for
-  the others (`by_rows`), a pre-pass of scalar gates (a check that cannot fire on this column is
-  dropped), then every check's cheap screen (or exact expression) in ONE lazy select over the
-  whole frame, a filter to the rows where anything fired, then the exact expressions on those
-  few rows.  At 7M enrollments this is what keeps `check` near the cost of reading the file.
-  Screens are supersets of the exact checks on ASCII values, and every row whose value is
-  not ASCII is refined too, so both runners agree; the one blind spot is a C0 control (tab
-  included) or DEL in an otherwise ASCII value, which only the pandera runner sees
-  (checks.text_screen explains why).
-
-tests/validate/test_schema_runners.py holds them to the same answers.
+  evaluates and collects each Check on its own.  It is the reference the fast runner is
+  tested against (tests/validate/test_schema_runners.py holds them to the same answers).
 """
 
 from __future__ import annotations
@@ -26,9 +32,9 @@ import polars as pl
 
 from roster_lint.model import LINE
 from roster_lint.validate.schema.build import PRIVATE, Schema
-from roster_lint.validate.schema.checks import CheckDef, text_screen
+from roster_lint.validate.schema.checks import CheckDef, ascii_control_screen, text_screen
 
-PANDERA_MAX_ROWS = 20_000  # above this, the one-pass runner
+EXACT_ROWS = 20_000  # at most this many rows: the rows' screens are made exact
 SAMPLE_ROWS = 50_000  # rows sampled to guess a column's cardinality
 FEW_RATIO = 20  # "few values": at most one distinct value per FEW_RATIO sampled rows
 HIT_SCHEMA: dict[str, Any] = {
@@ -38,6 +44,7 @@ HIT_SCHEMA: dict[str, Any] = {
     "sourced_id": pl.String,
     "value": pl.String,
 }
+Pairs = list[tuple[str, CheckDef]]
 
 
 def _empty() -> pl.DataFrame:
@@ -48,7 +55,7 @@ def _sid(df: pl.DataFrame) -> pl.Expr:
     return pl.col("sourcedId") if "sourcedId" in df.columns else pl.lit(None, pl.String)
 
 
-def _gates(pairs: list[tuple[str, CheckDef]], df: pl.DataFrame) -> list[tuple[str, CheckDef]]:
+def _gates(pairs: Pairs, df: pl.DataFrame) -> Pairs:
     """Drop checks whose necessary condition fails on the whole column (one cheap select)."""
     gated = [(i, col, d) for i, (col, d) in enumerate(pairs) if d.gate is not None]
     if not gated:
@@ -70,97 +77,184 @@ def _few_values(columns: list[str], df: pl.DataFrame) -> set[str]:
     return {c for c, n in zip(columns, counts, strict=True) if n * FEW_RATIO <= sample.height}
 
 
-def by_value(pairs: list[tuple[str, CheckDef]], df: pl.DataFrame) -> pl.DataFrame:
+def _spread_sample(columns: list[str], df: pl.DataFrame) -> pl.DataFrame:
+    """About SAMPLE_ROWS rows taken evenly through the table (files are often sorted)."""
+    return df.select(columns).gather_every(max(1, df.height // SAMPLE_ROWS))
+
+
+def _distinct(col: str, df: pl.DataFrame, sample: pl.DataFrame) -> pl.LazyFrame:
+    """Every distinct value of a column (null included), exactly.
+
+    Where an even sample holds few values (role, dates, school ids...), those are taken as
+    known and the rows are only compared with them: a pass of equality tests (or one hash
+    lookup) is cheaper than hashing every row into a new table, and the few rows holding
+    another value are hashed as before.  Otherwise a plain unique.
+    """
+    x = pl.col(col)
+    known = sample[col].drop_nulls().unique().sort().to_list()
+    if not known or len(known) * FEW_RATIO > sample.height:
+        return df.lazy().select(x.unique())
+    # Comparing views with a short literal costs about half a hash lookup each.
+    seen = pl.any_horizontal([x == v for v in known]) if len(known) <= 3 else x.is_in(known)
+    others = df.lazy().select(x.filter(~seen.fill_null(False)).unique())
+    return pl.concat([pl.LazyFrame({col: known}, schema={col: pl.String}), others])
+
+
+def _screen(
+    lf: pl.LazyFrame, pairs: Pairs, keep: list[str], exact_text: bool
+) -> tuple[pl.LazyFrame, list[str], dict[str, str]]:
+    """Stage 1, whole columns: the rows where any check's screen fired, with the flags.
+
+    Each column's text screen once (plus the ASCII-control screen when `exact_text`), then
+    each check's screen or, without one, its exact expression.  Identical expressions on a
+    column are computed once (the lazy select eliminates common subexpressions).
+    """
+    columns = list(dict.fromkeys(col for col, _ in pairs))
+    text = {col: f"__t{j}" for j, col in enumerate(columns)}
+    flags = [f"__f{i}" for i in range(len(pairs))]
+
+    def texty(c: pl.Expr) -> pl.Expr:
+        return text_screen(c) | ascii_control_screen(c) if exact_text else text_screen(c)
+
+    stage1 = [texty(pl.col(col)).fill_null(False).alias(text[col]) for col in columns]
+    stage1 += [
+        (d.screen(pl.col(col)).fill_null(False) if d.screen else d.bad_expr(pl.col(col))).alias(f)
+        for f, (col, d) in zip(flags, pairs, strict=True)
+        if not d.text
+    ]
+    out = lf.select(*[pl.col(c) for c in keep], *stage1).filter(
+        pl.any_horizontal([*text.values(), *(e.meta.output_name() for e in stage1)])
+    )
+    return out, flags, text
+
+
+def _refine(
+    flagged: pl.DataFrame, pairs: Pairs, flags: list[str], text: dict[str, str]
+) -> pl.DataFrame:
+    """Stage 2, the few flagged rows: exact expressions (row-local) where screened."""
+    refine = [
+        (_screened(f, text[col], d) & d.bad_expr(pl.col(col))).alias(f)
+        for f, (col, d) in zip(flags, pairs, strict=True)
+        if d.text or d.screen is not None
+    ]
+    return flagged.with_columns(refine)
+
+
+def _screened(flag: str, text: str, d: CheckDef) -> pl.Expr:
+    return pl.col(text) if d.text else pl.col(flag) | pl.col(text)
+
+
+def _hits(
+    flagged: pl.DataFrame, pairs: Pairs, flags: list[str], sid: str | None
+) -> list[pl.DataFrame]:
+    return [
+        flagged.filter(pl.col(f)).select(
+            pl.lit(d.name).alias("check"),
+            pl.lit(col).alias("column"),
+            pl.col(LINE).alias("line"),
+            (pl.col(sid) if sid else pl.lit(None, pl.String)).alias("sourced_id"),
+            pl.col(col).alias("value"),
+        )
+        for f, (col, d) in zip(flags, pairs, strict=True)
+    ]
+
+
+def _concat(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    return pl.concat(parts).cast(HIT_SCHEMA) if parts else _empty()  # type: ignore[arg-type]
+
+
+class _ByValue:
+    """Value-local checks of one column, judged on its distinct values."""
+
+    def __init__(self, col: str, pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame) -> None:
+        self.col, self.pairs = col, pairs
+        values = _distinct(col, df, sample)
+        self.query, self.flags, self.text = _screen(values, pairs, [col], exact_text=True)
+
+    def place(self, judged: pl.DataFrame, df: pl.DataFrame) -> list[pl.DataFrame]:
+        """The rows holding each value found bad, as hits."""
+        bad = _refine(judged, self.pairs, self.flags, self.text)
+        bad = bad.select(self.col, *self.flags).filter(pl.any_horizontal(self.flags))
+        if bad.height == 0:
+            return []
+        sid = "sourcedId" if "sourcedId" in df.columns else None
+        cols = list(dict.fromkeys([LINE, self.col, *([sid] if sid else [])]))
+        rows = (
+            df.lazy()
+            .select(cols)
+            .filter(pl.col(self.col).is_in(bad[self.col].implode(), nulls_equal=True))
+            .join(bad.lazy(), on=self.col, how="left", nulls_equal=True)
+            .collect(engine="in-memory")
+        )
+        return _hits(rows, self.pairs, self.flags, sid)
+
+
+def by_value(pairs: Pairs, df: pl.DataFrame) -> pl.DataFrame:
     """Hits of value-local checks, judged once per distinct value of each column.
 
     7M enrollments hold a few hundred distinct dates, roles or statuses: every check on
     those costs one hash pass (unique) plus work on a tiny frame, instead of a pass each
     over millions of rows.  Rows are only visited to place the values found bad.
     """
-    parts: list[pl.DataFrame] = []
-    for col in dict.fromkeys(c for c, _ in pairs):
-        defs = [d for c, d in pairs if c == col]
-        flags = [f"__f{i}" for i in range(len(defs))]
-        judged = [d.bad_expr(pl.col(col)).alias(f) for f, d in zip(flags, defs, strict=True)]
-        bad = df.select(pl.col(col).unique()).with_columns(judged).filter(pl.any_horizontal(flags))
-        if bad.height == 0:
-            continue
-        rows = (
-            df.filter(pl.col(col).is_in(bad[col].implode(), nulls_equal=True))
-            .select(LINE, _sid(df).alias("__sid"), col)
-            .join(bad, on=col, how="left", nulls_equal=True)
-        )
-        parts += [
-            rows.filter(pl.col(f)).select(
-                pl.lit(d.name).alias("check"),
-                pl.lit(col).alias("column"),
-                pl.col(LINE).alias("line"),
-                pl.col("__sid").alias("sourced_id"),
-                pl.col(col).alias("value"),
-            )
-            for f, d in zip(flags, defs, strict=True)
-        ]
-    return pl.concat(parts).cast(HIT_SCHEMA) if parts else _empty()  # type: ignore[arg-type]
+    jobs = _by_value_jobs(pairs, df)
+    judged = pl.collect_all([j.query for j in jobs], engine="in-memory")
+    return _concat([h for j, v in zip(jobs, judged, strict=True) for h in j.place(v, df)])
 
 
-def run_fast(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
-    pairs = _gates(schema.column_defs(df.columns), df)
-    if not pairs or df.height == 0:
-        return _empty()
-    few = _few_values(list(dict.fromkeys(c for c, _ in pairs)), df)
-    # Text hygiene stays on the rows' text screen even for few values, so both paths share
-    # one documented blind spot (checks.text_screen); closed types have no text checks.
-    valued = [(c, d) for c, d in pairs if c in few and d.local and not d.text]
-    rest = [(c, d) for c, d in pairs if (c, d) not in valued]
-    return pl.concat([by_value(valued, df), by_rows(rest, df)])
+def _by_value_jobs(pairs: Pairs, df: pl.DataFrame) -> list[_ByValue]:
+    columns = list(dict.fromkeys(c for c, _ in pairs))
+    sample = _spread_sample(columns, df)
+    return [_ByValue(c, [p for p in pairs if p[0] == c], df, sample) for c in columns]
 
 
-def by_rows(pairs: list[tuple[str, CheckDef]], df: pl.DataFrame) -> pl.DataFrame:
+def _rows_query(
+    pairs: Pairs, df: pl.DataFrame, exact_text: bool
+) -> tuple[pl.LazyFrame, list[str], dict[str, str]]:
+    columns = list(dict.fromkeys(col for col, _ in pairs))
+    keep = [c for c in df.columns if c in {LINE, *columns} | ({"sourcedId"} & set(df.columns))]
+    return _screen(df.lazy(), pairs, keep, exact_text)
+
+
+def by_rows(pairs: Pairs, df: pl.DataFrame, exact_text: bool = False) -> pl.DataFrame:
     """Hits of the checks on high-cardinality columns (ids, names): screens over the rows."""
     if not pairs:
         return _empty()
-    columns = list(dict.fromkeys(col for col, _ in pairs))
-    text = {col: f"__t{j}" for j, col in enumerate(columns)}
-    flags = [f"__f{i}" for i in range(len(pairs))]
-    # Stage 1, whole columns: each column's text screen once, then each check's screen
-    # (or, without one, its exact expression).
-    stage1 = [text_screen(pl.col(col)).fill_null(False).alias(text[col]) for col in columns]
-    stage1 += [
-        (d.screen(pl.col(col)).fill_null(False) if d.screen else d.bad_expr(pl.col(col))).alias(f)
-        for f, (col, d) in zip(flags, pairs, strict=True)
-        if not d.text
-    ]
-    keep = {LINE, *columns} | ({"sourcedId"} & set(df.columns))
-    flagged = (
-        df.lazy()
-        .select(*[pl.col(c) for c in df.columns if c in keep], *stage1)
-        .filter(pl.any_horizontal([*text.values(), *(e.meta.output_name() for e in stage1)]))
-        .collect()
-    )
+    query, flags, text = _rows_query(pairs, df, exact_text)
+    flagged = query.collect(engine="in-memory")
+    return _rows_hits(flagged, pairs, flags, text, df)
+
+
+def _rows_hits(
+    flagged: pl.DataFrame, pairs: Pairs, flags: list[str], text: dict[str, str], df: pl.DataFrame
+) -> pl.DataFrame:
     if flagged.height == 0:
         return _empty()
-    # Stage 2, the few flagged rows: exact expressions (row-local) where screened.
-    refine = [
-        (_screened(f, text[col], d) & d.bad_expr(pl.col(col))).alias(f)
-        for f, (col, d) in zip(flags, pairs, strict=True)
-        if d.text or d.screen is not None
-    ]
-    flagged = flagged.with_columns(refine)
-    parts = [
-        flagged.filter(pl.col(f)).select(
-            pl.lit(d.name).alias("check"),
-            pl.lit(col).alias("column"),
-            pl.col(LINE).alias("line"),
-            _sid(flagged).alias("sourced_id"),
-            pl.col(col).alias("value"),
-        )
-        for f, (col, d) in zip(flags, pairs, strict=True)
-    ]
-    return pl.concat(parts).cast(HIT_SCHEMA)  # type: ignore[arg-type]
+    flagged = _refine(flagged, pairs, flags, text)
+    return _concat(_hits(flagged, pairs, flags, "sourcedId" if "sourcedId" in df.columns else None))
 
 
-def _screened(flag: str, text: str, d: CheckDef) -> pl.Expr:
-    return pl.col(text) if d.text else pl.col(flag) | pl.col(text)
+def run_fast(schema: Schema, df: pl.DataFrame, exact_rows: int = EXACT_ROWS) -> pl.DataFrame:
+    """Hits for one table in one polars pass (see the module docstring)."""
+    pairs = schema.column_defs(df.columns)
+    if not pairs or df.height == 0:
+        return _empty()
+    if df.height <= exact_rows:
+        return by_rows(pairs, df, exact_text=True)
+    pairs = _gates(pairs, df)
+    few = _few_values(list(dict.fromkeys(c for c, _ in pairs)), df)
+    valued = [(c, d) for c, d in pairs if c in few and d.local]
+    rest = [(c, d) for c, d in pairs if not (c in few and d.local)]
+    # The distinct values of the few-valued columns and the rows' screens, in one collect.
+    jobs = _by_value_jobs(valued, df)
+    queries = [j.query for j in jobs]
+    if rest:
+        rows_query, flags, text = _rows_query(rest, df, exact_text=False)
+        queries.append(rows_query)
+    done = pl.collect_all(queries, engine="in-memory")
+    parts = [h for j, v in zip(jobs, done, strict=False) for h in j.place(v, df)]
+    if rest:
+        parts.append(_rows_hits(done[-1], rest, flags, text, df))
+    return _concat(parts)
 
 
 def run_pandera(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
@@ -185,9 +279,8 @@ def run_pandera(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
 
 
 def run(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
-    """Hits for one table, by whichever runner suits its size."""
-    runner = run_pandera if df.height <= PANDERA_MAX_ROWS else run_fast
-    return runner(schema, df)
+    """Hits for one table (the fast runner is exact on small tables, see run_fast)."""
+    return run_fast(schema, df)
 
 
 def with_messages(schema: Schema, hits: pl.DataFrame) -> list[tuple[CheckDef, pl.DataFrame]]:
