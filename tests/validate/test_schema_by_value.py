@@ -15,7 +15,7 @@ def test_low_cardinality_columns_are_judged_by_value() -> None:
     few = R._few_values(list(df.columns), df)
     assert {"role", "grades", "status", "enabledUser"} <= few
     assert "sourcedId" not in few
-    fast, slow = R.run_fast(schema, df), R.run_pandera(schema, df)
+    fast, slow = R.run_fast(schema, df, exact_rows=0), R.run_pandera(schema, df)
     assert fast.filter(pl.col("column") == "grades").height == 40 * 6  # every bad grade row
     assert _sorted(fast).equals(_sorted(slow))
 
