@@ -14,6 +14,7 @@ from roster_lint.validate.crossfile.common import (
     SID,
     combined,
     fold,
+    id_hash,
     not_deleted,
     present,
     quote_list,
@@ -108,7 +109,7 @@ def _fold_candidates(df: pl.DataFrame) -> pl.DataFrame:
 
 def _sourced_ids(export: Export, t: Table, out: Findings) -> None:
     df = t.df.select(LINE, SID)
-    dups = repeated(df, pl.col(SID), present(SID), hashed=export.id_hash(t.name, SID))
+    dups = repeated(df, pl.col(SID), present(SID), hashed=id_hash(export, t.name, SID))
     if dups.height:
         dups = _with_group_lines(dups)
         out.add(
@@ -163,7 +164,7 @@ def _enrollments(export: Export, out: Findings) -> None:
     cols = [LINE, sid.alias("sourced_id"), "classSourcedId", "userSourcedId", "role"]
     df = t.df.select(*cols, not_deleted(t).alias("live"))
     key = ("classSourcedId", "userSourcedId", "role")
-    shared = combined([export.id_hash(t.name, c) for c in key])  # rows aligned with df
+    shared = combined([id_hash(export, t.name, c) for c in key])  # rows aligned with df
     dups = repeated(df, pl.struct(*key), pl.col("live"), hashed=shared)
     if dups.height == 0:
         return

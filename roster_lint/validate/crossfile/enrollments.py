@@ -14,6 +14,7 @@ from roster_lint.validate.crossfile.common import (
     PAIR_SEED,
     SID,
     combined,
+    id_hash,
     present,
     table,
     unmatched,
@@ -48,7 +49,14 @@ def _sid(has: bool) -> pl.Expr:
     return (pl.col(SID) if has else pl.lit(None, pl.String())).alias("sourced_id")
 
 
-def _school_vs_class(export: Export, out: Findings) -> None:
+def _school_tag(export: Export) -> pl.Series:
+    """combined()'s share of the enrollments' schoolSourcedId (a second column), computed
+    once for the two pair checks that read it."""
+    school = id_hash(export, "enrollments.csv", "schoolSourcedId")
+    return school.hash(seed=PAIR_SEED)
+
+
+def _school_vs_class(export: Export, out: Findings, school: pl.Series) -> None:
     enr = table(export, "enrollments.csv", "classSourcedId", "schoolSourcedId")
     classes = table(export, "classes.csv", SID, "schoolSourcedId")
     if enr is None or classes is None:
@@ -64,10 +72,7 @@ def _school_vs_class(export: Export, out: Findings) -> None:
             rows,
             ("classSourcedId", "schoolSourcedId"),
             class_school.rename({"classSchool": "schoolSourcedId"}),
-            [
-                export.id_hash(enr.name, "classSourcedId"),
-                export.id_hash(enr.name, "schoolSourcedId"),
-            ],
+            mine=id_hash(export, enr.name, "classSourcedId") ^ school,
         )
         .filter(present("schoolSourcedId"))
         .join(class_school, on="classSourcedId", how="inner")
@@ -94,11 +99,6 @@ def _school_vs_class(export: Export, out: Findings) -> None:
     )
 
 
-def _hashes(export: Export, other: str) -> list[pl.Series]:
-    """Shared hashes of enrollments' (userSourcedId, other), aligned with its rows."""
-    return [export.id_hash("enrollments.csv", c) for c in ("userSourcedId", other)]
-
-
 def _fitting_pairs(roles: pl.DataFrame) -> pl.Series:
     """combined() hashes of every (user, enrollment role) the user's roles allow (FITS),
     built from the user hashes without joining a million role strings."""
@@ -114,7 +114,7 @@ def _fitting_pairs(roles: pl.DataFrame) -> pl.Series:
 def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     roles = user_roles(export)
     known = roles.filter(pl.col("role").is_in(sorted({r for f in FITS.values() for r in f})))
-    mine = combined(_hashes(export, "role"))
+    mine = combined([id_hash(export, "enrollments.csv", c) for c in ("userSourcedId", "role")])
     hits = (
         rows.filter(~mine.is_in(_fitting_pairs(roles).implode()))
         .filter(pl.col("role").is_in(list(FITS)))
@@ -147,14 +147,16 @@ def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> 
     )
 
 
-def _school_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
+def _school_hits(
+    export: Export, rows: pl.DataFrame, out: Findings, path: str, school: pl.Series
+) -> None:
     orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})
     hits = (
         unmatched(
             rows,
             ("userSourcedId", "schoolSourcedId"),
             orgs,
-            _hashes(export, "schoolSourcedId"),
+            mine=id_hash(export, "enrollments.csv", "userSourcedId") ^ school,
         )
         .filter(present("schoolSourcedId"))
         .join(orgs.select("userSourcedId"), on="userSourcedId", how="semi")
@@ -180,7 +182,7 @@ def _school_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -
     )
 
 
-def _against_user(export: Export, out: Findings) -> None:
+def _against_user(export: Export, out: Findings, school: pl.Series | None) -> None:
     """Enrollment role vs the user's roles, enrollment school vs the user's orgs."""
     enr = table(export, "enrollments.csv", "userSourcedId")
     if enr is None:
@@ -189,8 +191,8 @@ def _against_user(export: Export, out: Findings) -> None:
     rows = enr.df.select(LINE, _sid(enr.has(SID)), "userSourcedId", *cols)
     if enr.has("role"):
         _role_hits(export, rows, out, enr.path)
-    if enr.has("schoolSourcedId"):
-        _school_hits(export, rows, out, enr.path)
+    if school is not None:
+        _school_hits(export, rows, out, enr.path, school)
 
 
 def _dates(export: Export, out: Findings) -> None:
@@ -212,6 +214,10 @@ def _dates(export: Export, out: Findings) -> None:
 
 
 def run(export: Export, out: Findings) -> None:
-    _school_vs_class(export, out)
-    _against_user(export, out)
+    enr = table(export, "enrollments.csv", "schoolSourcedId")
+    school = _school_tag(export) if enr is not None else None
+    if school is not None:
+        _school_vs_class(export, out, school)
+    _against_user(export, out, school)
+    del school  # 58 MB at 7M rows
     _dates(export, out)

@@ -12,7 +12,14 @@ import polars as pl
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export, Table
 from roster_lint.spec import VERSIONS, ColumnSpec, oneroster
-from roster_lint.validate.crossfile.common import SID, exploded, fold, present, unmatched
+from roster_lint.validate.crossfile.common import (
+    SID,
+    exploded,
+    fold,
+    id_hash,
+    present,
+    unmatched,
+)
 
 UNRESOLVED = "RL200"
 UNRESOLVED_DELTA = "RL201"
@@ -62,7 +69,7 @@ def _unresolved(
 ) -> None:
     ids = target.df.select(pl.col(SID).alias("item"))
     # A single-id column's items are its rows: reuse the export's shared hashes of it.
-    shared = None if col.list else [export.id_hash(t.name, col.name)]
+    shared = None if col.list else [id_hash(export, t.name, col.name)]
     items = _items(t, col, blanks=True)
     missing = unmatched(items, ("item",), ids, shared).filter(present("item"))
     if missing.height == 0:

@@ -128,10 +128,10 @@ def _agents(export: Export, out: Findings) -> None:
     # the few remaining links exactly on the strings: grouping a million users' roles by
     # 36-character ids costs more than the rest of the rule.
     roles = user_roles(export)
-    h = pl.col("userSourcedId").hash(seed=ID_HASH_SEED)
-    known = roles.select(h).to_series().implode()
-    students = roles.filter(pl.col("role").is_in(STUDENT_ROLES)).select(h).to_series().implode()
-    agents = roles.filter(pl.col("role").is_in(AGENT_ROLES)).select(h).to_series().implode()
+    user = roles.select(pl.col("userSourcedId").hash(seed=ID_HASH_SEED)).to_series()
+    known = user.implode()
+    students = user.filter(roles["role"].is_in(STUDENT_ROLES)).implode()
+    agents = user.filter(roles["role"].is_in(AGENT_ROLES)).implode()
     hs, ha = pl.col(SID).hash(seed=ID_HASH_SEED), pl.col("agent").hash(seed=ID_HASH_SEED)
     may_fit = (hs.is_in(students) & ha.is_in(agents)) | (hs.is_in(agents) & ha.is_in(students))
     links = links.filter(hs.is_in(known) & ha.is_in(known) & ~may_fit)

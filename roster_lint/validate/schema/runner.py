@@ -36,6 +36,7 @@ from roster_lint.validate.schema.checks import CheckDef, ascii_control_screen, t
 
 EXACT_ROWS = 20_000  # at most this many rows: the rows' screens are made exact
 SAMPLE_ROWS = 50_000  # rows sampled to guess a column's cardinality
+SAMPLE_RUNS = 200  # the even sample is this many runs of consecutive rows
 FEW_RATIO = 20  # "few values": at most one distinct value per FEW_RATIO sampled rows
 HIT_SCHEMA: dict[str, Any] = {
     "check": pl.String,
@@ -56,7 +57,20 @@ def _sid(df: pl.DataFrame) -> pl.Expr:
 
 
 def _gates(pairs: Pairs, df: pl.DataFrame) -> Pairs:
-    """Drop checks whose necessary condition fails on the whole column (one cheap select)."""
+    """Drop checks whose necessary condition fails on the whole column (cheap selects).
+
+    First the length bounds (`max_len`: the column's shortest value, from the views alone:
+    UUID columns are ruled out without a byte read), then the remaining gates.
+    """
+    bounded = {col for col, d in pairs if d.max_len is not None}
+    if bounded:
+        shortest = df.select(pl.col(c).str.len_bytes().min() for c in sorted(bounded)).row(0)
+        low = dict(zip(sorted(bounded), shortest, strict=True))
+        pairs = [
+            (col, d)
+            for col, d in pairs
+            if d.max_len is None or low[col] is None or low[col] <= d.max_len
+        ]
     gated = [(i, col, d) for i, (col, d) in enumerate(pairs) if d.gate is not None]
     if not gated:
         return pairs
@@ -78,8 +92,16 @@ def _few_values(columns: list[str], df: pl.DataFrame) -> set[str]:
 
 
 def _spread_sample(columns: list[str], df: pl.DataFrame) -> pl.DataFrame:
-    """About SAMPLE_ROWS rows taken evenly through the table (files are often sorted)."""
-    return df.select(columns).gather_every(max(1, df.height // SAMPLE_ROWS))
+    """About SAMPLE_ROWS rows taken evenly through the table (files are often sorted).
+
+    SAMPLE_RUNS runs of consecutive rows: slices are free, while gathering single rows
+    from a frame of hundreds of chunks cost 8x more (0.09 s on 7M enrollments).
+    """
+    sub = df.select(columns)
+    if sub.height <= SAMPLE_ROWS:
+        return sub
+    step, run = sub.height // SAMPLE_RUNS, SAMPLE_ROWS // SAMPLE_RUNS
+    return pl.concat([sub.slice(i * step, run) for i in range(SAMPLE_RUNS)])
 
 
 def _distinct(col: str, df: pl.DataFrame, sample: pl.DataFrame) -> pl.LazyFrame:
@@ -167,18 +189,20 @@ class _ByValue:
     """Value-local checks of one column, judged on its distinct values."""
 
     def __init__(self, col: str, pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame) -> None:
-        self.col, self.pairs = col, pairs
+        self.col, self.pairs, self.df = col, pairs, df
         values = _distinct(col, df, sample)
         self.query, self.flags, self.text = _screen(values, pairs, [col], exact_text=True)
 
-    def place(self, judged: pl.DataFrame, df: pl.DataFrame) -> list[pl.DataFrame]:
+    def finish(self, judged: pl.DataFrame) -> list[pl.DataFrame]:
         """The rows holding each value found bad, as hits."""
+        df = self.df
         bad = _refine(judged, self.pairs, self.flags, self.text)
         bad = bad.select(self.col, *self.flags).filter(pl.any_horizontal(self.flags))
         if bad.height == 0:
             return []
         sid = "sourcedId" if "sourcedId" in df.columns else None
         cols = list(dict.fromkeys([LINE, self.col, *([sid] if sid else [])]))
+        # Rare (a bad value in a large table), so not batched with other tables' queries.
         rows = (
             df.lazy()
             .select(cols)
@@ -189,72 +213,87 @@ class _ByValue:
         return _hits(rows, self.pairs, self.flags, sid)
 
 
+class _ByRows:
+    """Checks on many-valued columns (ids, names): screens over the rows, then refined."""
+
+    def __init__(self, pairs: Pairs, df: pl.DataFrame, exact_text: bool) -> None:
+        self.pairs = pairs
+        self.sid = "sourcedId" if "sourcedId" in df.columns else None
+        columns = {LINE, *(col for col, _ in pairs), *([self.sid] if self.sid else [])}
+        keep = [c for c in df.columns if c in columns]
+        self.query, self.flags, self.text = _screen(df.lazy(), pairs, keep, exact_text)
+
+    def finish(self, flagged: pl.DataFrame) -> list[pl.DataFrame]:
+        if flagged.height == 0:
+            return []
+        flagged = _refine(flagged, self.pairs, self.flags, self.text)
+        return _hits(flagged, self.pairs, self.flags, self.sid)
+
+
+Job = _ByValue | _ByRows
+
+
 def by_value(pairs: Pairs, df: pl.DataFrame) -> pl.DataFrame:
     """Hits of value-local checks, judged once per distinct value of each column.
 
     7M enrollments hold a few hundred distinct dates, roles or statuses: every check on
-    those costs one hash pass (unique) plus work on a tiny frame, instead of a pass each
-    over millions of rows.  Rows are only visited to place the values found bad.
+    those costs one pass of comparisons (or a hash pass) plus work on a tiny frame,
+    instead of a pass each over millions of rows.  Rows are only visited to place the
+    values found bad.
     """
-    jobs = _by_value_jobs(pairs, df)
-    judged = pl.collect_all([j.query for j in jobs], engine="in-memory")
-    return _concat([h for j, v in zip(jobs, judged, strict=True) for h in j.place(v, df)])
+    return _collect(_by_value_jobs(pairs, df))
 
 
-def _by_value_jobs(pairs: Pairs, df: pl.DataFrame) -> list[_ByValue]:
+def _by_value_jobs(pairs: Pairs, df: pl.DataFrame) -> list[Job]:
     columns = list(dict.fromkeys(c for c, _ in pairs))
     sample = _spread_sample(columns, df)
     return [_ByValue(c, [p for p in pairs if p[0] == c], df, sample) for c in columns]
 
 
-def _rows_query(
-    pairs: Pairs, df: pl.DataFrame, exact_text: bool
-) -> tuple[pl.LazyFrame, list[str], dict[str, str]]:
-    columns = list(dict.fromkeys(col for col, _ in pairs))
-    keep = [c for c in df.columns if c in {LINE, *columns} | ({"sourcedId"} & set(df.columns))]
-    return _screen(df.lazy(), pairs, keep, exact_text)
-
-
 def by_rows(pairs: Pairs, df: pl.DataFrame, exact_text: bool = False) -> pl.DataFrame:
     """Hits of the checks on high-cardinality columns (ids, names): screens over the rows."""
-    if not pairs:
-        return _empty()
-    query, flags, text = _rows_query(pairs, df, exact_text)
-    flagged = query.collect(engine="in-memory")
-    return _rows_hits(flagged, pairs, flags, text, df)
+    return _collect([_ByRows(pairs, df, exact_text)] if pairs else [])
 
 
-def _rows_hits(
-    flagged: pl.DataFrame, pairs: Pairs, flags: list[str], text: dict[str, str], df: pl.DataFrame
-) -> pl.DataFrame:
-    if flagged.height == 0:
-        return _empty()
-    flagged = _refine(flagged, pairs, flags, text)
-    return _concat(_hits(flagged, pairs, flags, "sourcedId" if "sourcedId" in df.columns else None))
+def jobs(schema: Schema, df: pl.DataFrame, exact_rows: int = EXACT_ROWS) -> list[Job]:
+    """One table's work as lazy queries (plus what to do with their results).
 
-
-def run_fast(schema: Schema, df: pl.DataFrame, exact_rows: int = EXACT_ROWS) -> pl.DataFrame:
-    """Hits for one table in one polars pass (see the module docstring)."""
+    The scalar pre-passes (gates, samples) run here; every whole-column pass is in a query,
+    so that the caller can collect the queries of several tables together.
+    """
     pairs = schema.column_defs(df.columns)
     if not pairs or df.height == 0:
-        return _empty()
+        return []
     if df.height <= exact_rows:
-        return by_rows(pairs, df, exact_text=True)
+        return [_ByRows(pairs, df, exact_text=True)]
     pairs = _gates(pairs, df)
     few = _few_values(list(dict.fromkeys(c for c, _ in pairs)), df)
     valued = [(c, d) for c, d in pairs if c in few and d.local]
     rest = [(c, d) for c, d in pairs if not (c in few and d.local)]
-    # The distinct values of the few-valued columns and the rows' screens, in one collect.
-    jobs = _by_value_jobs(valued, df)
-    queries = [j.query for j in jobs]
-    if rest:
-        rows_query, flags, text = _rows_query(rest, df, exact_text=False)
-        queries.append(rows_query)
-    done = pl.collect_all(queries, engine="in-memory")
-    parts = [h for j, v in zip(jobs, done, strict=False) for h in j.place(v, df)]
-    if rest:
-        parts.append(_rows_hits(done[-1], rest, flags, text, df))
-    return _concat(parts)
+    return _by_value_jobs(valued, df) + ([_ByRows(rest, df, exact_text=False)] if rest else [])
+
+
+def collect_jobs(tables: list[list[Job]]) -> list[pl.DataFrame]:
+    """Hits per table for the jobs of several tables, collected in one go.
+
+    `pl.collect_all` runs the queries side by side: most string kernels are
+    single-threaded per column, so one table's columns alone leave a core idle.
+    """
+    flat = [j for t in tables for j in t]
+    done = iter(pl.collect_all([j.query for j in flat], engine="in-memory"))
+    out = []
+    for t in tables:
+        out.append(_concat([h for j in t for h in j.finish(next(done))]))
+    return out
+
+
+def _collect(table_jobs: list[Job]) -> pl.DataFrame:
+    return collect_jobs([table_jobs])[0]
+
+
+def run_fast(schema: Schema, df: pl.DataFrame, exact_rows: int = EXACT_ROWS) -> pl.DataFrame:
+    """Hits for one table in one polars pass (see the module docstring)."""
+    return _collect(jobs(schema, df, exact_rows))
 
 
 def run_pandera(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:

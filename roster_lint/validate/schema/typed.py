@@ -206,7 +206,7 @@ def email_check(col: str) -> CheckDef:
     return CheckDef(
         f"{col}:email",
         "RL161",
-        lambda c: T.not_blank(c) & ~c.str.strip_chars().str.contains(T.EMAIL_FULL),
+        lambda c: T.not_blank(c) & ~c.str.contains(T.EMAIL_PADDED),
         lambda v: msg(f"{col} ", q(v), " is not a valid e-mail address."),
     )
 
