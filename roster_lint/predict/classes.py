@@ -120,7 +120,12 @@ def decide_classes(
     )
     grades = student_grades(inp, with_user, profile)
     # One pass over the student enrollments counts graded and ungraded students alike.
-    by_grade = grades.group_by("cid", "grade").len("n").collect(engine="in-memory")
+    by_grade = (
+        grades.group_by("cid", "grade")
+        .len("n")
+        .collect(engine="in-memory")
+        .with_columns(pl.col("grade").cast(STR))  # Categorical in the join (with_users)
+    )
     counted = by_grade.filter(pl.col("grade") != "").sort("cid", "grade")
     pair = json_value(pl.col("grade")) + pl.lit(":", STR) + pl.col("n").cast(STR)
     per_class = counted.group_by("cid").agg(

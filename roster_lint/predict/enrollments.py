@@ -24,20 +24,49 @@ def with_users(inp: Inputs, users: pl.DataFrame) -> pl.DataFrame:
     users); _in/_in_grade from its first row that gets an account (the grade counts)."""
     # Only the columns the decision and the later stages read are carried through the joins.
     cols = ["eid", "status", "cid", "school", "uid", "role", "line"]
-    first = first_users(users).select(
-        "uid", pl.col("action").alias("user_action"), pl.col("grade").alias("user_grade")
+    # Grades as Categorical: 4 bytes a row on the 7M joined rows instead of a 16-byte view
+    # (a few dozen distinct values); read back as text where they are used.
+    grade = pl.col("grade").cast(pl.Categorical())
+    first = first_users(users.select("uid", "action", "grade")).select(
+        "uid", pl.col("action").alias("user_action"), grade.alias("user_grade")
     )
     in_scope = (
-        users.filter(pl.col("action") != "skip")
-        .select("uid", pl.col("grade").alias("_in_grade"), pl.lit(True).alias("_in"))
+        users.lazy()
+        .select("uid", "action", "grade")
+        .filter(pl.col("action") != "skip")
+        .select("uid", grade.alias("_in_grade"), pl.lit(True).alias("_in"))
         .unique("uid", keep="first", maintain_order=True)
+        .collect(engine="in-memory")
     )
     # Every id of in_scope is in first; an id whose rows all skip gets no _in.
     side = first.join(in_scope, on="uid", how="left", maintain_order="left")
     # A plain string join: polars 2.1 joins the loader's id columns faster than the u64
     # hash join this used to be (0.8 s vs 1.7 s at 1M, docs/performance.md).
     narrow = inp.enrollments.select(cols)
-    return narrow.join(side, on="uid", how="left", maintain_order="left")
+    return narrow.hstack(lookup(narrow, "uid", side))
+
+
+def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]:
+    """`side`'s other columns for each row of `frame` (a left join on `key`; side's keys
+    are unique, so rows and order stay those of `frame`).  Only the key column goes
+    through the join: a left join of the whole frame gathers every one of its columns
+    anew (16 bytes a row each on 7M enrollments), to be put next to the originals."""
+    found = frame.select(key).join(side, on=key, how="left", maintain_order="left")
+    return [chunked_like(s, frame[key]) for s in found.drop(key).get_columns()]
+
+
+def chunked_like(s: pl.Series, like: pl.Series) -> pl.Series:
+    """`s` cut into the same chunks as `like` (zero-copy slices).  A frame whose columns
+    are chunked differently is rechunked whole by the next eager operation: the loader's
+    7M-row columns come in hundreds of chunks, and copying them costs 0.7 GB at 1M."""
+    lengths = like.chunk_lengths()
+    if len(lengths) <= 1 or (s.n_chunks() == len(lengths) and s.chunk_lengths() == lengths):
+        return s
+    parts, start = [], 0
+    for n in lengths:
+        parts.append(s.slice(start, n))
+        start += n
+    return pl.concat(parts, rechunk=False)
 
 
 def decide_enrollments(
@@ -60,11 +89,8 @@ def decide_enrollments(
         "is_split",
         "main_grade",
     )
-    e = (
-        with_user.lazy()
-        .drop("_in", "_in_grade")
-        .join(class_info.lazy(), on="cid", how="left", maintain_order="left")
-    )
+    e = with_user.drop("_in", "_in_grade")
+    e = e.hstack(lookup(e, "cid", class_info))
     classes_gone = inp.state.get("classes.csv") in ("missing", "ignored")
     users_gone = inp.state.get("users.csv") in ("missing", "ignored")
     flags = [
@@ -78,42 +104,73 @@ def decide_enrollments(
     ]
     if not classes_on:
         flags = flags[:1]
-    e = e.with_columns(rstr.joined(flags).alias("_skip"))
-    in_scope = pl.col("_skip") == ""
+    # One bit per skip flag plus one for tobedeleted; reasons and action are looked up
+    # from that mask (a few hundred combinations), so no per-flag or per-branch string
+    # column is built on 7M rows.
+    k = len(flags)
     gone = pl.col("status") == ep["unenroll_status"]
-    is_teacher = pl.col("role") == teacher
-    grade = pl.when(pl.col("user_grade").fill_null("") != "").then(pl.col("user_grade"))
-    in_split = in_scope & ~gone & pl.col("is_split").fill_null(False) & ~is_teacher
-    grade_class = pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, pl.col("main_grade"))
-    e = e.with_columns(
-        pl.when(in_scope & gone)
-        .then(pl.lit("enrollment-tobedeleted", STR))
-        .when(in_scope)
-        .then(pl.lit("", STR))
-        .otherwise(pl.col("_skip"))
-        .alias("reasons"),
-        pl.when(~in_scope)
-        .then(pl.lit("skip", ACTION))
-        .when(gone)
-        .then(pl.lit("unenroll", ACTION))
-        .otherwise(pl.lit("enroll", ACTION))
-        .alias("action"),
-        pl.when(in_split).then(grade_class).alias("grade_class"),
-        (in_split & grade.is_null()).alias("_ungraded"),
-        (in_scope & is_teacher).alias("_teacher"),
-        (~in_scope & (rstr.first(pl.col("_skip")) == "enrollment-role-not-enrolled")).alias(
-            "_odd_role"
-        ),
+    e = e.hstack(
+        aligned(
+            e,
+            [
+                (rstr.mask(flags) + gone.fill_null(False).cast(pl.UInt16) * (1 << k))
+                .cast(pl.UInt16)
+                .alias("_m")
+            ],
+        )
     )
+    low = pl.col("_m") & ((1 << k) - 1)
+    in_scope = low == 0
+    is_teacher = pl.col("role") == teacher
+    in_split = in_scope & ~gone & pl.col("is_split").fill_null(False) & ~is_teacher
+    ungraded = pl.col("user_grade").is_null() | (pl.col("user_grade") == "")
+    reasons, actions = [], []
+    names = rstr.names_table(flags)
+    for m in range(1 << (k + 1)):
+        skip = m & ((1 << k) - 1)
+        reasons.append(names[skip] if skip else "enrollment-tobedeleted" if m >> k else "")
+        actions.append("skip" if skip else "unenroll" if m >> k else "enroll")
+    made = aligned(
+        e,
+        [
+            pl.lit(pl.Series(reasons, dtype=STR)).gather("_m").alias("reasons"),
+            pl.lit(pl.Series(actions, dtype=ACTION)).gather("_m").alias("action"),
+            in_split.alias("_split"),
+            (in_split & ungraded).alias("_ungraded"),
+            (in_scope & is_teacher).alias("_teacher"),
+            # The role flag (the last) is the first reason only when no other flag holds.
+            (pl.lit(classes_on) & (low == 1 << (k - 1))).alias("_odd_role"),
+        ],
+    )
+    e = e.hstack(made)
+    grade_class = chunked_like(_grade_classes(e), e["cid"])
     # The column order of the two joins made classes-first (nothing depends on it, but
     # `why` and the history step print frames in tests).
     first = ["eid", "cid", "school", "uid", "role", "line", "class_action"]
     first += ["course"] if with_course else []
-    return (
-        e.drop("_skip", "is_split", "main_grade", "user_grade", "status", "user_action")
-        .select(*first, pl.exclude(first))
-        .collect(engine="in-memory")
-    )
+    rest = ["reasons", "action", "_ungraded", "_teacher", "_odd_role"]
+    return e.select(*first, *rest).hstack([grade_class])
+
+
+def aligned(frame: pl.DataFrame, exprs: list[pl.Expr]) -> list[pl.Series]:
+    """The columns `exprs` make on `frame`, chunked like its columns (see chunked_like)."""
+    like = frame.get_columns()[0]
+    return [chunked_like(s, like) for s in frame.select(exprs).get_columns()]
+
+
+def _grade_classes(e: pl.DataFrame) -> pl.Series:
+    """SK-C4: the grade class of each student enrollment in a split class (null elsewhere).
+    Built for the split rows alone and scattered: `cid-grade` on all 7M rows would make a
+    new string per row only to keep a few."""
+    rows = e.select(pl.arg_where("_split").cast(pl.UInt32).alias("i"))["i"]
+    out = pl.repeat(None, e.height, dtype=STR, eager=True).alias("grade_class")
+    if rows.len() == 0:
+        return out
+    split = e.select("cid", "user_grade", "main_grade")[rows]
+    grade = pl.col("user_grade").cast(STR)
+    grade = pl.when(grade.fill_null("") != "").then(grade)
+    made = split.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))
+    return out.scatter(rows, made.to_series())
 
 
 def first_users(users: pl.DataFrame) -> pl.DataFrame:
