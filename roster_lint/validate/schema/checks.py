@@ -30,9 +30,6 @@ class CheckDef:
     screen: ExprFn | None = None
     text: bool = False  # screened by text_screen alone (the hygiene checks)
     gate: ExprFn | None = None  # scalar necessary condition: False -> skip the check
-    # Fires only on values of at most this many bytes: a column whose shortest value is
-    # longer skips the check (and its gate) on lengths alone, which live in the views.
-    max_len: int | None = None
     summary: bool = False  # one finding per file (first hit, with a count), not per row
     # True when `bad` looks at the cell's value alone (not at the rest of the column), so
     # the fast runner may judge each distinct value once (runner.by_value).
@@ -249,6 +246,5 @@ def leading_zero_check(col: str, nces: bool = False) -> CheckDef:
         # Lengths first: they are in the string views, so a column of long ids (UUIDs) is
         # ruled out without reading a byte of it (3x cheaper than testing every prefix).
         gate=lambda c: c.filter(c.str.len_bytes() <= CODE_MAX_DIGITS).str.starts_with("0").any(),
-        max_len=CODE_MAX_DIGITS,
         local=False,  # compares with the column's modal length
     )
