@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 
@@ -145,3 +147,21 @@ def test_private_values_never_reach_findings() -> None:
     pw = parts["password:present"]
     assert pw.height == 1 and pw["value"].to_list() == [None]
     assert all("pw1234" not in str(p["message"].to_list()) for p in parts.values())
+
+
+def test_the_schema_stage_never_imports_pandera() -> None:
+    # pandera's import costs ~0.6-1 s of every `check`; only run_pandera and the tests need it.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from roster_lint.findings import Findings; "
+        "from roster_lint.load import load_export; from roster_lint.validate import schema; "
+        "out = Findings(); schema.run(load_export('sample_exports/district-flawed'), out); "
+        "assert out.frame().height > 0; print('pandera' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert done.stdout.strip() == "False"

@@ -1,16 +1,17 @@
 """Per-file schemas generated from rules/oneroster/files.toml (via roster_lint.spec).
 
-`column_checks` turns one ColumnSpec into CheckDefs; `schema_for` wraps them, per file,
-OneRoster version and manifest mode, in a `pandera.polars.DataFrameSchema` whose Checks are
-those polars expressions.  The pandera object is the declaration both runners execute.
-pandera is imported here, lazily and once (it costs ~0.6 s).
+`column_checks` turns one ColumnSpec into CheckDefs; `schema_for` collects them per file,
+OneRoster version and manifest mode into a `Schema`, whose `pandera` property is the same
+declaration as a `pandera.polars.DataFrameSchema` whose Checks are those polars
+expressions.  It is built on first use (pandera's runner, the tests): pandera is imported
+then, lazily and once (it costs ~0.6 s), and never by `check`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -113,12 +114,17 @@ def _string_checks(name: str, nces: bool = False) -> list[C.CheckDef]:
 
 @dataclass(frozen=True)
 class Schema:
-    """One file's declared checks, as pandera objects plus the CheckDefs they wrap."""
+    """One file's declared checks: per column (or column-name regex), its CheckDefs.
+
+    `pandera` is the same declaration as a `pandera.polars.DataFrameSchema` (one
+    pandera.Check per CheckDef).  It is built on first use: the fast runner reads the
+    CheckDefs directly, so `check` never pays pandera's ~0.6-1 s import.
+    """
 
     file: str
     version: str
     mode: str | None
-    pandera: pa.DataFrameSchema
+    columns: tuple[tuple[str, bool, tuple[str, ...]], ...]  # (name or regex, is regex, checks)
     defs: dict[str, C.CheckDef]
 
     def column_defs(self, columns: list[str]) -> list[tuple[str, C.CheckDef]]:
@@ -126,12 +132,29 @@ class Schema:
         import re
 
         out: list[tuple[str, C.CheckDef]] = []
-        for key, column in self.pandera.columns.items():
-            names = [c for c in columns if re.match(key, c)] if column.regex else [key]
+        for key, regex, checks in self.columns:
+            names = [c for c in columns if re.match(key, c)] if regex else [key]
             for col in names:
                 if col in columns:
-                    out += [(col, self.defs[chk.name]) for chk in column.checks]
+                    out += [(col, self.defs[name]) for name in checks]
         return out
+
+    @cached_property
+    def pandera(self) -> pa.DataFrameSchema:
+        import pandera.polars as pa
+
+        columns = {
+            key: pa.Column(
+                pl.String,
+                checks=[_pandera_check(pa, self.defs[name]) for name in checks],
+                nullable=True,
+                required=False,  # missing headers are the loader's findings
+                regex=regex,
+            )
+            for key, regex, checks in self.columns
+        }
+        name = f"{self.file} {self.version} {self.mode or ''}"
+        return pa.DataFrameSchema(columns, strict=False, name=name)
 
 
 def _pandera_check(pa: Any, d: C.CheckDef) -> Any:
@@ -144,33 +167,19 @@ def _pandera_check(pa: Any, d: C.CheckDef) -> Any:
 @cache
 def schema_for(file_name: str, version: str | None, mode: str | None) -> Schema:
     """The schema of one OneRoster file for a version ("1.1"/"1.2") and manifest mode."""
-    import pandera.polars as pa
-
     v = version if version in ("1.1", "1.2") else "1.1"
     fs = oneroster().files[file_name]
     defs: dict[str, C.CheckDef] = {}
-    columns: dict[str, Any] = {}
+    columns: list[tuple[str, bool, tuple[str, ...]]] = []
     for col in fs.columns(v):
         col_defs = column_checks(fs, col, v, mode)
         defs.update((d.name, d) for d in col_defs)
-        columns[col.name] = pa.Column(
-            pl.String,
-            checks=[_pandera_check(pa, d) for d in col_defs],
-            nullable=True,
-            required=False,  # missing headers are the loader's findings
-        )
+        columns.append((col.name, False, tuple(d.name for d in col_defs)))
     # metadata.* extension columns (§9): only text hygiene, names vary per export.
     meta_defs = [
         dataclasses.replace(d, name="metadata:" + d.name.split(":")[1])
         for d in C.text_checks("metadata column")
     ]
     defs.update((d.name, d) for d in meta_defs)
-    columns[METADATA] = pa.Column(
-        pl.String,
-        checks=[_pandera_check(pa, d) for d in meta_defs],
-        nullable=True,
-        required=False,
-        regex=True,
-    )
-    schema = pa.DataFrameSchema(columns, strict=False, name=f"{file_name} {v} {mode or ''}")
-    return Schema(file_name, v, mode, schema, defs)
+    columns.append((METADATA, True, tuple(d.name for d in meta_defs)))
+    return Schema(file_name, v, mode, tuple(columns), defs)
