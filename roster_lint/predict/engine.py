@@ -106,12 +106,17 @@ def _ordered(part: pl.DataFrame) -> pl.DataFrame:
 
 
 def _action_part(part: pl.DataFrame) -> pl.DataFrame:
-    return part.select(
+    """ACTION_SCHEMA, every column cut into the same chunks as `id` (the loader's chunks,
+    for enrollments): a frame with unevenly chunked columns is copied whole by the next
+    operation that needs them aligned."""
+    cols = part.select(
         [
             (rstr.as_list(pl.col(c)) if c == "reasons" else pl.col(c)).cast(t).alias(c)
             for c, t in ACTION_SCHEMA.items()
         ]
-    )
+    ).get_columns()
+    like = part["id"]
+    return pl.DataFrame([enr.chunked_like(c, like) for c in cols])
 
 
 def _root_part(part: pl.DataFrame, rank: int) -> pl.DataFrame:

@@ -274,6 +274,7 @@ def enrollment_actions(e: pl.DataFrame, inp: Inputs) -> pl.DataFrame:
     details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")
     if rows.len():
         details = details.scatter(rows, some)
+    details = chunked_like(details, e["eid"])
     return e.select(
         pl.lit("enrollment", ENTITY).alias("entity"),
         pl.col("eid").alias("id"),

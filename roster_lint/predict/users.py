@@ -151,8 +151,36 @@ def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFr
             pl.col("_root").struct.field("i").alias("root_id"),
             rstr.first(pl.col("reasons")).alias("root_reason"),
         )
-        .drop("_root", "_skip")
+        .select(KEEP)
     )
+
+
+# What the later stages read of a decided user (history, actions, enrollments, summary):
+# the working columns are dropped (1M rows x 16 bytes each).
+KEEP = [
+    "uid",
+    "given",
+    "family",
+    "email",
+    "role",
+    "line",
+    "summit_role",
+    "grade",
+    "ok_schools",
+    "bad_schools",
+    "reasons",
+    "action",
+    "district_admin",
+    "school",
+    "some_schools_skipped",
+    "sig",
+    "_in_scope",
+    "_not_at_school",
+    "_gone",
+    "root_entity",
+    "root_id",
+    "root_reason",
+]
 
 
 def _root(inp: Inputs) -> pl.Expr:
