@@ -62,11 +62,30 @@ def _gates(pairs: Pairs, df: pl.DataFrame) -> Pairs:
     gated = [(i, col, d) for i, (col, d) in enumerate(pairs) if d.gate is not None]
     if not gated:
         return pairs
-    row = df.select(
-        [d.gate(pl.col(col)).fill_null(False).alias(f"g{i}") for i, col, d in gated]  # type: ignore[misc]
-    ).row(0)
+    row = df.select(_gate_exprs([(col, d) for _, col, d in gated])).row(0)
     closed = {i for (i, _, _), ok in zip(gated, row, strict=True) if not ok}
     return [p for i, p in enumerate(pairs) if i not in closed]
+
+
+def _gate_exprs(gated: Pairs) -> list[pl.Expr]:
+    out = []
+    for i, (col, d) in enumerate(gated):
+        assert d.gate is not None
+        out.append(d.gate(pl.col(col)).fill_null(False).alias(f"g{i}"))
+    return out
+
+
+class _Gate:
+    """Gated checks (non-local, e.g. leading zeros): their gates in the first collect, the
+    checks whose gates open in a second one (rare: code columns that use leading zeros)."""
+
+    def __init__(self, gated: Pairs, df: pl.DataFrame) -> None:
+        self.gated, self.df = gated, df
+        self.query = df.lazy().select(_gate_exprs(gated))
+
+    def finish(self, row: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
+        opened = [p for p, ok in zip(self.gated, row.row(0), strict=True) if ok]
+        return [], [_ByRows(opened, self.df, exact_text=False)] if opened else []
 
 
 def _few_values(columns: list[str], df: pl.DataFrame) -> set[str]:
@@ -125,7 +144,8 @@ def _screen(
     each check's screen or, without one, its exact expression.  Identical expressions on a
     column are computed once (the lazy select eliminates common subexpressions).
     """
-    columns = list(dict.fromkeys(col for col, _ in pairs))
+    # A column needs its text screen only where a check is text hygiene or screened.
+    columns = list(dict.fromkeys(col for col, d in pairs if d.text or d.screen is not None))
     text = {col: f"__t{j}" for j, col in enumerate(columns)}
     flags = [f"__f{i}" for i in range(len(pairs))]
 
@@ -187,13 +207,13 @@ class _ByValue:
         values = _distinct(col, df, sample)
         self.query, self.flags, self.text = _screen(values, pairs, [col], exact_text=True)
 
-    def finish(self, judged: pl.DataFrame) -> list[pl.DataFrame]:
+    def finish(self, judged: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
         """The rows holding each value found bad, as hits."""
         df = self.df
         bad = _refine(judged, self.pairs, self.flags, self.text)
         bad = bad.select(self.col, *self.flags).filter(pl.any_horizontal(self.flags))
         if bad.height == 0:
-            return []
+            return [], []
         sid = "sourcedId" if "sourcedId" in df.columns else None
         cols = list(dict.fromkeys([LINE, self.col, *([sid] if sid else [])]))
         # Rare (a bad value in a large table), so not batched with other tables' queries.
@@ -204,7 +224,7 @@ class _ByValue:
             .join(bad.lazy(), on=self.col, how="left", nulls_equal=True)
             .collect(engine="in-memory")
         )
-        return _hits(rows, self.pairs, self.flags, sid)
+        return _hits(rows, self.pairs, self.flags, sid), []
 
 
 class _ByRows:
@@ -217,14 +237,14 @@ class _ByRows:
         keep = [c for c in df.columns if c in columns]
         self.query, self.flags, self.text = _screen(df.lazy(), pairs, keep, exact_text)
 
-    def finish(self, flagged: pl.DataFrame) -> list[pl.DataFrame]:
+    def finish(self, flagged: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
         if flagged.height == 0:
-            return []
+            return [], []
         flagged = _refine(flagged, self.pairs, self.flags, self.text)
-        return _hits(flagged, self.pairs, self.flags, self.sid)
+        return _hits(flagged, self.pairs, self.flags, self.sid), []
 
 
-Job = _ByValue | _ByRows
+Job = _ByValue | _ByRows | _Gate
 
 
 def by_value(pairs: Pairs, df: pl.DataFrame) -> pl.DataFrame:
@@ -260,14 +280,15 @@ def jobs(schema: Schema, df: pl.DataFrame, exact_rows: int = EXACT_ROWS) -> list
         return []
     if df.height <= exact_rows:
         return [_ByRows(pairs, df, exact_text=True)]
-    pairs = _gates(pairs, df)
+    gated = [(c, d) for c, d in pairs if d.gate is not None]
+    pairs = [(c, d) for c, d in pairs if d.gate is None]
     sample = _spread_sample(list(dict.fromkeys(c for c, _ in pairs)), df)
     few = _few_in(sample)
     valued = [(c, d) for c, d in pairs if c in few and d.local]
     rest = [(c, d) for c, d in pairs if not (c in few and d.local)]
-    return _by_value_jobs(valued, df, sample) + (
-        [_ByRows(rest, df, exact_text=False)] if rest else []
-    )
+    out = _by_value_jobs(valued, df, sample)
+    out += [_ByRows(rest, df, exact_text=False)] if rest else []
+    return out + ([_Gate(gated, df)] if gated else [])
 
 
 def collect_jobs(tables: list[list[Job]]) -> list[pl.DataFrame]:
@@ -276,12 +297,17 @@ def collect_jobs(tables: list[list[Job]]) -> list[pl.DataFrame]:
     `pl.collect_all` runs the queries side by side: most string kernels are
     single-threaded per column, so one table's columns alone leave a core idle.
     """
-    flat = [j for t in tables for j in t]
-    done = iter(pl.collect_all([j.query for j in flat], engine="in-memory"))
-    out = []
-    for t in tables:
-        out.append(_concat([h for j in t for h in j.finish(next(done))]))
-    return out
+    hits: list[list[pl.DataFrame]] = [[] for _ in tables]
+    todo = [(i, j) for i, t in enumerate(tables) for j in t]
+    while todo:  # a second round only for gated checks whose gates opened
+        done = pl.collect_all([j.query for _, j in todo], engine="in-memory")
+        more: list[tuple[int, Job]] = []
+        for (i, job), result in zip(todo, done, strict=True):
+            found, follow = job.finish(result)
+            hits[i] += found
+            more += [(i, f) for f in follow]
+        todo = more
+    return [_concat(h) for h in hits]
 
 
 def _collect(table_jobs: list[Job]) -> pl.DataFrame:
