@@ -98,7 +98,14 @@ def student_grades(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl
         & (pl.col("status") != profile.enrollments["unenroll_status"])
         & pl.col("_in").fill_null(False)
     )
-    return with_user.lazy().filter(students).select("cid", pl.col("_in_grade").alias("grade"))
+    # Class ids as Categorical before the filter: the group_by then keys on two u32
+    # codes instead of row-encoding a 36-character id per row (-0.3 GB at 1M).
+    return (
+        with_user.lazy()
+        .select(pl.col("cid").cast(pl.Categorical()), "_in_grade", students.alias("_s"))
+        .filter("_s")
+        .select("cid", pl.col("_in_grade").alias("grade"))
+    )
 
 
 def decide_classes(
@@ -124,7 +131,7 @@ def decide_classes(
         grades.group_by("cid", "grade")
         .len("n")
         .collect(engine="in-memory")
-        .with_columns(pl.col("grade").cast(STR))  # Categorical in the join (with_users)
+        .with_columns(pl.col("cid").cast(STR), pl.col("grade").cast(STR))
     )
     counted = by_grade.filter(pl.col("grade") != "").sort("cid", "grade")
     pair = json_value(pl.col("grade")) + pl.lit(":", STR) + pl.col("n").cast(STR)

@@ -23,6 +23,7 @@ from roster_lint.predict import classes as cls
 from roster_lint.predict import enrollments as enr
 from roster_lint.predict import history, rstr, schools, summary
 from roster_lint.predict import users as usr
+from roster_lint.predict.chunks import chunked_like
 from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.model import ACTION_SCHEMA, ENTITIES, Plan
 from roster_lint.predict.profile import Profile, load_profile
@@ -116,7 +117,7 @@ def _action_part(part: pl.DataFrame) -> pl.DataFrame:
         ]
     ).get_columns()
     like = part["id"]
-    return pl.DataFrame([enr.chunked_like(c, like) for c in cols])
+    return pl.DataFrame([chunked_like(c, like) for c in cols])
 
 
 def _root_part(part: pl.DataFrame, rank: int) -> pl.DataFrame:

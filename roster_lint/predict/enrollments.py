@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from roster_lint.predict import rstr
+from roster_lint.predict.chunks import aligned, chunked_like
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.model import ACTION, ENTITY
@@ -27,8 +28,12 @@ def with_users(inp: Inputs, users: pl.DataFrame) -> pl.DataFrame:
     # Grades as Categorical: 4 bytes a row on the 7M joined rows instead of a 16-byte view
     # (a few dozen distinct values); read back as text where they are used.
     grade = pl.col("grade").cast(pl.Categorical())
-    first = first_users(users.select("uid", "action", "grade")).select(
-        "uid", pl.col("action").alias("user_action"), grade.alias("user_grade")
+    # _urow: the user's row among the first rows (one per id), so that counting distinct
+    # users over 7M enrollments (licences) counts u32s, not 36-character ids.
+    first = (
+        first_users(users.select("uid", "action", "grade"))
+        .select("uid", pl.col("action").alias("user_action"), grade.alias("user_grade"))
+        .with_row_index("_urow")
     )
     in_scope = (
         users.lazy()
@@ -55,20 +60,6 @@ def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]
     return [chunked_like(s, frame[key]) for s in found.drop(key).get_columns()]
 
 
-def chunked_like(s: pl.Series, like: pl.Series) -> pl.Series:
-    """`s` cut into the same chunks as `like` (zero-copy slices).  A frame whose columns
-    are chunked differently is rechunked whole by the next eager operation: the loader's
-    7M-row columns come in hundreds of chunks, and copying them costs 0.7 GB at 1M."""
-    lengths = like.chunk_lengths()
-    if len(lengths) <= 1 or (s.n_chunks() == len(lengths) and s.chunk_lengths() == lengths):
-        return s
-    parts, start = [], 0
-    for n in lengths:
-        parts.append(s.slice(start, n))
-        start += n
-    return pl.concat(parts, rechunk=False)
-
-
 def decide_enrollments(
     inp: Inputs,
     with_user: pl.DataFrame,
@@ -87,7 +78,6 @@ def decide_enrollments(
         pl.col("action").alias("class_action"),
         *(["course"] if with_course else []),
         "is_split",
-        "main_grade",
     )
     e = with_user.drop("_in", "_in_grade")
     e = e.hstack(lookup(e, "cid", class_info))
@@ -143,30 +133,26 @@ def decide_enrollments(
         ],
     )
     e = e.hstack(made)
-    grade_class = chunked_like(_grade_classes(e), e["cid"])
+    grade_class = chunked_like(_grade_classes(e, classes), e["cid"])
     # The column order of the two joins made classes-first (nothing depends on it, but
     # `why` and the history step print frames in tests).
     first = ["eid", "cid", "school", "uid", "role", "line", "class_action"]
     first += ["course"] if with_course else []
-    rest = ["reasons", "action", "_ungraded", "_teacher", "_odd_role"]
+    rest = ["reasons", "action", "_ungraded", "_teacher", "_odd_role", "_urow"]
     return e.select(*first, *rest).hstack([grade_class])
 
 
-def aligned(frame: pl.DataFrame, exprs: list[pl.Expr]) -> list[pl.Series]:
-    """The columns `exprs` make on `frame`, chunked like its columns (see chunked_like)."""
-    like = frame.get_columns()[0]
-    return [chunked_like(s, like) for s in frame.select(exprs).get_columns()]
-
-
-def _grade_classes(e: pl.DataFrame) -> pl.Series:
+def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     """SK-C4: the grade class of each student enrollment in a split class (null elsewhere).
     Built for the split rows alone and scattered: `cid-grade` on all 7M rows would make a
-    new string per row only to keep a few."""
+    new string per row only to keep a few (and the class's main grade is looked up for
+    those rows only)."""
     rows = e.select(pl.arg_where("_split").cast(pl.UInt32).alias("i"))["i"]
     out = pl.repeat(None, e.height, dtype=STR, eager=True).alias("grade_class")
     if rows.len() == 0:
         return out
-    split = e.select("cid", "user_grade", "main_grade")[rows]
+    split = e.select("cid", "user_grade")[rows]
+    split = split.hstack(lookup(split, "cid", classes.select("cid", "main_grade")))
     grade = pl.col("user_grade").cast(STR)
     grade = pl.when(grade.fill_null("") != "").then(grade)
     made = split.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))

@@ -213,7 +213,9 @@ def licences(d: Decided, prev: Decided | None, profile: Profile) -> int:
 
     if prev is None:  # one expression: no filtered frame, no unique frame
         mask = (pl.col("role") == student) & pl.col("action").is_in(ENROLLED)
-        return int(d.enrollments.select(pl.col("uid").filter(mask).n_unique()).item())
+        # _urow: one u32 per distinct user id (enrollments.with_users); an enrolled row
+        # always has its user.
+        return int(d.enrollments.select(pl.col("_urow").filter(mask).n_unique()).item())
     now = enrolled(d).select("uid").unique()
     return (
         now.join(enrolled(prev).select("uid"), on="uid", how="anti")

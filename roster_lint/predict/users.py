@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from roster_lint.predict import rstr
+from roster_lint.predict.chunks import chunked_like
 from roster_lint.predict.encode import STR, detail, not_documented, pad_grade, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.model import ACTION
@@ -19,7 +20,7 @@ def _org_links(users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr) -> pl
     """Per user: the org ids that sync for them and why the others do not."""
     status = orgs.select("oid", "status")
     links = (
-        users.select("uid", "schools", is_admin.alias("admin"))
+        users.select("schools", is_admin.alias("admin"))
         .with_row_index("_row")
         .explode("schools")
         .filter(pl.col("schools").is_not_null())
@@ -48,7 +49,9 @@ def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFr
     acc = profile.accounts
     role_map = profile.roles(inp.version)
     admin_role = acc["admin_summit_role"]
-    users = inp.users.with_columns(
+    # One chunk per column from the start: the eager steps below add single-chunk columns,
+    # and a frame of unevenly chunked columns is copied whole by each of them.
+    users = inp.users.rechunk().with_columns(
         pl.col("role")
         .replace_strict(role_map, default=None, return_dtype=STR)
         .alias("summit_role"),
@@ -58,16 +61,16 @@ def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFr
     )
     is_admin = pl.col("summit_role") == admin_role
     links = _org_links(users, orgs, is_admin)
-    users = (
-        users.with_row_index("_row")
-        .join(links, on="_row", how="left", maintain_order="left")
-        .with_columns(
-            pl.col("ok_schools").fill_null(pl.lit([], pl.List(STR))),
-            pl.col("bad_schools").fill_null(pl.lit([], pl.List(STR))),
-            pl.col("org_broken").fill_null(False),
-            pl.col("at_district").fill_null(False),
-            pl.col("not_at_school").fill_null(False),
-        )
+    # Only the row number goes through the join (not every user column), cut like the
+    # users' chunks so that the frame is not rechunked whole afterwards.
+    rows = users.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"))
+    found = rows.join(links, on="_row", how="left", maintain_order="left").drop("_row")
+    users = users.hstack([chunked_like(c, users["uid"]) for c in found.get_columns()]).with_columns(
+        pl.col("ok_schools").fill_null(pl.lit([], pl.List(STR))),
+        pl.col("bad_schools").fill_null(pl.lit([], pl.List(STR))),
+        pl.col("org_broken").fill_null(False),
+        pl.col("at_district").fill_null(False),
+        pl.col("not_at_school").fill_null(False),
     )
     users_broken = inp.broken("users.csv")
     no_ok = pl.col("ok_schools").list.len() == 0
@@ -136,9 +139,10 @@ def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFr
             _root(inp).alias("_root"),
             pl.col("ok_schools").list.first().alias("school"),
             some_skipped.alias("some_schools_skipped"),
-            pl.concat_str(
-                ["username", "given", "family", "email", "grades", "role", "enabled", "password"],
-                separator="\x1f",
+            # Compared only with the previous export's sig, built the same way; a struct
+            # hash builds no joined string per user.
+            pl.struct(
+                ["username", "given", "family", "email", "grades", "role", "enabled", "password"]
             )
             .hash()
             .alias("sig"),
