@@ -13,11 +13,12 @@ from roster_lint.model import LINE, Export
 from roster_lint.validate.crossfile.common import (
     SID,
     is_complete,
-    live_hashes,
+    live,
     not_deleted,
     present,
     quote_list,
     repeats,
+    sliced,
     table,
 )
 from roster_lint.validate.crossfile.hierarchy import ancestors
@@ -90,11 +91,19 @@ def _counts(export: Export, out: Findings) -> None:
     )
     # Student rows are millions: compare the shared u64 hashes of their classes; a class
     # whose hash is absent certainly has no student.
-    taught = live_hashes(export, enr, "classSourcedId", pl.col("role") == "student")
     # A class's rows usually follow each other: dropping repeats of the previous value
-    # (cheap) shrinks the set to build from millions to about one entry per class.
-    taught = taught.filter(taught.ne_missing(taught.shift(1)))
-    has_students = export.id_hash(classes.name, SID).is_in(taught.implode())
+    # (cheap) shrinks the set to build from millions to about one entry per class; done
+    # by slices, so the 6.5M student rows' hashes are never gathered at once.
+    mask = pl.col("role") == "student"
+    keep = live(export, enr)
+    if keep is not None:
+        mask = mask & pl.col("_live")
+    student = pl.col("_c").filter(mask.fill_null(False))
+    given = {"_c": export.id_hash(enr.name, "classSourcedId")}
+    if keep is not None:
+        given["_live"] = keep
+    taught = sliced(enr.df, {"h": student.filter(student.ne_missing(student.shift(1)))}, given)
+    has_students = export.id_hash(classes.name, SID).is_in(taught["h"].implode())
     joined = (
         classes.df.with_columns(has_students.cast(pl.Int8()).alias("students"))
         .filter(present(SID) & not_deleted(classes))

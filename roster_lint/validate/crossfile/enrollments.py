@@ -9,15 +9,15 @@ from __future__ import annotations
 import polars as pl
 
 from roster_lint.findings import Findings
-from roster_lint.model import ID_HASH_SEED, LINE, Export
+from roster_lint.model import ID_HASH_SEED, LINE, Export, Table
 from roster_lint.validate.crossfile.common import (
     PAIR_SEED,
     SID,
     combined,
     id_hash,
     present,
+    sliced,
     table,
-    unmatched,
     user_orgs,
     user_roles,
 )
@@ -49,14 +49,25 @@ def _sid(has: bool) -> pl.Expr:
     return (pl.col(SID) if has else pl.lit(None, pl.String())).alias("sourced_id")
 
 
-def _school_tag(export: Export) -> pl.Series:
-    """combined()'s share of the enrollments' schoolSourcedId (a second column), computed
-    once for the two pair checks that read it."""
-    school = id_hash(export, "enrollments.csv", "schoolSourcedId")
-    return school.hash(seed=PAIR_SEED)
+# combined()'s share of a second column (see common.combined), as an expression.
+SCHOOL_TAG = pl.col("schoolSourcedId").hash(seed=ID_HASH_SEED).hash(seed=PAIR_SEED)
+ROLE_TAG = pl.col("role").hash(seed=ID_HASH_SEED).hash(seed=PAIR_SEED)
 
 
-def _school_vs_class(export: Export, out: Findings, school: pl.Series) -> None:
+def _pairs_absent(export: Export, kept: str, tag: pl.Expr, known: pl.Series) -> pl.Series:
+    """Mask over enrollments: combined([kept, other]) is not among `known` (so the pair is
+    certainly not there).  By slices: no 7M-row hash of the other column is held."""
+    enr = export.tables["enrollments.csv"]
+    given = {"_kept": id_hash(export, enr.name, kept)}
+    gone = ~(pl.col("_kept") ^ tag).is_in(known.implode())
+    return sliced(enr.df, {"gone": gone}, given).to_series()
+
+
+def _known(ref: pl.DataFrame, cols: tuple[str, str]) -> pl.Series:
+    return combined([ref[c].hash(seed=ID_HASH_SEED) for c in cols])
+
+
+def _school_vs_class(export: Export, out: Findings) -> None:
     enr = table(export, "enrollments.csv", "classSourcedId", "schoolSourcedId")
     classes = table(export, "classes.csv", SID, "schoolSourcedId")
     if enr is None or classes is None:
@@ -67,13 +78,9 @@ def _school_vs_class(export: Export, out: Findings, school: pl.Series) -> None:
         .unique(subset="classSourcedId", keep="first")
     )
     rows = enr.df.select(LINE, _sid(enr.has(SID)), "classSourcedId", "schoolSourcedId")
+    known = _known(class_school, ("classSourcedId", "classSchool"))
     hits = (
-        unmatched(
-            rows,
-            ("classSourcedId", "schoolSourcedId"),
-            class_school.rename({"classSchool": "schoolSourcedId"}),
-            mine=id_hash(export, enr.name, "classSourcedId") ^ school,
-        )
+        rows.filter(_pairs_absent(export, "classSourcedId", SCHOOL_TAG, known))
         .filter(present("schoolSourcedId"))
         .join(class_school, on="classSourcedId", how="inner")
         .filter(pl.col("schoolSourcedId") != pl.col("classSchool"))
@@ -113,13 +120,15 @@ def _fitting_pairs(roles: pl.DataFrame) -> pl.Series:
 
 def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     roles = user_roles(export)
-    known = roles.filter(pl.col("role").is_in(sorted({r for f in FITS.values() for r in f})))
-    mine = combined([id_hash(export, "enrollments.csv", c) for c in ("userSourcedId", "role")])
-    hits = (
-        rows.filter(~mine.is_in(_fitting_pairs(roles).implode()))
-        .filter(pl.col("role").is_in(list(FITS)))
-        .join(known.select("userSourcedId"), on="userSourcedId", how="semi")
-    )
+    hits = rows.filter(
+        _pairs_absent(export, "userSourcedId", ROLE_TAG, _fitting_pairs(roles))
+    ).filter(pl.col("role").is_in(list(FITS)))
+    if hits.height == 0:
+        return
+    # Judged only when the user has a role that FITS knows (else: not our finding).
+    fitting = sorted({r for f in FITS.values() for r in f})
+    known = roles.lazy().filter(pl.col("role").is_in(fitting)).select("userSourcedId")
+    hits = hits.join(known.collect(), on="userSourcedId", how="semi")
     if hits.height == 0:
         return
     # Spell out the user's roles for the few rows that failed, not for every user.
@@ -147,17 +156,11 @@ def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> 
     )
 
 
-def _school_hits(
-    export: Export, rows: pl.DataFrame, out: Findings, path: str, school: pl.Series
-) -> None:
+def _school_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})
+    known = _known(orgs, ("userSourcedId", "schoolSourcedId"))
     hits = (
-        unmatched(
-            rows,
-            ("userSourcedId", "schoolSourcedId"),
-            orgs,
-            mine=id_hash(export, "enrollments.csv", "userSourcedId") ^ school,
-        )
+        rows.filter(_pairs_absent(export, "userSourcedId", SCHOOL_TAG, known))
         .filter(present("schoolSourcedId"))
         .join(orgs.select("userSourcedId"), on="userSourcedId", how="semi")
     )
@@ -182,17 +185,12 @@ def _school_hits(
     )
 
 
-def _against_user(export: Export, out: Findings, school: pl.Series | None) -> None:
-    """Enrollment role vs the user's roles, enrollment school vs the user's orgs."""
+def _rows(export: Export) -> tuple[Table, pl.DataFrame] | None:
     enr = table(export, "enrollments.csv", "userSourcedId")
     if enr is None:
-        return
+        return None
     cols = [c for c in ("role", "schoolSourcedId") if enr.has(c)]
-    rows = enr.df.select(LINE, _sid(enr.has(SID)), "userSourcedId", *cols)
-    if enr.has("role"):
-        _role_hits(export, rows, out, enr.path)
-    if school is not None:
-        _school_hits(export, rows, out, enr.path, school)
+    return enr, enr.df.select(LINE, _sid(enr.has(SID)), "userSourcedId", *cols)
 
 
 def _dates(export: Export, out: Findings) -> None:
@@ -214,10 +212,12 @@ def _dates(export: Export, out: Findings) -> None:
 
 
 def run(export: Export, out: Findings) -> None:
-    enr = table(export, "enrollments.csv", "schoolSourcedId")
-    school = _school_tag(export) if enr is not None else None
-    if school is not None:
-        _school_vs_class(export, out, school)
-    _against_user(export, out, school)
-    del school  # 58 MB at 7M rows
+    _school_vs_class(export, out)
+    found = _rows(export)
+    if found is not None:
+        enr, rows = found
+        if enr.has("role"):
+            _role_hits(export, rows, out, enr.path)
+        if enr.has("schoolSourcedId"):
+            _school_hits(export, rows, out, enr.path)
     _dates(export, out)

@@ -10,15 +10,15 @@ from __future__ import annotations
 import polars as pl
 
 from roster_lint.findings import Findings
-from roster_lint.model import LINE, Export, Table
+from roster_lint.model import ID_HASH_SEED, LINE, Export, Table
 from roster_lint.spec import VERSIONS, ColumnSpec, oneroster
 from roster_lint.validate.crossfile.common import (
     SID,
+    absent,
     exploded,
     fold,
     id_hash,
     present,
-    unmatched,
 )
 
 UNRESOLVED = "RL200"
@@ -67,11 +67,14 @@ def _hints(target: pl.DataFrame, keys: pl.Series | None = None) -> pl.DataFrame:
 def _unresolved(
     export: Export, t: Table, col: ColumnSpec, target: Table, out: Findings, rule: str
 ) -> None:
-    ids = target.df.select(pl.col(SID).alias("item"))
-    # A single-id column's items are its rows: reuse the export's shared hashes of it.
-    shared = None if col.list else [id_hash(export, t.name, col.name)]
+    known = id_hash(export, target.name, SID)
     items = _items(t, col, blanks=True)
-    missing = unmatched(items, ("item",), ids, shared).filter(present("item"))
+    if col.list:
+        gone = ~items["item"].hash(seed=ID_HASH_SEED).is_in(known.implode())
+    else:  # a single-id column's items are its rows: the export's shared hashes if kept
+        gone = absent(export, t, col.name, known)
+    # Exact: a value whose hash is not among the target's is certainly not there.
+    missing = items.filter(gone).filter(present("item"))
     if missing.height == 0:
         return
     missing = missing.with_columns(fold(pl.col("item")).alias("key"))

@@ -13,6 +13,7 @@ from roster_lint.validate.crossfile.common import (
     AGENT_ROLES,
     SID,
     STUDENT_ROLES,
+    among,
     blank,
     exploded,
     is_complete,
@@ -89,7 +90,7 @@ def _without_enrollments(export: Export, out: Findings) -> None:
     # Compare the shared u64 hashes, not 7M strings: a student whose hash is absent is
     # certainly not enrolled, so every finding is exact; a collision could only hide one.
     enrolled = live_hashes(export, enr, "userSourcedId")
-    absent = ~export.id_hash(users.name, SID).is_in(enrolled.implode())
+    absent = ~among(export.id_hash(users.name, SID), enrolled)
     hits = (
         users.df.filter(absent)
         .filter(not_deleted(users))

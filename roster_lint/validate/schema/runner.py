@@ -26,6 +26,7 @@ Two runners execute the same pandera Check declarations:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -47,6 +48,7 @@ HIT_SCHEMA: dict[str, Any] = {
     "value": pl.String,
 }
 Pairs = list[tuple[str, CheckDef]]
+Gated = Sequence[tuple[str, CheckDef]]  # checks with a gate (see _gates)
 
 
 def _empty() -> pl.DataFrame:
@@ -57,35 +59,12 @@ def _sid(df: pl.DataFrame) -> pl.Expr:
     return pl.col("sourcedId") if "sourcedId" in df.columns else pl.lit(None, pl.String)
 
 
-def _gates(pairs: Pairs, df: pl.DataFrame) -> Pairs:
-    """Drop checks whose necessary condition fails on the whole column (one cheap select)."""
-    gated = [(i, col, d) for i, (col, d) in enumerate(pairs) if d.gate is not None]
-    if not gated:
-        return pairs
-    row = df.select(_gate_exprs([(col, d) for _, col, d in gated])).row(0)
-    closed = {i for (i, _, _), ok in zip(gated, row, strict=True) if not ok}
-    return [p for i, p in enumerate(pairs) if i not in closed]
-
-
 def _gate_exprs(gated: Pairs) -> list[pl.Expr]:
     out = []
     for i, (col, d) in enumerate(gated):
         assert d.gate is not None
         out.append(d.gate(pl.col(col)).fill_null(False).alias(f"g{i}"))
     return out
-
-
-class _Gate:
-    """Gated checks (non-local, e.g. leading zeros): their gates in the first collect, the
-    checks whose gates open in a second one (rare: code columns that use leading zeros)."""
-
-    def __init__(self, gated: Pairs, df: pl.DataFrame) -> None:
-        self.gated, self.df = gated, df
-        self.query = df.lazy().select(_gate_exprs(gated))
-
-    def finish(self, row: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
-        opened = [p for p, ok in zip(self.gated, row.row(0), strict=True) if ok]
-        return [], [_ByRows(opened, self.df, exact_text=False)] if opened else []
 
 
 def _few_values(columns: list[str], df: pl.DataFrame) -> set[str]:
@@ -136,13 +115,15 @@ def _distinct(col: str, df: pl.DataFrame, sample: pl.DataFrame) -> pl.LazyFrame:
 
 
 def _screen(
-    lf: pl.LazyFrame, pairs: Pairs, keep: list[str], exact_text: bool
+    lf: pl.LazyFrame, pairs: Pairs, keep: list[str], exact_text: bool, gated: Gated = ()
 ) -> tuple[pl.LazyFrame, list[str], dict[str, str]]:
     """Stage 1, whole columns: the rows where any check's screen fired, with the flags.
 
     Each column's text screen once (plus the ASCII-control screen when `exact_text`), then
     each check's screen or, without one, its exact expression.  Identical expressions on a
-    column are computed once (the lazy select eliminates common subexpressions).
+    column are computed once (the lazy select eliminates common subexpressions).  `gated`
+    checks' gates ride along as scalar columns `__g<i>`, and the first row is always kept
+    so that they can be read.
     """
     # A column needs its text screen only where a check is text hygiene or screened.
     columns = list(dict.fromkeys(col for col, d in pairs if d.text or d.screen is not None))
@@ -158,9 +139,14 @@ def _screen(
         for f, (col, d) in zip(flags, pairs, strict=True)
         if not d.text
     ]
-    out = lf.select(*[pl.col(c) for c in keep], *stage1).filter(
-        pl.any_horizontal([*text.values(), *(e.meta.output_name() for e in stage1)])
-    )
+    names = [*text.values(), *(e.meta.output_name() for e in stage1)]
+    fired = pl.any_horizontal(names) if names else pl.lit(False)
+    if gated:
+        gates = [g.alias(f"__g{i}") for i, g in enumerate(_gate_exprs(list(gated)))]
+        first = pl.int_range(pl.len(), dtype=pl.UInt32) == 0
+        out = lf.select(*[pl.col(c) for c in keep], *stage1, *gates).filter(fired | first)
+    else:
+        out = lf.select(*[pl.col(c) for c in keep], *stage1).filter(fired)
     return out, flags, text
 
 
@@ -199,21 +185,49 @@ def _concat(parts: list[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(parts).cast(HIT_SCHEMA) if parts else _empty()  # type: ignore[arg-type]
 
 
-class _ByValue:
+class _Screened:
+    """A query of screens (stage 1) plus the gates of gated checks that ride along."""
+
+    query: pl.LazyFrame
+    pairs: Pairs
+    flags: list[str]
+    text: dict[str, str]
+
+    def __init__(self, df: pl.DataFrame, gated: Gated) -> None:
+        self.df, self.gated = df, list(gated)
+
+    def _opened(self, result: pl.DataFrame) -> tuple[pl.DataFrame, list[Job]]:
+        """The result without its always-kept first row, and the gated checks to run."""
+        if not self.gated:
+            return result, []
+        opened = [p for i, p in enumerate(self.gated) if result[f"__g{i}"][0]]
+        fired = [
+            *self.text.values(),
+            *(f for f, (_, d) in zip(self.flags, self.pairs, strict=True) if not d.text),
+        ]
+        result = result.filter(pl.any_horizontal(fired)) if fired else result.clear()
+        return result, [_ByRows(opened, self.df, exact_text=False)] if opened else []
+
+
+class _ByValue(_Screened):
     """Value-local checks of one column, judged on its distinct values."""
 
-    def __init__(self, col: str, pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame) -> None:
-        self.col, self.pairs, self.df = col, pairs, df
+    def __init__(
+        self, col: str, pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame, gated: Gated = ()
+    ) -> None:
+        super().__init__(df, gated)
+        self.col, self.pairs = col, pairs
         values = _distinct(col, df, sample)
-        self.query, self.flags, self.text = _screen(values, pairs, [col], exact_text=True)
+        self.query, self.flags, self.text = _screen(values, pairs, [col], True, gated)
 
     def finish(self, judged: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
         """The rows holding each value found bad, as hits."""
         df = self.df
+        judged, more = self._opened(judged)
         bad = _refine(judged, self.pairs, self.flags, self.text)
         bad = bad.select(self.col, *self.flags).filter(pl.any_horizontal(self.flags))
         if bad.height == 0:
-            return [], []
+            return [], more
         sid = "sourcedId" if "sourcedId" in df.columns else None
         cols = list(dict.fromkeys([LINE, self.col, *([sid] if sid else [])]))
         # Rare (a bad value in a large table), so not batched with other tables' queries.
@@ -224,27 +238,29 @@ class _ByValue:
             .join(bad.lazy(), on=self.col, how="left", nulls_equal=True)
             .collect(engine="in-memory")
         )
-        return _hits(rows, self.pairs, self.flags, sid), []
+        return _hits(rows, self.pairs, self.flags, sid), more
 
 
-class _ByRows:
+class _ByRows(_Screened):
     """Checks on many-valued columns (ids, names): screens over the rows, then refined."""
 
-    def __init__(self, pairs: Pairs, df: pl.DataFrame, exact_text: bool) -> None:
+    def __init__(self, pairs: Pairs, df: pl.DataFrame, exact_text: bool, gated: Gated = ()) -> None:
+        super().__init__(df, gated)
         self.pairs = pairs
         self.sid = "sourcedId" if "sourcedId" in df.columns else None
         columns = {LINE, *(col for col, _ in pairs), *([self.sid] if self.sid else [])}
         keep = [c for c in df.columns if c in columns]
-        self.query, self.flags, self.text = _screen(df.lazy(), pairs, keep, exact_text)
+        self.query, self.flags, self.text = _screen(df.lazy(), pairs, keep, exact_text, gated)
 
     def finish(self, flagged: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
+        flagged, more = self._opened(flagged)
         if flagged.height == 0:
-            return [], []
+            return [], more
         flagged = _refine(flagged, self.pairs, self.flags, self.text)
-        return _hits(flagged, self.pairs, self.flags, self.sid), []
+        return _hits(flagged, self.pairs, self.flags, self.sid), more
 
 
-Job = _ByValue | _ByRows | _Gate
+Job = _ByValue | _ByRows
 
 
 def by_value(pairs: Pairs, df: pl.DataFrame) -> pl.DataFrame:
@@ -286,9 +302,22 @@ def jobs(schema: Schema, df: pl.DataFrame, exact_rows: int = EXACT_ROWS) -> list
     few = _few_in(sample)
     valued = [(c, d) for c, d in pairs if c in few and d.local]
     rest = [(c, d) for c, d in pairs if not (c in few and d.local)]
-    out = _by_value_jobs(valued, df, sample)
-    out += [_ByRows(rest, df, exact_text=False)] if rest else []
-    return out + ([_Gate(gated, df)] if gated else [])
+    # Each gate rides with its column's job (on distinct values where the column is judged
+    # by value: "some value ..." holds on the distinct values exactly when on the rows).
+    out: list[Job] = []
+    for col in dict.fromkeys(c for c, _ in valued):
+        mine = [p for p in valued if p[0] == col]
+        out.append(_ByValue(col, mine, df, sample, [g for g in gated if g[0] == col]))
+    carried = {c for c, _ in valued}
+    if rest:
+        out.append(_ByRows(rest, df, exact_text=False))
+    # The other gates in a query of their own: inside the rows' screens they would share
+    # the text screen's lengths, but polars then holds those lengths (4 bytes a row per
+    # column, +0.1 GB on enrollments) for the whole select.
+    loose = [g for g in gated if g[0] not in carried]
+    if loose:
+        out.append(_ByRows([], df, False, loose))
+    return out
 
 
 def collect_jobs(tables: list[list[Job]]) -> list[pl.DataFrame]:
