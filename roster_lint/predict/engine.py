@@ -112,7 +112,13 @@ def _action_part(part: pl.DataFrame) -> pl.DataFrame:
     operation that needs them aligned."""
     cols = part.select(
         [
-            (rstr.as_list(pl.col(c)) if c == "reasons" else pl.col(c)).cast(t).alias(c)
+            (
+                rstr.as_list(pl.col(c))
+                if c == "reasons" and part[c].dtype == pl.String
+                else pl.col(c)
+            )
+            .cast(t)
+            .alias(c)
             for c, t in ACTION_SCHEMA.items()
         ]
     ).get_columns()
@@ -148,7 +154,12 @@ def _parts(
     inp = d.inp
     rank = {e: i for i, e in enumerate(ENTITIES)}
     student = profile.classes["student_role"]
+    classes_on = profile.mode_has_classes(inp.mode)
     d.users = history.users_vs_previous(d.users, prev.users if prev else None)
+    if prev is not None:  # the transfer step appends to the reasons: text from here on
+        d.enrollments = d.enrollments.with_columns(
+            enr.reasons_text(d.enrollments, classes_on).alias("reasons")
+        )
     d.enrollments = history.enrollments_vs_previous(
         d.enrollments, prev.enrollments if prev else None, student
     )
@@ -180,7 +191,7 @@ def _parts(
     out.licences = summary.licences(d, prev, profile)
     # Enrollments: the root cause of skipped rows only, never a struct on all 7M rows.
     e_path = inp.paths.get("enrollments.csv", "enrollments.csv")
-    skipped = enr.enrollment_roots(d.enrollments, d.users, d.classes, inp)
+    skipped = enr.enrollment_roots(d.enrollments, d.users, d.classes, inp, classes_on)
     out.roots.append(
         _root_part(
             skipped.select(
@@ -198,7 +209,9 @@ def _parts(
     gone = history.retained_enrollments(d.enrollments, prev.enrollments if prev else None, e_path)
     if prev is not None:  # nothing reads the previous enrollments any more
         prev.enrollments = prev.enrollments.clear()
-    out.actions.append(_action_part(_ordered(enr.enrollment_actions(d.enrollments, inp))))
+    out.actions.append(
+        _action_part(_ordered(enr.enrollment_actions(d.enrollments, inp, classes_on)))
+    )
     # The decided enrollments are read no further: free them before the parts are joined.
     d.enrollments = d.enrollments.clear()
     if gone is not None:

@@ -60,6 +60,44 @@ def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]
     return [chunked_like(s, frame[key]) for s in found.drop(key).get_columns()]
 
 
+SKIPS = (
+    "provisioning-mode",
+    "header-breaks-sync",
+    "enrollment-class-missing",
+    "enrollment-user-missing",
+    "enrollment-class-not-created",
+    "enrollment-user-not-provisioned",
+    "enrollment-role-not-enrolled",
+)
+
+
+def _reason_table(classes_on: bool) -> list[str]:
+    """The joined reasons of every `_m` value: the skip flags' names (bit i = SKIPS[i]),
+    else enrollment-tobedeleted when the tobedeleted bit (the next one) is set."""
+    k = len(SKIPS) if classes_on else 1
+    names = rstr.names_table([(n, pl.lit(False)) for n in SKIPS[:k]])
+    out = []
+    for m in range(1 << (k + 1)):
+        skip = m & ((1 << k) - 1)
+        out.append(names[skip] if skip else "enrollment-tobedeleted" if m >> k else "")
+    return out
+
+
+def reasons_text(e: pl.DataFrame, classes_on: bool) -> pl.Expr:
+    """The reasons as one joined string (the `reasons` column once history has made it)."""
+    if "reasons" in e.columns:
+        return pl.col("reasons")
+    return pl.lit(pl.Series(_reason_table(classes_on), dtype=STR)).gather("_m")
+
+
+def reasons_list(e: pl.DataFrame, classes_on: bool) -> pl.Expr:
+    """The reasons as the plan's List[String], looked up per `_m` (no string per row)."""
+    if "reasons" in e.columns:
+        return rstr.as_list(pl.col("reasons"))
+    table = [r.split(rstr.SEP) if r else [] for r in _reason_table(classes_on)]
+    return pl.lit(pl.Series(table, dtype=rstr.LISTS)).gather("_m")
+
+
 def decide_enrollments(
     inp: Inputs,
     with_user: pl.DataFrame,
@@ -94,6 +132,7 @@ def decide_enrollments(
     ]
     if not classes_on:
         flags = flags[:1]
+    assert [n for n, _ in flags] == list(SKIPS[: len(flags)])
     # One bit per skip flag plus one for tobedeleted; reasons and action are looked up
     # from that mask (a few hundred combinations), so no per-flag or per-branch string
     # column is built on 7M rows.
@@ -114,16 +153,13 @@ def decide_enrollments(
     is_teacher = pl.col("role") == teacher
     in_split = in_scope & ~gone & pl.col("is_split").fill_null(False) & ~is_teacher
     ungraded = pl.col("user_grade").is_null() | (pl.col("user_grade") == "")
-    reasons, actions = [], []
-    names = rstr.names_table(flags)
+    actions = []
     for m in range(1 << (k + 1)):
         skip = m & ((1 << k) - 1)
-        reasons.append(names[skip] if skip else "enrollment-tobedeleted" if m >> k else "")
         actions.append("skip" if skip else "unenroll" if m >> k else "enroll")
     made = aligned(
         e,
         [
-            pl.lit(pl.Series(reasons, dtype=STR)).gather("_m").alias("reasons"),
             pl.lit(pl.Series(actions, dtype=ACTION)).gather("_m").alias("action"),
             in_split.alias("_split"),
             (in_split & ungraded).alias("_ungraded"),
@@ -138,7 +174,9 @@ def decide_enrollments(
     # `why` and the history step print frames in tests).
     first = ["eid", "cid", "school", "uid", "role", "line", "class_action"]
     first += ["course"] if with_course else []
-    rest = ["reasons", "action", "_ungraded", "_teacher", "_odd_role", "_urow"]
+    # `_m` stands for the reasons (2 bytes a row, not a 16-byte string): `reasons_text`
+    # and `reasons_list` turn it into text where it is read.
+    rest = ["_m", "action", "_ungraded", "_teacher", "_odd_role", "_urow"]
     return e.select(*first, *rest).hstack([grade_class])
 
 
@@ -148,7 +186,8 @@ def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     new string per row only to keep a few (and the class's main grade is looked up for
     those rows only)."""
     rows = e.select(pl.arg_where("_split").cast(pl.UInt32).alias("i"))["i"]
-    out = pl.repeat(None, e.height, dtype=STR, eager=True).alias("grade_class")
+    # Categorical: 4 bytes a row on a mostly null 7M-row column instead of a 16-byte view.
+    out = pl.repeat(None, e.height, dtype=pl.Categorical(), eager=True).alias("grade_class")
     if rows.len() == 0:
         return out
     split = e.select("cid", "user_grade")[rows]
@@ -156,7 +195,7 @@ def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     grade = pl.col("user_grade").cast(STR)
     grade = pl.when(grade.fill_null("") != "").then(grade)
     made = split.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))
-    return out.scatter(rows, made.to_series())
+    return out.scatter(rows, made.to_series().cast(pl.Categorical()))
 
 
 def first_users(users: pl.DataFrame) -> pl.DataFrame:
@@ -165,11 +204,11 @@ def first_users(users: pl.DataFrame) -> pl.DataFrame:
 
 
 def enrollment_roots(
-    e: pl.DataFrame, users: pl.DataFrame, classes: pl.DataFrame, inp: Inputs
+    e: pl.DataFrame, users: pl.DataFrame, classes: pl.DataFrame, inp: Inputs, classes_on: bool
 ) -> pl.DataFrame:
     """Root cause of every skipped enrollment: eid, line, root_reason/_entity/_id."""
     skipped = e.filter(pl.col("action") == "skip").select(
-        "eid", "cid", "uid", "role", "school", "line", "reasons"
+        "eid", "cid", "uid", "role", "school", "line", reasons_text(e, classes_on).alias("reasons")
     )
     if skipped.height == 0:
         return skipped.select(
@@ -237,8 +276,8 @@ def nd_flags() -> list[tuple[str, pl.Expr]]:
     ]
 
 
-def enrollment_actions(e: pl.DataFrame, inp: Inputs) -> pl.DataFrame:
-    """ACTION_SCHEMA columns (reasons still a joined string).
+def enrollment_actions(e: pl.DataFrame, inp: Inputs, classes_on: bool) -> pl.DataFrame:
+    """ACTION_SCHEMA columns (reasons already the List).
 
     Almost every enrollment's detail is `{}`: the JSON is built for the few rows that have
     a member (a grade class, a previous class, a not-documented choice) and scattered into
@@ -256,18 +295,25 @@ def enrollment_actions(e: pl.DataFrame, inp: Inputs) -> pl.DataFrame:
     )
     rows = e.select(pl.arg_where(has).cast(pl.UInt32).alias("i"))["i"]
     needed = e.select("grade_class", "from_class", "_ungraded", "_teacher", "_odd_role")
-    some = needed[rows].select(detail(pieces).alias("detail"))["detail"]
+    some = (
+        needed[rows]
+        .with_columns(pl.col("grade_class").cast(STR))
+        .select(detail(pieces).alias("detail"))["detail"]
+    )
     details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")
     if rows.len():
         details = details.scatter(rows, some)
     details = chunked_like(details, e["eid"])
-    return e.select(
-        pl.lit("enrollment", ENTITY).alias("entity"),
-        pl.col("eid").alias("id"),
-        "action",
-        "reasons",
-        pl.lit(details).alias("detail"),
-        "school",
-        pl.lit(path, STR).cast(pl.Categorical()).alias("file"),
-        "line",
+    # Every column chunked like the loader's (chunks.py): the looked-up reasons and the
+    # details come out in one chunk.
+    entity, reasons, file = aligned(
+        e,
+        [
+            pl.lit("enrollment", ENTITY).alias("entity"),
+            reasons_list(e, classes_on).alias("reasons"),
+            pl.lit(path, STR).cast(pl.Categorical()).alias("file"),
+        ],
+    )
+    return pl.DataFrame(
+        [entity, e["eid"].alias("id"), e["action"], reasons, details, e["school"], file, e["line"]]
     )
