@@ -134,10 +134,25 @@ def test_remaining_blind_spot_is_ascii_controls_in_many_valued_columns_of_large_
     assert slow.height == df.height and _tab_hits(df, "sourcedId", 0) == []
 
 
+def _opened_gates(df: pl.DataFrame) -> set[str]:
+    """Checks the gates send to a second round, on the path of large tables."""
+    jobs = R.jobs(schema_for("users.csv", "1.1", "bulk"), df, exact_rows=0)
+    follow = [f for j in jobs for f in j.finish(j.query.collect())[1]]
+    return {d.name for f in follow for _, d in f.pairs}
+
+
 def test_gate_drops_a_check_that_cannot_fire() -> None:
     df = _frame(copies=1).with_columns(pl.lit("123").alias("identifier"))
-    pairs = R._gates(schema_for("users.csv", "1.1", "bulk").column_defs(df.columns), df)
-    assert "identifier:leading-zeros" not in {d.name for _, d in pairs}
+    assert "identifier:leading-zeros" not in _opened_gates(df)
+
+
+@pytest.mark.parametrize("copies", [1, 40], ids=["by-rows", "by-value"])
+def test_gate_opens_where_codes_keep_their_zeros(copies: int) -> None:
+    df = _frame(copies=copies)  # identifier 000123 (and one damaged 123)
+    assert _opened_gates(df) == {"identifier:leading-zeros"}
+    hits = R.run_fast(schema_for("users.csv", "1.1", "bulk"), df, exact_rows=0)
+    lost = hits.filter(pl.col("check") == "identifier:leading-zeros")
+    assert lost["value"].to_list() == ["123"] * copies
 
 
 def test_private_values_never_reach_findings() -> None:

@@ -1,32 +1,33 @@
 """Run a Schema over a table and turn failures into hits (check, line, sourced_id, value).
 
-Two runners execute the same pandera Check declarations:
+Two runners execute the same declarations (the CheckDefs of build.Schema):
 
-- `run_fast` (what `run` uses): one polars pass per table, three ways.
+- `run_fast` (what `run` uses): lazy polars queries per table, three ways.
   * Small tables (at most EXACT_ROWS rows): every row through the screens below with the
     ASCII-control screen added, which makes them exact.
-  * Columns with few distinct values (status, role, dates, grades, school ids...):
-    judged once per distinct value (`by_value`), exactly, text hygiene included; then
-    only the rows holding a bad value are placed.  A column that is blank throughout is
-    not even hashed (its one value is "").
-  * The others (ids, names: `by_rows`): a pre-pass of scalar gates (a check that cannot
-    fire on this column is dropped), then every check's cheap screen (or exact
-    expression) in ONE lazy select over the whole frame, a filter to the rows where
-    anything fired, then the exact expressions on those few rows.  Screens are supersets
-    of the exact checks on printable-ASCII values, and every row whose value is not ASCII
-    is refined too; the one blind spot left is a C0 control (tab included) or DEL in an
-    otherwise ASCII value of such a column in a large table (checks.text_screen: finding
-    them costs ~10x the rest of the pass).
-  The distinct values of every few-valued column and the rows' screens are collected
-  together (`pl.collect_all`), so both cores work on one table.
-- `run_pandera`: `DataFrameSchema.validate(lazy=True)`; failure cases -> hits.  pandera
-  evaluates and collects each Check on its own.  It is the reference the fast runner is
+  * Columns with few distinct values in an even sample (status, role, dates, grades,
+    school ids...): judged once per distinct value (`_ByValue`), exactly, text hygiene
+    included; only the rows holding a bad value are visited, to place them.  The
+    distinct values come from comparing the rows with the sampled values where those are
+    very few (a blank status column costs one comparison per row), else from a unique.
+  * The others (ids, names: `_ByRows`): every check's cheap screen (or exact expression)
+    in ONE lazy select over the whole frame, a filter to the rows where anything fired,
+    then the exact expressions on those few rows.  Screens are supersets of the exact
+    checks on printable-ASCII values, and every row whose value is not ASCII is refined
+    too; the one blind spot left is a C0 control (tab included) or DEL in an otherwise
+    ASCII value of such a column in a large table (checks.text_screen: finding them
+    costs ~10x the rest of the pass).
+  Non-local checks with a gate (leading zeros: compares with the column's modal length)
+  have their gates in the same collect and run in a second one only where a gate opens.
+  `collect_jobs` collects the queries of every table together (`pl.collect_all`), so both
+  cores work even where a string kernel is single-threaded.
+- `run_pandera`: the same declaration as a pandera `DataFrameSchema`,
+  `validate(lazy=True)`; failure cases -> hits.  It is the reference the fast runner is
   tested against (tests/validate/test_schema_runners.py holds them to the same answers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -48,7 +49,6 @@ HIT_SCHEMA: dict[str, Any] = {
     "value": pl.String,
 }
 Pairs = list[tuple[str, CheckDef]]
-Gated = Sequence[tuple[str, CheckDef]]  # checks with a gate (see _gates)
 
 
 def _empty() -> pl.DataFrame:
@@ -65,6 +65,19 @@ def _gate_exprs(gated: Pairs) -> list[pl.Expr]:
         assert d.gate is not None
         out.append(d.gate(pl.col(col)).fill_null(False).alias(f"g{i}"))
     return out
+
+
+class _Gate:
+    """Gated checks (non-local, e.g. leading zeros): their gates in the first collect, the
+    checks whose gates open in a second one (rare: code columns that use leading zeros)."""
+
+    def __init__(self, gated: Pairs, df: pl.DataFrame) -> None:
+        self.gated, self.df = gated, df
+        self.query = df.lazy().select(_gate_exprs(gated))
+
+    def finish(self, row: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
+        opened = [p for p, ok in zip(self.gated, row.row(0), strict=True) if ok]
+        return [], [_ByRows(opened, self.df, exact_text=False)] if opened else []
 
 
 def _few_values(columns: list[str], df: pl.DataFrame) -> set[str]:
@@ -115,15 +128,13 @@ def _distinct(col: str, df: pl.DataFrame, sample: pl.DataFrame) -> pl.LazyFrame:
 
 
 def _screen(
-    lf: pl.LazyFrame, pairs: Pairs, keep: list[str], exact_text: bool, gated: Gated = ()
+    lf: pl.LazyFrame, pairs: Pairs, keep: list[str], exact_text: bool
 ) -> tuple[pl.LazyFrame, list[str], dict[str, str]]:
     """Stage 1, whole columns: the rows where any check's screen fired, with the flags.
 
     Each column's text screen once (plus the ASCII-control screen when `exact_text`), then
     each check's screen or, without one, its exact expression.  Identical expressions on a
-    column are computed once (the lazy select eliminates common subexpressions).  `gated`
-    checks' gates ride along as scalar columns `__g<i>`, and the first row is always kept
-    so that they can be read.
+    column are computed once (the lazy select eliminates common subexpressions).
     """
     # A column needs its text screen only where a check is text hygiene or screened.
     columns = list(dict.fromkeys(col for col, d in pairs if d.text or d.screen is not None))
@@ -139,14 +150,9 @@ def _screen(
         for f, (col, d) in zip(flags, pairs, strict=True)
         if not d.text
     ]
-    names = [*text.values(), *(e.meta.output_name() for e in stage1)]
-    fired = pl.any_horizontal(names) if names else pl.lit(False)
-    if gated:
-        gates = [g.alias(f"__g{i}") for i, g in enumerate(_gate_exprs(list(gated)))]
-        first = pl.int_range(pl.len(), dtype=pl.UInt32) == 0
-        out = lf.select(*[pl.col(c) for c in keep], *stage1, *gates).filter(fired | first)
-    else:
-        out = lf.select(*[pl.col(c) for c in keep], *stage1).filter(fired)
+    out = lf.select(*[pl.col(c) for c in keep], *stage1).filter(
+        pl.any_horizontal([*text.values(), *(e.meta.output_name() for e in stage1)])
+    )
     return out, flags, text
 
 
@@ -185,49 +191,21 @@ def _concat(parts: list[pl.DataFrame]) -> pl.DataFrame:
     return pl.concat(parts).cast(HIT_SCHEMA) if parts else _empty()  # type: ignore[arg-type]
 
 
-class _Screened:
-    """A query of screens (stage 1) plus the gates of gated checks that ride along."""
-
-    query: pl.LazyFrame
-    pairs: Pairs
-    flags: list[str]
-    text: dict[str, str]
-
-    def __init__(self, df: pl.DataFrame, gated: Gated) -> None:
-        self.df, self.gated = df, list(gated)
-
-    def _opened(self, result: pl.DataFrame) -> tuple[pl.DataFrame, list[Job]]:
-        """The result without its always-kept first row, and the gated checks to run."""
-        if not self.gated:
-            return result, []
-        opened = [p for i, p in enumerate(self.gated) if result[f"__g{i}"][0]]
-        fired = [
-            *self.text.values(),
-            *(f for f, (_, d) in zip(self.flags, self.pairs, strict=True) if not d.text),
-        ]
-        result = result.filter(pl.any_horizontal(fired)) if fired else result.clear()
-        return result, [_ByRows(opened, self.df, exact_text=False)] if opened else []
-
-
-class _ByValue(_Screened):
+class _ByValue:
     """Value-local checks of one column, judged on its distinct values."""
 
-    def __init__(
-        self, col: str, pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame, gated: Gated = ()
-    ) -> None:
-        super().__init__(df, gated)
-        self.col, self.pairs = col, pairs
+    def __init__(self, col: str, pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame) -> None:
+        self.col, self.pairs, self.df = col, pairs, df
         values = _distinct(col, df, sample)
-        self.query, self.flags, self.text = _screen(values, pairs, [col], True, gated)
+        self.query, self.flags, self.text = _screen(values, pairs, [col], exact_text=True)
 
     def finish(self, judged: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
         """The rows holding each value found bad, as hits."""
         df = self.df
-        judged, more = self._opened(judged)
         bad = _refine(judged, self.pairs, self.flags, self.text)
         bad = bad.select(self.col, *self.flags).filter(pl.any_horizontal(self.flags))
         if bad.height == 0:
-            return [], more
+            return [], []
         sid = "sourcedId" if "sourcedId" in df.columns else None
         cols = list(dict.fromkeys([LINE, self.col, *([sid] if sid else [])]))
         # Rare (a bad value in a large table), so not batched with other tables' queries.
@@ -238,29 +216,27 @@ class _ByValue(_Screened):
             .join(bad.lazy(), on=self.col, how="left", nulls_equal=True)
             .collect(engine="in-memory")
         )
-        return _hits(rows, self.pairs, self.flags, sid), more
+        return _hits(rows, self.pairs, self.flags, sid), []
 
 
-class _ByRows(_Screened):
+class _ByRows:
     """Checks on many-valued columns (ids, names): screens over the rows, then refined."""
 
-    def __init__(self, pairs: Pairs, df: pl.DataFrame, exact_text: bool, gated: Gated = ()) -> None:
-        super().__init__(df, gated)
+    def __init__(self, pairs: Pairs, df: pl.DataFrame, exact_text: bool) -> None:
         self.pairs = pairs
         self.sid = "sourcedId" if "sourcedId" in df.columns else None
         columns = {LINE, *(col for col, _ in pairs), *([self.sid] if self.sid else [])}
         keep = [c for c in df.columns if c in columns]
-        self.query, self.flags, self.text = _screen(df.lazy(), pairs, keep, exact_text, gated)
+        self.query, self.flags, self.text = _screen(df.lazy(), pairs, keep, exact_text)
 
     def finish(self, flagged: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
-        flagged, more = self._opened(flagged)
         if flagged.height == 0:
-            return [], more
+            return [], []
         flagged = _refine(flagged, self.pairs, self.flags, self.text)
-        return _hits(flagged, self.pairs, self.flags, self.sid), more
+        return _hits(flagged, self.pairs, self.flags, self.sid), []
 
 
-Job = _ByValue | _ByRows
+Job = _ByValue | _ByRows | _Gate
 
 
 def by_value(pairs: Pairs, df: pl.DataFrame) -> pl.DataFrame:
@@ -302,22 +278,9 @@ def jobs(schema: Schema, df: pl.DataFrame, exact_rows: int = EXACT_ROWS) -> list
     few = _few_in(sample)
     valued = [(c, d) for c, d in pairs if c in few and d.local]
     rest = [(c, d) for c, d in pairs if not (c in few and d.local)]
-    # Each gate rides with its column's job (on distinct values where the column is judged
-    # by value: "some value ..." holds on the distinct values exactly when on the rows).
-    out: list[Job] = []
-    for col in dict.fromkeys(c for c, _ in valued):
-        mine = [p for p in valued if p[0] == col]
-        out.append(_ByValue(col, mine, df, sample, [g for g in gated if g[0] == col]))
-    carried = {c for c, _ in valued}
-    if rest:
-        out.append(_ByRows(rest, df, exact_text=False))
-    # The other gates in a query of their own: inside the rows' screens they would share
-    # the text screen's lengths, but polars then holds those lengths (4 bytes a row per
-    # column, +0.1 GB on enrollments) for the whole select.
-    loose = [g for g in gated if g[0] not in carried]
-    if loose:
-        out.append(_ByRows([], df, False, loose))
-    return out
+    out = _by_value_jobs(valued, df, sample)
+    out += [_ByRows(rest, df, exact_text=False)] if rest else []
+    return out + ([_Gate(gated, df)] if gated else [])
 
 
 def collect_jobs(tables: list[list[Job]]) -> list[pl.DataFrame]:
