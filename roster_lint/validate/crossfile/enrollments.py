@@ -54,33 +54,45 @@ SCHOOL_TAG = pl.col("schoolSourcedId").hash(seed=ID_HASH_SEED).hash(seed=PAIR_SE
 ROLE_TAG = pl.col("role").hash(seed=ID_HASH_SEED).hash(seed=PAIR_SEED)
 
 
-def _pairs_absent(export: Export, kept: str, tag: pl.Expr, known: pl.Series) -> pl.Series:
-    """Mask over enrollments: combined([kept, other]) is not among `known` (so the pair is
-    certainly not there).  By slices: no 7M-row hash of the other column is held."""
+def _pairs_absent(export: Export, tag: pl.Expr, *checks: tuple[str, pl.Series]) -> list[pl.Series]:
+    """Per (kept, known) check, a mask over enrollments: combined([kept, other]) is not
+    among `known` (so the pair is certainly not there); `tag` is the other column's share,
+    computed once per slice for every check.  By slices: no 7M-row hash is held."""
     enr = export.tables["enrollments.csv"]
-    given = {"_kept": id_hash(export, enr.name, kept)}
-    gone = ~(pl.col("_kept") ^ tag).is_in(known.implode())
-    return sliced(enr.df, {"gone": gone}, given).to_series()
+    given = {f"_k{i}": id_hash(export, enr.name, kept) for i, (kept, _) in enumerate(checks)}
+    gone = {
+        f"gone{i}": ~(pl.col(f"_k{i}") ^ pl.col("_tag")).is_in(known.implode())
+        for i, (_, known) in enumerate(checks)
+    }
+    found = sliced(enr.df, gone, given, _tag=tag)
+    return [found[f"gone{i}"] for i in range(len(checks))]
 
 
 def _known(ref: pl.DataFrame, cols: tuple[str, str]) -> pl.Series:
     return combined([ref[c].hash(seed=ID_HASH_SEED) for c in cols])
 
 
-def _school_vs_class(export: Export, out: Findings) -> None:
+def _class_schools(export: Export) -> pl.DataFrame | None:
+    """(classSourcedId, classSchool) of every class, when enrollments can be matched."""
     enr = table(export, "enrollments.csv", "classSourcedId", "schoolSourcedId")
     classes = table(export, "classes.csv", SID, "schoolSourcedId")
     if enr is None or classes is None:
-        return
-    class_school = (
+        return None
+    return (
         classes.df.filter(present("schoolSourcedId"))
         .select(pl.col(SID).alias("classSourcedId"), pl.col("schoolSourcedId").alias("classSchool"))
         .unique(subset="classSourcedId", keep="first")
     )
+
+
+def _school_vs_class(
+    export: Export, out: Findings, class_school: pl.DataFrame, gone: pl.Series
+) -> None:
+    enr = export.tables["enrollments.csv"]
+    classes = export.tables["classes.csv"]
     rows = enr.df.select(LINE, _sid(enr.has(SID)), "classSourcedId", "schoolSourcedId")
-    known = _known(class_school, ("classSourcedId", "classSchool"))
     hits = (
-        rows.filter(_pairs_absent(export, "classSourcedId", SCHOOL_TAG, known))
+        rows.filter(gone)
         .filter(present("schoolSourcedId"))
         .join(class_school, on="classSourcedId", how="inner")
         .filter(pl.col("schoolSourcedId") != pl.col("classSchool"))
@@ -120,9 +132,8 @@ def _fitting_pairs(roles: pl.DataFrame) -> pl.Series:
 
 def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     roles = user_roles(export)
-    hits = rows.filter(
-        _pairs_absent(export, "userSourcedId", ROLE_TAG, _fitting_pairs(roles))
-    ).filter(pl.col("role").is_in(list(FITS)))
+    [gone] = _pairs_absent(export, ROLE_TAG, ("userSourcedId", _fitting_pairs(roles)))
+    hits = rows.filter(gone).filter(pl.col("role").is_in(list(FITS)))
     if hits.height == 0:
         return
     # Judged only when the user has a role that FITS knows (else: not our finding).
@@ -156,11 +167,16 @@ def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> 
     )
 
 
-def _school_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
-    orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})
-    known = _known(orgs, ("userSourcedId", "schoolSourcedId"))
+def _school_hits(
+    export: Export,
+    rows: pl.DataFrame,
+    out: Findings,
+    path: str,
+    orgs: pl.DataFrame,
+    gone: pl.Series,
+) -> None:
     hits = (
-        rows.filter(_pairs_absent(export, "userSourcedId", SCHOOL_TAG, known))
+        rows.filter(gone)
         .filter(present("schoolSourcedId"))
         .join(orgs.select("userSourcedId"), on="userSourcedId", how="semi")
     )
@@ -212,12 +228,24 @@ def _dates(export: Export, out: Findings) -> None:
 
 
 def run(export: Export, out: Findings) -> None:
-    _school_vs_class(export, out)
     found = _rows(export)
+    class_school = _class_schools(export)
+    orgs = None
+    if found is not None and found[0].has("schoolSourcedId"):
+        orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})
+    # Both school checks read the enrollment's school: one pass hashes it for both.
+    checks = []
+    if class_school is not None:
+        checks.append(("classSourcedId", _known(class_school, ("classSourcedId", "classSchool"))))
+    if orgs is not None:
+        checks.append(("userSourcedId", _known(orgs, ("userSourcedId", "schoolSourcedId"))))
+    gone = _pairs_absent(export, SCHOOL_TAG, *checks) if checks else []
+    if class_school is not None:
+        _school_vs_class(export, out, class_school, gone.pop(0))
     if found is not None:
         enr, rows = found
         if enr.has("role"):
             _role_hits(export, rows, out, enr.path)
-        if enr.has("schoolSourcedId"):
-            _school_hits(export, rows, out, enr.path)
+        if orgs is not None:
+            _school_hits(export, rows, out, enr.path, orgs, gone.pop(0))
     _dates(export, out)

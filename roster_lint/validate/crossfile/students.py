@@ -129,11 +129,16 @@ def _agents(export: Export, out: Findings) -> None:
     # the few remaining links exactly on the strings: grouping a million users' roles by
     # 36-character ids costs more than the rest of the rule.
     roles = user_roles(export)
-    user = roles.select(pl.col("userSourcedId").hash(seed=ID_HASH_SEED)).to_series()
-    known = user.implode()
-    students = user.filter(roles["role"].is_in(STUDENT_ROLES)).implode()
-    agents = user.filter(roles["role"].is_in(AGENT_ROLES)).implode()
     hs, ha = pl.col(SID).hash(seed=ID_HASH_SEED), pl.col("agent").hash(seed=ID_HASH_SEED)
+    # Only the roles of users at either end of a link matter: select those rows first (a
+    # million probes into a small set) rather than build sets of a million users' roles.
+    ends = links.select(pl.concat([hs, ha]).unique()).to_series()
+    user = roles.select(pl.col("userSourcedId").hash(seed=ID_HASH_SEED)).to_series()
+    mine = user.is_in(ends.implode())
+    user, role = user.filter(mine), roles["role"].filter(mine)
+    known = user.implode()
+    students = user.filter(role.is_in(STUDENT_ROLES)).implode()
+    agents = user.filter(role.is_in(AGENT_ROLES)).implode()
     may_fit = (hs.is_in(students) & ha.is_in(agents)) | (hs.is_in(agents) & ha.is_in(students))
     links = links.filter(hs.is_in(known) & ha.is_in(known) & ~may_fit)
     if links.height == 0:

@@ -206,17 +206,28 @@ class _ByValue:
         bad = bad.select(self.col, *self.flags).filter(pl.any_horizontal(self.flags))
         if bad.height == 0:
             return [], []
-        sid = "sourcedId" if "sourcedId" in df.columns else None
-        cols = list(dict.fromkeys([LINE, self.col, *([sid] if sid else [])]))
-        # Rare (a bad value in a large table), so not batched with other tables' queries.
-        rows = (
+        return [], [_Place(self.col, self.pairs, self.flags, bad, df)]
+
+
+class _Place:
+    """The rows holding a column's bad values, as hits (a second round: rare in large
+    tables, and then batched with the other columns' and tables' placements)."""
+
+    def __init__(
+        self, col: str, pairs: Pairs, flags: list[str], bad: pl.DataFrame, df: pl.DataFrame
+    ) -> None:
+        self.pairs, self.flags = pairs, flags
+        self.sid = "sourcedId" if "sourcedId" in df.columns else None
+        cols = list(dict.fromkeys([LINE, col, *([self.sid] if self.sid else [])]))
+        self.query = (
             df.lazy()
             .select(cols)
-            .filter(pl.col(self.col).is_in(bad[self.col].implode(), nulls_equal=True))
-            .join(bad.lazy(), on=self.col, how="left", nulls_equal=True)
-            .collect(engine="in-memory")
+            .filter(pl.col(col).is_in(bad[col].implode(), nulls_equal=True))
+            .join(bad.lazy(), on=col, how="left", nulls_equal=True)
         )
-        return _hits(rows, self.pairs, self.flags, sid), []
+
+    def finish(self, rows: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
+        return _hits(rows, self.pairs, self.flags, self.sid), []
 
 
 class _ByRows:
@@ -236,7 +247,7 @@ class _ByRows:
         return _hits(flagged, self.pairs, self.flags, self.sid), []
 
 
-Job = _ByValue | _ByRows | _Gate
+Job = _ByValue | _ByRows | _Gate | _Place
 
 
 def by_value(pairs: Pairs, df: pl.DataFrame) -> pl.DataFrame:
@@ -291,7 +302,7 @@ def collect_jobs(tables: list[list[Job]]) -> list[pl.DataFrame]:
     """
     hits: list[list[pl.DataFrame]] = [[] for _ in tables]
     todo = [(i, j) for i, t in enumerate(tables) for j in t]
-    while todo:  # a second round only for gated checks whose gates opened
+    while todo:  # a second round only where a gate opened or a bad value must be placed
         done = pl.collect_all([j.query for _, j in todo], engine="in-memory")
         more: list[tuple[int, Job]] = []
         for (i, job), result in zip(todo, done, strict=True):
