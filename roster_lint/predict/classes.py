@@ -98,11 +98,11 @@ def student_grades(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl
         & (pl.col("status") != profile.enrollments["unenroll_status"])
         & pl.col("_in").fill_null(False)
     )
-    # Class ids as Categorical before the filter: the group_by then keys on two u32
-    # codes instead of row-encoding a 36-character id per row (-0.3 GB at 1M).
+    # Class ids as Categorical (`_ccat`, made once by with_users): the group_by keys on
+    # two u32 codes instead of row-encoding a 36-character id per row (-0.3 GB at 1M).
     return (
         with_user.lazy()
-        .select(pl.col("cid").cast(pl.Categorical()), "_in_grade", students.alias("_s"))
+        .select(pl.col("_ccat").alias("cid"), "_in_grade", students.alias("_s"))
         .filter("_s")
         .select("cid", pl.col("_in_grade").alias("grade"))
     )

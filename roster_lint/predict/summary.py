@@ -23,13 +23,15 @@ GROUPED_ROOTS = ("user", "class", "enrollment")
 def audience(d: Decided) -> pl.DataFrame:
     """Who gets an account: school, school_name, summit_role, grade, users."""
     names = d.orgs.select(pl.col("oid").alias("school"), pl.col("name").alias("school_name"))
-    u = d.users.filter(pl.col("action").is_in(IN_SCOPE))
+    # Lazy, so the filter gathers the three columns read, not every user column.
+    u = d.users.lazy().filter(pl.col("action").is_in(IN_SCOPE))
     return (
         u.select(
             pl.col("ok_schools").alias("school"),
             "summit_role",
             pl.when(pl.col("grade") != "").then(pl.col("grade")).alias("grade"),
         )
+        .collect(engine="in-memory")
         .explode("school")
         .join(names, on="school", how="left", maintain_order="left")
         .group_by(["school", "school_name", "summit_role", "grade"])
