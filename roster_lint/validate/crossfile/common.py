@@ -53,7 +53,7 @@ def id_hash(export: Export, name: str, column: str) -> pl.Series:
 
 # Expressions over millions of rows run this many rows at a time where their intermediates
 # (8-byte hashes: 58 MB per column at 7M rows) would otherwise all be held at once.
-SLICE_ROWS = 3_000_000
+SLICE_ROWS = 2_000_000
 
 
 def sliced(
