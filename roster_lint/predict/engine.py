@@ -43,6 +43,22 @@ ROOTS_SCHEMA = {
     "_rank": pl.Int8(),
 }
 NOT_SYNCED = ("skip", "retain")
+# The decided users' columns summary.audience / followups / notes read.
+SUMMARY_USER_COLS = [
+    "uid",
+    "action",
+    "ok_schools",
+    "summit_role",
+    "grade",
+    "district_admin",
+    "given",
+    "family",
+    "email",
+    "_gone",
+    "role",
+    "line",
+    "_in_scope",
+]
 
 
 @dataclass
@@ -206,6 +222,10 @@ def _parts(
         )
     )
     del skipped
+    # What the summary still reads of the users (audience, follow-ups); the rest (reasons,
+    # root causes, lists of skipped schools...) is freed before the parts are joined.
+    d.users = d.users.select(SUMMARY_USER_COLS)
+    d.classes = d.classes.clear()
     gone = history.retained_enrollments(d.enrollments, prev.enrollments if prev else None, e_path)
     if prev is not None:  # nothing reads the previous enrollments any more
         prev.enrollments = prev.enrollments.clear()

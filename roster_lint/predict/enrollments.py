@@ -28,23 +28,24 @@ def with_users(inp: Inputs, users: pl.DataFrame) -> pl.DataFrame:
     # Grades as Categorical: 4 bytes a row on the 7M joined rows instead of a 16-byte view
     # (a few dozen distinct values); read back as text where they are used.
     grade = pl.col("grade").cast(pl.Categorical())
-    # _urow: the user's row among the first rows (one per id), so that counting distinct
-    # users over 7M enrollments (licences) counts u32s, not 36-character ids.
-    first = (
-        first_users(users.select("uid", "action", "grade"))
-        .select("uid", pl.col("action").alias("user_action"), grade.alias("user_grade"))
-        .with_row_index("_urow")
-    )
-    in_scope = (
+    # One row per user id in one pass: user_action/user_grade from its first row, _in and
+    # _in_grade from its first row that gets an account (_in false and no grade when none
+    # does).  _urow numbers the ids, so that counting distinct users over 7M enrollments
+    # (licences) counts u32s, not 36-character ids.
+    in_scope = pl.col("action") != "skip"
+    side = (
         users.lazy()
         .select("uid", "action", "grade")
-        .filter(pl.col("action") != "skip")
-        .select("uid", grade.alias("_in_grade"), pl.lit(True).alias("_in"))
-        .unique("uid", keep="first", maintain_order=True)
+        .group_by("uid")
+        .agg(
+            pl.col("action").first().alias("user_action"),
+            grade.first().alias("user_grade"),
+            grade.filter(in_scope).first().alias("_in_grade"),
+            in_scope.any().alias("_in"),
+        )
+        .with_row_index("_urow")
         .collect(engine="in-memory")
     )
-    # Every id of in_scope is in first; an id whose rows all skip gets no _in.
-    side = first.join(in_scope, on="uid", how="left", maintain_order="left")
     # A plain string join: polars 2.1 joins the loader's id columns faster than the u64
     # hash join this used to be (0.8 s vs 1.7 s at 1M, docs/performance.md).
     narrow = inp.enrollments.select(cols)
