@@ -191,7 +191,7 @@ def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     Built for the split rows alone and scattered: `cid-grade` on all 7M rows would make a
     new string per row only to keep a few (and the class's main grade is looked up for
     those rows only)."""
-    rows = e.select(pl.arg_where("_split").cast(pl.UInt32).alias("i"))["i"]
+    rows = e.select(pl.arg_where(pl.col("_split")).cast(pl.UInt32).alias("i"))["i"]
     # Categorical: 4 bytes a row on a mostly null 7M-row column instead of a 16-byte view.
     out = pl.repeat(None, e.height, dtype=pl.Categorical(), eager=True).alias("grade_class")
     if rows.len() == 0:
