@@ -74,7 +74,9 @@ def sliced(
             part = part.with_columns(v.slice(start, SLICE_ROWS).alias(k) for k, v in given.items())
         if derived:
             part = part.with_columns(**derived)
-        parts.append(part.select(**exprs))
+        # Lazy: an expression that reads one sub-expression several times (a filtered
+        # column, then its shift) computes it once.
+        parts.append(part.lazy().select(**exprs).collect(engine="in-memory"))
     return pl.concat(parts)
 
 
@@ -115,6 +117,18 @@ def rows(t: Table, where: pl.Expr, *columns: str | pl.Expr) -> pl.DataFrame:
     """`columns` of the rows matching `where`.  Lazy, so only those columns are gathered:
     filtering the table's frame first would copy all of its columns (18 in users.csv)."""
     return t.df.lazy().filter(where).select(*columns).collect()
+
+
+def semi(
+    left: pl.DataFrame, right: pl.DataFrame, on: str, where: pl.Expr | None = None
+) -> pl.DataFrame:
+    """`left.join(right.filter(where), on=on, how="semi")` for a few left rows against a
+    large right side (a million user ids): the right rows are narrowed to left's values
+    first, so the join does not build a table of a million strings (~0.1 s, ~80 MB)."""
+    wanted = pl.col(on).is_in(left[on].drop_nulls().unique().implode())
+    keep = wanted if where is None else wanted & where
+    narrow = right.lazy().filter(keep).select(on).collect()
+    return left.join(narrow, on=on, how="semi")
 
 
 def table(export: Export, name: str, *columns: str) -> Table | None:

@@ -16,6 +16,7 @@ from roster_lint.validate.crossfile.common import (
     combined,
     id_hash,
     present,
+    semi,
     sliced,
     table,
     user_orgs,
@@ -138,8 +139,7 @@ def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> 
         return
     # Judged only when the user has a role that FITS knows (else: not our finding).
     fitting = sorted({r for f in FITS.values() for r in f})
-    known = roles.lazy().filter(pl.col("role").is_in(fitting)).select("userSourcedId")
-    hits = hits.join(known.collect(), on="userSourcedId", how="semi")
+    hits = semi(hits, roles, "userSourcedId", pl.col("role").is_in(fitting))
     if hits.height == 0:
         return
     # Spell out the user's roles for the few rows that failed, not for every user.
@@ -175,11 +175,7 @@ def _school_hits(
     orgs: pl.DataFrame,
     gone: pl.Series,
 ) -> None:
-    hits = (
-        rows.filter(gone)
-        .filter(present("schoolSourcedId"))
-        .join(orgs.select("userSourcedId"), on="userSourcedId", how="semi")
-    )
+    hits = semi(rows.filter(gone).filter(present("schoolSourcedId")), orgs, "userSourcedId")
     users_path = "roles.csv" if export.table("roles.csv") is not None else "users.csv"
     out.add(
         SCHOOL_NOT_IN_USER_ORGS,

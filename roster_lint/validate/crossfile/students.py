@@ -21,6 +21,7 @@ from roster_lint.validate.crossfile.common import (
     not_deleted,
     present,
     rows,
+    semi,
     student_ids,
     table,
     user_roles,
@@ -39,8 +40,8 @@ def _grades(export: Export, out: Findings) -> None:
     # Only a blank value or one with a comma can be wrong: take those rows (few), then
     # keep the students among them, instead of joining a million users to the students.
     suspect = blank("grades") | pl.col("grades").str.contains(",", literal=True)
-    students = rows(users, not_deleted(users) & suspect, LINE, SID, "grades").join(
-        student_ids(export), on=SID, how="semi"
+    students = semi(
+        rows(users, not_deleted(users) & suspect, LINE, SID, "grades"), student_ids(export), SID
     )
     # Only a value with a comma can hold several grades (or none: ","); split just those.
     listed = students.filter(pl.col("grades").str.contains(",", literal=True)).with_columns(
@@ -91,17 +92,12 @@ def _without_enrollments(export: Export, out: Findings) -> None:
     # certainly not enrolled, so every finding is exact; a collision could only hide one.
     enrolled = live_hashes(export, enr, "userSourcedId")
     absent = ~among(export.id_hash(users.name, SID), enrolled)
-    hits = (
-        users.df.filter(absent)
-        .filter(not_deleted(users))
-        .select(LINE, SID)
-        .join(student_ids(export), on=SID, how="semi")
-        .select(
-            pl.col(LINE).alias("line"),
-            pl.col(SID).alias("sourced_id"),
-            pl.col(SID).alias("value"),
-            pl.format("student '{}' has no enrollment.", SID).alias("message"),
-        )
+    unenrolled = users.df.filter(absent).filter(not_deleted(users)).select(LINE, SID)
+    hits = semi(unenrolled, student_ids(export), SID).select(
+        pl.col(LINE).alias("line"),
+        pl.col(SID).alias("sourced_id"),
+        pl.col(SID).alias("value"),
+        pl.format("student '{}' has no enrollment.", SID).alias("message"),
     )
     out.add(
         NO_ENROLLMENT,
