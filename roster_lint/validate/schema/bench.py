@@ -4,6 +4,11 @@
     python -m roster_lint.validate.schema.bench /tmp/big/enrollments.csv pandera
     python -m roster_lint.validate.schema.bench /tmp/big/enrollments.csv read
 
+or the whole stage on a loaded export, several times in one process (CPU from getrusage,
+peak above the loaded export from VmHWM, reset through /proc/self/clear_refs):
+
+    python -m roster_lint.validate.schema.bench benchmarks/data/students-1000000-seed-1 stage 5
+
 Make the data with `python -m roster_lint.synth --students 1000000 --out /tmp/big`.
 One runner per process, so that each number includes only its own work; run each a few
 times on a shared machine and compare ratios, not absolute seconds.
@@ -26,9 +31,47 @@ def read(path: Path) -> pl.DataFrame:
     return df.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
 
 
+def _status_mb(key: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def stage(export_path: str, repeat: int) -> None:
+    """`schema.run` on a loaded export, `repeat` times: wall, CPU, peak above the load."""
+    import resource
+
+    from roster_lint.findings import Findings
+    from roster_lint.load import load_export
+    from roster_lint.validate import schema
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    export = load_export(export_path)
+    for _ in range(repeat):
+        Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM)
+        base = _status_mb("VmRSS")
+        w, c = time.perf_counter(), cpu()
+        out = Findings()
+        schema.run(export, out)
+        w, c = time.perf_counter() - w, cpu() - c
+        peak = _status_mb("VmHWM") - base
+        print(
+            f"schema {w:.2f} s wall {c:.2f} s CPU peak +{peak:.0f} MB findings {out.frame().height}"
+        )
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) in (2, 3) and argv[1] == "stage":
+        stage(argv[0], int(argv[2]) if len(argv) == 3 else 3)
+        return 0
     if len(argv) != 2 or argv[1] not in ("read", "fast", "pandera", "auto"):
-        print("usage: bench FILE read|fast|pandera|auto", file=sys.stderr)
+        print(
+            "usage: bench FILE read|fast|pandera|auto  or  bench EXPORT stage [N]", file=sys.stderr
+        )
         return 2
     path, runner = Path(argv[0]), argv[1]
     t0 = time.perf_counter()
