@@ -1,8 +1,10 @@
-"""Per-file value checks built from rules/oneroster/files.toml, run through pandera.
+"""Per-file value checks built from rules/oneroster/files.toml.
 
-build.py declares one pandera.polars.DataFrameSchema per file, version and manifest mode;
-runner.py executes it (pandera's own backend for small tables, one polars pass for large
-ones) and every failure becomes a finding with file, line, column, sourcedId and value.
+build.py declares, per file, version and manifest mode, each column's checks (CheckDefs:
+polars expressions), also available as a pandera.polars.DataFrameSchema; runner.py runs
+them as lazy polars queries, every table's collected together (pandera's own backend is
+the reference the tests hold it to), and every failure becomes a finding with file,
+line, column, sourcedId and value.
 """
 
 from __future__ import annotations
