@@ -32,3 +32,9 @@ def aligned(frame: pl.DataFrame, exprs: list[pl.Expr]) -> list[pl.Series]:
     """The columns `exprs` make on `frame`, chunked like its columns (see chunked_like)."""
     like = frame.get_columns()[0]
     return [chunked_like(s, like) for s in frame.select(exprs).get_columns()]
+
+
+def local_categorical() -> pl.Categorical:
+    """A Categorical with categories of its own (freed with the columns that use them),
+    for the plan's working columns (class ids, grades)."""
+    return pl.Categorical(pl.Categories.random())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from roster_lint.predict import rstr
-from roster_lint.predict.chunks import aligned, chunked_like
+from roster_lint.predict.chunks import aligned, chunked_like, local_categorical
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.model import ACTION, ENTITY
@@ -27,7 +27,10 @@ def with_users(inp: Inputs, users: pl.DataFrame) -> pl.DataFrame:
     cols = ["eid", "status", "cid", "school", "uid", "role", "line"]
     # Grades as Categorical: 4 bytes a row on the 7M joined rows instead of a 16-byte view
     # (a few dozen distinct values); read back as text where they are used.
-    grade = pl.col("grade").cast(pl.Categorical())
+    # The plan's own categories, not polars' global ones: a process that plans many
+    # exports would otherwise keep every class id it ever saw.
+    cats = local_categorical()
+    grade = pl.col("grade").cast(cats)
     # One row per user id in one pass: user_action/user_grade from its first row, _in and
     # _in_grade from its first row that gets an account (_in false and no grade when none
     # does).  _urow numbers the ids, so that counting distinct users over 7M enrollments
@@ -53,7 +56,7 @@ def with_users(inp: Inputs, users: pl.DataFrame) -> pl.DataFrame:
     # The class id as Categorical (4 bytes a row, hashed once): the grade counts group on
     # it and the enrollments meet their class through it (a u32 join, no 36-character
     # key gathered for 7M rows).
-    return narrow.hstack(aligned(narrow, [pl.col("cid").cast(pl.Categorical()).alias("_ccat")]))
+    return narrow.hstack(aligned(narrow, [pl.col("cid").cast(cats).alias("_ccat")]))
 
 
 def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]:
@@ -123,7 +126,8 @@ def decide_enrollments(
         "is_split",
     )
     e = with_user.drop("_in", "_in_grade")
-    class_info = class_info.with_columns(pl.col("cid").cast(pl.Categorical()).alias("_ccat"))
+    ccat = with_user.schema["_ccat"]  # the same categories as the enrollments' class ids
+    class_info = class_info.with_columns(pl.col("cid").cast(ccat).alias("_ccat"))
     e = e.hstack(lookup(e, "_ccat", class_info.drop("cid")))
     classes_gone = inp.state.get("classes.csv") in ("missing", "ignored")
     users_gone = inp.state.get("users.csv") in ("missing", "ignored")
@@ -193,7 +197,8 @@ def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     those rows only)."""
     rows = e.select(pl.arg_where(pl.col("_split")).cast(pl.UInt32).alias("i"))["i"]
     # Categorical: 4 bytes a row on a mostly null 7M-row column instead of a 16-byte view.
-    out = pl.repeat(None, e.height, dtype=pl.Categorical(), eager=True).alias("grade_class")
+    cats = local_categorical()
+    out = pl.repeat(None, e.height, dtype=cats, eager=True).alias("grade_class")
     if rows.len() == 0:
         return out
     split = e.select("cid", "user_grade")[rows]
@@ -201,7 +206,7 @@ def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     grade = pl.col("user_grade").cast(STR)
     grade = pl.when(grade.fill_null("") != "").then(grade)
     made = split.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))
-    return out.scatter(rows, made.to_series().cast(pl.Categorical()))
+    return out.scatter(rows, made.to_series().cast(cats))
 
 
 def first_users(users: pl.DataFrame) -> pl.DataFrame:
