@@ -375,6 +375,13 @@ def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> Non
         out.add(rule, rows.drop("detail", "grades").with_columns(pl.lit(column).alias("column")))
 
 
+def columns_shown() -> set[str]:
+    """Every column a profile finding shows a value from (looked up in any file)."""
+    shown = {*ROOT_RULES.values(), *(c for _, c, _ in ROW_RULES.values())}
+    shown |= {c for _, c, _ in SUMMARY_RULES.values()}
+    return {c for c in shown if c is not None}
+
+
 def _has_role(export: Export) -> bool:
     t = export.table("users.csv")
     return t is not None and t.has("role")

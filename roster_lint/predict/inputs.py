@@ -84,65 +84,68 @@ def _split(expr: pl.Expr) -> pl.Expr:
     return pl.when(expr == "").then(pl.lit([], pl.List(STR))).otherwise(expr.str.split(","))
 
 
+# What the sync reads of each file: plan name -> source column.  One source of truth for
+# read_inputs and for `columns_read` (api.py frees every other column before the plan).
+ORG_COLS = {
+    "oid": "sourcedId",
+    "status": "status",
+    "name": "name",
+    "type": "type",
+    "parent": "parentSourcedId",
+}
+COURSE_COLS = {
+    "course": "sourcedId",
+    "status": "status",
+    "title": "title",
+    "code": "courseCode",
+    "org": "orgSourcedId",
+}
+CLASS_COLS = {
+    "cid": "sourcedId",
+    "status": "status",
+    "title": "title",
+    "grades": "grades",
+    "course": "courseSourcedId",
+    "school": "schoolSourcedId",
+}
+ENROLLMENT_COLS = {
+    "eid": "sourcedId",
+    "status": "status",
+    "cid": "classSourcedId",
+    "school": "schoolSourcedId",
+    "uid": "userSourcedId",
+    "role": "role",
+    "primary": "primary",
+}
+ROLE_COLS = {"uid": "userSourcedId", "role_type": "roleType", "role": "role", "org": "orgSourcedId"}
+
+
+def _org_cols(profile: Profile) -> dict[str, str]:
+    return {**ORG_COLS, **{f"nces_{i}": src for i, src in enumerate(profile.nces["sources"])}}
+
+
+def columns_read(profile: Profile) -> dict[str, set[str]]:
+    """Every source column the plan reads, per file (whatever the mode or version)."""
+    return {
+        "orgs.csv": set(_org_cols(profile).values()),
+        "users.csv": set(_user_cols().values()),
+        "courses.csv": set(COURSE_COLS.values()),
+        "classes.csv": set(CLASS_COLS.values()),
+        "enrollments.csv": set(ENROLLMENT_COLS.values()),
+        "roles.csv": set(ROLE_COLS.values()),
+    }
+
+
 def read_inputs(export: Export, mode: str, profile: Profile) -> Inputs:
     version = export.version
     reads = profile.mode_files(mode, version)
     empty = pl.DataFrame()
     inp = Inputs(version, mode, empty, empty, empty, empty, empty)
-    nces_cols = {f"nces_{i}": src for i, src in enumerate(profile.nces["sources"])}
-    orgs = _frame(export, "orgs.csv", reads, inp)
-    inp.orgs = _cols(
-        orgs,
-        {
-            "oid": "sourcedId",
-            "status": "status",
-            "name": "name",
-            "type": "type",
-            "parent": "parentSourcedId",
-            **nces_cols,
-        },
-        {},
-    )
+    inp.orgs = _cols(_frame(export, "orgs.csv", reads, inp), _org_cols(profile), {})
     inp.users = _users(export, reads, inp, profile)
-    courses = _frame(export, "courses.csv", reads, inp)
-    inp.courses = _cols(
-        courses,
-        {
-            "course": "sourcedId",
-            "status": "status",
-            "title": "title",
-            "code": "courseCode",
-            "org": "orgSourcedId",
-        },
-        {},
-    )
-    classes = _frame(export, "classes.csv", reads, inp)
-    inp.classes = _cols(
-        classes,
-        {
-            "cid": "sourcedId",
-            "status": "status",
-            "title": "title",
-            "grades": "grades",
-            "course": "courseSourcedId",
-            "school": "schoolSourcedId",
-        },
-        {},
-    )
-    enr = _frame(export, "enrollments.csv", reads, inp)
-    inp.enrollments = _cols(
-        enr,
-        {
-            "eid": "sourcedId",
-            "status": "status",
-            "cid": "classSourcedId",
-            "school": "schoolSourcedId",
-            "uid": "userSourcedId",
-            "role": "role",
-            "primary": "primary",
-        },
-        {},
-    )
+    inp.courses = _cols(_frame(export, "courses.csv", reads, inp), COURSE_COLS, {})
+    inp.classes = _cols(_frame(export, "classes.csv", reads, inp), CLASS_COLS, {})
+    inp.enrollments = _cols(_frame(export, "enrollments.csv", reads, inp), ENROLLMENT_COLS, {})
     return inp
 
 
@@ -159,29 +162,25 @@ USER_COLS = {
 }
 
 
+def _user_cols() -> dict[str, str]:
+    return {
+        **USER_COLS,
+        "role": "role",
+        "orgs": "orgSourcedIds",
+        "primary_org": "primaryOrgSourcedId",
+    }
+
+
 def _users(export: Export, reads: list[str], inp: Inputs, profile: Profile) -> pl.DataFrame:
     df = _frame(export, "users.csv", reads, inp)
     use_roles = export.version == "1.2" and (df is None or "role" not in df.columns)
-    users = _cols(
-        df,
-        {
-            **USER_COLS,
-            "role": "role",
-            "orgs": "orgSourcedIds",
-            "primary_org": "primaryOrgSourcedId",
-        },
-        {},
-    )
+    users = _cols(df, _user_cols(), {})
     if not use_roles:
         return users.with_columns(_split(pl.col("orgs")).alias("schools")).drop(
             "orgs", "primary_org"
         )
     roles_df = _frame(export, "roles.csv", reads, inp)
-    roles = _cols(
-        roles_df,
-        {"uid": "userSourcedId", "role_type": "roleType", "role": "role", "org": "orgSourcedId"},
-        {},
-    )
+    roles = _cols(roles_df, ROLE_COLS, {})
     if inp.broken("roles.csv"):  # SK-F1: the roles file is not processed
         roles = roles.clear()
     provisioned = list(profile.roles("1.2"))

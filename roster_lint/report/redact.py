@@ -128,6 +128,11 @@ def _kind_of(file: str, column: str) -> str | None:
     return None
 
 
+def personal(file: str, column: str) -> bool:
+    """True for a column whose values --redact replaces (it must read them first)."""
+    return _kind_of(file, column) is not None
+
+
 def _values(table: Table) -> list[pl.DataFrame]:
     """(value, kind) frames for every personal column of one table."""
     out = []
