@@ -38,6 +38,7 @@ class Options:
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)  # rule -> severity override
     fail_on: str = "error"
+    schema_engine: str = "polars"  # or "pandera": pandera's own backend (the reference, slow)
     profile: dict[str, Any] = field(default_factory=dict)  # profile options from config
 
     def validate(self) -> None:
@@ -45,6 +46,10 @@ class Options:
             raise UsageError(f"--mode must be full or provisioning, not {self.mode!r}")
         if self.fail_on not in FAIL_ON:
             raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
+        if self.schema_engine not in ("polars", "pandera"):
+            raise UsageError(
+                f"--schema-engine must be polars or pandera, not {self.schema_engine!r}"
+            )
         cat = catalogue()
         for token in [*self.select, *self.ignore, *self.severity]:
             if not cat.matching(token):
@@ -172,7 +177,7 @@ def check(path: str, opts: Options | None = None) -> CheckResult:
     out = Findings()
     out.extend(export.findings)
     with progress.stage("Validating"):
-        run_all(export, out)
+        run_all(export, out, opts.schema_engine)
     _release_validation_caches(export)
     previous = load_previous(opts)
     if previous is not None:

@@ -45,6 +45,14 @@ def check(
     ] = None,
     output: OutputOpt = None,
     redact: RedactOpt = False,
+    schema_engine: Annotated[
+        str | None,
+        typer.Option(
+            "--schema-engine",
+            help="polars (default) or pandera: run the per-file schemas on pandera's own "
+            "backend, the reference (slow on large files).",
+        ),
+    ] = None,
     write_baseline_to: Annotated[
         str | None,
         typer.Option("--write-baseline", help="Accept today's findings: write them to FILE."),
@@ -67,6 +75,7 @@ def check(
     opts.select = split_list(select) or opts.select
     opts.ignore = split_list(ignore) or opts.ignore
     opts.fail_on = fail_on or opts.fail_on
+    opts.schema_engine = schema_engine or opts.schema_engine
     result = api.check(export, opts)
     if write_baseline_to:  # before --baseline: the file records everything found today
         from roster_lint.report.baseline import write_baseline

@@ -7,6 +7,6 @@ from roster_lint.model import Export
 from roster_lint.validate import crossfile, schema
 
 
-def run_all(export: Export, out: Findings) -> None:
-    schema.run(export, out)
+def run_all(export: Export, out: Findings, schema_engine: str = "polars") -> None:
+    schema.run(export, out, schema_engine)
     crossfile.run(export, out)
