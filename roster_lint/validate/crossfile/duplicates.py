@@ -181,7 +181,13 @@ def _enrollments(export: Export, out: Findings) -> None:
     if t is None:
         return
     sid = pl.col(SID) if t.has(SID) else pl.lit(None, pl.String())
-    cols = [LINE, sid.alias("sourced_id"), "classSourcedId", "userSourcedId", "role"]
+    cols: list[str | pl.Expr] = [
+        LINE,
+        sid.alias("sourced_id"),
+        "classSourcedId",
+        "userSourcedId",
+        "role",
+    ]
     df = t.df.select(*cols, not_deleted(t).alias("live"))
     # Candidates by (class, user) alone, from the shared hashes: a repeated triple repeats
     # its pair, so this finds every one; the exact triple is compared on the few candidate
