@@ -67,23 +67,27 @@ def course_nd(classes_on: bool) -> list[tuple[str, pl.Expr]]:
     ]
 
 
-def _teachers(inp: Inputs, profile: Profile) -> pl.DataFrame:
-    """Classes with a primary teacher who is in the Users file (SK-C3)."""
+def _teachers(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+    """Classes with a primary teacher who is in the Users file (SK-C3).  with_user: the
+    enrollments already joined to their users (`enrollments.with_users`): a user id is in
+    the Users file where the join found its row (`_urow`), so no second join on 36-character
+    ids, and the distinct classes are found on their Categorical codes (`_ccat`)."""
     c = profile.classes
     if inp.broken("enrollments.csv") or inp.broken("users.csv"):
         return pl.DataFrame(schema={"cid": STR})
-    # Cheap equality filters first, so the membership test runs on teacher rows only.
+    # Cheap equality filters first, so the text tests run on teacher rows only.
     primary = (
-        inp.enrollments.lazy()
+        with_user.lazy()
         .filter(pl.col("role") == c["teacher_role"])
         .filter(
-            pl.col("primary").str.to_lowercase().is_in(c["primary_values"])
+            pl.col("_urow").is_not_null()
             & (pl.col("status") != profile.enrollments["unenroll_status"])
+            & pl.col("primary").str.to_lowercase().is_in(c["primary_values"])
         )
-        .select("cid", "uid")
-        .join(inp.users.lazy().select("uid"), on="uid", how="semi")
+        .select(pl.col("_ccat").alias("cid"))
+        .unique()
     )
-    return primary.select("cid").unique().collect(engine="in-memory")
+    return primary.collect(engine="in-memory").with_columns(pl.col("cid").cast(STR))
 
 
 def student_grades(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.LazyFrame:
@@ -145,7 +149,7 @@ def decide_classes(
         (~pl.col("grade").is_in(profile.content_grades)).any().alias("grade_no_content"),
     )
     ungraded = by_grade.filter(pl.col("grade") == "").select("cid", pl.col("n").alias("n_ungraded"))
-    teachers = _teachers(inp, profile).with_columns(pl.lit(True).alias("has_teacher"))
+    teachers = _teachers(inp, with_user, profile).with_columns(pl.lit(True).alias("has_teacher"))
     classes = (
         classes.join(course_info, on="course", how="left", maintain_order="left")
         .join(school_status, on="school", how="left", maintain_order="left")

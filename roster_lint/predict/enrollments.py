@@ -24,7 +24,8 @@ def with_users(inp: Inputs, users: pl.DataFrame) -> pl.DataFrame:
     user_action/user_grade come from the first row of the user id (as enrollments see
     users); _in/_in_grade from its first row that gets an account (the grade counts)."""
     # Only the columns the decision and the later stages read are carried through the joins.
-    cols = ["eid", "status", "cid", "school", "uid", "role", "line"]
+    # (`primary` for the classes' teacher test, SK-C3.)
+    cols = ["eid", "status", "cid", "school", "uid", "role", "primary", "line"]
     # Grades as Categorical: 4 bytes a row on the 7M joined rows instead of a 16-byte view
     # (a few dozen distinct values); read back as text where they are used.
     # The plan's own categories, not polars' global ones: a process that plans many
