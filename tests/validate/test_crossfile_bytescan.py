@@ -1,0 +1,58 @@
+"""The byte screen before the fold regex (crossfile.bytescan) never hides a row it matches."""
+
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from roster_lint.model import LINE
+from roster_lint.validate.crossfile.bytescan import marked_rows
+from roster_lint.validate.crossfile.duplicates import CHANGES_WHEN_FOLDED, _changing
+
+# Ids as exports write them, plus what the screen must see: ASCII and non-ASCII capitals,
+# title case (U+01C5), spaces inside and around, no-break and em spaces, controls.
+PIECES = ["a5613", "-8d8b-", "_", "0042", "x" * 20, "Q", "É", "ǅ", " ", "\u00a0", "\u2003", "\t"]
+ids = st.lists(st.sampled_from(PIECES), max_size=6).map("".join)
+column = st.lists(st.lists(st.one_of(ids, st.none()), max_size=8), min_size=1, max_size=6)
+
+
+def chunked(parts: list[list[str | None]]) -> pl.Series:
+    """One Series of several chunks (as a CSV read at scale gives), sharing no buffer."""
+    return pl.concat([pl.Series("sourcedId", p, pl.String()) for p in parts], rechunk=False)
+
+
+def matching(s: pl.Series) -> list[int]:
+    return [i for i, hit in enumerate(s.str.contains(CHANGES_WHEN_FOLDED)) if hit]
+
+
+@settings(max_examples=200, deadline=None)
+@given(column, st.integers(0, 48))
+def test_marked_ranges_hold_every_matching_row(parts: list[list[str | None]], cut: int) -> None:
+    whole = chunked(parts)
+    cut = min(cut, whole.len())
+    # Slices of one column share its buffers (and may see bytes no row of theirs uses).
+    s = pl.concat([whole.slice(cut), whole.slice(0, cut)], rechunk=False)
+    ranges = marked_rows(s)
+    assert ranges is not None
+    covered = {i for start, n in ranges for i in range(start, start + n)}
+    assert set(matching(s)) <= covered
+    assert all(start >= 0 and start + n <= s.len() for start, n in ranges)
+
+
+@settings(max_examples=200, deadline=None)
+@given(column)
+def test_changing_equals_the_regex_on_every_row(parts: list[list[str | None]]) -> None:
+    s = chunked(parts)
+    df = pl.DataFrame({LINE: range(2, s.len() + 2), "sourcedId": s})
+    expected = df.filter(pl.col("sourcedId").str.contains(CHANGES_WHEN_FOLDED))
+    assert _changing(df).equals(expected)
+
+
+def test_clean_ids_mark_nothing_and_one_capital_marks_its_chunk() -> None:
+    clean: list[str | None] = [f"a56131c1-8d8b-4305-ad99-{i:012d}" for i in range(300)]
+    short: list[str | None] = ["abc", "0042", None, ""]
+    assert marked_rows(chunked([clean, short, clean])) == []
+    odd = chunked([clean, short, [*clean[:5], "a56131c1-8D8B"], clean])
+    assert marked_rows(odd) == [(304, 6)]
+    assert marked_rows(chunked([clean, ["ab C"]])) == [(300, 1)]  # inline (<= 12 bytes)
