@@ -14,7 +14,7 @@ from roster_lint.findings import Findings
 from roster_lint.load import load_export
 from roster_lint.model import LINE
 from roster_lint.validate import crossfile
-from roster_lint.validate.crossfile.common import unmatched
+from roster_lint.validate.crossfile.common import repeats, unmatched
 from roster_lint.validate.crossfile.duplicates import repeated, row_hash
 from roster_lint.validate.crossfile.hierarchy import ancestors, cycles
 from roster_lint.validate.crossfile.references import _hints
@@ -272,3 +272,18 @@ def test_unmatched_equals_an_anti_join(
     assert unmatched(df, ("u", "s"), right)[LINE].sort().to_list() == want
     want_one = df.join(right.select("u"), on="u", how="anti")[LINE].sort().to_list()
     assert unmatched(df, ("u",), right)[LINE].sort().to_list() == want_one
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(0, 2**64 - 1) | st.sampled_from([0, 7, 2**63]), max_size=30),
+    st.sampled_from([(pl.UInt32(), 32), (pl.UInt64(), 64), (pl.Int64(), 63)]),
+)
+def test_repeats_are_the_values_seen_twice(
+    values: list[int], kind: tuple[pl.DataType, int]
+) -> None:
+    dtype, bits = kind
+    values = [v % 2**bits for v in values]
+    got = repeats(pl.Series("h", values, dtype=dtype))
+    assert got.dtype == dtype
+    assert sorted(got.to_list()) == sorted({v for v in values if values.count(v) > 1})
