@@ -217,7 +217,15 @@ def licences(d: Decided, prev: Decided | None, profile: Profile) -> int:
         mask = (pl.col("role") == student) & pl.col("action").is_in(ENROLLED)
         # _urow: one u32 per distinct user id (enrollments.with_users); an enrolled row
         # always has its user.
-        return int(d.enrollments.select(pl.col("_urow").filter(mask).n_unique()).item())
+        # Counted by marking each user's row in a bitmap (one scatter) rather than hashing
+        # 6.5M values for n_unique (0.3 s at 1M).
+        rows = d.enrollments.select(pl.col("_urow").filter(mask).drop_nulls()).to_series()
+        if rows.len() == 0:
+            return 0
+        top = rows.max()
+        assert isinstance(top, int)
+        seen = pl.select(pl.repeat(False, top + 1, dtype=pl.Boolean)).to_series()
+        return int(seen.scatter(rows, True).sum())
     now = enrolled(d).select("uid").unique()
     return (
         now.join(enrolled(prev).select("uid"), on="uid", how="anti")
