@@ -82,12 +82,12 @@ def decide(
     *,
     with_course: bool = True,
 ) -> Decided:
-    """with_course: the enrollments carry their class's course (the --previous comparison
-    reads it; not needed otherwise)."""
+    """with_course: the enrollments carry their class's course and the users their `sig`
+    (the --previous comparisons read them; not needed otherwise)."""
     inp = read_inputs(export, mode, profile)
     classes_on = profile.mode_has_classes(mode)
     orgs = schools.decide_orgs(inp, profile)
-    users = usr.decide_users(inp, orgs, profile)
+    users = usr.decide_users(inp, orgs, profile, with_sig=with_course)
     courses = cls.decide_courses(inp, course_map, previous_courses, classes_on)
     # Enrollments meet their users once: the classes' grade counts and the enrollment
     # decisions both read this join.

@@ -78,7 +78,10 @@ def _org_links(users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr) -> pl
     return pl.concat([single, several.select(single.columns).cast(single.schema)], how="vertical")
 
 
-def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFrame:
+def decide_users(
+    inp: Inputs, orgs: pl.DataFrame, profile: Profile, *, with_sig: bool = True
+) -> pl.DataFrame:
+    """with_sig: keep `sig`, the hash --previous compares (0.1 s at 1M, unread otherwise)."""
     acc = profile.accounts
     role_map = profile.roles(inp.version)
     admin_role = acc["admin_summit_role"]
@@ -88,10 +91,15 @@ def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFr
         pl.col("role")
         .replace_strict(role_map, default=None, return_dtype=STR)
         .alias("summit_role"),
-        pad_grade(pl.col("grades").str.split(",").list.first().fill_null("")).alias("grade"),
-        pl.col("grades").str.split(",").list.first().fill_null("").alias("grade_raw"),
+        # The first grade, split once (splitn: no list of every grade per user).
+        pl.col("grades")
+        .str.splitn(",", 2)
+        .struct.field("field_0")
+        .fill_null("")
+        .alias("grade_raw"),
         pl.col("schools").list.len().alias("n_schools"),
     )
+    users = users.with_columns(pad_grade(pl.col("grade_raw")).alias("grade"))
     is_admin = pl.col("summit_role") == admin_role
     links = _org_links(users, orgs, is_admin)
     # Only the row number goes through the join (not every user column), cut like the
@@ -174,11 +182,26 @@ def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFr
             some_skipped.alias("some_schools_skipped"),
             # Compared only with the previous export's sig, built the same way; a struct
             # hash builds no joined string per user.
-            pl.struct(
-                ["username", "given", "family", "email", "grades", "role", "enabled", "password"]
-            )
-            .hash()
-            .alias("sig"),
+            *(
+                [
+                    pl.struct(
+                        [
+                            "username",
+                            "given",
+                            "family",
+                            "email",
+                            "grades",
+                            "role",
+                            "enabled",
+                            "password",
+                        ]
+                    )
+                    .hash()
+                    .alias("sig")
+                ]
+                if with_sig
+                else []
+            ),
             in_scope.alias("_in_scope"),
             (~in_scope & pl.col("not_at_school")).alias("_not_at_school"),
             gone.alias("_gone"),
@@ -188,7 +211,7 @@ def decide_users(inp: Inputs, orgs: pl.DataFrame, profile: Profile) -> pl.DataFr
             pl.col("_root").struct.field("i").alias("root_id"),
             rstr.first(pl.col("reasons")).alias("root_reason"),
         )
-        .select(KEEP)
+        .select([c for c in KEEP if with_sig or c != "sig"])
     )
 
 
