@@ -80,6 +80,12 @@ def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]
     return [chunked_like(s, frame[key]) for s in found.drop(key).get_columns()]
 
 
+def _top(codes: pl.Series) -> int:
+    """The largest code, -1 for none."""
+    top = codes.max()
+    return top if isinstance(top, int) else -1
+
+
 def lookup_codes(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]:
     """`lookup` for a Categorical key whose categories `side[key]` shares: side's row of
     each code is put in an array indexed by code, and `frame`'s rows gather from it (two
@@ -88,7 +94,7 @@ def lookup_codes(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.S
     if codes.null_count() or codes.n_unique() != codes.len():
         return lookup(frame, key, side)
     mine = frame[key].to_physical()
-    size = max(int(codes.max() or 0), int(mine.max() or 0)) + 1
+    size = max(_top(codes), _top(mine)) + 1
     where = pl.repeat(None, size, dtype=pl.UInt32, eager=True)
     if codes.len():
         where = where.scatter(codes, pl.int_range(codes.len(), dtype=pl.UInt32, eager=True))
