@@ -6,6 +6,7 @@ trimmed or case-folded except where a helper says it builds a "did you mean" key
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Callable
 
 import numpy as np
@@ -256,6 +257,28 @@ def quote_list(values: pl.Expr, limit: int = 5) -> pl.Expr:
     return pl.when(values.list.len() > limit).then(text + pl.lit(", ...")).otherwise(text)
 
 
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError):  # not glibc: nothing to do
+        return None
+    return trim
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def give_back() -> None:
+    """Return the memory numpy freed to the system (glibc only).
+
+    numpy allocates through malloc, and glibc raises its mmap threshold to the size of a
+    freed block (up to 32 MB): after one 29 MB sort buffer is freed, the next ones come
+    from the heap and stay counted in RSS (+40-80 MB at 1M students).  malloc_trim(0)
+    releases them; it costs well under a millisecond here."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
 def repeats(hashes: pl.Series) -> pl.Series:
     """The values that occur more than once in `hashes` (one or more times each).
 
@@ -264,8 +287,10 @@ def repeats(hashes: pl.Series) -> pl.Series:
     """
     if hashes.dtype.is_integer() and hashes.null_count() == 0:
         flat = np.sort(hashes.to_numpy())
-        twice = flat[1:][flat[1:] == flat[:-1]]
-        return pl.Series(hashes.name, np.unique(twice), dtype=hashes.dtype)
+        twice = np.unique(flat[1:][flat[1:] == flat[:-1]])
+        del flat
+        give_back()
+        return pl.Series(hashes.name, twice, dtype=hashes.dtype)
     ordered = hashes.sort()
     return ordered.filter(ordered == ordered.shift(1)).unique()
 
