@@ -75,10 +75,14 @@ def _teachers(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.Data
     c = profile.classes
     if inp.broken("enrollments.csv") or inp.broken("users.csv"):
         return pl.DataFrame(schema={"cid": STR})
-    # Cheap equality filters first, so the text tests run on teacher rows only.
+    # The teacher rows first, eagerly (an equality test on 7M rows), so that the lowercase
+    # test runs on those rows only: a lazy query merges both filters into one predicate
+    # and lowercased every row's `primary` (0.3 -> 0.15 s at 1M).
+    teaching = with_user.select("role", "_urow", "status", "primary", "_ccat").filter(
+        pl.col("role") == c["teacher_role"]
+    )
     primary = (
-        with_user.lazy()
-        .filter(pl.col("role") == c["teacher_role"])
+        teaching.lazy()
         .filter(
             pl.col("_urow").is_not_null()
             & (pl.col("status") != profile.enrollments["unenroll_status"])
@@ -120,7 +124,11 @@ def decide_classes(
     profile: Profile,
     classes_on: bool,
 ) -> pl.DataFrame:
-    classes = inp.classes.unique("cid", keep="first", maintain_order=True)
+    classes = inp.classes
+    # Distinct hashes prove distinct ids (0.02 s at 1M): only a file with a repeated id
+    # pays for the order-keeping unique (0.13 s).
+    if classes.select(pl.col("cid").hash().n_unique()).item() != classes.height:
+        classes = classes.unique("cid", keep="first", maintain_order=True)
     course_info = courses.select(
         pl.col("course"),
         pl.col("action").alias("course_action"),
