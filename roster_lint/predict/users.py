@@ -175,6 +175,8 @@ def decide_users(
         district_admin.fill_null(False).alias("district_admin"),
     )
     some_skipped = in_scope & (pl.col("bad_schools").list.len() > 0)
+    # The first reason once (a split of 1M strings), read by every branch of the root.
+    users = users.with_columns(rstr.first(pl.col("reasons")).alias("root_reason"))
     return (
         users.with_columns(
             _root(inp).alias("_root"),
@@ -209,7 +211,6 @@ def decide_users(
         .with_columns(
             pl.col("_root").struct.field("e").alias("root_entity"),
             pl.col("_root").struct.field("i").alias("root_id"),
-            rstr.first(pl.col("reasons")).alias("root_reason"),
         )
         .select([c for c in KEEP if with_sig or c != "sig"])
     )
@@ -245,7 +246,7 @@ KEEP = [
 
 def _root(inp: Inputs) -> pl.Expr:
     """The entity at the root of a skip: the file, the school, the role or the user."""
-    first = rstr.first(pl.col("reasons"))
+    first = pl.col("root_reason")  # the first reason
     users_path = inp.paths.get("users.csv", "users.csv")
     orgs_path = inp.paths.get("orgs.csv", "orgs.csv")
     entity = (
