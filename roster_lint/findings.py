@@ -55,6 +55,11 @@ class Findings:
         self._cat = cat or catalogue()
         self._parts: list[pl.DataFrame] = []
 
+    def sibling(self) -> Findings:
+        """An empty collector on the same catalogue, for work done in another thread
+        (merge it back with `extend`, in a fixed order)."""
+        return Findings(self._cat)
+
     def add(self, rule: str, hits: pl.DataFrame | pl.LazyFrame, **constants: Any) -> None:
         """Add one finding per row of `hits` for `rule` (a code or kebab name).
 

@@ -51,7 +51,7 @@ def run(export: Export, out: Findings) -> None:
     """
 
     def one(task: Task) -> Findings:
-        mine = Findings(out._cat)
+        mine = out.sibling()
         task(export, mine)
         return mine
 
