@@ -9,6 +9,7 @@ check.py (check, rules, explain), plan.py (plan, why, course-map), diff.py (diff
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -53,3 +54,28 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def entry() -> None:
+    """The console script: `main`, then leave without tearing the heap down.
+
+    At a million students the process holds ~3.5 GB of frames, and freeing them one by one
+    at interpreter exit costs ~0.5 s (3% of a check) for nothing.  Everything the tool
+    writes is written and closed before `main` returns (reports use write_text), so once
+    stdout and stderr are flushed, os._exit skips only the teardown.  Tests call `main`.
+    """
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # sys.exit("message"): printed, status 1
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe (`| head`) or stream: nothing more can be said.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)

@@ -1,0 +1,55 @@
+"""The console script (`roster_lint.cli:entry`) leaves with os._exit to skip the heap's
+teardown: everything must still be written, flushed and closed, with the same exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+ENTRY = "from roster_lint.cli import entry; entry()"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", ENTRY, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_outputs_complete_and_exit_1_on_findings(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    sarif = tmp_path / "report.sarif"
+    res = _run(
+        "check",
+        "sample_exports/district-flawed",
+        "--format",
+        "json",
+        "--output",
+        f"json:{report}",
+        "--output",
+        f"sarif:{sarif}",
+    )
+    assert res.returncode == 1
+    doc = json.loads(res.stdout)  # the whole document reached stdout
+    assert doc["findings"] and doc == json.loads(report.read_text(encoding="utf-8"))
+    assert json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
+
+
+def test_exit_0_on_a_clean_export() -> None:
+    res = _run("plan", "sample_exports/district", "--format", "json")
+    assert res.returncode == 0
+    assert json.loads(res.stdout)["actions"]
+
+
+def test_exit_2_with_one_line() -> None:
+    res = _run("check", "sample_exports/no-such-export")
+    assert res.returncode == 2
+    assert res.stdout == "" and len(res.stderr.strip().splitlines()) == 1
