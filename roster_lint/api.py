@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from roster_lint.predict.why import WhyResult
 from roster_lint.report import progress
 from roster_lint.validate import run_all
+from roster_lint.validate.schema import ENGINES
 
 FAIL_ON = ("error", "warning", "info", "never")
 
@@ -46,9 +47,9 @@ class Options:
             raise UsageError(f"--mode must be full or provisioning, not {self.mode!r}")
         if self.fail_on not in FAIL_ON:
             raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
-        if self.schema_engine not in ("polars", "pandera"):
+        if self.schema_engine not in ENGINES:
             raise UsageError(
-                f"--schema-engine must be polars or pandera, not {self.schema_engine!r}"
+                f"--schema-engine must be {' or '.join(ENGINES)}, not {self.schema_engine!r}"
             )
         cat = catalogue()
         for token in [*self.select, *self.ignore, *self.severity]:
@@ -109,6 +110,13 @@ def load(path: str) -> Export:
         return load_export(path)
 
 
+def load_for_plan(path: str) -> Export:
+    """An export loaded for `plan`: only the columns the plan and its outputs read stay."""
+    export = load(path)
+    release_unread_columns(export)
+    return export
+
+
 def load_previous(opts: Options) -> Export | None:
     """The --previous export, loaded, or None."""
     if opts.previous is None:
@@ -133,14 +141,9 @@ def plan_export(export: Export, opts: Options, previous: Export | None) -> Plan:
 
 
 def _release_validation_caches(export: Export) -> None:
-    """Free what only the validation read (~0.4 GB at 1M students) before the plan peaks.
-
-    The plan does not read `Export.id_hash` yet; once it does, keep the "hash:" entries.
-    """
-    from roster_lint.validate.crossfile.common import forget
-
+    """Free what only the validation read (~0.4 GB at 1M students) before the plan peaks:
+    the id hashes and the cross-file frames, all in `Export.derived` (the plan reads none)."""
     export.derived.clear()
-    forget(export)
 
 
 def release_unread_columns(export: Export) -> None:
@@ -198,9 +201,7 @@ def plan(path: str, opts: Options | None = None) -> Plan:
     """The predicted sync: one action per school, user, course, class and enrollment."""
     opts = opts or Options()
     opts.validate()
-    export = load(path)
-    release_unread_columns(export)
-    return plan_export(export, opts, load_previous(opts))
+    return plan_export(load_for_plan(path), opts, load_previous(opts))
 
 
 def why(path: str, kind: str, ident: str, opts: Options | None = None) -> WhyResult:

@@ -45,8 +45,7 @@ def plan(
     progress.enable(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
     opts.validate()
-    exp = api.load(export)
-    api.release_unread_columns(exp)
+    exp = api.load_for_plan(export)
     prev = api.load_previous(opts)
     result = api.plan_export(exp, opts, prev)
     emit_plan(

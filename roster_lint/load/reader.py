@@ -177,29 +177,35 @@ def _count(data: np.ndarray) -> tuple[int, int]:
     return int(np.count_nonzero(data == QUOTE)), int(np.count_nonzero(data == NEWLINE))
 
 
+def _read_text(src: Path | bytes, width: int, *, ragged: bool, numbered: bool) -> pl.DataFrame:
+    """Every field as text in columns c0..c{width-1}, header row included; `ragged` pads
+    short rows and cuts long ones instead of raising; `numbered` adds LINE (header = 1)."""
+    return pl.read_csv(
+        src,
+        has_header=False,
+        schema={f"c{i}": pl.String() for i in range(width)},
+        empty_string_is_null=False,
+        truncate_ragged_lines=ragged,
+        raise_if_empty=False,
+        glob=False,  # a folder named like a pattern ([x]) is still one file
+        row_index_name=LINE if numbered else None,
+        row_index_offset=1,
+    )
+
+
 def _fast(entry: Entry, head: bytes) -> Parsed | None:
     """The polars read plus its proof of health, or None when in doubt."""
     width = _header_width(head)
     src: Path | bytes = entry.fs_path if entry.fs_path is not None else entry.read()
-    # Count quotes and newlines while polars parses: polars releases the GIL, bytes.count
-    # does not need it for long, so on two cores most of the count hides behind the read.
+    # Count quotes and newlines while polars parses: both release the GIL, so on two cores
+    # most of the count hides behind the read.
     with ThreadPoolExecutor(max_workers=1) as pool:
         counts = pool.submit(_count_bytes, entry)
         try:
-            df = pl.read_csv(
-                src,
-                has_header=False,
-                schema={f"c{i}": pl.String() for i in range(width)},
-                empty_string_is_null=False,
-                truncate_ragged_lines=False,
-                raise_if_empty=False,
-                glob=False,  # a folder named like a pattern ([x]) is still one file
-                # The reader numbers lines chunk by chunk, like the values: a LINE column
-                # built afterwards in one chunk makes every later select rechunk the whole
-                # frame (a copy of every value's view: +1.4 GB at 7M enrollments).
-                row_index_name=LINE,
-                row_index_offset=1,
-            )
+            # The reader numbers lines chunk by chunk, like the values: a LINE column built
+            # afterwards in one chunk makes every later select rechunk the whole frame (a
+            # copy of every value's view: +1.4 GB at 7M enrollments).
+            df = _read_text(src, width, ragged=False, numbered=True)
         except (pl.exceptions.PolarsError, OSError):
             return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
         n_quotes, newlines = counts.result()
@@ -267,15 +273,7 @@ def _polars_frame(text: str, entry: Entry, encoding: str, res: ExactResult) -> p
     else:
         src = text.encode("utf-8")
     try:
-        df = pl.read_csv(
-            src,
-            has_header=False,
-            schema={f"c{i}": pl.String() for i in range(width)},
-            empty_string_is_null=False,
-            truncate_ragged_lines=True,
-            raise_if_empty=False,
-            glob=False,  # a folder named like a pattern ([x]) is still one file
-        )
+        df = _read_text(src, width, ragged=True, numbered=False)
     except (pl.exceptions.PolarsError, OSError):
         return None
     if df.height == 0 or [v or "" for v in df.row(0)] != res.header:

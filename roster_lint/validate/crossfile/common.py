@@ -182,12 +182,6 @@ def _cached(export: Export, key: str, build: Callable[[Export], pl.DataFrame]) -
     return frame
 
 
-def forget(export: Export) -> None:
-    """Drop the frames cached for `export` (roles and orgs per user), e.g. before the plan."""
-    for key in [k for k in export.derived if k.startswith(CACHE_KEY)]:
-        del export.derived[key]
-
-
 def user_roles(export: Export) -> pl.DataFrame:
     """(userSourcedId, role) for every user role known: 1.1 users.role, 1.2 roles.csv.
 
