@@ -1,6 +1,7 @@
 """In-process profile of `check`: each stage of api.check timed, in the same order.
 
     .venv/bin/python benchmarks/profile_check.py benchmarks/data/students-1000000-seed-1
+    .venv/bin/python benchmarks/profile_check.py --apart EXPORT   # crossfile, then plan
 
 Prints wall, CPU, peak RSS (ru_maxrss) and current RSS after every stage.  Whole processes
 are measured by benchmarks/run.py; this says which stage of one to blame.  Keep the stage
@@ -41,8 +42,10 @@ def stage(name: str, fn: Callable[[], T]) -> T:
 
 
 def main(argv: list[str]) -> int:
+    apart = "--apart" in argv
+    argv = [a for a in argv if a != "--apart"]
     if len(argv) != 1:
-        print("usage: python benchmarks/profile_check.py EXPORT", file=sys.stderr)
+        print("usage: python benchmarks/profile_check.py [--apart] EXPORT", file=sys.stderr)
         return 2
     t0, c0 = time.perf_counter(), _cpu()
     from roster_lint import api
@@ -56,14 +59,17 @@ def main(argv: list[str]) -> int:
     out = Findings()
     out.extend(export.findings)
     stage("schema", lambda: schema.run(export, out))
-    stage("crossfile", lambda: crossfile.run(export, out))
+    if apart:  # each stage alone, to see which one to blame
+        stage("crossfile", lambda: crossfile.run(export, out))
 
-    def release() -> None:
-        api._release_validation_caches(export)
-        api.release_unread_columns(export)
+        def release() -> None:
+            api._release_validation_caches(export)
+            api.release_unread_columns(export)
 
-    stage("release", release)
-    plan = stage("plan", lambda: api.plan_export(export, opts, None))
+        stage("release", release)
+        plan = stage("plan", lambda: api.plan_export(export, opts, None))
+    else:  # as api.check runs them
+        plan = stage("crossfile+plan", lambda: api._crossfile_beside_plan(export, opts, out))
     stage("profile findings", lambda: profile_findings(plan, export, opts, out))
     stage("findings frame", lambda: api._apply_options(out.frame(), opts))
     print(f"{'stage':18s} {'wall s':>7s} {'cpu s':>7s} {'peak GB':>8s} {'now GB':>7s}")

@@ -20,7 +20,7 @@ SAMPLES = ["district", "district-flawed", "district-v12"]
 
 
 def _no_release(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "release_unread_columns", lambda export: None)
+    monkeypatch.setattr(api, "release_unread_columns", lambda export, keep=frozenset(): None)
 
 
 @pytest.mark.parametrize("name", SAMPLES)
