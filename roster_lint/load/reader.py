@@ -3,8 +3,8 @@
 Fast path (every healthy file): one polars read with every column as text, then a proof
 that the file has no structural damage, from numbers that cost next to nothing:
   * polars raises on invalid UTF-8, stray or unclosed quotes and rows with too many fields;
-  * newlines and quotes are counted by bytes.count (~1 GB/s) in a thread while polars
-    reads;
+  * newlines and quotes are counted in a thread (polars comparisons on the raw bytes)
+    while polars reads;
   * per-row value lengths come from the string offsets, not the bytes.
 Then  size = BOM + values + separators + line ends + quote bytes  holds with n-1 separators
 per row only when no row is short (none can be long: polars raised) and no value holds a
@@ -152,13 +152,14 @@ def _header_width(head: bytes) -> int:
 def _count_bytes(entry: Entry) -> tuple[int, int]:
     """How many double quotes and newlines the file holds, in one pass over its bytes.
 
-    numpy compares each chunk with SIMD and releases the GIL (~2 GB/s a byte value, against
-    ~0.8 GB/s for bytes.count, which holds the GIL: 1.5 s less CPU at 1M students, and this
-    runs beside polars' own threads on two cores).  Chunked reads into one reused buffer,
-    not a mapping: mapped pages count in the process's RSS, and this runs while polars
-    builds the frame, so a mapping would add the file's size to the peak (1.4 GB for a
-    7M-row enrollments.csv).  polars' own row counter maps the file, and is quadratic on a
-    huge line.
+    Each chunk is compared as a polars UInt8 Series (SIMD, the masks are bitmaps: ~0.3 s
+    for a 1.5 GB file, against ~0.8 s for numpy's byte-wide masks and ~1.8 s for
+    bytes.count at ~0.8 GB/s, which also holds the GIL); this runs beside polars' own read on two
+    cores, so every CPU second here is about half a wall second.  Chunked reads into one
+    reused buffer, not a mapping: mapped pages count in the process's RSS, and this runs
+    while polars builds the frame, so a mapping would add the file's size to the peak
+    (1.4 GB for a 7M-row enrollments.csv).  polars' own row counter maps the file, and is
+    quadratic on a huge line.
     """
     if entry.fs_path is None:
         return _count(np.frombuffer(entry.read(), np.uint8))
@@ -174,7 +175,8 @@ def _count_bytes(entry: Entry) -> tuple[int, int]:
 
 
 def _count(data: np.ndarray) -> tuple[int, int]:
-    return int(np.count_nonzero(data == QUOTE)), int(np.count_nonzero(data == NEWLINE))
+    s = pl.Series(data, dtype=pl.UInt8())
+    return int((s == QUOTE).sum()), int((s == NEWLINE).sum())
 
 
 def _read_text(src: Path | bytes, width: int, *, ragged: bool, numbered: bool) -> pl.DataFrame:
