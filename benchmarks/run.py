@@ -9,6 +9,8 @@ Stages (each a separate process, Python start-up included):
   plan   roster-lint plan EXPORT             (text output to /dev/null)
   peer   frictionless validate with an equivalent Table Schema, users.csv + enrollments.csv
          (with --peer-rows K: on the first K rows of each file, time scaled linearly)
+floor, check and plan run in rounds (floor, check, plan; then again), --repeat rounds, so
+that a drifting machine weighs on all three alike.
 Reports the median wall time of --repeat runs, the peak RSS of each child (os.wait4), and
 check/floor and plan/floor; prints a Markdown table and writes it to benchmarks/results/.
 """
@@ -100,17 +102,53 @@ def timed(
 ) -> Timing:
     t = Timing(stage, [], [], [], [], scale)
     for _ in range(repeat):
-        wall, rss, cpu, code = run_once(cmd, mem_gb)
-        t.wall.append(wall)
-        t.rss_kb.append(rss)
-        t.cpu.append(cpu)
-        t.codes.append(code)
+        record(t, cmd, mem_gb)
+    report(t)
+    return t
+
+
+def record(t: Timing, cmd: list[str], mem_gb: float | None = None) -> None:
+    wall, rss, cpu, code = run_once(cmd, mem_gb)
+    t.wall.append(wall)
+    t.rss_kb.append(rss)
+    t.cpu.append(cpu)
+    t.codes.append(code)
+
+
+def report(t: Timing) -> None:
     print(
-        f"  {stage:6} {t.median:8.2f} s  cpu {t.cpu_median:8.2f} s  {t.peak_mb:8.0f} MB"
+        f"  {t.stage:6} {t.median:8.2f} s  cpu {t.cpu_median:8.2f} s  {t.peak_mb:8.0f} MB"
         f"  exit {t.codes}",
         file=sys.stderr,
     )
-    return t
+
+
+def rounds(stages: dict[str, list[str]], repeat: int, mem_gb: float | None) -> list[Timing]:
+    """Each round runs every stage once, in order: a machine whose speed drifts (a shared
+    host, thermal limits) then slows the floor and the tools alike, instead of whichever
+    stage happened to run during the slow minute."""
+    timings = {stage: Timing(stage, [], [], [], []) for stage in stages}
+    for _ in range(repeat):
+        for stage, cmd in stages.items():
+            record(timings[stage], cmd, mem_gb if stage != "floor" else None)
+    for t in timings.values():
+        report(t)
+    return list(timings.values())
+
+
+def paired(timings: list[Timing]) -> list[str]:
+    """Per round, each tool's time over that round's floor: the median of those ratios."""
+    floor = next((t for t in timings if t.stage == "floor"), None)
+    if floor is None or len(floor.wall) < 2:
+        return []
+    parts = []
+    for t in timings:
+        if t.stage in ("floor", "peer") or len(t.wall) != len(floor.wall):
+            continue
+        ratios = sorted(w / f for w, f in zip(t.wall, floor.wall, strict=True))
+        shown = ", ".join(f"{r:.2f}" for r in ratios)
+        parts.append(f"{t.stage} {statistics.median(ratios):.2f}x (rounds: {shown})")
+    return [f"Paired by round, median of (tool / floor) wall: {'; '.join(parts)}."] if parts else []
 
 
 def export_for(students: int, seed: int) -> Path:
@@ -218,11 +256,9 @@ def main() -> int:
         "plan": [lint, "plan", str(export)],
     }
     notes = []
-    timings = []
-    for stage, cmd in stages.items():
-        if stage not in a.skip:
-            mem = a.mem_limit_gb if stage != "floor" else None
-            timings.append(timed(stage, cmd, a.repeat, mem_gb=mem))
+    chosen = {stage: cmd for stage, cmd in stages.items() if stage not in a.skip}
+    timings = rounds(chosen, a.repeat, a.mem_limit_gb)
+    notes += paired(timings)
     if "peer" not in a.skip:
         folder, scale, source = peer_inputs(export, a.peer_rows)
         timings.append(timed("peer", peer_command(folder), 1 if scale > 1 else a.repeat, scale))
