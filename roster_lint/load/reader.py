@@ -55,6 +55,11 @@ def read_entry(entry: Entry, out: Findings) -> Parsed:
     head = entry.head()
     if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return _utf16(entry, "utf-16", out, "with a byte-order mark")
+    # The fast path counts NUL bytes beside the read and declines any file with one, so a
+    # healthy file is not searched for them first (0.14 s serial at 1M students).
+    fast = _fast(entry, head)
+    if fast is not None:
+        return fast
     nul = entry.find(b"\x00")
     if nul >= 0:
         guess = _utf16_without_bom(head)
@@ -69,9 +74,6 @@ def read_entry(entry: Entry, out: Findings) -> Parsed:
             line=line,
         )
         return Parsed([], empty_frame(), readable=False)
-    fast = _fast(entry, head)
-    if fast is not None:
-        return fast
     text, encoding = _decode(entry, out)
     if text is None:
         return Parsed([], empty_frame(), encoding=encoding, readable=False)
@@ -149,8 +151,8 @@ def _header_width(head: bytes) -> int:
     return max(len(row), 1)
 
 
-def _count_bytes(entry: Entry) -> tuple[int, int]:
-    """How many double quotes and newlines the file holds, in one pass over its bytes.
+def _count_bytes(entry: Entry) -> tuple[int, int, int]:
+    """How many double quotes, newlines and NUL bytes the file holds, in one pass.
 
     Each chunk is compared as a polars UInt8 Series (SIMD, the masks are bitmaps: ~0.3 s
     for a 1.5 GB file, against ~0.8 s for numpy's byte-wide masks and ~1.8 s for
@@ -163,20 +165,21 @@ def _count_bytes(entry: Entry) -> tuple[int, int]:
     """
     if entry.fs_path is None:
         return _count(np.frombuffer(entry.read(), np.uint8))
-    quotes = newlines = 0
+    quotes = newlines = nuls = 0
     buf = bytearray(CHUNK_BYTES)
     view = memoryview(buf)
     with entry.fs_path.open("rb", buffering=0) as fh:
         while n := fh.readinto(view):
-            q, nl = _count(np.frombuffer(buf, np.uint8, count=n))
+            q, nl, z = _count(np.frombuffer(buf, np.uint8, count=n))
             quotes += q
             newlines += nl
-    return quotes, newlines
+            nuls += z
+    return quotes, newlines, nuls
 
 
-def _count(data: np.ndarray) -> tuple[int, int]:
+def _count(data: np.ndarray) -> tuple[int, int, int]:
     s = pl.Series(data, dtype=pl.UInt8())
-    return int((s == QUOTE).sum()), int((s == NEWLINE).sum())
+    return int((s == QUOTE).sum()), int((s == NEWLINE).sum()), int((s == 0).sum())
 
 
 def _read_text(src: Path | bytes, width: int, *, ragged: bool, numbered: bool) -> pl.DataFrame:
@@ -210,10 +213,10 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
             df = _read_text(src, width, ragged=False, numbered=True)
         except (pl.exceptions.PolarsError, OSError):
             return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
-        n_quotes, newlines = counts.result()
+        n_quotes, newlines, nuls = counts.result()
     rows = df.height
-    if rows == 0:
-        return None
+    if rows == 0 or nuls:
+        return None  # nothing read, or binary data / UTF-16 without a BOM: read_entry says
     # Aggregates over the string views only: no value bytes are touched.  Lazy, so common
     # subexpression elimination computes each column's lengths once for both aggregates.
     cols = [f"c{i}" for i in range(width)]
