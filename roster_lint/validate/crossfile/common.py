@@ -82,6 +82,25 @@ def sliced(
     return pl.concat(parts)
 
 
+def streamed(
+    df: pl.DataFrame,
+    exprs: dict[str, pl.Expr],
+    given: dict[str, pl.Series] | None = None,
+    **derived: pl.Expr,
+) -> pl.DataFrame:
+    """`df.select(**exprs)` on polars' streaming engine, for row-wise expressions (no
+    shift, no filter) that end small (a mask, a u32): like `sliced`, no whole-length
+    intermediate is held (it works morsel by morsel), but an `is_in` builds its set once
+    instead of once per slice (~0.05 s per slice for a million-entry set).  `given` and
+    `derived` as in `sliced`; the result is one chunk."""
+    lf = df.lazy()
+    if given:
+        lf = lf.with_columns(v.alias(k) for k, v in given.items())
+    if derived:
+        lf = lf.with_columns(**derived)
+    return lf.select(**exprs).collect(engine="streaming").rechunk()
+
+
 def absent(export: Export, t: Table, column: str, known: pl.Series) -> pl.Series:
     """Mask over `t`'s rows: the u64 hash of `t[column]` is not in `known` (so the value is
     certainly not there).  Shared hashes are used where kept, else hashed by slices."""
@@ -89,7 +108,7 @@ def absent(export: Export, t: Table, column: str, known: pl.Series) -> pl.Series
     if keep:
         return ~export.id_hash(t.name, column).is_in(known.implode())
     gone = ~pl.col(column).hash(seed=ID_HASH_SEED).is_in(known.implode())
-    return sliced(t.df, {"gone": gone}).to_series()
+    return streamed(t.df, {"gone": gone}).to_series()
 
 
 def live(export: Export, t: Table) -> pl.Series | None:

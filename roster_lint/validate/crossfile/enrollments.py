@@ -17,7 +17,7 @@ from roster_lint.validate.crossfile.common import (
     id_hash,
     present,
     semi,
-    sliced,
+    streamed,
     table,
     user_orgs,
     user_roles,
@@ -65,7 +65,7 @@ def _pairs_absent(export: Export, tag: pl.Expr, *checks: tuple[str, pl.Series]) 
         f"gone{i}": ~(pl.col(f"_k{i}") ^ pl.col("_tag")).is_in(known.implode())
         for i, (_, known) in enumerate(checks)
     }
-    found = sliced(enr.df, gone, given, _tag=tag)
+    found = streamed(enr.df, gone, given, _tag=tag)
     return [found[f"gone{i}"] for i in range(len(checks))]
 
 
