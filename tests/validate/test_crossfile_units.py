@@ -6,13 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roster_lint.examples import materialise
 from roster_lint.findings import Findings
 from roster_lint.load import load_export
-from roster_lint.model import LINE
+from roster_lint.model import LINE, Export
 from roster_lint.validate import crossfile
 from roster_lint.validate.crossfile.common import repeats, unmatched
 from roster_lint.validate.crossfile.duplicates import repeated, row_hash
@@ -140,6 +141,25 @@ def test_deleted_primary_teacher_does_not_count(tmp_path: Path) -> None:
         "values": {"sourcedId": "k1_tch1_old", "status": "tobedeleted"},
     }
     assert hits(check(tmp_path, [second]), "RL230") == []
+
+
+def test_no_primary_is_confirmed_on_the_ids_when_class_hashes_collide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Teachers are counted per class hash; with every id hashing alike, class k2 (no
+    # enrollments) would share k1's teacher without primary=true: only k1 may be reported.
+    patch = [
+        {"op": "set", "file": "enrollments.csv", "line": 2, "column": "primary", "value": "false"},
+        {"op": "append", "file": "classes.csv", "copy_line": 2, "values": {"sourcedId": "k2"}},
+    ]
+    expected = [("classes.csv", 2, "sourcedId", "k1", None)]
+    assert hits(check(tmp_path / "a", patch), "RL232") == expected
+
+    def alike(self: Export, name: str, column: str) -> pl.Series:
+        return pl.Series(column, [0] * self.tables[name].rows, dtype=pl.UInt64())
+
+    monkeypatch.setattr(Export, "id_hash", alike)
+    assert hits(check(tmp_path / "b", patch), "RL232") == expected
 
 
 def test_enrollment_role_uses_roles_csv_in_1_2(tmp_path: Path) -> None:
