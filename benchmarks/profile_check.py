@@ -1,7 +1,7 @@
 """In-process profile of `check`: each stage of api.check timed, in the same order.
 
     .venv/bin/python benchmarks/profile_check.py benchmarks/data/students-1000000-seed-1
-    .venv/bin/python benchmarks/profile_check.py --apart EXPORT   # crossfile, then plan
+    .venv/bin/python benchmarks/profile_check.py --apart EXPORT   # one stage after the other
 
 Prints wall, CPU, peak RSS (ru_maxrss) and current RSS after every stage.  Whole processes
 are measured by benchmarks/run.py; this says which stage of one to blame.  Keep the stage
@@ -58,8 +58,8 @@ def main(argv: list[str]) -> int:
     export = stage("load", lambda: api.load(argv[0]))
     out = Findings()
     out.extend(export.findings)
-    stage("schema", lambda: schema.run(export, out))
     if apart:  # each stage alone, to see which one to blame
+        stage("schema", lambda: schema.run(export, out))
         stage("crossfile", lambda: crossfile.run(export, out))
 
         def release() -> None:
@@ -69,13 +69,13 @@ def main(argv: list[str]) -> int:
         stage("release", release)
         plan = stage("plan", lambda: api.plan_export(export, opts, None))
     else:  # as api.check runs them
-        plan = stage("crossfile+plan", lambda: api._crossfile_beside_plan(export, opts, out))
+        plan = stage("schema+crossfile+plan", lambda: api._validate_and_plan(export, opts, out))
     stage("profile findings", lambda: profile_findings(plan, export, opts, out))
     stage("findings frame", lambda: api._apply_options(out.frame(), opts))
-    print(f"{'stage':18s} {'wall s':>7s} {'cpu s':>7s} {'peak GB':>8s} {'now GB':>7s}")
+    print(f"{'stage':22s} {'wall s':>7s} {'cpu s':>7s} {'peak GB':>8s} {'now GB':>7s}")
     for name, wall, cpu, peak, now in ROWS:
-        print(f"{name:18s} {wall:7.2f} {cpu:7.2f} {peak:8.2f} {now:7.2f}")
-    print(f"{'total':18s} {time.perf_counter() - t0:7.2f} {_cpu() - c0:7.2f}")
+        print(f"{name:22s} {wall:7.2f} {cpu:7.2f} {peak:8.2f} {now:7.2f}")
+    print(f"{'total':22s} {time.perf_counter() - t0:7.2f} {_cpu() - c0:7.2f}")
     return 0
 
 

@@ -140,16 +140,18 @@ def plan_export(export: Export, opts: Options, previous: Export | None) -> Plan:
         return build_plan(export, opts, previous=previous, course_map=_course_map(opts))
 
 
-def _crossfile_beside_plan(export: Export, opts: Options, out: Findings) -> Plan:
-    """The cross-file rules and the plan at once, in two threads (neither reads the
-    other's results).  Each keeps ~1.5 of the two cores busy on its own; side by side they
-    fill both (~0.5-0.8 s less at 1M students, docs/performance.md).
+def _validate_and_plan(export: Export, opts: Options, out: Findings) -> Plan:
+    """`check`'s work after loading: per-file schemas, cross-file rules and the plan.
 
-    Memory: the columns neither reads (`crossfile.columns_read`) go first, so the plan's
-    peak and the rules' caches overlap on a slimmer export; the columns only the rules read
-    (enrollment dates) and their caches go as soon as the rules end.  The findings are the
-    same as one after the other: crossfile merges its tasks in a fixed order and the plan
-    reads only the export's frames, which nothing changes while it runs.
+    Neither of the three reads another's results, and each keeps only ~1.5 of two cores
+    busy on its own, so they run side by side (docs/performance.md).  Memory sets the
+    order: the columns no later stage reads (`unread_columns`: dates, timestamps... ~0.4
+    GB at 1M students) are schema-checked first and dropped; then the schema checks of
+    the other columns, the cross-file rules (in the calling thread) and the plan run at
+    once; the columns only the cross-file rules read (enrollment dates) and their caches
+    go when the rules end.  Findings are merged in the order of a run one after the other
+    (schema, then cross-file), and the plan reads only the export's frames, which nothing
+    changes while it runs: the result is the same as one stage after the other.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -158,15 +160,26 @@ def _crossfile_beside_plan(export: Export, opts: Options, out: Findings) -> Plan
     from roster_lint.validate.crossfile.columns import columns_read
 
     course_map = _course_map(opts)  # a bad course map is a usage error before any work
-    release_unread_columns(export, keep=columns_read())
-    # One spinner for both: rich shows one live display at a time.
-    with progress.stage("Validating and predicting"), ThreadPoolExecutor(1) as pool:
+    keep = columns_read()
+    # pandera's backend validates whole tables: it checks everything before the drop.
+    split = opts.schema_engine == "polars"
+    with progress.stage("Validating"):
+        schema.run(export, out, opts.schema_engine, unread_columns(export, keep) if split else None)
+    release_unread_columns(export, keep=keep)
+    schema_rest, cross = out.sibling(), out.sibling()
+    # One spinner for all: rich shows one live display at a time.
+    with progress.stage("Validating and predicting"), ThreadPoolExecutor(2) as pool:
         planned = pool.submit(build_plan, export, opts, previous=None, course_map=course_map)
+        checked = pool.submit(schema.run, export, schema_rest) if split else None
         try:
-            crossfile.run(export, out)
+            crossfile.run(export, cross)
         finally:
             _release_validation_caches(export)
+            if checked is not None:  # it may still read the enrollment dates
+                checked.result()
             release_unread_columns(export)
+        out.extend(schema_rest)
+        out.extend(cross)
         return planned.result()
 
 
@@ -176,16 +189,12 @@ def _release_validation_caches(export: Export) -> None:
     export.derived.clear()
 
 
-def release_unread_columns(export: Export, keep: frozenset[str] = frozenset()) -> None:
-    """Drop the columns no stage after validation reads, before the plan's peak.
-
-    What stays: the columns the plan reads (predict.inputs.columns_read), those a profile
-    finding shows (predict.findings.columns_shown) and every personal column (--redact
-    reads them to build its map).  The rest (enrollment dates, dateLastModified, ...) is
-    ~0.4 GB of string views at 7M enrollments.  Headers, row counts and lines are untouched,
-    so reports and the plan are the same.  Not for `why` or `diff`, which read every column.
-    `keep`: more column names to keep in any file (for a stage still running beside).
-    """
+def unread_columns(export: Export, keep: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+    """Per file, the columns no stage after validation reads (what release_unread_columns
+    drops).  What stays: the columns the plan reads (predict.inputs.columns_read), those a
+    profile finding shows (predict.findings.columns_shown), every personal column (--redact
+    reads them to build its map) and `keep` (column names of any file, for a stage still
+    running beside: the cross-file rules)."""
     from roster_lint.model import LINE
     from roster_lint.predict.findings import columns_shown
     from roster_lint.predict.inputs import columns_read
@@ -194,13 +203,25 @@ def release_unread_columns(export: Export, keep: frozenset[str] = frozenset()) -
 
     read = columns_read(load_profile())
     shown = columns_shown()
+    out: dict[str, list[str]] = {}
     for t in export.tables.values():
         if LINE not in t.df.columns:  # the row count would go with the last column
             continue
         kept = read.get(t.name, set()) | shown | keep
         drop = [c for c in t.df.columns if c != LINE and c not in kept and not personal(t.name, c)]
         if drop:
-            t.df = t.df.drop(drop)
+            out[t.name] = drop
+    return out
+
+
+def release_unread_columns(export: Export, keep: frozenset[str] = frozenset()) -> None:
+    """Drop the columns no stage after validation reads (`unread_columns`), before the
+    plan's peak: enrollment dates, dateLastModified... ~0.4 GB of string views at 7M
+    enrollments.  Headers, row counts and lines are untouched, so reports and the plan are
+    the same.  Not for `why` or `diff`, which read every column."""
+    for name, drop in unread_columns(export, keep).items():
+        t = export.tables[name]
+        t.df = t.df.drop(drop)
 
 
 def check(path: str, opts: Options | None = None) -> CheckResult:
@@ -211,9 +232,7 @@ def check(path: str, opts: Options | None = None) -> CheckResult:
     out = Findings()
     out.extend(export.findings)
     if opts.previous is None:
-        with progress.stage("Validating"):
-            schema.run(export, out, opts.schema_engine)
-        plan_ = _crossfile_beside_plan(export, opts, out)
+        plan_ = _validate_and_plan(export, opts, out)
     else:  # the comparison reads every column: one stage after the other
         from roster_lint.diff.findings import diff_findings
 

@@ -28,6 +28,7 @@ Two runners execute the same declarations (the CheckDefs of build.Schema):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -272,13 +273,20 @@ def by_rows(pairs: Pairs, df: pl.DataFrame, exact_text: bool = False) -> pl.Data
     return _collect([_ByRows(pairs, df, exact_text)] if pairs else [])
 
 
-def jobs(schema: Schema, df: pl.DataFrame, exact_rows: int = EXACT_ROWS) -> list[Job]:
+def jobs(
+    schema: Schema,
+    df: pl.DataFrame,
+    exact_rows: int = EXACT_ROWS,
+    only: Sequence[str] | None = None,
+) -> list[Job]:
     """One table's work as lazy queries (plus what to do with their results).
 
     The scalar pre-passes (gates, samples) run here; every whole-column pass is in a query,
-    so that the caller can collect the queries of several tables together.
+    so that the caller can collect the queries of several tables together.  `only`: check
+    these columns alone (the others stay in `df` to place and name the hits).
     """
-    pairs = schema.column_defs(df.columns)
+    names = df.columns if only is None else [c for c in df.columns if c in set(only)]
+    pairs = schema.column_defs(names)
     if not pairs or df.height == 0:
         return []
     if df.height <= exact_rows:
