@@ -195,7 +195,8 @@ def _enrollments(export: Export, out: Findings) -> None:
         "userSourcedId",
         "role",
     ]
-    df = t.df.select(*cols, not_deleted(t).alias("live"))
+    # The status is read on the candidates only (see repeated): not on 7M rows.
+    df = t.df.select(*cols, *(["status"] if t.has("status") else []))
     # Candidates by (class, user) alone, from the shared hashes: a repeated triple repeats
     # its pair, so this finds every one; the exact triple is compared on the few candidate
     # rows.  Hashing the role of 7M rows as well would cost time and 2 x 58 MB for nothing.
@@ -208,7 +209,7 @@ def _enrollments(export: Export, out: Findings) -> None:
         _u=id_hash(export, t.name, "userSourcedId"),
     )
     key = pl.struct("classSourcedId", "userSourcedId", "role")
-    dups = repeated(df, key, pl.col("live"), hashed=hashed)
+    dups = repeated(df, key, not_deleted(t), hashed=hashed)
     del hashed
     if dups.height == 0:
         return
