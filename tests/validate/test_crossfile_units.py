@@ -162,6 +162,34 @@ def test_no_primary_is_confirmed_on_the_ids_when_class_hashes_collide(
     assert hits(check(tmp_path / "b", patch), "RL232") == expected
 
 
+def test_enrollment_of_a_user_only_roles_csv_knows_is_unresolved(tmp_path: Path) -> None:
+    # The references screen enrollments with their (user, org) pairs; in 1.2 roles.csv
+    # gives ghost an org although users.csv has no ghost: still an unresolved reference.
+    patch = [
+        {"op": "set", "file": "roles.csv", "line": 3, "column": "userSourcedId", "value": "ghost"},
+        {
+            "op": "set",
+            "file": "enrollments.csv",
+            "line": 3,
+            "column": "userSourcedId",
+            "value": "ghost",
+        },
+        {
+            "op": "set",
+            "file": "enrollments.csv",
+            "line": 2,
+            "column": "classSourcedId",
+            "value": "k9",
+        },
+    ]
+    df = check(tmp_path, patch, base="base-1.2")
+    assert sorted(hits(df, "RL200")) == [
+        ("enrollments.csv", 2, "classSourcedId", "k9", "k9"),
+        ("enrollments.csv", 3, "userSourcedId", "ghost", "ghost"),
+        ("roles.csv", 3, "userSourcedId", "ghost", "ghost"),
+    ]
+
+
 def test_enrollment_role_uses_roles_csv_in_1_2(tmp_path: Path) -> None:
     patch = [
         {"op": "set", "file": "enrollments.csv", "line": 3, "column": "role", "value": "teacher"}

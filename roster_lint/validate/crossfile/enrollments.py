@@ -11,11 +11,13 @@ import polars as pl
 from roster_lint.findings import Findings
 from roster_lint.model import ID_HASH_SEED, LINE, Export, Table
 from roster_lint.validate.crossfile.common import (
+    CACHE_KEY,
     PAIR_SEED,
     SID,
     combined,
     id_hash,
     present,
+    repeats,
     semi,
     streamed,
     table,
@@ -50,23 +52,67 @@ def _sid(has: bool) -> pl.Expr:
     return (pl.col(SID) if has else pl.lit(None, pl.String())).alias("sourced_id")
 
 
-# combined()'s share of a second column (see common.combined), as an expression.
-SCHOOL_TAG = pl.col("schoolSourcedId").hash(seed=ID_HASH_SEED).hash(seed=PAIR_SEED)
-ROLE_TAG = pl.col("role").hash(seed=ID_HASH_SEED).hash(seed=PAIR_SEED)
-
-
-def _pairs_absent(export: Export, tag: pl.Expr, *checks: tuple[str, pl.Series]) -> list[pl.Series]:
-    """Per (kept, known) check, a mask over enrollments: combined([kept, other]) is not
-    among `known` (so the pair is certainly not there); `tag` is the other column's share,
-    computed once per slice for every check.  By slices: no 7M-row hash is held."""
+def _pairs_absent(
+    export: Export, column: str, *checks: tuple[str, pl.Series], own: pl.Series | None = None
+) -> dict[str, pl.Series]:
+    """Per (kept, known) check, a mask over enrollments under the kept column's name:
+    combined([kept, column]) is not among `known` (so the pair is certainly not there);
+    `column`'s share is computed once for every check.  With `own`, also a mask under
+    `column`'s name: its hash is not among `own`.  Streamed: no 7M-row hash is held."""
     enr = export.tables["enrollments.csv"]
     given = {f"_k{i}": id_hash(export, enr.name, kept) for i, (kept, _) in enumerate(checks)}
     gone = {
-        f"gone{i}": ~(pl.col(f"_k{i}") ^ pl.col("_tag")).is_in(known.implode())
-        for i, (_, known) in enumerate(checks)
+        kept: ~(pl.col(f"_k{i}") ^ pl.col("_tag")).is_in(known.implode())
+        for i, (kept, known) in enumerate(checks)
     }
-    found = streamed(enr.df, gone, given, _tag=tag)
-    return [found[f"gone{i}"] for i in range(len(checks))]
+    if own is not None:
+        gone[column] = ~pl.col("_own").is_in(own.implode())
+    # combined()'s share of the second column (see common.combined).
+    own_hash = pl.col(column).hash(seed=ID_HASH_SEED)
+    found = streamed(enr.df, gone, given, _own=own_hash, _tag=pl.col("_own").hash(seed=PAIR_SEED))
+    return {name: found[name] for name in gone}
+
+
+def screens(export: Export) -> dict[str, pl.Series]:
+    """Masks over enrollments from one pass over their school ids, kept with the export
+    (the reference rules read them too; ~1 MB each at 7M rows):
+
+    - "classSourcedId", "userSourcedId": the (class, school) / (user, school) pair is
+      certainly not among the classes' schools / the user's orgs (RL220, RL222);
+    - "schoolSourcedId": the school is certainly not a sourcedId of orgs.csv (RL200).
+    """
+    found: dict[str, pl.Series] = export.cached(
+        CACHE_KEY + "enrollment_schools", lambda: _screens(export)
+    )
+    return found
+
+
+def _screens(export: Export) -> dict[str, pl.Series]:
+    enr = table(export, "enrollments.csv", "schoolSourcedId")
+    if enr is None:
+        return {}
+    checks = []
+    class_school = _class_schools(export)
+    if class_school is not None:
+        checks.append(("classSourcedId", _known(class_school, ("classSourcedId", "classSchool"))))
+    if enr.has("userSourcedId"):
+        orgs = user_orgs(export)
+        checks.append(("userSourcedId", _known(orgs, ("userSourcedId", "orgSourcedId"))))
+    orgs_csv = table(export, "orgs.csv", SID)
+    own = export.id_hash(orgs_csv.name, SID) if orgs_csv is not None else None
+    if not checks and own is None:
+        return {}
+    return _pairs_absent(export, "schoolSourcedId", *checks, own=own)
+
+
+def resolved_by_school(export: Export) -> set[str]:
+    """The enrollment columns whose screens() pair mask can only be False for an id that
+    is in its own file: a (class, school) pair is built from classes.csv's ids; a (user,
+    org) pair from users.csv's ids unless roles.csv adds users of its own (1.2)."""
+    found = {"classSourcedId"}
+    if table(export, "roles.csv", "userSourcedId", "orgSourcedId") is None:
+        found.add("userSourcedId")
+    return found
 
 
 def _known(ref: pl.DataFrame, cols: tuple[str, str]) -> pl.Series:
@@ -79,11 +125,15 @@ def _class_schools(export: Export) -> pl.DataFrame | None:
     classes = table(export, "classes.csv", SID, "schoolSourcedId")
     if enr is None or classes is None:
         return None
-    return (
-        classes.df.filter(present("schoolSourcedId"))
-        .select(pl.col(SID).alias("classSourcedId"), pl.col("schoolSourcedId").alias("classSchool"))
-        .unique(subset="classSourcedId", keep="first")
+    found = classes.df.filter(present("schoolSourcedId")).select(
+        pl.col(SID).alias("classSourcedId"), pl.col("schoolSourcedId").alias("classSchool")
     )
+    # Class ids are distinct in most exports (checked on the shared hashes: no repeated
+    # hash, no repeated id): then there is nothing to drop, and a unique of 280k strings
+    # is spared.
+    if repeats(export.id_hash(classes.name, SID)).len() == 0:
+        return found
+    return found.unique(subset="classSourcedId", keep="first")
 
 
 def _school_vs_class(
@@ -133,7 +183,7 @@ def _fitting_pairs(roles: pl.DataFrame) -> pl.Series:
 
 def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     roles = user_roles(export)
-    [gone] = _pairs_absent(export, ROLE_TAG, ("userSourcedId", _fitting_pairs(roles)))
+    gone = _pairs_absent(export, "role", ("userSourcedId", _fitting_pairs(roles)))["userSourcedId"]
     hits = rows.filter(gone).filter(pl.col("role").is_in(list(FITS)))
     if hits.height == 0:
         return
@@ -230,18 +280,13 @@ def run(export: Export, out: Findings) -> None:
     if found is not None and found[0].has("schoolSourcedId"):
         orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})
     # Both school checks read the enrollment's school: one pass hashes it for both.
-    checks = []
+    gone = screens(export) if class_school is not None or orgs is not None else {}
     if class_school is not None:
-        checks.append(("classSourcedId", _known(class_school, ("classSourcedId", "classSchool"))))
-    if orgs is not None:
-        checks.append(("userSourcedId", _known(orgs, ("userSourcedId", "schoolSourcedId"))))
-    gone = _pairs_absent(export, SCHOOL_TAG, *checks) if checks else []
-    if class_school is not None:
-        _school_vs_class(export, out, class_school, gone.pop(0))
+        _school_vs_class(export, out, class_school, gone["classSourcedId"])
     if found is not None:
         enr, rows = found
         if enr.has("role"):
             _role_hits(export, rows, out, enr.path)
         if orgs is not None:
-            _school_hits(export, rows, out, enr.path, orgs, gone.pop(0))
+            _school_hits(export, rows, out, enr.path, orgs, gone["userSourcedId"])
     _dates(export, out)

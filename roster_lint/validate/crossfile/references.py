@@ -12,6 +12,7 @@ import polars as pl
 from roster_lint.findings import Findings
 from roster_lint.model import ID_HASH_SEED, LINE, Export, Table
 from roster_lint.spec import VERSIONS, ColumnSpec, oneroster
+from roster_lint.validate.crossfile import enrollments
 from roster_lint.validate.crossfile.common import (
     SID,
     absent,
@@ -64,12 +65,30 @@ def _hints(target: pl.DataFrame, keys: pl.Series | None = None) -> pl.DataFrame:
     return folded.group_by("key").agg(pl.col("hint").min())
 
 
+def _screen(export: Export, t: Table, column: str, target: Table) -> pl.Series | None:
+    """For enrollments, a mask holding every row whose `column` may be unresolved, from the
+    pass over their schools that the enrollment rules make anyway (enrollments.screens):
+    a row whose (class, school) or (user, org) pair is known names a class or user that
+    exists, and the school mask is the check itself.  None where no screen applies."""
+    if t.name != "enrollments.csv":
+        return None
+    want = "orgs.csv" if column == "schoolSourcedId" else None
+    if column in enrollments.resolved_by_school(export):
+        want = "classes.csv" if column == "classSourcedId" else "users.csv"
+    if want is None or target.name != want:
+        return None
+    return enrollments.screens(export).get(column)
+
+
 def _unresolved(
     export: Export, t: Table, col: ColumnSpec, target: Table, out: Findings, rule: str
 ) -> None:
     known = id_hash(export, target.name, SID)
     items = _items(t, col, blanks=True)
-    if col.list:
+    maybe = None if col.list else _screen(export, t, col.name, target)
+    if maybe is not None:  # only the screened rows may be unresolved: decide on those
+        items = items.filter(maybe)
+    if col.list or maybe is not None:
         gone = ~items["item"].hash(seed=ID_HASH_SEED).is_in(known.implode())
     else:  # a single-id column's items are its rows: the export's shared hashes if kept
         gone = absent(export, t, col.name, known)
