@@ -17,6 +17,7 @@ from roster_lint.predict.encode import (
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
+from roster_lint.predict.rows import ROW, first_rows
 from roster_lint.predict.schools import BROKEN, SYNC
 
 
@@ -68,51 +69,54 @@ def course_nd(classes_on: bool) -> list[tuple[str, pl.Expr]]:
 
 
 def _teachers(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.DataFrame:
-    """Classes with a primary teacher who is in the Users file (SK-C3).  with_user: the
-    enrollments already joined to their users (`enrollments.with_users`): a user id is in
-    the Users file where the join found its row (`_urow`), so no second join on 36-character
-    ids, and the distinct classes are found on their Categorical codes (`_ccat`)."""
+    """The rows (`_crow`) of classes with a primary teacher who is in the Users file
+    (SK-C3).  with_user: the enrollments already joined to their users and classes
+    (`enrollments.with_users`): a user id is in the Users file where the join found its row
+    (`_urow`), so no second join on 36-character ids, and the classes are their rows."""
     c = profile.classes
     if inp.broken("enrollments.csv") or inp.broken("users.csv"):
-        return pl.DataFrame(schema={"cid": STR})
+        return pl.DataFrame(schema={"_crow": ROW})
     # The teacher rows first, eagerly (an equality test on 7M rows), so that the lowercase
     # test runs on those rows only: a lazy query merges both filters into one predicate
     # and lowercased every row's `primary` (0.3 -> 0.15 s at 1M).
-    teaching = with_user.select("role", "_urow", "status", "primary", "_ccat").filter(
+    teaching = with_user.select("role", "_urow", "status", "primary", "_crow").filter(
         pl.col("role") == c["teacher_role"]
     )
     primary = (
         teaching.lazy()
         .filter(
             pl.col("_urow").is_not_null()
+            & pl.col("_crow").is_not_null()
             & (pl.col("status") != profile.enrollments["unenroll_status"])
             & pl.col("primary").str.to_lowercase().is_in(c["primary_values"])
         )
-        .select(pl.col("_ccat").alias("cid"))
+        .select("_crow")
         .unique()
     )
-    return primary.collect(engine="in-memory").with_columns(pl.col("cid").cast(STR))
+    return primary.collect(engine="in-memory")
 
 
 def student_grades(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.LazyFrame:
-    """cid and grade of every enrolled student who gets an account.  with_user: the
-    enrollments already joined to their users (`enrollments.with_users`), so the 6.5M
-    student enrollments are not joined to users a second time."""
+    """The class row (`_crow`) and grade of every enrolled student who gets an account,
+    in a class of the Classes file.  with_user: the enrollments already joined to their
+    users (`enrollments.with_users`), so the 6.5M student enrollments are not joined to
+    users a second time."""
     c = profile.classes
     if inp.broken("enrollments.csv"):
-        return pl.LazyFrame(schema={"cid": STR, "grade": STR})
+        return pl.LazyFrame(schema={"_crow": ROW, "grade": STR})
     students = (
         (pl.col("role") == c["student_role"])
         & (pl.col("status") != profile.enrollments["unenroll_status"])
         & pl.col("_in").fill_null(False)
+        & pl.col("_crow").is_not_null()
     )
-    # Class ids as Categorical (`_ccat`, made once by with_users): the group_by keys on
-    # two u32 codes instead of row-encoding a 36-character id per row (-0.3 GB at 1M).
+    # Classes as their row numbers (`_crow`, made once by with_users): the group_by keys
+    # on two u32 numbers instead of row-encoding a 36-character id per row.
     return (
         with_user.lazy()
-        .select(pl.col("_ccat").alias("cid"), "_in_grade", students.alias("_s"))
+        .select("_crow", "_in_grade", students.alias("_s"))
         .filter("_s")
-        .select("cid", pl.col("_in_grade").alias("grade"))
+        .select("_crow", pl.col("_in_grade").alias("grade"))
     )
 
 
@@ -124,11 +128,9 @@ def decide_classes(
     profile: Profile,
     classes_on: bool,
 ) -> pl.DataFrame:
-    classes = inp.classes
-    # Distinct hashes prove distinct ids (0.02 s at 1M): only a file with a repeated id
-    # pays for the order-keeping unique (0.13 s).
-    if classes.select(pl.col("cid").hash().n_unique()).item() != classes.height:
-        classes = classes.unique("cid", keep="first", maintain_order=True)
+    # Each id's first row, numbered as with_users numbered them (`_crow`): every join
+    # below keeps these rows in this order, and decide_enrollments gathers by that number.
+    classes = first_rows(inp.classes, "cid")
     course_info = courses.select(
         pl.col("course"),
         pl.col("action").alias("course_action"),
@@ -140,14 +142,14 @@ def decide_classes(
     grades = student_grades(inp, with_user, profile)
     # One pass over the student enrollments counts graded and ungraded students alike.
     by_grade = (
-        grades.group_by("cid", "grade")
+        grades.group_by("_crow", "grade")
         .len("n")
         .collect(engine="in-memory")
-        .with_columns(pl.col("cid").cast(STR), pl.col("grade").cast(STR))
+        .with_columns(pl.col("grade").cast(STR))
     )
-    counted = by_grade.filter(pl.col("grade") != "").sort("cid", "grade")
+    counted = by_grade.filter(pl.col("grade") != "").sort("_crow", "grade")
     pair = json_value(pl.col("grade")) + pl.lit(":", STR) + pl.col("n").cast(STR)
-    per_class = counted.group_by("cid").agg(
+    per_class = counted.group_by("_crow").agg(
         pl.len().alias("n_grades"),
         (pl.lit("{", STR) + pair.str.join(",") + pl.lit("}", STR)).alias("grades_json"),
         pl.col("grade")
@@ -156,14 +158,18 @@ def decide_classes(
         .alias("main_grade"),
         (~pl.col("grade").is_in(profile.content_grades)).any().alias("grade_no_content"),
     )
-    ungraded = by_grade.filter(pl.col("grade") == "").select("cid", pl.col("n").alias("n_ungraded"))
+    ungraded = by_grade.filter(pl.col("grade") == "").select(
+        "_crow", pl.col("n").alias("n_ungraded")
+    )
     teachers = _teachers(inp, with_user, profile).with_columns(pl.lit(True).alias("has_teacher"))
     classes = (
-        classes.join(course_info, on="course", how="left", maintain_order="left")
+        classes.with_row_index("_crow")
+        .join(course_info, on="course", how="left", maintain_order="left")
         .join(school_status, on="school", how="left", maintain_order="left")
-        .join(per_class, on="cid", how="left", maintain_order="left")
-        .join(ungraded, on="cid", how="left", maintain_order="left")
-        .join(teachers, on="cid", how="left", maintain_order="left")
+        .join(per_class, on="_crow", how="left", maintain_order="left")
+        .join(ungraded, on="_crow", how="left", maintain_order="left")
+        .join(teachers, on="_crow", how="left", maintain_order="left")
+        .drop("_crow")
         .with_columns(
             pl.col("has_teacher").fill_null(False),
             pl.col("n_grades").fill_null(0),

@@ -15,6 +15,7 @@ from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.model import ACTION, ENTITY
 from roster_lint.predict.profile import Profile
+from roster_lint.predict.rows import first_rows, row_of
 
 
 def with_users(inp: Inputs, users: pl.DataFrame) -> pl.DataFrame:
@@ -65,10 +66,11 @@ def with_users(inp: Inputs, users: pl.DataFrame) -> pl.DataFrame:
     # hash join this used to be (0.8 s vs 1.7 s at 1M, docs/performance.md).
     narrow = inp.enrollments.select(cols)
     narrow = narrow.hstack(lookup(narrow, "uid", side))
-    # The class id as Categorical (4 bytes a row, hashed once): the grade counts group on
-    # it and the enrollments meet their class through it (a u32 join, no 36-character
-    # key gathered for 7M rows).
-    return narrow.hstack(aligned(narrow, [pl.col("cid").cast(cats).alias("_ccat")]))
+    # The class as its row in decide_classes' frame (rows.py): the grade counts key on
+    # it, the teacher test marks it, and the enrollments gather their class's decision
+    # by it (no 36-character key hashed for 7M rows after this).
+    crow = row_of(narrow["cid"], first_rows(inp.classes, "cid")["cid"]).alias("_crow")
+    return narrow.hstack([chunked_like(crow, narrow["cid"])])
 
 
 def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]:
@@ -78,29 +80,6 @@ def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]
     anew (16 bytes a row each on 7M enrollments), to be put next to the originals."""
     found = frame.select(key).join(side, on=key, how="left", maintain_order="left")
     return [chunked_like(s, frame[key]) for s in found.drop(key).get_columns()]
-
-
-def _top(codes: pl.Series) -> int:
-    """The largest code, -1 for none."""
-    top = codes.max()
-    return top if isinstance(top, int) else -1
-
-
-def lookup_codes(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]:
-    """`lookup` for a Categorical key whose categories `side[key]` shares: side's row of
-    each code is put in an array indexed by code, and `frame`'s rows gather from it (two
-    gathers instead of a 7M-row hash join, ~0.3 s at 1M).  side's keys are unique."""
-    codes = side[key].to_physical()
-    if codes.null_count() or codes.n_unique() != codes.len():
-        return lookup(frame, key, side)
-    mine = frame[key].to_physical()
-    size = max(_top(codes), _top(mine)) + 1
-    where = pl.repeat(None, size, dtype=pl.UInt32, eager=True)
-    if codes.len():
-        where = where.scatter(codes, pl.int_range(codes.len(), dtype=pl.UInt32, eager=True))
-    rows = where.gather(mine)
-    found = side.drop(key)[rows]
-    return [chunked_like(s, frame[key]) for s in found.get_columns()]
 
 
 SKIPS = (
@@ -155,15 +134,14 @@ def decide_enrollments(
     ep = profile.enrollments
     teacher = profile.classes["teacher_role"]
     class_info = classes.select(
-        "cid",
         pl.col("action").alias("class_action"),
         *(["course"] if with_course else []),
         "is_split",
     )
     e = with_user.drop("_in", "_in_grade")
-    ccat = with_user.schema["_ccat"]  # the same categories as the enrollments' class ids
-    class_info = class_info.with_columns(pl.col("cid").cast(ccat).alias("_ccat"))
-    e = e.hstack(lookup_codes(e, "_ccat", class_info.drop("cid")))
+    # `classes` are decide_classes' rows, in the order `_crow` numbers them: a gather.
+    found = class_info[e["_crow"]]
+    e = e.hstack([chunked_like(s, e["cid"]) for s in found.get_columns()])
     classes_gone = inp.state.get("classes.csv") in ("missing", "ignored")
     users_gone = inp.state.get("users.csv") in ("missing", "ignored")
     flags = [
