@@ -97,15 +97,14 @@ def _marked(data: np.ndarray[Any, Any]) -> bool:
     """True if any byte is an ASCII capital, at most 32 (spaces, controls) or non-ASCII."""
     size = min(BLOCK, data.size)
     low = np.empty(size, np.uint8)
-    caps = np.empty(size, np.bool_)
     for start in range(0, data.size, BLOCK):
         block = data[start : start + BLOCK]
         if block.max() >= 0x80 or block.min() <= 0x20:
             return True
         n = block.size
-        np.subtract(block, ord("A"), out=low[:n])  # wraps below "A": one compare finds A-Z
-        np.less(low[:n], 26, out=caps[:n])
-        if caps[:n].any():
+        # Wraps below "A": a byte within A-Z is one below 26 (a reduction, no mask written).
+        np.subtract(block, ord("A"), out=low[:n])
+        if low[:n].min() < 26:
             return True
     return False
 

@@ -33,7 +33,9 @@ def present(col: str) -> pl.Expr:
 
 def not_deleted(t: Table) -> pl.Expr:
     """Rows that are not `tobedeleted`: counts (teachers per class...) ignore deletions."""
-    if not t.has("status"):
+    # An all-blank status column (most exports) is known from its null count alone: no
+    # comparison over 7M rows (~0.04 s each).
+    if not t.has("status") or t.df["status"].null_count() == t.rows:
         return pl.lit(True)
     return pl.col("status").is_null() | (pl.col("status") != "tobedeleted")
 
@@ -175,9 +177,10 @@ def exploded(df: pl.DataFrame, col: str, alias: str | None = None) -> pl.DataFra
     order.
     """
     name = alias or col
-    df = df.filter(present(col))
     listed = pl.col(col).str.contains(",", literal=True)
-    single = df.filter(~listed).with_columns(pl.col(col).alias(name))
+    # One filter per part (a cell with a comma is never blank): filtering the blanks out
+    # first would copy a million rows once more.
+    single = df.filter(present(col) & ~listed).with_columns(pl.col(col).alias(name))
     split = (
         df.filter(listed)
         .with_columns(pl.col(col).str.split(",").alias(name))
