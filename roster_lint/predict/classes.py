@@ -3,6 +3,7 @@ SK-G1, SK-P1)."""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from roster_lint.predict import rstr
@@ -120,6 +121,66 @@ def student_grades(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl
     )
 
 
+def _count_grades(grades: pl.DataFrame, n_classes: int) -> pl.DataFrame:
+    """`_crow, grade, n`: how many of `grades`' rows each (class row, grade) has.
+
+    Grades are Categorical (a few dozen codes), so each pair is one number below
+    n_classes * n_codes and numpy counts them all in one `bincount` (0.4 -> 0.15 s CPU
+    for 6.5M student enrollments at 1M; a `group_by` on the two columns hashes every
+    row).  A table that large would be wasteful for thousands of distinct grades, and a
+    null grade has no code: both are grouped instead."""
+    grade = grades["grade"].to_physical()
+    top = grade.max()
+    size = n_classes * (top + 1) if isinstance(top, int) else 0
+    if not isinstance(top, int) or grade.null_count() or size > 4 * grades.height + (1 << 20):
+        return grades.group_by("_crow", "grade").len("n").with_columns(pl.col("grade").cast(STR))
+    n_codes = top + 1
+    key = grades["_crow"].to_numpy().astype(np.int64) * n_codes + grade.to_numpy()
+    counts = np.bincount(key, minlength=size)
+    pairs = np.flatnonzero(counts)
+    cats = grades.schema["grade"]
+    return pl.DataFrame(
+        [
+            pl.Series("_crow", pairs // n_codes, dtype=pl.UInt32),
+            pl.Series("grade", pairs % n_codes, dtype=pl.UInt32).cat.to(cats).cast(STR),
+            pl.Series("n", counts[pairs], dtype=pl.UInt32),
+        ]
+    )
+
+
+def _per_class(counted: pl.DataFrame, content: list[str]) -> pl.DataFrame:
+    """Per class row (`_crow`): n_grades, grades_json, main_grade, grade_no_content, from
+    the counts of its graded students (`_crow, grade, n`).
+
+    Most classes have one grade: their count row is the answer as it is (grades_json is
+    read for split classes only, so it stays null there).  Only classes with several
+    grades are grouped (JSON-encoding and sorting 280k one-grade groups took 0.3 s at 1M)."""
+    crow = pl.col("_crow")
+    alone = (crow != crow.shift(1)).fill_null(True) & (crow != crow.shift(-1)).fill_null(True)
+    counted = counted.sort("_crow").with_columns(alone.alias("_alone"))
+    grade = pl.col("grade")
+    one = counted.filter(pl.col("_alone")).select(
+        "_crow",
+        pl.lit(1, pl.UInt32).alias("n_grades"),
+        pl.lit(None, STR).alias("grades_json"),
+        grade.alias("main_grade"),
+        (~grade.is_in(content)).alias("grade_no_content"),
+    )
+    pair = json_value(grade) + pl.lit(":", STR) + pl.col("n").cast(STR)
+    several = (
+        counted.filter(~pl.col("_alone"))
+        .sort("_crow", "grade")
+        .group_by("_crow")
+        .agg(
+            pl.len().alias("n_grades"),
+            (pl.lit("{", STR) + pair.str.join(",") + pl.lit("}", STR)).alias("grades_json"),
+            grade.sort_by(["n", "grade"], descending=[True, False]).first().alias("main_grade"),
+            (~grade.is_in(content)).any().alias("grade_no_content"),
+        )
+    )
+    return pl.concat([one, several.select(one.columns).cast(one.schema)], how="vertical")
+
+
 def decide_classes(
     inp: Inputs,
     orgs: pl.DataFrame,
@@ -141,23 +202,8 @@ def decide_classes(
     )
     grades = student_grades(inp, with_user, profile)
     # One pass over the student enrollments counts graded and ungraded students alike.
-    by_grade = (
-        grades.group_by("_crow", "grade")
-        .len("n")
-        .collect(engine="in-memory")
-        .with_columns(pl.col("grade").cast(STR))
-    )
-    counted = by_grade.filter(pl.col("grade") != "").sort("_crow", "grade")
-    pair = json_value(pl.col("grade")) + pl.lit(":", STR) + pl.col("n").cast(STR)
-    per_class = counted.group_by("_crow").agg(
-        pl.len().alias("n_grades"),
-        (pl.lit("{", STR) + pair.str.join(",") + pl.lit("}", STR)).alias("grades_json"),
-        pl.col("grade")
-        .sort_by(["n", "grade"], descending=[True, False])
-        .first()
-        .alias("main_grade"),
-        (~pl.col("grade").is_in(profile.content_grades)).any().alias("grade_no_content"),
-    )
+    by_grade = _count_grades(grades.collect(engine="in-memory"), classes.height)
+    per_class = _per_class(by_grade.filter(pl.col("grade") != ""), profile.content_grades)
     ungraded = by_grade.filter(pl.col("grade") == "").select(
         "_crow", pl.col("n").alias("n_ungraded")
     )
