@@ -6,9 +6,13 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roster_lint.model import LINE
+from roster_lint.model import LINE, Table
 from roster_lint.validate.crossfile.bytescan import marked_rows
-from roster_lint.validate.crossfile.duplicates import CHANGES_WHEN_FOLDED, _changing
+from roster_lint.validate.crossfile.duplicates import (
+    CHANGES_WHEN_FOLDED,
+    _changing,
+    _lowercase_hash,
+)
 
 # Ids as exports write them, plus what the screen must see: ASCII and non-ASCII capitals,
 # title case (U+01C5), spaces inside and around, no-break and em spaces, controls.
@@ -56,3 +60,14 @@ def test_clean_ids_mark_nothing_and_one_capital_marks_its_chunk() -> None:
     odd = chunked([clean, short, [*clean[:5], "a56131c1-8D8B"], clean])
     assert marked_rows(odd) == [(304, 6)]
     assert marked_rows(chunked([clean, ["ab C"]])) == [(300, 1)]  # inline (<= 12 bytes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(column)
+def test_lowercase_hash_equals_hashing_every_value_lowercased(
+    parts: list[list[str | None]],
+) -> None:
+    s = chunked(parts).alias("email")
+    t = Table(name="users.csv", path="users.csv", df=pl.DataFrame({"email": s}), header=["email"])
+    expected = t.df.select(pl.col("email").str.to_lowercase().hash(seed=7)).to_series()
+    assert _lowercase_hash(t, "email").equals(expected)

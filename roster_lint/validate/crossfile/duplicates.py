@@ -234,13 +234,37 @@ def _enrollments(export: Export, out: Findings) -> None:
     )
 
 
+def _lowercase_hash(t: Table, column: str) -> pl.Series:
+    """hash(seed=7) of `column` lower-cased, on every row of `t` (as `repeated` hashes a
+    key).  Lower-casing a million e-mails costs 4x hashing them, and a value without a
+    capital or a non-ASCII byte is its own lower case: only the chunks the byte screen
+    marks (bytescan) are lower-cased, the others are hashed as they are."""
+    lower = pl.col(column).str.to_lowercase().hash(seed=7)
+    ranges = marked_rows(t.df[column])
+    if ranges is None:
+        return t.df.select(lower).to_series()
+    parts: list[pl.DataFrame] = []
+    done = 0
+    for start, n in [*ranges, (t.rows, 0)]:
+        if start > done:
+            parts.append(t.df.slice(done, start - done).select(pl.col(column).hash(seed=7)))
+        if n:
+            parts.append(t.df.slice(start, n).select(lower))
+        done = start + n
+    if not parts:
+        return t.df.select(lower).to_series()
+    return pl.concat([p.to_series() for p in parts])
+
+
 def _users_column(export: Export, column: str, rule: str, out: Findings) -> None:
     """Usernames or e-mails shared by several users, compared without case (SSO does)."""
     t = table(export, "users.csv", SID, column)
     if t is None:
         return
-    df = rows(t, present(column) & not_deleted(t), LINE, SID, column)
-    dups = repeated(df, pl.col(column).str.to_lowercase())
+    where = present(column) & not_deleted(t)
+    df = rows(t, where, LINE, SID, column)
+    hashed = _lowercase_hash(t, column).filter(t.df.select(where.fill_null(False)).to_series())
+    dups = repeated(df, pl.col(column).str.to_lowercase(), hashed=hashed)
     if dups.height == 0:
         return
     roles = (
