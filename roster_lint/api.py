@@ -8,6 +8,7 @@ result.to_json()           # the contract's JSON document (a dict)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ from roster_lint.validate import run_all, schema
 from roster_lint.validate.schema import ENGINES
 
 FAIL_ON = ("error", "warning", "info", "never")
+Keep = Callable[[str, str], bool]  # (file, column) -> keep it
 
 
 @dataclass
@@ -143,43 +145,45 @@ def plan_export(export: Export, opts: Options, previous: Export | None) -> Plan:
 def _validate_and_plan(export: Export, opts: Options, out: Findings) -> Plan:
     """`check`'s work after loading: per-file schemas, cross-file rules and the plan.
 
-    Neither of the three reads another's results, and each keeps only ~1.5 of two cores
-    busy on its own, so they run side by side (docs/performance.md).  Memory sets the
-    order: the columns no later stage reads (`unread_columns`: dates, timestamps... ~0.4
-    GB at 1M students) are schema-checked first and dropped; then the schema checks of
-    the other columns, the cross-file rules (in the calling thread) and the plan run at
-    once; the columns only the cross-file rules read (enrollment dates) and their caches
-    go when the rules end.  Findings are merged in the order of a run one after the other
-    (schema, then cross-file), and the plan reads only the export's frames, which nothing
-    changes while it runs: the result is the same as one stage after the other.
+    None of the three reads another's results, and each keeps only ~1.5 of two cores busy
+    on its own, so they run side by side (docs/performance.md).  Memory sets the order:
+    first the checks of the columns the plan does not read (dates, timestamps... ~0.6 GB
+    at 1M students: their schema checks and the cross-file tasks that read them,
+    crossfile.FIRST), then those columns go; then the schema checks of the other columns,
+    the other cross-file rules (in the calling thread) and the plan run at once; the
+    columns only the cross-file rules read, and their caches, go when the rules end.
+    Findings are merged in the order of a run one after the other (schema, then
+    cross-file), and the plan reads only the export's frames, which nothing changes while
+    it runs: the result is the same as one stage after the other.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     from roster_lint.predict.engine import build_plan
     from roster_lint.validate import crossfile
-    from roster_lint.validate.crossfile.columns import columns_read
+    from roster_lint.validate.crossfile.columns import read_after_first
 
     course_map = _course_map(opts)  # a bad course map is a usage error before any work
-    keep = columns_read()
     # pandera's backend validates whole tables: it checks everything before the drop.
     split = opts.schema_engine == "polars"
+    cross_first, schema_rest, cross = out.sibling(), out.sibling(), out.sibling()
     with progress.stage("Validating"):
-        schema.run(export, out, opts.schema_engine, unread_columns(export, keep) if split else None)
-    release_unread_columns(export, keep=keep)
-    schema_rest, cross = out.sibling(), out.sibling()
+        first = unread_columns(export, read_after_first) if split else None
+        schema.run(export, out, opts.schema_engine, first)
+        crossfile.run(export, cross_first, "first")
+    release_unread_columns(export, keep=read_after_first)
     # One spinner for all: rich shows one live display at a time.
     with progress.stage("Validating and predicting"), ThreadPoolExecutor(2) as pool:
         planned = pool.submit(build_plan, export, opts, previous=None, course_map=course_map)
         checked = pool.submit(schema.run, export, schema_rest) if split else None
         try:
-            crossfile.run(export, cross)
+            crossfile.run(export, cross, "rest")
         finally:
             _release_validation_caches(export)
-            if checked is not None:  # it may still read the enrollment dates
+            if checked is not None:  # it may still read the cross-file columns
                 checked.result()
             release_unread_columns(export)
-        out.extend(schema_rest)
-        out.extend(cross)
+        for part in (schema_rest, cross_first, cross):
+            out.extend(part)
         return planned.result()
 
 
@@ -189,11 +193,11 @@ def _release_validation_caches(export: Export) -> None:
     export.derived.clear()
 
 
-def unread_columns(export: Export, keep: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+def unread_columns(export: Export, keep: Keep | None = None) -> dict[str, list[str]]:
     """Per file, the columns no stage after validation reads (what release_unread_columns
     drops).  What stays: the columns the plan reads (predict.inputs.columns_read), those a
     profile finding shows (predict.findings.columns_shown), every personal column (--redact
-    reads them to build its map) and `keep` (column names of any file, for a stage still
+    reads them to build its map) and what `keep(file, column)` asks for (for a stage still
     running beside: the cross-file rules)."""
     from roster_lint.model import LINE
     from roster_lint.predict.findings import columns_shown
@@ -207,14 +211,21 @@ def unread_columns(export: Export, keep: frozenset[str] = frozenset()) -> dict[s
     for t in export.tables.values():
         if LINE not in t.df.columns:  # the row count would go with the last column
             continue
-        kept = read.get(t.name, set()) | shown | keep
-        drop = [c for c in t.df.columns if c != LINE and c not in kept and not personal(t.name, c)]
+        kept = read.get(t.name, set()) | shown
+        drop = [
+            c
+            for c in t.df.columns
+            if c != LINE
+            and c not in kept
+            and not personal(t.name, c)
+            and not (keep is not None and keep(t.name, c))
+        ]
         if drop:
             out[t.name] = drop
     return out
 
 
-def release_unread_columns(export: Export, keep: frozenset[str] = frozenset()) -> None:
+def release_unread_columns(export: Export, keep: Keep | None = None) -> None:
     """Drop the columns no stage after validation reads (`unread_columns`), before the
     plan's peak: enrollment dates, dateLastModified... ~0.4 GB of string views at 7M
     enrollments.  Headers, row counts and lines are untouched, so reports and the plan are

@@ -8,6 +8,7 @@ the same, on every cross-file rule's examples, the samples and the corpus.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
@@ -19,7 +20,7 @@ from roster_lint.examples import materialise
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export
 from roster_lint.validate import crossfile
-from roster_lint.validate.crossfile.columns import columns_read
+from roster_lint.validate.crossfile.columns import columns_read, read_after_first
 from tests.conftest import ROOT
 
 CROSSFILE = [r for r in catalogue().rules if r.code.startswith("RL2")]
@@ -34,13 +35,17 @@ CORPUS = [
 ]
 
 
-def _cut(export: Export, keep: frozenset[str]) -> None:
+def _cut(export: Export, keep: Callable[[str, str], bool]) -> None:
     for t in export.tables.values():
         if LINE in t.df.columns:
-            t.df = t.df.select([c for c in t.df.columns if c == LINE or c in keep])
+            t.df = t.df.select([c for c in t.df.columns if c == LINE or keep(t.name, c)])
 
 
-def _crossfile(path: str, keep: frozenset[str] | None) -> pl.DataFrame:
+def _declared(file: str, column: str) -> bool:
+    return column in columns_read()
+
+
+def _crossfile(path: str, keep: Callable[[str, str], bool] | None) -> pl.DataFrame:
     export = api.load(path)
     if keep is not None:
         _cut(export, keep)
@@ -49,10 +54,21 @@ def _crossfile(path: str, keep: frozenset[str] | None) -> pl.DataFrame:
     return out.frame()
 
 
+def _as_check_runs_it(path: str) -> pl.DataFrame:
+    """crossfile.FIRST on the declared columns, then the rest without FIRST_ONLY's."""
+    export = api.load(path)
+    _cut(export, _declared)
+    out = Findings()
+    crossfile.run(export, out, "first")
+    _cut(export, read_after_first)
+    crossfile.run(export, out, "rest")
+    return out.frame()
+
+
 def _same(path: str) -> None:
-    full = _crossfile(path, None)
-    cut = _crossfile(path, columns_read())
-    assert cut.to_dicts() == full.to_dicts()
+    full = _crossfile(path, None).to_dicts()
+    assert _crossfile(path, _declared).to_dicts() == full
+    assert _as_check_runs_it(path).to_dicts() == full
 
 
 def _materialised(ex: Example, tmp: Path) -> str:
@@ -80,5 +96,11 @@ def test_an_undeclared_column_is_caught(tmp_path: Path) -> None:
     path = _materialised(rule.failing, tmp_path)
     full = _crossfile(path, None)
     assert "RL223" in full["code"].to_list()
-    cut = _crossfile(path, columns_read() - {"beginDate"})
+    cut = _crossfile(path, lambda file, column: _declared(file, column) and column != "beginDate")
     assert "RL223" not in cut["code"].to_list()
+    # and RL223 must run first: after FIRST_ONLY's columns are gone it finds nothing
+    export = api.load(path)
+    _cut(export, read_after_first)
+    out = Findings()
+    crossfile.run(export, out, "rest")
+    assert "RL223" not in out.frame()["code"].to_list()

@@ -13,7 +13,7 @@ import pytest
 from roster_lint import api
 from roster_lint.findings import Findings
 from roster_lint.validate import schema
-from roster_lint.validate.crossfile.columns import columns_read
+from roster_lint.validate.crossfile.columns import read_after_first
 from tests.conftest import ROOT
 
 
@@ -25,11 +25,11 @@ def _whole(path: str) -> list[dict[str, object]]:
 
 def _split(path: str) -> tuple[list[dict[str, object]], int]:
     export = api.load(path)
-    first = api.unread_columns(export, columns_read())
+    first = api.unread_columns(export, read_after_first)
     out = Findings()
     schema.run(export, out, columns=first)
     n_first = out.frame().height
-    api.release_unread_columns(export, columns_read())
+    api.release_unread_columns(export, read_after_first)
     schema.run(export, out)
     return out.frame().to_dicts(), n_first
 

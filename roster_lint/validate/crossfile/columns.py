@@ -3,7 +3,8 @@ before the plan runs beside them (the plan's peak and the rules' caches then ove
 ~0.4 GB of unread enrollment dates and timestamps must not be held through it).
 
 One flat set of names, kept in any file that has them: coarse, but the only big table
-where it keeps more than the plan needs is enrollments.csv (its two date columns, RL223).
+where it keeps more than the plan needs is enrollments.csv (its two date columns, RL223,
+which runs first and lets them go: FIRST_ONLY).
 `tests/validate/test_crossfile_columns.py` runs every cross-file rule's examples, the
 samples and the corpus on frames cut to these columns and fails on any difference: a rule
 that starts reading a new column must name it here.
@@ -46,6 +47,16 @@ NAMED = frozenset(
         "email",
     }
 )
+
+
+# Per file, columns that only the FIRST tasks (crossfile.FIRST) read: api.check runs those
+# tasks before the plan starts and drops these columns then (233 MB at 7.3M enrollments).
+FIRST_ONLY: dict[str, frozenset[str]] = {"enrollments.csv": frozenset({"beginDate", "endDate"})}
+
+
+def read_after_first(file: str, column: str) -> bool:
+    """Whether a cross-file task other than the FIRST ones may read this column."""
+    return column in columns_read() and column not in FIRST_ONLY.get(file, frozenset())
 
 
 @cache
