@@ -269,11 +269,14 @@ def _not_documented_counts(tagged: dict[str, int], d: Decided) -> dict[str, int]
     counts = {k: n for k, n in tagged.items() if n}
     counts["several-primary-roles"] = d.inp.primary_role_ambiguous
     # A teacher whose classes are all skipped keeps the account (not documented).
-    t = d.enrollments.lazy().select("uid", "role", "class_action")
+    # Grouped on `_urow` (one u32 per user id, enrollments.with_users) rather than on the
+    # 36-character ids (0.1 s for 300k teacher rows at 1M); an id with no row is not in
+    # users.csv, so it has no account to keep.
+    t = d.enrollments.lazy().select("uid", "role", "class_action", "_urow")
     lost = (
-        t.filter(pl.col("role") == "teacher")
-        .group_by("uid")
-        .agg((pl.col("class_action") == "skip").all().alias("all_lost"))
+        t.filter((pl.col("role") == "teacher") & pl.col("_urow").is_not_null())
+        .group_by("_urow")
+        .agg(pl.col("uid").first(), (pl.col("class_action") == "skip").all().alias("all_lost"))
         .filter("all_lost")
         .collect(engine="in-memory")
     )
