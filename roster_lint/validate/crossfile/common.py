@@ -33,9 +33,7 @@ def present(col: str) -> pl.Expr:
 
 def not_deleted(t: Table) -> pl.Expr:
     """Rows that are not `tobedeleted`: counts (teachers per class...) ignore deletions."""
-    # An all-blank status column (most exports) is known from its null count alone: no
-    # comparison over 7M rows (~0.04 s each).
-    if not t.has("status") or t.df["status"].null_count() == t.rows:
+    if not t.has("status"):
         return pl.lit(True)
     return pl.col("status").is_null() | (pl.col("status") != "tobedeleted")
 
