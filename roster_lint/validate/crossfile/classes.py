@@ -49,28 +49,30 @@ def _primary(enr: Table, rows: pl.Series) -> pl.Series:
     return (enr.df["primary"].gather(rows) == "true").fill_null(False)
 
 
-def _several_primary(export: Export, out: Findings, teachers: pl.Series) -> None:
+def _several_primary(
+    export: Export, out: Findings, teachers: pl.Series, primary: pl.Series
+) -> None:
     enr = table(export, "enrollments.csv", "classSourcedId", "role", "primary")
     if enr is None:
         return
     sid = pl.col(SID) if enr.has(SID) else pl.col(LINE).cast(pl.String())
     # Most classes have one primary teacher: find the classes whose hash repeats among the
     # primary rows, then gather and group the strings of only those classes' rows.
-    rows = teachers.filter(_primary(enr, teachers))
+    rows = teachers.filter(primary)
     shared = export.id_hash(enr.name, "classSourcedId").gather(rows)
     twice = repeats(shared)
     if twice.len() == 0:
         return
     rows = rows.filter(shared.is_in(twice.implode()))
-    primary = enr.df.select(LINE, sid.alias("sourced_id"), "classSourcedId", "primary")[rows]
+    found = enr.df.select(LINE, sid.alias("sourced_id"), "classSourcedId", "primary")[rows]
     groups = (
-        primary.group_by("classSourcedId")
+        found.group_by("classSourcedId")
         .agg(pl.len().alias("n"), pl.col("sourced_id").sort().alias("ids"))
         .filter(pl.col("n") > 1)
     )
     if groups.height == 0:
         return
-    hits = primary.join(groups, on="classSourcedId", how="inner")
+    hits = found.join(groups, on="classSourcedId", how="inner")
     out.add(
         SEVERAL_PRIMARY,
         hits.select(
@@ -92,16 +94,16 @@ def _several_primary(export: Export, out: Findings, teachers: pl.Series) -> None
     )
 
 
-def _teacher_counts(enr: Table, rows: pl.Series, keys: pl.Series, on: str) -> pl.DataFrame:
-    """(on, teachers, primaries) per class key over the teacher rows `rows`."""
+def _teacher_counts(keys: pl.Series, primary: pl.Series, on: str) -> pl.DataFrame:
+    """(on, teachers, primaries) per class key over teacher rows (their keys, primary flags)."""
     return (
-        pl.DataFrame({on: keys, "p": _primary(enr, rows)})
+        pl.DataFrame({on: keys, "p": primary})
         .group_by(on)
         .agg(pl.len().alias("teachers"), pl.col("p").sum().alias("primaries"))
     )
 
 
-def _counts(export: Export, out: Findings, teacher_rows: pl.Series) -> None:
+def _counts(export: Export, out: Findings, teacher_rows: pl.Series, primary: pl.Series) -> None:
     classes = table(export, "classes.csv", SID)
     enr = table(export, "enrollments.csv", "classSourcedId", "role")
     if classes is None or enr is None or not is_complete(enr):
@@ -110,7 +112,7 @@ def _counts(export: Export, out: Findings, teacher_rows: pl.Series) -> None:
     # strings cost ~0.25 s at 1M): a class whose hash has no teacher row certainly has no
     # teacher; "teachers but no primary" is confirmed on the strings below.
     shared = export.id_hash(enr.name, "classSourcedId")
-    teachers = _teacher_counts(enr, teacher_rows, shared.gather(teacher_rows), "_h")
+    teachers = _teacher_counts(shared.gather(teacher_rows), primary, "_h")
     # Student rows are millions: compare the shared u64 hashes of their classes; a class
     # whose hash is absent certainly has no student.
     # A class's rows usually follow each other: dropping repeats of the previous value
@@ -127,11 +129,13 @@ def _counts(export: Export, out: Findings, teacher_rows: pl.Series) -> None:
     taught = sliced(enr.df, {"h": student.filter(student.ne_missing(student.shift(1)))}, given)
     own = export.id_hash(classes.name, SID)
     joined = (
-        classes.df.with_columns(
+        classes.df.lazy()  # lazy: the filter copies only the columns selected
+        .with_columns(
             own.is_in(taught["h"].implode()).cast(pl.Int8()).alias("students"), own.alias("_h")
         )
         .filter(present(SID) & not_deleted(classes))
         .select(LINE, SID, "students", "_h")
+        .collect()
         .join(teachers, on="_h", how="left")
         .drop("_h")
         .with_columns(pl.col("teachers", "primaries").fill_null(0))
@@ -141,7 +145,7 @@ def _counts(export: Export, out: Findings, teacher_rows: pl.Series) -> None:
     if unsure.height:  # a hash collision could merge two classes' teachers: count exactly
         ids = enr.df["classSourcedId"].gather(teacher_rows)
         wanted = ids.is_in(unsure[SID].unique().implode())
-        exact = _teacher_counts(enr, teacher_rows.filter(wanted), ids.filter(wanted), SID)
+        exact = _teacher_counts(ids.filter(wanted), primary.filter(wanted), SID)
         unsure = (
             unsure.drop("teachers", "primaries")
             .join(exact, on=SID, how="left")
@@ -175,8 +179,10 @@ def _course_org(export: Export, out: Findings) -> None:
     if classes is None or courses is None:
         return
     course_org = (
-        courses.df.filter(present("orgSourcedId"))
+        courses.df.lazy()  # lazy: the filter copies only the columns selected
+        .filter(present("orgSourcedId"))
         .select(pl.col(SID).alias("courseSourcedId"), pl.col("orgSourcedId").alias("courseOrg"))
+        .collect()
         .unique(subset="courseSourcedId", keep="first")
     )
     # The course may belong to the class school itself or to any org above it (its district).
@@ -187,8 +193,10 @@ def _course_org(export: Export, out: Findings) -> None:
         schema={"schoolSourcedId": pl.String(), "courseOrg": pl.String()},
     )
     hits = (
-        classes.df.filter(present("schoolSourcedId"))
+        classes.df.lazy()
+        .filter(present("schoolSourcedId"))
         .select(LINE, SID, "courseSourcedId", "schoolSourcedId")
+        .collect()
         .join(course_org, on="courseSourcedId", how="inner")
         .filter(pl.col("courseOrg") != pl.col("schoolSourcedId"))
         .join(allowed, on=["schoolSourcedId", "courseOrg"], how="anti")
@@ -218,6 +226,7 @@ def _course_org(export: Export, out: Findings) -> None:
 def run(export: Export, out: Findings) -> None:
     teachers = _teacher_rows(export)
     if teachers is not None:
-        _several_primary(export, out, teachers)
-        _counts(export, out, teachers)
+        primary = _primary(export.tables["enrollments.csv"], teachers)
+        _several_primary(export, out, teachers, primary)
+        _counts(export, out, teachers, primary)
     _course_org(export, out)
