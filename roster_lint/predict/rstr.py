@@ -47,6 +47,20 @@ def names_table(flags: list[tuple[str, pl.Expr]]) -> list[str]:
     return [SEP.join(n for i, n in enumerate(names) if m >> i & 1) for m in range(1 << len(names))]
 
 
+def firsts_table(flags: list[tuple[str, pl.Expr]]) -> list[str | None]:
+    """The first reason of every mask value (index = mask; None for no reason)."""
+    names = [name for name, _ in flags]
+    return [
+        next((n for i, n in enumerate(names) if m >> i & 1), None) for m in range(1 << len(names))
+    ]
+
+
+def lookup(table: list[str] | list[str | None], mask_column: str) -> pl.Expr:
+    """`table[mask]` per row (a table from names_table / firsts_table)."""
+    assert len(table) <= 1 << TABLE_FLAGS, "a table of every combination of this many flags"
+    return pl.lit(pl.Series(table, dtype=STR)).gather(pl.col(mask_column))
+
+
 def as_list(expr: pl.Expr) -> pl.Expr:
     """The List[String] form of a joined reasons string."""
     return pl.when(expr == "").then(EMPTY).otherwise(expr.str.split(SEP))

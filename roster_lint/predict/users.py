@@ -130,8 +130,11 @@ def decide_users(
         ),
         ("school-missing-nces-id", no_ok & ~via_orgs_file & pl.col("first_nces").is_not_null()),
     ]
-    users = users.with_columns(rstr.joined(skip_flags).alias("_skip"))
-    in_scope = pl.col("_skip") == ""
+    # Reasons as bit masks (`_sm`, `_nm`): the reasons text and the first reason are
+    # looked up in tables of every combination (no per-row concatenation or split of 1M
+    # strings).
+    users = users.with_columns(rstr.mask(skip_flags).alias("_sm"))
+    in_scope = pl.col("_sm") == 0
     oe = profile.older_engine
     enabled = pl.col("enabled").str.to_lowercase()
     content = profile.content_grades
@@ -160,13 +163,16 @@ def decide_users(
         ("user-without-school", pl.col("n_schools") == 0),
         ("grade-format-inconsistent", pl.col("grade") != pl.col("grade_raw")),
     ]
+    users = users.with_columns(rstr.mask(notes).alias("_nm"))
+    skips = rstr.names_table(skip_flags)
+    # SK-X3 also concerns skipped users: the older engine aborted the whole load.
+    skips_x = [f"{r}{rstr.SEP}user-without-school" if r else r for r in skips]
     users = users.with_columns(
         pl.when(in_scope)
-        .then(rstr.joined(notes))
+        .then(rstr.lookup(rstr.names_table(notes), "_nm"))
         .when(pl.col("n_schools") == 0)
-        # SK-X3 also concerns skipped users: the older engine aborted the whole load.
-        .then(rstr.append(pl.col("_skip"), "user-without-school"))
-        .otherwise(pl.col("_skip"))
+        .then(rstr.lookup(skips_x, "_sm"))
+        .otherwise(rstr.lookup(skips, "_sm"))
         .alias("reasons"),
         pl.when(in_scope)
         .then(pl.lit("create", ACTION))
@@ -175,8 +181,14 @@ def decide_users(
         district_admin.fill_null(False).alias("district_admin"),
     )
     some_skipped = in_scope & (pl.col("bad_schools").list.len() > 0)
-    # The first reason once (a split of 1M strings), read by every branch of the root.
-    users = users.with_columns(rstr.first(pl.col("reasons")).alias("root_reason"))
+    # The first reason once, read by every branch of the root: the first note of a user
+    # in scope, else the first skip (the SK-X3 name is only ever appended to skips).
+    users = users.with_columns(
+        pl.when(in_scope)
+        .then(rstr.lookup(rstr.firsts_table(notes), "_nm"))
+        .otherwise(rstr.lookup(rstr.firsts_table(skip_flags), "_sm"))
+        .alias("root_reason")
+    )
     return (
         users.with_columns(
             _root(inp).alias("_root"),
