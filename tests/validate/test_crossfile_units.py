@@ -13,9 +13,14 @@ from hypothesis import strategies as st
 from roster_lint.examples import materialise
 from roster_lint.findings import Findings
 from roster_lint.load import load_export
-from roster_lint.model import LINE, Export
+from roster_lint.model import ID_HASH_SEED, LINE, Export
 from roster_lint.validate import crossfile
-from roster_lint.validate.crossfile.common import repeats, unmatched
+from roster_lint.validate.crossfile.common import (
+    repeats,
+    unmatched,
+    user_role_hashes,
+    user_roles,
+)
 from roster_lint.validate.crossfile.duplicates import repeated, row_hash
 from roster_lint.validate.crossfile.hierarchy import ancestors, cycles
 from roster_lint.validate.crossfile.references import _hints
@@ -255,6 +260,20 @@ def test_unreadable_table_is_left_to_the_loader(tmp_path: Path) -> None:
     out = Findings()
     crossfile.run(export, out)
     assert out.frame()["code"].to_list() == []
+
+
+@pytest.mark.parametrize(("base", "file"), [("base-1.1", "users.csv"), ("base-1.2", "roles.csv")])
+def test_user_role_hashes_are_the_hashes_of_user_roles(
+    tmp_path: Path, base: str, file: str
+) -> None:
+    # Shared users.csv hashes for its rows, fresh ones for roles.csv's: row for row, with
+    # a blank role left out.
+    patch = [{"op": "set", "file": file, "line": 3, "column": "role", "value": ""}]
+    export = load_export(str(materialise(base, patch, tmp_path)))
+    roles = user_roles(export)
+    expected = roles.select(pl.col("userSourcedId").hash(seed=ID_HASH_SEED)).to_series()
+    assert roles.height > 1
+    assert user_role_hashes(export).equals(expected)
 
 
 # --- hierarchy and hashing -----------------------------------------------------------------

@@ -211,6 +211,33 @@ def user_roles(export: Export) -> pl.DataFrame:
     return _cached(export, "user_roles", _user_roles)
 
 
+def user_role_hashes(export: Export) -> pl.Series:
+    """The u64 hashes (ID_HASH_SEED) of user_roles' userSourcedId, row for row.  Those
+    from users.csv are its shared sourcedId hashes (Export.id_hash), filtered: a million
+    ids are not hashed again; those from roles.csv are hashed."""
+
+    def build() -> pl.Series:
+        roles = user_roles(export)
+        parts: list[pl.Series] = []
+        users = table(export, "users.csv", SID, "role")
+        if users is not None:  # user_roles puts users.csv's rows first, in file order
+            mask = users.df.select(present("role").fill_null(False)).to_series()
+            parts.append(export.id_hash(users.name, SID).filter(mask))
+        done = parts[0].len() if parts else 0
+        if done < roles.height:  # the rows from roles.csv
+            parts.append(
+                roles.slice(done)
+                .select(pl.col("userSourcedId").hash(seed=ID_HASH_SEED))
+                .to_series()
+            )
+        if not parts:
+            return pl.Series("userSourcedId", [], dtype=pl.UInt64())
+        return pl.concat(parts).alias("userSourcedId")
+
+    found: pl.Series = export.cached(CACHE_KEY + "user_role_hashes", build)
+    return found
+
+
 def user_orgs(export: Export) -> pl.DataFrame:
     """(userSourcedId, orgSourcedId) for every org a user belongs to, by version."""
     return _cached(export, "user_orgs", _user_orgs)

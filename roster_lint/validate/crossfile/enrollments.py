@@ -18,10 +18,12 @@ from roster_lint.validate.crossfile.common import (
     id_hash,
     present,
     repeats,
+    rows,
     semi,
     streamed,
     table,
     user_orgs,
+    user_role_hashes,
     user_roles,
 )
 
@@ -125,8 +127,11 @@ def _class_schools(export: Export) -> pl.DataFrame | None:
     classes = table(export, "classes.csv", SID, "schoolSourcedId")
     if enr is None or classes is None:
         return None
-    found = classes.df.filter(present("schoolSourcedId")).select(
-        pl.col(SID).alias("classSourcedId"), pl.col("schoolSourcedId").alias("classSchool")
+    found = rows(
+        classes,
+        present("schoolSourcedId"),
+        pl.col(SID).alias("classSourcedId"),
+        pl.col("schoolSourcedId").alias("classSchool"),
     )
     # Class ids are distinct in most exports (checked on the shared hashes: no repeated
     # hash, no repeated id): then there is nothing to drop, and a unique of 280k strings
@@ -169,10 +174,10 @@ def _school_vs_class(
     )
 
 
-def _fitting_pairs(roles: pl.DataFrame) -> pl.Series:
+def _fitting_pairs(export: Export, roles: pl.DataFrame) -> pl.Series:
     """combined() hashes of every (user, enrollment role) the user's roles allow (FITS),
     built from the user hashes without joining a million role strings."""
-    user = roles.select(pl.col("userSourcedId").hash(seed=ID_HASH_SEED)).to_series()
+    user = user_role_hashes(export)
     parts = []
     for role, fit in FITS.items():
         # combined([user, role]) = user ^ hash(role).hash(PAIR_SEED): one constant per role
@@ -183,7 +188,9 @@ def _fitting_pairs(roles: pl.DataFrame) -> pl.Series:
 
 def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     roles = user_roles(export)
-    gone = _pairs_absent(export, "role", ("userSourcedId", _fitting_pairs(roles)))["userSourcedId"]
+    gone = _pairs_absent(export, "role", ("userSourcedId", _fitting_pairs(export, roles)))[
+        "userSourcedId"
+    ]
     hits = rows.filter(gone).filter(pl.col("role").is_in(list(FITS)))
     if hits.height == 0:
         return

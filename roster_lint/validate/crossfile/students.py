@@ -24,6 +24,7 @@ from roster_lint.validate.crossfile.common import (
     semi,
     student_ids,
     table,
+    user_role_hashes,
     user_roles,
 )
 
@@ -129,7 +130,7 @@ def _agents(export: Export, out: Findings) -> None:
     # Only the roles of users at either end of a link matter: select those rows first (a
     # million probes into a small set) rather than build sets of a million users' roles.
     ends = links.select(pl.concat([hs, ha]).unique()).to_series()
-    user = roles.select(pl.col("userSourcedId").hash(seed=ID_HASH_SEED)).to_series()
+    user = user_role_hashes(export)
     mine = user.is_in(ends.implode())
     user, role = user.filter(mine), roles["role"].filter(mine)
     known = user.implode()
