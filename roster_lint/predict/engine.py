@@ -91,7 +91,7 @@ def decide(
     courses = cls.decide_courses(inp, course_map, previous_courses, classes_on)
     # Enrollments meet their users once: the classes' grade counts and the enrollment
     # decisions both read this join.
-    with_user = enr.with_users(inp, users)
+    with_user = enr.with_users(inp, users, profile)
     classes = cls.decide_classes(inp, orgs, with_user, courses, profile, classes_on)
     enrollments = enr.decide_enrollments(
         inp, with_user, classes, profile, classes_on, with_course=with_course

@@ -18,7 +18,7 @@ from roster_lint.predict.profile import Profile
 from roster_lint.predict.rows import first_rows, row_of
 
 
-def with_users(inp: Inputs, users: pl.DataFrame) -> pl.DataFrame:
+def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     """The narrow enrollments joined to their user once (7M rows, one hash join), for both
     the classes' student grade counts and the enrollment decisions.
 
@@ -66,6 +66,19 @@ def with_users(inp: Inputs, users: pl.DataFrame) -> pl.DataFrame:
     # hash join this used to be (0.8 s vs 1.7 s at 1M, docs/performance.md).
     narrow = inp.enrollments.select(cols)
     narrow = narrow.hstack(lookup(narrow, "uid", side))
+    # The role and status tests every later stage makes (the decision, grade counts,
+    # teacher test, licences, notes), made once: a boolean read is free, a comparison
+    # of 7M strings ~0.04 s each time.
+    narrow = narrow.hstack(
+        aligned(
+            narrow,
+            [
+                (pl.col("role") == profile.classes["student_role"]).alias("_is_student"),
+                (pl.col("role") == profile.classes["teacher_role"]).alias("_is_teacher"),
+                (pl.col("status") == profile.enrollments["unenroll_status"]).alias("_unenroll"),
+            ],
+        )
+    )
     # The class as its row in decide_classes' frame (rows.py): the grade counts key on
     # it, the teacher test marks it, and the enrollments gather their class's decision
     # by it (no 36-character key hashed for 7M rows after this).
@@ -129,10 +142,9 @@ def decide_enrollments(
     *,
     with_course: bool = True,
 ) -> pl.DataFrame:
-    """with_user: `with_users(inp, users)`.  with_course: carry the class's course (only
+    """with_user: `with_users(inp, users, profile)`.  with_course: carry the class's course (only
     the --previous comparison reads it: 16 bytes a row at 7M rows otherwise)."""
     ep = profile.enrollments
-    teacher = profile.classes["teacher_role"]
     class_info = classes.select(
         pl.col("action").alias("class_action"),
         *(["course"] if with_course else []),
@@ -151,7 +163,7 @@ def decide_enrollments(
         ("enrollment-user-missing", pl.col("user_action").is_null() | pl.lit(users_gone)),
         ("enrollment-class-not-created", pl.col("class_action") == "skip"),
         ("enrollment-user-not-provisioned", pl.col("user_action") == "skip"),
-        ("enrollment-role-not-enrolled", ~pl.col("role").is_in(ep["enrolled_roles"])),
+        ("enrollment-role-not-enrolled", _not_enrolled(ep["enrolled_roles"], profile)),
     ]
     if not classes_on:
         flags = flags[:1]
@@ -160,7 +172,7 @@ def decide_enrollments(
     # from that mask (a few hundred combinations), so no per-flag or per-branch string
     # column is built on 7M rows.
     k = len(flags)
-    gone = pl.col("status") == ep["unenroll_status"]
+    gone = pl.col("_unenroll")
     e = e.hstack(
         aligned(
             e,
@@ -173,8 +185,9 @@ def decide_enrollments(
     )
     low = pl.col("_m") & ((1 << k) - 1)
     in_scope = low == 0
-    is_teacher = pl.col("role") == teacher
-    in_split = in_scope & ~gone & pl.col("is_split").fill_null(False) & ~is_teacher
+    is_teacher = pl.col("_is_teacher")
+    # In scope and not tobedeleted: no bit of the mask set.
+    in_split = (pl.col("_m") == 0) & pl.col("is_split").fill_null(False) & ~is_teacher
     ungraded = pl.col("user_grade").is_null() | (pl.col("user_grade") == "")
     actions = []
     for m in range(1 << (k + 1)):
@@ -199,8 +212,20 @@ def decide_enrollments(
     first += ["course"] if with_course else []
     # `_m` stands for the reasons (2 bytes a row, not a 16-byte string): `reasons_text`
     # and `reasons_list` turn it into text where it is read.
-    rest = ["_m", "action", "_ungraded", "_teacher", "_odd_role", "_urow"]
+    rest = ["_m", "action", "_ungraded", "_teacher", "_odd_role", "_urow", "_is_student"]
+    rest += ["_is_teacher"]
     return e.select(*first, *rest).hstack([grade_class])
+
+
+def _not_enrolled(roles: list[str], profile: Profile) -> pl.Expr:
+    """role not in `roles`, from with_users' role flags when they cover the roles."""
+    flags = {
+        profile.classes["student_role"]: "_is_student",
+        profile.classes["teacher_role"]: "_is_teacher",
+    }
+    if roles and all(r in flags for r in roles):
+        return ~pl.any_horizontal([pl.col(flags[r]) for r in roles])
+    return ~pl.col("role").is_in(roles)
 
 
 def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:

@@ -207,14 +207,14 @@ def _provisioning(d: Decided, profile: Profile) -> list[FollowUp]:
 
 def licences(d: Decided, prev: Decided | None, profile: Profile) -> int:
     """SK-L1: students who will newly consume a licence (first class enrollment)."""
-    student = profile.classes["student_role"]
 
     def enrolled(x: Decided) -> pl.LazyFrame:
-        e = x.enrollments.lazy().select("uid", "role", "action")
-        return e.filter((pl.col("role") == student) & pl.col("action").is_in(ENROLLED))
+        e = x.enrollments.lazy().select("uid", "_is_student", "action")
+        return e.filter(pl.col("_is_student") & pl.col("action").is_in(ENROLLED))
 
     if prev is None:  # one expression: no filtered frame, no unique frame
-        mask = (pl.col("role") == student) & pl.col("action").is_in(ENROLLED)
+        # _is_student: role == the profile's student role (enrollments.with_users).
+        mask = pl.col("_is_student") & pl.col("action").is_in(ENROLLED)
         # _urow: one u32 per distinct user id (enrollments.with_users); an enrolled row
         # always has its user.
         # Counted by marking each user's row in a bitmap (one scatter) rather than hashing
@@ -255,7 +255,7 @@ def notes(
     for name in profile.mode_files(mode, d.inp.version):
         if d.inp.state.get(name) == "missing" and name in missing:
             out.append(str(missing[name]))
-    counts = _not_documented_counts(not_documented, d)
+    counts = _not_documented_counts(not_documented, d, profile)
     for key, nd in profile.not_documented.items():
         n = counts.get(key, 0)
         if n:
@@ -263,7 +263,7 @@ def notes(
     return out
 
 
-def _not_documented_counts(tagged: dict[str, int], d: Decided) -> dict[str, int]:
+def _not_documented_counts(tagged: dict[str, int], d: Decided, profile: Profile) -> dict[str, int]:
     """`tagged`: per not-documented choice, how many actions' details name it (counted from
     the same flags by the engine)."""
     counts = {k: n for k, n in tagged.items() if n}
@@ -272,9 +272,15 @@ def _not_documented_counts(tagged: dict[str, int], d: Decided) -> dict[str, int]
     # Grouped on `_urow` (one u32 per user id, enrollments.with_users) rather than on the
     # 36-character ids (0.1 s for 300k teacher rows at 1M); an id with no row is not in
     # users.csv, so it has no account to keep.
-    t = d.enrollments.lazy().select("uid", "role", "class_action", "_urow")
+    t = d.enrollments.lazy().select("uid", "role", "_is_teacher", "class_action", "_urow")
+    # Role "teacher" as written: the profile's teacher role when it is that (a flag made once).
+    teacher = (
+        pl.col("_is_teacher")
+        if profile.classes["teacher_role"] == "teacher"
+        else pl.col("role") == "teacher"
+    )
     lost = (
-        t.filter((pl.col("role") == "teacher") & pl.col("_urow").is_not_null())
+        t.filter(teacher & pl.col("_urow").is_not_null())
         .group_by("_urow")
         .agg(pl.col("uid").first(), (pl.col("class_action") == "skip").all().alias("all_lost"))
         .filter("all_lost")
