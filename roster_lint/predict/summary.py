@@ -33,9 +33,12 @@ def audience(d: Decided) -> pl.DataFrame:
         )
         .collect(engine="in-memory")
         .explode("school")
-        .join(names, on="school", how="left", maintain_order="left")
-        .group_by(["school", "school_name", "summit_role", "grade"])
+        # Counted first, then named: a school has one name (orgs are unique by id), so
+        # the join is on a few thousand groups instead of 1M users.
+        .group_by(["school", "summit_role", "grade"])
         .len("users")
+        .join(names, on="school", how="left", maintain_order="left")
+        .select("school", "school_name", "summit_role", "grade", "users")
         .sort(["school", "summit_role", "grade"], nulls_last=True)
     )
 
