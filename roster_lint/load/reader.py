@@ -220,7 +220,11 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     # Aggregates over the string views only: no value bytes are touched.  Lazy, so common
     # subexpression elimination computes each column's lengths once for both aggregates.
     cols = [f"c{i}" for i in range(width)]
-    lens = [pl.col(c).str.len_bytes().cast(pl.Int64) for c in cols]
+    # u32 lengths summed as u32 (no 8-byte copy of every length: 0.2 s less at 7M rows);
+    # a column's total can only pass 2**32 bytes in a file at least that big.
+    lens = [pl.col(c).str.len_bytes() for c in cols]
+    if entry.size >= 2**32:
+        lens = [x.cast(pl.UInt64) for x in lens]
     stats = (
         df.lazy()
         .select(
