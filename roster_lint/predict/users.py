@@ -98,6 +98,8 @@ def decide_users(
         .fill_null("")
         .alias("grade_raw"),
         pl.col("schools").list.len().alias("n_schools"),
+        # Lowercased once: two flags read it (an expression is evaluated per use, 0.05 s each).
+        pl.col("enabled").str.to_lowercase().alias("_enabled"),
     )
     users = users.with_columns(pad_grade(pl.col("grade_raw")).alias("grade"))
     is_admin = pl.col("summit_role") == admin_role
@@ -136,7 +138,7 @@ def decide_users(
     users = users.with_columns(rstr.mask(skip_flags).alias("_sm"))
     in_scope = pl.col("_sm") == 0
     oe = profile.older_engine
-    enabled = pl.col("enabled").str.to_lowercase()
+    enabled = pl.col("_enabled")
     content = profile.content_grades
     student = pl.col("summit_role") == role_map.get("student", "Student")
     district_admin = is_admin & (
