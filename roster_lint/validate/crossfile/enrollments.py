@@ -27,6 +27,7 @@ from roster_lint.validate.crossfile.common import (
     user_roles,
 )
 
+NOT_A_SCHOOL = "not a school"  # screens() key of the RL204 candidates
 SCHOOL_DIFFERS = "RL220"
 ROLE_DIFFERS = "RL221"
 SCHOOL_NOT_IN_USER_ORGS = "RL222"
@@ -55,12 +56,17 @@ def _sid(has: bool) -> pl.Expr:
 
 
 def _pairs_absent(
-    export: Export, column: str, *checks: tuple[str, pl.Series], own: pl.Series | None = None
+    export: Export,
+    column: str,
+    *checks: tuple[str, pl.Series],
+    own: pl.Series | None = None,
+    among: dict[str, pl.Series] | None = None,
 ) -> dict[str, pl.Series]:
     """Per (kept, known) check, a mask over enrollments under the kept column's name:
     combined([kept, column]) is not among `known` (so the pair is certainly not there);
     `column`'s share is computed once for every check.  With `own`, also a mask under
-    `column`'s name: its hash is not among `own`.  Streamed: no 7M-row hash is held."""
+    `column`'s name: its hash is not among `own`; per `among` entry, a mask under its
+    name: the hash is among its hashes.  Streamed: no 7M-row hash is held."""
     enr = export.tables["enrollments.csv"]
     given = {f"_k{i}": id_hash(export, enr.name, kept) for i, (kept, _) in enumerate(checks)}
     gone = {
@@ -69,6 +75,8 @@ def _pairs_absent(
     }
     if own is not None:
         gone[column] = ~pl.col("_own").is_in(own.implode())
+    for name, hashes in (among or {}).items():
+        gone[name] = pl.col("_own").is_in(hashes.implode())
     # combined()'s share of the second column (see common.combined).
     own_hash = pl.col(column).hash(seed=ID_HASH_SEED)
     found = streamed(enr.df, gone, given, _own=own_hash, _tag=pl.col("_own").hash(seed=PAIR_SEED))
@@ -81,7 +89,8 @@ def screens(export: Export) -> dict[str, pl.Series]:
 
     - "classSourcedId", "userSourcedId": the (class, school) / (user, school) pair is
       certainly not among the classes' schools / the user's orgs (RL220, RL222);
-    - "schoolSourcedId": the school is certainly not a sourcedId of orgs.csv (RL200).
+    - "schoolSourcedId": the school is certainly not a sourcedId of orgs.csv (RL200);
+    - NOT_A_SCHOOL: the school may be an org of another type (RL204 decides exactly).
     """
     found: dict[str, pl.Series] = export.cached(
         CACHE_KEY + "enrollment_schools", lambda: _screens(export)
@@ -102,9 +111,15 @@ def _screens(export: Export) -> dict[str, pl.Series]:
         checks.append(("userSourcedId", _known(orgs, ("userSourcedId", "orgSourcedId"))))
     orgs_csv = table(export, "orgs.csv", SID)
     own = export.id_hash(orgs_csv.name, SID) if orgs_csv is not None else None
+    among = {}
+    if orgs_csv is not None and orgs_csv.has("type"):
+        other = present("type") & (pl.col("type") != "school")
+        wrong = orgs_csv.df.select(other.fill_null(False)).to_series()
+        if wrong.any():
+            among[NOT_A_SCHOOL] = export.id_hash(orgs_csv.name, SID).filter(wrong)
     if not checks and own is None:
         return {}
-    return _pairs_absent(export, "schoolSourcedId", *checks, own=own)
+    return _pairs_absent(export, "schoolSourcedId", *checks, own=own, among=among)
 
 
 def resolved_by_school(export: Export) -> set[str]:

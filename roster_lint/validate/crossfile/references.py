@@ -140,8 +140,17 @@ def _into_absent(export: Export, t: Table, col: ColumnSpec, out: Findings, rule:
     )
 
 
-def _type_check(t: Table, col: str, target: Table, want: str, out: Findings, rule: str) -> None:
-    """References that resolve, but to an org/session of the wrong type."""
+def _type_check(
+    t: Table,
+    col: str,
+    target: Table,
+    want: str,
+    out: Findings,
+    rule: str,
+    screen: pl.Series | None = None,
+) -> None:
+    """References that resolve, but to an org/session of the wrong type.  `screen`: a
+    mask of `t`'s rows holding every such row (enrollments.screens), else all are read."""
     if not (t.has(col) and target.has("type")):
         return
     wrong = target.df.filter(present("type") & (pl.col("type") != want)).select(
@@ -150,8 +159,9 @@ def _type_check(t: Table, col: str, target: Table, want: str, out: Findings, rul
     if wrong.height == 0:
         return
     sid = pl.col(SID) if t.has(SID) else pl.lit(None, pl.String())
+    rows = t.df if screen is None else t.df.filter(screen)
     hits = (
-        t.df.filter(pl.col(col).is_in(wrong[col].implode()))
+        rows.filter(pl.col(col).is_in(wrong[col].implode()))
         .select(LINE, sid.alias("sourced_id"), col)
         .join(wrong, on=col, how="left")
         .select(
@@ -209,8 +219,12 @@ def _target_types(export: Export, out: Findings) -> None:
     if orgs is not None and orgs.has(SID):
         for name in ("classes.csv", "enrollments.csv"):
             source = export.table(name)
-            if source is not None:
-                _type_check(source, "schoolSourcedId", orgs, "school", out, NOT_A_SCHOOL)
+            if source is None:
+                continue
+            screen = None
+            if name == "enrollments.csv":  # 7M rows: the enrollments' school pass screens them
+                screen = enrollments.screens(export).get(enrollments.NOT_A_SCHOOL)
+            _type_check(source, "schoolSourcedId", orgs, "school", out, NOT_A_SCHOOL, screen)
     sessions = export.table("academicSessions.csv")
     courses = export.table("courses.csv")
     if sessions is not None and courses is not None and sessions.has(SID):
