@@ -38,17 +38,23 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
     # does).  _urow numbers the ids, so that counting distinct users over 7M enrollments
     # (licences) counts u32s, not 36-character ids.
     in_scope = pl.col("action") != "skip"
-    if users.select(pl.col("uid").hash().n_unique()).item() == users.height:
-        # Every id once (distinct hashes prove distinct ids, 0.05 s at 1M): each user row
-        # is its id's first row, no group_by over 1M 36-character ids (~0.3 s).
-        side = users.select(
-            "uid",
-            pl.col("action").alias("user_action"),
-            grade.alias("user_grade"),
-            pl.when(in_scope).then(grade).alias("_in_grade"),
-            in_scope.alias("_in"),
-        ).with_row_index("_urow")
-    else:
+    # Each user row as its id's first row, joined as it is: no group_by over 1M
+    # 36-character ids (~0.3 s) and no check that the ids are distinct (0.08 s).  A
+    # repeated id that an enrollment names gives that enrollment one row per copy: the
+    # join is then redone on one row per id.  (A repeated id no enrollment names is never
+    # looked up, so its copies do not matter.)
+    side = users.select(
+        "uid",
+        pl.col("action").alias("user_action"),
+        grade.alias("user_grade"),
+        pl.when(in_scope).then(grade).alias("_in_grade"),
+        in_scope.alias("_in"),
+    ).with_row_index("_urow")
+    narrow = inp.enrollments.select(cols)
+    # A plain string join: polars 2.1 joins the loader's id columns faster than the u64
+    # hash join this used to be (0.8 s vs 1.7 s at 1M, docs/performance.md).
+    found = narrow.select("uid").join(side, on="uid", how="left", maintain_order="left")
+    if found.height != narrow.height:
         side = (
             users.lazy()
             .select("uid", "action", "grade")
@@ -62,10 +68,8 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
             .with_row_index("_urow")
             .collect(engine="in-memory")
         )
-    # A plain string join: polars 2.1 joins the loader's id columns faster than the u64
-    # hash join this used to be (0.8 s vs 1.7 s at 1M, docs/performance.md).
-    narrow = inp.enrollments.select(cols)
-    narrow = narrow.hstack(lookup(narrow, "uid", side))
+        found = narrow.select("uid").join(side, on="uid", how="left", maintain_order="left")
+    narrow = narrow.hstack([chunked_like(c, narrow["uid"]) for c in found.drop("uid")])
     # The role and status tests every later stage makes (the decision, grade counts,
     # teacher test, licences, notes), made once: a boolean read is free, a comparison
     # of 7M strings ~0.04 s each time.
