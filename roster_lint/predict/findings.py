@@ -296,7 +296,13 @@ def _values(export: Export, rows: pl.DataFrame, column: str | None) -> pl.DataFr
         if t is None or not t.has(column):
             parts.append(group.with_columns(pl.lit(None, pl.String()).alias("value")))
             continue
-        cells = t.df.select(pl.col(LINE).alias("line"), pl.col(column).alias("value"))
+        # The few rows named, not a join against every line of a 7M-row table.
+        cells = (
+            t.df.lazy()
+            .filter(pl.col(LINE).is_in(group["line"].implode()))
+            .select(pl.col(LINE).alias("line"), pl.col(column).alias("value"))
+            .collect()
+        )
         parts.append(group.join(cells, on="line", how="left", maintain_order="left"))
     return pl.concat(parts)
 
@@ -338,8 +344,13 @@ def _root_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> No
 
 def _schools_of(inp: Inputs, rows: pl.DataFrame) -> pl.DataFrame:
     """1.2 (schools from roles.csv) and 1.1 alike: the user's schools as the sync reads them."""
-    schools = inp.users.select("line", pl.col("schools").list.join(",").alias("value")).unique(
-        "line", keep="first"
+    # Only the users the findings name (a few hundred of a million) are joined into text.
+    schools = (
+        inp.users.lazy()
+        .filter(pl.col("line").is_in(rows["line"].implode()))
+        .select("line", pl.col("schools").list.join(",").alias("value"))
+        .unique("line", keep="first", maintain_order=True)
+        .collect()
     )
     return rows.drop("value").join(schools, on="line", how="left", maintain_order="left")
 
