@@ -180,11 +180,7 @@ def decide_enrollments(
     e = e.hstack(
         aligned(
             e,
-            [
-                (rstr.mask(flags) + gone.fill_null(False).cast(pl.UInt16) * (1 << k))
-                .cast(pl.UInt16)
-                .alias("_m")
-            ],
+            [rstr.mask([*flags, ("enrollment-tobedeleted", gone)]).alias("_m")],
         )
     )
     low = pl.col("_m") & ((1 << k) - 1)
