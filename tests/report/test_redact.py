@@ -277,3 +277,22 @@ def test_frame_redaction_is_one_lookup_per_distinct_value(tmp_path: Path) -> Non
     ps = red["a"][0]
     assert red["a"].to_list() == [ps, None, f"x {ps}", ""]
     assert red["b"][0] == ps and red["b"][1] == "k1" and red["b"][3].startswith("name-")
+
+
+def test_apply_redacts_loose_strings_as_text_does(tmp_path: Path) -> None:
+    """apply gathers every loose string and redacts them in one lookup: each must come out
+    as redacting it alone does (one-token values, sentences, paths, unchanged words)."""
+    r = Redactor([load_export(str(export_path(tmp_path)))])
+    obj = {
+        "a": "stu1",
+        "b": ["x stu1 and Grace", ("Grace", "k1", "")],
+        "path": "/home/someone/stu1 Grace.zip",
+        "code": "stu1",  # vocabulary: kept
+    }
+    red = r.apply(obj)
+    assert red["a"] == r.text("stu1") != "stu1"
+    assert red["b"] == [r.text("x stu1 and Grace"), (r.text("Grace"), "k1", "")]
+    assert red["b"][1][0].startswith("name-")
+    assert red["path"] == r.text("stu1 Grace.zip")  # the bare name, redacted
+    assert "someone" not in red["path"] and "stu1" not in red["path"]
+    assert red["code"] == "stu1"
