@@ -1,10 +1,10 @@
 """Where `check` spends time and memory before the plan: one process, stage by stage.
 
     .venv/bin/python -m roster_lint.validate.profile benchmarks/data/students-1000000-seed-1
-    .venv/bin/python -m roster_lint.validate.profile --each EXPORT   # one module at a time
+    .venv/bin/python -m roster_lint.validate.profile --each EXPORT   # one task at a time
 
 Prints, per stage (load, the schemas, the cross-file rules as `check` runs them: in
-threads; with --each, one cross-file module after the other instead), the wall and CPU
+threads; with --each, one cross-file task after the other instead), the wall and CPU
 seconds, the process's peak RSS after it (`ru_maxrss`, so it only ever grows: a stage
 that raises it is the one that set the peak) and its current RSS (`/proc/self/statm`:
 what the stage left behind, e.g. cached hashes).  Whole processes are measured by
@@ -56,19 +56,22 @@ def main(argv: list[str]) -> int:
         print("usage: python -m roster_lint.validate.profile [--each] EXPORT", file=sys.stderr)
         return 2
     rows: list[Row] = []
-    with _stage("import pandera", rows):
-        import pandera.polars  # noqa: F401
-    from roster_lint.load import load_export
-    from roster_lint.validate import crossfile, schema
+    with _stage("imports", rows):  # what check imports for these stages (not pandera)
+        from roster_lint.load import load_export
+        from roster_lint.validate import crossfile, schema
 
     with _stage("load", rows):
         export = load_export(args[0])
     out = Findings()
     with _stage("schema (all files)", rows):
         schema.run(export, out)
+    # Every task crossfile.run runs (RL223's dates task included), one after the other.
     steps: list[tuple[str, Callable[[], None]]] = [
-        (f"crossfile.{m.__name__.rsplit('.', 1)[1]}", lambda m=m: m.run(export, out))  # type: ignore[misc]
-        for m in crossfile.CHECKS
+        (
+            f"crossfile.{t.__module__.rsplit('.', 1)[1]}.{t.__name__}",
+            lambda t=t: t(export, out),  # type: ignore[misc]
+        )
+        for t in crossfile.tasks()
     ]
     if not each:
         steps = [("crossfile.run (threads)", lambda: crossfile.run(export, out))]
@@ -77,13 +80,13 @@ def main(argv: list[str]) -> int:
             fn()
     with _stage("findings frame", rows):
         n = out.frame().height
-    print(f"{'stage':<28}{'wall s':>8}{'cpu s':>8}{'peak MB':>10}{'now MB':>10}")
+    print(f"{'stage':<40}{'wall s':>8}{'cpu s':>8}{'peak MB':>10}{'now MB':>10}")
     for name, wall, cpu, peak, now in rows:
-        print(f"{name:<28}{wall:>8.2f}{cpu:>8.2f}{peak:>10.0f}{now:>10.0f}")
+        print(f"{name:<40}{wall:>8.2f}{cpu:>8.2f}{peak:>10.0f}{now:>10.0f}")
     xf = [r for r in rows if r[0].startswith("crossfile.")]
-    print(f"{'crossfile (all)':<28}{sum(r[1] for r in xf):>8.2f}{sum(r[2] for r in xf):>8.2f}")
+    print(f"{'crossfile (all)':<40}{sum(r[1] for r in xf):>8.2f}{sum(r[2] for r in xf):>8.2f}")
     total = sum(r[1] for r in rows[1:])
-    print(f"{'total (after import)':<28}{total:>8.2f}{sum(r[2] for r in rows[1:]):>8.2f}")
+    print(f"{'total (after import)':<40}{total:>8.2f}{sum(r[2] for r in rows[1:]):>8.2f}")
     print(f"findings: {n}")
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
 
 from roster_lint.findings import Findings
 from roster_lint.model import Export
@@ -29,6 +30,7 @@ CHECKS = (references, duplicates, enrollments, classes, students, orgs, sessions
 THREADS = 2  # the checks are independent: two at a time keep two cores busy
 
 Task = Callable[[Export, Findings], None]
+Part = Literal["all", "first", "rest"]
 
 
 # Tasks that read columns nothing after validation reads (columns.FIRST_ONLY): api.check
@@ -48,7 +50,7 @@ def tasks() -> list[Task]:
     return found
 
 
-def run(export: Export, out: Findings, part: str = "all") -> None:
+def run(export: Export, out: Findings, part: Part = "all") -> None:
     """Every cross-file check over one loaded export (part "first": the FIRST tasks only;
     "rest": all but those; "all": both, in the same order as "first" then "rest").
 

@@ -44,10 +44,16 @@ def not_deleted(t: Table) -> pl.Expr:
 KEPT_HASHES = {"userSourcedId", "classSourcedId"}
 
 
+def hash_is_shared(name: str, column: str) -> bool:
+    """Whether `name[column]`'s hashes are shared (Export.id_hash): KEPT_HASHES and every
+    sourcedId outside enrollments.csv."""
+    return column in KEPT_HASHES or (column == SID and name != "enrollments.csv")
+
+
 def id_hash(export: Export, name: str, column: str) -> pl.Series:
     """u64 hashes of `name[column]` (ID_HASH_SEED, aligned with the rows): the export's
-    shared ones for KEPT_HASHES and every sourcedId outside enrollments.csv, else fresh."""
-    if column in KEPT_HASHES or (column == SID and name != "enrollments.csv"):
+    shared ones where `hash_is_shared`, else fresh."""
+    if hash_is_shared(name, column):
         return export.id_hash(name, column)
     df = export.tables[name].df
     return df.select(pl.col(column).hash(seed=ID_HASH_SEED)).to_series()
@@ -104,9 +110,9 @@ def streamed(
 
 def absent(export: Export, t: Table, column: str, known: pl.Series) -> pl.Series:
     """Mask over `t`'s rows: the u64 hash of `t[column]` is not in `known` (so the value is
-    certainly not there).  Shared hashes are used where kept, else hashed by slices."""
-    keep = column in KEPT_HASHES or (column == SID and t.name != "enrollments.csv")
-    if keep:
+    certainly not there).  Shared hashes are used where `hash_is_shared`, else hashed on the
+    streaming engine (no whole-length hash column held)."""
+    if hash_is_shared(t.name, column):
         return ~export.id_hash(t.name, column).is_in(known.implode())
     gone = ~pl.col(column).hash(seed=ID_HASH_SEED).is_in(known.implode())
     return streamed(t.df, {"gone": gone}).to_series()

@@ -15,6 +15,7 @@ from roster_lint.validate.crossfile.common import (
     PAIR_SEED,
     SID,
     fold,
+    hash_is_shared,
     id_hash,
     not_deleted,
     present,
@@ -131,7 +132,7 @@ def _fold_candidates(df: pl.DataFrame) -> pl.DataFrame:
 
 def _sourced_ids(export: Export, t: Table, out: Findings) -> None:
     df = t.df.select(LINE, SID)
-    if t.name == "enrollments.csv":  # not kept (see common.KEPT_HASHES): hash by slices
+    if not hash_is_shared(t.name, SID):  # enrollment ids: hashed by slices, not kept
         hashed = low32(export, t, pl.col(SID).hash(seed=ID_HASH_SEED))
     else:
         hashed = id_hash(export, t.name, SID)

@@ -285,7 +285,8 @@ def jobs(
     so that the caller can collect the queries of several tables together.  `only`: check
     these columns alone (the others stay in `df` to place and name the hits).
     """
-    names = df.columns if only is None else [c for c in df.columns if c in set(only)]
+    wanted = None if only is None else set(only)
+    names = [c for c in df.columns if wanted is None or c in wanted]
     pairs = schema.column_defs(names)
     if not pairs or df.height == 0:
         return []
