@@ -18,6 +18,7 @@ import polars as pl
 from roster_lint.findings import Findings
 from roster_lint.load.headers import check_header
 from roster_lint.load.manifest import MANIFEST, check_presence, known_files, read_properties
+from roster_lint.load.notexport import refuse_non_export
 from roster_lint.load.reader import Parsed, empty_frame, read_entry
 from roster_lint.load.source import Entry, Source, open_source
 from roster_lint.load.version import decide
@@ -30,6 +31,7 @@ __all__ = ["load_export"]
 def load_export(path: str) -> Export:
     """Load an export; every problem found on the way is in `Export.findings`."""
     src = open_source(path)
+    refuse_non_export(src)
     out = Findings()
     by_name, manifest_entry, others = _classify(src, out)
     spec = oneroster()
