@@ -118,6 +118,16 @@ class Catalogue:
             raise KeyError(f"no rule {key!r} in the catalogue")
         return rule
 
+    def suggest(self, key: str) -> str | None:
+        """The closest code or name to a token that names no rule ("did you mean")."""
+        import difflib
+
+        names = [*self.by_name, *self.by_code]
+        close = difflib.get_close_matches(key.lower(), [n.lower() for n in names], n=1, cutoff=0.6)
+        if not close:
+            return None
+        return next(n for n in names if n.lower() == close[0])
+
     def matching(self, selector: str) -> list[Rule]:
         """Rules a --select/--ignore token names: a code, a name, or a code prefix (RL2)."""
         rule = self.get(selector)

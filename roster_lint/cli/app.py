@@ -20,6 +20,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    # -h as well as --help, on every command (click only knows --help by default).
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 # Reports go to stdout; progress and the one-line errors go to stderr.
 stdout = Console(highlight=False, soft_wrap=True)

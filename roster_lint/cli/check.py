@@ -110,5 +110,7 @@ def explain(
     check_format(fmt)
     found = catalogue().get(rule)
     if found is None:
-        raise UsageError(f"no rule {rule!r} (see `roster-lint rules`)")
+        near = catalogue().suggest(rule)
+        hint = f"did you mean {near!r}? " if near else ""
+        raise UsageError(f"no rule {rule!r} ({hint}see `roster-lint rules`)")
     catalogue_view.render_rule(stdout, found, fmt)

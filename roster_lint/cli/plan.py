@@ -59,7 +59,9 @@ def plan(
     )
 
 
-@app.command()
+# SIS ids may start with "-" (`why EXPORT user -1234`): an unknown option-like token is
+# taken as the ID instead of failing with "no such option".
+@app.command(context_settings={"ignore_unknown_options": True})
 def why(
     export: ExportArg,
     kind: Annotated[str, typer.Argument(help="user, class, school, course or enrollment.")],
