@@ -9,16 +9,17 @@ result.to_json()           # the contract's JSON document (a dict)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from roster_lint.catalogue import Severity, catalogue
-from roster_lint.errors import UsageError
-from roster_lint.findings import Findings, sort_findings, summary
+from roster_lint import results
+from roster_lint.catalogue import catalogue
+from roster_lint.findings import Findings, sort_findings
 from roster_lint.load import load_export
 from roster_lint.model import Export
+from roster_lint.options import FAIL_ON, Options
 from roster_lint.predict.model import Plan
 
 if TYPE_CHECKING:
@@ -26,59 +27,15 @@ if TYPE_CHECKING:
     from roster_lint.predict.why import WhyResult
 from roster_lint.report import progress
 from roster_lint.validate import run_all, schema
-from roster_lint.validate.schema import ENGINES
 
-FAIL_ON = ("error", "warning", "info", "never")
 Keep = Callable[[str, str], bool]  # (file, column) -> keep it
 
-
-@dataclass
-class Options:
-    mode: str = "full"
-    previous: str | None = None
-    course_map: str | None = None
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)  # rule -> severity override
-    fail_on: str = "error"
-    schema_engine: str = "polars"  # or "pandera": pandera's own backend (the reference, slow)
-    profile: dict[str, Any] = field(default_factory=dict)  # profile options from config
-
-    def validate(self) -> None:
-        if self.mode not in ("full", "provisioning"):
-            raise UsageError(f"--mode must be full or provisioning, not {self.mode!r}")
-        if self.fail_on not in FAIL_ON:
-            raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
-        if self.schema_engine not in ENGINES:
-            raise UsageError(
-                f"--schema-engine must be {' or '.join(ENGINES)}, not {self.schema_engine!r}"
-            )
-        cat = catalogue()
-        for token in [*self.select, *self.ignore, *self.severity]:
-            if not cat.matching(token):
-                raise UsageError(f"no rule matches {token!r} (see `roster-lint rules`)")
-        for token, sev in self.severity.items():
-            if sev not in [s.value for s in Severity]:
-                raise UsageError(f"severity for {token!r} must be error, warning or info")
+__all__ = ["FAIL_ON", "CheckResult", "Options", "check", "diff", "load", "plan", "why"]
 
 
 @dataclass
-class CheckResult:
-    export: Export
-    findings: pl.DataFrame
-    options: Options
-    plan: Plan | None = None
-
-    @property
-    def summary(self) -> dict[str, int]:
-        return summary(self.findings)
-
-    @property
-    def failed(self) -> bool:
-        if self.options.fail_on == "never":
-            return False
-        floor = Severity(self.options.fail_on).rank
-        return any(Severity(s).rank >= floor and n for s, n in self.summary.items())
+class CheckResult(results.CheckResult):
+    """`results.CheckResult` (what every report renders) with its JSON document."""
 
     def to_json(self) -> dict[str, Any]:
         from roster_lint.report.json_report import check_document

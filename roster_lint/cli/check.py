@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from roster_lint.cli.app import (
     stdout,
 )
 from roster_lint.errors import UsageError
+
+if TYPE_CHECKING:
+    from roster_lint.results import CheckResult
 
 
 @app.command()
@@ -76,7 +79,7 @@ def check(
     opts.ignore = split_list(ignore) or opts.ignore
     opts.fail_on = fail_on or opts.fail_on
     opts.schema_engine = schema_engine or opts.schema_engine
-    result = api.check(export, opts)
+    result: CheckResult = api.check(export, opts)
     if write_baseline_to:  # before --baseline: the file records everything found today
         from roster_lint.report.baseline import write_baseline
 

@@ -31,10 +31,10 @@ from roster_lint.model import Export
 from roster_lint.report.json_report import dumps
 
 if TYPE_CHECKING:
-    from roster_lint.api import CheckResult
     from roster_lint.diff import DiffResult
     from roster_lint.predict.model import Plan
     from roster_lint.predict.why import WhyResult
+    from roster_lint.results import CheckResult
 
 FORMATS = ("text", "json", "html", "sarif", "junit", "github", "markdown")
 ALLOWED = {
@@ -150,7 +150,7 @@ def emit_check(
     redact: bool,
     console: Console,
 ) -> None:
-    from roster_lint.report import github, junit, markdown, sarif, text
+    from roster_lint.report import github, json_report, junit, markdown, sarif, text
 
     targets = parse_outputs(outputs, "check")
     if redact:
@@ -161,7 +161,7 @@ def emit_check(
             previous = load_export(result.options.previous)
         result = _redactor(result, [result.export, previous]).apply(result)
     renderers: dict[str, Callable[[], str]] = {
-        "json": lambda: dumps(result.to_json()),
+        "json": lambda: dumps(json_report.check_document(result)),
         "text": lambda: plain_text(lambda c: text.render_check(result, c)),
         "html": lambda: _html("render_check_html", result),
         "sarif": lambda: dumps(sarif.check_sarif(result)),

@@ -14,7 +14,7 @@ import time
 
 import polars as pl
 
-from roster_lint.api import Options
+from roster_lint.options import Options
 from roster_lint.diff import compare
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export, Table

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from roster_lint.api import Options
+from roster_lint.options import Options
 from roster_lint.diff import compare_without_plan
 from roster_lint.load import load_export
 
