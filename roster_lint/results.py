@@ -27,6 +27,7 @@ class CheckResult:
     findings: pl.DataFrame
     options: Options
     plan: Plan | None = None
+    previous: Export | None = None  # the --previous export, as loaded (--redact reads it)
 
     @property
     def summary(self) -> dict[str, int]:

@@ -73,13 +73,15 @@ def check(
     from roster_lint.report.outputs import emit_check
 
     check_format(fmt)
-    progress.enable(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
     opts.select = split_list(select) or opts.select
     opts.ignore = split_list(ignore) or opts.ignore
     opts.fail_on = fail_on or opts.fail_on
     opts.schema_engine = schema_engine or opts.schema_engine
-    result: CheckResult = api.check(export, opts)
+    # The reports read only what the pipeline keeps: let it free the rest (whole_export).
+    result: CheckResult = api.check(
+        export, opts, progress=progress.for_run(fmt), whole_export=False
+    )
     if write_baseline_to:  # before --baseline: the file records everything found today
         from roster_lint.report.baseline import write_baseline
 

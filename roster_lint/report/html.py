@@ -32,7 +32,7 @@ from roster_lint.predict.model import ENTITIES, Plan
 from roster_lint.report.text import ENTITY_PLURAL, group_findings
 
 if TYPE_CHECKING:
-    from roster_lint.diff import DiffResult
+    from roster_lint.diff.model import DiffResult
     from roster_lint.results import CheckResult
 
 MAX_ROWS_PER_ENTITY = 5000
