@@ -19,6 +19,7 @@ from roster_lint.cli.app import (
     check_format,
     merged_options,
     split_list,
+    stderr,
     stdout,
 )
 from roster_lint.errors import UsageError
@@ -113,7 +114,13 @@ def explain(
     from roster_lint.report import catalogue_view
 
     check_format(fmt)
-    found = catalogue().get(rule)
+    cat = catalogue()
+    found = cat.get(rule)
     if found is None:
         raise UsageError(f"no rule {rule!r} (see `roster-lint rules`)")
+    if rule.upper() in cat.retired:  # ruff's remapped codes: say so, then show the rule
+        stderr.print(
+            f"roster-lint: {rule.upper()} is retired; it is now {found.code} ({found.name})",
+            markup=False,
+        )
     catalogue_view.render_rule(stdout, found, fmt)
