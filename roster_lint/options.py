@@ -8,6 +8,7 @@ diff can take it as a typed parameter without importing the API (docs/architectu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from typing import Any
 
 from roster_lint.catalogue import Severity, catalogue
@@ -15,8 +16,13 @@ from roster_lint.errors import UsageError
 
 FAIL_ON = ("error", "warning", "info", "never")
 # How the per-file schemas run: polars queries (default) or pandera's own backend (the
-# reference the polars runner is tested against; slow on large files).
+# reference the polars runner is tested against; slow on large files).  pandera is an
+# optional extra: only that engine imports it.
 ENGINES = ("polars", "pandera")
+PANDERA_MISSING = (
+    "--schema-engine pandera needs pandera, which is not installed: "
+    "pip install 'roster-lint[pandera]'"
+)
 
 
 @dataclass
@@ -40,6 +46,8 @@ class Options:
             raise UsageError(
                 f"--schema-engine must be {' or '.join(ENGINES)}, not {self.schema_engine!r}"
             )
+        if self.schema_engine == "pandera" and find_spec("pandera") is None:
+            raise UsageError(PANDERA_MISSING)
         cat = catalogue()
         for token in [*self.select, *self.ignore, *self.severity]:
             if not cat.matching(token):

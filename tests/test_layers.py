@@ -1,6 +1,7 @@
-"""Layers import one way (docs/architecture.md): core <- stages <- pipeline <- report <- api <- cli.
+"""Layers import one way (docs/architecture.md): core <- stages <- pipeline <- report <- api
+<- cli, and report reads the core only.
 
-Report imports the core only.  Every `import` in roster_lint/ counts, at module level, inside a function or under
+Every `import` in roster_lint/ counts, at module level, inside a function or under
 TYPE_CHECKING alike: a lower layer never names a higher one.  Stages may use each other
 (diff reads the plan); they take what they need as typed parameters (Export, Options...).
 """

@@ -53,8 +53,8 @@ def check(
         str | None,
         typer.Option(
             "--schema-engine",
-            help="polars (default) or pandera: run the per-file schemas on pandera's own "
-            "backend, the reference (slow on large files).",
+            help="polars (default) or pandera (the pandera extra): run the per-file schemas "
+            "on pandera's own backend, the reference (slow on large files).",
         ),
     ] = None,
     write_baseline_to: Annotated[
