@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
         print("usage: python benchmarks/profile_check.py [--apart] EXPORT", file=sys.stderr)
         return 2
     t0, c0 = time.perf_counter(), _cpu()
-    from roster_lint import api
+    from roster_lint import api, pipeline
     from roster_lint.findings import Findings
     from roster_lint.predict.findings import profile_findings
     from roster_lint.validate import crossfile, schema
@@ -63,15 +63,18 @@ def main(argv: list[str]) -> int:
         stage("crossfile", lambda: crossfile.run(export, out))
 
         def release() -> None:
-            api._release_validation_caches(export)
-            api.release_unread_columns(export)
+            pipeline.release_validation_caches(export)
+            pipeline.release_unread_columns(export, pipeline.plan_reads(), api.outputs_read)
 
         stage("release", release)
         plan = stage("plan", lambda: api.plan_export(export, opts, None))
-    else:  # as api.check runs them
-        plan = stage("schema+crossfile+plan", lambda: api._validate_and_plan(export, opts, out))
+    else:  # as pipeline.run_check runs them
+        plan = stage(
+            "schema+crossfile+plan",
+            lambda: pipeline._validate_and_plan(export, opts, out, api.outputs_read, None),
+        )
     stage("profile findings", lambda: profile_findings(plan, export, opts, out))
-    stage("findings frame", lambda: api._apply_options(out.frame(), opts))
+    stage("findings frame", lambda: pipeline.apply_options(out.frame(), opts))
     print(f"{'stage':22s} {'wall s':>7s} {'cpu s':>7s} {'peak GB':>8s} {'now GB':>7s}")
     for name, wall, cpu, peak, now in ROWS:
         print(f"{name:22s} {wall:7.2f} {cpu:7.2f} {peak:8.2f} {now:7.2f}")

@@ -6,7 +6,9 @@ Codes are an API (ruff's lesson): assigned once, never reused.  Ranges:
   RL2xx  across files: references, duplicates, hierarchy, sessions      (validate/crossfile)
   RL3xx  the Summit K12 profile: what the sync will not do, and why     (predict)
 A rule's `name` is kebab-case and names the bad pattern; for RL3xx it is the reason name
-fixed by shared/spec/summit-k12-sync.md.
+fixed by shared/spec/summit-k12-sync.md.  When two rules are merged, the code that goes is
+listed under the kept rule's `retired`: it is never reused, and `explain`, `--select` and
+`--ignore` redirect it to the kept rule (ruff's remapped codes).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Rule:
     failing: Example
     passing: Example
     aliases: tuple[str, ...] = field(default=())
+    retired: tuple[str, ...] = field(default=())  # codes merged into this rule
 
 
 def _example(raw: dict[str, Any] | None, where: str) -> Example:
@@ -99,17 +102,19 @@ def _rule(raw: dict[str, Any], group: str) -> Rule:
         failing=_example(raw.get("fail"), where + " fail"),
         passing=_example(raw.get("pass"), where + " pass"),
         aliases=tuple(raw.get("aliases", ())),
+        retired=tuple(raw.get("retired", ())),
     )
 
 
 @dataclass(frozen=True)
 class Catalogue:
     rules: tuple[Rule, ...]
-    by_code: dict[str, Rule]
+    by_code: dict[str, Rule]  # retired codes too, each to the rule that replaced it
     by_name: dict[str, Rule]
+    retired: dict[str, str] = field(default_factory=dict)  # retired code -> its rule's code
 
     def get(self, key: str) -> Rule | None:
-        """A rule by code (any case) or kebab name or alias."""
+        """A rule by code (any case, a retired one too) or kebab name or alias."""
         return self.by_code.get(key.upper()) or self.by_name.get(key.lower())
 
     def __getitem__(self, key: str) -> Rule:
@@ -154,4 +159,11 @@ def catalogue() -> Catalogue:
         by_name[r.name] = r
         for alias in r.aliases:
             by_name[alias] = r
-    return Catalogue(tuple(rules), by_code, by_name)
+    retired: dict[str, str] = {}
+    for r in rules:
+        for old in r.retired:
+            if not CODE_RE.match(old) or old in by_code:
+                raise ValueError(f"rule {r.code}: retired code {old} is malformed or in use")
+            by_code[old] = r
+            retired[old] = r.code
+    return Catalogue(tuple(rules), by_code, by_name, retired)

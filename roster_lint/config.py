@@ -26,8 +26,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from roster_lint.api import FAIL_ON, Options
 from roster_lint.errors import UsageError
+from roster_lint.options import FAIL_ON, Options
 
 NAMES = ("roster-lint.toml", "pyproject.toml")
 KEYS = ("mode", "course_map", "select", "ignore", "fail_on", "severity", "profile", "diff")

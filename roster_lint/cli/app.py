@@ -11,7 +11,7 @@ from roster_lint import __version__
 from roster_lint.errors import UsageError
 
 if TYPE_CHECKING:
-    from roster_lint.api import Options
+    from roster_lint.options import Options
 
 app = typer.Typer(
     name="roster-lint",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,9 +19,13 @@ from roster_lint.cli.app import (
     check_format,
     merged_options,
     split_list,
+    stderr,
     stdout,
 )
 from roster_lint.errors import UsageError
+
+if TYPE_CHECKING:
+    from roster_lint.results import CheckResult
 
 
 @app.command()
@@ -49,8 +53,8 @@ def check(
         str | None,
         typer.Option(
             "--schema-engine",
-            help="polars (default) or pandera: run the per-file schemas on pandera's own "
-            "backend, the reference (slow on large files).",
+            help="polars (default) or pandera (the pandera extra): run the per-file schemas "
+            "on pandera's own backend, the reference (slow on large files).",
         ),
     ] = None,
     write_baseline_to: Annotated[
@@ -70,13 +74,15 @@ def check(
     from roster_lint.report.outputs import emit_check
 
     check_format(fmt)
-    progress.enable(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
     opts.select = split_list(select) or opts.select
     opts.ignore = split_list(ignore) or opts.ignore
     opts.fail_on = fail_on or opts.fail_on
     opts.schema_engine = schema_engine or opts.schema_engine
-    result = api.check(export, opts)
+    # The reports read only what the pipeline keeps: let it free the rest (whole_export).
+    result: CheckResult = api.check(
+        export, opts, progress=progress.for_run(fmt), whole_export=False
+    )
     if write_baseline_to:  # before --baseline: the file records everything found today
         from roster_lint.report.baseline import write_baseline
 
@@ -108,9 +114,15 @@ def explain(
     from roster_lint.report import catalogue_view
 
     check_format(fmt)
-    found = catalogue().get(rule)
+    cat = catalogue()
+    found = cat.get(rule)
     if found is None:
-        near = catalogue().suggest(rule)
+        near = cat.suggest(rule)
         hint = f"did you mean {near!r}? " if near else ""
         raise UsageError(f"no rule {rule!r} ({hint}see `roster-lint rules`)")
+    if rule.upper() in cat.retired:  # ruff's remapped codes: say so, then show the rule
+        stderr.print(
+            f"roster-lint: {rule.upper()} is retired; it is now {found.code} ({found.name})",
+            markup=False,
+        )
     catalogue_view.render_rule(stdout, found, fmt)

@@ -20,9 +20,9 @@ from roster_lint.cli.app import (
 )
 
 if TYPE_CHECKING:
-    from roster_lint.api import Options
     from roster_lint.diff import DiffResult
     from roster_lint.model import Export
+    from roster_lint.options import Options
 
 OldArg = Annotated[str, typer.Argument(help="The previous export (folder or .zip).")]
 NewArg = Annotated[str, typer.Argument(help="The new export (folder or .zip).")]

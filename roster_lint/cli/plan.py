@@ -42,12 +42,12 @@ def plan(
     from roster_lint.report.outputs import emit_plan
 
     check_format(fmt)
-    progress.enable(fmt)
+    spinner = progress.for_run(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
     opts.validate()
-    exp = api.load_for_plan(export)
-    prev = api.load_previous(opts)
-    result = api.plan_export(exp, opts, prev)
+    exp = api.load_for_plan(export, spinner)
+    prev = api.load_previous(opts, spinner)
+    result = api.plan_export(exp, opts, prev, spinner)
     emit_plan(
         result,
         fmt=fmt,

@@ -17,7 +17,7 @@ from roster_lint.predict.model import ACTION_SCHEMA, Plan
 from roster_lint.spec import oneroster
 
 if TYPE_CHECKING:
-    from roster_lint.api import Options
+    from roster_lint.options import Options
 
 SYNC_SCHEMA = {"action": ACTION_SCHEMA["action"], "reasons": ACTION_SCHEMA["reasons"]}
 # The plan's entity for each file whose records the sync acts on (orgs: the schools).

@@ -17,7 +17,7 @@ from roster_lint.model import Export, Table
 from roster_lint.spec import oneroster
 
 if TYPE_CHECKING:
-    from roster_lint.api import Options
+    from roster_lint.options import Options
 
 # Columns that name a record the way people do: when they stay and the sourcedId does not,
 # the id scheme changed.  Records whose natural key is blank or repeats are left out.

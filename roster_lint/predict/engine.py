@@ -29,7 +29,7 @@ from roster_lint.predict.model import ACTION_SCHEMA, ENTITIES, Plan
 from roster_lint.predict.profile import Profile, load_profile
 
 if TYPE_CHECKING:
-    from roster_lint.api import Options
+    from roster_lint.options import Options
 
 ROOT_SCHEMA = {"root_reason": pl.String(), "root_entity": pl.String(), "root_id": pl.String()}
 # The columns summary.root_causes / followups read: skipped and retained rows only.

@@ -23,7 +23,7 @@ from roster_lint.predict.model import Plan, RootCause
 from roster_lint.predict.profile import load_profile
 
 if TYPE_CHECKING:
-    from roster_lint.api import Options
+    from roster_lint.options import Options
 
 # Reasons told once per root cause (the message names the cause and what it affects), with
 # the column shown when the finding points at a row.

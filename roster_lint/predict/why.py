@@ -23,7 +23,7 @@ from roster_lint.predict.model import Plan
 from roster_lint.predict.profile import Profile, load_profile
 
 if TYPE_CHECKING:
-    from roster_lint.api import Options
+    from roster_lint.options import Options
 
 PROSE = ("filter", "decided_by", "warning", "to_unenroll", "note")
 KINDS = ("user", "class", "school", "course", "enrollment")

@@ -26,7 +26,7 @@ from roster_lint import __version__
 from roster_lint.errors import UsageError
 
 if TYPE_CHECKING:
-    from roster_lint.api import CheckResult
+    from roster_lint.results import CheckResult
 
 FORMAT_VERSION = 1
 KEY = ["code", "file", "sourced_id"]

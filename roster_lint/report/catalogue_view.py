@@ -67,6 +67,17 @@ def _example_md(ex: Example) -> str:
     return "\n\n".join(parts)
 
 
+def _retired_note(rule: Rule) -> list[str]:
+    if not rule.retired:
+        return []
+    codes = ", ".join(rule.retired)
+    return [
+        "",
+        f"Replaces the retired {codes} (never reused: `explain`, `--select` and `--ignore` "
+        f"still accept it and mean {rule.code}).",
+    ]
+
+
 def rule_markdown(rule: Rule) -> str:
     """The rule page (ruff's sections), used by `explain` and docs/rules/."""
     return "\n".join(
@@ -77,6 +88,7 @@ def rule_markdown(rule: Rule) -> str:
             "",
             f"Default severity: `{rule.severity.value}` · Source: {rule.source} "
             f"· Group: {rule.group}",
+            *_retired_note(rule),
             "",
             "## Why is this bad?",
             "",
@@ -129,6 +141,22 @@ def docs_pages() -> dict[str, str]:
             f"| [{r.code}]({r.code}-{r.name}.md) | `{r.name}` | {r.severity.value} "
             f"| {r.source} | {r.title.replace('|', '/')} |"
         )
+    retired = catalogue().retired
+    if retired:
+        index += [
+            "",
+            "## Retired codes",
+            "",
+            "Codes are never reused; a retired one still works in `explain`, `--select` and",
+            "`--ignore`, and means the rule that replaced it.",
+            "",
+            "| retired code | now |",
+            "|---|---|",
+        ]
+        by_code = catalogue().by_code
+        for old, new in sorted(retired.items()):
+            r = by_code[new]
+            index.append(f"| {old} | [{new}]({new}-{r.name}.md) `{r.name}` |")
     pages["README.md"] = "\n".join(index) + "\n"
     return pages
 

@@ -10,7 +10,7 @@ from roster_lint import __version__
 from roster_lint.report.json_report import CONTRACT_FIELDS
 
 if TYPE_CHECKING:
-    from roster_lint.diff import DiffResult, FileDiff, SyncGroup
+    from roster_lint.diff.model import DiffResult, FileDiff, SyncGroup
 
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from roster_lint.diff import DiffResult, FileDiff
+    from roster_lint.diff.model import DiffResult, FileDiff
 
 TOP_COLUMNS = 3  # changed columns named per file in the table
 SAMPLES = 5  # records listed per kind of change

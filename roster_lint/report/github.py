@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 if TYPE_CHECKING:
-    from roster_lint.api import CheckResult
+    from roster_lint.results import CheckResult
 
 MAX_ANNOTATIONS = 50
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}

@@ -32,8 +32,8 @@ from roster_lint.predict.model import ENTITIES, Plan
 from roster_lint.report.text import ENTITY_PLURAL, group_findings
 
 if TYPE_CHECKING:
-    from roster_lint.api import CheckResult
-    from roster_lint.diff import DiffResult
+    from roster_lint.diff.model import DiffResult
+    from roster_lint.results import CheckResult
 
 MAX_ROWS_PER_ENTITY = 5000
 MAX_FINDINGS_PER_RULE = 100

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from roster_lint import __version__
 
 if TYPE_CHECKING:
-    from roster_lint.api import CheckResult
+    from roster_lint.results import CheckResult
 
 CONTRACT_FIELDS = (
     "code",

@@ -18,7 +18,7 @@ import polars as pl
 from roster_lint.catalogue import catalogue
 
 if TYPE_CHECKING:
-    from roster_lint.api import CheckResult
+    from roster_lint.results import CheckResult
 
 MAX_CASES = 1_000
 MAX_NOTES = 200

@@ -16,8 +16,8 @@ from roster_lint import __version__
 from roster_lint.catalogue import catalogue
 
 if TYPE_CHECKING:
-    from roster_lint.api import CheckResult
     from roster_lint.predict.model import Plan
+    from roster_lint.results import CheckResult
 
 TOP_RULES = 10
 TOP_FINDINGS = 20

@@ -2,7 +2,8 @@
 
 Every --output is parsed and checked (known format, allowed for the command, a writable
 place) before anything is written, so a bad one ends the run with exit 2 and no half set of
-reports.  With --redact the result is pseudonymised once (report/redact.py) and every
+reports.  Nothing is read from disk here: the exports --redact needs come with the result
+or from the caller.  With --redact the result is pseudonymised once (report/redact.py) and every
 renderer, stdout included, sees only the redacted copy.  Only the paths given are written.
 
 Renderers:
@@ -31,10 +32,10 @@ from roster_lint.model import Export
 from roster_lint.report.json_report import dumps
 
 if TYPE_CHECKING:
-    from roster_lint.api import CheckResult
-    from roster_lint.diff import DiffResult
+    from roster_lint.diff.model import DiffResult
     from roster_lint.predict.model import Plan
     from roster_lint.predict.why import WhyResult
+    from roster_lint.results import CheckResult
 
 FORMATS = ("text", "json", "html", "sarif", "junit", "github", "markdown")
 ALLOWED = {
@@ -150,18 +151,13 @@ def emit_check(
     redact: bool,
     console: Console,
 ) -> None:
-    from roster_lint.report import github, junit, markdown, sarif, text
+    from roster_lint.report import github, json_report, junit, markdown, sarif, text
 
     targets = parse_outputs(outputs, "check")
-    if redact:
-        previous = None
-        if result.options.previous:  # people who left are only in yesterday's export
-            from roster_lint.load import load_export
-
-            previous = load_export(result.options.previous)
-        result = _redactor(result, [result.export, previous]).apply(result)
+    if redact:  # people who left are only in yesterday's export (result.previous)
+        result = _redactor(result, [result.export, result.previous]).apply(result)
     renderers: dict[str, Callable[[], str]] = {
-        "json": lambda: dumps(result.to_json()),
+        "json": lambda: dumps(json_report.check_document(result)),
         "text": lambda: plain_text(lambda c: text.render_check(result, c)),
         "html": lambda: _html("render_check_html", result),
         "sarif": lambda: dumps(sarif.check_sarif(result)),
@@ -251,18 +247,13 @@ def emit_diff(
     outputs: list[str],
     redact: bool,
     console: Console,
-    old: Export | None = None,
-    new: Export | None = None,
+    old: Export,
+    new: Export,
 ) -> None:
     from roster_lint.report import diff_json, diff_text
 
     targets = parse_outputs(outputs, "diff")
     if redact:  # the new export keys the pseudonyms; the old one adds who has left
-        if new is None or old is None:  # a DiffResult keeps paths only: read them again
-            from roster_lint.load import load_export
-
-            new = new or load_export(diff.new_path)
-            old = old or load_export(diff.old_path)
         diff = _redactor(diff, [new, old]).apply(diff)
     renderers: dict[str, Callable[[], str]] = {
         "json": lambda: dumps(diff_json.diff_document(diff)),

@@ -2,8 +2,8 @@
 
 Shown only to a person watching: stderr is a terminal, no `CI` variable, stdout is not
 JSON (a script reading JSON may still show stderr, and a spinner in a log is noise), and
-ROSTER_LINT_NO_PROGRESS unset.  `stage(name)` is a no-op otherwise, so library code can
-call it unconditionally; the API never enables it (it prints nothing).
+ROSTER_LINT_NO_PROGRESS unset.  The cli makes one (`for_run`) and passes it down to the
+pipeline, which calls it around each stage; the API shows nothing unless given one.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from contextlib import contextmanager
 from typing import IO
 
 from rich.console import Console
-
-_console: Console | None = None
 
 
 def should_show(
@@ -32,28 +30,20 @@ def should_show(
         return False
 
 
-def enable(fmt: str, console: Console | None = None) -> bool:
-    """Turn progress on for this run when `should_show`; returns whether it is on."""
-    global _console
+class Spinner:
+    """A transient spinner per stage on one console: `with spinner("Validating"): ...`."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        with self.console.status(f"{name}…", spinner="dots"):
+            yield
+
+
+def for_run(fmt: str, console: Console | None = None) -> Spinner | None:
+    """The progress to pass to the pipeline (`api.check(..., progress=...)`): a Spinner on
+    stderr when `should_show`, else None (nothing shown)."""
     target = console or Console(stderr=True, highlight=False)
-    _console = target if should_show(fmt, target.file) else None
-    return _console is not None
-
-
-def disable() -> None:
-    global _console
-    _console = None
-
-
-def enabled() -> bool:
-    return _console is not None
-
-
-@contextmanager
-def stage(name: str) -> Iterator[None]:
-    """`with stage("Loading export"):` shows a transient spinner while the block runs."""
-    if _console is None:
-        yield
-        return
-    with _console.status(f"{name}…", spinner="dots"):
-        yield
+    return Spinner(target) if should_show(fmt, target.file) else None

@@ -20,8 +20,8 @@ from roster_lint import __version__
 from roster_lint.catalogue import catalogue
 
 if TYPE_CHECKING:
-    from roster_lint.api import CheckResult
     from roster_lint.predict.model import Plan
+    from roster_lint.results import CheckResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/roster-lint/roster-lint"

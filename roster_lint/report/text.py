@@ -20,8 +20,8 @@ from rich.text import Text
 from roster_lint.catalogue import Rule, Severity, catalogue
 
 if TYPE_CHECKING:
-    from roster_lint.api import CheckResult
     from roster_lint.predict.model import Plan
+    from roster_lint.results import CheckResult
 
 EXAMPLES_PER_RULE = 5
 VALUE_WIDTH = 60  # characters of a value shown before "…"

@@ -14,10 +14,10 @@ import time
 
 import polars as pl
 
-from roster_lint.api import Options
 from roster_lint.diff import compare
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export, Table
+from roster_lint.options import Options
 from roster_lint.predict.model import ACTION_SCHEMA, Plan
 from roster_lint.spec import oneroster
 

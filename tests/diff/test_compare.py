@@ -7,10 +7,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from roster_lint.api import Options
 from roster_lint.diff import FileDiff, compare, rows
 from roster_lint.diff.rows import ID_KEY, PAIR_KEY, compare_tables
 from roster_lint.model import LINE, Table
+from roster_lint.options import Options
 from tests.diff.helpers import export, ids, plan_of
 
 EMPTY = plan_of([])

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from roster_lint.api import Options
 from roster_lint.diff import compare_without_plan
 from roster_lint.load import load_export
+from roster_lint.options import Options
 
 SANDBOX = "mockroster/classlink_sandbox_2019"
 

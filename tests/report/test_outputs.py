@@ -25,7 +25,7 @@ def fake_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """`check` returns a result with known findings, whatever rules exist today."""
     result = result_with(tmp_path, ROWS)
 
-    def check(path: str, opts: api.Options | None = None) -> api.CheckResult:
+    def check(path: str, opts: api.Options | None = None, **_: object) -> api.CheckResult:
         result.options = opts or api.Options()
         return result
 

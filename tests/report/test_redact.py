@@ -161,7 +161,7 @@ def _big_export(tmp_path: Path, n: int) -> Path:
 
 @pytest.fixture
 def leaky_check(monkeypatch: pytest.MonkeyPatch) -> None:
-    def check(path: str, opts: api.Options | None = None) -> api.CheckResult:
+    def check(path: str, opts: api.Options | None = None, **_: object) -> api.CheckResult:
         frame = findings_frame(_leaky(Path(path)))
         return api.CheckResult(load_export(path), frame, opts or api.Options())
 

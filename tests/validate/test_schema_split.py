@@ -1,6 +1,6 @@
 """schema.run over some columns, then over the rest, finds what one run over all finds.
 
-`api.check` relies on it: it checks the columns no later stage reads first, drops them,
+`pipeline.run_check` relies on it: it checks the columns no later stage reads first, drops them,
 and checks the rest beside the cross-file rules and the plan.
 """
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from roster_lint import api
+from roster_lint import api, pipeline
 from roster_lint.findings import Findings
 from roster_lint.validate import schema
 from roster_lint.validate.crossfile.columns import read_after_first
@@ -25,11 +25,12 @@ def _whole(path: str) -> list[dict[str, object]]:
 
 def _split(path: str) -> tuple[list[dict[str, object]], int]:
     export = api.load(path)
-    first = api.unread_columns(export, read_after_first)
+    readers = (pipeline.plan_reads(), api.outputs_read, read_after_first)
+    first = pipeline.unread_columns(export, *readers)
     out = Findings()
     schema.run(export, out, columns=first)
     n_first = out.frame().height
-    api.release_unread_columns(export, read_after_first)
+    pipeline.release_unread_columns(export, *readers)
     schema.run(export, out)
     return out.frame().to_dicts(), n_first
 

@@ -16,7 +16,6 @@ from roster_lint.validate.crossfile.hierarchy import PARENT, cycle_hits
 CYCLE = "RL250"
 SCHOOL_PARENT = "RL251"
 NCES_LENGTH = "RL252"
-NCES_PREFIX = "RL253"
 DUPLICATE_IDENTIFIER = "RL254"
 
 NCES_DIGITS = {"school": 12, "district": 7}
@@ -97,37 +96,8 @@ def _nces(export: Export, out: Findings) -> None:
         )
     )
     out.add(NCES_LENGTH, hits, file=orgs.path, column="identifier")
-    if not orgs.has("parentSourcedId"):
-        return
-    districts = (
-        orgs.df.filter((pl.col("type") == "district") & digits & (length == 7))
-        .select(pl.col(SID).alias("parentSourcedId"), pl.col("identifier").alias("districtId"))
-        .unique(subset="parentSourcedId", keep="first")
-    )
-    hits = (
-        orgs.df.filter((pl.col("type") == "school") & digits & (length == 12))
-        .join(districts, on="parentSourcedId", how="inner")
-        .filter(~pl.col("identifier").str.starts_with(pl.col("districtId")))
-        .select(
-            pl.col(LINE).alias("line"),
-            pl.col(SID).alias("sourced_id"),
-            pl.col("identifier").alias("value"),
-            pl.col("districtId").alias("related_value"),
-            pl.format(
-                "school NCES ID '{}' does not start with its district's ID '{}'.",
-                "identifier",
-                "districtId",
-            ).alias("message"),
-        )
-    )
-    out.add(
-        NCES_PREFIX,
-        hits,
-        file=orgs.path,
-        column="identifier",
-        related_file=orgs.path,
-        related_column="identifier",
-    )
+    # A school's NCES ID under another district's: RL331 (the profile's SK-X4 finding,
+    # which retired RL253 here: one rule per cell).
 
 
 def _duplicate_identifiers(export: Export, out: Findings) -> None:

@@ -15,8 +15,6 @@ from roster_lint.findings import Findings
 from roster_lint.model import Export
 from roster_lint.spec import oneroster
 
-ENGINES = ("polars", "pandera")
-
 
 def run(
     export: Export,

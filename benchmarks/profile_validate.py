@@ -1,7 +1,7 @@
 """Where `check` spends time and memory before the plan: one process, stage by stage.
 
-    .venv/bin/python -m roster_lint.validate.profile benchmarks/data/students-1000000-seed-1
-    .venv/bin/python -m roster_lint.validate.profile --each EXPORT   # one task at a time
+    .venv/bin/python benchmarks/profile_validate.py benchmarks/data/students-1000000-seed-1
+    .venv/bin/python benchmarks/profile_validate.py --each EXPORT   # one task at a time
 
 Prints, per stage (load, the schemas, the cross-file rules as `check` runs them: in
 threads; with --each, one cross-file task after the other instead), the wall and CPU
@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
     each = "--each" in argv
     args = [a for a in argv if a != "--each"]
     if len(args) != 1:
-        print("usage: python -m roster_lint.validate.profile [--each] EXPORT", file=sys.stderr)
+        print("usage: python benchmarks/profile_validate.py [--each] EXPORT", file=sys.stderr)
         return 2
     rows: list[Row] = []
     with _stage("imports", rows):  # what check imports for these stages (not pandera)

@@ -1,13 +1,13 @@
 """Time the schema stage on one large file: the read (the floor) and each runner.
 
-    python -m roster_lint.validate.schema.bench /tmp/big/enrollments.csv fast
-    python -m roster_lint.validate.schema.bench /tmp/big/enrollments.csv pandera
-    python -m roster_lint.validate.schema.bench /tmp/big/enrollments.csv read
+    python benchmarks/schema_bench.py /tmp/big/enrollments.csv fast
+    python benchmarks/schema_bench.py /tmp/big/enrollments.csv pandera
+    python benchmarks/schema_bench.py /tmp/big/enrollments.csv read
 
 or the whole stage on a loaded export, several times in one process (CPU from getrusage,
 peak above the loaded export from VmHWM, reset through /proc/self/clear_refs):
 
-    python -m roster_lint.validate.schema.bench benchmarks/data/students-1000000-seed-1 stage 5
+    python benchmarks/schema_bench.py benchmarks/data/students-1000000-seed-1 stage 5
 
 Make the data with `python -m roster_lint.synth --students 1000000 --out /tmp/big`.
 One runner per process, so that each number includes only its own work; run each a few

@@ -1,0 +1,250 @@
+"""The pipeline: the order of the stages, their threads, and the columns released between.
+
+Layers import one way (tests/test_layers.py): core (model, findings, catalogue, spec,
+options, results) <- stages (load, validate, predict, diff) <- this module <- report <- api
+<- cli.  Stages take typed parameters and never see each other's schedule; this module
+runs them and asks each one what it still reads:
+
+  the cross-file rules   validate.crossfile.columns.read_after_first
+  the plan               predict.inputs.columns_read (per file)
+  the profile findings   predict.findings.columns_shown
+  the outputs            `outputs_read`, given by the caller (the API passes what --redact
+                         reads; report/ is above this module)
+
+Columns that no reader still to run reads are dropped from the pipeline's working copy
+of the export, never from the export it is given (`working_copy`: polars frames share
+their buffers, so the copy costs nothing).  A caller that hands the export over
+(`owned=True`: the API loaded it and keeps no reference) lets the drop free the memory;
+otherwise the caller's frames keep every column alive.
+
+Progress is a callable the caller passes (`Progress`): `with progress("Validating"):`.
+None shows nothing; the API prints nothing of its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+
+import polars as pl
+
+from roster_lint.catalogue import catalogue
+from roster_lint.findings import Findings, sort_findings
+from roster_lint.model import LINE, Export
+from roster_lint.options import Options
+from roster_lint.predict.model import Plan
+
+Progress = Callable[[str], AbstractContextManager[object]]
+Reads = Callable[[str, str], bool]  # (file, column) -> a stage still to run reads it
+
+
+def _step(progress: Progress | None, name: str) -> AbstractContextManager[object]:
+    return nullcontext() if progress is None else progress(name)
+
+
+def nothing(file: str, column: str) -> bool:
+    """A reader that reads no column (the default for `outputs_read`)."""
+    return False
+
+
+@dataclass
+class Checked:
+    """What `run_check` found: the findings (options applied), the plan, and the working
+    copy of the export the profile findings were read from."""
+
+    findings: pl.DataFrame
+    plan: Plan
+    export: Export
+    previous: Export | None = None
+
+
+def working_copy(export: Export) -> Export:
+    """A shallow copy whose tables can lose columns and whose caches can be cleared without
+    touching `export` (the frames' buffers are shared, not copied)."""
+    tables = {name: dataclasses.replace(t) for name, t in export.tables.items()}
+    return dataclasses.replace(export, tables=tables, derived=dict(export.derived))
+
+
+def plan_reads() -> Reads:
+    """The columns the plan and the profile findings read (the predict stage)."""
+    from roster_lint.predict.findings import columns_shown
+    from roster_lint.predict.inputs import columns_read
+    from roster_lint.predict.profile import load_profile
+
+    read = columns_read(load_profile())
+    shown = columns_shown()
+    return lambda file, column: column in shown or column in read.get(file, ())
+
+
+def unread_columns(export: Export, *readers: Reads) -> dict[str, list[str]]:
+    """Per file, the columns none of `readers` reads (LINE and every header stay: reports
+    and row counts read them)."""
+    out: dict[str, list[str]] = {}
+    for t in export.tables.values():
+        if LINE not in t.df.columns:  # the row count would go with the last column
+            continue
+        drop = [
+            c for c in t.df.columns if c != LINE and not any(read(t.name, c) for read in readers)
+        ]
+        if drop:
+            out[t.name] = drop
+    return out
+
+
+def release_unread_columns(export: Export, *readers: Reads) -> None:
+    """Drop, in place, the columns none of `readers` reads (`unread_columns`): before the
+    plan's peak, enrollment dates, dateLastModified... (docs/performance.md).  Headers,
+    row counts and lines are untouched, so reports and the plan are the same.  Not for
+    `why` or `diff`, which read every column."""
+    for name, drop in unread_columns(export, *readers).items():
+        t = export.tables[name]
+        t.df = t.df.drop(drop)
+
+
+def release_validation_caches(export: Export) -> None:
+    """Free what only the validation read before the plan peaks: the id hashes and the
+    cross-file frames, all in `Export.derived` (the plan reads none)."""
+    export.derived.clear()
+
+
+def load(path: str, progress: Progress | None = None) -> Export:
+    """Load an export (folder or zip); damage becomes findings, not exceptions."""
+    from roster_lint.load import load_export
+
+    with _step(progress, "Loading export"):
+        return load_export(path)
+
+
+def course_map(opts: Options) -> set[str] | None:
+    if opts.course_map is None:
+        return None
+    from roster_lint.predict.coursemap import read_course_map
+
+    return read_course_map(opts.course_map)
+
+
+def run_plan(
+    export: Export, opts: Options, previous: Export | None, progress: Progress | None = None
+) -> Plan:
+    """The plan for an export already loaded (it shares the frames with other stages)."""
+    from roster_lint.predict.engine import build_plan
+
+    with _step(progress, "Predicting the sync"):
+        return build_plan(export, opts, previous=previous, course_map=course_map(opts))
+
+
+def slim_for_plan(export: Export, outputs_read: Reads = nothing) -> None:
+    """Drop, in place, what neither the plan nor the outputs read (`plan` hands the export
+    it loaded over)."""
+    release_unread_columns(export, plan_reads(), outputs_read)
+
+
+def _validate_and_plan(
+    export: Export, opts: Options, out: Findings, outputs_read: Reads, progress: Progress | None
+) -> Plan:
+    """`check`'s work after loading: per-file schemas, cross-file rules and the plan.
+
+    None of the three reads another's results, and each keeps only part of two cores busy
+    on its own, so they run side by side (docs/performance.md).  Memory sets the order:
+    first the checks of the columns the plan does not read (dates, timestamps...: their
+    schema checks and the cross-file tasks that read them, crossfile.FIRST), then those
+    columns go; then the schema checks of the other columns, the other cross-file rules
+    (in the calling thread) and the plan run at once; the columns only the cross-file
+    rules read, and their caches, go when the rules end.  Findings are merged in the order
+    of a run one after the other (schema, then cross-file), and the plan reads only the
+    export's frames, which nothing changes while it runs: the result is the same as one
+    stage after the other.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from roster_lint.predict.engine import build_plan
+    from roster_lint.validate import crossfile, schema
+    from roster_lint.validate.crossfile.columns import read_after_first
+
+    plan_read = plan_reads()
+    course_map_ = course_map(opts)  # a bad course map is a usage error before any work
+    # pandera's backend validates whole tables: it checks everything before the drop.
+    split = opts.schema_engine == "polars"
+    cross_first, schema_rest, cross = out.sibling(), out.sibling(), out.sibling()
+    with _step(progress, "Validating"):
+        first = unread_columns(export, plan_read, outputs_read, read_after_first) if split else None
+        schema.run(export, out, opts.schema_engine, first)
+        crossfile.run(export, cross_first, "first")
+    release_unread_columns(export, plan_read, outputs_read, read_after_first)
+    # One spinner for all: rich shows one live display at a time.
+    with _step(progress, "Validating and predicting"), ThreadPoolExecutor(2) as pool:
+        planned = pool.submit(build_plan, export, opts, previous=None, course_map=course_map_)
+        checked = pool.submit(schema.run, export, schema_rest) if split else None
+        try:
+            crossfile.run(export, cross, "rest")
+        finally:
+            release_validation_caches(export)
+            if checked is not None:  # it may still read the cross-file columns
+                checked.result()
+            release_unread_columns(export, plan_read, outputs_read)
+        for part in (schema_rest, cross_first, cross):
+            out.extend(part)
+        return planned.result()
+
+
+def apply_options(df: pl.DataFrame, opts: Options) -> pl.DataFrame:
+    """--select, --ignore and severity overrides on the findings frame, sorted."""
+    cat = catalogue()
+
+    def codes(tokens: list[str]) -> set[str]:
+        return {r.code for t in tokens for r in cat.matching(t)}
+
+    if opts.select:
+        df = df.filter(pl.col("code").is_in(sorted(codes(opts.select))))
+    if opts.ignore:
+        df = df.filter(~pl.col("code").is_in(sorted(codes(opts.ignore))))
+    for token, sev in opts.severity.items():
+        df = df.with_columns(
+            pl.when(pl.col("code").is_in(sorted(codes([token]))))
+            .then(pl.lit(sev))
+            .otherwise(pl.col("severity"))
+            .alias("severity")
+        )
+    return sort_findings(df)
+
+
+def run_check(
+    export: Export,
+    opts: Options,
+    *,
+    outputs_read: Reads = nothing,
+    progress: Progress | None = None,
+    owned: bool = False,
+) -> Checked:
+    """Every OneRoster rule and the profile's findings over one loaded export.
+
+    With --previous (`opts.previous`) the stages run one after the other: the comparison
+    reads every column, and yesterday's export is loaded once the validation caches are
+    gone.  `owned`: the caller hands `export` over and
+    will not read it again, so columns are released from it in place (the memory goes);
+    otherwise from a working copy and `export` stays whole.
+    """
+    from roster_lint.predict.findings import profile_findings
+
+    work = export if owned else working_copy(export)
+    previous = None
+    out = Findings()
+    out.extend(work.findings)
+    if opts.previous is None:
+        plan = _validate_and_plan(work, opts, out, outputs_read, progress)
+    else:
+        from roster_lint.diff.findings import diff_findings
+        from roster_lint.validate import run_all
+
+        with _step(progress, "Validating"):
+            run_all(work, out, opts.schema_engine)
+        release_validation_caches(work)
+        previous = load(opts.previous, progress)
+        diff_findings(previous, work, opts, out)
+        release_unread_columns(work, plan_reads(), outputs_read)
+        plan = run_plan(work, opts, previous, progress)
+    profile_findings(plan, work, opts, out)
+    findings = apply_options(out.frame(), opts)
+    return Checked(findings=findings, plan=plan, export=work, previous=previous)
