@@ -88,7 +88,7 @@ def decide(
     classes_on = profile.mode_has_classes(mode)
     orgs = schools.decide_orgs(inp, profile)
     users = usr.decide_users(inp, orgs, profile, with_sig=with_course)
-    courses = cls.decide_courses(inp, course_map, previous_courses, classes_on)
+    courses = cls.decide_courses(inp, course_map, previous_courses, classes_on, profile)
     # Enrollments meet their users once: the classes' grade counts and the enrollment
     # decisions both read this join.
     with_user = enr.with_users(inp, users, profile)
@@ -169,7 +169,7 @@ def _parts(
     parts are put together (docs/performance.md)."""
     inp = d.inp
     rank = {e: i for i, e in enumerate(ENTITIES)}
-    student = profile.classes["student_role"]
+    student = profile.classes.student_role
     classes_on = profile.mode_has_classes(inp.mode)
     d.users = history.users_vs_previous(d.users, prev.users if prev else None)
     if prev is not None:  # the transfer step appends to the reasons: text from here on
@@ -181,8 +181,8 @@ def _parts(
     )
     nd: dict[str, int] = {}
     _add(nd, rstr.counts(d.users, usr.user_nd()))
-    _add(nd, rstr.counts(d.courses, cls.course_nd(profile.mode_has_classes(inp.mode))))
-    _add(nd, rstr.counts(d.classes, cls.class_nd()))
+    _add(nd, rstr.counts(d.courses, cls.course_nd(profile.mode_has_classes(inp.mode), profile)))
+    _add(nd, rstr.counts(d.classes, cls.class_nd(profile)))
     _add(nd, rstr.counts(d.enrollments, enr.nd_flags()))
     out = Parts([], [], nd)
     small = [

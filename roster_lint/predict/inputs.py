@@ -121,7 +121,7 @@ ROLE_COLS = {"uid": "userSourcedId", "role_type": "roleType", "role": "role", "o
 
 
 def _org_cols(profile: Profile) -> dict[str, str]:
-    return {**ORG_COLS, **{f"nces_{i}": src for i, src in enumerate(profile.nces["sources"])}}
+    return {**ORG_COLS, **{f"nces_{i}": src for i, src in enumerate(profile.nces.sources)}}
 
 
 def columns_read(profile: Profile) -> dict[str, set[str]]:
@@ -183,8 +183,8 @@ def _users(export: Export, reads: list[str], inp: Inputs, profile: Profile) -> p
     roles = _cols(roles_df, ROLE_COLS, {})
     if inp.broken("roles.csv"):  # SK-F1: the roles file is not processed
         roles = roles.clear()
-    provisioned = list(profile.roles("1.2"))
-    primary_type = profile.accounts["primary_role_type"]
+    provisioned = list(profile.role_map("1.2"))
+    primary_type = profile.accounts.primary_role_type
     ranked = roles.with_columns(
         (pl.col("role_type") != primary_type).cast(pl.Int8).alias("_rank")
     ).sort(["uid", "_rank", "line"])

@@ -108,7 +108,7 @@ def _capped(
     kind: str, rows: pl.DataFrame, entity: str, make: str, profile: Profile
 ) -> list[FollowUp]:
     """One follow-up per row up to the cap, then one that counts the rest."""
-    todo = profile.support(kind)
+    todo = profile.support_text(kind)
     out = [
         FollowUp(kind, entity, ident, f"{text}: {todo}")
         for ident, text in rows.head(FOLLOWUP_CAP).select("id", make).iter_rows()
@@ -184,10 +184,10 @@ def _provisioning(d: Decided, profile: Profile) -> list[FollowUp]:
     """SK-P3: teachers with role teacher create classes; other teachers by hand."""
     out = [
         FollowUp(
-            "provisioning-classes", "mode", d.inp.mode, profile.support("provisioning-classes")
+            "provisioning-classes", "mode", d.inp.mode, profile.support_text("provisioning-classes")
         )
     ]
-    teacher = profile.classes["teacher_role"]
+    teacher = profile.classes.teacher_role
     teaching = (
         d.inp.enrollments.lazy()
         .select("uid", "role")
@@ -254,7 +254,7 @@ def notes(
         out.append(profile.note("primary_role"))
     if course_map is None and not has_previous and profile.mode_has_classes(mode):
         out.append(profile.note("unverified"))
-    missing = profile.raw.get("missing", {})
+    missing = profile.missing
     for name in profile.mode_files(mode, d.inp.version):
         if d.inp.state.get(name) == "missing" and name in missing:
             out.append(str(missing[name]))
@@ -279,7 +279,7 @@ def _not_documented_counts(tagged: dict[str, int], d: Decided, profile: Profile)
     # Role "teacher" as written: the profile's teacher role when it is that (a flag made once).
     teacher = (
         pl.col("_is_teacher")
-        if profile.classes["teacher_role"] == "teacher"
+        if profile.classes.teacher_role == "teacher"
         else pl.col("role") == "teacher"
     )
     lost = (

@@ -200,10 +200,10 @@ def _school(ctx: Ctx, oid: str) -> dict[str, Any]:
         return out
     row = ctx.inp.orgs.filter(pl.col("oid") == oid).row(0, named=True)
     out.update(name=row["name"], type=row["type"])
-    pattern = ctx.profile.nces["pattern"]
+    pattern = ctx.profile.nces.pattern
     absent: list[str] = []
     nces = None
-    for i, src in enumerate(ctx.profile.nces["sources"]):
+    for i, src in enumerate(ctx.profile.nces.sources):
         if src != "sourcedId" and not t.has(src):
             absent.append(src)
             continue
@@ -243,7 +243,7 @@ def _user_steps(ctx: Ctx, step: str) -> dict[str, Any]:
             "file_state": inp.state.get("users.csv"),
         }
     if step == "role gets an account":
-        roles = ctx.profile.roles(inp.version)
+        roles = ctx.profile.role_map(inp.version)
         out: dict[str, Any] = {"role": row["role"], "summit_role": roles.get(row["role"])}
         if inp.version == "1.2":
             out["from"] = inp.paths.get("roles.csv", "roles.csv")
@@ -317,16 +317,16 @@ def _course_mapping(ctx: Ctx, course: str) -> dict[str, Any]:
 def _teachers(ctx: Ctx, cid: str) -> dict[str, Any]:
     """SK-C3: the class's teacher enrollments and whether each counts as primary."""
     c = ctx.profile.classes
-    e = ctx.inp.enrollments.filter((pl.col("cid") == cid) & (pl.col("role") == c["teacher_role"]))
+    e = ctx.inp.enrollments.filter((pl.col("cid") == cid) & (pl.col("role") == c.teacher_role))
     users = ctx.inp.users.select("uid").unique()
     known = set(e.join(users, on="uid", how="semi")["uid"].to_list())
     primary: list[dict[str, Any]] = []
     other: list[dict[str, Any]] = []
     for row in e.sort("line").iter_rows(named=True):
-        is_primary = row["primary"].lower() in c["primary_values"]
+        is_primary = row["primary"].lower() in c.primary_values
         counts = (
             is_primary
-            and row["status"] != ctx.profile.enrollments["unenroll_status"]
+            and row["status"] != ctx.profile.enrollments.unenroll_status
             and row["uid"] in known
         )
         item = {
@@ -343,7 +343,7 @@ def _teachers(ctx: Ctx, cid: str) -> dict[str, Any]:
 
 def _student_grades(ctx: Ctx, cid: str) -> dict[str, int]:
     """Students enrolled in the class, counted by their first grade as written."""
-    student = ctx.profile.classes["student_role"]
+    student = ctx.profile.classes.student_role
     e = ctx.inp.enrollments.filter((pl.col("cid") == cid) & (pl.col("role") == student))
     grades = ctx.inp.users.join(e.select("uid"), on="uid", how="semi").select(
         pl.col("grades").str.split(",").list.first().fill_null("").alias("g")
@@ -422,7 +422,7 @@ def _enrollment_steps(ctx: Ctx, step: str) -> dict[str, Any]:
     if step == "user gets an account":
         return {"user": row["uid"], **ctx.action_of("user", row["uid"])}
     if step == "role is enrolled":
-        return {"role": row["role"], "enrolled_roles": ctx.profile.enrollments["enrolled_roles"]}
+        return {"role": row["role"], "enrolled_roles": ctx.profile.enrollments.enrolled_roles}
     if step == "status":
         return {"status": row["status"]}
     return {}
@@ -443,7 +443,7 @@ def step_data(ctx: Ctx, kind: str, step: str) -> dict[str, Any]:
             own = ("id", "file", "line", "name", "type")
             return {"file_state": inp.state.get("orgs.csv"), **{k: school.get(k) for k in own}}
         school = _school(ctx, ctx.act["id"])
-        keep = ("identifier", "national_id", "metadata.national_id", "sourcedId_is_nces")
+        keep = (*ctx.profile.nces.sources, "sourcedId_is_nces")
         return {k: v for k, v in school.items() if k in (*keep, "absent_columns", "nces_id")}
     if step == "mode reads courses":
         return {"mode": inp.mode, "file_state": inp.state.get("courses.csv")}
