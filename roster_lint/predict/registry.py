@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from roster_lint.catalogue import catalogue
 from roster_lint.paths import rules_dir
 from roster_lint.predict.model import ACTIONS, ENTITIES
 from roster_lint.predict.profile import ProfileError, _build
@@ -64,9 +65,9 @@ class Diff:
 
 @dataclass(frozen=True)
 class Reason:
-    """What people read about one reason name."""
+    """What people read about one reason name (its code, title, severity and SK behaviour
+    are the rule catalogue's: rules/catalogue/profile.toml)."""
 
-    sk: str
     finding: str
     column: str = ""
     message: str = ""
@@ -102,6 +103,10 @@ class Registry:
             (s, tuple(e.reason for e in self.entries[entity] if e.step == s))
             for s in self.entities[entity].steps
         ]
+
+    def sk(self, reason: str) -> str:
+        """The behaviour of summit-k12-sync.md a reason traces to (the catalogue's source)."""
+        return catalogue()[reason].source
 
     def with_finding(self, *kinds: str) -> list[str]:
         return [r for r, x in self.reasons.items() if x.finding in kinds]
