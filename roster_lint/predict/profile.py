@@ -191,7 +191,7 @@ def _build(cls: type[T], table: dict[str, Any], where: str) -> T:
     out: dict[str, Any] = {}
     for f in fields(cls):  # type: ignore[arg-type]
         if f.name not in table:
-            if f.default is not MISSING:  # optional key
+            if f.default is not MISSING or f.default_factory is not MISSING:  # optional
                 continue
             raise ProfileError(f"{where or 'top level'}: missing key {f.name!r}")
         out[f.name] = _check(table[f.name], hints[f.name], f"{where}.{f.name}".lstrip("."))

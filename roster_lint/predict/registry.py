@@ -79,6 +79,7 @@ class Reason:
 class EntitySteps:
     id: str
     steps: list[str] = field(default_factory=list)
+    needs: dict[str, list[str]] = field(default_factory=dict)  # step -> files it reads
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,9 @@ def _validate(reg: Registry) -> None:
                 raise ProfileError(f"{where}: root {e.root!r} is not ENTITY:COLUMN")
             if e.reason not in reg.reasons:
                 raise ProfileError(f"{where}: no [reason.{e.reason}]")
+        for step in reg.entities[entity].needs:
+            if step not in steps:
+                raise ProfileError(f"reasons.toml [entity.{entity}.needs]: no step {step!r}")
     for name, r in reg.reasons.items():
         if r.finding not in FINDINGS:
             raise ProfileError(f"reasons.toml [reason.{name}]: finding {r.finding!r}")
