@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from roster_lint.predict.rules.enrollments import _not_enrolled
 from roster_lint.predict.profile import load_profile
+from roster_lint.predict.rules.enrollments import _not_enrolled
 
 
 @pytest.mark.parametrize(
