@@ -72,6 +72,7 @@ class Reason:
     column: str = ""
     message: str = ""
     followup: str = ""
+    kept: str = ""  # what the sync keeps of a record gone from the export
     diff: Diff | None = None
 
 
@@ -108,6 +109,14 @@ class Registry:
     def sk(self, reason: str) -> str:
         """The behaviour of summit-k12-sync.md a reason traces to (the catalogue's source)."""
         return catalogue()[reason].source
+
+    def entity_of(self, reason: str) -> str:
+        """The one entity that declares `reason` (its per-row findings are about that
+        entity); a ProfileError when several do."""
+        found = [k for k, es in self.entries.items() if any(e.reason == reason for e in es)]
+        if len(found) != 1:
+            raise ProfileError(f"reasons.toml: {reason} is declared by {found}, not one entity")
+        return found[0]
 
     def with_finding(self, *kinds: str) -> list[str]:
         return [r for r, x in self.reasons.items() if x.finding in kinds]

@@ -9,6 +9,7 @@ import polars as pl
 
 from roster_lint.predict.model import FollowUp, RootCause
 from roster_lint.predict.profile import Profile
+from roster_lint.predict.registry import load_registry
 
 if TYPE_CHECKING:
     from roster_lint.predict.engine import Decided
@@ -104,6 +105,11 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
     return out
 
 
+def _followup(reason: str) -> str:
+    """The follow-up kind of a reason (the registry's; its text is the profile's [support])."""
+    return load_registry().reasons[reason].followup
+
+
 def _capped(
     kind: str, rows: pl.DataFrame, entity: str, make: str, profile: Profile
 ) -> list[FollowUp]:
@@ -127,7 +133,7 @@ def followups(
     out: list[FollowUp] = []
     admins = u.filter(pl.col("district_admin") & pl.col("action").is_in(IN_SCOPE))
     out += _capped(
-        "district-admin-request",
+        _followup("district-admin-needs-request"),
         admins.with_columns(pl.col("uid").alias("id"), who.alias("m")),
         "user",
         "m",
@@ -153,7 +159,7 @@ def followups(
         .alias("m"),
     )
     out += _capped(
-        "delete-user",
+        _followup("user-removed-not-deleted"),  # and user-tobedeleted: the same request
         pl.concat(
             [removed, gone.with_columns(pl.format("{} is shared as tobedeleted", "m").alias("m"))]
         ),
@@ -170,11 +176,11 @@ def followups(
             pl.format("class {}: {} enrollments no longer shared stay", "id", "n").alias("m")
         )
     )
-    out += _capped("remove-enrollment", dropped, "class", "m", profile)
+    out += _capped(_followup("enrollment-dropped-not-unenrolled"), dropped, "class", "m", profile)
     courses = d.courses.filter(pl.col("action") == "needs-mapping").with_columns(
         pl.col("course").alias("id"), pl.format("course {} ({})", "title", "course").alias("m")
     )
-    out += _capped("map-course", courses, "course", "m", profile)
+    out += _capped(_followup("new-course-needs-mapping"), courses, "course", "m", profile)
     if not profile.mode_has_classes(d.inp.mode):
         out += _provisioning(d, profile)
     return out
@@ -184,7 +190,10 @@ def _provisioning(d: Decided, profile: Profile) -> list[FollowUp]:
     """SK-P3: teachers with role teacher create classes; other teachers by hand."""
     out = [
         FollowUp(
-            "provisioning-classes", "mode", d.inp.mode, profile.support_text("provisioning-classes")
+            _followup("provisioning-mode"),
+            "mode",
+            d.inp.mode,
+            profile.support_text(_followup("provisioning-mode")),
         )
     ]
     teacher = profile.classes.teacher_role

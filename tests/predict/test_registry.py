@@ -124,3 +124,31 @@ def test_profile_literals_are_read_from_the_profile() -> None:
     assert p.accounts.password_min_length == 4
     assert p.records.delete_status == "tobedeleted"
     assert p.accounts.student_summit_role == "Student"
+
+
+def test_followups_and_diff_sentences_come_from_the_registry() -> None:
+    from roster_lint.diff.sync import KNOWN
+    from roster_lint.predict.findings import KEPT, ROOT_RULES, SUMMARY_RULES, row_rules
+
+    reg, profile = load_registry(), load_profile()
+    kinds = {x.followup for x in reg.reasons.values() if x.followup}
+    assert kinds <= set(profile.support)
+    with_diff = {r for r, x in reg.reasons.items() if x.diff is not None}
+    assert {r for (_, _, r) in KNOWN if r is not None} == with_diff
+    assert set(ROOT_RULES) == set(reg.with_finding("root"))
+    assert set(row_rules(profile)) == set(reg.with_finding("row"))
+    assert set(SUMMARY_RULES) == set(reg.with_finding("counted"))
+    assert set(KEPT) == {r for r in reg.names("user", "retain", stage=None)} | {
+        r for k in ("class", "enrollment") for r in reg.names(k, "retain", stage=None)
+    }
+
+
+def test_password_length_in_the_message_is_the_profile_s() -> None:
+    from dataclasses import replace
+
+    from roster_lint.predict.findings import row_rules
+
+    p = load_profile()
+    longer = replace(p, accounts=replace(p.accounts, password_min_length=8))
+    assert "shorter than 8 characters" in row_rules(longer)["password-too-short"][2]
+    assert "shorter than 4 characters" in row_rules(p)["password-too-short"][2]
