@@ -70,18 +70,19 @@ def course_nd(classes_on: bool, profile: Profile) -> list[tuple[str, pl.Expr]]:
 
 def _teachers(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     """The rows (`_crow`) of classes with a primary teacher who is in the Users file
-    (SK-C3).  with_user: the enrollments already joined to their users and classes
-    (`enrollments.with_users`): a user id is in the Users file where the join found its row
-    (`_urow`), so no second join on 36-character ids, and the classes are their rows."""
+    (SK-C3), and whether one of them gets an account (`_provisioned`).  with_user: the
+    enrollments already joined to their users and classes (`enrollments.with_users`): a
+    user id is in the Users file where the join found its row (`_urow`), so no second join
+    on 36-character ids, and the classes are their rows."""
     c = profile.classes
     if inp.broken("enrollments.csv") or inp.broken("users.csv"):
-        return pl.DataFrame(schema={"_crow": ROW})
+        return pl.DataFrame(schema={"_crow": ROW, "_provisioned": pl.Boolean()})
     # The teacher rows first, eagerly (an equality test on 7M rows), so that the lowercase
     # test runs on those rows only: a lazy query merges both filters into one predicate
     # and lowercased every row's `primary` (0.3 -> 0.15 s at 1M).
-    teaching = with_user.select("_is_teacher", "_urow", "_unenroll", "primary", "_crow").filter(
-        pl.col("_is_teacher")
-    )
+    teaching = with_user.select(
+        "_is_teacher", "_urow", "_unenroll", "primary", "_crow", "user_action"
+    ).filter(pl.col("_is_teacher"))
     primary = (
         teaching.lazy()
         .filter(
@@ -90,8 +91,10 @@ def _teachers(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.Data
             & ~pl.col("_unenroll")
             & pl.col("primary").str.to_lowercase().is_in(c.primary_values)
         )
-        .select("_crow")
-        .unique()
+        # Whether one of the class's primary teachers gets an account (not documented when
+        # none does: primary-teacher-not-provisioned).
+        .group_by("_crow")
+        .agg((pl.col("user_action") != "skip").any().alias("_provisioned"))
     )
     return primary.collect(engine="in-memory")
 
@@ -216,6 +219,7 @@ def decide_classes(
         .drop("_crow")
         .with_columns(
             pl.col("has_teacher").fill_null(False),
+            pl.col("_provisioned").fill_null(False),
             pl.col("n_grades").fill_null(0),
             pl.col("n_ungraded").fill_null(0),
         )
@@ -234,6 +238,8 @@ def decide_classes(
     cond["mixed-grade-class"] = split
     notes = [(n, cond[n]) for n in reg.names("class", "split", "note")]
     gone = pl.col("status") == profile.records.delete_status
+    # Created although no primary teacher gets an account (not documented).
+    unprovisioned = in_scope & pl.col("has_teacher") & ~pl.col("_provisioned")
     return classes.with_columns(
         pl.when(in_scope).then(rstr.joined(notes)).otherwise(pl.col("_skip")).alias("reasons"),
         pl.when(~in_scope)
@@ -250,11 +256,13 @@ def decide_classes(
                     [
                         ("split-class-ungraded-students", split & (pl.col("n_ungraded") > 0)),
                         ("record-tobedeleted", gone),
+                        ("primary-teacher-not-provisioned", unprovisioned),
                     ]
                 ),
             ]
         ).alias("detail"),
         (split & (pl.col("n_ungraded") > 0)).alias("_nd_ungraded"),
+        unprovisioned.alias("_nd_unprovisioned"),
     ).with_columns(_class_root(inp).alias("_root"))
 
 
@@ -263,6 +271,7 @@ def class_nd(profile: Profile) -> list[tuple[str, pl.Expr]]:
     return [
         ("split-class-ungraded-students", pl.col("_nd_ungraded")),
         ("record-tobedeleted", pl.col("status") == profile.records.delete_status),
+        ("primary-teacher-not-provisioned", pl.col("_nd_unprovisioned")),
     ]
 
 

@@ -180,6 +180,7 @@ def _parts(
         d.enrollments, prev.enrollments if prev else None, student
     )
     nd: dict[str, int] = {}
+    _add(nd, rstr.counts(d.orgs.filter(pl.col("is_school")), schools.school_nd()))
     _add(nd, rstr.counts(d.users, usr.user_nd()))
     _add(nd, rstr.counts(d.courses, cls.course_nd(profile.mode_has_classes(inp.mode), profile)))
     _add(nd, rstr.counts(d.classes, cls.class_nd(profile)))

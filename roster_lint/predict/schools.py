@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from roster_lint.predict import roots, rstr
-from roster_lint.predict.encode import STR, detail, piece
+from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
@@ -24,7 +24,9 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
     pattern = nces.pattern
     school_types = profile.accounts.school_org_types
     broken = inp.broken("orgs.csv")
-    orgs = inp.orgs.unique("oid", keep="first", maintain_order=True)
+    orgs = inp.orgs.unique("oid", keep="first", maintain_order=True).with_columns(
+        (pl.col("status") == profile.records.delete_status).alias("_deleted")
+    )
     candidates = [_matching(c, pattern) for c in srcs]
     orgs = orgs.with_columns(
         (pl.coalesce(candidates) if candidates else pl.lit(None, STR)).alias("nces"),
@@ -60,8 +62,18 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
     assert all(e.shown_on_skip for e in entries if e.effect == "note")
     return orgs.with_columns(
         rstr.joined([(e.reason, cond[e.reason]) for e in entries]).alias("reasons"),
-        detail([piece("nces_id", pl.col("nces"), pl.col("nces").is_not_null())]).alias("detail"),
+        detail(
+            [
+                piece("nces_id", pl.col("nces"), pl.col("nces").is_not_null()),
+                not_documented(school_nd()),
+            ]
+        ).alias("detail"),
     )
+
+
+def school_nd() -> list[tuple[str, pl.Expr]]:
+    """The not-documented choices a school's detail names."""
+    return [("record-tobedeleted", pl.col("_deleted"))]
 
 
 def school_actions(orgs: pl.DataFrame, path: str) -> pl.DataFrame:

@@ -214,6 +214,7 @@ KEEP = [
     "_in_scope",
     "_not_at_school",
     "_gone",
+    "_role_ambiguous",
     "root_entity",
     "root_id",
     "root_reason",
@@ -277,6 +278,7 @@ def user_details(users: pl.DataFrame) -> pl.Series:
         pl.col("some_schools_skipped"),
         pl.col("_not_at_school"),
         pl.col("_gone"),
+        pl.col("_role_ambiguous"),
     ]
     bits = pl.sum_horizontal(
         [f.fill_null(False).cast(pl.UInt64) * (1 << i) for i, f in enumerate(flags)]
@@ -341,4 +343,5 @@ def user_nd() -> list[tuple[str, pl.Expr]]:
         ("user-some-schools-skipped", pl.col("some_schools_skipped")),
         ("user-not-at-a-school", pl.col("_not_at_school")),
         ("user-tobedeleted", pl.col("_gone")),
+        ("several-primary-roles", pl.col("_role_ambiguous")),
     ]

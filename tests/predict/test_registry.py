@@ -152,3 +152,29 @@ def test_password_length_in_the_message_is_the_profile_s() -> None:
     longer = replace(p, accounts=replace(p.accounts, password_min_length=8))
     assert "shorter than 8 characters" in row_rules(longer)["password-too-short"][2]
     assert "shorter than 4 characters" in row_rules(p)["password-too-short"][2]
+
+
+def test_not_documented_choices_label_the_actions_they_decide() -> None:
+    """Each entity's detail flags name the registry's not-documented choices of its reasons,
+    and every profile choice labels some entity's actions (teacher-without-created-class,
+    which keeps an account rather than deciding an action, is counted in the notes only)."""
+    from roster_lint.predict.classes import class_nd, course_nd
+    from roster_lint.predict.enrollments import nd_flags
+    from roster_lint.predict.schools import school_nd
+    from roster_lint.predict.users import user_nd
+
+    profile = load_profile()
+    flags = {
+        "school": {k for k, _ in school_nd()},
+        "user": {k for k, _ in user_nd()},
+        "course": {k for k, _ in course_nd(True, profile)},
+        "class": {k for k, _ in class_nd(profile)} | {"class-removed"},  # history's detail
+        "enrollment": {k for k, _ in nd_flags()},
+    }
+    reg = load_registry()
+    for entity, entries in reg.entries.items():
+        for e in entries:
+            if e.not_documented:
+                assert e.not_documented in flags[entity], (entity, e.reason)
+    labelled = set().union(*flags.values())
+    assert set(profile.not_documented) - labelled == {"teacher-without-created-class"}
