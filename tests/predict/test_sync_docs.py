@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from roster_lint.predict import sync_docs
+from roster_lint.predict.profile import load_profile
 
 
 def test_sync_model_page_is_not_stale() -> None:
@@ -13,5 +14,6 @@ def test_sync_model_page_is_not_stale() -> None:
 
 def test_sync_model_page_names_every_reason_and_profile_value() -> None:
     page = sync_docs.render()
-    assert "| password minimum length (SK-A11) | 4 | `[accounts]` |" in page
+    n = load_profile().accounts.password_min_length
+    assert f"| password minimum length (SK-A11) | {n} | `[accounts]` |" in page
     assert "| 2 | `user-tobedeleted` | RL333 | not documented: `user-tobedeleted` | skip |" in page
