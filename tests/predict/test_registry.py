@@ -171,3 +171,13 @@ def test_not_documented_choices_label_the_actions_they_decide() -> None:
                 assert e.not_documented in flags[entity], (entity, e.reason)
     labelled = set().union(*flags.values())
     assert set(profile.not_documented) - labelled == {"teacher-without-created-class"}
+
+
+def test_history_reasons_are_the_registry_s() -> None:
+    from roster_lint.predict.rules.history import GONE, MOVED
+
+    reg = load_registry()
+    history = {e.reason for es in reg.entries.values() for e in es if e.stage == "history"}
+    assert set(GONE.values()) | set(MOVED.values()) == history
+    for entity, name in [*GONE.items(), *MOVED.items()]:
+        assert reg.entry(entity, name).stage == "history"
