@@ -10,6 +10,7 @@ import polars as pl
 from roster_lint.predict.model import FollowUp, RootCause
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
+from roster_lint.predict.rules.history import GONE
 
 if TYPE_CHECKING:
     from roster_lint.predict.engine import Decided
@@ -159,7 +160,7 @@ def followups(
         .alias("m"),
     )
     out += _capped(
-        _followup("user-removed-not-deleted"),  # and user-tobedeleted: the same request
+        _followup(GONE["user"]),  # and user-tobedeleted: the same request
         pl.concat(
             [removed, gone.with_columns(pl.format("{} is shared as tobedeleted", "m").alias("m"))]
         ),
@@ -176,7 +177,9 @@ def followups(
             pl.format("class {}: {} enrollments no longer shared stay", "id", "n").alias("m")
         )
     )
-    out += _capped(_followup("enrollment-dropped-not-unenrolled"), dropped, "class", "m", profile)
+    kind = _followup(GONE["enrollment"])
+    if kind:  # a dropped record the sync does not unenroll: the teacher removes the student
+        out += _capped(kind, dropped, "class", "m", profile)
     courses = d.courses.filter(pl.col("action") == "needs-mapping").with_columns(
         pl.col("course").alias("id"), pl.format("course {} ({})", "title", "course").alias("m")
     )
