@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from roster_lint.predict import roots, rstr
+from roster_lint.predict import kernel, roots
 from roster_lint.predict.encode import (
     STR,
     detail,
@@ -16,10 +16,10 @@ from roster_lint.predict.encode import (
     raw_piece,
 )
 from roster_lint.predict.inputs import Inputs
+from roster_lint.predict.kernel import ROW, first_rows
 from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
-from roster_lint.predict.rows import ROW, first_rows
 from roster_lint.predict.rules import classes as class_rules
 from roster_lint.predict.rules import courses as course_rules
 from roster_lint.predict.rules.schools import BROKEN
@@ -55,7 +55,7 @@ def decide_courses(
         action = pl.when(cond[e.reason]).then(pl.lit(e.effect, ACTION)).otherwise(action)
     return courses.with_columns(
         action.alias("action"),
-        rstr.joined(flags).alias("reasons"),
+        kernel.joined(flags).alias("reasons"),
         detail([not_documented(course_nd(classes_on, profile))]).alias("detail"),
     )
 
@@ -196,7 +196,7 @@ def decide_classes(
     course_info = courses.select(
         pl.col("course"),
         pl.col("action").alias("course_action"),
-        rstr.last(pl.col("reasons")).alias("course_last_reason"),
+        kernel.last(pl.col("reasons")).alias("course_last_reason"),
     )
     school_status = orgs.select(
         pl.col("oid").alias("school"), pl.col("status").alias("school_status")
@@ -232,7 +232,7 @@ def decide_classes(
     skip_flags = [(n, cond[n]) for n in reg.names("class", "skip")]
     if not classes_on:  # SK-P1: nothing else about a class matters in this mode
         skip_flags = skip_flags[:1]
-    classes = classes.with_columns(rstr.joined(skip_flags).alias("_skip"))
+    classes = classes.with_columns(kernel.joined(skip_flags).alias("_skip"))
     in_scope = pl.col("_skip") == ""
     split = in_scope & cond["mixed-grade-class"]
     cond["mixed-grade-class"] = split
@@ -241,7 +241,7 @@ def decide_classes(
     # Created although no primary teacher gets an account (not documented).
     unprovisioned = in_scope & pl.col("has_teacher") & ~pl.col("_provisioned")
     return classes.with_columns(
-        pl.when(in_scope).then(rstr.joined(notes)).otherwise(pl.col("_skip")).alias("reasons"),
+        pl.when(in_scope).then(kernel.joined(notes)).otherwise(pl.col("_skip")).alias("reasons"),
         pl.when(~in_scope)
         .then(pl.lit("skip", ACTION))
         .when(split)
@@ -311,7 +311,7 @@ def _class_root(inp: Inputs) -> pl.Expr:
     )
     entity, ident, reason = roots.root(
         "class",
-        rstr.first(pl.col("reasons")),
+        kernel.first(pl.col("reasons")),
         {"_mode": pl.lit(inp.mode), "_broken_file": broken_file, "_school_reason": school_reason},
     )
     return pl.struct(entity.alias("e"), ident.alias("i"), reason.alias("r"))
@@ -345,7 +345,7 @@ def course_actions(courses: pl.DataFrame, inp: Inputs) -> pl.DataFrame:
         pl.col("org").alias("school"),
         pl.lit(path, STR).alias("file"),
         "line",
-        rstr.first(pl.col("reasons")).alias("root_reason"),
+        kernel.first(pl.col("reasons")).alias("root_reason"),
         pl.lit("course").alias("root_entity"),
         pl.col("course").alias("root_id"),
     )

@@ -21,10 +21,10 @@ import polars as pl
 from roster_lint.model import Export
 from roster_lint.predict import classes as cls
 from roster_lint.predict import enrollments as enr
-from roster_lint.predict import history, rstr, schools, summary
+from roster_lint.predict import history, kernel, schools, summary
 from roster_lint.predict import users as usr
-from roster_lint.predict.chunks import chunked_like
 from roster_lint.predict.inputs import Inputs, read_inputs
+from roster_lint.predict.kernel import chunked_like
 from roster_lint.predict.model import ACTION_SCHEMA, ENTITIES, Plan
 from roster_lint.predict.profile import Profile, load_profile
 
@@ -129,7 +129,7 @@ def _action_part(part: pl.DataFrame) -> pl.DataFrame:
     cols = part.select(
         [
             (
-                rstr.as_list(pl.col(c))
+                kernel.as_list(pl.col(c))
                 if c == "reasons" and part[c].dtype == pl.String
                 else pl.col(c)
             )
@@ -180,11 +180,11 @@ def _parts(
         d.enrollments, prev.enrollments if prev else None, student
     )
     nd: dict[str, int] = {}
-    _add(nd, rstr.counts(d.orgs.filter(pl.col("is_school")), schools.school_nd()))
-    _add(nd, rstr.counts(d.users, usr.user_nd()))
-    _add(nd, rstr.counts(d.courses, cls.course_nd(profile.mode_has_classes(inp.mode), profile)))
-    _add(nd, rstr.counts(d.classes, cls.class_nd(profile)))
-    _add(nd, rstr.counts(d.enrollments, enr.nd_flags()))
+    _add(nd, kernel.counts(d.orgs.filter(pl.col("is_school")), schools.school_nd()))
+    _add(nd, kernel.counts(d.users, usr.user_nd()))
+    _add(nd, kernel.counts(d.courses, cls.course_nd(profile.mode_has_classes(inp.mode), profile)))
+    _add(nd, kernel.counts(d.classes, cls.class_nd(profile)))
+    _add(nd, kernel.counts(d.enrollments, enr.nd_flags()))
     out = Parts([], [], nd)
     small = [
         ("school", schools.school_actions(d.orgs, inp.paths.get("orgs.csv", "orgs.csv"))),

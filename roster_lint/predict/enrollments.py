@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict import roots, rstr
-from roster_lint.predict.chunks import aligned, chunked_like, local_categorical
+from roster_lint.predict import kernel, roots
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
+from roster_lint.predict.kernel import aligned, chunked_like, first_rows, local_categorical, row_of
 from roster_lint.predict.model import ACTION, ENTITY
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
-from roster_lint.predict.rows import first_rows, row_of
 from roster_lint.predict.rules import enrollments as enrollment_rules
 
 
@@ -110,7 +109,7 @@ def _reason_table(classes_on: bool) -> list[str]:
     """The joined reasons of every `_m` value: the skip flags' names (bit i = SKIPS[i]),
     else enrollment-tobedeleted when the tobedeleted bit (the next one) is set."""
     k = len(SKIPS) if classes_on else 1
-    names = rstr.names_table([(n, pl.lit(False)) for n in SKIPS[:k]])
+    names = kernel.names_table([(n, pl.lit(False)) for n in SKIPS[:k]])
     out = []
     for m in range(1 << (k + 1)):
         skip = m & ((1 << k) - 1)
@@ -128,9 +127,9 @@ def reasons_text(e: pl.DataFrame, classes_on: bool) -> pl.Expr:
 def reasons_list(e: pl.DataFrame, classes_on: bool) -> pl.Expr:
     """The reasons as the plan's List[String], looked up per `_m` (no string per row)."""
     if "reasons" in e.columns:
-        return rstr.as_list(pl.col("reasons"))
-    table = [r.split(rstr.SEP) if r else [] for r in _reason_table(classes_on)]
-    return pl.lit(pl.Series(table, dtype=rstr.LISTS)).gather("_m")
+        return kernel.as_list(pl.col("reasons"))
+    table = [r.split(kernel.SEP) if r else [] for r in _reason_table(classes_on)]
+    return pl.lit(pl.Series(table, dtype=kernel.LISTS)).gather("_m")
 
 
 def decide_enrollments(
@@ -166,7 +165,7 @@ def decide_enrollments(
     e = e.hstack(
         aligned(
             e,
-            [rstr.mask([*flags, (UNENROLL, gone)]).alias("_m")],
+            [kernel.mask([*flags, (UNENROLL, gone)]).alias("_m")],
         )
     )
     low = pl.col("_m") & ((1 << k) - 1)
@@ -258,7 +257,7 @@ def enrollment_roots(
     skipped = skipped.join(class_root, on="cid", how="left", maintain_order="left").join(
         user_root, on="uid", how="left", maintain_order="left"
     )
-    first = rstr.first(pl.col("reasons"))
+    first = kernel.first(pl.col("reasons"))
     path = pl.lit(inp.paths.get("enrollments.csv", "enrollments.csv"), STR)
     ent, ident, reason = roots.root(
         "enrollment", first, {"_mode": pl.lit(inp.mode, STR), "_file": path}

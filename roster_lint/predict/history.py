@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict import rstr
+from roster_lint.predict import kernel
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.model import ACTION
 from roster_lint.predict.registry import load_registry
@@ -56,7 +56,7 @@ def users_vs_previous(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Data
     return out.with_columns(
         action.alias("action"),
         pl.when(moved)
-        .then(rstr.append(pl.col("reasons"), MOVED["user"]))
+        .then(kernel.append(pl.col("reasons"), MOVED["user"]))
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
         pl.when(moved).then(pl.col("from_schools")).alias("from_schools"),
@@ -120,7 +120,7 @@ def enrollments_vs_previous(
         .otherwise(pl.col("action"))
         .alias("action"),
         pl.when(moved)
-        .then(rstr.append(pl.col("reasons"), MOVED["enrollment"]))
+        .then(kernel.append(pl.col("reasons"), MOVED["enrollment"]))
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
         pl.when(moved).then(pl.col("from_class")).alias("from_class"),

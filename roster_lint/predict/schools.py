@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict import roots, rstr
+from roster_lint.predict import kernel, roots
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.model import ACTION
@@ -61,7 +61,7 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
     # Every school note is shown with its skips too: one list, in precedence order.
     assert all(e.shown_on_skip for e in entries if e.effect == "note")
     return orgs.with_columns(
-        rstr.joined([(e.reason, cond[e.reason]) for e in entries]).alias("reasons"),
+        kernel.joined([(e.reason, cond[e.reason]) for e in entries]).alias("reasons"),
         detail(
             [
                 piece("nces_id", pl.col("nces"), pl.col("nces").is_not_null()),
@@ -79,7 +79,7 @@ def school_nd() -> list[tuple[str, pl.Expr]]:
 def school_actions(orgs: pl.DataFrame, path: str) -> pl.DataFrame:
     schools = orgs.filter(pl.col("is_school"))
     entity, ident, reason = roots.root(
-        "school", rstr.first(pl.col("reasons")), {"_file": pl.lit(path, STR)}
+        "school", kernel.first(pl.col("reasons")), {"_file": pl.lit(path, STR)}
     )
     return schools.select(
         pl.lit("school").alias("entity"),

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict import roots, rstr
-from roster_lint.predict.chunks import chunked_like, local_categorical
+from roster_lint.predict import kernel, roots
 from roster_lint.predict.encode import STR, detail, not_documented, pad_grade, piece
 from roster_lint.predict.inputs import Inputs
+from roster_lint.predict.kernel import chunked_like, local_categorical
 from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
@@ -124,19 +124,19 @@ def decide_users(
     # Reasons as bit masks (`_sm`, `_nm`): the reasons text and the first reason are
     # looked up in tables of every combination (no per-row concatenation or split of 1M
     # strings).
-    users = users.with_columns(rstr.mask(skip_flags).alias("_sm"))
+    users = users.with_columns(kernel.mask(skip_flags).alias("_sm"))
     in_scope = pl.col("_sm") == 0
-    users = users.with_columns(rstr.mask(notes).alias("_nm"))
-    skips = rstr.names_table(skip_flags)
+    users = users.with_columns(kernel.mask(notes).alias("_nm"))
+    skips = kernel.names_table(skip_flags)
     # A note shown with the skips too (SK-X3: the older engine aborted the whole load).
     (shown,) = [e.reason for e in reg.of("user") if e.effect == "note" and e.shown_on_skip]
-    skips_x = [f"{r}{rstr.SEP}{shown}" if r else r for r in skips]
+    skips_x = [f"{r}{kernel.SEP}{shown}" if r else r for r in skips]
     users = users.with_columns(
         pl.when(in_scope)
-        .then(rstr.lookup(rstr.names_table(notes), "_nm"))
+        .then(kernel.lookup(kernel.names_table(notes), "_nm"))
         .when(cond[shown])
-        .then(rstr.lookup(skips_x, "_sm"))
-        .otherwise(rstr.lookup(skips, "_sm"))
+        .then(kernel.lookup(skips_x, "_sm"))
+        .otherwise(kernel.lookup(skips, "_sm"))
         .alias("reasons"),
         pl.when(in_scope)
         .then(pl.lit("create", ACTION))
@@ -149,8 +149,8 @@ def decide_users(
     # in scope, else the first skip (the SK-X3 name is only ever appended to skips).
     users = users.with_columns(
         pl.when(in_scope)
-        .then(rstr.lookup(rstr.firsts_table(notes), "_nm"))
-        .otherwise(rstr.lookup(rstr.firsts_table(skip_flags), "_sm"))
+        .then(kernel.lookup(kernel.firsts_table(notes), "_nm"))
+        .otherwise(kernel.lookup(kernel.firsts_table(skip_flags), "_sm"))
         .alias("root_reason")
     )
     return (
