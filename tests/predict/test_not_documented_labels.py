@@ -10,11 +10,7 @@ import polars as pl
 
 from roster_lint.predict.model import Plan
 from roster_lint.predict.profile import load_profile
-from tests.predict.helpers import act, plan_of
-
-
-def cell(file: str, line: int, column: str, value: str) -> dict[str, object]:
-    return {"op": "set", "file": file, "line": line, "column": column, "value": value}
+from tests.predict.helpers import act, cell, plan_of
 
 
 def nd(plan: Plan, entity: str, ident: str) -> list[str]:
