@@ -2,9 +2,9 @@
 
 Each change-related behaviour of summit-k12-sync.md is one row of KNOWN: the (entity,
 action, reason) the plan engine emits for it, whether the sync does it, and the sentence
-people read.  Other plan actions that only exist because something changed (creates,
-retains, transfers the table does not name) are summarised generically, so nothing the
-engine predicts is hidden.
+people read (a reason's row comes from the registry, rules/sync/reasons.toml).  Other
+plan actions that only exist because something changed (creates, retains, transfers the
+table does not name) are summarised generically, so nothing the engine predicts is hidden.
 """
 
 from __future__ import annotations
@@ -13,46 +13,18 @@ import polars as pl
 
 from roster_lint.diff.model import SyncGroup
 from roster_lint.predict.model import Plan
+from roster_lint.predict.registry import load_registry
 
-# (entity, action, reason) -> (will, source, message with {n} and {s} for the plural)
+# (entity, action, reason) -> (will, source, message with {n} and {s} for the plural).
+# The reasons' sentences are the registry's (rules/sync/reasons.toml `diff`), each under
+# the action its effect gives; the plain actions' sentences follow.
+_REG = load_registry()
 KNOWN: dict[tuple[str, str, str | None], tuple[bool, str, str]] = {
-    ("user", "retain", "user-removed-not-deleted"): (
-        False,
-        "SK-A7",
-        "{n} removed user{s} will NOT be deleted: ask Summit K12 support "
-        "(send each name and district e-mail)",
-    ),
-    ("enrollment", "retain", "enrollment-dropped-not-unenrolled"): (
-        False,
-        "SK-E4",
-        "{n} dropped enrollment{s} will NOT unenroll: teachers must remove the student{s} "
-        "by hand, or share the record{s} with status tobedeleted",
-    ),
-    ("course", "needs-mapping", "new-course-needs-mapping"): (
-        False,
-        "SK-C2",
-        "{n} new course{s} {need} mapping by Summit K12 support before the classes are created",
-    ),
-    ("class", "skip", "course-not-mapped"): (
-        False,
-        "SK-C2",
-        "{n} class{es} will NOT be created until the course is mapped",
-    ),
-    ("enrollment", "unenroll", "enrollment-tobedeleted"): (
-        True,
-        "SK-E3",
-        "{n} enrollment{s} marked tobedeleted will be unenrolled",
-    ),
-    ("user", "transfer", "user-transfer"): (
-        True,
-        "SK-A6",
-        "{n} user{s} will be transferred to their new school",
-    ),
-    ("enrollment", "transfer", "enrollment-transfer"): (
-        True,
-        "SK-E2",
-        "{n} student enrollment{s} will be moved to a different class of the same course",
-    ),
+    (d.entity, _REG.entry(d.entity, r).effect, r): (d.will, _REG.sk(r), d.message)
+    for r, d in ((r, x.diff) for r, x in _REG.reasons.items())
+    if d is not None
+}
+KNOWN |= {
     ("user", "create", None): (
         True,
         "SK-A1",

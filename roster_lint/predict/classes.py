@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from roster_lint.predict import rstr
+from roster_lint.predict import kernel, roots
 from roster_lint.predict.encode import (
     STR,
     detail,
@@ -16,14 +16,21 @@ from roster_lint.predict.encode import (
     raw_piece,
 )
 from roster_lint.predict.inputs import Inputs
+from roster_lint.predict.kernel import ROW, first_rows
 from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
-from roster_lint.predict.rows import ROW, first_rows
-from roster_lint.predict.schools import BROKEN, SYNC
+from roster_lint.predict.registry import load_registry
+from roster_lint.predict.rules import classes as class_rules
+from roster_lint.predict.rules import courses as course_rules
+from roster_lint.predict.rules.schools import BROKEN
 
 
 def decide_courses(
-    inp: Inputs, course_map: set[str] | None, previous_ids: pl.Series | None, classes_on: bool
+    inp: Inputs,
+    course_map: set[str] | None,
+    previous_ids: pl.Series | None,
+    classes_on: bool,
+    profile: Profile,
 ) -> pl.DataFrame:
     courses = inp.courses.unique("course", keep="first", maintain_order=True)
     listed = pl.col("course").is_in(sorted(course_map)) if course_map is not None else pl.lit(False)
@@ -32,67 +39,62 @@ def decide_courses(
         if previous_ids is not None
         else pl.lit(False)
     )
-    has_map, has_prev = course_map is not None, previous_ids is not None
-    if not classes_on:
-        action, flags = pl.lit("unverified", ACTION), [("provisioning-mode", pl.lit(True))]
-    elif inp.broken("courses.csv"):
-        action, flags = pl.lit("unverified", ACTION), [("header-breaks-sync", pl.lit(True))]
-    elif has_map:
-        action = (
-            pl.when(listed)
-            .then(pl.lit("mapped", ACTION))
-            .otherwise(pl.lit("needs-mapping", ACTION))
-        )
-        flags = [
-            ("course-not-mapped", ~listed),
-            ("new-course-needs-mapping", ~listed & ~known & pl.lit(has_prev)),
-        ]
-    elif has_prev:
-        action = (
-            pl.when(known).then(pl.lit("mapped", ACTION)).otherwise(pl.lit("needs-mapping", ACTION))
-        )
-        flags = [("new-course-needs-mapping", ~known)]
-    else:
-        action, flags = pl.lit("unverified", ACTION), [("course-mapping-unverified", pl.lit(True))]
+    cond = course_rules.conditions(
+        classes_on=classes_on,
+        broken=inp.broken("courses.csv"),
+        has_map=course_map is not None,
+        has_prev=previous_ids is not None,
+        listed=listed,
+        known=known,
+    )
+    entries = load_registry().of("course")
+    flags = [(e.reason, cond[e.reason]) for e in entries]
+    # The action is the effect of the first reason that holds (registry precedence).
+    action = pl.lit("mapped", ACTION)
+    for e in reversed(entries):
+        action = pl.when(cond[e.reason]).then(pl.lit(e.effect, ACTION)).otherwise(action)
     return courses.with_columns(
         action.alias("action"),
-        rstr.joined(flags).alias("reasons"),
-        detail([not_documented(course_nd(classes_on))]).alias("detail"),
+        kernel.joined(flags).alias("reasons"),
+        detail([not_documented(course_nd(classes_on, profile))]).alias("detail"),
     )
 
 
-def course_nd(classes_on: bool) -> list[tuple[str, pl.Expr]]:
+def course_nd(classes_on: bool, profile: Profile) -> list[tuple[str, pl.Expr]]:
     """The not-documented choices a course's detail names."""
     return [
         ("provisioning-courses", pl.lit(not classes_on)),
-        ("record-tobedeleted", pl.col("status") == "tobedeleted"),
+        ("record-tobedeleted", pl.col("status") == profile.records.delete_status),
     ]
 
 
 def _teachers(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     """The rows (`_crow`) of classes with a primary teacher who is in the Users file
-    (SK-C3).  with_user: the enrollments already joined to their users and classes
-    (`enrollments.with_users`): a user id is in the Users file where the join found its row
-    (`_urow`), so no second join on 36-character ids, and the classes are their rows."""
+    (SK-C3), and whether one of them gets an account (`_provisioned`).  with_user: the
+    enrollments already joined to their users and classes (`enrollments.with_users`): a
+    user id is in the Users file where the join found its row (`_urow`), so no second join
+    on 36-character ids, and the classes are their rows."""
     c = profile.classes
     if inp.broken("enrollments.csv") or inp.broken("users.csv"):
-        return pl.DataFrame(schema={"_crow": ROW})
+        return pl.DataFrame(schema={"_crow": ROW, "_provisioned": pl.Boolean()})
     # The teacher rows first, eagerly (an equality test on 7M rows), so that the lowercase
     # test runs on those rows only: a lazy query merges both filters into one predicate
     # and lowercased every row's `primary` (0.3 -> 0.15 s at 1M).
-    teaching = with_user.select("_is_teacher", "_urow", "_unenroll", "primary", "_crow").filter(
-        pl.col("_is_teacher")
-    )
+    teaching = with_user.select(
+        "_is_teacher", "_urow", "_unenroll", "primary", "_crow", "user_action"
+    ).filter(pl.col("_is_teacher"))
     primary = (
         teaching.lazy()
         .filter(
             pl.col("_urow").is_not_null()
             & pl.col("_crow").is_not_null()
             & ~pl.col("_unenroll")
-            & pl.col("primary").str.to_lowercase().is_in(c["primary_values"])
+            & pl.col("primary").str.to_lowercase().is_in(c.primary_values)
         )
-        .select("_crow")
-        .unique()
+        # Whether one of the class's primary teachers gets an account (not documented when
+        # none does: primary-teacher-not-provisioned).
+        .group_by("_crow")
+        .agg((pl.col("user_action") != "skip").any().alias("_provisioned"))
     )
     return primary.collect(engine="in-memory")
 
@@ -194,7 +196,7 @@ def decide_classes(
     course_info = courses.select(
         pl.col("course"),
         pl.col("action").alias("course_action"),
-        rstr.last(pl.col("reasons")).alias("course_last_reason"),
+        kernel.last(pl.col("reasons")).alias("course_last_reason"),
     )
     school_status = orgs.select(
         pl.col("oid").alias("school"), pl.col("status").alias("school_status")
@@ -217,43 +219,29 @@ def decide_classes(
         .drop("_crow")
         .with_columns(
             pl.col("has_teacher").fill_null(False),
+            pl.col("_provisioned").fill_null(False),
             pl.col("n_grades").fill_null(0),
             pl.col("n_ungraded").fill_null(0),
         )
     )
-    courses_gone = inp.state.get("courses.csv") in ("missing", "ignored")
-    course_broken = inp.broken("courses.csv")
-    school_broken = pl.col("school_status") == BROKEN
-    via_file = pl.lit(course_broken) | school_broken | pl.lit(inp.broken("enrollments.csv"))
-    skip_flags = [
-        ("provisioning-mode", pl.lit(not classes_on)),
-        ("header-breaks-sync", pl.lit(inp.broken("classes.csv")) | via_file),
-        (
-            "class-course-missing",
-            ~pl.lit(course_broken) & (pl.col("course_action").is_null() | pl.lit(courses_gone)),
-        ),
-        ("course-not-mapped", pl.col("course_action") == "needs-mapping"),
-        (
-            "class-school-skipped",
-            ~school_broken & (pl.col("school_status").fill_null("missing") != SYNC),
-        ),
-        ("class-without-primary-teacher", ~pl.col("has_teacher")),
-    ]
-    if not classes_on:  # SK-P1: nothing else about a class matters in this mode
-        skip_flags = skip_flags[:1]
-    classes = classes.with_columns(rstr.joined(skip_flags).alias("_skip"))
-    in_scope = pl.col("_skip") == ""
-    split = in_scope & (pl.col("n_grades") > 1)
+    reg = load_registry()
     no_content = pl.col("cid").is_in(
         _classes_grade_no_content(classes, profile).implode()
     ) | pl.col("grade_no_content").fill_null(False)
-    notes = [
-        ("mixed-grade-class", split),
-        ("course-mapping-unverified", pl.col("course_action") == "unverified"),
-        ("grade-without-content", no_content),
-    ]
+    cond = class_rules.conditions(inp, classes_on, no_content)
+    skip_flags = [(n, cond[n]) for n in reg.names("class", "skip")]
+    if not classes_on:  # SK-P1: nothing else about a class matters in this mode
+        skip_flags = skip_flags[:1]
+    classes = classes.with_columns(kernel.joined(skip_flags).alias("_skip"))
+    in_scope = pl.col("_skip") == ""
+    split = in_scope & cond["mixed-grade-class"]
+    cond["mixed-grade-class"] = split
+    notes = [(n, cond[n]) for n in reg.names("class", "split", "note")]
+    gone = pl.col("status") == profile.records.delete_status
+    # Created although no primary teacher gets an account (not documented).
+    unprovisioned = in_scope & pl.col("has_teacher") & ~pl.col("_provisioned")
     return classes.with_columns(
-        pl.when(in_scope).then(rstr.joined(notes)).otherwise(pl.col("_skip")).alias("reasons"),
+        pl.when(in_scope).then(kernel.joined(notes)).otherwise(pl.col("_skip")).alias("reasons"),
         pl.when(~in_scope)
         .then(pl.lit("skip", ACTION))
         .when(split)
@@ -267,20 +255,23 @@ def decide_classes(
                 not_documented(
                     [
                         ("split-class-ungraded-students", split & (pl.col("n_ungraded") > 0)),
-                        ("record-tobedeleted", pl.col("status") == "tobedeleted"),
+                        ("record-tobedeleted", gone),
+                        ("primary-teacher-not-provisioned", unprovisioned),
                     ]
                 ),
             ]
         ).alias("detail"),
         (split & (pl.col("n_ungraded") > 0)).alias("_nd_ungraded"),
+        unprovisioned.alias("_nd_unprovisioned"),
     ).with_columns(_class_root(inp).alias("_root"))
 
 
-def class_nd() -> list[tuple[str, pl.Expr]]:
+def class_nd(profile: Profile) -> list[tuple[str, pl.Expr]]:
     """The not-documented choices a class's detail names (same flags as its detail)."""
     return [
         ("split-class-ungraded-students", pl.col("_nd_ungraded")),
-        ("record-tobedeleted", pl.col("status") == "tobedeleted"),
+        ("record-tobedeleted", pl.col("status") == profile.records.delete_status),
+        ("primary-teacher-not-provisioned", pl.col("_nd_unprovisioned")),
     ]
 
 
@@ -297,7 +288,9 @@ def _classes_grade_no_content(classes: pl.DataFrame, profile: Profile) -> pl.Ser
 
 
 def _class_root(inp: Inputs) -> pl.Expr:
-    first = rstr.first(pl.col("reasons"))
+    """The root cause of a skip, from the registry: a class skipped because its school
+    lacks an NCES ID shares the school's root cause, one whose course is not mapped the
+    course's."""
 
     def path(name: str) -> pl.Expr:
         return pl.lit(inp.paths.get(name, name), STR)
@@ -311,39 +304,15 @@ def _class_root(inp: Inputs) -> pl.Expr:
         .then(path("orgs.csv"))
         .otherwise(path("enrollments.csv"))
     )
-    entity = (
-        pl.when(first == "provisioning-mode")
-        .then(pl.lit("mode"))
-        .when(first == "header-breaks-sync")
-        .then(pl.lit("file"))
-        .when(first.is_in(["class-course-missing", "course-not-mapped"]))
-        .then(pl.lit("course"))
-        .when(first == "class-school-skipped")
-        .then(pl.lit("school"))
-        .otherwise(pl.lit("class"))
+    school_reason = (
+        pl.when(pl.col("school_status").is_null())
+        .then(pl.lit("school-not-in-orgs"))
+        .otherwise(pl.lit("school-missing-nces-id"))
     )
-    ident = (
-        pl.when(first == "provisioning-mode")
-        .then(pl.lit(inp.mode))
-        .when(first == "header-breaks-sync")
-        .then(broken_file)
-        .when(first.is_in(["class-course-missing", "course-not-mapped"]))
-        .then(pl.col("course"))
-        .when(first == "class-school-skipped")
-        .then(pl.col("school"))
-        .otherwise(pl.col("cid"))
-    )
-    # A class skipped because its school lacks an NCES ID shares the school's root cause.
-    reason = (
-        pl.when(first == "class-school-skipped")
-        .then(
-            pl.when(pl.col("school_status").is_null())
-            .then(pl.lit("school-not-in-orgs"))
-            .otherwise(pl.lit("school-missing-nces-id"))
-        )
-        .when(first == "course-not-mapped")
-        .then(pl.col("course_last_reason"))
-        .otherwise(first)
+    entity, ident, reason = roots.root(
+        "class",
+        kernel.first(pl.col("reasons")),
+        {"_mode": pl.lit(inp.mode), "_broken_file": broken_file, "_school_reason": school_reason},
     )
     return pl.struct(entity.alias("e"), ident.alias("i"), reason.alias("r"))
 
@@ -376,7 +345,7 @@ def course_actions(courses: pl.DataFrame, inp: Inputs) -> pl.DataFrame:
         pl.col("org").alias("school"),
         pl.lit(path, STR).alias("file"),
         "line",
-        rstr.first(pl.col("reasons")).alias("root_reason"),
+        kernel.first(pl.col("reasons")).alias("root_reason"),
         pl.lit("course").alias("root_entity"),
         pl.col("course").alias("root_id"),
     )

@@ -1,12 +1,11 @@
-"""Vectorised building blocks: reason lists and canonical detail JSON (sorted keys, no
-spaces) for millions of rows, without a Python loop per row."""
+"""Vectorised building blocks: canonical detail JSON (sorted keys, no spaces) for millions
+of rows, without a Python loop per row."""
 
 from __future__ import annotations
 
 import polars as pl
 
 STR = pl.String()
-EMPTY_REASONS = pl.lit([], pl.List(STR))
 
 
 SEP = "\x1f"  # joins reason names inside one string (never in a kebab-case name)
@@ -17,14 +16,6 @@ def _joined(flags: list[tuple[str, pl.Expr]]) -> pl.Expr:
     is ~10x faster than concat_list + drop_nulls on millions of rows."""
     parts = [pl.when(flag.fill_null(False)).then(pl.lit(name, STR)) for name, flag in flags]
     return pl.concat_str(parts, separator=SEP, ignore_nulls=True).fill_null("")
-
-
-def reasons(flags: list[tuple[str, pl.Expr]]) -> pl.Expr:
-    """List of the reason names whose flag is true, in the order given."""
-    if not flags:
-        return EMPTY_REASONS
-    joined = _joined(flags)
-    return pl.when(joined == "").then(EMPTY_REASONS).otherwise(joined.str.split(SEP))
 
 
 def json_value(expr: pl.Expr) -> pl.Expr:

@@ -21,10 +21,10 @@ import polars as pl
 from roster_lint.model import Export
 from roster_lint.predict import classes as cls
 from roster_lint.predict import enrollments as enr
-from roster_lint.predict import history, rstr, schools, summary
+from roster_lint.predict import history, kernel, schools, summary
 from roster_lint.predict import users as usr
-from roster_lint.predict.chunks import chunked_like
 from roster_lint.predict.inputs import Inputs, read_inputs
+from roster_lint.predict.kernel import chunked_like
 from roster_lint.predict.model import ACTION_SCHEMA, ENTITIES, Plan
 from roster_lint.predict.profile import Profile, load_profile
 
@@ -88,7 +88,7 @@ def decide(
     classes_on = profile.mode_has_classes(mode)
     orgs = schools.decide_orgs(inp, profile)
     users = usr.decide_users(inp, orgs, profile, with_sig=with_course)
-    courses = cls.decide_courses(inp, course_map, previous_courses, classes_on)
+    courses = cls.decide_courses(inp, course_map, previous_courses, classes_on, profile)
     # Enrollments meet their users once: the classes' grade counts and the enrollment
     # decisions both read this join.
     with_user = enr.with_users(inp, users, profile)
@@ -129,7 +129,7 @@ def _action_part(part: pl.DataFrame) -> pl.DataFrame:
     cols = part.select(
         [
             (
-                rstr.as_list(pl.col(c))
+                kernel.as_list(pl.col(c))
                 if c == "reasons" and part[c].dtype == pl.String
                 else pl.col(c)
             )
@@ -169,7 +169,7 @@ def _parts(
     parts are put together (docs/performance.md)."""
     inp = d.inp
     rank = {e: i for i, e in enumerate(ENTITIES)}
-    student = profile.classes["student_role"]
+    student = profile.classes.student_role
     classes_on = profile.mode_has_classes(inp.mode)
     d.users = history.users_vs_previous(d.users, prev.users if prev else None)
     if prev is not None:  # the transfer step appends to the reasons: text from here on
@@ -180,10 +180,11 @@ def _parts(
         d.enrollments, prev.enrollments if prev else None, student
     )
     nd: dict[str, int] = {}
-    _add(nd, rstr.counts(d.users, usr.user_nd()))
-    _add(nd, rstr.counts(d.courses, cls.course_nd(profile.mode_has_classes(inp.mode))))
-    _add(nd, rstr.counts(d.classes, cls.class_nd()))
-    _add(nd, rstr.counts(d.enrollments, enr.nd_flags()))
+    _add(nd, kernel.counts(d.orgs.filter(pl.col("is_school")), schools.school_nd()))
+    _add(nd, kernel.counts(d.users, usr.user_nd()))
+    _add(nd, kernel.counts(d.courses, cls.course_nd(profile.mode_has_classes(inp.mode), profile)))
+    _add(nd, kernel.counts(d.classes, cls.class_nd(profile)))
+    _add(nd, kernel.counts(d.enrollments, enr.nd_flags()))
     out = Parts([], [], nd)
     small = [
         ("school", schools.school_actions(d.orgs, inp.paths.get("orgs.csv", "orgs.csv"))),

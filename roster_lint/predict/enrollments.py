@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict import rstr
-from roster_lint.predict.chunks import aligned, chunked_like, local_categorical
+from roster_lint.predict import kernel, roots
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
+from roster_lint.predict.kernel import aligned, chunked_like, first_rows, local_categorical, row_of
 from roster_lint.predict.model import ACTION, ENTITY
 from roster_lint.predict.profile import Profile
-from roster_lint.predict.rows import first_rows, row_of
+from roster_lint.predict.registry import load_registry
+from roster_lint.predict.rules import enrollments as enrollment_rules
 
 
 def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFrame:
@@ -77,9 +78,9 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
         aligned(
             narrow,
             [
-                (pl.col("role") == profile.classes["student_role"]).alias("_is_student"),
-                (pl.col("role") == profile.classes["teacher_role"]).alias("_is_teacher"),
-                (pl.col("status") == profile.enrollments["unenroll_status"]).alias("_unenroll"),
+                (pl.col("role") == profile.classes.student_role).alias("_is_student"),
+                (pl.col("role") == profile.classes.teacher_role).alias("_is_teacher"),
+                (pl.col("status") == profile.enrollments.unenroll_status).alias("_unenroll"),
             ],
         )
     )
@@ -99,26 +100,20 @@ def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]
     return [chunked_like(s, frame[key]) for s in found.drop(key).get_columns()]
 
 
-SKIPS = (
-    "provisioning-mode",
-    "header-breaks-sync",
-    "enrollment-class-missing",
-    "enrollment-user-missing",
-    "enrollment-class-not-created",
-    "enrollment-user-not-provisioned",
-    "enrollment-role-not-enrolled",
-)
+# The skip reasons by precedence (registry), then the unenroll bit: `_m`'s bits.
+SKIPS = tuple(load_registry().names("enrollment", "skip"))
+(UNENROLL,) = load_registry().names("enrollment", "unenroll")
 
 
 def _reason_table(classes_on: bool) -> list[str]:
     """The joined reasons of every `_m` value: the skip flags' names (bit i = SKIPS[i]),
     else enrollment-tobedeleted when the tobedeleted bit (the next one) is set."""
     k = len(SKIPS) if classes_on else 1
-    names = rstr.names_table([(n, pl.lit(False)) for n in SKIPS[:k]])
+    names = kernel.names_table([(n, pl.lit(False)) for n in SKIPS[:k]])
     out = []
     for m in range(1 << (k + 1)):
         skip = m & ((1 << k) - 1)
-        out.append(names[skip] if skip else "enrollment-tobedeleted" if m >> k else "")
+        out.append(names[skip] if skip else UNENROLL if m >> k else "")
     return out
 
 
@@ -132,9 +127,9 @@ def reasons_text(e: pl.DataFrame, classes_on: bool) -> pl.Expr:
 def reasons_list(e: pl.DataFrame, classes_on: bool) -> pl.Expr:
     """The reasons as the plan's List[String], looked up per `_m` (no string per row)."""
     if "reasons" in e.columns:
-        return rstr.as_list(pl.col("reasons"))
-    table = [r.split(rstr.SEP) if r else [] for r in _reason_table(classes_on)]
-    return pl.lit(pl.Series(table, dtype=rstr.LISTS)).gather("_m")
+        return kernel.as_list(pl.col("reasons"))
+    table = [r.split(kernel.SEP) if r else [] for r in _reason_table(classes_on)]
+    return pl.lit(pl.Series(table, dtype=kernel.LISTS)).gather("_m")
 
 
 def decide_enrollments(
@@ -148,7 +143,6 @@ def decide_enrollments(
 ) -> pl.DataFrame:
     """with_user: `with_users(inp, users, profile)`.  with_course: carry the class's course (only
     the --previous comparison reads it: 16 bytes a row at 7M rows otherwise)."""
-    ep = profile.enrollments
     class_info = classes.select(
         pl.col("action").alias("class_action"),
         *(["course"] if with_course else []),
@@ -158,17 +152,8 @@ def decide_enrollments(
     # `classes` are decide_classes' rows, in the order `_crow` numbers them: a gather.
     found = class_info[e["_crow"]]
     e = e.hstack([chunked_like(s, e["cid"]) for s in found.get_columns()])
-    classes_gone = inp.state.get("classes.csv") in ("missing", "ignored")
-    users_gone = inp.state.get("users.csv") in ("missing", "ignored")
-    flags = [
-        ("provisioning-mode", pl.lit(not classes_on)),
-        ("header-breaks-sync", pl.lit(inp.broken("enrollments.csv"))),
-        ("enrollment-class-missing", pl.col("class_action").is_null() | pl.lit(classes_gone)),
-        ("enrollment-user-missing", pl.col("user_action").is_null() | pl.lit(users_gone)),
-        ("enrollment-class-not-created", pl.col("class_action") == "skip"),
-        ("enrollment-user-not-provisioned", pl.col("user_action") == "skip"),
-        ("enrollment-role-not-enrolled", _not_enrolled(ep["enrolled_roles"], profile)),
-    ]
+    cond = enrollment_rules.conditions(inp, profile, classes_on)
+    flags = [(n, cond[n]) for n in SKIPS]
     if not classes_on:
         flags = flags[:1]
     assert [n for n, _ in flags] == list(SKIPS[: len(flags)])
@@ -176,11 +161,11 @@ def decide_enrollments(
     # from that mask (a few hundred combinations), so no per-flag or per-branch string
     # column is built on 7M rows.
     k = len(flags)
-    gone = pl.col("_unenroll")
+    gone = cond[UNENROLL]
     e = e.hstack(
         aligned(
             e,
-            [rstr.mask([*flags, ("enrollment-tobedeleted", gone)]).alias("_m")],
+            [kernel.mask([*flags, (UNENROLL, gone)]).alias("_m")],
         )
     )
     low = pl.col("_m") & ((1 << k) - 1)
@@ -215,17 +200,6 @@ def decide_enrollments(
     rest = ["_m", "action", "_ungraded", "_teacher", "_odd_role", "_urow", "_is_student"]
     rest += ["_is_teacher"]
     return e.select(*first, *rest).hstack([grade_class])
-
-
-def _not_enrolled(roles: list[str], profile: Profile) -> pl.Expr:
-    """role not in `roles`, from with_users' role flags when they cover the roles."""
-    flags = {
-        profile.classes["student_role"]: "_is_student",
-        profile.classes["teacher_role"]: "_is_teacher",
-    }
-    if roles and all(r in flags for r in roles):
-        return ~pl.any_horizontal([pl.col(flags[r]) for r in roles])
-    return ~pl.col("role").is_in(roles)
 
 
 def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
@@ -283,29 +257,18 @@ def enrollment_roots(
     skipped = skipped.join(class_root, on="cid", how="left", maintain_order="left").join(
         user_root, on="uid", how="left", maintain_order="left"
     )
-    first = rstr.first(pl.col("reasons"))
+    first = kernel.first(pl.col("reasons"))
     path = pl.lit(inp.paths.get("enrollments.csv", "enrollments.csv"), STR)
-    own = {
-        "provisioning-mode": (pl.lit("mode"), pl.lit(inp.mode, STR)),
-        "header-breaks-sync": (pl.lit("file"), path),
-        "enrollment-class-missing": (pl.lit("class"), pl.col("cid")),
-        "enrollment-user-missing": (pl.lit("user"), pl.col("uid")),
-        "enrollment-role-not-enrolled": (pl.lit("role"), pl.col("role")),
-    }
-    ent: pl.Expr = pl.lit("enrollment")
-    ident: pl.Expr = pl.col("eid")
-    reason: pl.Expr = first
+    ent, ident, reason = roots.root(
+        "enrollment", first, {"_mode": pl.lit(inp.mode, STR), "_file": path}
+    )
     # Skips that come from the class or the user share that entity's root cause.
-    for name, src in (
-        ("enrollment-class-not-created", "c_"),
-        ("enrollment-user-not-provisioned", "u_"),
-    ):
-        ent = pl.when(first == name).then(pl.col(src + "e")).otherwise(ent)
-        ident = pl.when(first == name).then(pl.col(src + "i")).otherwise(ident)
-        reason = pl.when(first == name).then(pl.col(src + "r")).otherwise(reason)
-    for name, (en, idn) in own.items():
-        ent = pl.when(first == name).then(en).otherwise(ent)
-        ident = pl.when(first == name).then(idn).otherwise(ident)
+    prefix = {"class": "c_", "user": "u_"}
+    for name, src in roots.inherited("enrollment").items():
+        p = prefix[src]
+        ent = pl.when(first == name).then(pl.col(p + "e")).otherwise(ent)
+        ident = pl.when(first == name).then(pl.col(p + "i")).otherwise(ident)
+        reason = pl.when(first == name).then(pl.col(p + "r")).otherwise(reason)
     return skipped.select(
         "eid",
         "school",

@@ -20,26 +20,16 @@ from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export
 from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.model import Plan, RootCause
-from roster_lint.predict.profile import load_profile
+from roster_lint.predict.profile import Profile, load_profile
+from roster_lint.predict.registry import load_registry
 
 if TYPE_CHECKING:
     from roster_lint.options import Options
 
+_REG = load_registry()
 # Reasons told once per root cause (the message names the cause and what it affects), with
-# the column shown when the finding points at a row.
-ROOT_RULES = {
-    "school-missing-nces-id": "identifier",
-    "school-not-in-orgs": "orgSourcedIds",
-    "role-not-provisioned": "role",
-    "course-not-mapped": "sourcedId",
-    "new-course-needs-mapping": "sourcedId",
-    "provisioning-mode": None,
-    "user-removed-not-deleted": None,
-    "enrollment-dropped-not-unenrolled": None,
-    "class-removed-not-deleted": None,
-    "user-tobedeleted": "status",
-    "enrollment-role-not-enrolled": "role",
-}
+# the column shown when the finding points at a row (registry: finding = "root").
+ROOT_RULES = {r: _REG.reasons[r].column or None for r in _REG.with_finding("root")}
 # Root causes whose finding points at the root's own row (its sourcedId is the finding's).
 OWN_ROW = ("school-missing-nces-id", "course-not-mapped", "new-course-needs-mapping")
 PLURAL = {"class": "classes", "enrollment": "enrollments", "school": "schools"}
@@ -51,92 +41,32 @@ VERB = {
     "enrollment": "will not be made",
 }
 # What the sync does NOT do about records that disappeared (SK-A7, SK-E4, not documented).
-KEPT = {
-    "user-removed-not-deleted": "their accounts are not deleted; send Summit K12 Support each "
-    "user's name and district e-mail (the plan's follow-ups list them)",
-    "enrollment-dropped-not-unenrolled": "the students stay enrolled on Summit K12 until the "
-    "teacher removes them (share the records as tobedeleted to unenroll)",
-    "class-removed-not-deleted": "the classes stay on Summit K12 (no class deletion is documented)",
-}
-# Reasons told per row: (entity, column whose value is shown, message with {id} {value}).
-ROW_RULES: dict[str, tuple[str, str | None, str]] = {
-    "class-without-primary-teacher": (
-        "class",
-        None,
-        "class {id} has no primary teacher (an enrollment with role teacher and primary true): "
-        "it will not be created",
-    ),
-    "class-course-missing": (
-        "class",
-        "courseSourcedId",
-        "class {id} points at course {value}, which is not in courses.csv: it will not be created",
-    ),
-    "mixed-grade-class": (
-        "class",
-        None,
-        "class {id} has students of several grades ({grades}): Summit K12 creates one class "
-        "per grade",
-    ),
-    "district-admin-needs-request": (
-        "user",
-        None,
-        "administrator {id} is district-level: created as School Admin, District Admin needs a "
-        "request to support",
-    ),
-    "user-missing-email": (
-        "user",
-        "email",
-        "user {id} gets an account but has no e-mail, so cannot sign in with SSO",
-    ),
-    "password-too-short": (
-        "user",
-        "password",
-        "user {id} has a password shorter than 4 characters",
-    ),
-    "enabled-user-unrecognised": (
-        "user",
-        "enabledUser",
-        "enabledUser {value} of user {id} aborted the users load in the vendor's older engine",
-    ),
-    "user-multiple-schools": (
-        "user",
-        "orgSourcedIds",
-        "user {id} has several schools ({values}): the vendor's older engine skipped such users",
-    ),
-    "user-without-school": (
-        "user",
-        "orgSourcedIds",
-        "user {id} has no school: the vendor's older engine aborted the whole load",
-    ),
-    "school-nces-outside-district": (
-        "school",
-        "identifier",
-        "school {id}'s NCES ID {value} does not start with its district's NCES ID "
-        "(the vendor's older engine rejected it)",
-    ),
-    "enrollment-user-missing": (
-        "enrollment",
-        "userSourcedId",
-        "enrollment {id} points at user {value}, who is not in users.csv: not enrolled",
-    ),
-    "enrollment-class-missing": (
-        "enrollment",
-        "classSourcedId",
-        "enrollment {id} points at class {value}, which is not in classes.csv: not enrolled",
-    ),
-}
+KEPT = {r: x.kept for r, x in _REG.reasons.items() if x.kept}
+
+
+def row_rules(profile: Profile) -> dict[str, tuple[str, str | None, str]]:
+    """Reasons told per row (registry: finding = "row"): (entity, column whose value is
+    shown, message with {id} {value} {values} {grades}; profile values filled in)."""
+    values = {"{password_min_length}": str(profile.accounts.password_min_length)}
+    out: dict[str, tuple[str, str | None, str]] = {}
+    for r in _REG.with_finding("row"):
+        message = _REG.reasons[r].message
+        for key, value in values.items():
+            message = message.replace(key, value)
+        out[r] = (_REG.entity_of(r), _REG.reasons[r].column or None, message)
+    return out
+
+
 # Reasons told once, with counts per entity, at the first row that has them: (the entity
 # counted, the column shown, the message from the counts and the first row's value).
 Counted = Callable[[dict[str, int], str], str]
-SUMMARY_RULES: dict[str, tuple[str, str | None, Counted]] = {
+_SUMMARY: dict[str, tuple[str, Counted]] = {
     "admin-created-as-school-admin": (
         "user",
-        None,
         lambda c, v: f"{_n(c['user'], 'administrator')} will be created as School Admin",
     ),
     "course-mapping-unverified": (
         "course",
-        None,
         lambda c, v: (
             f"{_n(c['course'], 'course')}: mapping unverified, so "
             f"{_n(c.get('class', 0), 'class')} {_are(c.get('class', 0))} predicted as created "
@@ -145,26 +75,22 @@ SUMMARY_RULES: dict[str, tuple[str, str | None, Counted]] = {
     ),
     "enrollment-tobedeleted": (
         "enrollment",
-        "status",
         lambda c, v: (
             f"{_n(c['enrollment'], 'enrollment')} shared as tobedeleted will be unenrolled"
         ),
     ),
     "user-transfer": (
         "user",
-        None,
         lambda c, v: f"{_n(c['user'], 'user')} will be transferred to another school",
     ),
     "enrollment-transfer": (
         "enrollment",
-        None,
         lambda c, v: (
             f"{_n(c['enrollment'], 'student')} will be moved to another class of the same course"
         ),
     ),
     "user-disabled": (
         "user",
-        "enabledUser",
         lambda c, v: (
             f"{_n(c['user'], 'user')} {_have(c['user'])} enabledUser false (here "
             f"{v}): the vendor's older engine never created them; predicted as created"
@@ -172,7 +98,6 @@ SUMMARY_RULES: dict[str, tuple[str, str | None, Counted]] = {
     ),
     "grade-format-inconsistent": (
         "user",
-        "grades",
         lambda c, v: (
             f"{_n(c['user'], 'user')} {_have(c['user'])} a grade without its leading "
             f"zero (here {v}): the vendor's older engine treated e.g. 7 and 07 as different grades"
@@ -180,13 +105,17 @@ SUMMARY_RULES: dict[str, tuple[str, str | None, Counted]] = {
     ),
     "grade-without-content": (
         "user",
-        "grades",
         lambda c, v: (
             f"{_both(c)} {_have(sum(c.values()))} a grade without Summit K12 content "
             f"(here {v}; content exists for KG-12 only)"
         ),
     ),
 }
+# (registry: finding = "counted"; the column shown is the registry's)
+SUMMARY_RULES: dict[str, tuple[str, str | None, Counted]] = {
+    r: (main, _REG.reasons[r].column or None, make) for r, (main, make) in _SUMMARY.items()
+}
+assert set(SUMMARY_RULES) == set(_REG.with_finding("counted")), "registry vs counted messages"
 ZIP_NAME = re.compile(r"^[A-Za-z0-9]+\.zip$", re.IGNORECASE)
 
 
@@ -363,7 +292,7 @@ def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> Non
         .explode("reasons")
     )
     from_roles = inp.version == "1.2" and "roles.csv" in inp.state and not _has_role(export)
-    for rule, (entity, column, template) in ROW_RULES.items():
+    for rule, (entity, column, template) in row_rules(load_profile()).items():
         rows = tagged.filter(
             (pl.col("entity") == entity)
             & (pl.col("reasons") == rule)
@@ -388,7 +317,7 @@ def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> Non
 
 def columns_shown() -> set[str]:
     """Every column a profile finding shows a value from (looked up in any file)."""
-    shown = {*ROOT_RULES.values(), *(c for _, c, _ in ROW_RULES.values())}
+    shown = {*ROOT_RULES.values(), *(c for _, c, _ in row_rules(load_profile()).values())}
     shown |= {c for _, c, _ in SUMMARY_RULES.values()}
     return {c for c in shown if c is not None}
 

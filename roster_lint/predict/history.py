@@ -6,12 +6,31 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict import rstr
+from roster_lint.predict import kernel
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.model import ACTION
+from roster_lint.predict.registry import load_registry
+from roster_lint.predict.rules.history import GONE, MOVED
 
 ENROLLED = ("enroll", "transfer", "unchanged")
 LISTS = pl.List(STR)
+
+
+def _gone(entity: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """action, reasons, root reason/entity/id of a record gone since --previous: the
+    registry's entry for GONE[entity] (its effect is the action)."""
+    e = load_registry().entry(entity, GONE[entity])
+    root_entity, root_id = e.root.split(":") if e.root else (entity, _ID[entity])
+    return (
+        pl.lit(e.effect, ACTION).alias("action"),
+        pl.lit(e.reason, STR).alias("reasons"),
+        pl.lit(e.reason).alias("root_reason"),
+        pl.lit(root_entity).alias("root_entity"),
+        pl.col(root_id).alias("root_id"),
+    )
+
+
+_ID = {"user": "uid", "class": "cid", "enrollment": "eid"}
 
 
 def users_vs_previous(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFrame:
@@ -37,7 +56,7 @@ def users_vs_previous(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Data
     return out.with_columns(
         action.alias("action"),
         pl.when(moved)
-        .then(rstr.append(pl.col("reasons"), "user-transfer"))
+        .then(kernel.append(pl.col("reasons"), MOVED["user"]))
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
         pl.when(moved).then(pl.col("from_schools")).alias("from_schools"),
@@ -53,8 +72,7 @@ def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFra
     return gone.select(
         pl.lit("user").alias("entity"),
         pl.col("uid").alias("id"),
-        pl.lit("retain", ACTION).alias("action"),
-        pl.lit("user-removed-not-deleted", STR).alias("reasons"),
+        *_gone("user")[:2],
         detail(
             [
                 piece("summit_role", pl.col("summit_role")),
@@ -64,9 +82,7 @@ def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFra
         pl.col("ok_schools").list.first().alias("school"),
         pl.lit(None, STR).alias("file"),
         pl.lit(None, pl.Int64()).alias("line"),
-        pl.lit("user-removed-not-deleted").alias("root_reason"),
-        pl.lit("user").alias("root_entity"),
-        pl.col("uid").alias("root_id"),
+        *_gone("user")[2:],
     )
 
 
@@ -104,7 +120,7 @@ def enrollments_vs_previous(
         .otherwise(pl.col("action"))
         .alias("action"),
         pl.when(moved)
-        .then(rstr.append(pl.col("reasons"), "enrollment-transfer"))
+        .then(kernel.append(pl.col("reasons"), MOVED["enrollment"]))
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
         pl.when(moved).then(pl.col("from_class")).alias("from_class"),
@@ -126,15 +142,12 @@ def retained_enrollments(
     return gone.select(
         pl.lit("enrollment").alias("entity"),
         pl.col("eid").alias("id"),
-        pl.lit("retain", ACTION).alias("action"),
-        pl.lit("enrollment-dropped-not-unenrolled", STR).alias("reasons"),
+        *_gone("enrollment")[:2],
         detail([piece("class", pl.col("cid")), piece("user", pl.col("uid"))]).alias("detail"),
         "school",
         pl.lit(None, STR).alias("file"),
         pl.lit(None, pl.Int64()).alias("line"),
-        pl.lit("enrollment-dropped-not-unenrolled").alias("root_reason"),
-        pl.lit("class").alias("root_entity"),
-        pl.col("cid").alias("root_id"),
+        *_gone("enrollment")[2:],
     )
 
 
@@ -144,18 +157,16 @@ def retained_classes(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Dat
         return None
     was = prev.filter(pl.col("action").is_in(["create", "split"]))
     gone = was.join(classes.select("cid"), on="cid", how="anti", maintain_order="left")
+    nd_class = load_registry().entry("class", GONE["class"]).not_documented
     return gone.select(
         pl.lit("class").alias("entity"),
         pl.col("cid").alias("id"),
-        pl.lit("retain", ACTION).alias("action"),
-        pl.lit("class-removed-not-deleted", STR).alias("reasons"),
-        detail([not_documented([("class-removed", pl.lit(True))])]).alias("detail"),
+        *_gone("class")[:2],
+        detail([not_documented([(nd_class, pl.lit(True))])]).alias("detail"),
         "school",
         pl.lit(None, STR).alias("file"),
         pl.lit(None, pl.Int64()).alias("line"),
-        pl.lit("class-removed-not-deleted").alias("root_reason"),
-        pl.lit("class").alias("root_entity"),
-        pl.col("cid").alias("root_id"),
+        *_gone("class")[2:],
     )
 
 

@@ -121,7 +121,7 @@ ROLE_COLS = {"uid": "userSourcedId", "role_type": "roleType", "role": "role", "o
 
 
 def _org_cols(profile: Profile) -> dict[str, str]:
-    return {**ORG_COLS, **{f"nces_{i}": src for i, src in enumerate(profile.nces["sources"])}}
+    return {**ORG_COLS, **{f"nces_{i}": src for i, src in enumerate(profile.nces.sources)}}
 
 
 def columns_read(profile: Profile) -> dict[str, set[str]]:
@@ -176,15 +176,15 @@ def _users(export: Export, reads: list[str], inp: Inputs, profile: Profile) -> p
     use_roles = export.version == "1.2" and (df is None or "role" not in df.columns)
     users = _cols(df, _user_cols(), {})
     if not use_roles:
-        return users.with_columns(_split(pl.col("orgs")).alias("schools")).drop(
-            "orgs", "primary_org"
-        )
+        return users.with_columns(
+            _split(pl.col("orgs")).alias("schools"), pl.lit(False).alias("_role_ambiguous")
+        ).drop("orgs", "primary_org")
     roles_df = _frame(export, "roles.csv", reads, inp)
     roles = _cols(roles_df, ROLE_COLS, {})
     if inp.broken("roles.csv"):  # SK-F1: the roles file is not processed
         roles = roles.clear()
-    provisioned = list(profile.roles("1.2"))
-    primary_type = profile.accounts["primary_role_type"]
+    provisioned = list(profile.role_map("1.2"))
+    primary_type = profile.accounts.primary_role_type
     ranked = roles.with_columns(
         (pl.col("role_type") != primary_type).cast(pl.Int8).alias("_rank")
     ).sort(["uid", "_rank", "line"])
@@ -214,4 +214,7 @@ def _users(export: Export, reads: list[str], inp: Inputs, profile: Profile) -> p
         .then(_split(pl.col("primary_org")))
         .otherwise(pl.col("schools"))
         .alias("schools"),
+        # Not documented (several-primary-roles): the role was chosen among none or several
+        # primary rows.  A user with no role row at all has no role to choose.
+        (pl.col("_primaries").fill_null(1) != 1).alias("_role_ambiguous"),
     ).drop("primary_org", "_primaries")

@@ -5,24 +5,28 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict import rstr
-from roster_lint.predict.encode import STR, detail, piece
+from roster_lint.predict import kernel, roots
+from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
+from roster_lint.predict.registry import load_registry
+from roster_lint.predict.rules import schools as school_rules
+from roster_lint.predict.rules.schools import BROKEN, NO_NCES, NOT_SCHOOL, SYNC
 
-# How a user's or class's org reference resolves (engine-internal vocabulary).
-SYNC, NO_NCES, NOT_SCHOOL, BROKEN = "sync", "no-nces", "not-a-school", "broken"
+__all__ = ["BROKEN", "NOT_SCHOOL", "NO_NCES", "SYNC", "decide_orgs", "school_actions"]
 
 
 def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
     """One row per org id: oid, name, type, nces, status, is_school, reasons, detail, line."""
     nces = profile.nces
     srcs = [c for c in inp.orgs.columns if c.startswith("nces_")]
-    pattern = nces["pattern"]
-    school_types = profile.accounts["school_org_types"]
+    pattern = nces.pattern
+    school_types = profile.accounts.school_org_types
     broken = inp.broken("orgs.csv")
-    orgs = inp.orgs.unique("oid", keep="first", maintain_order=True)
+    orgs = inp.orgs.unique("oid", keep="first", maintain_order=True).with_columns(
+        (pl.col("status") == profile.records.delete_status).alias("_deleted")
+    )
     candidates = [_matching(c, pattern) for c in srcs]
     orgs = orgs.with_columns(
         (pl.coalesce(candidates) if candidates else pl.lit(None, STR)).alias("nces"),
@@ -32,7 +36,7 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
     district = orgs.select(
         pl.col("oid").alias("parent"),
         pl.coalesce(
-            [_matching(c, nces["district_pattern"]) for c in srcs] or [pl.lit(None, STR)]
+            [_matching(c, nces.district_pattern) for c in srcs] or [pl.lit(None, STR)]
         ).alias("district_nces"),
     )
     orgs = orgs.join(district, on="parent", how="left", maintain_order="left").with_columns(
@@ -52,20 +56,31 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
         .otherwise(pl.lit(SYNC))
     )
     orgs = orgs.with_columns(status.alias("status"))
+    cond = school_rules.conditions()
+    entries = load_registry().of("school")
+    # Every school note is shown with its skips too: one list, in precedence order.
+    assert all(e.shown_on_skip for e in entries if e.effect == "note")
     return orgs.with_columns(
-        rstr.joined(
+        kernel.joined([(e.reason, cond[e.reason]) for e in entries]).alias("reasons"),
+        detail(
             [
-                ("header-breaks-sync", pl.col("status") == BROKEN),
-                ("school-missing-nces-id", pl.col("status") == NO_NCES),
-                ("school-nces-outside-district", pl.col("outside_district")),
+                piece("nces_id", pl.col("nces"), pl.col("nces").is_not_null()),
+                not_documented(school_nd()),
             ]
-        ).alias("reasons"),
-        detail([piece("nces_id", pl.col("nces"), pl.col("nces").is_not_null())]).alias("detail"),
+        ).alias("detail"),
     )
+
+
+def school_nd() -> list[tuple[str, pl.Expr]]:
+    """The not-documented choices a school's detail names."""
+    return [("record-tobedeleted", pl.col("_deleted"))]
 
 
 def school_actions(orgs: pl.DataFrame, path: str) -> pl.DataFrame:
     schools = orgs.filter(pl.col("is_school"))
+    entity, ident, reason = roots.root(
+        "school", kernel.first(pl.col("reasons")), {"_file": pl.lit(path, STR)}
+    )
     return schools.select(
         pl.lit("school").alias("entity"),
         pl.col("oid").alias("id"),
@@ -78,18 +93,9 @@ def school_actions(orgs: pl.DataFrame, path: str) -> pl.DataFrame:
         pl.col("oid").alias("school"),
         pl.lit(path, STR).alias("file"),
         "line",
-        rstr.first(pl.col("reasons")).alias("root_reason"),
-        pl.lit("school").alias("root_entity"),
-        pl.col("oid").alias("root_id"),
-    ).with_columns(
-        pl.when(pl.col("root_reason") == "header-breaks-sync")
-        .then(pl.lit("file"))
-        .otherwise(pl.col("root_entity"))
-        .alias("root_entity"),
-        pl.when(pl.col("root_reason") == "header-breaks-sync")
-        .then(pl.lit(path, STR))
-        .otherwise(pl.col("root_id"))
-        .alias("root_id"),
+        reason.alias("root_reason"),
+        entity.alias("root_entity"),
+        ident.alias("root_id"),
     )
 
 

@@ -9,6 +9,8 @@ import polars as pl
 
 from roster_lint.predict.model import FollowUp, RootCause
 from roster_lint.predict.profile import Profile
+from roster_lint.predict.registry import load_registry
+from roster_lint.predict.rules.history import GONE
 
 if TYPE_CHECKING:
     from roster_lint.predict.engine import Decided
@@ -104,11 +106,16 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
     return out
 
 
+def _followup(reason: str) -> str:
+    """The follow-up kind of a reason (the registry's; its text is the profile's [support])."""
+    return load_registry().reasons[reason].followup
+
+
 def _capped(
     kind: str, rows: pl.DataFrame, entity: str, make: str, profile: Profile
 ) -> list[FollowUp]:
     """One follow-up per row up to the cap, then one that counts the rest."""
-    todo = profile.support(kind)
+    todo = profile.support_text(kind)
     out = [
         FollowUp(kind, entity, ident, f"{text}: {todo}")
         for ident, text in rows.head(FOLLOWUP_CAP).select("id", make).iter_rows()
@@ -127,7 +134,7 @@ def followups(
     out: list[FollowUp] = []
     admins = u.filter(pl.col("district_admin") & pl.col("action").is_in(IN_SCOPE))
     out += _capped(
-        "district-admin-request",
+        _followup("district-admin-needs-request"),
         admins.with_columns(pl.col("uid").alias("id"), who.alias("m")),
         "user",
         "m",
@@ -153,7 +160,7 @@ def followups(
         .alias("m"),
     )
     out += _capped(
-        "delete-user",
+        _followup(GONE["user"]),  # and user-tobedeleted: the same request
         pl.concat(
             [removed, gone.with_columns(pl.format("{} is shared as tobedeleted", "m").alias("m"))]
         ),
@@ -170,11 +177,13 @@ def followups(
             pl.format("class {}: {} enrollments no longer shared stay", "id", "n").alias("m")
         )
     )
-    out += _capped("remove-enrollment", dropped, "class", "m", profile)
+    kind = _followup(GONE["enrollment"])
+    if kind:  # a dropped record the sync does not unenroll: the teacher removes the student
+        out += _capped(kind, dropped, "class", "m", profile)
     courses = d.courses.filter(pl.col("action") == "needs-mapping").with_columns(
         pl.col("course").alias("id"), pl.format("course {} ({})", "title", "course").alias("m")
     )
-    out += _capped("map-course", courses, "course", "m", profile)
+    out += _capped(_followup("new-course-needs-mapping"), courses, "course", "m", profile)
     if not profile.mode_has_classes(d.inp.mode):
         out += _provisioning(d, profile)
     return out
@@ -184,10 +193,13 @@ def _provisioning(d: Decided, profile: Profile) -> list[FollowUp]:
     """SK-P3: teachers with role teacher create classes; other teachers by hand."""
     out = [
         FollowUp(
-            "provisioning-classes", "mode", d.inp.mode, profile.support("provisioning-classes")
+            _followup("provisioning-mode"),
+            "mode",
+            d.inp.mode,
+            profile.support_text(_followup("provisioning-mode")),
         )
     ]
-    teacher = profile.classes["teacher_role"]
+    teacher = profile.classes.teacher_role
     teaching = (
         d.inp.enrollments.lazy()
         .select("uid", "role")
@@ -254,7 +266,7 @@ def notes(
         out.append(profile.note("primary_role"))
     if course_map is None and not has_previous and profile.mode_has_classes(mode):
         out.append(profile.note("unverified"))
-    missing = profile.raw.get("missing", {})
+    missing = profile.missing
     for name in profile.mode_files(mode, d.inp.version):
         if d.inp.state.get(name) == "missing" and name in missing:
             out.append(str(missing[name]))
@@ -279,7 +291,7 @@ def _not_documented_counts(tagged: dict[str, int], d: Decided, profile: Profile)
     # Role "teacher" as written: the profile's teacher role when it is that (a flag made once).
     teacher = (
         pl.col("_is_teacher")
-        if profile.classes["teacher_role"] == "teacher"
+        if profile.classes.teacher_role == "teacher"
         else pl.col("role") == "teacher"
     )
     lost = (

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.predict import rstr
-from roster_lint.predict.chunks import chunked_like, local_categorical
+from roster_lint.predict import kernel, roots
 from roster_lint.predict.encode import STR, detail, not_documented, pad_grade, piece
 from roster_lint.predict.inputs import Inputs
+from roster_lint.predict.kernel import chunked_like, local_categorical
 from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
+from roster_lint.predict.registry import load_registry
+from roster_lint.predict.rules import users as user_rules
 from roster_lint.predict.schools import BROKEN, NO_NCES, NOT_SCHOOL, SYNC
 
 MISSING = "missing"
@@ -82,9 +84,7 @@ def decide_users(
     inp: Inputs, orgs: pl.DataFrame, profile: Profile, *, with_sig: bool = True
 ) -> pl.DataFrame:
     """with_sig: keep `sig`, the hash --previous compares (0.1 s at 1M, unread otherwise)."""
-    acc = profile.accounts
-    role_map = profile.roles(inp.version)
-    admin_role = acc["admin_summit_role"]
+    role_map = profile.role_map(inp.version)
     # One chunk per column from the start: the eager steps below add single-chunk columns,
     # and a frame of unevenly chunked columns is copied whole by each of them.
     users = inp.users.rechunk().with_columns(
@@ -103,8 +103,7 @@ def decide_users(
         pl.col("enabled").str.to_lowercase().alias("_enabled"),
     )
     users = users.with_columns(pad_grade(pl.col("grade_raw")).alias("grade"))
-    is_admin = pl.col("summit_role") == admin_role
-    links = _org_links(users, orgs, is_admin)
+    links = _org_links(users, orgs, user_rules.is_admin(profile))
     # Only the row number goes through the join (not every user column), cut like the
     # users' chunks so that the frame is not rechunked whole afterwards.
     rows = users.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"))
@@ -116,66 +115,28 @@ def decide_users(
         pl.col("at_district").fill_null(False),
         pl.col("not_at_school").fill_null(False),
     )
-    users_broken = inp.broken("users.csv")
-    no_ok = pl.col("ok_schools").list.len() == 0
-    # Every org failed because orgs.csv was not processed: that file is the cause (SK-F1).
-    via_orgs_file = no_ok & pl.col("org_broken") & pl.col("first_missing").is_null()
-    gone = pl.col("status") == "tobedeleted"
-    skip_flags = [
-        ("header-breaks-sync", pl.lit(users_broken) | via_orgs_file),
-        ("user-tobedeleted", gone),
-        ("role-not-provisioned", pl.col("summit_role").is_null()),
-        (
-            "school-not-in-orgs",
-            no_ok
-            & ~via_orgs_file
-            & (pl.col("first_missing").is_not_null() | (pl.col("n_schools") == 0)),
-        ),
-        ("school-missing-nces-id", no_ok & ~via_orgs_file & pl.col("first_nces").is_not_null()),
-    ]
+    reg = load_registry()
+    cond = user_rules.conditions(profile, inp)
+    skip_flags = [(n, cond[n]) for n in reg.names("user", "skip")]
+    notes = [(n, cond[n]) for n in reg.names("user", "note")]
+    gone = cond["user-tobedeleted"]
+    district_admin = cond["district-admin-needs-request"]
     # Reasons as bit masks (`_sm`, `_nm`): the reasons text and the first reason are
     # looked up in tables of every combination (no per-row concatenation or split of 1M
     # strings).
-    users = users.with_columns(rstr.mask(skip_flags).alias("_sm"))
+    users = users.with_columns(kernel.mask(skip_flags).alias("_sm"))
     in_scope = pl.col("_sm") == 0
-    oe = profile.older_engine
-    enabled = pl.col("_enabled")
-    content = profile.content_grades
-    student = pl.col("summit_role") == role_map.get("student", "Student")
-    district_admin = is_admin & (
-        pl.col("role").is_in(acc["district_roles"]) | pl.col("at_district")
-    )
-    notes = [
-        ("admin-created-as-school-admin", is_admin),
-        ("district-admin-needs-request", district_admin),
-        ("user-missing-email", pl.col("email") == ""),
-        (
-            "password-too-short",
-            (pl.col("password") != "") & (pl.col("password").str.len_chars() < 4),
-        ),
-        (
-            "grade-without-content",
-            student & (pl.col("grade") != "") & ~pl.col("grade").is_in(content),
-        ),
-        (
-            "enabled-user-unrecognised",
-            (pl.col("enabled") != "") & ~enabled.is_in([*oe["enabled_true"], *oe["enabled_false"]]),
-        ),
-        ("user-disabled", enabled.is_in(oe["enabled_false"])),
-        ("user-multiple-schools", pl.col("n_schools") > 1),
-        ("user-without-school", pl.col("n_schools") == 0),
-        ("grade-format-inconsistent", pl.col("grade") != pl.col("grade_raw")),
-    ]
-    users = users.with_columns(rstr.mask(notes).alias("_nm"))
-    skips = rstr.names_table(skip_flags)
-    # SK-X3 also concerns skipped users: the older engine aborted the whole load.
-    skips_x = [f"{r}{rstr.SEP}user-without-school" if r else r for r in skips]
+    users = users.with_columns(kernel.mask(notes).alias("_nm"))
+    skips = kernel.names_table(skip_flags)
+    # A note shown with the skips too (SK-X3: the older engine aborted the whole load).
+    (shown,) = [e.reason for e in reg.of("user") if e.effect == "note" and e.shown_on_skip]
+    skips_x = [f"{r}{kernel.SEP}{shown}" if r else r for r in skips]
     users = users.with_columns(
         pl.when(in_scope)
-        .then(rstr.lookup(rstr.names_table(notes), "_nm"))
-        .when(pl.col("n_schools") == 0)
-        .then(rstr.lookup(skips_x, "_sm"))
-        .otherwise(rstr.lookup(skips, "_sm"))
+        .then(kernel.lookup(kernel.names_table(notes), "_nm"))
+        .when(cond[shown])
+        .then(kernel.lookup(skips_x, "_sm"))
+        .otherwise(kernel.lookup(skips, "_sm"))
         .alias("reasons"),
         pl.when(in_scope)
         .then(pl.lit("create", ACTION))
@@ -188,8 +149,8 @@ def decide_users(
     # in scope, else the first skip (the SK-X3 name is only ever appended to skips).
     users = users.with_columns(
         pl.when(in_scope)
-        .then(rstr.lookup(rstr.firsts_table(notes), "_nm"))
-        .otherwise(rstr.lookup(rstr.firsts_table(skip_flags), "_sm"))
+        .then(kernel.lookup(kernel.firsts_table(notes), "_nm"))
+        .otherwise(kernel.lookup(kernel.firsts_table(skip_flags), "_sm"))
         .alias("root_reason")
     )
     return (
@@ -253,6 +214,7 @@ KEEP = [
     "_in_scope",
     "_not_at_school",
     "_gone",
+    "_role_ambiguous",
     "root_entity",
     "root_id",
     "root_reason",
@@ -260,33 +222,18 @@ KEEP = [
 
 
 def _root(inp: Inputs) -> pl.Expr:
-    """The entity at the root of a skip: the file, the school, the role or the user."""
-    first = pl.col("root_reason")  # the first reason
+    """The entity at the root of a skip (registry: the file, the role, the school or the
+    user itself)."""
     users_path = inp.paths.get("users.csv", "users.csv")
     orgs_path = inp.paths.get("orgs.csv", "orgs.csv")
-    entity = (
-        pl.when(first == "header-breaks-sync")
-        .then(pl.lit("file"))
-        .when(first == "role-not-provisioned")
-        .then(pl.lit("role"))
-        .when(first.is_in(["school-not-in-orgs", "school-missing-nces-id"]))
-        .then(pl.lit("school"))
-        .otherwise(pl.lit("user"))
-    )
-    ident = (
-        pl.when(first == "header-breaks-sync")
-        .then(
-            pl.when(pl.lit(inp.broken("users.csv")))
-            .then(pl.lit(users_path))
-            .otherwise(pl.lit(orgs_path))
-        )
-        .when(first == "role-not-provisioned")
-        .then(pl.col("role"))
-        .when(first == "school-not-in-orgs")
-        .then(pl.col("first_missing").fill_null(pl.lit("(no school)")))
-        .when(first == "school-missing-nces-id")
-        .then(pl.col("first_nces"))
-        .otherwise(pl.col("uid"))
+    broken = users_path if inp.broken("users.csv") else orgs_path
+    entity, ident, _ = roots.root(
+        "user",
+        pl.col("root_reason"),
+        {
+            "_broken_file": pl.lit(broken),
+            "_missing_school": pl.col("first_missing").fill_null(pl.lit("(no school)")),
+        },
     )
     return pl.struct(entity.alias("e"), ident.alias("i"))
 
@@ -331,6 +278,7 @@ def user_details(users: pl.DataFrame) -> pl.Series:
         pl.col("some_schools_skipped"),
         pl.col("_not_at_school"),
         pl.col("_gone"),
+        pl.col("_role_ambiguous"),
     ]
     bits = pl.sum_horizontal(
         [f.fill_null(False).cast(pl.UInt64) * (1 << i) for i, f in enumerate(flags)]
@@ -395,4 +343,5 @@ def user_nd() -> list[tuple[str, pl.Expr]]:
         ("user-some-schools-skipped", pl.col("some_schools_skipped")),
         ("user-not-at-a-school", pl.col("_not_at_school")),
         ("user-tobedeleted", pl.col("_gone")),
+        ("several-primary-roles", pl.col("_role_ambiguous")),
     ]

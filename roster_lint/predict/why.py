@@ -1,16 +1,18 @@
 """`why`: one entity's action and the chain of checks that decided it.
 
-The action and reasons are read from the plan (so `why` always agrees with `plan`); the
-trace walks the article's troubleshooting table in order and shows, per step, the data that
-decided it (`data`, rendered into the step's `detail` sentence).  Only one entity is looked
-up: each frame is filtered once by a whole-column expression, the rest is plain Python on a
-handful of rows.
+Nothing is decided here.  The action and reasons are the plan's; the steps, their order
+(the plan's precedence) and the reasons that fail each one are the registry's
+(rules/sync/reasons.toml).  A step is `false` when one of its reasons is among the plan's,
+`null` when the data it reads could not be read (a file broken or not read in this mode,
+or a record it needs is missing), `true` otherwise (contract.md).  Each step shows the
+facts behind it (`data`, rendered into its `detail`): the entity's rows, and the plan's
+actions of the records it points at.  Only one entity is looked up: each frame is filtered
+once by a whole-column expression, the rest is plain Python on a handful of rows.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +23,7 @@ from roster_lint.model import Export
 from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.model import Plan
 from roster_lint.predict.profile import Profile, load_profile
+from roster_lint.predict.registry import load_registry
 
 if TYPE_CHECKING:
     from roster_lint.options import Options
@@ -28,54 +31,11 @@ if TYPE_CHECKING:
 PROSE = ("filter", "decided_by", "warning", "to_unenroll", "note")
 KINDS = ("user", "class", "school", "course", "enrollment")
 
-# Per kind, in the order of the article's troubleshooting table: (step, reasons that make it
-# fail).  The data shown for each step comes from step_data below.
+# Per kind, in the plan's order (the registry's): (step, reasons that make it fail).
 STEPS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "user": [
-        ("in the Users file", ("header-breaks-sync",)),
-        ("role gets an account", ("role-not-provisioned",)),
-        ("status", ("user-tobedeleted",)),
-        ("school in the Orgs file", ("school-not-in-orgs", "user-without-school")),
-        ("school has an NCES ID", ("school-missing-nces-id",)),
-        ("still shared", ("user-removed-not-deleted",)),
-        ("can sign in (e-mail)", ()),
-    ],
-    "class": [
-        ("mode creates classes", ("provisioning-mode",)),
-        ("file processed", ("header-breaks-sync",)),
-        ("course in the Courses file", ("class-course-missing",)),
-        ("course mapped, not new", ("course-not-mapped", "new-course-needs-mapping")),
-        ("primary teacher", ("class-without-primary-teacher",)),
-        ("school not skipped", ("class-school-skipped",)),
-        ("still shared", ("class-removed-not-deleted",)),
-        ("one grade (no split)", ("mixed-grade-class",)),
-    ],
-    "enrollment": [
-        ("mode enrolls", ("provisioning-mode",)),
-        (
-            "record in the Enrollment file",
-            ("header-breaks-sync", "enrollment-dropped-not-unenrolled"),
-        ),
-        ("class in the Classes file", ("enrollment-class-missing",)),
-        ("class created", ("enrollment-class-not-created",)),
-        ("grade class after a split", ()),
-        ("user in the Users file", ("enrollment-user-missing",)),
-        ("user gets an account", ("enrollment-user-not-provisioned",)),
-        ("role is enrolled", ("enrollment-role-not-enrolled",)),
-        ("status", ("enrollment-tobedeleted",)),
-    ],
-    "school": [
-        ("in the Orgs file", ("header-breaks-sync",)),
-        ("NCES ID in identifier, national_id or sourcedId", ("school-missing-nces-id",)),
-    ],
-    "course": [
-        ("mode reads courses", ("provisioning-mode", "header-breaks-sync")),
-        (
-            "mapped on Summit K12",
-            ("course-not-mapped", "new-course-needs-mapping", "course-mapping-unverified"),
-        ),
-    ],
+    kind: load_registry().steps(kind) for kind in KINDS
 }
+UNREAD = ("broken", "ignored")  # file states whose data the sync does not read
 
 
 @dataclass
@@ -84,7 +44,7 @@ class WhyResult:
     id: str
     action: str
     reasons: list[str]
-    trace: list[dict[str, Any]]  # step, ok, detail (a sentence) and data (its values)
+    trace: list[dict[str, Any]]  # step, ok (True/False/None), detail and data (its values)
     detail: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -108,15 +68,21 @@ def _variants(col: pl.Expr, ident: str) -> pl.Expr:
 
 
 def _resolve(plan: Plan, inp: Inputs, kind: str, ident: str) -> tuple[str, str]:
-    """The sourcedId and how it was found; a UsageError with near matches otherwise."""
+    """The sourcedId and how it was found (users also by username or e-mail, in any case);
+    a UsageError naming where an absent id is referenced, or near matches, otherwise."""
     ids = plan.actions.filter(pl.col("entity") == kind)["id"]
     if ids.eq(ident).any():
         return ident, "sourcedId"
     if kind == "user":
         for col in ("username", "email"):
             hit = inp.users.filter(pl.col(col) == ident)
+            if hit.height == 0:  # any case: an e-mail in a ticket is rarely typed as stored
+                hit = inp.users.filter(
+                    (pl.col(col) != "") & (pl.col(col).str.to_lowercase() == ident.lower())
+                )
             if hit.height:
                 return str(hit["uid"][0]), col
+    where = _referenced(inp, kind, ident)
     near_ids = ids.to_frame("id").filter(_variants(pl.col("id"), ident))["id"]
     near = near_ids.unique().sort().head(3).to_list()
     if kind == "user":
@@ -125,7 +91,40 @@ def _resolve(plan: Plan, inp: Inputs, kind: str, ident: str) -> tuple[str, str]:
         )
         near += [u for u in users["uid"].head(3).to_list() if u not in near]
     hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+    if where:
+        raise UsageError(f"{kind} {ident!r} is not in {_FILES[kind]}; {where}{hint}")
     raise UsageError(f"no {kind} {ident!r} in the plan of this export{hint}")
+
+
+_FILES = {
+    "user": "users.csv",
+    "class": "classes.csv",
+    "school": "orgs.csv",
+    "course": "courses.csv",
+    "enrollment": "enrollments.csv",
+}
+# Where an id of each kind is referenced: (frame of Inputs, its column, its file).
+_REFS = {
+    "user": [("enrollments", "uid", "enrollments.csv")],
+    "class": [("enrollments", "cid", "enrollments.csv")],
+    "course": [("classes", "course", "classes.csv")],
+    "school": [("classes", "school", "classes.csv"), ("enrollments", "school", "enrollments.csv")],
+}
+
+
+def _referenced(inp: Inputs, kind: str, ident: str) -> str:
+    """'enrollments.csv:12080 points at it (and 3 more rows)' for an id that is absent from
+    its own file but referenced by another, else ''."""
+    refs = [
+        (getattr(inp, f).filter(pl.col(c) == ident)["line"], n) for f, c, n in _REFS.get(kind, [])
+    ]
+    if kind == "school":
+        refs.append((inp.users.filter(pl.col("schools").list.contains(ident))["line"], "users.csv"))
+    for lines, name in refs:
+        if lines.len():
+            more = f" (and {lines.len() - 1:,} more rows)" if lines.len() > 1 else ""
+            return f"{inp.paths.get(name, name)}:{lines.sort()[0]} points at it{more}"
+    return ""
 
 
 def _fmt(value: Any) -> str:
@@ -172,13 +171,17 @@ class Ctx:
         hit = frame.filter(pl.col("line") == self.act["line"])
         return hit.row(0, named=True) if hit.height else {}
 
-    def action_of(self, entity: str, ident: str) -> dict[str, Any]:
+    def action_of(self, entity: str, ident: str, *, detail: bool = False) -> dict[str, Any]:
+        """The plan's action (and reasons, and detail if asked) of a record pointed at."""
         a = self.plan.actions
         hit = a.filter((pl.col("entity") == entity) & (pl.col("id") == ident))
         if hit.height == 0:
             return {"action": None}
         row = hit.row(0, named=True)
-        return {"action": row["action"], "reasons": list(row["reasons"])}
+        out = {"action": row["action"], "reasons": list(row["reasons"])}
+        if detail:
+            out["detail"] = json.loads(row["detail"])
+        return out
 
     def where(self, name: str, frame: pl.DataFrame, key: str, ident: str) -> dict[str, Any]:
         """Where a referenced record is, or that it is missing (with near matches)."""
@@ -193,29 +196,23 @@ class Ctx:
 
 
 def _school(ctx: Ctx, oid: str) -> dict[str, Any]:
-    """An org as SK-A5 sees it: each NCES source and its value, or that the column is absent."""
+    """An org as SK-A5 reads it: each NCES source column's value, or that it is absent, and
+    the NCES ID the plan found (its school action's detail)."""
     out = ctx.where("orgs.csv", ctx.inp.orgs, "oid", oid)
     t = ctx.export.table("orgs.csv")
     if out["file"] is None or t is None:
         return out
     row = ctx.inp.orgs.filter(pl.col("oid") == oid).row(0, named=True)
     out.update(name=row["name"], type=row["type"])
-    pattern = ctx.profile.nces["pattern"]
     absent: list[str] = []
-    nces = None
-    for i, src in enumerate(ctx.profile.nces["sources"]):
+    for i, src in enumerate(ctx.profile.nces.sources):
         if src != "sourcedId" and not t.has(src):
             absent.append(src)
-            continue
-        value = str(row[f"nces_{i}"])
-        if src == "sourcedId":
-            out["sourcedId_is_nces"] = bool(re.fullmatch(pattern, value))
-        else:
-            out[src] = value
-        if nces is None and re.fullmatch(pattern, value):
-            nces = value
+        elif src != "sourcedId":
+            out[src] = str(row[f"nces_{i}"])
     out["absent_columns"] = absent
-    out["nces_id"] = nces
+    school = ctx.action_of("school", oid, detail=True)
+    out["nces_id"] = school.get("detail", {}).get("nces_id")
     return out
 
 
@@ -243,7 +240,7 @@ def _user_steps(ctx: Ctx, step: str) -> dict[str, Any]:
             "file_state": inp.state.get("users.csv"),
         }
     if step == "role gets an account":
-        roles = ctx.profile.roles(inp.version)
+        roles = ctx.profile.role_map(inp.version)
         out: dict[str, Any] = {"role": row["role"], "summit_role": roles.get(row["role"])}
         if inp.version == "1.2":
             out["from"] = inp.paths.get("roles.csv", "roles.csv")
@@ -277,73 +274,61 @@ def _previous(ctx: Ctx) -> str | None:
     return ctx.opts.previous if ctx.opts is not None else None
 
 
+# How SK-C2 was decided, told from the course's first reason in the plan.
+DECIDED_BY = {
+    "course-mapping-unverified": "unverified: neither --course-map nor --previous was given",
+    "course-not-mapped": "not listed in the course map",
+    "new-course-needs-mapping": "not in --previous: new to the sync",
+    "provisioning-mode": "courses.csv is not read (provisioning-mode)",
+    "header-breaks-sync": "courses.csv is not read (header-breaks-sync)",
+}
+
+
 def _course_mapping(ctx: Ctx, course: str) -> dict[str, Any]:
-    """How SK-C2 was decided for a course: listed in the course map, present in --previous,
-    or unverified because neither was given (read back from the plan's reasons)."""
+    """How SK-C2 was decided for a course: the plan's course action and its reasons."""
     info = ctx.action_of("course", course)
     reasons, action = info.get("reasons", []), info["action"]
     map_path = ctx.opts.course_map if ctx.opts is not None else None
-    prev = _previous(ctx)
-    has_map = map_path is not None or "course-not-mapped" in reasons
-    listed = None if not has_map else "course-not-mapped" not in reasons
-    in_prev = None
-    if "new-course-needs-mapping" in reasons:
-        in_prev = False
-    elif prev is not None and action in ("mapped", "needs-mapping") and not listed:
-        in_prev = True  # a listed course is mapped whatever --previous says
-    elif prev is None and not has_map and action == "mapped":
-        in_prev = True  # without a course map only --previous maps a course
     if action is None:
         how = "not decided: the course is not in courses.csv"
-    elif "course-mapping-unverified" in reasons:
-        how = "unverified: neither --course-map nor --previous was given"
-    elif "provisioning-mode" in reasons or "header-breaks-sync" in reasons:
-        how = "courses.csv is not read (" + ", ".join(reasons) + ")"
-    elif has_map:
-        how = "listed in the course map" if listed else "not listed in the course map"
+    elif reasons:
+        how = DECIDED_BY[reasons[0]]
     else:
-        how = "present in --previous" if in_prev else "not in --previous: new to the sync"
+        how = "listed in the course map" if map_path is not None else "present in --previous"
     return {
         "course": course,
         "course_action": action,
+        "course_reasons": reasons,
         "course_map": map_path,
-        "listed_in_course_map": listed,
-        "previous": prev,
-        "in_previous": in_prev,
+        "previous": _previous(ctx),
         "decided_by": how,
     }
 
 
 def _teachers(ctx: Ctx, cid: str) -> dict[str, Any]:
-    """SK-C3: the class's teacher enrollments and whether each counts as primary."""
+    """SK-C3's facts: the class's enrollments with the teacher role (the plan decided
+    whether one is a primary teacher: class-without-primary-teacher)."""
     c = ctx.profile.classes
-    e = ctx.inp.enrollments.filter((pl.col("cid") == cid) & (pl.col("role") == c["teacher_role"]))
-    users = ctx.inp.users.select("uid").unique()
-    known = set(e.join(users, on="uid", how="semi")["uid"].to_list())
-    primary: list[dict[str, Any]] = []
-    other: list[dict[str, Any]] = []
-    for row in e.sort("line").iter_rows(named=True):
-        is_primary = row["primary"].lower() in c["primary_values"]
-        counts = (
-            is_primary
-            and row["status"] != ctx.profile.enrollments["unenroll_status"]
-            and row["uid"] in known
-        )
-        item = {
-            "enrollment": row["eid"],
-            "line": row["line"],
-            "user": row["uid"],
-            "primary": row["primary"],
-            "status": row["status"],
-            "user_in_users_csv": row["uid"] in known,
+    e = ctx.inp.enrollments.filter((pl.col("cid") == cid) & (pl.col("role") == c.teacher_role))
+    known = e.select(pl.col("uid").is_in(ctx.inp.users["uid"].implode()).alias("in_users"))
+    rows = e.hstack(known).sort("line")
+    teachers = [
+        {
+            "enrollment": r["eid"],
+            "line": r["line"],
+            "user": r["uid"],
+            "primary": r["primary"],
+            "status": r["status"],
+            "user_in_users_csv": r["in_users"],
         }
-        (primary if counts else other).append(item)
-    return {"primary_teachers": primary, "other_teachers": other}
+        for r in rows.iter_rows(named=True)
+    ]
+    return {"teachers": teachers}
 
 
 def _student_grades(ctx: Ctx, cid: str) -> dict[str, int]:
     """Students enrolled in the class, counted by their first grade as written."""
-    student = ctx.profile.classes["student_role"]
+    student = ctx.profile.classes.student_role
     e = ctx.inp.enrollments.filter((pl.col("cid") == cid) & (pl.col("role") == student))
     grades = ctx.inp.users.join(e.select("uid"), on="uid", how="semi").select(
         pl.col("grades").str.split(",").list.first().fill_null("").alias("g")
@@ -422,7 +407,7 @@ def _enrollment_steps(ctx: Ctx, step: str) -> dict[str, Any]:
     if step == "user gets an account":
         return {"user": row["uid"], **ctx.action_of("user", row["uid"])}
     if step == "role is enrolled":
-        return {"role": row["role"], "enrolled_roles": ctx.profile.enrollments["enrolled_roles"]}
+        return {"role": row["role"], "enrolled_roles": ctx.profile.enrollments.enrolled_roles}
     if step == "status":
         return {"status": row["status"]}
     return {}
@@ -443,11 +428,32 @@ def step_data(ctx: Ctx, kind: str, step: str) -> dict[str, Any]:
             own = ("id", "file", "line", "name", "type")
             return {"file_state": inp.state.get("orgs.csv"), **{k: school.get(k) for k in own}}
         school = _school(ctx, ctx.act["id"])
-        keep = ("identifier", "national_id", "metadata.national_id", "sourcedId_is_nces")
+        keep = ctx.profile.nces.sources
         return {k: v for k, v in school.items() if k in (*keep, "absent_columns", "nces_id")}
     if step == "mode reads courses":
         return {"mode": inp.mode, "file_state": inp.state.get("courses.csv")}
     return _course_mapping(ctx, ctx.act["id"])
+
+
+def _unjudged(ctx: Ctx, kind: str, step: str) -> bool:
+    """The step's data could not be read: a file it reads is broken or not read in this
+    mode, the entity's own row is gone (a retained record), or a record it needs is
+    missing.  Such a step is never shown as passed."""
+    files = load_registry().entities[kind].needs.get(step, [])
+    if not files:
+        return False
+    if any(ctx.inp.state.get(f) in UNREAD for f in files) or ctx.act["line"] is None:
+        return True
+    data = step_data(ctx, kind, step)
+    if kind == "user" and step == "school has an NCES ID":
+        return not data.get("schools")  # none of the user's schools is in orgs.csv
+    if kind == "class" and step == "course mapped, not new":
+        return data.get("course_action") is None
+    if kind == "enrollment" and step in ("class created", "grade class after a split"):
+        return ctx.action_of("class", ctx.own(ctx.inp.enrollments).get("cid", ""))["action"] is None
+    if kind == "enrollment" and step == "user gets an account":
+        return data.get("action") is None
+    return False
 
 
 def explain_entity(
@@ -466,9 +472,8 @@ def explain_entity(
     for step, failing in STEPS[kind]:
         hit = [r for r in failing if r in reasons]
         data = step_data(ctx, kind, step)
-        trace.append(
-            {"step": step, "ok": not hit, "detail": render_detail(hit, data), "data": data}
-        )
+        ok = False if hit else None if _unjudged(ctx, kind, step) else True
+        trace.append({"step": step, "ok": ok, "detail": render_detail(hit, data), "data": data})
     covered = {r for steps in STEPS.values() for _, failing in steps for r in failing}
     others = [r for r in reasons if r not in covered]
     if others:  # annotations that do not block (older-engine warnings, SK-A2, SK-G1...)

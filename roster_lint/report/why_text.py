@@ -22,9 +22,18 @@ def render_why(why: WhyResult, console: Console) -> None:
     table.add_column("check")
     table.add_column("what the data says", overflow="fold")
     for step in why.trace:
-        # a passed step can still carry a warning (no e-mail: created, cannot sign in)
+        # ✓ passed, ✗ blocks, ? could not be judged (its data could not be read); a passed
+        # step can still carry a warning (no e-mail: created, cannot sign in)
         warn = "warning" in step.get("data", {})
-        mark = "[red]✗[/]" if not step["ok"] else "[yellow]![/]" if warn else "[green]✓[/]"
+        mark = (
+            "[dim]?[/]"
+            if step["ok"] is None
+            else "[red]✗[/]"
+            if not step["ok"]
+            else "[yellow]![/]"
+            if warn
+            else "[green]✓[/]"
+        )
         table.add_row(mark, escape(step["step"]), escape(str(step["detail"])))
     console.print(table)
     for note in why.notes:

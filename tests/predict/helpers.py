@@ -34,3 +34,8 @@ def act(plan: Plan, entity: str, ident: str) -> tuple[str, list[str]]:
     rows = plan.actions.filter((plan.actions["entity"] == entity) & (plan.actions["id"] == ident))
     assert rows.height == 1, (entity, ident, rows)
     return rows["action"][0], list(rows["reasons"][0])
+
+
+def cell(file: str, line: int, column: str, value: str) -> dict[str, object]:
+    """A patch operation that sets one cell."""
+    return {"op": "set", "file": file, "line": line, "column": column, "value": value}

@@ -7,9 +7,9 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roster_lint.predict.chunks import local_categorical
 from roster_lint.predict.classes import _count_grades, _per_class
 from roster_lint.predict.encode import json_value
+from roster_lint.predict.kernel import local_categorical
 
 GRADES = ["", "KG", "09", "PK", '1"0', "é"]
 CONTENT = ["KG", "09"]

@@ -10,16 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roster_lint.predict import enrollments as enr
-from roster_lint.predict import rstr
-from roster_lint.predict.chunks import aligned, chunked_like
+from roster_lint.predict import kernel
 from roster_lint.predict.encode import SEP
+from roster_lint.predict.kernel import aligned, chunked_like
 from roster_lint.predict.model import ACTION, ACTION_SCHEMA, ACTIONS, ENTITIES, ENTITY
 
 NAMES = ["a-flag", "b-flag", "c-flag"]
 
 
 def _concat_joined(flags: list[tuple[str, pl.Expr]]) -> pl.Expr:
-    """The reference: one optional name per flag, concatenated (the former rstr.joined)."""
+    """The reference: one optional name per flag, concatenated (the former kernel.joined)."""
     parts = [pl.when(f.fill_null(False)).then(pl.lit(n)) for n, f in flags]
     return pl.concat_str(parts, separator=SEP, ignore_nulls=True).fill_null("")
 
@@ -28,14 +28,14 @@ def _concat_joined(flags: list[tuple[str, pl.Expr]]) -> pl.Expr:
 def test_joined_by_table_equals_concatenation(rows: list[tuple[bool | None, ...]]) -> None:
     df = pl.DataFrame(rows, schema=NAMES, orient="row")
     flags = [(n, pl.col(n)) for n in NAMES]
-    got = df.select(rstr.joined(flags).alias("r"))["r"].to_list()
+    got = df.select(kernel.joined(flags).alias("r"))["r"].to_list()
     want = df.select(_concat_joined(flags).alias("r"))["r"].to_list()
     assert got == want
 
 
 def test_joined_literal_flags_broadcast() -> None:
     df = pl.DataFrame({"x": [1, 2, 3]})
-    out = df.with_columns(rstr.joined([("p", pl.lit(True)), ("q", pl.lit(False))]).alias("r"))
+    out = df.with_columns(kernel.joined([("p", pl.lit(True)), ("q", pl.lit(False))]).alias("r"))
     assert out["r"].to_list() == ["p", "p", "p"]
 
 

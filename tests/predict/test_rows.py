@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roster_lint.predict.rows import first_rows, row_of
+from roster_lint.predict.kernel import first_rows, row_of
 
 
 def _joined(keys: list[str | None], ids: list[str]) -> list[int | None]:

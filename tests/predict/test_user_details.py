@@ -19,6 +19,7 @@ SCHEMA = {
     "some_schools_skipped": pl.Boolean(),
     "_not_at_school": pl.Boolean(),
     "_gone": pl.Boolean(),
+    "_role_ambiguous": pl.Boolean(),
 }
 SCHOOLS = ["s1", "s2", 'q"uote', "é", "s1\\x"]
 schools = st.lists(st.sampled_from(SCHOOLS), max_size=3)
@@ -32,6 +33,7 @@ rows = st.fixed_dictionaries(
         "some_schools_skipped": st.booleans(),
         "_not_at_school": st.booleans(),
         "_gone": st.booleans(),
+        "_role_ambiguous": st.booleans(),
     }
 )
 
@@ -52,14 +54,14 @@ def test_same_bytes_as_per_row(data: list[dict[str, object]]) -> None:
 def test_shapes() -> None:
     """One school each way, none, several, a transfer, no role, and no users at all."""
     data = [
-        ("Student", ["s1"], [], None, True, False, False, False),
-        ("Student", ["s1"], [], None, True, False, False, False),
-        ("Student", [], ["s1"], None, False, False, True, False),
-        ("Teacher", ["s1"], [], None, True, False, False, True),
-        ("Teacher", ["s1", "s2"], ["s2"], None, True, True, False, False),
-        (None, [], [], None, False, False, False, False),
-        ("Student", ["s2"], [], ["s1"], True, False, False, False),
-        ("Student", ["s2"], [], None, True, False, False, False),
+        ("Student", ["s1"], [], None, True, False, False, False, False),
+        ("Student", ["s1"], [], None, True, False, False, False, False),
+        ("Student", [], ["s1"], None, False, False, True, False, False),
+        ("Teacher", ["s1"], [], None, True, False, False, True, False),
+        ("Teacher", ["s1", "s2"], ["s2"], None, True, True, False, False, False),
+        (None, [], [], None, False, False, False, False, False),
+        ("Student", ["s2"], [], ["s1"], True, False, False, False, False),
+        ("Student", ["s2"], [], None, True, False, False, False, False),
     ]
     frame = pl.DataFrame(data, schema=SCHEMA, orient="row")
     _check(frame)
@@ -71,7 +73,9 @@ def test_shapes() -> None:
 
 def test_rows_that_differ_in_one_input() -> None:
     """Every input the JSON reads is in the key: rows equal but for one input each."""
-    base = dict(zip(SCHEMA, ("Student", ["s1"], [], None, True, True, False, False), strict=True))
+    base = dict(
+        zip(SCHEMA, ("Student", ["s1"], [], None, True, True, False, False, False), strict=True)
+    )
     other = {
         "summit_role": "Teacher",
         "ok_schools": ["s2"],
@@ -81,6 +85,7 @@ def test_rows_that_differ_in_one_input() -> None:
         "some_schools_skipped": False,
         "_not_at_school": True,
         "_gone": True,
+        "_role_ambiguous": True,
     }
     data = [base] + [{**base, k: v} for k, v in other.items()]
     got = user_details(pl.DataFrame(data, schema=SCHEMA)).to_list()

@@ -43,7 +43,7 @@ def _agree(path: str, opts: api.Options) -> int:
         assert (why["action"], why["reasons"]) == (action, list(reasons)), (entity, ident)
         assert set(why) == {"entity", "id", "action", "reasons", "trace"}
         assert all(set(s) == {"step", "ok", "detail"} for s in why["trace"])
-        failed = [s for s in why["trace"] if not s["ok"]]
+        failed = [s for s in why["trace"] if s["ok"] is False]
         # a step fails exactly when the entity is not synced as it stands
         assert bool(failed) == (action in NOT_AS_IS), why
         assert why["trace"][-1]["ok"] == (action not in ("skip", "retain"))

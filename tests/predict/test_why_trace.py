@@ -46,14 +46,14 @@ def test_user_of_school_without_nces_shows_what_was_looked_at(tmp_path: Path) ->
     w = why(tmp_path, "user", "stu1", NO_NCES)
     assert (w.action, w.reasons) == ("skip", ["school-missing-nces-id"])
     names = [s["step"] for s in w.trace]
-    assert names[: len(STEPS["user"])] == [s for s, _ in STEPS["user"]]  # the table's order
+    assert names[: len(STEPS["user"])] == [s for s, _ in STEPS["user"]]  # the plan's order
     assert ok(w)["school has an NCES ID"] is False
     assert ok(w)["school in the Orgs file"] is True
     (school,) = w.step("school has an NCES ID")["data"]["schools"]
     assert school["id"] == "sch1" and school["name"] == "Example Middle School"
     assert (school["file"], school["line"], school["identifier"]) == ("orgs.csv", 3, "")
     assert school["absent_columns"] == ["national_id", "metadata.national_id"]
-    assert school["sourcedId_is_nces"] is False and school["nces_id"] is None
+    assert school["nces_id"] is None  # the plan's school detail: no NCES ID found
     assert all(s["detail"] for s in w.trace)  # no empty detail
 
 
@@ -87,8 +87,7 @@ def test_class_without_primary_teacher_names_the_non_primary_teachers(tmp_path: 
     w = why(tmp_path, "class", "k1", patch)
     assert (w.action, w.reasons) == ("skip", ["class-without-primary-teacher"])
     data = w.step("primary teacher")["data"]
-    assert data["primary_teachers"] == []
-    assert [(t["enrollment"], t["user"], t["primary"]) for t in data["other_teachers"]] == [
+    assert [(t["enrollment"], t["user"], t["primary"]) for t in data["teachers"]] == [
         ("k1_tch1", "tch1", "false")
     ]
     assert ok(w)["primary teacher"] is False
@@ -97,9 +96,10 @@ def test_class_without_primary_teacher_names_the_non_primary_teachers(tmp_path: 
 def test_class_with_primary_teacher_names_them(tmp_path: Path) -> None:
     w = why(tmp_path, "class", "k1")
     data = w.step("primary teacher")["data"]
-    assert [(t["enrollment"], t["line"], t["user"]) for t in data["primary_teachers"]] == [
+    assert [(t["enrollment"], t["line"], t["user"]) for t in data["teachers"]] == [
         ("k1_tch1", 2, "tch1")
     ]
+    assert ok(w)["primary teacher"] is True
     assert w.step("school not skipped")["data"]["school"]["nces_id"] == "060000100001"
     assert w.step("one grade (no split)")["data"]["students"] == {"07": 2}
 
@@ -107,14 +107,14 @@ def test_class_with_primary_teacher_names_them(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("course_map", "previous", "expect"),
     [
-        (None, None, ("unverified", None, None, None)),
-        (["c1"], None, ("mapped", None, True, None)),
-        (["zz"], None, ("needs-mapping", ["course-not-mapped"], False, None)),
-        (None, [], ("mapped", None, None, True)),
+        (None, None, ("unverified", None, "unverified")),
+        (["c1"], None, ("mapped", None, "listed in the course map")),
+        (["zz"], None, ("needs-mapping", ["course-not-mapped"], "not listed in the course map")),
+        (None, [], ("mapped", None, "present in --previous")),
         (
             None,
             [{"op": "set", "file": "courses.csv", "line": 2, "column": "sourcedId", "value": "c0"}],
-            ("needs-mapping", ["new-course-needs-mapping"], None, False),
+            ("needs-mapping", ["new-course-needs-mapping"], "not in --previous"),
         ),
     ],
 )
@@ -123,9 +123,9 @@ def test_course_mapping_says_how_it_was_decided(
 ) -> None:
     w = why(tmp_path, "class", "k1", course_map=course_map, previous=previous)
     data = w.step("course mapped, not new")["data"]
-    action, reasons, listed, in_prev = expect
+    action, reasons, how = expect
     assert data["course_action"] == action
-    assert (data["listed_in_course_map"], data["in_previous"]) == (listed, in_prev)
+    assert data["decided_by"].startswith(how)
     assert (data["course_map"] is None) == (course_map is None)
     assert ok(w)["course mapped, not new"] == (reasons is None)
     course = why(tmp_path / "c", "course", "c1", course_map=course_map, previous=previous)
@@ -229,8 +229,11 @@ def test_unknown_ids_suggest_case_and_whitespace_variants(tmp_path: Path) -> Non
     with pytest.raises(UsageError) as exc:
         explain_entity(export, plan, "user", " STU1")
     assert "'stu1'" in str(exc.value)
+    # usernames and e-mails are found in any case
+    assert explain_entity(export, plan, "user", "Grace.Hopper").id == "stu2"
+    assert explain_entity(export, plan, "user", "GRACE.HOPPER@example.org").id == "stu2"
     with pytest.raises(UsageError) as exc:
-        explain_entity(export, plan, "user", "Grace.Hopper")
+        explain_entity(export, plan, "user", " grace.hopper")
     assert "'stu2'" in str(exc.value)
     with pytest.raises(UsageError) as exc:
         explain_entity(export, plan, "class", "nothing-like-it")
@@ -243,3 +246,28 @@ def test_school_trace(tmp_path: Path) -> None:
     first = w.step("in the Orgs file")["data"]
     assert (first["line"], first["name"], first["type"]) == (3, "Example Middle School", "school")
     assert w.step("NCES ID in identifier, national_id or sourcedId")["data"]["identifier"] == ""
+
+
+def test_absent_but_referenced_id_is_traced_to_where_it_is_referenced(tmp_path: Path) -> None:
+    patch = [
+        {
+            "op": "set",
+            "file": "enrollments.csv",
+            "line": 3,
+            "column": "userSourcedId",
+            "value": "u9",
+        }
+    ]
+    path = make(tmp_path, patch)
+    export, plan = load_export(path), api.plan(path)
+    with pytest.raises(UsageError, match=r"user 'u9' is not in users.csv; enrollments.csv:3 "):
+        explain_entity(export, plan, "user", "u9")
+
+
+def test_steps_whose_data_cannot_be_read_are_unknown(tmp_path: Path) -> None:
+    """A broken users.csv header: the user's other steps are null (?), never passed."""
+    patch = [{"op": "rename_header", "file": "users.csv", "column": "role", "to": "Role"}]
+    w = why(tmp_path, "user", "stu1", patch)
+    assert w.reasons == ["header-breaks-sync"]
+    assert ok(w)["in the Users file"] is False
+    assert ok(w)["role gets an account"] is None and ok(w)["school has an NCES ID"] is None
