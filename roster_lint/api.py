@@ -106,6 +106,11 @@ def _apply_options(df: pl.DataFrame, opts: Options) -> pl.DataFrame:
     return sort_findings(df)
 
 
+def export_rows(export: Export) -> dict[str, int]:
+    """Rows per readable file: a grouped finding's share of its file."""
+    return {name: t.rows for name, t in export.tables.items() if t.readable}
+
+
 def load(path: str) -> Export:
     """Load an export (folder or zip); damage becomes findings, not exceptions."""
     with progress.stage("Loading export"):
@@ -258,7 +263,10 @@ def check(path: str, opts: Options | None = None) -> CheckResult:
 
     profile_findings(plan_, export, opts, out)
     return CheckResult(
-        export=export, findings=_apply_options(out.frame(), opts), options=opts, plan=plan_
+        export=export,
+        findings=_apply_options(out.frame(export_rows(export)), opts),
+        options=opts,
+        plan=plan_,
     )
 
 
