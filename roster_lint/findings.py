@@ -100,7 +100,8 @@ class Findings:
         if frame.height == 0:
             return
         exprs: list[pl.Expr] = []
-        for col, dtype in FINDING_SCHEMA.items():
+        for col in BASE_COLUMNS:
+            dtype = FINDING_SCHEMA[col]
             if col == "code":
                 exprs.append(pl.lit(r.code, dtype).alias(col))
             elif col == "name":
