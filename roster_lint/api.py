@@ -16,7 +16,7 @@ import polars as pl
 
 from roster_lint.catalogue import Severity, catalogue
 from roster_lint.errors import UsageError
-from roster_lint.findings import Findings, sort_findings, summary
+from roster_lint.findings import Findings, rows_suspended, sort_findings, summary
 from roster_lint.load import load_export
 from roster_lint.model import Export
 from roster_lint.predict.model import Plan
@@ -84,6 +84,14 @@ class CheckResult:
         from roster_lint.report.json_report import check_document
 
         return check_document(self)
+
+
+def kept_codes(opts: Options) -> Callable[[str], bool]:
+    """Whether --select/--ignore keep a rule code (the rows output filters as findings do)."""
+    cat = catalogue()
+    select = {r.code for t in opts.select for r in cat.matching(t)}
+    ignore = {r.code for t in opts.ignore for r in cat.matching(t)}
+    return lambda code: (not opts.select or code in select) and code not in ignore
 
 
 def _apply_options(df: pl.DataFrame, opts: Options) -> pl.DataFrame:
@@ -255,7 +263,8 @@ def check(path: str, opts: Options | None = None) -> CheckResult:
         with progress.stage("Validating"):
             run_all(export, out, opts.schema_engine)
         _release_validation_caches(export)
-        previous = load(opts.previous)
+        with rows_suspended():  # yesterday's load findings are not today's rows
+            previous = load(opts.previous)
         diff_findings(previous, export, opts, out)
         release_unread_columns(export)
         plan_ = plan_export(export, opts, previous)

@@ -28,8 +28,9 @@ Columns (FINDING_SCHEMA):
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import polars as pl
@@ -264,6 +265,17 @@ class RowSink:
 
 
 _ACTIVE_SINK: RowSink | None = None  # set by `with RowSink(...)` around a check run
+
+
+@contextlib.contextmanager
+def rows_suspended() -> Iterator[None]:
+    """Collectors made inside write no rows (loading --previous: not this export's rows)."""
+    global _ACTIVE_SINK
+    saved, _ACTIVE_SINK = _ACTIVE_SINK, None
+    try:
+        yield
+    finally:
+        _ACTIVE_SINK = saved
 
 
 def sort_findings(df: pl.DataFrame) -> pl.DataFrame:

@@ -67,7 +67,7 @@ def check(
     """Run every OneRoster and profile rule over EXPORT and report the findings."""
     from roster_lint import api
     from roster_lint.report import progress
-    from roster_lint.report.outputs import emit_check
+    from roster_lint.report.outputs import emit_check, rows_sink
 
     check_format(fmt)
     progress.enable(fmt)
@@ -76,7 +76,12 @@ def check(
     opts.ignore = split_list(ignore) or opts.ignore
     opts.fail_on = fail_on or opts.fail_on
     opts.schema_engine = schema_engine or opts.schema_engine
-    result = api.check(export, opts)
+    sink = rows_sink(output or [], redact, api.kept_codes(opts))
+    if sink is None:
+        result = api.check(export, opts)
+    else:  # --output rows: every affected row, streamed while the rules run
+        with sink:
+            result = api.check(export, opts)
     if write_baseline_to:  # before --baseline: the file records everything found today
         from roster_lint.report.baseline import write_baseline
 

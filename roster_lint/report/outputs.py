@@ -32,13 +32,14 @@ from roster_lint.report.json_report import dumps
 
 if TYPE_CHECKING:
     from roster_lint.api import CheckResult
+    from roster_lint.findings import RowSink
     from roster_lint.diff import DiffResult
     from roster_lint.predict.model import Plan
     from roster_lint.predict.why import WhyResult
 
-FORMATS = ("text", "json", "html", "sarif", "junit", "github", "markdown")
+FORMATS = ("text", "json", "html", "sarif", "junit", "github", "markdown", "rows")
 ALLOWED = {
-    "check": FORMATS,
+    "check": FORMATS,  # rows: written while checking (cli/check.py, findings.RowSink)
     "plan": ("text", "json", "html", "sarif", "markdown"),
     "diff": ("text", "json", "html"),
 }
@@ -171,7 +172,22 @@ def emit_check(
     }
     _to_stdout(fmt, renderers, lambda: text.render_check(result, console))
     for out in targets:
-        _write(out, renderers[out.fmt]())
+        if out.fmt != "rows":  # streamed during the run by rows_sink
+            _write(out, renderers[out.fmt]())
+
+
+def rows_sink(outputs: list[str], redact: bool, keep: Callable[[str], bool]) -> RowSink | None:
+    """The `--output rows:PATH` sink to hold open while checking, if one was asked for."""
+    from roster_lint.findings import RowSink
+
+    rows = [o for o in parse_outputs(outputs, "check") if o.fmt == "rows"]
+    if not rows:
+        return None
+    if redact:  # rows are written as found, before pseudonyms exist: never leak them
+        raise UsageError("--output rows: cannot be combined with --redact")
+    if str(rows[0].path) == "-":
+        raise UsageError("--output rows: needs a file (it is written while checking)")
+    return RowSink(str(rows[0].path), keep)
 
 
 def _to_stdout(fmt: str, renderers: dict[str, Callable[[], str]], rich: Callable[[], None]) -> None:
