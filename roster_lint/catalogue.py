@@ -52,22 +52,27 @@ class Example:
 # How a consequence is matched to the finding it follows from (see Link).
 LINK_KEYS: dict[str, str] = {
     "cell": "the same file, line and column (the same value seen again)",
+    "row": "the same file and line (a broken row and what it breaks)",
     "record": "the same file and sourcedId (the same record)",
     "column": "the same file and column (a defect that runs down the column)",
     "related": "the record the consequence points at (its related file and value) is the "
     "cause's record (its file and sourcedId)",
     "file": "the cause is about the consequence's file (a broken file or header)",
     "related-file": "the cause is about the file the consequence looked in",
+    "export": "any finding of the cause's rule (with `file`: in that file), e.g. a truncated "
+    "enrollments.csv and the classes left without enrollments",
 }
 
 
 @dataclass(frozen=True)
 class Link:
     """`follows = [{code = "RL152", on = "cell"}]` on a rule: its findings that match a
-    finding of `code` on key `on` (LINK_KEYS) are consequences of it, not roots."""
+    finding of `code` on key `on` (LINK_KEYS) are consequences of it, not roots.  An
+    optional `file` limits the causes to findings in that file."""
 
     code: str
     on: str
+    file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,11 +135,11 @@ def _links(raw: Any, where: str) -> tuple[Link, ...]:
         raise ValueError(f"{where}: follows must be a list of {{code, on}}")
     out = []
     for item in raw:
-        if not isinstance(item, dict) or set(item) != {"code", "on"}:
-            raise ValueError(f"{where}: each follows entry is {{code = ..., on = ...}}")
+        if not isinstance(item, dict) or not {"code", "on"} <= set(item) <= {"code", "on", "file"}:
+            raise ValueError(f"{where}: each follows entry is {{code = ..., on = ..., file?}}")
         if not CODE_RE.match(str(item["code"])) or item["on"] not in LINK_KEYS:
             raise ValueError(f"{where}: follows {item!r}: bad code or key ({', '.join(LINK_KEYS)})")
-        out.append(Link(item["code"], item["on"]))
+        out.append(Link(item["code"], item["on"], item.get("file")))
     return tuple(out)
 
 

@@ -17,11 +17,13 @@ from roster_lint.catalogue import Catalogue
 # consequence columns -> cause columns, per key
 _KEYS: dict[str, tuple[list[str], list[str]]] = {
     "cell": (["file", "line", "column"], ["file", "line", "column"]),
+    "row": (["file", "line"], ["file", "line"]),
     "record": (["file", "sourced_id"], ["file", "sourced_id"]),
     "column": (["file", "column"], ["file", "column"]),
     "related": (["related_file", "related_value"], ["file", "sourced_id"]),
     "file": (["file"], ["file"]),
     "related-file": (["related_file"], ["file"]),
+    "export": (["_any"], ["_any"]),  # every consequence matches the first cause
 }
 _MAX_DEPTH = 16  # chains are a few links long; the catalogue forbids cycles
 
@@ -30,7 +32,7 @@ def link_causes(df: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
     """`df` (sorted findings) with cause_* filled for every finding that follows another."""
     present = set(df["code"].unique().to_list()) if df.height else set()
     pairs: list[pl.DataFrame] = []
-    idx = df.with_row_index("_i")
+    idx = df.with_row_index("_i").with_columns(pl.lit(True).alias("_any"))
     for rule in cat.rules:
         if rule.code not in present:
             continue
@@ -39,8 +41,11 @@ def link_causes(df: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
                 continue
             left, right = _KEYS[link.on]
             cons = idx.filter(pl.col("code") == rule.code).select("_i", *left)
+            is_cause = pl.col("code") == link.code
+            if link.file is not None:
+                is_cause &= pl.col("file") == link.file
             roots = (
-                idx.filter(pl.col("code") == link.code)
+                idx.filter(is_cause)
                 .select(
                     pl.col("_i").alias("_r"),
                     *[pl.col(c).alias(f"_k{n}") for n, c in enumerate(right)],
@@ -72,5 +77,5 @@ def link_causes(df: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
     )
     linked = root.join(causes, on="_r", how="left").drop("_r")
     cols = ["cause_code", "cause_file", "cause_line", "cause_sourced_id"]
-    out = idx.drop(cols).join(linked, on="_i", how="left").sort("_i").drop("_i")
+    out = idx.drop(cols + ["_any"]).join(linked, on="_i", how="left").sort("_i").drop("_i")
     return out.select(df.columns)

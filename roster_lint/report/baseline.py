@@ -46,9 +46,10 @@ def _keyed(findings: pl.DataFrame) -> pl.DataFrame:
     return findings.select(
         "code",
         "file",
-        pl.when(grouped).then(pl.lit(None, pl.String)).otherwise(pl.col("sourced_id")).alias(
-            "sourced_id"
-        ),
+        pl.when(grouped)
+        .then(pl.lit(None, pl.String))
+        .otherwise(pl.col("sourced_id"))
+        .alias("sourced_id"),
         weight.cast(pl.Int64).alias("_w"),
     )
 
