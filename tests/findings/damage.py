@@ -55,3 +55,17 @@ def damaged_copy(src: Path, dst: Path, *steps: object) -> Path:
 
 def is_iso(value: str) -> bool:
     return re.match(ISO_DATE, value) is not None
+
+
+def modified_everywhere(df: pl.DataFrame) -> pl.DataFrame:
+    """dateLastModified filled in every row the way a spreadsheet writes a date-time."""
+    if "dateLastModified" not in df.columns:
+        return df
+    return df.with_columns(pl.lit("3/4/2026 9:15").alias("dateLastModified"))
+
+
+def roles_capitalised(df: pl.DataFrame) -> pl.DataFrame:
+    """A SIS mapping that writes `Student` for `student`."""
+    if "role" not in df.columns:
+        return df
+    return df.with_columns(pl.col("role").str.to_titlecase())

@@ -75,9 +75,7 @@ def test_excel_round_trip_reads_as_few_findings(
     doc, rows = _check(capsys, _excel(tmp_path), tmp_path)
     assert rows.height > 20_000  # every date of every enrollment, every grade ...
     assert len(doc["findings"]) < 150
-    dates = [
-        f for f in doc["findings"] if f["code"] == "RL120" and f["file"] == "enrollments.csv"
-    ]
+    dates = [f for f in doc["findings"] if f["code"] == "RL120" and f["file"] == "enrollments.csv"]
     assert {f["column"] for f in dates} == {"beginDate", "endDate"}
     for f in dates:
         rows_in_file = doc["export"]["files"]["enrollments.csv"]["rows"]

@@ -16,7 +16,9 @@ Two runners execute the same declarations (the CheckDefs of build.Schema):
     checks on printable-ASCII values, and every row whose value is not ASCII is refined
     too; the one blind spot left is a C0 control (tab included) or DEL in an otherwise
     ASCII value of such a column in a large table (checks.text_screen: finding them
-    costs ~10x the rest of the pass).
+    costs ~10x the rest of the pass), so a byte pass over those columns' buffers
+    (crossfile.bytescan.may_hold_control) turns the exact screen on where one may hold a
+    control character: found on tables of any size, at the cost only where there are some.
   Non-local checks with a gate (leading zeros: compares with the column's modal length)
   have their gates in the same collect and run in a second one only where a gate opens.
   `collect_jobs` collects the queries of every table together (`pl.collect_all`), so both
@@ -299,7 +301,12 @@ def jobs(
     valued = [(c, d) for c, d in pairs if c in few and d.local]
     rest = [(c, d) for c, d in pairs if not (c in few and d.local)]
     out = _by_value_jobs(valued, df, sample)
-    out += [_ByRows(rest, df, exact_text=False)] if rest else []
+    if rest:  # the text screen misses ASCII controls: a byte pass says where to look
+        from roster_lint.validate.crossfile.bytescan import may_hold_control
+
+        texty = dict.fromkeys(c for c, d in rest if d.text or d.screen is not None)
+        exact = any(may_hold_control(df.get_column(c)) for c in texty if c in df.columns)
+        out.append(_ByRows(rest, df, exact_text=exact))
     return out + ([_Gate(gated, df)] if gated else [])
 
 
