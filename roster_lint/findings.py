@@ -120,6 +120,18 @@ class Findings:
         out = frame.select(exprs)
         if "message" in frame.columns:
             out = out.with_columns(pl.col("message").fill_null(r.title))
+        if "count" in frame.columns:  # grouped by the check itself (schema.runner.grouped)
+            if self._sink is not None:
+                raise ValueError(f"{r.code}: grouped hits while every row is wanted")
+            cause = [pl.lit(None, FINDING_SCHEMA[c]).alias(c) for c in CAUSE_COLUMNS]
+            self._parts.append(
+                out.with_columns(
+                    frame["count"].cast(pl.Int64).fill_null(1).alias("count"),
+                    frame["lines"].cast(pl.List(pl.Int64)).alias("lines"),
+                    *cause,
+                )
+            )
+            return
         out = out.unique(maintain_order=True)
         if self._sink is not None:
             self._sink.write(out)
@@ -265,6 +277,11 @@ class RowSink:
 
 
 _ACTIVE_SINK: RowSink | None = None  # set by `with RowSink(...)` around a check run
+
+
+def rows_wanted() -> bool:
+    """Whether a RowSink is open: checks that group their hits early must give every row."""
+    return _ACTIVE_SINK is not None
 
 
 @contextlib.contextmanager

@@ -51,6 +51,7 @@ HIT_SCHEMA: dict[str, Any] = {
     "sourced_id": pl.String,
     "value": pl.String,
 }
+GROUPED_SCHEMA: dict[str, Any] = {"count": pl.Int64, "lines": pl.List(pl.Int64)}
 Pairs = list[tuple[str, CheckDef]]
 
 
@@ -191,7 +192,11 @@ def _hits(
 
 
 def _concat(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    return pl.concat(parts).cast(HIT_SCHEMA) if parts else _empty()  # type: ignore[arg-type]
+    if not parts:
+        return _empty()
+    schema = {c: t for c, t in HIT_SCHEMA.items() if c in parts[0].columns}
+    schema.update({c: t for c, t in GROUPED_SCHEMA.items() if c in parts[0].columns})
+    return pl.concat(parts).cast(schema)  # type: ignore[arg-type]
 
 
 class _ByValue:
@@ -310,11 +315,30 @@ def jobs(
     return out + ([_Gate(gated, df)] if gated else [])
 
 
-def collect_jobs(tables: list[list[Job]]) -> list[pl.DataFrame]:
+def grouped(hits: pl.DataFrame) -> pl.DataFrame:
+    """One check's hits on one column, as findings.Findings.add takes them grouped: more
+    than GROUP_LIMIT rows become their first row with `count` and `lines`, so a column
+    damaged top to bottom leaves one row, not millions, as soon as its check is done."""
+    from roster_lint.findings import GROUP_LIMIT, LINES_SHOWN
+
+    if hits.height <= GROUP_LIMIT:
+        return hits.with_columns(
+            pl.lit(1, pl.Int64).alias("count"), pl.lit(None, pl.List(pl.Int64)).alias("lines")
+        )
+    first = hits.sort("line", maintain_order=True)
+    return first.head(1).with_columns(
+        pl.lit(hits.height, pl.Int64).alias("count"),
+        pl.Series("lines", [first["line"].head(LINES_SHOWN)], pl.List(pl.Int64)),
+    )
+
+
+def collect_jobs(tables: list[list[Job]], group: bool = False) -> list[pl.DataFrame]:
     """Hits per table for the jobs of several tables, collected in one go.
 
     `pl.collect_all` runs the queries side by side: most string kernels are
     single-threaded per column, so one table's columns alone leave a core idle.
+    `group`: each check's hits `grouped` as soon as they are placed (one row and a count
+    for a whole damaged column); without it, one row per hit (`--output rows:`, tests).
     """
     hits: list[list[pl.DataFrame]] = [[] for _ in tables]
     todo = [(i, j) for i, t in enumerate(tables) for j in t]
@@ -323,7 +347,7 @@ def collect_jobs(tables: list[list[Job]]) -> list[pl.DataFrame]:
         more: list[tuple[int, Job]] = []
         for (i, job), result in zip(todo, done, strict=True):
             found, follow = job.finish(result)
-            hits[i] += found
+            hits[i] += [grouped(h) for h in found] if group else found
             more += [(i, f) for f in follow]
         todo = more
     return [_concat(h) for h in hits]
@@ -372,9 +396,18 @@ def with_messages(schema: Schema, hits: pl.DataFrame) -> list[tuple[CheckDef, pl
         part = part.sort("line", "column")
         if d.summary:
             first = part.row(0, named=True)
-            part = part.head(1).with_columns(
+            n = int(part["count"].sum()) if "count" in part.columns else part.height
+            part = (
+                part.head(1).with_columns(
+                    pl.lit(1, pl.Int64).alias("count"),  # one finding about the column
+                    pl.lit(None, pl.List(pl.Int64)).alias("lines"),
+                )
+                if "count" in part.columns
+                else part.head(1)
+            )
+            part = part.with_columns(
                 pl.lit(
-                    f"{first['column']} is filled in {part.height} row(s), first at line "
+                    f"{first['column']} is filled in {n} row(s), first at line "
                     f"{first['line']}; passwords in a roster file travel to every recipient."
                 ).alias("message")
             )
