@@ -115,7 +115,10 @@ def group_findings(findings: pl.DataFrame, per_rule: int) -> list[RuleGroup]:
     )
     # group_by().head keeps each group's rows in frame (file, line) order
     firsts = roots.group_by(["code", "severity"], maintain_order=True).head(per_rule)
-    shown = cons.filter(pl.col("_root").is_in(firsts["_i"].implode()))
+    # the worst consequences first (RL303, an error, before a dozen RL222 warnings)
+    shown = cons.filter(pl.col("_root").is_in(firsts["_i"].implode())).sort(
+        [pl.col("severity").replace_strict(rank, default=0), "_i"], descending=[True, False]
+    )
     under: dict[int, list[dict[str, Any]]] = {}
     for row in shown.group_by("_root", maintain_order=True).head(CONSEQUENCES_SHOWN).to_dicts():
         under.setdefault(row["_root"], []).append(row)
