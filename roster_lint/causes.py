@@ -77,5 +77,5 @@ def link_causes(df: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
     )
     linked = root.join(causes, on="_r", how="left").drop("_r")
     cols = ["cause_code", "cause_file", "cause_line", "cause_sourced_id"]
-    out = idx.drop(cols + ["_any"]).join(linked, on="_i", how="left").sort("_i").drop("_i")
+    out = idx.drop([*cols, "_any"]).join(linked, on="_i", how="left").sort("_i").drop("_i")
     return out.select(df.columns)

@@ -199,10 +199,10 @@ def merge_groups(df: pl.DataFrame) -> pl.DataFrame:
         return df
     merged = (
         todo.with_columns(pl.col("lines").fill_null(pl.concat_list(pl.col("line"))).alias("_ls"))
-        .sort(GROUP_KEYS + ["line"], nulls_last=True, maintain_order=True)
+        .sort([*GROUP_KEYS, "line"], nulls_last=True, maintain_order=True)
         .group_by(GROUP_KEYS, maintain_order=True)
         .agg(
-            *[pl.col(c).first() for c in df.columns if c not in GROUP_KEYS + ["count", "lines"]],
+            *[pl.col(c).first() for c in df.columns if c not in [*GROUP_KEYS, "count", "lines"]],
             pl.col("count").sum().alias("count"),
             pl.col("_ls").explode().drop_nulls().sort().head(LINES_SHOWN).alias("lines"),
         )
@@ -255,7 +255,7 @@ class RowSink:
 
     def __enter__(self) -> RowSink:
         global _ACTIVE_SINK
-        self._fh = open(self.path, "wb")  # noqa: SIM115 - closed in __exit__
+        self._fh = open(self.path, "wb")
         self._fh.write((",".join(ROW_COLUMNS) + "\n").encode())
         _ACTIVE_SINK = self
         return self

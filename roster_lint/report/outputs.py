@@ -32,8 +32,8 @@ from roster_lint.report.json_report import dumps
 
 if TYPE_CHECKING:
     from roster_lint.api import CheckResult
-    from roster_lint.findings import RowSink
     from roster_lint.diff import DiffResult
+    from roster_lint.findings import RowSink
     from roster_lint.predict.model import Plan
     from roster_lint.predict.why import WhyResult
 

@@ -121,12 +121,12 @@ def test_twenty_rows_stay_single_twenty_one_group() -> None:
 
 def test_groups_split_over_adds_merge_and_duplicates_count_once() -> None:
     out = Findings()
-    out.add("RL131", _hits([40, 30, 10] + list(range(50, 62))), file="users.csv")  # 15
+    out.add("RL131", _hits([40, 30, 10, *list(range(50, 62))]), file="users.csv")  # 15
     out.add("RL131", _hits(list(range(100, 115))), file="users.csv")  # 15 more
     out.add("RL131", _hits([10, 30]), file="users.csv")  # already found
     (g,) = out.frame().to_dicts()
     assert g["count"] == 30 and g["line"] == 10
-    assert g["lines"] == sorted([40, 30, 10] + list(range(50, 62)) + list(range(100, 115)))[:20]
+    assert g["lines"] == sorted([40, 30, 10, *list(range(50, 62)), *list(range(100, 115))])[:20]
 
 
 def test_rows_sink_writes_every_row(tmp_path: Path) -> None:
