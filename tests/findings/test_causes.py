@@ -197,3 +197,36 @@ def test_text_shows_a_consequence_under_its_root_at_its_severity(
     assert "↳ RL222" in block
     # RL303's only finding follows from RL152: no group of its own
     assert "RL303 school-not-in-orgs  (" not in text
+
+
+def test_html_shows_consequences_under_their_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "r.html"
+    run_cli(capsys, "check", str(SAMPLES / "district-flawed"), "--output", f"html:{page}")
+    html = page.read_text("utf-8")
+    assert 'id="rule-RL303"' not in html  # every RL303 follows from another finding
+    section = html.split('id="rule-RL152"', 1)[1].split("</details>", 1)[0]
+    assert "sev-error" in section  # shown at its worst consequence's severity
+    assert section.count('class="consequence"') >= 3
+    assert "<strong>RL303</strong>" in section and "<strong>RL200</strong>" in section
+
+
+def test_rows_of_previous_export_are_not_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = tmp_path / "rows.csv"
+    run = run_cli(
+        capsys,
+        "check",
+        str(SAMPLES / "district-flawed"),
+        "--previous",
+        str(SAMPLES / "district-yesterday"),
+        "--format",
+        "json",
+        "--output",
+        f"rows:{rows}",
+    )
+    doc = json.loads(run.out)
+    listed = rows.read_text("utf-8").splitlines()[1:]
+    assert sum(f["count"] for f in doc["findings"]) == len(listed)
