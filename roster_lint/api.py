@@ -17,14 +17,26 @@ from typing import TYPE_CHECKING, Any
 from roster_lint import pipeline, results
 from roster_lint.model import Export
 from roster_lint.options import FAIL_ON, Options
-from roster_lint.pipeline import Progress
+from roster_lint.pipeline import Progress, export_rows, kept_codes
 from roster_lint.predict.model import Plan
 
 if TYPE_CHECKING:
     from roster_lint.diff import DiffResult
     from roster_lint.predict.why import WhyResult
 
-__all__ = ["FAIL_ON", "CheckResult", "Options", "Progress", "check", "diff", "load", "plan", "why"]
+__all__ = [
+    "FAIL_ON",
+    "CheckResult",
+    "Options",
+    "Progress",
+    "check",
+    "diff",
+    "export_rows",
+    "kept_codes",
+    "load",
+    "plan",
+    "why",
+]
 
 
 @dataclass

@@ -51,6 +51,32 @@ class Example:
     expect_plan: tuple[dict[str, Any], ...]
 
 
+# How a consequence is matched to the finding it follows from (see Link).
+LINK_KEYS: dict[str, str] = {
+    "cell": "the same file, line and column (the same value seen again)",
+    "row": "the same file and line (a broken row and what it breaks)",
+    "record": "the same file and sourcedId (the same record)",
+    "column": "the same file and column (a defect that runs down the column)",
+    "related": "the record the consequence points at (its related file and value) is the "
+    "cause's record (its file and sourcedId)",
+    "file": "the cause is about the consequence's file (a broken file or header)",
+    "related-file": "the cause is about the file the consequence looked in",
+    "export": "any finding of the cause's rule (with `file`: in that file), e.g. a truncated "
+    "enrollments.csv and the classes left without enrollments",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """`follows = [{code = "RL152", on = "cell"}]` on a rule: its findings that match a
+    finding of `code` on key `on` (LINK_KEYS) are consequences of it, not roots.  An
+    optional `file` limits the causes to findings in that file."""
+
+    code: str
+    on: str
+    file: str | None = None
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -66,6 +92,7 @@ class Rule:
     passing: Example
     aliases: tuple[str, ...] = field(default=())
     retired: tuple[str, ...] = field(default=())  # codes merged into this rule
+    follows: tuple[Link, ...] = field(default=())
 
 
 def _example(raw: dict[str, Any] | None, where: str) -> Example:
@@ -103,7 +130,43 @@ def _rule(raw: dict[str, Any], group: str) -> Rule:
         passing=_example(raw.get("pass"), where + " pass"),
         aliases=tuple(raw.get("aliases", ())),
         retired=tuple(raw.get("retired", ())),
+        follows=_links(raw.get("follows", ()), where),
     )
+
+
+def _links(raw: Any, where: str) -> tuple[Link, ...]:
+    if not isinstance(raw, list | tuple):
+        raise ValueError(f"{where}: follows must be a list of {{code, on}}")
+    out = []
+    for item in raw:
+        if not isinstance(item, dict) or not {"code", "on"} <= set(item) <= {"code", "on", "file"}:
+            raise ValueError(f"{where}: each follows entry is {{code = ..., on = ..., file?}}")
+        if not CODE_RE.match(str(item["code"])) or item["on"] not in LINK_KEYS:
+            raise ValueError(f"{where}: follows {item!r}: bad code or key ({', '.join(LINK_KEYS)})")
+        out.append(Link(item["code"], item["on"], item.get("file")))
+    return tuple(out)
+
+
+def _check_links(by_code: dict[str, Rule]) -> None:
+    """Every cause named exists, and no rule follows (through others) from itself."""
+    for r in by_code.values():
+        for link in r.follows:
+            if link.code not in by_code:
+                raise ValueError(f"rule {r.code} follows {link.code}, which is not a rule")
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+
+    def visit(code: str) -> None:
+        state[code] = 1
+        for link in by_code[code].follows:
+            if state.get(link.code) == 1:
+                raise ValueError(f"rule {code} follows {link.code}, which follows it back")
+            if link.code not in state:
+                visit(link.code)
+        state[code] = 2
+
+    for code in by_code:
+        if code not in state:
+            visit(code)
 
 
 @dataclass(frozen=True)
@@ -166,4 +229,5 @@ def catalogue() -> Catalogue:
                 raise ValueError(f"rule {r.code}: retired code {old} is malformed or in use")
             by_code[old] = r
             retired[old] = r.code
+    _check_links(by_code)
     return Catalogue(tuple(rules), by_code, by_name, retired)

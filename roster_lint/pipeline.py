@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from roster_lint.catalogue import catalogue
-from roster_lint.findings import Findings, sort_findings
+from roster_lint.findings import Findings, rows_suspended, sort_findings
 from roster_lint.model import LINE, Export
 from roster_lint.options import Options
 from roster_lint.predict.model import Plan
@@ -189,6 +189,19 @@ def _validate_and_plan(
         return planned.result()
 
 
+def kept_codes(opts: Options) -> Callable[[str], bool]:
+    """Whether --select/--ignore keep a rule code (the rows output filters as findings do)."""
+    cat = catalogue()
+    select = {r.code for t in opts.select for r in cat.matching(t)}
+    ignore = {r.code for t in opts.ignore for r in cat.matching(t)}
+    return lambda code: (not opts.select or code in select) and code not in ignore
+
+
+def export_rows(export: Export) -> dict[str, int]:
+    """Rows per readable file: a grouped finding's share of its file."""
+    return {name: t.rows for name, t in export.tables.items() if t.readable}
+
+
 def apply_options(df: pl.DataFrame, opts: Options) -> pl.DataFrame:
     """--select, --ignore and severity overrides on the findings frame, sorted."""
     cat = catalogue()
@@ -241,10 +254,11 @@ def run_check(
         with _step(progress, "Validating"):
             run_all(work, out, opts.schema_engine)
         release_validation_caches(work)
-        previous = load(opts.previous, progress)
+        with rows_suspended():  # yesterday's load findings are not today's rows
+            previous = load(opts.previous, progress)
         diff_findings(previous, work, opts, out)
         release_unread_columns(work, plan_reads(), outputs_read)
         plan = run_plan(work, opts, previous, progress)
     profile_findings(plan, work, opts, out)
-    findings = apply_options(out.frame(), opts)
+    findings = apply_options(out.frame(export_rows(work)), opts)
     return Checked(findings=findings, plan=plan, export=work, previous=previous)

@@ -38,12 +38,15 @@ def test_check_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert doc["tool"]["name"] == "roster-lint"
     assert doc["export"]["oneroster_version"] == "1.1"
     assert doc["export"]["files"]["users.csv"] == {"rows": 3, "mode": "bulk"}
-    assert set(doc["summary"]) == {"error", "warning", "info"}
+    # `rows` is optional in the contract: the rows the findings stand for
+    assert set(doc["summary"]) == {"error", "warning", "info", "rows"}
+    assert doc["summary"]["rows"] == sum(f["count"] for f in doc["findings"])
     assert doc["findings"], "a capitalised role must be found"
     for f in doc["findings"]:
         assert set(f) >= FINDING_KEYS
         assert f["severity"] in ("error", "warning", "info")
         assert f["line"] is None or (isinstance(f["line"], int) and f["line"] >= 1)
+        assert f["count"] == 1 and "lines" not in f  # a single row: count 1, no lines
     hit = [f for f in doc["findings"] if f["file"] == "users.csv" and f["line"] == 3]
     assert any(f["column"] == "role" and f["value"] == "Student" for f in hit), hit
     assert doc["summary"]["error"] == sum(f["severity"] == "error" for f in doc["findings"])

@@ -24,6 +24,7 @@ CORE = {
     "roster_lint.paths",
     "roster_lint.model",
     "roster_lint.findings",
+    "roster_lint.causes",
     "roster_lint.catalogue",
     "roster_lint.spec",
     "roster_lint.options",

@@ -52,7 +52,8 @@ OutputOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--output",
-        help="FORMAT:PATH, repeatable (text, json, html, sarif, junit, github, markdown).",
+        help="FORMAT:PATH, repeatable (text, json, html, sarif, junit, github, markdown; "
+        "check also rows: every affected row as CSV).",
     ),
 ]
 RedactOpt = Annotated[

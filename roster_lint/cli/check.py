@@ -71,7 +71,7 @@ def check(
     """Run every OneRoster and profile rule over EXPORT and report the findings."""
     from roster_lint import api
     from roster_lint.report import progress
-    from roster_lint.report.outputs import emit_check
+    from roster_lint.report.outputs import emit_check, rows_sink
 
     check_format(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
@@ -80,9 +80,15 @@ def check(
     opts.fail_on = fail_on or opts.fail_on
     opts.schema_engine = schema_engine or opts.schema_engine
     # The reports read only what the pipeline keeps: let it free the rest (whole_export).
-    result: CheckResult = api.check(
-        export, opts, progress=progress.for_run(fmt), whole_export=False
-    )
+    def run() -> CheckResult:
+        return api.check(export, opts, progress=progress.for_run(fmt), whole_export=False)
+
+    sink = rows_sink(output or [], redact, api.kept_codes(opts))
+    if sink is None:
+        result = run()
+    else:  # --output rows: every affected row, streamed while the rules run
+        with sink:
+            result = run()
     if write_baseline_to:  # before --baseline: the file records everything found today
         from roster_lint.report.baseline import write_baseline
 

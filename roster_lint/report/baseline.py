@@ -8,6 +8,12 @@ So an unchanged export passes, a new defect on a known record fails, and a fixed
 simply stops being counted.  Findings with no sourcedId (file- or export-level) are keyed
 by code and file alone.
 
+A finding that stands for many rows (`count` > 1, a defect down one column) is keyed by
+code and file with no sourcedId — its first row's id moves when the export is re-sorted —
+and weighs its `count`: the entry records how many rows it stood for, and applying the
+baseline accepts it while it stands for no more rows than that (a column that got worse is
+new).  A single-row finding weighs 1, so baselines written before grouping still apply.
+
 File format (JSON, sorted, stable under version control):
   {"roster-lint-baseline": 1, "tool": "...", "entries": [
      {"code": "RL101", "file": "users.csv", "sourced_id": "18125", "count": 2}, ...]}
@@ -33,10 +39,26 @@ KEY = ["code", "file", "sourced_id"]
 SCHEMA = {"code": pl.String, "file": pl.String, "sourced_id": pl.String, "count": pl.Int64}
 
 
+def _keyed(findings: pl.DataFrame) -> pl.DataFrame:
+    """KEY plus `_w`, the rows each finding weighs (grouped ones keyed without an id)."""
+    weight = pl.col("count").fill_null(1) if "count" in findings.columns else pl.lit(1)
+    grouped = weight > 1
+    return findings.select(
+        "code",
+        "file",
+        pl.when(grouped)
+        .then(pl.lit(None, pl.String))
+        .otherwise(pl.col("sourced_id"))
+        .alias("sourced_id"),
+        weight.cast(pl.Int64).alias("_w"),
+    )
+
+
 def baseline_frame(findings: pl.DataFrame) -> pl.DataFrame:
     return (
-        findings.group_by(KEY)
-        .agg(pl.len().cast(pl.Int64).alias("count"))
+        _keyed(findings)
+        .group_by(KEY)
+        .agg(pl.col("_w").sum().cast(pl.Int64).alias("count"))
         .sort(KEY, nulls_last=False)
         .select(list(SCHEMA))
     )
@@ -90,13 +112,17 @@ def read_baseline(path: str | Path) -> pl.DataFrame:
 
 def new_findings(findings: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame:
     """The findings the baseline does not account for, in their original order."""
-    known = baseline.group_by(KEY).agg(pl.col("count").sum())
-    ranked = findings.with_row_index("_i").with_columns(
-        pl.int_range(pl.len()).over(KEY).alias("_n")
+    known = baseline.group_by(KEY).agg(pl.col("count").sum().alias("_known"))
+    # rows of the same key before this finding, in report order
+    ranked = (
+        _keyed(findings)
+        .with_row_index("_i")
+        .with_columns((pl.col("_w").cum_sum().over(KEY) - pl.col("_w")).alias("_n"))
     )
     joined = ranked.join(known, on=KEY, how="left", nulls_equal=True)
-    kept = joined.filter(pl.col("count").is_null() | (pl.col("_n") >= pl.col("count")))
-    return kept.sort("_i").select(findings.columns)
+    new = pl.col("_known").is_null() | (pl.col("_n") + pl.col("_w") > pl.col("_known"))
+    kept = joined.filter(new).sort("_i")["_i"]
+    return findings[kept]
 
 
 def apply_baseline(result: CheckResult, path: str | Path) -> CheckResult:

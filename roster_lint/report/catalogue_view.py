@@ -24,7 +24,30 @@ def rule_dict(rule: Rule) -> dict[str, object]:
         "rationale": rule.rationale,
         "fix": rule.fix,
         "sync": rule.sync,
+        "follows": [
+            {"code": k.code, "on": k.on, **({"file": k.file} if k.file else {})}
+            for k in rule.follows
+        ],
     }
+
+
+def _follows_md(rule: Rule) -> list[str]:
+    """Which findings this rule's findings are shown under (catalogue `follows`)."""
+    if not rule.follows:
+        return []
+    from roster_lint.catalogue import LINK_KEYS
+
+    lines = ["## Follows from", ""]
+    for k in rule.follows:
+        where = f" in {k.file}" if k.file else ""
+        lines.append(f"- {k.code}{where}, on {k.on}: {LINK_KEYS[k.on]}")
+    lines += [
+        "",
+        "A finding that follows from one of these is shown under it, not as a problem of its "
+        "own, and carries `cause` in the JSON.",
+        "",
+    ]
+    return lines
 
 
 def render_list(console: Console, fmt: str) -> None:
@@ -102,6 +125,7 @@ def rule_markdown(rule: Rule) -> str:
             "",
             rule.fix,
             "",
+            *_follows_md(rule),
             "## Example",
             "",
             _example_md(rule.failing),

@@ -30,6 +30,18 @@ def _where(file: str | None, line: int | None) -> str:
     return f"{file}:{line}" if line is not None else file
 
 
+def _rows_and_cause(r: dict[str, object]) -> str:
+    """How many rows a grouped finding stands for, and the root it follows from."""
+    out = ""
+    count = r.get("count")
+    if isinstance(count, int) and count > 1:
+        out += f"\nrows: {count:,}, first lines {r.get('lines')}"
+    if r.get("cause_code") is not None:
+        where = _where(r.get("cause_file"), r.get("cause_line"))  # type: ignore[arg-type]
+        out += f"\nfollows from: {r['cause_code']} at {where}"
+    return out
+
+
 def _clean(text: str) -> str:
     """XML 1.0 cannot carry most control characters, even escaped: drop them."""
     return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
@@ -60,6 +72,7 @@ def check_junit(result: CheckResult, max_cases: int = MAX_CASES) -> str:
             fail.text = _clean(
                 f"{r['message']}\nfile: {r['file']}  line: {r['line']}  column: {r['column']}"
                 f"  sourcedId: {r['sourced_id']}  value: {r['value']!r}"
+                + _rows_and_cause(r)
                 + (f"\nfix: {rule.fix}" if rule else "")
             )
             cases += 1

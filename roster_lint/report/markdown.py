@@ -65,17 +65,19 @@ def check_markdown(result: CheckResult) -> str:
         f"| {s.get('error', 0)} | {s.get('warning', 0)} | {s.get('info', 0)} |",
     ]
     if df.height:
+        weight = pl.col("count").fill_null(1) if "count" in df.columns else pl.lit(1)
         top = (
             df.group_by("code", "name", "severity")
-            .len()
+            .agg(pl.len().alias("len"), weight.sum().alias("rows"))
             .sort(["len", "code"], descending=[True, False])
         )
         lines += ["", "### Top rules", "", "| rule | severity | findings | title |"]
         lines.append("|---|---|---:|---|")
-        for code, name, sev, n in top.head(TOP_RULES).iter_rows():
+        for code, name, sev, n, rows in top.head(TOP_RULES).iter_rows():
             rule = catalogue().get(code)
             title = rule.title if rule else name
-            lines.append(f"| `{code}` {esc(name)} | {esc(sev)} | {n} | {esc(title)} |")
+            found = f"{n} ({rows:,} rows)" if rows > n else str(n)
+            lines.append(f"| `{code}` {esc(name)} | {esc(sev)} | {found} | {esc(title)} |")
         if top.height > TOP_RULES:
             lines.append(f"\n… and {top.height - TOP_RULES} more rules (output capped).")
         errors = df.filter(pl.col("severity") == "error")

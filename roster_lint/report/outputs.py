@@ -33,13 +33,15 @@ from roster_lint.report.json_report import dumps
 
 if TYPE_CHECKING:
     from roster_lint.diff.model import DiffResult
+    from roster_lint.findings import RowSink
     from roster_lint.predict.model import Plan
     from roster_lint.predict.why import WhyResult
     from roster_lint.results import CheckResult
 
 FORMATS = ("text", "json", "html", "sarif", "junit", "github", "markdown")
+ROWS = "rows"  # check only: every affected row, written while checking (findings.RowSink)
 ALLOWED = {
-    "check": FORMATS,
+    "check": (*FORMATS, ROWS),
     "plan": ("text", "json", "html", "sarif", "markdown"),
     "diff": ("text", "json", "html"),
 }
@@ -62,8 +64,9 @@ def parse_outputs(specs: list[str], command: str) -> list[Output]:
         fmt = fmt.strip().lower()
         if not sep or not raw:
             raise UsageError(f"--output {spec!r}: expected FORMAT:PATH, e.g. sarif:report.sarif")
-        if fmt not in FORMATS:
-            raise UsageError(f"--output {spec!r}: unknown format {fmt!r} ({', '.join(FORMATS)})")
+        if fmt not in FORMATS and fmt != ROWS:
+            known = ", ".join((*FORMATS, ROWS))
+            raise UsageError(f"--output {spec!r}: unknown format {fmt!r} ({known})")
         if fmt not in allowed:
             raise UsageError(
                 f"--output {spec!r}: {command} cannot write {fmt} ({', '.join(allowed)})"
@@ -167,7 +170,22 @@ def emit_check(
     }
     _to_stdout(fmt, renderers, lambda: text.render_check(result, console))
     for out in targets:
-        _write(out, renderers[out.fmt]())
+        if out.fmt != ROWS:  # streamed during the run by rows_sink
+            _write(out, renderers[out.fmt]())
+
+
+def rows_sink(outputs: list[str], redact: bool, keep: Callable[[str], bool]) -> RowSink | None:
+    """The `--output rows:PATH` sink to hold open while checking, if one was asked for."""
+    from roster_lint.findings import RowSink
+
+    rows = [o for o in parse_outputs(outputs, "check") if o.fmt == ROWS]
+    if not rows:
+        return None
+    if redact:  # rows are written as found, before pseudonyms exist: never leak them
+        raise UsageError("--output rows: cannot be combined with --redact")
+    if str(rows[0].path) == "-":
+        raise UsageError("--output rows: needs a file (it is written while checking)")
+    return RowSink(str(rows[0].path), keep)
 
 
 def _to_stdout(fmt: str, renderers: dict[str, Callable[[], str]], rich: Callable[[], None]) -> None:

@@ -308,7 +308,9 @@ class Redactor:
 
     # -- objects -------------------------------------------------------------------------
     def findings(self, df: pl.DataFrame) -> pl.DataFrame:
-        return self.frame(df, ("value", "sourced_id", "message", "related_value"))
+        return self.frame(
+            df, ("value", "sourced_id", "message", "related_value", "cause_sourced_id")
+        )
 
     def actions(self, df: pl.DataFrame) -> pl.DataFrame:
         out = self.frame(df, [c for c in df.columns if c not in KEEP and c != "id"])

@@ -118,6 +118,16 @@ def check_sarif(result: CheckResult, max_results: int = MAX_RESULTS) -> dict[str
             "locations": [_location(r["file"], r["line"], fallback)],
         }
         props = {k: r[k] for k in ("column", "sourced_id", "value") if r[k] is not None}
+        if (r.get("count") or 1) > 1:  # one result standing for many rows
+            props["count"] = r["count"]
+            props["lines"] = r["lines"]
+        if r.get("cause_code") is not None:  # follows from another finding: name its root
+            props["cause"] = {
+                "code": r["cause_code"],
+                "file": r["cause_file"],
+                "line": r["cause_line"],
+                "sourced_id": r["cause_sourced_id"],
+            }
         if r["related_file"] is not None:
             props["related"] = {
                 "file": r["related_file"],

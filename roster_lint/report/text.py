@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from roster_lint.results import CheckResult
 
 EXAMPLES_PER_RULE = 5
+CONSEQUENCES_SHOWN = 5  # per root, in text and HTML; every one is in the JSON
+CAUSE_KEY = ["cause_code", "cause_file", "cause_line", "cause_sourced_id"]
 VALUE_WIDTH = 60  # characters of a value shown before "…"
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_ORDER = [s.value for s in sorted(Severity, key=lambda s: -s.rank)]
@@ -46,39 +48,90 @@ class RuleGroup:
     severity: str
     count: int
     rule: Rule | None  # None when the code is not in the catalogue (should not happen)
-    examples: list[dict[str, Any]]
+    examples: list[dict[str, Any]]  # each with `consequences` (first few) and `more_consequences`
+    rows: int = 0  # rows the findings stand for (a grouped finding counts its rows)
 
     @property
     def more(self) -> int:
         return self.count - len(self.examples)
 
 
+def fold_causes(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(roots, consequences), both with `_i` (row in `findings`); consequences carry
+    `_root`, the `_i` of the root they sit under, and roots `severity` raised to the
+    highest among them and their consequences (contract: "Findings that follow from
+    another").  A consequence whose cause is not in the frame (--ignore'd, baselined) is
+    shown as a root."""
+    rank = {s.value: s.rank for s in Severity}
+    idx = findings.with_row_index("_i")
+    if not set(CAUSE_KEY) <= set(idx.columns) or idx["cause_code"].null_count() == idx.height:
+        return idx, idx.clear().with_columns(pl.lit(None, pl.UInt32).alias("_root"))
+    keyed = idx.select(
+        pl.col("_i").alias("_root"),
+        *[pl.col(c.removeprefix("cause_")).alias(c) for c in CAUSE_KEY],
+    ).unique(subset=CAUSE_KEY, keep="first", maintain_order=True)
+    linked = idx.filter(pl.col("cause_code").is_not_null()).join(
+        keyed, on=CAUSE_KEY, how="left", nulls_equal=True
+    )
+    cons = linked.filter(pl.col("_root").is_not_null())
+    orphans = linked.filter(pl.col("_root").is_null()).drop("_root")
+    roots = pl.concat([idx.filter(pl.col("cause_code").is_null()), orphans]).sort("_i")
+    worst = cons.group_by("_root").agg(
+        pl.col("severity").replace_strict(rank, default=0).max().alias("_worst")
+    )
+    names = {v: k for k, v in rank.items()}
+    roots = (
+        roots.join(worst, left_on="_i", right_on="_root", how="left")
+        .with_columns(
+            pl.max_horizontal(
+                pl.col("severity").replace_strict(rank, default=0), pl.col("_worst").fill_null(0)
+            )
+            .replace_strict(names, default=None, return_dtype=pl.String)
+            .fill_null(pl.col("severity"))
+            .alias("severity")
+        )
+        .drop("_worst")
+        .sort("_i")
+    )
+    return roots, cons
+
+
 def group_findings(findings: pl.DataFrame, per_rule: int) -> list[RuleGroup]:
-    """Rules with findings, errors first then by code, with their first `per_rule` rows.
+    """Rules with root findings, errors first then by code, with their first `per_rule`
+    roots and, under each, its first consequences.
 
     Whole-frame work only: a damaged export can carry millions of findings.
     """
     if findings.height == 0:
         return []
+    roots, cons = fold_causes(findings)
     rank = {s.value: s.rank for s in Severity}
+    weight = pl.col("count").fill_null(1) if "count" in roots.columns else pl.lit(1)
     counts = (
-        findings.group_by(["code", "name", "severity"])
-        .len()
+        roots.group_by(["code", "name", "severity"])
+        .agg(pl.len().alias("_n"), weight.sum().alias("_rows"))
         .with_columns(pl.col("severity").replace_strict(rank, default=0).alias("_rank"))
         .sort(["_rank", "code", "severity"], descending=[True, False, False])
     )
     # group_by().head keeps each group's rows in frame (file, line) order
-    firsts = findings.group_by(["code", "severity"], maintain_order=True).head(per_rule)
-    by_key = {
-        (str(k[0]), str(k[1])): part.to_dicts()
-        for k, part in firsts.partition_by(
-            ["code", "severity"], as_dict=True, maintain_order=True
-        ).items()
-    }
+    firsts = roots.group_by(["code", "severity"], maintain_order=True).head(per_rule)
+    # the worst consequences first (RL303, an error, before a dozen RL222 warnings)
+    shown = cons.filter(pl.col("_root").is_in(firsts["_i"].implode())).sort(
+        [pl.col("severity").replace_strict(rank, default=0), "_i"], descending=[True, False]
+    )
+    under: dict[int, list[dict[str, Any]]] = {}
+    for row in shown.group_by("_root", maintain_order=True).head(CONSEQUENCES_SHOWN).to_dicts():
+        under.setdefault(row["_root"], []).append(row)
+    total = dict(shown.group_by("_root").len().iter_rows())
+    by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in firsts.to_dicts():
+        row["consequences"] = under.get(row["_i"], [])
+        row["more_consequences"] = total.get(row["_i"], 0) - len(row["consequences"])
+        by_key.setdefault((row["code"], row["severity"]), []).append(row)
     cat = catalogue()
     return [
-        RuleGroup(code, name, sev, n, cat.get(code), by_key.get((code, sev), []))
-        for code, name, sev, n, _ in counts.iter_rows()
+        RuleGroup(code, name, sev, n, cat.get(code), by_key.get((code, sev), []), int(rows))
+        for code, name, sev, n, rows, _ in counts.iter_rows()
     ]
 
 
@@ -132,6 +185,10 @@ def _example(row: dict[str, Any]) -> list[Line]:
     if row.get("sourced_id"):
         head.append(f"  (sourcedId {show_value(row['sourced_id'])})", style="dim")
     lines: list[Line] = [(2, head), (4, Text(clean(row.get("message"))))]
+    if (row.get("count") or 1) > 1 and row.get("lines"):
+        shown = ", ".join(str(n) for n in row["lines"])
+        more = " …" if row["count"] > len(row["lines"]) else ""
+        lines.append((4, Text(f"lines {shown}{more}", style="dim")))
     if row.get("related_file"):
         rel = clean(row["related_file"])
         if row.get("related_column"):
@@ -139,6 +196,15 @@ def _example(row: dict[str, Any]) -> list[Line]:
         if row.get("related_value") is not None:
             rel += f" = {show_value(row['related_value'])}"
         lines.append((4, Text(f"looked for in {rel}", style="dim")))
+    for c in row.get("consequences", []):
+        follow = Text("↳ ", style="dim")
+        follow.append(f"{c['code']} ", style="bold")
+        follow.append(f"{clean(c['name'])} ({c['severity']}) {location(c)}: ")
+        follow.append(clean(c.get("message")))
+        lines.append((4, follow))
+    if row.get("more_consequences", 0) > 0:
+        more = row["more_consequences"]
+        lines.append((4, Text(f"↳ … and {more:,} more that follow from it", style="dim")))
     return lines
 
 
@@ -147,7 +213,8 @@ def _group(g: RuleGroup) -> list[Line]:
     head.append(f"{g.severity.upper():<8}", style=SEVERITY_STYLE.get(g.severity, ""))
     head.append(f"{g.code} ", style="bold")
     head.append(clean(g.name))
-    head.append(f"  ({g.count:,} finding{'s' if g.count != 1 else ''})", style="dim")
+    rows = f", {g.rows:,} rows" if g.rows > g.count else ""
+    head.append(f"  ({g.count:,} finding{'s' if g.count != 1 else ''}{rows})", style="dim")
     lines: list[Line] = [(0, head)]
     if g.rule is not None:
         lines.append((2, Text(clean(g.rule.title), style="italic")))

@@ -15,6 +15,7 @@ expression on the marked chunks' rows only, so the result is the exact one.
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -109,7 +110,19 @@ def _marked(data: np.ndarray[Any, Any]) -> bool:
     return False
 
 
-def _chunk_marked(array: _Array, seen: dict[tuple[int, int], bool]) -> bool:
+def _control(data: np.ndarray[Any, Any]) -> bool:
+    """True if any byte is an ASCII control (below 32: tab, CR, LF included) or DEL."""
+    for start in range(0, data.size, BLOCK):
+        block = data[start : start + BLOCK]
+        if block.min() < 0x20 or np.count_nonzero(block == 0x7F):
+            return True
+    return False
+
+
+ByteTest = Callable[[np.ndarray[Any, Any]], bool]
+
+
+def _chunk_marked(array: _Array, seen: dict[tuple[int, int], bool], test: ByteTest) -> bool:
     n, offset, n_buffers = array.length, array.offset, array.n_buffers
     if n == 0:
         return False
@@ -120,7 +133,7 @@ def _chunk_marked(array: _Array, seen: dict[tuple[int, int], bool]) -> bool:
         inline = _memory(views, (offset + n, 16), "|u1")[offset:][short, 4:]
         # Past its length a view is padded with zeros: read those as a plain "a".
         used = np.arange(INLINE) < lengths[short][:, None]
-        if _marked(np.where(used, inline, ord("a")).astype(np.uint8).ravel()):
+        if test(np.where(used, inline, ord("a")).astype(np.uint8).ravel()):
             return True
     # buffers: validity, views, the data buffers, then the data buffers' sizes (int64)
     n_data = n_buffers - 3
@@ -130,16 +143,24 @@ def _chunk_marked(array: _Array, seen: dict[tuple[int, int], bool]) -> bool:
     for i in range(n_data):
         key = (int(array.buffers[2 + i] or 0), int(sizes[i]))
         if key not in seen:  # chunks of one column often share their data buffers
-            seen[key] = key[0] != 0 and key[1] > 0 and _marked(_memory(key[0], (key[1],), "|u1"))
+            seen[key] = key[0] != 0 and key[1] > 0 and test(_memory(key[0], (key[1],), "|u1"))
         if seen[key]:
             return True
     return False
 
 
-def marked_rows(s: pl.Series) -> list[tuple[int, int]] | None:
+def may_hold_control(s: pl.Series) -> bool:
+    """False only when no value of `s` (a String Series) certainly holds an ASCII control
+    character or DEL: the blind spot of the text screen, found here in one byte pass."""
+    ranges = marked_rows(s, _control)
+    return ranges is None or bool(ranges)
+
+
+def marked_rows(s: pl.Series, test: ByteTest = _marked) -> list[tuple[int, int]] | None:
     """(offset, length) of the row ranges of `s` (a String Series) whose bytes may hold a
-    capital, a space or a non-ASCII character; rows outside them certainly hold none.
-    None when the column is not exported as Arrow UTF-8 views (screen it otherwise)."""
+    capital, a space or a non-ASCII character (or what `test` marks); rows outside them
+    certainly hold none.  None when the column is not exported as Arrow UTF-8 views
+    (screen it otherwise)."""
     capsule = s.__arrow_c_stream__()
     stream = ctypes.cast(_capsule_pointer(capsule, b"arrow_array_stream"), ctypes.POINTER(_Stream))
     try:
@@ -160,7 +181,7 @@ def marked_rows(s: pl.Series) -> list[tuple[int, int]] | None:
             if not array.release:  # the end of the stream
                 return ranges
             try:
-                if _chunk_marked(array, seen):
+                if _chunk_marked(array, seen, test):
                     ranges.append((row, array.length))
                 row += array.length
             finally:

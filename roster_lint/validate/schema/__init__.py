@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from roster_lint.findings import Findings
+from roster_lint.findings import Findings, rows_wanted
 from roster_lint.model import Export
 from roster_lint.spec import oneroster
 
@@ -56,6 +56,8 @@ def run(
         only = None if columns is None else columns[name]
         todo.append((table, schema, jobs(schema, table.df, only=only)))
     # Every table's queries in one collect: both cores stay busy across files.
-    for (table, schema, _), hits in zip(todo, collect_jobs([j for *_, j in todo]), strict=True):
+    # Grouped as found, unless every row is wanted (--output rows:): findings.rows_wanted.
+    found = collect_jobs([j for *_, j in todo], group=not rows_wanted())
+    for (table, schema, _), hits in zip(todo, found, strict=True):
         for check, part in with_messages(schema, hits) if hits.height else []:
             out.add(check.rule, part, file=table.path)

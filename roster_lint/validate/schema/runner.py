@@ -16,7 +16,9 @@ Two runners execute the same declarations (the CheckDefs of build.Schema):
     checks on printable-ASCII values, and every row whose value is not ASCII is refined
     too; the one blind spot left is a C0 control (tab included) or DEL in an otherwise
     ASCII value of such a column in a large table (checks.text_screen: finding them
-    costs ~10x the rest of the pass).
+    costs ~10x the rest of the pass), so a byte pass over those columns' buffers
+    (crossfile.bytescan.may_hold_control) turns the exact screen on where one may hold a
+    control character: found on tables of any size, at the cost only where there are some.
   Non-local checks with a gate (leading zeros: compares with the column's modal length)
   have their gates in the same collect and run in a second one only where a gate opens.
   `collect_jobs` collects the queries of every table together (`pl.collect_all`), so both
@@ -49,6 +51,7 @@ HIT_SCHEMA: dict[str, Any] = {
     "sourced_id": pl.String,
     "value": pl.String,
 }
+GROUPED_SCHEMA: dict[str, Any] = {"count": pl.Int64, "lines": pl.List(pl.Int64)}
 Pairs = list[tuple[str, CheckDef]]
 
 
@@ -189,7 +192,11 @@ def _hits(
 
 
 def _concat(parts: list[pl.DataFrame]) -> pl.DataFrame:
-    return pl.concat(parts).cast(HIT_SCHEMA) if parts else _empty()  # type: ignore[arg-type]
+    if not parts:
+        return _empty()
+    schema = {c: t for c, t in HIT_SCHEMA.items() if c in parts[0].columns}
+    schema.update({c: t for c, t in GROUPED_SCHEMA.items() if c in parts[0].columns})
+    return pl.concat(parts).cast(schema)  # type: ignore[arg-type]
 
 
 class _ByValue:
@@ -299,15 +306,39 @@ def jobs(
     valued = [(c, d) for c, d in pairs if c in few and d.local]
     rest = [(c, d) for c, d in pairs if not (c in few and d.local)]
     out = _by_value_jobs(valued, df, sample)
-    out += [_ByRows(rest, df, exact_text=False)] if rest else []
+    if rest:  # the text screen misses ASCII controls: a byte pass says where to look
+        from roster_lint.validate.crossfile.bytescan import may_hold_control
+
+        texty = dict.fromkeys(c for c, d in rest if d.text or d.screen is not None)
+        exact = any(may_hold_control(df.get_column(c)) for c in texty if c in df.columns)
+        out.append(_ByRows(rest, df, exact_text=exact))
     return out + ([_Gate(gated, df)] if gated else [])
 
 
-def collect_jobs(tables: list[list[Job]]) -> list[pl.DataFrame]:
+def grouped(hits: pl.DataFrame) -> pl.DataFrame:
+    """One check's hits on one column, as findings.Findings.add takes them grouped: more
+    than GROUP_LIMIT rows become their first row with `count` and `lines`, so a column
+    damaged top to bottom leaves one row, not millions, as soon as its check is done."""
+    from roster_lint.findings import GROUP_LIMIT, LINES_SHOWN
+
+    if hits.height <= GROUP_LIMIT:
+        return hits.with_columns(
+            pl.lit(1, pl.Int64).alias("count"), pl.lit(None, pl.List(pl.Int64)).alias("lines")
+        )
+    first = hits.sort("line", maintain_order=True)
+    return first.head(1).with_columns(
+        pl.lit(hits.height, pl.Int64).alias("count"),
+        pl.Series("lines", [first["line"].head(LINES_SHOWN)], pl.List(pl.Int64)),
+    )
+
+
+def collect_jobs(tables: list[list[Job]], group: bool = False) -> list[pl.DataFrame]:
     """Hits per table for the jobs of several tables, collected in one go.
 
     `pl.collect_all` runs the queries side by side: most string kernels are
     single-threaded per column, so one table's columns alone leave a core idle.
+    `group`: each check's hits `grouped` as soon as they are placed (one row and a count
+    for a whole damaged column); without it, one row per hit (`--output rows:`, tests).
     """
     hits: list[list[pl.DataFrame]] = [[] for _ in tables]
     todo = [(i, j) for i, t in enumerate(tables) for j in t]
@@ -316,7 +347,7 @@ def collect_jobs(tables: list[list[Job]]) -> list[pl.DataFrame]:
         more: list[tuple[int, Job]] = []
         for (i, job), result in zip(todo, done, strict=True):
             found, follow = job.finish(result)
-            hits[i] += found
+            hits[i] += [grouped(h) for h in found] if group else found
             more += [(i, f) for f in follow]
         todo = more
     return [_concat(h) for h in hits]
@@ -365,9 +396,18 @@ def with_messages(schema: Schema, hits: pl.DataFrame) -> list[tuple[CheckDef, pl
         part = part.sort("line", "column")
         if d.summary:
             first = part.row(0, named=True)
-            part = part.head(1).with_columns(
+            n = int(part["count"].sum()) if "count" in part.columns else part.height
+            part = (
+                part.head(1).with_columns(
+                    pl.lit(1, pl.Int64).alias("count"),  # one finding about the column
+                    pl.lit(None, pl.List(pl.Int64)).alias("lines"),
+                )
+                if "count" in part.columns
+                else part.head(1)
+            )
+            part = part.with_columns(
                 pl.lit(
-                    f"{first['column']} is filled in {part.height} row(s), first at line "
+                    f"{first['column']} is filled in {n} row(s), first at line "
                     f"{first['line']}; passwords in a roster file travel to every recipient."
                 ).alias("message")
             )

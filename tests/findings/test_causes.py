@@ -1,0 +1,232 @@
+"""Findings that follow from another (contract, added 2026-12): the links declared in the
+catalogue (`follows`), each with a finding that follows and one that does not."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from roster_lint.catalogue import LINK_KEYS, Link, Rule, _check_links, _links, catalogue
+from roster_lint.findings import Findings
+from tests.cli_run import run_cli
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_exports"
+LINKS = [(r, link) for r in catalogue().rules for link in r.follows]
+
+
+def _fields(on: str, link: Link, match: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(cause hit, consequence hit) that match on `on` exactly when `match`."""
+    f = link.file or "users.csv"
+    other = "other.csv"
+    if on == "cell":
+        return {"file": f, "line": 5, "column": "c"}, {
+            "file": f,
+            "line": 5 if match else 6,
+            "column": "c",
+        }
+    if on == "row":
+        return {"file": f, "line": 5, "column": "a"}, {
+            "file": f,
+            "line": 5 if match else 6,
+            "column": "b",
+        }
+    if on == "record":
+        return {"file": f, "line": 5, "sourced_id": "x"}, {
+            "file": f,
+            "line": 9,
+            "sourced_id": "x" if match else "y",
+        }
+    if on == "column":
+        return {"file": f, "line": 5, "column": "c"}, {
+            "file": f,
+            "line": 9,
+            "column": "c" if match else "d",
+        }
+    if on == "related":
+        return {"file": f, "line": 5, "sourced_id": "u1"}, {
+            "file": other,
+            "line": 9,
+            "related_file": f,
+            "related_value": "u1" if match else "u2",
+        }
+    if on == "file":
+        return {"file": f, "line": None}, {"file": f if match else other, "line": 9}
+    if on == "related-file":
+        return {"file": f, "line": None}, {
+            "file": other,
+            "line": 9,
+            "related_file": f if match else other,
+        }
+    assert on == "export"
+    cause_file = f if match or link.file is None else other
+    return {"file": cause_file, "line": 3}, {"file": "classes.csv", "line": 9}
+
+
+def _linked(rule: Rule, link: Link, match: bool) -> dict[str, Any]:
+    out = Findings()
+    cause, cons = _fields(link.on, link, match)
+    if link.on == "export" and not match and link.file is None:
+        out.one(rule.code, **cons)  # no cause at all
+    else:
+        out.one(link.code, **cause)
+        out.one(rule.code, **cons)
+    (row,) = [r for r in out.frame().to_dicts() if r["code"] == rule.code]
+    return row
+
+
+@pytest.mark.parametrize(
+    ("rule", "link"), LINKS, ids=[f"{r.code}-follows-{k.code}-on-{k.on}" for r, k in LINKS]
+)
+def test_declared_link(rule: Rule, link: Link) -> None:
+    linked = _linked(rule, link, match=True)
+    assert linked["cause_code"] == link.code
+    assert _linked(rule, link, match=False)["cause_code"] is None
+
+
+def test_every_key_is_covered_by_the_generic_test() -> None:
+    assert {k.on for _, k in LINKS} <= set(LINK_KEYS)
+
+
+def test_issue_links_are_declared() -> None:
+    declared = {(r.code, k.code) for r, k in LINKS}
+    for pair in [
+        ("RL200", "RL152"),
+        ("RL303", "RL200"),
+        ("RL303", "RL152"),
+        ("RL222", "RL152"),
+        ("RL222", "RL200"),
+        ("RL313", "RL200"),
+        ("RL319", "RL200"),
+        ("RL320", "RL200"),
+        ("RL325", "RL162"),
+        ("RL332", "RL131"),
+        ("RL310", "RL231"),
+        ("RL020", "RL021"),
+        ("RL231", "RL021"),
+    ]:
+        assert pair in declared, pair
+
+
+def test_a_chain_names_its_root() -> None:
+    out = Findings()
+    out.one("RL152", file="users.csv", line=9, column="orgSourcedIds", sourced_id="u9")
+    out.one("RL200", file="users.csv", line=9, column="orgSourcedIds", sourced_id="u9")
+    out.one("RL303", file="users.csv", line=9, column="orgSourcedIds")
+    out.one(
+        "RL222",
+        file="enrollments.csv",
+        line=40,
+        column="schoolSourcedId",
+        related_file="users.csv",
+        related_value="u9",
+    )
+    by_code = {r["code"]: r for r in out.frame().to_dicts()}
+    assert by_code["RL152"]["cause_code"] is None
+    for code in ("RL200", "RL303", "RL222"):
+        cause = {k: by_code[code][f"cause_{k}"] for k in ("code", "file", "line", "sourced_id")}
+        assert cause == {"code": "RL152", "file": "users.csv", "line": 9, "sourced_id": "u9"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        ([{"code": "RL999", "on": "cell"}], None),  # an unknown code is caught in _check_links
+        ([{"code": "RL200", "on": "nearby"}], "bad code or key"),
+        ([{"code": "RL200"}], "each follows entry"),
+        ("RL200", "must be a list"),
+    ],
+)
+def test_catalogue_rejects_bad_links(raw: Any, error: str | None) -> None:
+    if error is None:
+        links = _links(raw, "here")
+        cat = catalogue()
+        rule = cat["RL303"]
+        broken = dict(cat.by_code)
+        broken["RL303"] = Rule(**{**rule.__dict__, "follows": links})
+        with pytest.raises(ValueError, match="not a rule"):
+            _check_links(broken)
+        return
+    with pytest.raises(ValueError, match=error):
+        _links(raw, "here")
+
+
+def test_catalogue_rejects_a_cycle() -> None:
+    cat = catalogue()
+    broken = dict(cat.by_code)
+    r152 = cat["RL152"]
+    broken["RL152"] = Rule(**{**r152.__dict__, "follows": (Link("RL303", "cell"),)})
+    with pytest.raises(ValueError, match="follows it back"):
+        _check_links(broken)
+
+
+def test_flawed_sample_folds_under_roots(capsys: pytest.CaptureFixture[str]) -> None:
+    run = run_cli(capsys, "check", str(SAMPLES / "district-flawed"), "--format", "json")
+    doc = json.loads(run.out)
+    causes = {
+        (f["code"], f["file"], f["line"]): (f["cause"]["code"], f["cause"]["line"])
+        for f in doc["findings"]
+        if "cause" in f
+    }
+    # a school id with a space: one root (RL152), the rest under it
+    assert causes[("RL200", "users.csv", 987)] == ("RL152", 987)
+    assert causes[("RL303", "users.csv", 987)] == ("RL152", 987)
+    assert causes[("RL222", "enrollments.csv", 6884)] == ("RL152", 987)
+    assert causes[("RL313", "classes.csv", 441)] == ("RL200", 441)
+    assert causes[("RL319", "enrollments.csv", 12080)] == ("RL200", 12080)
+    assert causes[("RL320", "enrollments.csv", 14154)] == ("RL200", 14154)
+    assert causes[("RL325", "users.csv", 1548)] == ("RL162", 1548)
+    assert causes[("RL332", "users.csv", 122)] == ("RL131", 122)
+    roots = {(f["code"], f["line"]) for f in doc["findings"] if "cause" not in f}
+    assert ("RL152", 987) in roots and ("RL131", 122) in roots
+    # the exit code still reflects every finding (RL303 is an error)
+    assert run.code == 1
+
+
+def test_text_shows_a_consequence_under_its_root_at_its_severity(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    run = run_cli(capsys, "check", str(SAMPLES / "district-flawed"))
+    text = run.out
+    # RL152 is a warning, but RL303 (an error) follows from it: shown as an error
+    assert "ERROR   RL152 list-separator-damaged" in text
+    assert "WARNING RL152" not in text
+    block = text.split("ERROR   RL152", 1)[1].split("\n\n", 1)[0]
+    assert "↳ RL222" in block
+    # RL303's only finding follows from RL152: no group of its own
+    assert "RL303 school-not-in-orgs  (" not in text
+
+
+def test_html_shows_consequences_under_their_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "r.html"
+    run_cli(capsys, "check", str(SAMPLES / "district-flawed"), "--output", f"html:{page}")
+    html = page.read_text("utf-8")
+    assert 'id="rule-RL303"' not in html  # every RL303 follows from another finding
+    section = html.split('id="rule-RL152"', 1)[1].split("</details>", 1)[0]
+    assert "sev-error" in section  # shown at its worst consequence's severity
+    assert section.count('class="consequence"') >= 3
+    assert "<strong>RL303</strong>" in section and "<strong>RL200</strong>" in section
+
+
+def test_rows_of_previous_export_are_not_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = tmp_path / "rows.csv"
+    run = run_cli(
+        capsys,
+        "check",
+        str(SAMPLES / "district-flawed"),
+        "--previous",
+        str(SAMPLES / "district-yesterday"),
+        "--format",
+        "json",
+        "--output",
+        f"rows:{rows}",
+    )
+    doc = json.loads(run.out)
+    listed = rows.read_text("utf-8").splitlines()[1:]
+    assert sum(f["count"] for f in doc["findings"]) == len(listed)
