@@ -79,6 +79,7 @@ def check(
     opts.ignore = split_list(ignore) or opts.ignore
     opts.fail_on = fail_on or opts.fail_on
     opts.schema_engine = schema_engine or opts.schema_engine
+
     # The reports read only what the pipeline keeps: let it free the rest (whole_export).
     def run() -> CheckResult:
         return api.check(export, opts, progress=progress.for_run(fmt), whole_export=False)
