@@ -363,29 +363,3 @@ def combined(hashes: list[pl.Series]) -> pl.Series:
     for i, h in enumerate(hashes[1:]):
         out = out ^ h.hash(seed=PAIR_SEED + i)
     return out
-
-
-def unmatched(
-    df: pl.DataFrame,
-    cols: tuple[str, ...],
-    ref: pl.DataFrame,
-    hashes: list[pl.Series] | None = None,
-    mine: pl.Series | None = None,
-) -> pl.DataFrame:
-    """Rows of `df` whose value (or value pair) in `cols` is not a row of `ref[cols]`.
-
-    Both sides are reduced to u64 hashes: a row whose hash is not among the reference
-    hashes certainly has no match, so every row returned is exact (SK-F2 exactness holds);
-    a hash collision could only hide a row (p ~ 1e-7 at 7M rows).  Several times cheaper
-    than a string anti-join on millions of rows.  `hashes`: the shared hashes of `df[cols]`
-    (Export.id_hash, aligned with df's rows), so a 7M-row column is not hashed again;
-    `mine`: their combined() key, when the caller has it already.
-    """
-
-    def hashed(frame: pl.DataFrame) -> pl.Series:
-        return combined([frame[c].hash(seed=ID_HASH_SEED) for c in cols])
-
-    known = hashed(ref.select(*cols))
-    if mine is None:
-        mine = combined(hashes) if hashes is not None else hashed(df)
-    return df.filter(~mine.is_in(known.implode()))

@@ -2,7 +2,8 @@
 
 Two runners execute the same declarations (the CheckDefs of build.Schema):
 
-- `run_fast` (what `run` uses): lazy polars queries per table, three ways.
+- `jobs` + `collect_jobs` (what schema.run uses; `run_fast` for one table): lazy polars
+  queries per table, three ways.
   * Small tables (at most EXACT_ROWS rows): every row through the screens below with the
     ASCII-control screen added, which makes them exact.
   * Columns with few distinct values in an even sample (status, role, dates, grades,
@@ -79,14 +80,6 @@ class _Gate:
     def finish(self, row: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
         opened = [p for p, ok in zip(self.gated, row.row(0), strict=True) if ok]
         return [], [_ByRows(opened, self.df, exact_text=False)] if opened else []
-
-
-def _few_values(columns: list[str], df: pl.DataFrame) -> set[str]:
-    """Columns that look low-cardinality (status, role, dates, grades...) from a sample.
-
-    A wrong guess costs time, never correctness: by_value is exact for any column.
-    """
-    return _few_in(_spread_sample(columns, df))
 
 
 def _few_in(sample: pl.DataFrame) -> set[str]:
@@ -251,26 +244,10 @@ class _ByRows:
 Job = _ByValue | _ByRows | _Gate | _Place
 
 
-def by_value(pairs: Pairs, df: pl.DataFrame) -> pl.DataFrame:
-    """Hits of value-local checks, judged once per distinct value of each column.
-
-    7M enrollments hold a few hundred distinct dates, roles or statuses: every check on
-    those costs one pass of comparisons (or a hash pass) plus work on a tiny frame,
-    instead of a pass each over millions of rows.  Rows are only visited to place the
-    values found bad.
-    """
-    return _collect(_by_value_jobs(pairs, df))
-
-
 def _by_value_jobs(pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame | None = None) -> list[Job]:
     columns = list(dict.fromkeys(c for c, _ in pairs))
     sample = _spread_sample(columns, df) if sample is None else sample
     return [_ByValue(c, [p for p in pairs if p[0] == c], df, sample) for c in columns]
-
-
-def by_rows(pairs: Pairs, df: pl.DataFrame, exact_text: bool = False) -> pl.DataFrame:
-    """Hits of the checks on high-cardinality columns (ids, names): screens over the rows."""
-    return _collect([_ByRows(pairs, df, exact_text)] if pairs else [])
 
 
 def jobs(
@@ -350,11 +327,6 @@ def run_pandera(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
         "check", "column", pl.col("index").cast(pl.UInt32), pl.col("failure_case").alias("value")
     ).join(rows, on="index", how="left")
     return out.select(list(HIT_SCHEMA)).cast(HIT_SCHEMA)
-
-
-def run(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
-    """Hits for one table (the fast runner is exact on small tables, see run_fast)."""
-    return run_fast(schema, df)
 
 
 def with_messages(schema: Schema, hits: pl.DataFrame) -> list[tuple[CheckDef, pl.DataFrame]]:
