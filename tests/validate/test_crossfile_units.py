@@ -16,11 +16,11 @@ from roster_lint.load import load_export
 from roster_lint.model import ID_HASH_SEED, LINE, Export
 from roster_lint.validate import crossfile
 from roster_lint.validate.crossfile.common import (
+    repeated,
     repeats,
-    user_role_hashes,
-    user_roles,
+    row_hash,
 )
-from roster_lint.validate.crossfile.duplicates import repeated, row_hash
+from roster_lint.validate.crossfile.facts import user_role_hashes, user_roles
 from roster_lint.validate.crossfile.hierarchy import ancestors, cycles
 from roster_lint.validate.crossfile.references import _hints
 

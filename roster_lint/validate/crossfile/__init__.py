@@ -2,7 +2,9 @@
 
 Each module adds whole frames of hits for its RL2xx rules (rules/catalogue/crossfile.toml).
 A module that lacks a file or column it needs does nothing: the loader and the schema
-rules report why the file is unusable.
+rules report why the file is unusable.  Facts several rules read (roles and orgs per
+user, the enrollments' school masks...) live in facts.py, helpers in common.py: a rule
+module never imports another (tests/validate/test_crossfile_facts.py).
 """
 
 from __future__ import annotations

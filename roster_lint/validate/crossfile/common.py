@@ -204,100 +204,6 @@ def fold(expr: pl.Expr) -> pl.Expr:
 CACHE_KEY = "crossfile:"
 
 
-def _cached(export: Export, key: str, build: Callable[[Export], pl.DataFrame]) -> pl.DataFrame:
-    frame: pl.DataFrame = export.cached(CACHE_KEY + key, lambda: build(export))
-    return frame
-
-
-def user_roles(export: Export) -> pl.DataFrame:
-    """(userSourcedId, role) for every user role known: 1.1 users.role, 1.2 roles.csv.
-
-    Rows may repeat (a duplicated user row): callers use semi and anti joins.
-    """
-    return _cached(export, "user_roles", _user_roles)
-
-
-def user_role_hashes(export: Export) -> pl.Series:
-    """The u64 hashes (ID_HASH_SEED) of user_roles' userSourcedId, row for row.  Those
-    from users.csv are its shared sourcedId hashes (Export.id_hash), filtered: a million
-    ids are not hashed again; those from roles.csv are hashed."""
-
-    def build() -> pl.Series:
-        roles = user_roles(export)
-        parts: list[pl.Series] = []
-        users = table(export, "users.csv", SID, "role")
-        if users is not None:  # user_roles puts users.csv's rows first, in file order
-            mask = users.df.select(present("role").fill_null(False)).to_series()
-            parts.append(export.id_hash(users.name, SID).filter(mask))
-        done = parts[0].len() if parts else 0
-        if done < roles.height:  # the rows from roles.csv
-            parts.append(
-                roles.slice(done)
-                .select(pl.col("userSourcedId").hash(seed=ID_HASH_SEED))
-                .to_series()
-            )
-        if not parts:
-            return pl.Series("userSourcedId", [], dtype=pl.UInt64())
-        return pl.concat(parts).alias("userSourcedId")
-
-    found: pl.Series = export.cached(CACHE_KEY + "user_role_hashes", build)
-    return found
-
-
-def user_orgs(export: Export) -> pl.DataFrame:
-    """(userSourcedId, orgSourcedId) for every org a user belongs to, by version."""
-    return _cached(export, "user_orgs", _user_orgs)
-
-
-def student_ids(export: Export) -> pl.DataFrame:
-    """(sourcedId) of every user with a student role (may repeat)."""
-    return _cached(
-        export,
-        "students",
-        lambda e: (
-            user_roles(e)
-            .filter(pl.col("role").is_in(STUDENT_ROLES))
-            .select(pl.col("userSourcedId").alias(SID))
-        ),
-    )
-
-
-def _user_roles(export: Export) -> pl.DataFrame:
-    parts: list[pl.DataFrame] = []
-    users = table(export, "users.csv", SID, "role")
-    if users is not None:
-        parts.append(
-            rows(users, present("role"), pl.col(SID).alias("userSourcedId"), pl.col("role"))
-        )
-    roles = table(export, "roles.csv", "userSourcedId", "role")
-    if roles is not None:
-        parts.append(rows(roles, present("role") & not_deleted(roles), "userSourcedId", "role"))
-    if not parts:
-        return pl.DataFrame(schema={"userSourcedId": ID_T, "role": ID_T})
-    return pl.concat(parts)
-
-
-def _user_orgs(export: Export) -> pl.DataFrame:
-    parts: list[pl.DataFrame] = []
-    users = table(export, "users.csv", SID, "orgSourcedIds")
-    if users is not None:
-        parts.append(
-            exploded(users.df.select(SID, "orgSourcedIds"), "orgSourcedIds", "orgSourcedId").select(
-                pl.col(SID).alias("userSourcedId"), "orgSourcedId"
-            )
-        )
-    roles = table(export, "roles.csv", "userSourcedId", "orgSourcedId")
-    if roles is not None:
-        parts.append(
-            rows(
-                roles, present("orgSourcedId") & not_deleted(roles), "userSourcedId", "orgSourcedId"
-            )
-        )
-    if not parts:
-        return pl.DataFrame(schema={"userSourcedId": ID_T, "orgSourcedId": ID_T})
-    return pl.concat(parts)
-
-
 def quote_list(values: pl.Expr, limit: int = 5) -> pl.Expr:
     """A list column rendered as "'a', 'b', 'c'" (at most `limit` items, then an ellipsis)."""
     shown = values.list.head(limit).list.eval(pl.lit("'") + pl.element() + pl.lit("'"))
@@ -363,3 +269,42 @@ def combined(hashes: list[pl.Series]) -> pl.Series:
     for i, h in enumerate(hashes[1:]):
         out = out ^ h.hash(seed=PAIR_SEED + i)
     return out
+
+
+def row_hash(df: pl.DataFrame, *cols: str) -> pl.Series:
+    """A u64 hash of several columns together (seeded per column, so order matters);
+    XOR of column hashes is several times cheaper than hashing a struct."""
+    expr = pl.lit(0, pl.UInt64())
+    for i, col in enumerate(cols):
+        expr = expr ^ pl.col(col).hash(seed=101 + i)
+    return df.select(expr.alias("h"))["h"]
+
+
+def repeated(
+    df: pl.DataFrame,
+    key: pl.Expr,
+    where: pl.Expr | None = None,
+    hashed: pl.Series | None = None,
+) -> pl.DataFrame:
+    """Rows of `df` (those matching `where`) whose `key` value occurs more than once among
+    them, with `key` added as "key".
+
+    Hash-then-verify: a hash of the key finds the candidates cheaply; the exact
+    comparison then runs only on them, so a hash collision can never invent a duplicate.
+    Only the low 32 bits are sorted (half the memory of u64 at 7M rows: 29 MB); their
+    chance repeats (~n^2/2^33: ~6,000 rows at 7M) are weeded out by the exact comparison.
+    `where` is applied to the candidates only, which spares copying a large frame.
+    `hashed` may give the hashes precomputed (see row_hash), or their low 32 bits (see
+    low32); pass a temporary, so that it is freed here before the sort.
+    """
+    h = hashed if hashed is not None else df.select(key.hash(seed=7).alias("h"))["h"]
+    del hashed
+    low = h if h.dtype == pl.UInt32 else h.cast(pl.UInt32, wrap_numerical=True)
+    del h
+    candidates = df.filter(low.is_in(repeats(low).implode()))
+    del low
+    if where is not None:
+        candidates = candidates.filter(where)
+    if candidates.height == 0:
+        return candidates.with_columns(key.alias("key"))
+    return candidates.with_columns(key.alias("key")).filter(pl.col("key").is_duplicated())

@@ -32,7 +32,7 @@ class CheckDef:
     gate: ExprFn | None = None  # scalar necessary condition: False -> skip the check
     summary: bool = False  # one finding per file (first hit, with a count), not per row
     # True when `bad` looks at the cell's value alone (not at the rest of the column), so
-    # the fast runner may judge each distinct value once (runner.by_value).
+    # the fast runner may judge each distinct value once (runner._ByValue).
     local: bool = True
 
     def bad_expr(self, c: pl.Expr) -> pl.Expr:
