@@ -35,7 +35,7 @@ Task = Callable[[Export, Findings], None]
 Part = Literal["all", "first", "rest"]
 
 
-# Tasks that read columns nothing after validation reads (columns.FIRST_ONLY): api.check
+# Tasks that read columns nothing after validation reads (columns.FIRST_ONLY): the pipeline
 # runs them before the plan starts, so that those columns can go before the plan's peak.
 FIRST: tuple[Task, ...] = (enrollments.dates,)
 

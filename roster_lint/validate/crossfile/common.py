@@ -40,7 +40,7 @@ def not_deleted(t: Table) -> pl.Expr:
 
 # Hashes kept with the export (Export.id_hash): the ids most checks match on.  The rest
 # (an enrollment's own sourcedId, its school and role) are hashed where they are read:
-# 0.05-0.2 s each at 7M rows, against 58 MB each held to the end of validation.
+# hashing again costs less than holding each to the end of validation (docs/performance.md).
 KEPT_HASHES = {"userSourcedId", "classSourcedId"}
 
 
@@ -60,7 +60,7 @@ def id_hash(export: Export, name: str, column: str) -> pl.Series:
 
 
 # Expressions over millions of rows run this many rows at a time where their intermediates
-# (8-byte hashes: 58 MB per column at 7M rows) would otherwise all be held at once.
+# (8-byte hashes, one per row) would otherwise all be held at once.
 SLICE_ROWS = 2_000_000
 
 
@@ -97,7 +97,7 @@ def streamed(
     """`df.select(**exprs)` on polars' streaming engine, for row-wise expressions (no
     shift, no filter) that end small (a mask, a u32): like `sliced`, no whole-length
     intermediate is held (it works morsel by morsel), but an `is_in` builds its set once
-    instead of once per slice (~0.05 s per slice for a million-entry set).  `given` as in
+    instead of once per slice (which is not free for a million-entry set).  `given` as in
     `sliced`; `derived` likewise, but computed in order: each may read the ones before.
     The result is one chunk."""
     lf = df.lazy()
@@ -120,7 +120,7 @@ def absent(export: Export, t: Table, column: str, known: pl.Series) -> pl.Series
 
 def live(export: Export, t: Table) -> pl.Series | None:
     """The rows of `t` that are not `tobedeleted` as a mask, or None when all are
-    (computed once per table: a status comparison on 7M rows costs ~0.05 s)."""
+    (computed once per table: several rules would otherwise compare every status)."""
 
     def build() -> pl.Series | None:
         mask = t.df.select(not_deleted(t).fill_null(False)).to_series()
@@ -152,7 +152,7 @@ def semi(
 ) -> pl.DataFrame:
     """`left.join(right.filter(where), on=on, how="semi")` for a few left rows against a
     large right side (a million user ids): the right rows are narrowed to left's values
-    first, so the join does not build a table of a million strings (~0.1 s, ~80 MB)."""
+    first, so the join does not build a table of a million strings."""
     wanted = pl.col(on).is_in(left[on].drop_nulls().unique().implode())
     keep = wanted if where is None else wanted & where
     narrow = right.lazy().filter(keep).select(on).collect()
@@ -226,9 +226,9 @@ def give_back() -> None:
     """Return the memory numpy freed to the system (glibc only).
 
     numpy allocates through malloc, and glibc raises its mmap threshold to the size of a
-    freed block (up to 32 MB): after one 29 MB sort buffer is freed, the next ones come
-    from the heap and stay counted in RSS (+40-80 MB at 1M students).  malloc_trim(0)
-    releases them; it costs well under a millisecond here."""
+    freed block (up to 32 MB): after one large sort buffer is freed, the next ones come
+    from the heap and stay counted in RSS (docs/performance.md).  malloc_trim(0)
+    releases them, for next to nothing."""
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
 
@@ -236,8 +236,8 @@ def give_back() -> None:
 def repeats(hashes: pl.Series) -> pl.Series:
     """The values that occur more than once in `hashes` (one or more times each).
 
-    Equal neighbours once sorted: about 3x cheaper than is_duplicated() at 7M rows.  numpy
-    sorts integers with SIMD (0.04 s for 7.3M u32, against 0.3 s for polars' sort).
+    Equal neighbours once sorted: several times cheaper than is_duplicated() on millions
+    of rows; numpy sorts integers with SIMD, faster than polars' sort (docs/performance.md).
     """
     if hashes.dtype.is_integer() and hashes.null_count() == 0:
         flat = np.sort(hashes.to_numpy())
@@ -250,8 +250,8 @@ def repeats(hashes: pl.Series) -> pl.Series:
 
 
 def among(values: pl.Series, pool: pl.Series, slice_rows: int = 2_000_000) -> pl.Series:
-    """`values.is_in(pool)`, building the set from slices of a large pool in turn: a set of
-    7M u64 costs ~120 MB at once; slices of 2M cost a third of that, and no more time."""
+    """`values.is_in(pool)`, building the set from slices of a large pool in turn: the set
+    of a whole 7M-row pool is large; slices of 2M hold a third of it, for no more time."""
     found: pl.Series | None = None
     for start in range(0, max(pool.len(), 1), slice_rows):
         hit = values.is_in(pool.slice(start, slice_rows).implode())
@@ -291,8 +291,8 @@ def repeated(
 
     Hash-then-verify: a hash of the key finds the candidates cheaply; the exact
     comparison then runs only on them, so a hash collision can never invent a duplicate.
-    Only the low 32 bits are sorted (half the memory of u64 at 7M rows: 29 MB); their
-    chance repeats (~n^2/2^33: ~6,000 rows at 7M) are weeded out by the exact comparison.
+    Only the low 32 bits are sorted (half the memory of u64); their chance repeats
+    (about n^2/2^33 rows) are weeded out by the exact comparison.
     `where` is applied to the candidates only, which spares copying a large frame.
     `hashed` may give the hashes precomputed (see row_hash), or their low 32 bits (see
     low32); pass a temporary, so that it is freed here before the sort.

@@ -57,8 +57,9 @@ CHANGES_WHEN_FOLDED = r"[\p{Lu}\p{Lt}\s]"  # capitals and spaces: what fold() ca
 def _changing(df: pl.DataFrame) -> pl.DataFrame:
     """Rows whose id holds a capital or a space, the only ids fold() can change.
 
-    The regex costs ~1.4 s on 7.3M enrollment ids (one core), so a byte screen
-    (bytescan: ~0.25 s) first keeps only the chunks of rows that may match; the regex
+    The regex is slow on millions of ids (one core), so a byte screen (bytescan, several
+    times cheaper: docs/performance.md) first keeps only the chunks of rows that may
+    match; the regex
     decides on those, on two halves at once (one per core) when they are many.
     """
     changes = pl.col(SID).str.contains(CHANGES_WHEN_FOLDED)
@@ -161,7 +162,7 @@ def _enrollments(export: Export, out: Findings) -> None:
     df = t.df.select(*cols, *(["status"] if t.has("status") else []))
     # Candidates by (class, user) alone, from the shared hashes: a repeated triple repeats
     # its pair, so this finds every one; the exact triple is compared on the few candidate
-    # rows.  Hashing the role of 7M rows as well would cost time and 2 x 58 MB for nothing.
+    # rows.  Hashing the role of every row as well would cost time and memory for nothing.
     pair = (pl.col("_c") ^ pl.col("_u").hash(seed=PAIR_SEED)).cast(pl.UInt64)  # combined()
     hashed = low32(
         export,

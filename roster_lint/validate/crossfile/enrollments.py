@@ -175,7 +175,7 @@ def _rows(export: Export) -> tuple[Table, pl.DataFrame] | None:
 
 
 def dates(export: Export, out: Findings) -> None:
-    """RL223, a task of its own: `api.check` runs it before the plan starts, so that the
+    """RL223, a task of its own: the pipeline runs it before the plan starts, so that the
     enrollment dates (read by nothing later) can go before the plan's peak."""
     enr = table(export, "enrollments.csv", "beginDate", "endDate")
     if enr is None:

@@ -160,7 +160,7 @@ def pairs_absent(
 
 def screens(export: Export) -> dict[str, pl.Series]:
     """Masks over enrollments from one pass over their school ids, kept with the export
-    (the reference rules read them too; ~1 MB each at 7M rows):
+    (the reference rules read them too; one bit per enrollment each):
 
     - "classSourcedId", "userSourcedId": the (class, school) / (user, school) pair is
       certainly not among the classes' schools / the user's orgs (RL220, RL222);

@@ -55,10 +55,10 @@ def text_screen(c: pl.Expr) -> pl.Expr:
     """True where a value is not plain ASCII: one length comparison, no regex.
 
     A regex over every value of a 7M-row column costs about as much as reading it; this is
-    ~10x cheaper.  Its blind spot: C0 controls (tab included) and DEL in an otherwise ASCII
-    value.  No polars primitive finds any of 32 bytes cheaply (a byte-class regex or a
-    `contains_any` of more than three patterns runs at ~0.4 GB/s: 1.3 s on the 7.3M
-    enrollment ids at 1M students, against 0.15 s for this), so the runner adds
+    an order of magnitude cheaper.  Its blind spot: C0 controls (tab included) and DEL in
+    an otherwise ASCII value.  No polars primitive finds any of 32 bytes cheaply (a
+    byte-class regex or a `contains_any` of more than three patterns is several times
+    slower than this screen: docs/performance.md), so the runner adds
     `ascii_control_screen` only where it is cheap: on the distinct values of a
     low-cardinality column and on small tables (see runner.py).
     """

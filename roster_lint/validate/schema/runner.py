@@ -17,7 +17,7 @@ Two runners execute the same declarations (the CheckDefs of build.Schema):
     checks on printable-ASCII values, and every row whose value is not ASCII is refined
     too; the one blind spot left is a C0 control (tab included) or DEL in an otherwise
     ASCII value of such a column in a large table (checks.text_screen: finding them
-    costs ~10x the rest of the pass).
+    costs several times the rest of the pass; docs/performance.md).
   Non-local checks with a gate (leading zeros: compares with the column's modal length)
   have their gates in the same collect and run in a second one only where a gate opens.
   `collect_jobs` collects the queries of every table together (`pl.collect_all`), so both
@@ -94,7 +94,7 @@ def _spread_sample(columns: list[str], df: pl.DataFrame) -> pl.DataFrame:
     the first rows of enrollments hold a few classes of one school).
 
     SAMPLE_RUNS runs of consecutive rows: slices are free, while gathering single rows
-    from a frame of hundreds of chunks cost 8x more (0.09 s on 7M enrollments).
+    from a frame of hundreds of chunks is not (docs/performance.md).
     """
     sub = df.select(columns)
     if sub.height <= SAMPLE_ROWS:
@@ -108,8 +108,8 @@ def _distinct(col: str, df: pl.DataFrame, sample: pl.DataFrame) -> pl.LazyFrame:
 
     Where the even sample holds very few values (role, status, dates...), those are taken
     as known and the rows are only compared with them: equality with a short literal
-    compares views and costs about half of hashing each row into a new table (0.025 s
-    instead of 0.06 s on 7M rows); the rows holding another value are hashed as before.
+    compares views and costs about half of hashing each row into a new table
+    (docs/performance.md); the rows holding another value are hashed as before.
     With more known values a plain unique is as cheap as looking each row up.
     """
     x = pl.col(col)
