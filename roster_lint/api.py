@@ -94,7 +94,7 @@ def check(
 
     `result.export` is the export as loaded, every column in it.  `whole_export=False`
     keeps in it only what the reports and --redact read, and frees the rest before the
-    plan's peak (what the command line does: ~0.4 GB less at a million students).
+    plan's peak (what the command line does; docs/performance.md).
     """
     opts = opts or Options()
     opts.validate()

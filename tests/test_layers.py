@@ -39,14 +39,12 @@ TOP = {"pipeline": "pipeline", "report": "report", "api": "api", "cli": "cli", "
 TOP["__main__"] = "cli"
 # Report renders records: it reads the core only, never a stage or the pipeline.
 ONLY = {"report": ("core", "report")}
-# Known edges against the direction, each owned by other work; the test below fails when
-# one is gone, so that this list only shrinks.  report -> predict.why: WhyResult becomes a
-# record of the plan (issue 12 item 2); plan_text -> predict.findings.cause_message: the
-# cause's sentence comes from the reason registry (issue 12 item 1).
+# Known edges against the direction, owned by other work; the test below fails when one
+# is gone, so that this list only shrinks.  report -> predict.why: WhyResult becomes a
+# record the plan holds (issue 12 item 2, the predict rewrite).
 KNOWN = {
     ("roster_lint.report.outputs", "roster_lint.predict.why"),
     ("roster_lint.report.why_text", "roster_lint.predict.why"),
-    ("roster_lint.report.plan_text", "roster_lint.predict.findings"),
 }
 
 

@@ -50,3 +50,22 @@ def test_explain_redirects(capsys: pytest.CaptureFixture[str]) -> None:
     assert run.code == 0
     assert json.loads(run.out)["code"] == "RL331"
     assert "RL253 is retired" in run.err
+
+
+def test_a_retired_code_is_never_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tomllib
+
+    from roster_lint import catalogue as catalogue_module
+
+    src = catalogue_module.rules_dir() / "catalogue"
+    (tmp_path / "catalogue").mkdir()
+    for path in src.glob("*.toml"):
+        (tmp_path / "catalogue" / path.name).write_bytes(path.read_bytes())
+    profile = tmp_path / "catalogue" / "profile.toml"
+    rules = tomllib.loads(profile.read_text("utf-8"))["rule"]
+    taken = next(r["code"] for r in rules if r["code"] != "RL331")
+    text = profile.read_text("utf-8").replace('retired = ["RL253"]', f'retired = ["{taken}"]')
+    profile.write_text(text, "utf-8")
+    monkeypatch.setattr(catalogue_module, "rules_dir", lambda: tmp_path)
+    with pytest.raises(ValueError, match=f"retired code {taken}"):
+        catalogue_module.catalogue.__wrapped__()

@@ -8,7 +8,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from roster_lint.predict.findings import cause_message
 from roster_lint.predict.model import ENTITIES, Plan
 
 EXAMPLES = 3  # example ids per skip reason
@@ -38,7 +37,7 @@ def render_plan(plan: Plan, console: Console) -> None:
         t = _table("Root causes", "reason", "what happens")
         for c in plan.root_causes[:ROWS]:
             # the same sentence as check's finding: quoted ids, counts that agree
-            t.add_row(c.reason, escape(cause_message(c)))
+            t.add_row(c.reason, escape(c.message))
         _more(t, len(plan.root_causes))
         console.print(t)
     if plan.followups:

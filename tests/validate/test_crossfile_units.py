@@ -16,12 +16,11 @@ from roster_lint.load import load_export
 from roster_lint.model import ID_HASH_SEED, LINE, Export
 from roster_lint.validate import crossfile
 from roster_lint.validate.crossfile.common import (
+    repeated,
     repeats,
-    unmatched,
-    user_role_hashes,
-    user_roles,
+    row_hash,
 )
-from roster_lint.validate.crossfile.duplicates import repeated, row_hash
+from roster_lint.validate.crossfile.facts import user_role_hashes, user_roles
 from roster_lint.validate.crossfile.hierarchy import ancestors, cycles
 from roster_lint.validate.crossfile.references import _hints
 
@@ -320,25 +319,6 @@ def test_row_hash_depends_on_column_order() -> None:
     # ("a", "b") and ("b", "a") must not collide by construction (seeded per column).
     df = pl.DataFrame({"x": ["a", "b"], "y": ["b", "a"]})
     assert row_hash(df, "x", "y").n_unique() == 2
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(["u1", "u2", "U1"]), st.sampled_from(["s1", "s2"])), max_size=20
-    ),
-    st.lists(st.tuples(st.sampled_from(["u1", "u2"]), st.sampled_from(["s1", "s2"])), max_size=5),
-)
-def test_unmatched_equals_an_anti_join(
-    rows: list[tuple[str, str]], ref: list[tuple[str, str]]
-) -> None:
-    schema = {"u": pl.String, "s": pl.String}
-    df = pl.DataFrame(rows, schema=schema, orient="row").with_row_index(LINE)
-    right = pl.DataFrame(ref, schema=schema, orient="row")
-    want = df.join(right, on=["u", "s"], how="anti")[LINE].sort().to_list()
-    assert unmatched(df, ("u", "s"), right)[LINE].sort().to_list() == want
-    want_one = df.join(right.select("u"), on="u", how="anti")[LINE].sort().to_list()
-    assert unmatched(df, ("u",), right)[LINE].sort().to_list() == want_one
 
 
 @settings(max_examples=100, deadline=None)

@@ -105,7 +105,7 @@ def test_run_never_needs_pandera(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(R, "run_pandera", spy)
     schema = schema_for("users.csv", "1.1", "bulk")
-    assert R.run(schema, _frame(copies=1)).height > len(DAMAGE)
+    assert R.run_fast(schema, _frame(copies=1)).height > len(DAMAGE)
 
 
 def _tab_hits(df: pl.DataFrame, column: str, exact_rows: int) -> list[int]:
@@ -160,7 +160,7 @@ def test_gate_opens_where_codes_keep_their_zeros(copies: int) -> None:
 def test_private_values_never_reach_findings() -> None:
     df = _frame(copies=1)
     schema = schema_for("users.csv", "1.1", "bulk")
-    parts = dict((d.name, part) for d, part in R.with_messages(schema, R.run(schema, df)))
+    parts = dict((d.name, part) for d, part in R.with_messages(schema, R.run_fast(schema, df)))
     pw = parts["password:present"]
     assert pw.height == 1 and pw["value"].to_list() == [None]
     assert all("pw1234" not in str(p["message"].to_list()) for p in parts.values())

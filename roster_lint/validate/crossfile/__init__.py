@@ -2,7 +2,9 @@
 
 Each module adds whole frames of hits for its RL2xx rules (rules/catalogue/crossfile.toml).
 A module that lacks a file or column it needs does nothing: the loader and the schema
-rules report why the file is unusable.
+rules report why the file is unusable.  Facts several rules read (roles and orgs per
+user, the enrollments' school masks...) live in facts.py, helpers in common.py: a rule
+module never imports another (tests/validate/test_crossfile_facts.py).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ Task = Callable[[Export, Findings], None]
 Part = Literal["all", "first", "rest"]
 
 
-# Tasks that read columns nothing after validation reads (columns.FIRST_ONLY): api.check
+# Tasks that read columns nothing after validation reads (columns.FIRST_ONLY): the pipeline
 # runs them before the plan starts, so that those columns can go before the plan's peak.
 FIRST: tuple[Task, ...] = (enrollments.dates,)
 

@@ -1,10 +1,10 @@
 """A byte-level screen for text columns: which chunks may hold a capital or a space.
 
-`str.contains(r"[\\p{Lu}\\p{Lt}\\s]")` walks 7.3M enrollment ids at ~3 ns a byte (1.3-1.4 s
-of CPU at 1M students), and no polars primitive tells case faster.  But the ids almost
-never hold a capital, a space or a non-ASCII byte, and whether a whole chunk's bytes do
-is a couple of numpy reductions over the column's own buffers (read in place through the
-Arrow C stream polars exports: no copy), ~0.25 s for those 7.3M ids.
+`str.contains(r"[\\p{Lu}\\p{Lt}\\s]")` walks every byte of millions of enrollment ids on one
+core, and no polars primitive tells case faster.  But the ids almost never hold a
+capital, a space or a non-ASCII byte, and whether a whole chunk's bytes do is a couple of
+numpy reductions over the column's own buffers (read in place through the Arrow C stream
+polars exports: no copy), several times cheaper (docs/performance.md).
 
 The screen is a superset: a byte that is an ASCII capital, at most 32 (every ASCII space
 and control) or non-ASCII (every other capital, title-case letter or space) marks its

@@ -33,7 +33,7 @@ NO_STUDENTS = "RL234"
 def _teacher_rows(export: Export) -> pl.Series | None:
     """Row numbers (u32) of the live teacher enrollments, read by both teacher rules: a few
     percent of 7M rows, so each rule gathers what it needs from them instead of comparing
-    role, status and primary over every row again (~0.04 s per comparison at 1M)."""
+    role, status and primary over every row again."""
     enr = table(export, "enrollments.csv", "classSourcedId", "role")
     if enr is None:
         return None
@@ -109,7 +109,7 @@ def _counts(export: Export, out: Findings, teacher_rows: pl.Series, primary: pl.
     if classes is None or enr is None or not is_complete(enr):
         return
     # Teachers per class on the shared u64 hashes of the class ids (grouping 36-character
-    # strings cost ~0.25 s at 1M): a class whose hash has no teacher row certainly has no
+    # strings costs far more): a class whose hash has no teacher row certainly has no
     # teacher; "teachers but no primary" is confirmed on the strings below.
     shared = export.id_hash(enr.name, "classSourcedId")
     teachers = _teacher_counts(shared.gather(teacher_rows), primary, "_h")

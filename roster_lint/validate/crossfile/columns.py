@@ -1,6 +1,6 @@
-"""The columns the cross-file rules read, so that `api.check` can drop every other column
+"""The columns the cross-file rules read, so that the pipeline can drop every other column
 before the plan runs beside them (the plan's peak and the rules' caches then overlap:
-~0.4 GB of unread enrollment dates and timestamps must not be held through it).
+unread enrollment dates and timestamps must not be held through it).
 
 One flat set of names, kept in any file that has them: coarse, but the only big table
 where it keeps more than the plan needs is enrollments.csv (its two date columns, RL223,
@@ -49,8 +49,8 @@ NAMED = frozenset(
 )
 
 
-# Per file, columns that only the FIRST tasks (crossfile.FIRST) read: api.check runs those
-# tasks before the plan starts and drops these columns then (233 MB at 7.3M enrollments).
+# Per file, columns that only the FIRST tasks (crossfile.FIRST) read: the pipeline runs
+# those tasks before the plan starts and drops these columns then.
 FIRST_ONLY: dict[str, frozenset[str]] = {"enrollments.csv": frozenset({"beginDate", "endDate"})}
 
 

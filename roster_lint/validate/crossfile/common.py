@@ -40,7 +40,7 @@ def not_deleted(t: Table) -> pl.Expr:
 
 # Hashes kept with the export (Export.id_hash): the ids most checks match on.  The rest
 # (an enrollment's own sourcedId, its school and role) are hashed where they are read:
-# 0.05-0.2 s each at 7M rows, against 58 MB each held to the end of validation.
+# hashing again costs less than holding each to the end of validation (docs/performance.md).
 KEPT_HASHES = {"userSourcedId", "classSourcedId"}
 
 
@@ -60,7 +60,7 @@ def id_hash(export: Export, name: str, column: str) -> pl.Series:
 
 
 # Expressions over millions of rows run this many rows at a time where their intermediates
-# (8-byte hashes: 58 MB per column at 7M rows) would otherwise all be held at once.
+# (8-byte hashes, one per row) would otherwise all be held at once.
 SLICE_ROWS = 2_000_000
 
 
@@ -97,7 +97,7 @@ def streamed(
     """`df.select(**exprs)` on polars' streaming engine, for row-wise expressions (no
     shift, no filter) that end small (a mask, a u32): like `sliced`, no whole-length
     intermediate is held (it works morsel by morsel), but an `is_in` builds its set once
-    instead of once per slice (~0.05 s per slice for a million-entry set).  `given` as in
+    instead of once per slice (which is not free for a million-entry set).  `given` as in
     `sliced`; `derived` likewise, but computed in order: each may read the ones before.
     The result is one chunk."""
     lf = df.lazy()
@@ -120,7 +120,7 @@ def absent(export: Export, t: Table, column: str, known: pl.Series) -> pl.Series
 
 def live(export: Export, t: Table) -> pl.Series | None:
     """The rows of `t` that are not `tobedeleted` as a mask, or None when all are
-    (computed once per table: a status comparison on 7M rows costs ~0.05 s)."""
+    (computed once per table: several rules would otherwise compare every status)."""
 
     def build() -> pl.Series | None:
         mask = t.df.select(not_deleted(t).fill_null(False)).to_series()
@@ -152,7 +152,7 @@ def semi(
 ) -> pl.DataFrame:
     """`left.join(right.filter(where), on=on, how="semi")` for a few left rows against a
     large right side (a million user ids): the right rows are narrowed to left's values
-    first, so the join does not build a table of a million strings (~0.1 s, ~80 MB)."""
+    first, so the join does not build a table of a million strings."""
     wanted = pl.col(on).is_in(left[on].drop_nulls().unique().implode())
     keep = wanted if where is None else wanted & where
     narrow = right.lazy().filter(keep).select(on).collect()
@@ -204,100 +204,6 @@ def fold(expr: pl.Expr) -> pl.Expr:
 CACHE_KEY = "crossfile:"
 
 
-def _cached(export: Export, key: str, build: Callable[[Export], pl.DataFrame]) -> pl.DataFrame:
-    frame: pl.DataFrame = export.cached(CACHE_KEY + key, lambda: build(export))
-    return frame
-
-
-def user_roles(export: Export) -> pl.DataFrame:
-    """(userSourcedId, role) for every user role known: 1.1 users.role, 1.2 roles.csv.
-
-    Rows may repeat (a duplicated user row): callers use semi and anti joins.
-    """
-    return _cached(export, "user_roles", _user_roles)
-
-
-def user_role_hashes(export: Export) -> pl.Series:
-    """The u64 hashes (ID_HASH_SEED) of user_roles' userSourcedId, row for row.  Those
-    from users.csv are its shared sourcedId hashes (Export.id_hash), filtered: a million
-    ids are not hashed again; those from roles.csv are hashed."""
-
-    def build() -> pl.Series:
-        roles = user_roles(export)
-        parts: list[pl.Series] = []
-        users = table(export, "users.csv", SID, "role")
-        if users is not None:  # user_roles puts users.csv's rows first, in file order
-            mask = users.df.select(present("role").fill_null(False)).to_series()
-            parts.append(export.id_hash(users.name, SID).filter(mask))
-        done = parts[0].len() if parts else 0
-        if done < roles.height:  # the rows from roles.csv
-            parts.append(
-                roles.slice(done)
-                .select(pl.col("userSourcedId").hash(seed=ID_HASH_SEED))
-                .to_series()
-            )
-        if not parts:
-            return pl.Series("userSourcedId", [], dtype=pl.UInt64())
-        return pl.concat(parts).alias("userSourcedId")
-
-    found: pl.Series = export.cached(CACHE_KEY + "user_role_hashes", build)
-    return found
-
-
-def user_orgs(export: Export) -> pl.DataFrame:
-    """(userSourcedId, orgSourcedId) for every org a user belongs to, by version."""
-    return _cached(export, "user_orgs", _user_orgs)
-
-
-def student_ids(export: Export) -> pl.DataFrame:
-    """(sourcedId) of every user with a student role (may repeat)."""
-    return _cached(
-        export,
-        "students",
-        lambda e: (
-            user_roles(e)
-            .filter(pl.col("role").is_in(STUDENT_ROLES))
-            .select(pl.col("userSourcedId").alias(SID))
-        ),
-    )
-
-
-def _user_roles(export: Export) -> pl.DataFrame:
-    parts: list[pl.DataFrame] = []
-    users = table(export, "users.csv", SID, "role")
-    if users is not None:
-        parts.append(
-            rows(users, present("role"), pl.col(SID).alias("userSourcedId"), pl.col("role"))
-        )
-    roles = table(export, "roles.csv", "userSourcedId", "role")
-    if roles is not None:
-        parts.append(rows(roles, present("role") & not_deleted(roles), "userSourcedId", "role"))
-    if not parts:
-        return pl.DataFrame(schema={"userSourcedId": ID_T, "role": ID_T})
-    return pl.concat(parts)
-
-
-def _user_orgs(export: Export) -> pl.DataFrame:
-    parts: list[pl.DataFrame] = []
-    users = table(export, "users.csv", SID, "orgSourcedIds")
-    if users is not None:
-        parts.append(
-            exploded(users.df.select(SID, "orgSourcedIds"), "orgSourcedIds", "orgSourcedId").select(
-                pl.col(SID).alias("userSourcedId"), "orgSourcedId"
-            )
-        )
-    roles = table(export, "roles.csv", "userSourcedId", "orgSourcedId")
-    if roles is not None:
-        parts.append(
-            rows(
-                roles, present("orgSourcedId") & not_deleted(roles), "userSourcedId", "orgSourcedId"
-            )
-        )
-    if not parts:
-        return pl.DataFrame(schema={"userSourcedId": ID_T, "orgSourcedId": ID_T})
-    return pl.concat(parts)
-
-
 def quote_list(values: pl.Expr, limit: int = 5) -> pl.Expr:
     """A list column rendered as "'a', 'b', 'c'" (at most `limit` items, then an ellipsis)."""
     shown = values.list.head(limit).list.eval(pl.lit("'") + pl.element() + pl.lit("'"))
@@ -320,9 +226,9 @@ def give_back() -> None:
     """Return the memory numpy freed to the system (glibc only).
 
     numpy allocates through malloc, and glibc raises its mmap threshold to the size of a
-    freed block (up to 32 MB): after one 29 MB sort buffer is freed, the next ones come
-    from the heap and stay counted in RSS (+40-80 MB at 1M students).  malloc_trim(0)
-    releases them; it costs well under a millisecond here."""
+    freed block (up to 32 MB): after one large sort buffer is freed, the next ones come
+    from the heap and stay counted in RSS (docs/performance.md).  malloc_trim(0)
+    releases them, for next to nothing."""
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
 
@@ -330,8 +236,8 @@ def give_back() -> None:
 def repeats(hashes: pl.Series) -> pl.Series:
     """The values that occur more than once in `hashes` (one or more times each).
 
-    Equal neighbours once sorted: about 3x cheaper than is_duplicated() at 7M rows.  numpy
-    sorts integers with SIMD (0.04 s for 7.3M u32, against 0.3 s for polars' sort).
+    Equal neighbours once sorted: several times cheaper than is_duplicated() on millions
+    of rows; numpy sorts integers with SIMD, faster than polars' sort (docs/performance.md).
     """
     if hashes.dtype.is_integer() and hashes.null_count() == 0:
         flat = np.sort(hashes.to_numpy())
@@ -344,8 +250,8 @@ def repeats(hashes: pl.Series) -> pl.Series:
 
 
 def among(values: pl.Series, pool: pl.Series, slice_rows: int = 2_000_000) -> pl.Series:
-    """`values.is_in(pool)`, building the set from slices of a large pool in turn: a set of
-    7M u64 costs ~120 MB at once; slices of 2M cost a third of that, and no more time."""
+    """`values.is_in(pool)`, building the set from slices of a large pool in turn: the set
+    of a whole 7M-row pool is large; slices of 2M hold a third of it, for no more time."""
     found: pl.Series | None = None
     for start in range(0, max(pool.len(), 1), slice_rows):
         hit = values.is_in(pool.slice(start, slice_rows).implode())
@@ -365,27 +271,40 @@ def combined(hashes: list[pl.Series]) -> pl.Series:
     return out
 
 
-def unmatched(
+def row_hash(df: pl.DataFrame, *cols: str) -> pl.Series:
+    """A u64 hash of several columns together (seeded per column, so order matters);
+    XOR of column hashes is several times cheaper than hashing a struct."""
+    expr = pl.lit(0, pl.UInt64())
+    for i, col in enumerate(cols):
+        expr = expr ^ pl.col(col).hash(seed=101 + i)
+    return df.select(expr.alias("h"))["h"]
+
+
+def repeated(
     df: pl.DataFrame,
-    cols: tuple[str, ...],
-    ref: pl.DataFrame,
-    hashes: list[pl.Series] | None = None,
-    mine: pl.Series | None = None,
+    key: pl.Expr,
+    where: pl.Expr | None = None,
+    hashed: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """Rows of `df` whose value (or value pair) in `cols` is not a row of `ref[cols]`.
+    """Rows of `df` (those matching `where`) whose `key` value occurs more than once among
+    them, with `key` added as "key".
 
-    Both sides are reduced to u64 hashes: a row whose hash is not among the reference
-    hashes certainly has no match, so every row returned is exact (SK-F2 exactness holds);
-    a hash collision could only hide a row (p ~ 1e-7 at 7M rows).  Several times cheaper
-    than a string anti-join on millions of rows.  `hashes`: the shared hashes of `df[cols]`
-    (Export.id_hash, aligned with df's rows), so a 7M-row column is not hashed again;
-    `mine`: their combined() key, when the caller has it already.
+    Hash-then-verify: a hash of the key finds the candidates cheaply; the exact
+    comparison then runs only on them, so a hash collision can never invent a duplicate.
+    Only the low 32 bits are sorted (half the memory of u64); their chance repeats
+    (about n^2/2^33 rows) are weeded out by the exact comparison.
+    `where` is applied to the candidates only, which spares copying a large frame.
+    `hashed` may give the hashes precomputed (see row_hash), or their low 32 bits (see
+    low32); pass a temporary, so that it is freed here before the sort.
     """
-
-    def hashed(frame: pl.DataFrame) -> pl.Series:
-        return combined([frame[c].hash(seed=ID_HASH_SEED) for c in cols])
-
-    known = hashed(ref.select(*cols))
-    if mine is None:
-        mine = combined(hashes) if hashes is not None else hashed(df)
-    return df.filter(~mine.is_in(known.implode()))
+    h = hashed if hashed is not None else df.select(key.hash(seed=7).alias("h"))["h"]
+    del hashed
+    low = h if h.dtype == pl.UInt32 else h.cast(pl.UInt32, wrap_numerical=True)
+    del h
+    candidates = df.filter(low.is_in(repeats(low).implode()))
+    del low
+    if where is not None:
+        candidates = candidates.filter(where)
+    if candidates.height == 0:
+        return candidates.with_columns(key.alias("key"))
+    return candidates.with_columns(key.alias("key")).filter(pl.col("key").is_duplicated())

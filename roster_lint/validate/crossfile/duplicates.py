@@ -20,57 +20,18 @@ from roster_lint.validate.crossfile.common import (
     not_deleted,
     present,
     quote_list,
-    repeats,
+    repeated,
     rows,
     sliced,
     table,
-    user_roles,
 )
+from roster_lint.validate.crossfile.facts import user_roles
 
 DUPLICATE_ID = "RL210"
 DUPLICATE_ID_CASE = "RL211"
 DUPLICATE_ENROLLMENT = "RL212"
 DUPLICATE_USERNAME = "RL213"
 DUPLICATE_EMAIL = "RL214"
-
-
-def row_hash(df: pl.DataFrame, *cols: str) -> pl.Series:
-    """A u64 hash of several columns together (seeded per column, so order matters);
-    XOR of column hashes is several times cheaper than hashing a struct."""
-    expr = pl.lit(0, pl.UInt64())
-    for i, col in enumerate(cols):
-        expr = expr ^ pl.col(col).hash(seed=101 + i)
-    return df.select(expr.alias("h"))["h"]
-
-
-def repeated(
-    df: pl.DataFrame,
-    key: pl.Expr,
-    where: pl.Expr | None = None,
-    hashed: pl.Series | None = None,
-) -> pl.DataFrame:
-    """Rows of `df` (those matching `where`) whose `key` value occurs more than once among
-    them, with `key` added as "key".
-
-    Hash-then-verify: a hash of the key finds the candidates cheaply; the exact
-    comparison then runs only on them, so a hash collision can never invent a duplicate.
-    Only the low 32 bits are sorted (half the memory of u64 at 7M rows: 29 MB); their
-    chance repeats (~n^2/2^33: ~6,000 rows at 7M) are weeded out by the exact comparison.
-    `where` is applied to the candidates only, which spares copying a large frame.
-    `hashed` may give the hashes precomputed (see row_hash), or their low 32 bits (see
-    low32); pass a temporary, so that it is freed here before the sort.
-    """
-    h = hashed if hashed is not None else df.select(key.hash(seed=7).alias("h"))["h"]
-    del hashed
-    low = h if h.dtype == pl.UInt32 else h.cast(pl.UInt32, wrap_numerical=True)
-    del h
-    candidates = df.filter(low.is_in(repeats(low).implode()))
-    del low
-    if where is not None:
-        candidates = candidates.filter(where)
-    if candidates.height == 0:
-        return candidates.with_columns(key.alias("key"))
-    return candidates.with_columns(key.alias("key")).filter(pl.col("key").is_duplicated())
 
 
 def low32(export: Export, t: Table, exprs: pl.Expr, **given: pl.Series) -> pl.Series:
@@ -96,8 +57,9 @@ CHANGES_WHEN_FOLDED = r"[\p{Lu}\p{Lt}\s]"  # capitals and spaces: what fold() ca
 def _changing(df: pl.DataFrame) -> pl.DataFrame:
     """Rows whose id holds a capital or a space, the only ids fold() can change.
 
-    The regex costs ~1.4 s on 7.3M enrollment ids (one core), so a byte screen
-    (bytescan: ~0.25 s) first keeps only the chunks of rows that may match; the regex
+    The regex is slow on millions of ids (one core), so a byte screen (bytescan, several
+    times cheaper: docs/performance.md) first keeps only the chunks of rows that may
+    match; the regex
     decides on those, on two halves at once (one per core) when they are many.
     """
     changes = pl.col(SID).str.contains(CHANGES_WHEN_FOLDED)
@@ -200,7 +162,7 @@ def _enrollments(export: Export, out: Findings) -> None:
     df = t.df.select(*cols, *(["status"] if t.has("status") else []))
     # Candidates by (class, user) alone, from the shared hashes: a repeated triple repeats
     # its pair, so this finds every one; the exact triple is compared on the few candidate
-    # rows.  Hashing the role of 7M rows as well would cost time and 2 x 58 MB for nothing.
+    # rows.  Hashing the role of every row as well would cost time and memory for nothing.
     pair = (pl.col("_c") ^ pl.col("_u").hash(seed=PAIR_SEED)).cast(pl.UInt64)  # combined()
     hashed = low32(
         export,

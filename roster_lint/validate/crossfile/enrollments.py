@@ -11,23 +11,21 @@ import polars as pl
 from roster_lint.findings import Findings
 from roster_lint.model import ID_HASH_SEED, LINE, Export, Table
 from roster_lint.validate.crossfile.common import (
-    CACHE_KEY,
     PAIR_SEED,
     SID,
-    combined,
-    id_hash,
     present,
-    repeats,
-    rows,
     semi,
-    streamed,
     table,
+)
+from roster_lint.validate.crossfile.facts import (
+    class_schools,
+    pairs_absent,
+    screens,
     user_orgs,
     user_role_hashes,
     user_roles,
 )
 
-NOT_A_SCHOOL = "not a school"  # screens() key of the RL204 candidates
 SCHOOL_DIFFERS = "RL220"
 ROLE_DIFFERS = "RL221"
 SCHOOL_NOT_IN_USER_ORGS = "RL222"
@@ -53,107 +51,6 @@ FITS: dict[str, tuple[str, ...]] = {
 
 def _sid(has: bool) -> pl.Expr:
     return (pl.col(SID) if has else pl.lit(None, pl.String())).alias("sourced_id")
-
-
-def _pairs_absent(
-    export: Export,
-    column: str,
-    *checks: tuple[str, pl.Series],
-    own: pl.Series | None = None,
-    among: dict[str, pl.Series] | None = None,
-) -> dict[str, pl.Series]:
-    """Per (kept, known) check, a mask over enrollments under the kept column's name:
-    combined([kept, column]) is not among `known` (so the pair is certainly not there);
-    `column`'s share is computed once for every check.  With `own`, also a mask under
-    `column`'s name: its hash is not among `own`; per `among` entry, a mask under its
-    name: the hash is among its hashes.  Streamed: no 7M-row hash is held."""
-    enr = export.tables["enrollments.csv"]
-    given = {f"_k{i}": id_hash(export, enr.name, kept) for i, (kept, _) in enumerate(checks)}
-    gone = {
-        kept: ~(pl.col(f"_k{i}") ^ pl.col("_tag")).is_in(known.implode())
-        for i, (kept, known) in enumerate(checks)
-    }
-    if own is not None:
-        gone[column] = ~pl.col("_own").is_in(own.implode())
-    for name, hashes in (among or {}).items():
-        gone[name] = pl.col("_own").is_in(hashes.implode())
-    # combined()'s share of the second column (see common.combined).
-    own_hash = pl.col(column).hash(seed=ID_HASH_SEED)
-    found = streamed(enr.df, gone, given, _own=own_hash, _tag=pl.col("_own").hash(seed=PAIR_SEED))
-    return {name: found[name] for name in gone}
-
-
-def screens(export: Export) -> dict[str, pl.Series]:
-    """Masks over enrollments from one pass over their school ids, kept with the export
-    (the reference rules read them too; ~1 MB each at 7M rows):
-
-    - "classSourcedId", "userSourcedId": the (class, school) / (user, school) pair is
-      certainly not among the classes' schools / the user's orgs (RL220, RL222);
-    - "schoolSourcedId": the school is certainly not a sourcedId of orgs.csv (RL200);
-    - NOT_A_SCHOOL: the school may be an org of another type (RL204 decides exactly).
-    """
-    found: dict[str, pl.Series] = export.cached(
-        CACHE_KEY + "enrollment_schools", lambda: _screens(export)
-    )
-    return found
-
-
-def _screens(export: Export) -> dict[str, pl.Series]:
-    enr = table(export, "enrollments.csv", "schoolSourcedId")
-    if enr is None:
-        return {}
-    checks = []
-    class_school = _class_schools(export)
-    if class_school is not None:
-        checks.append(("classSourcedId", _known(class_school, ("classSourcedId", "classSchool"))))
-    if enr.has("userSourcedId"):
-        orgs = user_orgs(export)
-        checks.append(("userSourcedId", _known(orgs, ("userSourcedId", "orgSourcedId"))))
-    orgs_csv = table(export, "orgs.csv", SID)
-    own = export.id_hash(orgs_csv.name, SID) if orgs_csv is not None else None
-    among = {}
-    if orgs_csv is not None and orgs_csv.has("type"):
-        other = present("type") & (pl.col("type") != "school")
-        wrong = orgs_csv.df.select(other.fill_null(False)).to_series()
-        if wrong.any():
-            among[NOT_A_SCHOOL] = export.id_hash(orgs_csv.name, SID).filter(wrong)
-    if not checks and own is None:
-        return {}
-    return _pairs_absent(export, "schoolSourcedId", *checks, own=own, among=among)
-
-
-def resolved_by_school(export: Export) -> set[str]:
-    """The enrollment columns whose screens() pair mask can only be False for an id that
-    is in its own file: a (class, school) pair is built from classes.csv's ids; a (user,
-    org) pair from users.csv's ids unless roles.csv adds users of its own (1.2)."""
-    found = {"classSourcedId"}
-    if table(export, "roles.csv", "userSourcedId", "orgSourcedId") is None:
-        found.add("userSourcedId")
-    return found
-
-
-def _known(ref: pl.DataFrame, cols: tuple[str, str]) -> pl.Series:
-    return combined([ref[c].hash(seed=ID_HASH_SEED) for c in cols])
-
-
-def _class_schools(export: Export) -> pl.DataFrame | None:
-    """(classSourcedId, classSchool) of every class, when enrollments can be matched."""
-    enr = table(export, "enrollments.csv", "classSourcedId", "schoolSourcedId")
-    classes = table(export, "classes.csv", SID, "schoolSourcedId")
-    if enr is None or classes is None:
-        return None
-    found = rows(
-        classes,
-        present("schoolSourcedId"),
-        pl.col(SID).alias("classSourcedId"),
-        pl.col("schoolSourcedId").alias("classSchool"),
-    )
-    # Class ids are distinct in most exports (checked on the shared hashes: no repeated
-    # hash, no repeated id): then there is nothing to drop, and a unique of 280k strings
-    # is spared.
-    if repeats(export.id_hash(classes.name, SID)).len() == 0:
-        return found
-    return found.unique(subset="classSourcedId", keep="first")
 
 
 def _school_vs_class(
@@ -203,7 +100,7 @@ def _fitting_pairs(export: Export, roles: pl.DataFrame) -> pl.Series:
 
 def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     roles = user_roles(export)
-    gone = _pairs_absent(export, "role", ("userSourcedId", _fitting_pairs(export, roles)))[
+    gone = pairs_absent(export, "role", ("userSourcedId", _fitting_pairs(export, roles)))[
         "userSourcedId"
     ]
     hits = rows.filter(gone).filter(pl.col("role").is_in(list(FITS)))
@@ -278,7 +175,7 @@ def _rows(export: Export) -> tuple[Table, pl.DataFrame] | None:
 
 
 def dates(export: Export, out: Findings) -> None:
-    """RL223, a task of its own: `api.check` runs it before the plan starts, so that the
+    """RL223, a task of its own: the pipeline runs it before the plan starts, so that the
     enrollment dates (read by nothing later) can go before the plan's peak."""
     enr = table(export, "enrollments.csv", "beginDate", "endDate")
     if enr is None:
@@ -299,7 +196,7 @@ def dates(export: Export, out: Findings) -> None:
 
 def run(export: Export, out: Findings) -> None:
     found = _rows(export)
-    class_school = _class_schools(export)
+    class_school = class_schools(export)
     orgs = None
     if found is not None and found[0].has("schoolSourcedId"):
         orgs = user_orgs(export).rename({"orgSourcedId": "schoolSourcedId"})

@@ -9,8 +9,7 @@ import polars as pl
 
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export
-from roster_lint.validate.crossfile.common import SID, present, table
-from roster_lint.validate.crossfile.duplicates import repeated
+from roster_lint.validate.crossfile.common import SID, present, repeated, table
 from roster_lint.validate.crossfile.hierarchy import PARENT, cycle_hits
 
 CYCLE = "RL250"

@@ -12,7 +12,7 @@ import polars as pl
 from roster_lint.findings import Findings
 from roster_lint.model import ID_HASH_SEED, LINE, Export, Table
 from roster_lint.spec import VERSIONS, ColumnSpec, oneroster
-from roster_lint.validate.crossfile import enrollments
+from roster_lint.validate.crossfile import facts
 from roster_lint.validate.crossfile.common import (
     SID,
     absent,
@@ -67,17 +67,17 @@ def _hints(target: pl.DataFrame, keys: pl.Series | None = None) -> pl.DataFrame:
 
 def _screen(export: Export, t: Table, column: str, target: Table) -> pl.Series | None:
     """For enrollments, a mask holding every row whose `column` may be unresolved, from the
-    pass over their schools that the enrollment rules make anyway (enrollments.screens):
+    pass over their schools that the enrollment rules make anyway (facts.screens):
     a row whose (class, school) or (user, org) pair is known names a class or user that
     exists, and the school mask is the check itself.  None where no screen applies."""
     if t.name != "enrollments.csv":
         return None
     want = "orgs.csv" if column == "schoolSourcedId" else None
-    if column in enrollments.resolved_by_school(export):
+    if column in facts.resolved_by_school(export):
         want = "classes.csv" if column == "classSourcedId" else "users.csv"
     if want is None or target.name != want:
         return None
-    return enrollments.screens(export).get(column)
+    return facts.screens(export).get(column)
 
 
 def _unresolved(
@@ -150,7 +150,7 @@ def _type_check(
     screen: pl.Series | None = None,
 ) -> None:
     """References that resolve, but to an org/session of the wrong type.  `screen`: a
-    mask of `t`'s rows holding every such row (enrollments.screens), else all are read."""
+    mask of `t`'s rows holding every such row (facts.screens), else all are read."""
     if not (t.has(col) and target.has("type")):
         return
     wrong = target.df.filter(present("type") & (pl.col("type") != want)).select(
@@ -223,7 +223,7 @@ def _target_types(export: Export, out: Findings) -> None:
                 continue
             screen = None
             if name == "enrollments.csv":  # 7M rows: the enrollments' school pass screens them
-                screen = enrollments.screens(export).get(enrollments.NOT_A_SCHOOL)
+                screen = facts.screens(export).get(facts.NOT_A_SCHOOL)
             _type_check(source, "schoolSourcedId", orgs, "school", out, NOT_A_SCHOOL, screen)
     sessions = export.table("academicSessions.csv")
     courses = export.table("courses.csv")

@@ -16,10 +16,11 @@ from roster_lint.validate.crossfile.common import (
     not_deleted,
     present,
     quote_list,
+    repeated,
+    row_hash,
     rows,
     table,
 )
-from roster_lint.validate.crossfile.duplicates import repeated, row_hash
 
 NO_ROLE = "RL270"
 NO_PRIMARY_ROLE = "RL271"

@@ -22,11 +22,9 @@ from roster_lint.validate.crossfile.common import (
     present,
     rows,
     semi,
-    student_ids,
     table,
-    user_role_hashes,
-    user_roles,
 )
+from roster_lint.validate.crossfile.facts import student_ids, user_role_hashes, user_roles
 
 NO_GRADE = "RL240"
 SEVERAL_GRADES = "RL241"

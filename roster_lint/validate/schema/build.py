@@ -4,7 +4,7 @@
 OneRoster version and manifest mode into a `Schema`, whose `pandera` property is the same
 declaration as a `pandera.polars.DataFrameSchema` whose Checks are those polars
 expressions.  It is built on first use (pandera's runner, the tests): pandera is imported
-then, lazily and once (it costs ~0.6 s), and never by `check`.
+then, lazily and once (its import is slow), and never by `check`.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ class Schema:
 
     `pandera` is the same declaration as a `pandera.polars.DataFrameSchema` (one
     pandera.Check per CheckDef).  It is built on first use: the fast runner reads the
-    CheckDefs directly, so `check` never pays pandera's ~0.6-1 s import.
+    CheckDefs directly, so `check` never pays pandera's import.
     """
 
     file: str

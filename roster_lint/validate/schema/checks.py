@@ -32,7 +32,7 @@ class CheckDef:
     gate: ExprFn | None = None  # scalar necessary condition: False -> skip the check
     summary: bool = False  # one finding per file (first hit, with a count), not per row
     # True when `bad` looks at the cell's value alone (not at the rest of the column), so
-    # the fast runner may judge each distinct value once (runner.by_value).
+    # the fast runner may judge each distinct value once (runner._ByValue).
     local: bool = True
 
     def bad_expr(self, c: pl.Expr) -> pl.Expr:
@@ -55,10 +55,10 @@ def text_screen(c: pl.Expr) -> pl.Expr:
     """True where a value is not plain ASCII: one length comparison, no regex.
 
     A regex over every value of a 7M-row column costs about as much as reading it; this is
-    ~10x cheaper.  Its blind spot: C0 controls (tab included) and DEL in an otherwise ASCII
-    value.  No polars primitive finds any of 32 bytes cheaply (a byte-class regex or a
-    `contains_any` of more than three patterns runs at ~0.4 GB/s: 1.3 s on the 7.3M
-    enrollment ids at 1M students, against 0.15 s for this), so the runner adds
+    an order of magnitude cheaper.  Its blind spot: C0 controls (tab included) and DEL in
+    an otherwise ASCII value.  No polars primitive finds any of 32 bytes cheaply (a
+    byte-class regex or a `contains_any` of more than three patterns is several times
+    slower than this screen: docs/performance.md), so the runner adds
     `ascii_control_screen` only where it is cheap: on the distinct values of a
     low-cardinality column, on small tables, and on large tables where a numpy pass over
     the columns' bytes (crossfile.bytescan.may_hold_control) finds a control byte.

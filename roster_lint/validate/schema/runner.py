@@ -2,7 +2,8 @@
 
 Two runners execute the same declarations (the CheckDefs of build.Schema):
 
-- `run_fast` (what `run` uses): lazy polars queries per table, three ways.
+- `jobs` + `collect_jobs` (what schema.run uses; `run_fast` for one table): lazy polars
+  queries per table, three ways.
   * Small tables (at most EXACT_ROWS rows): every row through the screens below with the
     ASCII-control screen added, which makes them exact.
   * Columns with few distinct values in an even sample (status, role, dates, grades,
@@ -16,9 +17,10 @@ Two runners execute the same declarations (the CheckDefs of build.Schema):
     checks on printable-ASCII values, and every row whose value is not ASCII is refined
     too; the one blind spot left is a C0 control (tab included) or DEL in an otherwise
     ASCII value of such a column in a large table (checks.text_screen: finding them
-    costs ~10x the rest of the pass), so a byte pass over those columns' buffers
-    (crossfile.bytescan.may_hold_control) turns the exact screen on where one may hold a
-    control character: found on tables of any size, at the cost only where there are some.
+    costs several times the rest of the pass; docs/performance.md), so a byte pass over
+    those columns' buffers (crossfile.bytescan.may_hold_control) turns the exact screen on
+    where one may hold a control character: found on tables of any size, at the cost only
+    where there are some.
   Non-local checks with a gate (leading zeros: compares with the column's modal length)
   have their gates in the same collect and run in a second one only where a gate opens.
   `collect_jobs` collects the queries of every table together (`pl.collect_all`), so both
@@ -84,14 +86,6 @@ class _Gate:
         return [], [_ByRows(opened, self.df, exact_text=False)] if opened else []
 
 
-def _few_values(columns: list[str], df: pl.DataFrame) -> set[str]:
-    """Columns that look low-cardinality (status, role, dates, grades...) from a sample.
-
-    A wrong guess costs time, never correctness: by_value is exact for any column.
-    """
-    return _few_in(_spread_sample(columns, df))
-
-
 def _few_in(sample: pl.DataFrame) -> set[str]:
     counts = sample.select(pl.all().n_unique()).row(0)
     return {
@@ -104,7 +98,7 @@ def _spread_sample(columns: list[str], df: pl.DataFrame) -> pl.DataFrame:
     the first rows of enrollments hold a few classes of one school).
 
     SAMPLE_RUNS runs of consecutive rows: slices are free, while gathering single rows
-    from a frame of hundreds of chunks cost 8x more (0.09 s on 7M enrollments).
+    from a frame of hundreds of chunks is not (docs/performance.md).
     """
     sub = df.select(columns)
     if sub.height <= SAMPLE_ROWS:
@@ -118,8 +112,8 @@ def _distinct(col: str, df: pl.DataFrame, sample: pl.DataFrame) -> pl.LazyFrame:
 
     Where the even sample holds very few values (role, status, dates...), those are taken
     as known and the rows are only compared with them: equality with a short literal
-    compares views and costs about half of hashing each row into a new table (0.025 s
-    instead of 0.06 s on 7M rows); the rows holding another value are hashed as before.
+    compares views and costs about half of hashing each row into a new table
+    (docs/performance.md); the rows holding another value are hashed as before.
     With more known values a plain unique is as cheap as looking each row up.
     """
     x = pl.col(col)
@@ -258,26 +252,10 @@ class _ByRows:
 Job = _ByValue | _ByRows | _Gate | _Place
 
 
-def by_value(pairs: Pairs, df: pl.DataFrame) -> pl.DataFrame:
-    """Hits of value-local checks, judged once per distinct value of each column.
-
-    7M enrollments hold a few hundred distinct dates, roles or statuses: every check on
-    those costs one pass of comparisons (or a hash pass) plus work on a tiny frame,
-    instead of a pass each over millions of rows.  Rows are only visited to place the
-    values found bad.
-    """
-    return _collect(_by_value_jobs(pairs, df))
-
-
 def _by_value_jobs(pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame | None = None) -> list[Job]:
     columns = list(dict.fromkeys(c for c, _ in pairs))
     sample = _spread_sample(columns, df) if sample is None else sample
     return [_ByValue(c, [p for p in pairs if p[0] == c], df, sample) for c in columns]
-
-
-def by_rows(pairs: Pairs, df: pl.DataFrame, exact_text: bool = False) -> pl.DataFrame:
-    """Hits of the checks on high-cardinality columns (ids, names): screens over the rows."""
-    return _collect([_ByRows(pairs, df, exact_text)] if pairs else [])
 
 
 def jobs(
@@ -381,11 +359,6 @@ def run_pandera(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
         "check", "column", pl.col("index").cast(pl.UInt32), pl.col("failure_case").alias("value")
     ).join(rows, on="index", how="left")
     return out.select(list(HIT_SCHEMA)).cast(HIT_SCHEMA)
-
-
-def run(schema: Schema, df: pl.DataFrame) -> pl.DataFrame:
-    """Hits for one table (the fast runner is exact on small tables, see run_fast)."""
-    return run_fast(schema, df)
 
 
 def with_messages(schema: Schema, hits: pl.DataFrame) -> list[tuple[CheckDef, pl.DataFrame]]:
