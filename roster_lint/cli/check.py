@@ -18,6 +18,7 @@ from roster_lint.cli.app import (
     app,
     check_format,
     merged_options,
+    refuse_overwriting_inputs,
     split_list,
     stdout,
 )
@@ -72,6 +73,11 @@ def check(
     check_format(fmt)
     progress.enable(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
+    refuse_overwriting_inputs(
+        output,
+        [export, opts.previous, opts.course_map, config, baseline],
+        [("--write-baseline", write_baseline_to)],
+    )
     opts.select = split_list(select) or opts.select
     opts.ignore = split_list(ignore) or opts.ignore
     opts.fail_on = fail_on or opts.fail_on

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,9 +19,9 @@ from roster_lint.cli.app import (
     app,
     check_format,
     merged_options,
+    refuse_overwriting_inputs,
     stdout,
 )
-from roster_lint.errors import UsageError
 
 
 @app.command()
@@ -44,6 +43,7 @@ def plan(
     check_format(fmt)
     progress.enable(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
+    refuse_overwriting_inputs(output, [export, opts.previous, opts.course_map, config])
     opts.validate()
     exp = api.load_for_plan(export)
     prev = api.load_previous(opts)
@@ -99,12 +99,11 @@ def course_map_init(
     """Write the CSV of courses to send to Summit K12 Support for mapping."""
     from roster_lint.load import load_export
     from roster_lint.predict.coursemap import course_map_csv
+    from roster_lint.report.files import write_atomic
 
+    refuse_overwriting_inputs(None, [export], [("--output", out)])
     text = course_map_csv(load_export(export))
     if out is None:
         sys.stdout.write(text)
         return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror}") from exc
+    write_atomic(out, text, f"cannot write {out}")

@@ -52,11 +52,10 @@ def baseline_document(result: CheckResult) -> dict[str, Any]:
 
 def write_baseline(result: CheckResult, path: str | Path) -> int:
     """Write the baseline; returns how many findings it accepts."""
+    from roster_lint.report.files import write_atomic
+
     text = json.dumps(baseline_document(result), indent=1, ensure_ascii=False) + "\n"
-    try:
-        Path(path).write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise UsageError(f"--write-baseline {path}: {exc.strerror or exc}") from None
+    write_atomic(path, text, f"--write-baseline {path}")
     return result.findings.height
 
 

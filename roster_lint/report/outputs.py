@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ from rich.console import Console
 
 from roster_lint.errors import UsageError
 from roster_lint.model import Export
-from roster_lint.report.json_report import dumps
+from roster_lint.report.json_report import check_json_chunks, dumps
 
 if TYPE_CHECKING:
     from roster_lint.api import CheckResult
@@ -89,11 +89,10 @@ def _check_writable(path: Path, spec: str) -> None:
         raise UsageError(f"--output {spec!r}: cannot write in {parent}")
 
 
-def _write(out: Output, text: str) -> None:
-    try:
-        out.path.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise UsageError(f"--output {out.fmt}:{out.path}: {exc.strerror or exc}") from None
+def _write(out: Output, text: str | Iterable[str]) -> None:
+    from roster_lint.report.files import write_atomic
+
+    write_atomic(out.path, text, f"--output {out.fmt}:{out.path}")
 
 
 def plain_text(render: Callable[[Console], None]) -> str:
@@ -160,8 +159,8 @@ def emit_check(
 
             previous = load_export(result.options.previous)
         result = _redactor(result, [result.export, previous]).apply(result)
-    renderers: dict[str, Callable[[], str]] = {
-        "json": lambda: dumps(result.to_json()),
+    renderers: dict[str, Callable[[], str | Iterable[str]]] = {
+        "json": lambda: check_json_chunks(result),
         "text": lambda: plain_text(lambda c: text.render_check(result, c)),
         "html": lambda: _html("render_check_html", result),
         "sarif": lambda: dumps(sarif.check_sarif(result)),
@@ -174,11 +173,15 @@ def emit_check(
         _write(out, renderers[out.fmt]())
 
 
-def _to_stdout(fmt: str, renderers: dict[str, Callable[[], str]], rich: Callable[[], None]) -> None:
+def _to_stdout(
+    fmt: str, renderers: dict[str, Callable[[], str | Iterable[str]]], rich: Callable[[], None]
+) -> None:
     if fmt == "text":
         rich()
     elif fmt in renderers:
-        sys.stdout.write(renderers[fmt]())
+        text = renderers[fmt]()
+        for chunk in [text] if isinstance(text, str) else text:
+            sys.stdout.write(chunk)
         sys.stdout.flush()
     else:
         raise UsageError(f"--format {fmt!r} is not available here")
@@ -214,7 +217,7 @@ def emit_plan(
 
         plan_text.render_plan(plan, console)
 
-    renderers: dict[str, Callable[[], str]] = {
+    renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "json": as_json,
         "text": lambda: plain_text(as_text),
         "html": lambda: _html("render_plan_html", plan, None),
@@ -264,7 +267,7 @@ def emit_diff(
             new = new or load_export(diff.new_path)
             old = old or load_export(diff.old_path)
         diff = _redactor(diff, [new, old]).apply(diff)
-    renderers: dict[str, Callable[[], str]] = {
+    renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "json": lambda: dumps(diff_json.diff_document(diff)),
         "text": lambda: plain_text(lambda c: diff_text.render_diff(diff, c)),
         "html": lambda: _html("render_diff_html", diff),
