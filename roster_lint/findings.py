@@ -99,7 +99,8 @@ class Findings:
         unknown = set(fields) - set(HIT_COLUMNS)
         if unknown:
             raise TypeError(f"unknown finding fields: {sorted(unknown)}")
-        self._cat[rule]  # an unknown rule fails here, where it is named, not when read
+        if rule not in self._rows:
+            self._cat[rule]  # an unknown rule fails here, where it is named, not when read
         row = {c: fields.get(c) for c in HIT_COLUMNS}
         row["message"] = message
         self._rows.setdefault(rule, []).append(row)

@@ -104,6 +104,10 @@ def course_map_init(
     refuse_overwriting_inputs(None, [export], [("--output", out)])
     text = course_map_csv(load_export(export))
     if out is None:
+        if sys.stdout.isatty():  # a course title must not drive the reader's terminal
+            from roster_lint.report.terminal import clean
+
+            text = "\n".join(clean(line) for line in text.split("\n"))
         sys.stdout.write(text)
         return
     write_atomic(out, text, f"cannot write {out}")

@@ -33,6 +33,12 @@ BOM = codecs.BOM_UTF8
 QUOTE, NEWLINE = ord('"'), ord("\n")
 CHUNK_BYTES = 8 * 1024**2
 MAX_RECORD_BYTES = 16 * 1024**2  # a record longer than this is not a roster row
+# Header limits (findings, as frictionless and csvlint state theirs): OneRoster's widest
+# file has 25 columns, so 512 leaves room for any number of metadata.* extensions, and a
+# header line must end within the first 64 KiB.  Past them the file is not read: a 7 MB
+# header of 100k columns took a minute and 2.7 GB to be told it had 100k unknown columns.
+MAX_COLUMNS = 512
+MAX_HEADER_BYTES = 64 * 1024
 
 
 @dataclass
@@ -55,6 +61,8 @@ def read_entry(entry: Entry, out: Findings) -> Parsed:
     head = entry.head()
     if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return _utf16(entry, "utf-16", out, "with a byte-order mark")
+    if _header_too_wide(entry, head, out):
+        return Parsed([], empty_frame(), readable=False)
     # The fast path counts NUL bytes beside the read and declines any file with one, so a
     # healthy file is not searched for them first (0.14 s serial at 1M students).
     fast = _fast(entry, head)
@@ -78,6 +86,33 @@ def read_entry(entry: Entry, out: Findings) -> Parsed:
     if text is None:
         return Parsed([], empty_frame(), encoding=encoding, readable=False)
     return _exact(text, entry, out, encoding)
+
+
+def _header_too_wide(entry: Entry, head: bytes, out: Findings) -> bool:
+    """The header limits (MAX_HEADER_BYTES, MAX_COLUMNS) as a finding on line 1."""
+    first = head[:MAX_HEADER_BYTES]
+    ends = [i for i in (first.find(b"\n"), first.find(b"\r")) if i >= 0]
+    if not ends and entry.size > MAX_HEADER_BYTES:
+        out.one(
+            "header-too-wide",
+            f"{entry.path}: the header (line 1) is longer than {MAX_HEADER_BYTES // 1024} KiB, "
+            "the limit; the file is not checked",
+            file=entry.path,
+            line=1,
+        )
+        return True
+    width = _header_width(first[: min(ends)] if ends else first)
+    if width > MAX_COLUMNS:
+        out.one(
+            "header-too-wide",
+            f"{entry.path}: the header has {width} columns, more than the limit of "
+            f"{MAX_COLUMNS}; the file is not checked",
+            file=entry.path,
+            line=1,
+            value=str(width),
+        )
+        return True
+    return False
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -201,6 +236,11 @@ def _read_text(src: Path | bytes, width: int, *, ragged: bool, numbered: bool) -
 def _fast(entry: Entry, head: bytes) -> Parsed | None:
     """The polars read plus its proof of health, or None when in doubt."""
     width = _header_width(head)
+    if width == 1:
+        # No file has one column; and with one, a blank line reads as a record of one
+        # empty value, which the proof below cannot tell apart (2M blank lines were read
+        # as 2M empty records, each a finding).
+        return None
     src: Path | bytes = entry.fs_path if entry.fs_path is not None else entry.read()
     # Count quotes and newlines while polars parses: both release the GIL, so on two cores
     # most of the count hides behind the read.
@@ -211,7 +251,7 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
             # afterwards in one chunk makes every later select rechunk the whole frame (a
             # copy of every value's view: +1.4 GB at 7M enrollments).
             df = _read_text(src, width, ragged=False, numbered=True)
-        except (pl.exceptions.PolarsError, OSError):
+        except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
             return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
         n_quotes, newlines, nuls = counts.result()
     rows = df.height
@@ -261,6 +301,8 @@ def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
         out.one(issue.rule, issue.message, file=entry.path, line=issue.line, value=issue.value)
     width = len(res.header)
     df = _polars_frame(text, entry, encoding, res)
+    if df is None and width == 0:  # no header (a file of blank lines): nothing to keep
+        df = pl.DataFrame({LINE: pl.Series(LINE, res.lines, dtype=pl.Int64)})
     if df is None:  # quote damage polars will not read: build the frame from Python records
         kept = parse_exact(text, entry.path, keep=True)
         df = records_frame(kept.records or [], kept.lines, width)
@@ -283,7 +325,7 @@ def _polars_frame(text: str, entry: Entry, encoding: str, res: ExactResult) -> p
         src = text.encode("utf-8")
     try:
         df = _read_text(src, width, ragged=True, numbered=False)
-    except (pl.exceptions.PolarsError, OSError):
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
         return None
     if df.height == 0 or [v or "" for v in df.row(0)] != res.header:
         return None

@@ -78,6 +78,7 @@ class Source:
     entries: list[Entry]
     folders: list[str] = field(default_factory=list)  # folders where a file was expected
     nested_archives: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # zip entries named twice or more
 
 
 def open_source(path: str) -> Source:
@@ -161,8 +162,13 @@ def _zip(p: Path, shown: str) -> Source:
     files = [i for i in infos if not i.is_dir()]
     if not files:
         raise UsageError(f"{shown}: the zip is empty")
+    # Entries named twice: keep the last (what the central directory and zipfile name), and
+    # say so; a streaming unzipper reads the first.
+    last = {i.filename: i for i in infos}
+    dups = sorted({i.filename for i in infos if last[i.filename] is not i})
+    infos = [i for i in infos if last[i.filename] is i]
     prefix = _root_prefix(shown, [i.filename for i in infos])
-    src = Source(path=shown, kind="zip", entries=[])
+    src = Source(path=shown, kind="zip", entries=[], duplicates=dups)
     for info in infos:
         rel = info.filename[len(prefix) :]
         if not rel:
