@@ -20,7 +20,7 @@ from roster_lint.report.terminal import one_line
 # Importing the command modules registers their commands on `app`.
 from roster_lint.cli import check as _check  # noqa: F401  isort: skip
 
-for _optional in ("plan", "diff"):
+for _optional in ("plan", "diff", "keys"):
     try:
         __import__(f"roster_lint.cli.{_optional}")
     except ModuleNotFoundError as _exc:  # a command group not built yet

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,10 @@ from roster_lint.cli.app import (
     refuse_overwriting_inputs,
     stdout,
 )
+from roster_lint.errors import UsageError
+
+if TYPE_CHECKING:
+    from roster_lint.model import Export
 
 
 @app.command()
@@ -80,9 +84,33 @@ def why(
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
     opts.validate()
     exp = api.load(export)
-    plan_ = api.plan_export(exp, opts, api.load_previous(opts))
-    result = explain_entity(exp, plan_, kind, ident, opts)
-    emit_why(result, fmt=fmt, redact=redact, console=stdout, export=exp)
+    prev = api.load_previous(opts)
+    plan_ = api.plan_export(exp, opts, prev)
+    ident = _unpseudonymise(ident, kind, [exp, prev])
+    try:
+        result = explain_entity(exp, plan_, kind, ident, opts)
+    except UsageError:
+        if redact:  # the message echoes the id and its near matches: raw personal values
+            raise UsageError(f"no {kind} with the id given in the plan of this export") from None
+        raise
+    emit_why(result, fmt=fmt, redact=redact, console=stdout, export=exp, previous=prev)
+
+
+def _unpseudonymise(ident: str, kind: str, exports: list[Export | None]) -> str:
+    """A pseudonym from a --redact report, back to the id it stands for (district's key)."""
+    from roster_lint.report import redact as r
+
+    if not r.looks_like_pseudonym(ident):
+        return ident
+    found = r.find_pseudonym(exports, kind, ident)
+    if found is not None:
+        return found
+    if not r.has_district_key():
+        raise UsageError(
+            f"{ident} looks like a --redact pseudonym; looking it up needs the district's "
+            f"key ({r.KEY_ENV} or redact_key_file in the config)"
+        )
+    return ident  # not one of this export's: reported as not found
 
 
 course_map_app = typer.Typer(help="Course maps for Summit K12 course mapping (SK-C2).")

@@ -98,6 +98,13 @@ def new_findings(findings: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame
     return kept.sort("_i").select(findings.columns)
 
 
-def apply_baseline(result: CheckResult, path: str | Path) -> CheckResult:
-    """A copy of the result without the findings the baseline accepts."""
-    return dataclasses.replace(result, findings=new_findings(result.findings, read_baseline(path)))
+def apply_baseline(
+    result: CheckResult, path: str | Path, keyed: CheckResult | None = None
+) -> CheckResult:
+    """A copy of the result without the findings the baseline accepts.  `keyed`: the same
+    findings as a --redact baseline names them (pseudonymised ids), matched in their place."""
+    base = read_baseline(path)
+    if keyed is None:
+        return dataclasses.replace(result, findings=new_findings(result.findings, base))
+    kept = new_findings(keyed.findings.with_row_index("_orig"), base)["_orig"]
+    return dataclasses.replace(result, findings=result.findings[kept.to_list()])

@@ -236,11 +236,12 @@ def emit_why(
     redact: bool,
     console: Console,
     export: Export | None = None,
+    previous: Export | None = None,
 ) -> None:
     from roster_lint.report import why_text
 
-    if redact:
-        why = _redactor(why, [export]).apply(why)
+    if redact:  # a departed user is only in yesterday's export
+        why = _redactor(why, [export, previous]).apply(why)
     if fmt == "json":
         sys.stdout.write(dumps(why.to_json()))
     else:

@@ -274,6 +274,39 @@ def _key() -> bytes:
     return _run_key
 
 
+def has_district_key() -> bool:
+    return bool(os.environ.get(KEY_ENV) or _key_file)
+
+
+PSEUDONYM = r"^[a-z]+-[bcdfghkmpt]{14}(?:@\S+)?$"
+KINDS_OF_ENTITY = {
+    "user": ("user", "username", "email", "ident", "userid"),
+    "enrollment": ("enrollment",),
+}
+
+
+def looks_like_pseudonym(text: str) -> bool:
+    import re
+
+    return re.match(PSEUDONYM, text) is not None
+
+
+def find_pseudonym(exports: Iterable[Export | None], entity: str, text: str) -> str | None:
+    """The raw value behind a pseudonym of `entity`'s kinds, with the district's key; None
+    when no personal value of the exports has it."""
+    kinds = KINDS_OF_ENTITY.get(entity)
+    if kinds is None:
+        return None
+    r = Redactor(exports)
+    key = r.key
+    prefix = text.split("-", 1)[0]
+    tokens = r.tokens.filter(pl.col("kind").is_in(list(kinds)))
+    for token, kind in tokens.iter_rows():
+        if kind == prefix and pseudonym_of(token, kind, key) == text:
+            return str(token)
+    return None
+
+
 def _mac_letters(token: str, key: bytes) -> str:
     h = hashlib.blake2b(token.encode("utf-8"), key=key, digest_size=8, person=b"roster-lint")
     digits = str(int.from_bytes(h.digest(), "big") % 10**LETTERS).zfill(LETTERS)

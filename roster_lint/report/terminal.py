@@ -22,6 +22,8 @@ def clean(text: object) -> str:
     s = "" if text is None else str(text)
     if s.isprintable() and s.isascii():
         return s  # the common case, at C speed
+    # a file name that is not UTF-8 arrives with surrogates, which no stream can encode
+    s = s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return "".join(
         f"\\u{ord(ch):04x}" if unicodedata.category(ch) in SHOWN_AS_ESCAPES else ch for ch in s
     )
