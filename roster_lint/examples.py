@@ -55,7 +55,8 @@ class _Export:
         kind = op["op"]
         file = op.get("file", "")
         if kind == "set":
-            self.rows[file][op["line"] - 1][self._header_index(file, op["column"])] = op["value"]
+            value = op["value"] * op.get("repeat", 1)  # repeat: a long value, written short
+            self.rows[file][op["line"] - 1][self._header_index(file, op["column"])] = value
         elif kind == "append":
             header = self.rows[file][0]
             row = (

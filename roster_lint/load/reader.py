@@ -39,6 +39,10 @@ MAX_RECORD_BYTES = 16 * 1024**2  # a record longer than this is not a roster row
 # header of 100k columns took a minute and 2.7 GB to be told it had 100k unknown columns.
 MAX_COLUMNS = 512
 MAX_HEADER_BYTES = 64 * 1024
+# A field longer than this is cut to its first FIELD_KEPT characters (RL026): one 8 MB
+# value copied into every finding of its row, and into each report, took gigabytes.
+MAX_FIELD_BYTES = 64 * 1024
+FIELD_KEPT = 200
 
 
 @dataclass
@@ -277,6 +281,8 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     value_bytes = sum(int(v or 0) for v in stats[:width])
     if sum(int(v or 0) for v in stats[width:]) > MAX_RECORD_BYTES:
         return None  # an absurd record: let the exact path look at it
+    if max((int(v or 0) for v in stats[width:]), default=0) > MAX_FIELD_BYTES:
+        return None  # a field past the limit: the exact path cuts it and says where
     last = entry.last_byte()
     if newlines + (0 if last == b"\n" else 1) != rows:
         return None  # a line break inside a field
@@ -306,7 +312,49 @@ def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
     if df is None:  # quote damage polars will not read: build the frame from Python records
         kept = parse_exact(text, entry.path, keep=True)
         df = records_frame(kept.records or [], kept.lines, width)
-    return Parsed(res.header, df, encoding=encoding)
+    return Parsed(res.header, _cap_fields(df, res.header, entry, out), encoding=encoding)
+
+
+def _cap_fields(df: pl.DataFrame, header: list[str], entry: Entry, out: Findings) -> pl.DataFrame:
+    """Fields past MAX_FIELD_BYTES cut to FIELD_KEPT characters, one RL026 finding each."""
+    cols = [c for c in df.columns if c != LINE]
+    if not cols or df.height == 0:
+        return df
+    too_long = [pl.col(c).str.len_bytes() > MAX_FIELD_BYTES for c in cols]
+    hits = df.select(pl.any_horizontal(too_long).any()).item()
+    if not hits:
+        return df
+    for i, c in enumerate(cols):
+        lens = df.select(pl.col(LINE), pl.col(c).str.len_bytes().alias("n"))
+        long = lens.filter(pl.col("n") > MAX_FIELD_BYTES)
+        name = header[i] if i < len(header) and header[i] else c
+        out.add(
+            "field-too-long",
+            long.select(
+                pl.col(LINE).alias("line"),
+                pl.col("n").cast(pl.String).alias("value"),
+                (
+                    pl.lit(f"{entry.path}: the {name} field on line ")
+                    + pl.col(LINE).cast(pl.String)
+                    + pl.lit(" is ")
+                    + pl.col("n").cast(pl.String)
+                    + pl.lit(
+                        f" bytes, more than the limit of {MAX_FIELD_BYTES // 1024} KiB; "
+                        f"its first {FIELD_KEPT} characters were kept"
+                    )
+                ).alias("message"),
+            ),
+            file=entry.path,
+            column=name,
+        )
+    cut = [
+        pl.when(pl.col(c).str.len_bytes() > MAX_FIELD_BYTES)
+        .then(pl.col(c).str.slice(0, FIELD_KEPT))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in cols
+    ]
+    return df.with_columns(cut)
 
 
 def _polars_frame(text: str, entry: Entry, encoding: str, res: ExactResult) -> pl.DataFrame | None:
