@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         # standalone_mode=False: typer returns the code of typer.Exit instead of exiting.
         code = app(args=argv, standalone_mode=False)
+        if code == INTERRUPTED:  # typer turns Ctrl-C into Exit(130), silently
+            raise KeyboardInterrupt
         # Flushed here, not at exit, so a full disk or a closed pipe is still reported.
         sys.stdout.flush()
     except SystemExit as exc:
