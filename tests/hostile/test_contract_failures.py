@@ -183,5 +183,3 @@ def test_written_reports_get_ordinary_permissions(
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
-
-
