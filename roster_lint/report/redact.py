@@ -381,7 +381,7 @@ class Redactor:
         self.tokens = tokens.filter(~pl.col("token").str.to_lowercase().is_in(sorted(vocabulary())))
         # longer tokens also match in any case (Alan.Turing@Example.org)
         self.folded = (
-            tokens.filter(pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO)
+            self.tokens.filter(pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO)
             .select(pl.col("token").str.to_lowercase().alias("folded"), "kind")
             .unique("folded", keep="any")
         )
