@@ -14,10 +14,22 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_exports" / "district"
 USERS_HEADER = (SAMPLE / "users.csv").read_bytes().split(b"\n", 1)[0]
 
-# The child runs the CLI's main and reports its own peak RSS (ru_maxrss, KiB on Linux).
+# The child runs the CLI's main and reports its own peak RSS: VmHWM, which belongs to the
+# new address space (ru_maxrss survives execve and would report the test runner's peak).
 _CHILD = """
 import json, resource, sys
 from roster_lint.cli import main
+
+def peak_kb():
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
 code = 0
 try:
     main(sys.argv[2:])
@@ -25,7 +37,7 @@ except SystemExit as exc:
     code = exc.code if isinstance(exc.code, int) else 1
 finally:
     with open(sys.argv[1], "w") as fh:
-        json.dump({"rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}, fh)
+        json.dump({"rss_kb": peak_kb()}, fh)
 sys.exit(code)
 """
 
