@@ -58,7 +58,7 @@ def _example_md(ex: Example) -> str:
         parts.append(f"The unchanged example export (`rules/examples/{ex.base}/`).")
     for name, text in changed.items():
         # a limit's example holds a huge line: show its start
-        lines = [ln if len(ln) <= 200 else ln[:200] + "…" for ln in text.splitlines()]
+        lines = [ln if len(ln) <= 1000 else ln[:200] + "…" for ln in text.splitlines()]
         shown = "\n".join(lines[:8]) + ("\n…" if len(lines) > 8 else "")
         parts.append(f"`{name}`:\n\n```csv\n{shown}\n```")
     if ex.expect:
