@@ -15,6 +15,7 @@ Keys (docs/configuration.md):
   ...
   [diff]                             # diff thresholds -> Options.profile["diff"]
   max_shrink = 0.2
+  redact_key_file = "redact.key"     # --redact's key (roster-lint redact-key init), relative
 
 An unknown key or a bad value is a UsageError that names the file and the key (exit 2).
 Command-line options win over the file (cli/check.py merges them).
@@ -30,7 +31,17 @@ from roster_lint.errors import UsageError
 from roster_lint.options import FAIL_ON, Options
 
 NAMES = ("roster-lint.toml", "pyproject.toml")
-KEYS = ("mode", "course_map", "select", "ignore", "fail_on", "severity", "profile", "diff")
+KEYS = (
+    "mode",
+    "course_map",
+    "select",
+    "ignore",
+    "fail_on",
+    "severity",
+    "profile",
+    "diff",
+    "redact_key_file",
+)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -107,6 +118,10 @@ def options_from_section(path: Path, raw: dict[str, Any]) -> Options:
         opts.fail_on = _string(path, "fail_on", raw["fail_on"], FAIL_ON)
     if "course_map" in raw:  # relative to the config file, not to wherever it is run from
         opts.course_map = str(path.parent / _string(path, "course_map", raw["course_map"]))
+    if "redact_key_file" in raw:  # relative to the config file, like course_map
+        from roster_lint.report.redact import use_key_file
+
+        use_key_file(str(path.parent / _string(path, "redact_key_file", raw["redact_key_file"])))
     for key in ("select", "ignore"):
         if key in raw:
             setattr(opts, key, _rules(path, key, raw[key]))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -42,6 +43,7 @@ class _Export:
             self.rows[p.name] = list(csv.reader(io.StringIO(p.read_text("utf-8"))))
         self.zip_name: str | None = None
         self.zip_folder: str | None = None
+        self.zip_duplicate: list[str] = []  # entries written twice
 
     def _header_index(self, file: str, column: str) -> int:
         header = self.rows[file][0]
@@ -53,7 +55,8 @@ class _Export:
         kind = op["op"]
         file = op.get("file", "")
         if kind == "set":
-            self.rows[file][op["line"] - 1][self._header_index(file, op["column"])] = op["value"]
+            value = op["value"] * op.get("repeat", 1)  # repeat: a long value, written short
+            self.rows[file][op["line"] - 1][self._header_index(file, op["column"])] = value
         elif kind == "append":
             header = self.rows[file][0]
             row = (
@@ -100,6 +103,7 @@ class _Export:
         elif kind == "zip":
             self.zip_name = op["name"]
             self.zip_folder = op.get("folder")
+            self.zip_duplicate = list(op.get("duplicate", []))
         else:
             raise ValueError(f"unknown example operation {kind!r}")
 
@@ -134,6 +138,10 @@ def materialise(base: str, patch: Iterable[dict[str, Any]], dest: Path) -> Path:
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, data in files.items():
                 zf.writestr(prefix + name, data)
+            with warnings.catch_warnings():  # zipfile warns of the duplicate it is asked for
+                warnings.simplefilter("ignore")
+                for name in exp.zip_duplicate:
+                    zf.writestr(prefix + name, files[name])
         return target
     folder = dest / "export"
     folder.mkdir(parents=True, exist_ok=True)

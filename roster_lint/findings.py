@@ -84,6 +84,9 @@ class Findings:
         self._cat = cat or catalogue()
         self._parts: list[pl.DataFrame] = []
         self._sink = sink if sink is not None else _ACTIVE_SINK
+        # Single findings wait here, per rule, and become one frame each when read: a frame
+        # per finding made a damaged 7 MB file (100k short rows) take 40 s and 1.7 GB.
+        self._rows: dict[str, list[dict[str, Any]]] = {}
 
     def sibling(self) -> Findings:
         """An empty collector on the same catalogue, for work done in another thread
@@ -142,11 +145,21 @@ class Findings:
         unknown = set(fields) - set(HIT_COLUMNS)
         if unknown:
             raise TypeError(f"unknown finding fields: {sorted(unknown)}")
+        if rule not in self._rows:
+            self._cat[rule]  # an unknown rule fails here, where it is named, not when read
         row = {c: fields.get(c) for c in HIT_COLUMNS}
         row["message"] = message
-        self.add(rule, pl.DataFrame([row], schema={c: FINDING_SCHEMA[c] for c in HIT_COLUMNS}))
+        self._rows.setdefault(rule, []).append(row)
+
+    def _flush(self) -> None:
+        rows, self._rows = self._rows, {}
+        schema = {c: FINDING_SCHEMA[c] for c in HIT_COLUMNS}
+        for rule, found in rows.items():
+            self.add(rule, pl.DataFrame(found, schema=schema))
 
     def extend(self, other: Findings) -> None:
+        self._flush()
+        other._flush()
         self._parts.extend(other._parts)
 
     def frame(self, file_rows: dict[str, int] | None = None) -> pl.DataFrame:
@@ -155,6 +168,7 @@ class Findings:
         `file_rows` (rows per file) gives grouped messages their share of the file."""
         from roster_lint.causes import link_causes
 
+        self._flush()
         if not self._parts:
             return empty_findings()
         df = pl.concat(self._parts, how="vertical").unique(maintain_order=True)

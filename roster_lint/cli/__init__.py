@@ -15,11 +15,12 @@ import sys
 
 from roster_lint.cli.app import app, stderr
 from roster_lint.errors import UsageError
+from roster_lint.report.terminal import one_line
 
 # Importing the command modules registers their commands on `app`.
 from roster_lint.cli import check as _check  # noqa: F401  isort: skip
 
-for _optional in ("plan", "diff"):
+for _optional in ("plan", "diff", "keys"):
     try:
         __import__(f"roster_lint.cli.{_optional}")
     except ModuleNotFoundError as _exc:  # a command group not built yet
@@ -27,33 +28,49 @@ for _optional in ("plan", "diff"):
             raise
 
 
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C (contract: documented)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: turn every failure to run into one line and exit code 2."""
     try:
         # standalone_mode=False: typer returns the code of typer.Exit instead of exiting.
         code = app(args=argv, standalone_mode=False)
+        if code == INTERRUPTED:  # typer turns Ctrl-C into Exit(130), silently
+            raise KeyboardInterrupt
+        # Flushed here, not at exit, so a full disk or a closed pipe is still reported.
+        sys.stdout.flush()
     except SystemExit as exc:
         sys.exit(exc.code)
-    except UsageError as exc:
-        stderr.print(f"roster-lint: {exc}", markup=False)
-        sys.exit(2)
     except KeyboardInterrupt:
-        stderr.print("roster-lint: interrupted", markup=False)
-        sys.exit(2)
-    except Exception as exc:  # the contract promises one line, never a traceback
+        _fail("interrupted", INTERRUPTED)
+    except UsageError as exc:
+        _fail(str(exc))
+    except MemoryError:
+        _fail("out of memory; the export is larger than this machine can check")
+    except OSError as exc:
+        # Unreadable files (chmod 000), symlink loops, a full disk on stdout, ...: the
+        # system's reason and the file it names.
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc}")
+    except BaseException as exc:  # polars' PanicException is a BaseException
         # typer vendors click; its usage errors carry format_message() and an exit_code.
         if hasattr(exc, "format_message") and getattr(exc, "exit_code", None) is not None:
-            stderr.print(f"roster-lint: {exc.format_message()}", markup=False)
-            sys.exit(2)
+            _fail(exc.format_message())
         if os.environ.get("ROSTER_LINT_DEBUG"):
             raise
-        stderr.print(
-            f"roster-lint: internal error ({type(exc).__name__}: {exc}); "
-            "set ROSTER_LINT_DEBUG=1 for details",
-            markup=False,
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        _fail(
+            f"internal error ({type(exc).__name__}: {first}); set ROSTER_LINT_DEBUG=1 for details"
         )
-        sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    """One line on stderr, control characters shown, never a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        stderr.print(f"roster-lint: {one_line(message)}", markup=False)
+    sys.exit(code)
 
 
 def entry() -> None:

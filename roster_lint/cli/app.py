@@ -88,6 +88,19 @@ def split_list(values: list[str] | None) -> list[str]:
     return [v.strip() for item in values or [] for v in item.split(",") if v.strip()]
 
 
+def refuse_overwriting_inputs(
+    outputs: list[str] | None,
+    inputs: list[str | None],
+    extra: list[tuple[str, str | None]] | None = None,
+) -> None:
+    """Exit 2 before any work when an output would replace a file the run reads."""
+    from roster_lint.report.files import refuse_inputs
+
+    targets = [(f"--output {o}", o.partition(":")[2]) for o in outputs or [] if ":" in o]
+    targets += [(what, path) for what, path in extra or [] if path]
+    refuse_inputs(targets, inputs)
+
+
 def merged_options(
     config: str | None,
     *,

@@ -18,6 +18,7 @@ from roster_lint.cli.app import (
     app,
     check_format,
     merged_options,
+    refuse_overwriting_inputs,
     split_list,
     stderr,
     stdout,
@@ -75,6 +76,11 @@ def check(
 
     check_format(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
+    refuse_overwriting_inputs(
+        output,
+        [export, opts.previous, opts.course_map, config, baseline],
+        [("--write-baseline", write_baseline_to)],
+    )
     opts.select = split_list(select) or opts.select
     opts.ignore = split_list(ignore) or opts.ignore
     opts.fail_on = fail_on or opts.fail_on
@@ -93,13 +99,26 @@ def check(
     if write_baseline_to:  # before --baseline: the file records everything found today
         from roster_lint.report.baseline import write_baseline
 
-        write_baseline(result, write_baseline_to)
+        # under --redact the baseline holds pseudonyms (the district's key keeps them stable)
+        write_baseline(_redacted_ids(result) if redact else result, write_baseline_to)
     if baseline:
         from roster_lint.report.baseline import apply_baseline
 
-        result = apply_baseline(result, baseline)
+        result = apply_baseline(result, baseline, _redacted_ids(result) if redact else None)
     emit_check(result, fmt=fmt, outputs=output or [], redact=redact, console=stdout)
     raise typer.Exit(1 if result.failed else 0)
+
+
+def _redacted_ids(result: CheckResult) -> CheckResult:
+    """The result with its findings' sourced_id pseudonymised, as --redact reports show it."""
+    import dataclasses
+
+    from roster_lint.load import load_export
+    from roster_lint.report.redact import Redactor
+
+    prev = load_export(result.options.previous) if result.options.previous else None
+    red = Redactor([result.export, prev]).frame(result.findings, ["sourced_id"])
+    return dataclasses.replace(result, findings=red)
 
 
 @app.command("rules")

@@ -16,6 +16,7 @@ from roster_lint.cli.app import (
     app,
     check_format,
     merged_options,
+    refuse_overwriting_inputs,
     stdout,
 )
 
@@ -76,6 +77,7 @@ def diff(
         section["max_shrink"] = max_shrink
         opts.profile = {**opts.profile, "diff": section}
     settings_from(opts.profile)  # a bad threshold stops the run before loading anything
+    refuse_overwriting_inputs(output, [old, new, opts.course_map, config])
     result, old_export, new_export = _run(old, new, opts)
     emit_diff(
         result,

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,9 +19,13 @@ from roster_lint.cli.app import (
     app,
     check_format,
     merged_options,
+    refuse_overwriting_inputs,
     stdout,
 )
 from roster_lint.errors import UsageError
+
+if TYPE_CHECKING:
+    from roster_lint.model import Export
 
 
 @app.command()
@@ -44,6 +47,7 @@ def plan(
     check_format(fmt)
     spinner = progress.for_run(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
+    refuse_overwriting_inputs(output, [export, opts.previous, opts.course_map, config])
     opts.validate()
     exp = api.load_for_plan(export, spinner)
     prev = api.load_previous(opts, spinner)
@@ -82,9 +86,33 @@ def why(
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
     opts.validate()
     exp = api.load(export)
-    plan_ = api.plan_export(exp, opts, api.load_previous(opts))
-    result = explain_entity(exp, plan_, kind, ident, opts)
-    emit_why(result, fmt=fmt, redact=redact, console=stdout, export=exp)
+    prev = api.load_previous(opts)
+    plan_ = api.plan_export(exp, opts, prev)
+    ident = _unpseudonymise(ident, kind, [exp, prev])
+    try:
+        result = explain_entity(exp, plan_, kind, ident, opts)
+    except UsageError:
+        if redact:  # the message echoes the id and its near matches: raw personal values
+            raise UsageError(f"no {kind} with the id given in the plan of this export") from None
+        raise
+    emit_why(result, fmt=fmt, redact=redact, console=stdout, export=exp, previous=prev)
+
+
+def _unpseudonymise(ident: str, kind: str, exports: list[Export | None]) -> str:
+    """A pseudonym from a --redact report, back to the id it stands for (district's key)."""
+    from roster_lint.report import redact as r
+
+    if not r.looks_like_pseudonym(ident):
+        return ident
+    found = r.find_pseudonym(exports, kind, ident)
+    if found is not None:
+        return found
+    if not r.has_district_key():
+        raise UsageError(
+            f"{ident} looks like a --redact pseudonym; looking it up needs the district's "
+            f"key ({r.KEY_ENV} or redact_key_file in the config)"
+        )
+    return ident  # not one of this export's: reported as not found
 
 
 course_map_app = typer.Typer(help="Course maps for Summit K12 course mapping (SK-C2).")
@@ -101,12 +129,15 @@ def course_map_init(
     """Write the CSV of courses to send to Summit K12 Support for mapping."""
     from roster_lint.load import load_export
     from roster_lint.predict.coursemap import course_map_csv
+    from roster_lint.report.files import write_atomic
 
+    refuse_overwriting_inputs(None, [export], [("--output", out)])
     text = course_map_csv(load_export(export))
     if out is None:
+        if sys.stdout.isatty():  # a course title must not drive the reader's terminal
+            from roster_lint.report.terminal import clean
+
+            text = "\n".join(clean(line) for line in text.split("\n"))
         sys.stdout.write(text)
         return
-    try:
-        Path(out).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {out}: {exc.strerror}") from exc
+    write_atomic(out, text, f"cannot write {out}")

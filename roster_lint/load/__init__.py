@@ -120,6 +120,13 @@ def _classify(src: Source, out: Findings) -> tuple[dict[str, Entry], Entry | Non
             f"{nested} is an archive inside the export; it was not opened",
             file=nested,
         )
+    for dup in src.duplicates:
+        out.one(
+            "duplicate-zip-entry",
+            f"{dup} is in the zip more than once; the last copy was checked, and an unzipper "
+            "that streams the archive reads the first",
+            file=dup,
+        )
     exact = {e.name for e in src.entries if not e.in_subfolder}
     for e in sorted(src.entries, key=lambda x: x.path):
         meant = None if e.in_subfolder else canonical.get(e.name.lower())

@@ -62,6 +62,7 @@ def check_header(
     def report(rule: str, message: str, column: str | None, value: str | None = None) -> None:
         out.one(rule, message, file=path, line=1, column=column, value=value)
 
+    cell_set = set(cells)  # a 100k-column header: membership must not scan the list
     for i, cell in enumerate(cells):
         name: str | None = None
         if cell == "":
@@ -96,7 +97,7 @@ def check_header(
             )
         else:
             # Only a column the header lacks can be the one a typo meant.
-            absent = [c for c in expected if c not in cells]
+            absent = [c for c in expected if c not in cell_set]
             close = difflib.get_close_matches(cell, absent, n=1, cutoff=TYPO_CUTOFF)
             if close:
                 name = close[0]

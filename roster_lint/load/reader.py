@@ -33,6 +33,16 @@ BOM = codecs.BOM_UTF8
 QUOTE, NEWLINE = ord('"'), ord("\n")
 CHUNK_BYTES = 8 * 1024**2
 MAX_RECORD_BYTES = 16 * 1024**2  # a record longer than this is not a roster row
+# Header limits (findings, as frictionless and csvlint state theirs): OneRoster's widest
+# file has 25 columns, so 512 leaves room for any number of metadata.* extensions, and a
+# header line must end within the first 64 KiB.  Past them the file is not read: a 7 MB
+# header of 100k columns took a minute and 2.7 GB to be told it had 100k unknown columns.
+MAX_COLUMNS = 512
+MAX_HEADER_BYTES = 64 * 1024
+# A field longer than this is cut to its first FIELD_KEPT characters (RL026): one 8 MB
+# value copied into every finding of its row, and into each report, took gigabytes.
+MAX_FIELD_BYTES = 64 * 1024
+FIELD_KEPT = 200
 
 
 @dataclass
@@ -55,6 +65,8 @@ def read_entry(entry: Entry, out: Findings) -> Parsed:
     head = entry.head()
     if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return _utf16(entry, "utf-16", out, "with a byte-order mark")
+    if _header_too_wide(entry, head, out):
+        return Parsed([], empty_frame(), readable=False)
     # The fast path counts NUL bytes beside the read and declines any file with one, so a
     # healthy file is not searched for them first (0.14 s serial at 1M students).
     fast = _fast(entry, head)
@@ -78,6 +90,33 @@ def read_entry(entry: Entry, out: Findings) -> Parsed:
     if text is None:
         return Parsed([], empty_frame(), encoding=encoding, readable=False)
     return _exact(text, entry, out, encoding)
+
+
+def _header_too_wide(entry: Entry, head: bytes, out: Findings) -> bool:
+    """The header limits (MAX_HEADER_BYTES, MAX_COLUMNS) as a finding on line 1."""
+    first = head[:MAX_HEADER_BYTES]
+    ends = [i for i in (first.find(b"\n"), first.find(b"\r")) if i >= 0]
+    if not ends and entry.size > MAX_HEADER_BYTES:
+        out.one(
+            "header-too-wide",
+            f"{entry.path}: the header (line 1) is longer than {MAX_HEADER_BYTES // 1024} KiB, "
+            "the limit; the file is not checked",
+            file=entry.path,
+            line=1,
+        )
+        return True
+    width = _header_width(first[: min(ends)] if ends else first)
+    if width > MAX_COLUMNS:
+        out.one(
+            "header-too-wide",
+            f"{entry.path}: the header has {width} columns, more than the limit of "
+            f"{MAX_COLUMNS}; the file is not checked",
+            file=entry.path,
+            line=1,
+            value=str(width),
+        )
+        return True
+    return False
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -201,6 +240,11 @@ def _read_text(src: Path | bytes, width: int, *, ragged: bool, numbered: bool) -
 def _fast(entry: Entry, head: bytes) -> Parsed | None:
     """The polars read plus its proof of health, or None when in doubt."""
     width = _header_width(head)
+    if width == 1:
+        # No file has one column; and with one, a blank line reads as a record of one
+        # empty value, which the proof below cannot tell apart (2M blank lines were read
+        # as 2M empty records, each a finding).
+        return None
     src: Path | bytes = entry.fs_path if entry.fs_path is not None else entry.read()
     # Count quotes and newlines while polars parses: both release the GIL, so on two cores
     # most of the count hides behind the read.
@@ -211,7 +255,7 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
             # afterwards in one chunk makes every later select rechunk the whole frame (a
             # copy of every value's view: +1.4 GB at 7M enrollments).
             df = _read_text(src, width, ragged=False, numbered=True)
-        except (pl.exceptions.PolarsError, OSError):
+        except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
             return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
         n_quotes, newlines, nuls = counts.result()
     rows = df.height
@@ -237,6 +281,8 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     value_bytes = sum(int(v or 0) for v in stats[:width])
     if sum(int(v or 0) for v in stats[width:]) > MAX_RECORD_BYTES:
         return None  # an absurd record: let the exact path look at it
+    if max((int(v or 0) for v in stats[width:]), default=0) > MAX_FIELD_BYTES:
+        return None  # a field past the limit: the exact path cuts it and says where
     last = entry.last_byte()
     if newlines + (0 if last == b"\n" else 1) != rows:
         return None  # a line break inside a field
@@ -261,10 +307,54 @@ def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
         out.one(issue.rule, issue.message, file=entry.path, line=issue.line, value=issue.value)
     width = len(res.header)
     df = _polars_frame(text, entry, encoding, res)
+    if df is None and width == 0:  # no header (a file of blank lines): nothing to keep
+        df = pl.DataFrame({LINE: pl.Series(LINE, res.lines, dtype=pl.Int64)})
     if df is None:  # quote damage polars will not read: build the frame from Python records
         kept = parse_exact(text, entry.path, keep=True)
         df = records_frame(kept.records or [], kept.lines, width)
-    return Parsed(res.header, df, encoding=encoding)
+    return Parsed(res.header, _cap_fields(df, res.header, entry, out), encoding=encoding)
+
+
+def _cap_fields(df: pl.DataFrame, header: list[str], entry: Entry, out: Findings) -> pl.DataFrame:
+    """Fields past MAX_FIELD_BYTES cut to FIELD_KEPT characters, one RL026 finding each."""
+    cols = [c for c in df.columns if c != LINE]
+    if not cols or df.height == 0:
+        return df
+    too_long = [pl.col(c).str.len_bytes() > MAX_FIELD_BYTES for c in cols]
+    hits = df.select(pl.any_horizontal(too_long).any()).item()
+    if not hits:
+        return df
+    for i, c in enumerate(cols):
+        lens = df.select(pl.col(LINE), pl.col(c).str.len_bytes().alias("n"))
+        long = lens.filter(pl.col("n") > MAX_FIELD_BYTES)
+        name = header[i] if i < len(header) and header[i] else c
+        out.add(
+            "field-too-long",
+            long.select(
+                pl.col(LINE).alias("line"),
+                pl.col("n").cast(pl.String).alias("value"),
+                (
+                    pl.lit(f"{entry.path}: the {name} field on line ")
+                    + pl.col(LINE).cast(pl.String)
+                    + pl.lit(" is ")
+                    + pl.col("n").cast(pl.String)
+                    + pl.lit(
+                        f" bytes, more than the limit of {MAX_FIELD_BYTES // 1024} KiB; "
+                        f"its first {FIELD_KEPT} characters were kept"
+                    )
+                ).alias("message"),
+            ),
+            file=entry.path,
+            column=name,
+        )
+    cut = [
+        pl.when(pl.col(c).str.len_bytes() > MAX_FIELD_BYTES)
+        .then(pl.col(c).str.slice(0, FIELD_KEPT))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in cols
+    ]
+    return df.with_columns(cut)
 
 
 def _polars_frame(text: str, entry: Entry, encoding: str, res: ExactResult) -> pl.DataFrame | None:
@@ -283,7 +373,7 @@ def _polars_frame(text: str, entry: Entry, encoding: str, res: ExactResult) -> p
         src = text.encode("utf-8")
     try:
         df = _read_text(src, width, ragged=True, numbered=False)
-    except (pl.exceptions.PolarsError, OSError):
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
         return None
     if df.height == 0 or [v or "" for v in df.row(0)] != res.header:
         return None

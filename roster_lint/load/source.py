@@ -13,6 +13,7 @@ import mmap
 import os
 import stat
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -78,6 +79,7 @@ class Source:
     entries: list[Entry]
     folders: list[str] = field(default_factory=list)  # folders where a file was expected
     nested_archives: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # zip entries named twice or more
 
 
 def open_source(path: str) -> Source:
@@ -97,34 +99,44 @@ def _folder(root: Path, shown: str) -> Source:
     for item in sorted(os.scandir(root), key=lambda e: e.name):
         if item.name in _IGNORED_NAMES:
             continue
+        name = _shown_name(item.name)
         target = Path(item.path)
         if item.is_symlink():
-            resolved = target.resolve()
+            try:
+                resolved = target.resolve()
+            except (RuntimeError, OSError):  # a loop: 3.11 raises RuntimeError, 3.13 OSError
+                raise UsageError(f"{shown}: {name} is a symbolic link loop") from None
             # Following a link out of the export would read files the user did not give.
             if not resolved.is_relative_to(real_root) or not resolved.exists():
                 raise UsageError(
-                    f"{shown}: {item.name} is a link to {os.readlink(item.path)}, "
+                    f"{shown}: {name} is a link to {_shown_name(os.readlink(item.path))}, "
                     "outside the export; refusing to follow it"
                 )
             target = resolved
         if target.is_dir():
-            src.folders.append(item.name)
+            src.folders.append(name)
             continue
         if not target.is_file():
             continue
-        if item.name.lower().endswith(".zip"):
-            src.nested_archives.append(item.name)
+        if name.lower().endswith(".zip"):
+            src.nested_archives.append(name)
             continue
         src.entries.append(
             Entry(
-                name=item.name,
-                path=item.name,
+                name=name,
+                path=name,
                 size=target.stat().st_size,
                 read=target.read_bytes,
                 fs_path=target,
             )
         )
     return src
+
+
+def _shown_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (os gives them as surrogates) shown as
+    \\xNN, so messages and reports can be written."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _unsafe_name(name: str) -> bool:
@@ -138,6 +150,10 @@ def _zip(p: Path, shown: str) -> Source:
         zf = zipfile.ZipFile(p)
     except (zipfile.BadZipFile, OSError) as exc:
         raise UsageError(f"{shown}: not a readable zip file ({exc})") from None
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"{shown}: not a readable zip file (an entry name marked UTF-8 is not UTF-8)"
+        ) from None
     infos = [i for i in zf.infolist() if not _ignored(i.filename)]
     total = 0
     for info in infos:
@@ -161,8 +177,13 @@ def _zip(p: Path, shown: str) -> Source:
     files = [i for i in infos if not i.is_dir()]
     if not files:
         raise UsageError(f"{shown}: the zip is empty")
+    # Entries named twice: keep the last (what the central directory and zipfile name), and
+    # say so; a streaming unzipper reads the first.
+    last = {i.filename: i for i in infos}
+    dups = sorted({i.filename for i in infos if last[i.filename] is not i})
+    infos = [i for i in infos if last[i.filename] is i]
     prefix = _root_prefix(shown, [i.filename for i in infos])
-    src = Source(path=shown, kind="zip", entries=[])
+    src = Source(path=shown, kind="zip", entries=[], duplicates=dups)
     for info in infos:
         rel = info.filename[len(prefix) :]
         if not rel:
@@ -218,7 +239,7 @@ def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> Callable[
                 with zf.open(info) as fh:
                     # Never trust the declared size: read at most one byte more than it.
                     data = fh.read(info.file_size + 1)
-            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
+            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
                 raise UsageError(f"{shown}: cannot read {info.filename!r} ({exc})") from None
             if len(data) > info.file_size:
                 raise UsageError(f"{shown}: entry {info.filename!r} is larger than declared")

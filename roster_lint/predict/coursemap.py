@@ -13,7 +13,8 @@ from roster_lint.model import Export
 
 COLUMN = "courseSourcedId"
 # A cell starting with one of these is a formula in a spreadsheet: prefix it with '.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets also read the full-width forms and skip leading spaces ( =1+1 is a formula).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def read_course_map(path: str) -> set[str]:
@@ -40,7 +41,7 @@ def read_course_map(path: str) -> set[str]:
 
 def _safe(value: str) -> str:
     """Neutralise spreadsheet formulas (CSV injection): the value is kept, prefixed by '."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return "'" + value if value.lstrip(" \u3000").startswith(FORMULA_START) else value
 
 
 def course_map_rows(export: Export) -> list[list[str]]:
@@ -81,5 +82,12 @@ def course_map_rows(export: Export) -> list[list[str]]:
 
 def course_map_csv(export: Export) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(course_map_rows(export))
+    # QUOTE_MINIMAL quotes only the writer's own line terminator: a value holding a lone CR
+    # would be written bare and split the row in a spreadsheet.  Quote it too.
+    writer = csv.writer(buf, lineterminator="\n")
+    for row in course_map_rows(export):
+        if any("\r" in v for v in row):
+            csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL).writerow(row)
+        else:
+            writer.writerow(row)
     return buf.getvalue()

@@ -74,11 +74,10 @@ def baseline_document(result: CheckResult) -> dict[str, Any]:
 
 def write_baseline(result: CheckResult, path: str | Path) -> int:
     """Write the baseline; returns how many findings it accepts."""
+    from roster_lint.report.files import write_atomic
+
     text = json.dumps(baseline_document(result), indent=1, ensure_ascii=False) + "\n"
-    try:
-        Path(path).write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise UsageError(f"--write-baseline {path}: {exc.strerror or exc}") from None
+    write_atomic(path, text, f"--write-baseline {path}")
     return result.findings.height
 
 
@@ -125,6 +124,13 @@ def new_findings(findings: pl.DataFrame, baseline: pl.DataFrame) -> pl.DataFrame
     return findings[kept]
 
 
-def apply_baseline(result: CheckResult, path: str | Path) -> CheckResult:
-    """A copy of the result without the findings the baseline accepts."""
-    return dataclasses.replace(result, findings=new_findings(result.findings, read_baseline(path)))
+def apply_baseline(
+    result: CheckResult, path: str | Path, keyed: CheckResult | None = None
+) -> CheckResult:
+    """A copy of the result without the findings the baseline accepts.  `keyed`: the same
+    findings as a --redact baseline names them (pseudonymised ids), matched in their place."""
+    base = read_baseline(path)
+    if keyed is None:
+        return dataclasses.replace(result, findings=new_findings(result.findings, base))
+    kept = new_findings(keyed.findings.with_row_index("_orig"), base)["_orig"]
+    return dataclasses.replace(result, findings=result.findings[kept.to_list()])

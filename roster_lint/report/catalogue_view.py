@@ -80,7 +80,8 @@ def _example_md(ex: Example) -> str:
     if not changed:
         parts.append(f"The unchanged example export (`rules/examples/{ex.base}/`).")
     for name, text in changed.items():
-        lines = text.splitlines()
+        # a limit's example holds a huge line: show its start
+        lines = [ln if len(ln) <= 1000 else ln[:200] + "…" for ln in text.splitlines()]
         shown = "\n".join(lines[:8]) + ("\n…" if len(lines) > 8 else "")
         parts.append(f"`{name}`:\n\n```csv\n{shown}\n```")
     if ex.expect:

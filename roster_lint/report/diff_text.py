@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+
+from roster_lint.report.terminal import clean
+from roster_lint.report.terminal import markup_safe as escape
 
 if TYPE_CHECKING:
     from roster_lint.diff.model import DiffResult, FileDiff
@@ -83,21 +85,32 @@ def _samples(diff: DiffResult, console: Console) -> None:
             shown = [_label(frame, r) for r in frame.head(SAMPLES).iter_rows(named=True)]
             more = frame.height - len(shown)
             tail = f" and {more:,} more" if more > 0 else ""
-            console.print(f"  {fd.file} {kind}: {'; '.join(shown)}{tail}", markup=False)
+            _say(console, f"  {fd.file} {kind}: {'; '.join(shown)}{tail}")
+
+
+def _say(console: Console, text: str) -> None:
+    """A line of plain text with the data's control characters shown, never interpreted."""
+    console.print(clean(text), markup=False)
 
 
 def render_diff(diff: DiffResult, console: Console) -> None:
     versions = f"OneRoster {diff.old_version or '?'} -> {diff.new_version or '?'}"
-    console.print(f"roster-lint diff {diff.old_path} -> {diff.new_path} ({versions})", markup=False)
+    console.print(
+        clean(f"roster-lint diff {diff.old_path} -> {diff.new_path} ({versions})"), markup=False
+    )
     console.print(_files_table(diff))
     _samples(diff, console)
     for prop, old, new in diff.manifest_changes:
-        console.print(f"manifest.csv {prop}: {old or '(none)'} -> {new or '(none)'}", markup=False)
+        console.print(
+            clean(f"manifest.csv {prop}: {old or '(none)'} -> {new or '(none)'}"), markup=False
+        )
     console.print()
     if diff.warnings.height:
-        console.print(f"Looks like a broken export ({diff.warnings.height:,}):", markup=False)
+        console.print(
+            clean(f"Looks like a broken export ({diff.warnings.height:,}):"), markup=False
+        )
         for r in diff.warnings.iter_rows(named=True):
-            console.print(f"  {r['code']} {r['severity']} {r['message']}", markup=False)
+            _say(console, f"  {r['code']} {r['severity']} {r['message']}")
     else:
         console.print("No change looks like a broken export.", markup=False)
     console.print()
@@ -108,11 +121,11 @@ def render_diff(diff: DiffResult, console: Console) -> None:
     will_not = [g for g in diff.sync if not g.will]
     console.print("What the Summit K12 sync will do:", markup=False)
     for g in will or []:
-        console.print(f"  {g.message} ({g.source})", markup=False)
+        _say(console, f"  {g.message} ({g.source})")
     if not will:
         console.print("  nothing new", markup=False)
     console.print("What it will NOT do (someone must act):", markup=False)
     for g in will_not:
-        console.print(f"  {g.message} ({g.source})", markup=False)
+        _say(console, f"  {g.message} ({g.source})")
     if not will_not:
         console.print("  nothing", markup=False)

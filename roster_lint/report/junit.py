@@ -43,8 +43,19 @@ def _rows_and_cause(r: dict[str, object]) -> str:
 
 
 def _clean(text: str) -> str:
-    """XML 1.0 cannot carry most control characters, even escaped: drop them."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
+    """XML 1.0 cannot carry most control characters, even escaped, nor U+FFFE, U+FFFF or
+    lone surrogates: replace them with U+FFFD so the file stays XML."""
+    return "".join(ch if _xml_char(ord(ch)) else "\ufffd" for ch in text)
+
+
+def _xml_char(c: int) -> bool:
+    """XML 1.0's Char production."""
+    return (
+        c in (0x9, 0xA, 0xD)
+        or 0x20 <= c <= 0xD7FF
+        or 0xE000 <= c <= 0xFFFD
+        or 0x10000 <= c <= 0x10FFFF
+    )
 
 
 def check_junit(result: CheckResult, max_cases: int = MAX_CASES) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,11 +93,10 @@ def _check_writable(path: Path, spec: str) -> None:
         raise UsageError(f"--output {spec!r}: cannot write in {parent}")
 
 
-def _write(out: Output, text: str) -> None:
-    try:
-        out.path.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise UsageError(f"--output {out.fmt}:{out.path}: {exc.strerror or exc}") from None
+def _write(out: Output, text: str | Iterable[str]) -> None:
+    from roster_lint.report.files import write_atomic
+
+    write_atomic(out.path, text, f"--output {out.fmt}:{out.path}")
 
 
 def plain_text(render: Callable[[Console], None]) -> str:
@@ -159,8 +158,8 @@ def emit_check(
     targets = parse_outputs(outputs, "check")
     if redact:  # people who left are only in yesterday's export (result.previous)
         result = _redactor(result, [result.export, result.previous]).apply(result)
-    renderers: dict[str, Callable[[], str]] = {
-        "json": lambda: dumps(json_report.check_document(result)),
+    renderers: dict[str, Callable[[], str | Iterable[str]]] = {
+        "json": lambda: json_report.check_json_chunks(result),
         "text": lambda: plain_text(lambda c: text.render_check(result, c)),
         "html": lambda: _html("render_check_html", result),
         "sarif": lambda: dumps(sarif.check_sarif(result)),
@@ -188,11 +187,15 @@ def rows_sink(outputs: list[str], redact: bool, keep: Callable[[str], bool]) -> 
     return RowSink(str(rows[0].path), keep)
 
 
-def _to_stdout(fmt: str, renderers: dict[str, Callable[[], str]], rich: Callable[[], None]) -> None:
+def _to_stdout(
+    fmt: str, renderers: dict[str, Callable[[], str | Iterable[str]]], rich: Callable[[], None]
+) -> None:
     if fmt == "text":
         rich()
     elif fmt in renderers:
-        sys.stdout.write(renderers[fmt]())
+        text = renderers[fmt]()
+        for chunk in [text] if isinstance(text, str) else text:
+            sys.stdout.write(chunk)
         sys.stdout.flush()
     else:
         raise UsageError(f"--format {fmt!r} is not available here")
@@ -228,7 +231,7 @@ def emit_plan(
 
         plan_text.render_plan(plan, console)
 
-    renderers: dict[str, Callable[[], str]] = {
+    renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "json": as_json,
         "text": lambda: plain_text(as_text),
         "html": lambda: _html("render_plan_html", plan, None),
@@ -247,11 +250,12 @@ def emit_why(
     redact: bool,
     console: Console,
     export: Export | None = None,
+    previous: Export | None = None,
 ) -> None:
     from roster_lint.report import why_text
 
-    if redact:
-        why = _redactor(why, [export]).apply(why)
+    if redact:  # a departed user is only in yesterday's export
+        why = _redactor(why, [export, previous]).apply(why)
     if fmt == "json":
         sys.stdout.write(dumps(why.to_json()))
     else:
@@ -273,7 +277,7 @@ def emit_diff(
     targets = parse_outputs(outputs, "diff")
     if redact:  # the new export keys the pseudonyms; the old one adds who has left
         diff = _redactor(diff, [new, old]).apply(diff)
-    renderers: dict[str, Callable[[], str]] = {
+    renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "json": lambda: dumps(diff_json.diff_document(diff)),
         "text": lambda: plain_text(lambda c: diff_text.render_diff(diff, c)),
         "html": lambda: _html("render_diff_html", diff),

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import polars as pl
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from roster_lint.predict.model import ENTITIES, Plan
+from roster_lint.report.terminal import markup_safe as escape
 
 EXAMPLES = 3  # example ids per skip reason
 ROWS = 15  # rows per table before "... and N more"

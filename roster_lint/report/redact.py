@@ -20,22 +20,35 @@ Tokens of one character are left alone (a middle initial identifies no one, and 
 a surname "An" does not eat the article "an".  Over-redaction is the safe failure: a class
 id that equals some student's identifier is replaced too.
 
-The key is ROSTER_LINT_REDACT_KEY when set, otherwise a hash of the export's user sourcedIds:
-the same export gives the same pseudonyms on every run (same polars version), so "user-bcdf…"
-can be quoted back, and nobody without the export can reverse a pseudonym by guessing names.
+Pseudonyms are a keyed MAC (BLAKE2b in keyed mode, a PRF like HMAC) of the lower-cased
+token: without the key nobody can test a guessed e-mail or id against a pseudonym.  The key
+is the district's: ROSTER_LINT_REDACT_KEY, or the file named by `redact_key_file` in the
+config (`roster-lint redact-key init PATH` makes one), so the same person has the same
+pseudonym on every day's export and support can link tickets.  With neither, a random key
+for this run only: pseudonyms are then unlinkable across runs.  An e-mail keeps its domain
+(SSO domain mismatches are a support question): `email-xxxx@students.example.org`.
+
+Prose is not data: in messages, notes and trace details a token that is a name or all
+digits is replaced only where the text quotes it ('Will', "10001"), so the tool's own
+words ("Will"), line numbers and counts that happen to equal a numeric id stay as written.
+Words of the tool's vocabulary (severities, roles, actions, enum values) are never
+personal, whatever a cell holds (a phone `#ERROR!`, a user named "Test Student").
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
+import secrets
 from collections.abc import Iterable
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import polars as pl
 
+from roster_lint.errors import UsageError
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export, Table
 
@@ -143,8 +156,9 @@ def _values(table: Table) -> list[pl.DataFrame]:
             continue
         col = pl.col(column)
         if column == "userIds":  # {type:identifier},...: the type is vocabulary, keep it
-            col = col.str.extract_all(r":[^{},]+").list.eval(pl.element().str.slice(1))
-            col = col.list.join(" ")
+            ids = col.str.extract_all(r":[^{},]+").list.eval(pl.element().str.slice(1))
+            # a value without the {type:id} shape is quoted whole by RL160: all of it is personal
+            col = pl.when(ids.list.len() > 0).then(ids.list.join(" ")).otherwise(col)
         out.append(table.df.select(col.alias("value"), pl.lit(kind).alias("kind")))
     return out
 
@@ -153,25 +167,162 @@ def _bare(path: str) -> str:
     return PureWindowsPath(PurePosixPath(path).name).name or "export"
 
 
-def _key(exports: Iterable[Export]) -> bytes:
-    env = os.environ.get("ROSTER_LINT_REDACT_KEY")
+def _shown_path(path: str) -> str:
+    """A relative path as given (GitHub annotations and SARIF must point at the real file);
+    an absolute or home path only by its name (/home/jsmith/... names a person)."""
+    if not path or PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute():
+        return _bare(path)
+    if path.startswith("~") or PureWindowsPath(path).drive:
+        return _bare(path)
+    return path
+
+
+QUOTES = ["'", '"', "\u2018", "\u2019", "\u201c", "\u201d", "`"]
+
+
+# Words around a number that make it the tool's: "line 17", "lines 3-17", "17 users".
+LINE_WORDS = ["line", "lines", "row", "rows", "cell", "cells", "column", "columns"]
+COUNT_WORDS = [
+    *("user", "users", "student", "students", "teacher", "teachers", "class", "classes"),
+    *("enrollment", "enrollments", "school", "schools", "course", "courses", "row", "rows"),
+    *("line", "lines", "field", "fields", "column", "columns", "record", "records", "more"),
+    *("of", "bytes", "values", "times", "new", "people", "accounts", "findings", "grades"),
+]
+
+
+def _tools_word() -> pl.Expr:
+    """In a sentence, a personal token that is the tool's own word: a number that counts or
+    places (line 17, 17 users) or a name that is an ordinary word there ("Will") and not
+    quoted.  Names stay replaced next to other personal data (EVELYN BAILEY (…)) because
+    only a capitalised word after a lower-case word reads as prose."""
+    piece = pl.col("piece")
+    low = piece.str.to_lowercase()
+    prev2 = low.shift(2).over("rid")
+    next2 = low.shift(-2).over("rid")
+    prev1 = piece.shift(1).over("rid")
+    next1 = piece.shift(-1).over("rid")
+    quoted = prev1.is_in(QUOTES).fill_null(False) | next1.is_in(QUOTES).fill_null(False)
+    digits = piece.str.contains(r"^[0-9]+$")
+    counting = (
+        prev2.is_in(LINE_WORDS).fill_null(False)
+        | (next2.is_in(COUNT_WORDS).fill_null(False) & (next1 == " ").fill_null(False))
+        | (prev1 == "-").fill_null(False)
+        & low.shift(3).over("rid").is_in(LINE_WORDS).fill_null(False)
+    )
+    # a name in running text: the word before it is lower-case prose, not more data
+    prose_before = piece.shift(2).over("rid").str.contains(r"^[a-z]+$").fill_null(False) & (
+        prev1 == " "
+    ).fill_null(False)
+    ordinary = (pl.col("kind") == "name") & prose_before & piece.str.contains(r"^[A-Z][a-z]+$")
+    return ~quoted & ((digits & counting) | ordinary)
+
+
+def _weak(token: str = "tok") -> pl.Expr:
+    """Tokens that prose uses for its own words too: names and all-digit tokens."""
+    return (pl.col("kind") == "name") | pl.col(token).str.contains(r"^[0-9]+$")
+
+
+@functools.cache
+def vocabulary() -> frozenset[str]:
+    """Lower-cased words the tool itself writes as values: never a person's."""
+    from roster_lint.catalogue import Severity
+    from roster_lint.spec import oneroster
+
+    words = {s.value for s in Severity}
+    words |= {"student", "teacher", "school", "admin", "administrator", "district", "error"}
+    words |= {"create", "transfer", "update", "unchanged", "skip", "retain", "enroll", "split"}
+    words |= {"unenroll", "mapped", "needs-mapping", "unverified", "sync", "true", "false"}
+    spec = oneroster()
+    for name in getattr(spec, "enums", {}) or {}:
+        words |= {str(v).lower() for v in spec.enum_values(name)}
+    return frozenset(words)
+
+
+KEY_ENV = "ROSTER_LINT_REDACT_KEY"
+_key_file: str | None = None  # from the config's redact_key_file (config.py sets it)
+_run_key: bytes | None = None  # the random key of this run, when there is no other
+
+
+def use_key_file(path: str | None) -> None:
+    """The config's `redact_key_file`: where the district's key is kept."""
+    global _key_file
+    _key_file = path
+
+
+def new_key_text() -> str:
+    """A fresh key for `redact-key init`: 256 random bits, as hex."""
+    return secrets.token_hex(32)
+
+
+def _key() -> bytes:
+    env = os.environ.get(KEY_ENV)
     if env:
         return hashlib.sha256(env.encode("utf-8")).digest()
-    h = hashlib.sha256(b"roster-lint redact v1\n")
-    for exp in exports:
-        users = exp.frame("users.csv")
-        if users is not None and "sourcedId" in users.columns:
-            ids = users.select(pl.col("sourcedId").drop_nulls().unique().sort().str.join("\n"))
-            h.update(str(ids.item() or "").encode("utf-8"))
-        break  # the primary export alone: the same export, the same pseudonyms
-    return h.digest()
+    if _key_file:
+        try:
+            text = Path(_key_file).read_bytes().strip()
+        except OSError as exc:
+            raise UsageError(
+                f"redact_key_file {_key_file}: cannot read ({exc.strerror or exc})"
+            ) from None
+        if len(text) < 16:
+            raise UsageError(f"redact_key_file {_key_file}: too short to be a key")
+        return hashlib.sha256(text).digest()
+    global _run_key
+    if _run_key is None:
+        _run_key = secrets.token_bytes(32)
+    return _run_key
 
 
-def pseudonym(token: pl.Expr, kind: pl.Expr, seed: int) -> pl.Expr:
-    """`kind-xxxxxxxxxxxxxx` from a seeded hash of the lower-cased token."""
-    h = token.str.to_lowercase().hash(seed) % (10**LETTERS)
-    letters = h.cast(pl.String).str.zfill(LETTERS).str.replace_many(DIGITS, ALPHABET)
-    return pl.concat_str([kind, pl.lit("-"), letters])
+def has_district_key() -> bool:
+    return bool(os.environ.get(KEY_ENV) or _key_file)
+
+
+PSEUDONYM = r"^[a-z]+-[bcdfghkmpt]{14}(?:@\S+)?$"
+KINDS_OF_ENTITY = {
+    "user": ("user", "username", "email", "ident", "userid"),
+    "enrollment": ("enrollment",),
+}
+
+
+def looks_like_pseudonym(text: str) -> bool:
+    import re
+
+    return re.match(PSEUDONYM, text) is not None
+
+
+def find_pseudonym(exports: Iterable[Export | None], entity: str, text: str) -> str | None:
+    """The raw value behind a pseudonym of `entity`'s kinds, with the district's key; None
+    when no personal value of the exports has it."""
+    kinds = KINDS_OF_ENTITY.get(entity)
+    if kinds is None:
+        return None
+    r = Redactor(exports)
+    key = r.key
+    prefix = text.split("-", 1)[0]
+    tokens = r.tokens.filter(pl.col("kind").is_in(list(kinds)))
+    for token, kind in tokens.iter_rows():
+        if kind == prefix and pseudonym_of(token, kind, key) == text:
+            return str(token)
+    return None
+
+
+def _mac_letters(token: str, key: bytes) -> str:
+    h = hashlib.blake2b(token.encode("utf-8"), key=key, digest_size=8, person=b"roster-lint")
+    digits = str(int.from_bytes(h.digest(), "big") % 10**LETTERS).zfill(LETTERS)
+    return digits.translate(_TO_LETTERS)
+
+
+_TO_LETTERS = str.maketrans("".join(DIGITS), "".join(ALPHABET))
+
+
+def pseudonym_of(token: str, kind: str, key: bytes) -> str:
+    """`kind-xxxxxxxxxxxxxx`; an e-mail keeps its domain."""
+    low = token.lower()
+    if kind == "email" and "@" in low:
+        domain = low.rpartition("@")[2]
+        return f"email-{_mac_letters(low, key)}@{domain}"
+    return f"{kind}-{_mac_letters(low, key)}"
 
 
 def _swap(values: pl.Series, m: pl.DataFrame) -> pl.Series:
@@ -197,7 +348,7 @@ class Redactor:
         found = [e for e in exports if e is not None]
         self._gathering: list[str] | None = None  # apply's first pass collects strings here
         self._known: dict[str, str] = {}  # apply's strings, redacted
-        self.seed = int.from_bytes(_key(found)[:8], "big") >> 1
+        self.key = _key()
         parts = [p for e in found for t in e.tables.values() if t.readable for p in _values(t)]
         rank = {k: i for i, k in enumerate(KINDS)}
         if parts:
@@ -226,10 +377,11 @@ class Redactor:
             )
         else:
             tokens = pl.DataFrame(schema={"token": pl.String, "kind": pl.String})
-        self.tokens = tokens
+        # the tool's own words are never personal, whatever a cell holds
+        self.tokens = tokens.filter(~pl.col("token").str.to_lowercase().is_in(sorted(vocabulary())))
         # longer tokens also match in any case (Alan.Turing@Example.org)
         self.folded = (
-            tokens.filter(pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO)
+            self.tokens.filter(pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO)
             .select(pl.col("token").str.to_lowercase().alias("folded"), "kind")
             .unique("folded", keep="any")
         )
@@ -246,10 +398,15 @@ class Redactor:
             .select("tok", "kind")
         )
         hits = pl.concat([exact.select("tok", "kind"), folded])
-        return hits.select("tok", pseudonym(pl.col("tok"), pl.col("kind"), self.seed).alias("ps"))
+        key = self.key
+        ps = [pseudonym_of(t, k, key) for t, k in hits.iter_rows()]
+        return hits.with_columns(pl.Series("ps", ps, dtype=pl.String))
 
-    def mapping(self, values: pl.Series) -> pl.DataFrame:
-        """orig -> red for the distinct values of a String series that hold personal tokens."""
+    def mapping(self, values: pl.Series, prose: bool = False) -> pl.DataFrame:
+        """orig -> red for the distinct values of a String series that hold personal tokens.
+
+        `prose`: the values are the tool's sentences, where names and all-digit tokens are
+        replaced only where quoted (see the module's docstring)."""
         u = values.cast(pl.String).drop_nulls().unique()
         empty = pl.DataFrame(schema={"orig": pl.String, "red": pl.String})
         if u.len() == 0 or self.tokens.height == 0:
@@ -257,9 +414,8 @@ class Redactor:
         whole = u.str.contains(WHOLE)
         # A value that is one token is redacted whole or not at all: no cutting into pieces
         # (ids, the bulk of a district's plan: millions of them).
-        single = self._hits(u.filter(whole).to_frame("tok")).select(
-            pl.col("tok").alias("orig"), pl.col("ps").alias("red")
-        )
+        single = self._hits(u.filter(whole).to_frame("tok"))
+        single = single.select(pl.col("tok").alias("orig"), pl.col("ps").alias("red"))
         rest = u.filter(~whole)
         if rest.len() == 0:
             return single
@@ -279,15 +435,19 @@ class Redactor:
             .explode("piece")
             .with_row_index("pos")
             .join(hits, left_on="piece", right_on="tok", how="left", maintain_order="left")
-            .with_columns(pl.coalesce("ps", "piece").alias("red"))
         )
+        if prose:
+            pieces = pieces.with_columns(
+                pl.when(_tools_word()).then(None).otherwise(pl.col("ps")).alias("ps")
+            )
+        pieces = pieces.with_columns(pl.coalesce("ps", "piece").alias("red"))
         red = pieces.group_by("rid", maintain_order=True).agg(
             pl.col("orig").first(), pl.col("red").str.join("")
         )
         return pl.concat([single, red.select("orig", "red")])
 
-    def series(self, s: pl.Series) -> pl.Series:
-        return _swap(s.cast(pl.String), self.mapping(s))
+    def series(self, s: pl.Series, prose: bool = False) -> pl.Series:
+        return _swap(s.cast(pl.String), self.mapping(s, prose))
 
     def text(self, value: str) -> str:
         if self._gathering is not None:  # apply's first pass: note it, answer later
@@ -295,21 +455,38 @@ class Redactor:
             return value
         if value in self._known:
             return self._known[value]
-        out = self.series(pl.Series([value], dtype=pl.String)).item()
+        out = self.series(pl.Series([value], dtype=pl.String), prose=True).item()
         return str(out)
 
-    def frame(self, df: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
-        """Redact the named String columns (one lookup for all of them)."""
+    def frame(
+        self, df: pl.DataFrame, columns: Iterable[str], prose: Iterable[str] = ()
+    ) -> pl.DataFrame:
+        """Redact the named String columns (one lookup for all of them); `prose` columns
+        are the tool's sentences."""
+        told = set(prose)
         cols = [c for c in columns if c in df.columns and df.schema[c] == pl.String]
         if not cols or df.height == 0:
             return df
-        m = self.mapping(pl.concat([df.get_column(c) for c in cols]))
-        return df.with_columns(_swap(df.get_column(c), m) for c in cols)
+        out = df
+        for group, is_prose in (
+            ((c for c in cols if c not in told), False),
+            (
+                (c for c in cols if c in told),
+                True,
+            ),
+        ):
+            names = list(group)
+            if names:
+                m = self.mapping(pl.concat([df.get_column(c) for c in names]), is_prose)
+                out = out.with_columns(_swap(df.get_column(c), m) for c in names)
+        return out
 
     # -- objects -------------------------------------------------------------------------
     def findings(self, df: pl.DataFrame) -> pl.DataFrame:
         return self.frame(
-            df, ("value", "sourced_id", "message", "related_value", "cause_sourced_id")
+            df,
+            ("value", "sourced_id", "message", "related_value", "cause_sourced_id"),
+            prose=("message",),
         )
 
     def actions(self, df: pl.DataFrame) -> pl.DataFrame:
@@ -322,13 +499,13 @@ class Redactor:
 
     def export(self, exp: Export) -> Export:
         """A copy whose path is the bare name and whose personal columns are blanked."""
-        name = _bare(exp.path)
+        name = _shown_path(exp.path)
         tables = {}
         for key, t in exp.tables.items():
             blank = [c for c in t.df.columns if c != LINE and _kind_of(t.name, c)]
             df = t.df.with_columns(pl.lit("[redacted]").alias(c) for c in blank)
             tables[key] = dataclasses.replace(t, df=df)
-        return dataclasses.replace(exp, path=self.text(name), tables=tables, findings=Findings())
+        return dataclasses.replace(exp, path=name, tables=tables, findings=Findings())
 
     def apply(self, obj: Any) -> Any:
         """A redacted copy of any result object: dataclasses, frames, dicts, lists, strings.
@@ -344,7 +521,7 @@ class Redactor:
             strings = pl.Series(self._gathering, dtype=pl.String).unique()
         finally:
             self._gathering = None
-        m = self.mapping(strings)
+        m = self.mapping(strings, prose=True)
         self._known = {v: v for v in strings.to_list()}
         self._known.update(zip(m["orig"].to_list(), m["red"].to_list(), strict=True))
         try:
@@ -358,7 +535,7 @@ class Redactor:
         if self._gathering is not None and isinstance(obj, pl.DataFrame | Export):
             return obj  # first pass: strings only
         if field in PATH_FIELDS and isinstance(obj, str):
-            return self.text(_bare(obj))
+            return _shown_path(obj)
         if isinstance(obj, str):
             return self.text(obj)
         if isinstance(obj, Export):

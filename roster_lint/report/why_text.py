@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+
+from roster_lint.report.terminal import markup_safe as escape
 
 if TYPE_CHECKING:
     from roster_lint.predict.why import WhyResult

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -203,26 +204,39 @@ def test_nothing_personal_in_any_output(
     assert doc["export"]["path"] == "export"
 
 
-def test_pseudonyms_are_stable_and_keyed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pseudonyms_are_keyed_by_the_districts_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same key, same pseudonyms in every run (support can link tickets); no key, a random
+    key per run (unlinkable); class and school ids are not personal."""
     folder = export_path(tmp_path)
-    monkeypatch.delenv("ROSTER_LINT_REDACT_KEY", raising=False)
-    a = Redactor([load_export(str(folder))]).text("alan.turing Alan stu1 k1 sch1")
-    b = Redactor([load_export(str(folder))]).text("alan.turing Alan stu1 k1 sch1")
-    assert a == b
+    monkeypatch.setenv("ROSTER_LINT_REDACT_KEY", "district secret")
+    a = Redactor([load_export(str(folder))]).text("alan.turing 'Alan' stu1 k1 sch1")
     words = a.split()
-    assert [w.split("-")[0] for w in words[:3]] == ["username", "name", "user"]
-    assert words[3:] == ["k1", "sch1"]  # class and school ids are not personal
+    assert [w.split("-")[0] for w in words[:3]] == ["username", "'name", "user"]
+    assert words[3:] == ["k1", "sch1"]
     code = (
         "import sys; from roster_lint.load import load_export; "
         "from roster_lint.report.redact import Redactor; "
-        "print(Redactor([load_export(sys.argv[1])]).text('alan.turing Alan stu1 k1 sch1'))"
+        "print(Redactor([load_export(sys.argv[1])]).text(sys.argv[2]))"
     )
-    other = subprocess.run(
-        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True
-    )
-    assert other.stdout.strip() == a  # across runs, for the same export
-    monkeypatch.setenv("ROSTER_LINT_REDACT_KEY", "district secret")
-    assert Redactor([load_export(str(folder))]).text("alan.turing") != words[0]
+
+    def other_run(env_key: str | None) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "ROSTER_LINT_REDACT_KEY"}
+        if env_key is not None:
+            env["ROSTER_LINT_REDACT_KEY"] = env_key
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(folder), "alan.turing 'Alan' stu1 k1 sch1"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        return done.stdout.strip()
+
+    assert other_run("district secret") == a  # across runs, with the district's key
+    assert other_run("another district") != a
+    assert other_run(None) != other_run(None)  # no key: a random key per run
 
 
 def test_case_and_short_tokens(tmp_path: Path) -> None:
@@ -293,6 +307,6 @@ def test_apply_redacts_loose_strings_as_text_does(tmp_path: Path) -> None:
     assert red["a"] == r.text("stu1") != "stu1"
     assert red["b"] == [r.text("x stu1 and Grace"), (r.text("Grace"), "k1", "")]
     assert red["b"][1][0].startswith("name-")
-    assert red["path"] == r.text("stu1 Grace.zip")  # the bare name, redacted
-    assert "someone" not in red["path"] and "stu1" not in red["path"]
+    assert red["path"] == "stu1 Grace.zip"  # an absolute path: its bare name, never rewritten
+    assert "someone" not in red["path"]
     assert red["code"] == "stu1"
