@@ -154,7 +154,7 @@ def paired(timings: list[Timing]) -> list[str]:
 def export_for(students: int, seed: int) -> Path:
     out = HERE / "data" / f"students-{students}-seed-{seed}"
     if not (out / "manifest.csv").is_file():
-        cmd = [PY, "-m", "roster_lint.synth", "--students", str(students), "--seed", str(seed)]
+        cmd = [PY, "-m", "benchmarks.synth", "--students", str(students), "--seed", str(seed)]
         subprocess.run([*cmd, "--out", str(out), "--force"], check=True, cwd=ROOT)
     return out
 
