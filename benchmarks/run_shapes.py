@@ -119,7 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    notes = []
+    where = subprocess.run(
+        [PY, "-c", "import roster_lint; print(roster_lint.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    notes = [f"roster-lint from {Path(where).parent} (PYTHONPATH picks another checkout)."]
     if a.mem_limit_gb:
         notes.append(f"Tools ran under an address-space cap of {a.mem_limit_gb} GB.")
     for shape in a.shape or SHAPES:
