@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     results.mkdir(exist_ok=True)
     where = subprocess.run(
         [PY, "-c", "import roster_lint; print(roster_lint.__file__)"],
+        cwd="/",  # not the checkout: `python -c` puts its folder first on sys.path
         capture_output=True,
         text=True,
         check=True,

@@ -22,6 +22,7 @@ ID_KEY: tuple[str, ...] = ("sourcedId",)
 PAIR_KEY: tuple[str, ...] = ("classSourcedId", "userSourcedId")
 NEW = "__new"  # suffix of the new export's columns after the join
 HASH = "__key"  # u64 hash of the key columns
+ROW = "__row"  # row number in a side's deduplicated frame
 # Below this share of previous enrollment ids still present, try the (class, user) pair.
 REGENERATED_IDS = 0.5
 SAMPLE = 100_000  # previous keys probed to estimate how many are still present
@@ -90,19 +91,23 @@ def _dedupe(df: pl.DataFrame, key: tuple[str, ...]) -> tuple[pl.DataFrame, int]:
     return out, later.height
 
 
-def _records(df: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
-    """Key columns, sourcedId (when not the key) and the line, sorted by line."""
+def _records(df: pl.DataFrame, key: tuple[str, ...], keep: pl.Series) -> pl.DataFrame:
+    """Key columns, sourcedId (when not the key) and the line of the rows `keep` marks,
+    sorted by line (the columns are chosen first: the other ones are never copied)."""
     cols = list(key) + (["sourcedId"] if "sourcedId" not in key and "sourcedId" in df else [])
-    return df.select([*cols, pl.col(LINE).alias("line")]).sort("line")
+    return df.select([*cols, pl.col(LINE).alias("line")]).filter(keep).sort("line")
 
 
-def _unmatched(side: pl.DataFrame, other: pl.DataFrame, odd_lines: pl.Series) -> pl.DataFrame:
-    """Rows of `side` with no exact partner: no hash match, or a hash match that was not
-    the same key text (a collision or a null key)."""
-    out = side.join(other.select(HASH), on=HASH, how="anti")
-    if odd_lines.len():
-        out = pl.concat([out, side.filter(pl.col(LINE).is_in(odd_lines.implode()))])
-    return out
+def _unpaired(side: pl.DataFrame, paired: pl.Series) -> pl.Series:
+    """True for each row of `side` whose ROW number is not in `paired` (the rows that found
+    an exact partner).
+
+    Keys are unique per side after _dedupe, so a row is matched once or not at all; a hash
+    match whose key text differs (a collision, or a null key) stays unpaired.  A mask by row
+    number costs one pass, where an anti-join would hash every key again.
+    """
+    hit = pl.repeat(False, side.height, dtype=pl.Boolean, eager=True).scatter(paired, True)
+    return ~hit
 
 
 def _changed(
@@ -145,24 +150,14 @@ def _match(base: FileDiff, old: pl.DataFrame, new: pl.DataFrame, key: tuple[str,
     skip = {*key, LINE, HASH} | ({"sourcedId"} if key == PAIR_KEY else set())
     common = [c for c in old_u.columns if c in new_u.columns and c not in skip]
     extra = ["sourcedId"] if "sourcedId" not in key and "sourcedId" in new_u.columns else []
-    joined = old_u.select(HASH, *key, *common, LINE).join(
-        new_u.select(HASH, *key, *common, *extra, LINE), on=HASH, how="inner", suffix=NEW
+    old_u, new_u = old_u.with_row_index(ROW), new_u.with_row_index(ROW)
+    joined = old_u.select(HASH, ROW, *key, *common, LINE).join(
+        new_u.select(HASH, ROW, *key, *common, *extra, LINE), on=HASH, how="inner", suffix=NEW
     )
-    same = key_equal(key)
-    matched = joined.filter(same)
-    odd = joined.filter(~same.fill_null(False))
-    odd_old = odd_new = pl.Series(LINE, [], pl.Int64)
-    if odd.height:  # a hash collision or a null key: rare, so checked only when present
-        matched_old = matched.select(LINE)
-        matched_new = matched.select(pl.col(LINE + NEW).alias(LINE))
-        odd_old = odd.select(LINE).join(matched_old, on=LINE, how="anti")[LINE].unique()
-        odd_new = (
-            odd.select(pl.col(LINE + NEW).alias(LINE))
-            .join(matched_new, on=LINE, how="anti")[LINE]
-            .unique()
-        )
-    base.added = _records(_unmatched(new_u, old_u, odd_new), key)
-    base.removed = _records(_unmatched(old_u, new_u, odd_old), key)
+    # A hash match is a pair only when the key text is the same (never on a null key).
+    matched = joined.filter(key_equal(key))
+    base.added = _records(new_u, key, _unpaired(new_u, matched[ROW + NEW]))
+    base.removed = _records(old_u, key, _unpaired(old_u, matched[ROW]))
     base.changed, base.column_changes = _changed(matched, common, key, extra)
 
 
