@@ -22,7 +22,6 @@ ID_KEY: tuple[str, ...] = ("sourcedId",)
 PAIR_KEY: tuple[str, ...] = ("classSourcedId", "userSourcedId")
 NEW = "__new"  # suffix of the new export's columns after the join
 HASH = "__key"  # u64 hash of the key columns
-ROW = "__row"  # row number in a side's deduplicated frame
 # Below this share of previous enrollment ids still present, try the (class, user) pair.
 REGENERATED_IDS = 0.5
 SAMPLE = 100_000  # previous keys probed to estimate how many are still present
@@ -99,15 +98,18 @@ def _records(df: pl.DataFrame, key: tuple[str, ...], keep: pl.Series) -> pl.Data
 
 
 def _unpaired(side: pl.DataFrame, paired: pl.Series) -> pl.Series:
-    """True for each row of `side` whose ROW number is not in `paired` (the rows that found
-    an exact partner).
+    """True for each row of `side` whose line is not in `paired` (the lines of its rows that
+    found an exact partner).
 
     Keys are unique per side after _dedupe, so a row is matched once or not at all; a hash
-    match whose key text differs (a collision, or a null key) stays unpaired.  A mask by row
-    number costs one pass, where an anti-join would hash every key again.
+    match whose key text differs (a collision, or a null key) stays unpaired.  A mask by line
+    number costs a scatter and a gather, where an anti-join would hash every key again (and
+    a row-number column in the join would make polars re-chunk every column it carries).
     """
-    hit = pl.repeat(False, side.height, dtype=pl.Boolean, eager=True).scatter(paired, True)
-    return ~hit
+    lines = side[LINE]
+    size = int(lines.max() or 0) + 1  # type: ignore[arg-type]
+    hit = pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(paired, True)
+    return ~hit.gather(lines)
 
 
 def _changed(
@@ -150,14 +152,13 @@ def _match(base: FileDiff, old: pl.DataFrame, new: pl.DataFrame, key: tuple[str,
     skip = {*key, LINE, HASH} | ({"sourcedId"} if key == PAIR_KEY else set())
     common = [c for c in old_u.columns if c in new_u.columns and c not in skip]
     extra = ["sourcedId"] if "sourcedId" not in key and "sourcedId" in new_u.columns else []
-    old_u, new_u = old_u.with_row_index(ROW), new_u.with_row_index(ROW)
-    joined = old_u.select(HASH, ROW, *key, *common, LINE).join(
-        new_u.select(HASH, ROW, *key, *common, *extra, LINE), on=HASH, how="inner", suffix=NEW
+    joined = old_u.select(HASH, *key, *common, LINE).join(
+        new_u.select(HASH, *key, *common, *extra, LINE), on=HASH, how="inner", suffix=NEW
     )
     # A hash match is a pair only when the key text is the same (never on a null key).
     matched = joined.filter(key_equal(key))
-    base.added = _records(new_u, key, _unpaired(new_u, matched[ROW + NEW]))
-    base.removed = _records(old_u, key, _unpaired(old_u, matched[ROW]))
+    base.added = _records(new_u, key, _unpaired(new_u, matched[LINE + NEW]))
+    base.removed = _records(old_u, key, _unpaired(old_u, matched[LINE]))
     base.changed, base.column_changes = _changed(matched, common, key, extra)
 
 
