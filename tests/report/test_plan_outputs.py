@@ -81,11 +81,12 @@ def test_streamed_json_is_byte_identical_to_todays(plans: list[tuple[str, Plan]]
         assert streamed(plan) == todays_json(plan).encode(), name
 
 
-@pytest.mark.parametrize("chunk", [1, 2, 7, 100])
+@pytest.mark.parametrize(("chunk", "rows"), [(1, 101), (2, 101), (7, 100), (1000, None)])
 def test_streamed_json_across_chunks(
-    chunk: int, plans: list[tuple[str, Plan]], monkeypatch: pytest.MonkeyPatch
+    chunk: int, rows: int | None, plans: list[tuple[str, Plan]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plan = plans[0][1]
+    first = plans[0][1]
+    plan = _with_actions(first, first.actions.head(rows) if rows else first.actions)
     expected = todays_json(plan).encode()  # at the real chunk size
     monkeypatch.setattr(plan_json, "CHUNK", chunk)
     assert streamed(plan) == expected
