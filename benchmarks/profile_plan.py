@@ -1,6 +1,8 @@
 """In-process profile of `plan`: load, then build_plan with each engine stage timed.
 
     .venv/bin/python benchmarks/profile_plan.py benchmarks/data/students-1000000-seed-1
+    .venv/bin/python benchmarks/profile_plan.py EXPORT --json    # the JSON writer, not text
+    .venv/bin/python benchmarks/profile_plan.py NEW --previous OLD  # as diff plans NEW
 
 Prints wall, CPU and peak RSS (ru_maxrss) after every stage.  Stages are timed by wrapping
 the engine's module functions, so the engine itself carries no timing code.
@@ -77,6 +79,8 @@ def patch() -> None:
 
 def main() -> None:
     path = sys.argv[1]
+    as_json = "--json" in sys.argv[2:]
+    prev_path = sys.argv[sys.argv.index("--previous") + 1] if "--previous" in sys.argv else None
     patch()
     w, c = time.perf_counter(), time.process_time()
     export = api.load(path)
@@ -85,19 +89,29 @@ def main() -> None:
         f"peak {_rss_gb():.2f} GB"
     )
     print(f"after load: {_now_gb():.2f} GB held")
+    opts, previous = api.Options(), None
+    if prev_path is not None:
+        previous = api.load(prev_path)
+        opts.previous = prev_path
     w, c = time.perf_counter(), time.process_time()
-    plan = api.plan_export(export, api.Options(), None)
+    plan = api.plan_export(export, opts, previous)
     print(
         f"build_plan: {time.perf_counter() - w:.2f} s wall, {time.process_time() - c:.2f} s "
         f"CPU, peak {_rss_gb():.2f} GB, {plan.actions.height} actions, "
         f"actions frame {plan.actions.estimated_size() / 2**30:.2f} GB"
     )
     w, c = time.perf_counter(), time.process_time()
-    with open("/dev/null", "w") as sink:
-        render_plan(plan, Console(file=sink, width=120))
+    if as_json:
+        from roster_lint.report.plan_json import write_plan_json
+
+        with open("/dev/null", "wb") as raw:
+            write_plan_json(plan, raw)
+    else:
+        with open("/dev/null", "w") as sink:
+            render_plan(plan, Console(file=sink, width=120))
     print(
-        f"render_plan: {time.perf_counter() - w:.2f} s wall, {time.process_time() - c:.2f} s "
-        f"CPU, peak {_rss_gb():.2f} GB"
+        f"{'write_plan_json' if as_json else 'render_plan'}: {time.perf_counter() - w:.2f} s "
+        f"wall, {time.process_time() - c:.2f} s CPU, peak {_rss_gb():.2f} GB"
     )
     for name, wall, cpu, rss, now in ROWS:
         print(

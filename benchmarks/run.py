@@ -76,12 +76,16 @@ def _limit(gb: float | None) -> Callable[[], None] | None:
     return cap
 
 
-def run_once(cmd: list[str], mem_gb: float | None = None) -> tuple[float, int, float, int]:
-    """Wall seconds, peak RSS (KB), CPU seconds and exit code of one child process."""
+def run_once(
+    cmd: list[str], mem_gb: float | None = None, stdout: Path | None = None
+) -> tuple[float, int, float, int]:
+    """Wall seconds, peak RSS (KB), CPU seconds and exit code of one child process
+    (its standard output to `stdout`, or discarded)."""
+    out = stdout.open("wb") if stdout is not None else None
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
-        stdout=subprocess.DEVNULL,
+        stdout=out if out is not None else subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=ROOT,
         preexec_fn=_limit(mem_gb),  # the parent runs no threads
@@ -90,6 +94,8 @@ def run_once(cmd: list[str], mem_gb: float | None = None) -> tuple[float, int, f
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
+    if out is not None:
+        out.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):  # 1 = findings at the fail-on level: a normal result
         tail = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
@@ -107,8 +113,10 @@ def timed(
     return t
 
 
-def record(t: Timing, cmd: list[str], mem_gb: float | None = None) -> None:
-    wall, rss, cpu, code = run_once(cmd, mem_gb)
+def record(
+    t: Timing, cmd: list[str], mem_gb: float | None = None, stdout: Path | None = None
+) -> None:
+    wall, rss, cpu, code = run_once(cmd, mem_gb, stdout)
     t.wall.append(wall)
     t.rss_kb.append(rss)
     t.cpu.append(cpu)
@@ -154,7 +162,7 @@ def paired(timings: list[Timing]) -> list[str]:
 def export_for(students: int, seed: int) -> Path:
     out = HERE / "data" / f"students-{students}-seed-{seed}"
     if not (out / "manifest.csv").is_file():
-        cmd = [PY, "-m", "roster_lint.synth", "--students", str(students), "--seed", str(seed)]
+        cmd = [PY, "-m", "benchmarks.synth", "--students", str(students), "--seed", str(seed)]
         subprocess.run([*cmd, "--out", str(out), "--force"], check=True, cwd=ROOT)
     return out
 

@@ -9,7 +9,7 @@ peak above the loaded export from VmHWM, reset through /proc/self/clear_refs):
 
     python benchmarks/schema_bench.py benchmarks/data/students-1000000-seed-1 stage 5
 
-Make the data with `python -m roster_lint.synth --students 1000000 --out /tmp/big`.
+Make the data with `python -m benchmarks.synth --students 1000000 --out /tmp/big`.
 One runner per process, so that each number includes only its own work; run each a few
 times on a shared machine and compare ratios, not absolute seconds.
 """

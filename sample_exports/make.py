@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from roster_lint.synth import defects_path, write_export
-from roster_lint.synth.defects import plant
-from roster_lint.synth.generate import generate
-from roster_lint.synth.io import write_defects
-from roster_lint.synth.model import Config
-from roster_lint.synth.nextday import next_day
-from roster_lint.synth.v12 import to_v12
+from benchmarks.synth import defects_path, write_export
+from benchmarks.synth.defects import plant
+from benchmarks.synth.generate import generate
+from benchmarks.synth.io import write_defects
+from benchmarks.synth.model import Config
+from benchmarks.synth.nextday import next_day
+from benchmarks.synth.v12 import to_v12
 
 HERE = Path(__file__).resolve().parent
 STUDENTS = 2000

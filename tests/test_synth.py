@@ -12,10 +12,10 @@ from typing import Any
 import polars as pl
 import pytest
 
+from benchmarks.synth import Config, build, write_export
+from benchmarks.synth.__main__ import main as synth_main
+from benchmarks.synth.defects import KINDS
 from roster_lint.spec import oneroster
-from roster_lint.synth import Config, build, write_export
-from roster_lint.synth.__main__ import main as synth_main
-from roster_lint.synth.defects import KINDS
 
 ROOT = Path(__file__).resolve().parents[1]
 Tables = dict[str, pl.DataFrame]
@@ -292,3 +292,15 @@ def test_clean_sample_has_no_errors() -> None:
     result = api.check(str(ROOT / "sample_exports" / "district"))
     errors = result.findings.filter(pl.col("severity") == "error")
     assert errors.is_empty(), errors.select("code", "file", "line", "value").to_dicts()
+
+
+def test_generator_is_not_part_of_the_installed_package() -> None:
+    # The wheel ships roster_lint/ only (pyproject: [tool.hatch.build.targets.wheel]); the
+    # generator lives in benchmarks/ and nothing the wheel ships may import it.
+    assert not (ROOT / "roster_lint" / "synth").exists()
+    importing = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "roster_lint").rglob("*.py")
+        if re.search(r"^\s*(from|import) benchmarks\b", p.read_text("utf-8"), re.M)
+    ]
+    assert importing == []

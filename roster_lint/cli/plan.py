@@ -13,7 +13,6 @@ from roster_lint.cli.app import (
     ExportArg,
     FormatOpt,
     ModeOpt,
-    OutputOpt,
     PreviousOpt,
     RedactOpt,
     app,
@@ -27,6 +26,15 @@ from roster_lint.errors import UsageError
 if TYPE_CHECKING:
     from roster_lint.model import Export
 
+PlanOutputOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--output",
+        help="FORMAT:PATH, repeatable (text, json, html, sarif, markdown; the actions alone "
+        "as csv or parquet).",
+    ),
+]
+
 
 @app.command()
 def plan(
@@ -36,7 +44,7 @@ def plan(
     course_map: CourseMapOpt = None,
     fmt: FormatOpt = "text",
     config: ConfigOpt = None,
-    output: OutputOpt = None,
+    output: PlanOutputOpt = None,
     redact: RedactOpt = False,
 ) -> None:
     """Predict the Summit K12 sync: one action per school, user, course, class, enrollment."""

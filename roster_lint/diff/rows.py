@@ -90,19 +90,26 @@ def _dedupe(df: pl.DataFrame, key: tuple[str, ...]) -> tuple[pl.DataFrame, int]:
     return out, later.height
 
 
-def _records(df: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
-    """Key columns, sourcedId (when not the key) and the line, sorted by line."""
+def _records(df: pl.DataFrame, key: tuple[str, ...], keep: pl.Series) -> pl.DataFrame:
+    """Key columns, sourcedId (when not the key) and the line of the rows `keep` marks,
+    sorted by line (the columns are chosen first: the other ones are never copied)."""
     cols = list(key) + (["sourcedId"] if "sourcedId" not in key and "sourcedId" in df else [])
-    return df.select([*cols, pl.col(LINE).alias("line")]).sort("line")
+    return df.select([*cols, pl.col(LINE).alias("line")]).filter(keep).sort("line")
 
 
-def _unmatched(side: pl.DataFrame, other: pl.DataFrame, odd_lines: pl.Series) -> pl.DataFrame:
-    """Rows of `side` with no exact partner: no hash match, or a hash match that was not
-    the same key text (a collision or a null key)."""
-    out = side.join(other.select(HASH), on=HASH, how="anti")
-    if odd_lines.len():
-        out = pl.concat([out, side.filter(pl.col(LINE).is_in(odd_lines.implode()))])
-    return out
+def _unpaired(side: pl.DataFrame, paired: pl.Series) -> pl.Series:
+    """True for each row of `side` whose line is not in `paired` (the lines of its rows that
+    found an exact partner).
+
+    Keys are unique per side after _dedupe, so a row is matched once or not at all; a hash
+    match whose key text differs (a collision, or a null key) stays unpaired.  A mask by line
+    number costs a scatter and a gather, where an anti-join would hash every key again (and
+    a row-number column in the join would make polars re-chunk every column it carries).
+    """
+    lines = side[LINE]
+    size = int(lines.max() or 0) + 1  # type: ignore[arg-type]
+    hit = pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(paired, True)
+    return ~hit.gather(lines)
 
 
 def _changed(
@@ -148,21 +155,10 @@ def _match(base: FileDiff, old: pl.DataFrame, new: pl.DataFrame, key: tuple[str,
     joined = old_u.select(HASH, *key, *common, LINE).join(
         new_u.select(HASH, *key, *common, *extra, LINE), on=HASH, how="inner", suffix=NEW
     )
-    same = key_equal(key)
-    matched = joined.filter(same)
-    odd = joined.filter(~same.fill_null(False))
-    odd_old = odd_new = pl.Series(LINE, [], pl.Int64)
-    if odd.height:  # a hash collision or a null key: rare, so checked only when present
-        matched_old = matched.select(LINE)
-        matched_new = matched.select(pl.col(LINE + NEW).alias(LINE))
-        odd_old = odd.select(LINE).join(matched_old, on=LINE, how="anti")[LINE].unique()
-        odd_new = (
-            odd.select(pl.col(LINE + NEW).alias(LINE))
-            .join(matched_new, on=LINE, how="anti")[LINE]
-            .unique()
-        )
-    base.added = _records(_unmatched(new_u, old_u, odd_new), key)
-    base.removed = _records(_unmatched(old_u, new_u, odd_old), key)
+    # A hash match is a pair only when the key text is the same (never on a null key).
+    matched = joined.filter(key_equal(key))
+    base.added = _records(new_u, key, _unpaired(new_u, matched[LINE + NEW]))
+    base.removed = _records(old_u, key, _unpaired(old_u, matched[LINE]))
     base.changed, base.column_changes = _changed(matched, common, key, extra)
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from roster_lint.errors import UsageError
 
@@ -25,16 +26,26 @@ def write_atomic(path: str | Path, chunks: str | Iterable[str], what: str) -> No
     """Write text (or pieces of it) to `path` through a temporary file and a rename.
 
     `what` names the option in the one-line error ("--output json:r.json")."""
+
+    def body(fh: BinaryIO) -> None:
+        for chunk in [chunks] if isinstance(chunks, str) else chunks:
+            fh.write(chunk.encode("utf-8"))
+
+    write_atomic_stream(path, body, what)
+
+
+def write_atomic_stream(path: str | Path, write: Callable[[BinaryIO], None], what: str) -> None:
+    """`write` fills a binary file that replaces `path` once complete (a temporary file
+    beside it, then a rename): a streamed report (plan JSON, Parquet) is never left cut."""
     target = Path(path)
     parent = target.parent if str(target.parent) else Path(".")
     fd = -1
     tmp = ""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fd, "wb") as fh:
             fd = -1  # the file object owns it now
-            for chunk in [chunks] if isinstance(chunks, str) else chunks:
-                fh.write(chunk)
+            write(fh)
         # mkstemp makes the file 0600; a report gets the mode a plain open() would give.
         umask = os.umask(0)
         os.umask(umask)

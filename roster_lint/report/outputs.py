@@ -9,8 +9,9 @@ renderer, stdout included, sees only the redacted copy.  Only the paths given ar
 Renderers:
   check  json_report.check_document, text.render_check, html.render_check_html,
          sarif.check_sarif, junit.check_junit, github.check_annotations, markdown.check_markdown
-  plan   plan_json.plan_document, plan_text.render_plan, html.render_plan_html,
-         sarif.plan_sarif, markdown.plan_markdown
+  plan   plan_json.write_plan_json (streamed), plan_text.render_plan, html.render_plan_html,
+         sarif.plan_sarif, markdown.plan_markdown; the actions alone as csv or parquet
+         (plan_tables, streamed)
   why    WhyResult.to_json(), why_text.render_why (stdout only)
   diff   diff_json.diff_document, diff_text.render_diff, html.render_diff_html
 """
@@ -23,7 +24,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from rich.console import Console
 
@@ -40,9 +41,10 @@ if TYPE_CHECKING:
 
 FORMATS = ("text", "json", "html", "sarif", "junit", "github", "markdown")
 ROWS = "rows"  # check only: every affected row, written while checking (findings.RowSink)
+TABLES = ("csv", "parquet")  # a plan's actions as a table
 ALLOWED = {
     "check": (*FORMATS, ROWS),
-    "plan": ("text", "json", "html", "sarif", "markdown"),
+    "plan": ("text", "json", "html", "sarif", "markdown", *TABLES),
     "diff": ("text", "json", "html"),
 }
 TEXT_WIDTH = 100
@@ -64,8 +66,8 @@ def parse_outputs(specs: list[str], command: str) -> list[Output]:
         fmt = fmt.strip().lower()
         if not sep or not raw:
             raise UsageError(f"--output {spec!r}: expected FORMAT:PATH, e.g. sarif:report.sarif")
-        if fmt not in FORMATS and fmt != ROWS:
-            known = ", ".join((*FORMATS, ROWS))
+        if fmt not in (*FORMATS, ROWS, *TABLES):
+            known = ", ".join((*FORMATS, ROWS, *TABLES))
             raise UsageError(f"--output {spec!r}: unknown format {fmt!r} ({known})")
         if fmt not in allowed:
             raise UsageError(
@@ -97,6 +99,24 @@ def _write(out: Output, text: str | Iterable[str]) -> None:
     from roster_lint.report.files import write_atomic
 
     write_atomic(out.path, text, f"--output {out.fmt}:{out.path}")
+
+
+def _write_stream(out: Output, write: Callable[[BinaryIO], None]) -> None:
+    from roster_lint.report.files import write_atomic_stream
+
+    write_atomic_stream(out.path, write, f"--output {out.fmt}:{out.path}")
+
+
+def _stream_to_stdout(write: Callable[[BinaryIO], None]) -> None:
+    sys.stdout.flush()
+    raw = getattr(sys.stdout, "buffer", None)
+    if raw is None:  # a text-only stdout (io.StringIO in a caller's redirect)
+        buf = io.BytesIO()
+        write(buf)
+        sys.stdout.write(buf.getvalue().decode("utf-8"))
+    else:
+        write(raw)
+        raw.flush()
 
 
 def plain_text(render: Callable[[Console], None]) -> str:
@@ -211,7 +231,7 @@ def emit_plan(
     export: Export | None = None,
     previous: Export | None = None,
 ) -> None:
-    from roster_lint.report import markdown, sarif
+    from roster_lint.report import markdown, plan_json, plan_tables, sarif
 
     targets = parse_outputs(outputs, "plan")
     path = export.path if export is not None else ""
@@ -220,27 +240,32 @@ def emit_plan(
         plan = r.apply(plan)
         path = r.export(export).path if export is not None else ""
 
-    def as_json() -> str:
-        from roster_lint.report import plan_json
-
-        # One line per action, encoded in polars: 9M actions must not go through json.dumps.
-        return plan_json.plan_json_text(plan)
-
     def as_text(console: Console) -> None:
         from roster_lint.report import plan_text
 
         plan_text.render_plan(plan, console)
 
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
-        "json": as_json,
         "text": lambda: plain_text(as_text),
         "html": lambda: _html("render_plan_html", plan, None),
         "sarif": lambda: dumps(sarif.plan_sarif(plan, path)),
         "markdown": lambda: markdown.plan_markdown(plan),
     }
-    _to_stdout(fmt, renderers, lambda: as_text(console))
+    # Written as they are made: 9M actions must not become one string (1.4 GB of JSON).
+    streams: dict[str, Callable[[BinaryIO], None]] = {
+        "json": lambda fh: plan_json.write_plan_json(plan, fh),
+        "csv": lambda fh: plan_tables.write_actions_csv(plan, fh),
+        "parquet": lambda fh: plan_tables.write_actions_parquet(plan, fh),
+    }
+    if fmt == "json":
+        _stream_to_stdout(streams[fmt])
+    else:
+        _to_stdout(fmt, renderers, lambda: as_text(console))
     for out in targets:
-        _write(out, renderers[out.fmt]())
+        if out.fmt in streams:
+            _write_stream(out, streams[out.fmt])
+        else:
+            _write(out, renderers[out.fmt]())
 
 
 def emit_why(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import asdict
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 
@@ -20,7 +21,7 @@ def action_dicts(plan: Plan) -> list[dict[str, Any]]:
     ]
 
 
-ACTIONS_MARK = "\x00plan-actions\x00"  # replaced by the actions' text in plan_json_text
+ACTIONS_MARK = "\x00plan-actions\x00"  # where write_plan_json writes the actions
 CHUNK = 500_000  # actions encoded per polars call: bounds the intermediate frame
 
 
@@ -32,23 +33,41 @@ def action_lines(actions: pl.DataFrame) -> pl.Series:
     return actions.select(line.alias("line"))["line"]
 
 
+SEP = ",\n    "  # between two actions
+
+
 def plan_json_text(plan: Plan) -> str:
-    """`plan --format json` at any size: the same document as plan_document (same members,
-    same order), the summary indented by json_report.dumps and one line per action."""
+    """`plan --format json` as one string (tests, small plans): what write_plan_json writes."""
+    buf = io.BytesIO()
+    write_plan_json(plan, buf)
+    return buf.getvalue().decode("utf-8")
+
+
+def write_plan_json(plan: Plan, out: BinaryIO) -> None:
+    """`plan --format json` at any size, written as it is made: the same document as
+    plan_document (same members, same order), the summary indented by json_report.dumps and
+    one line per action.  Never the whole text in memory: 9M actions are 1.4 GB of JSON."""
     from roster_lint.report.json_report import dumps
 
     doc = plan_document(plan, with_actions=False)
     doc["actions"] = ACTIONS_MARK
-    text = dumps(doc)
-    mark = json.dumps(ACTIONS_MARK)
+    head, mark, tail = dumps(doc).partition(json.dumps(ACTIONS_MARK))
+    assert mark, "the actions' mark is in the document"
+    out.write(head.encode())
     n = plan.actions.height
     if n == 0:
-        return text.replace(mark, "[]", 1)
-    sep = ",\n    "
-    chunks = [
-        action_lines(plan.actions.slice(i, CHUNK)).str.join(sep).item() for i in range(0, n, CHUNK)
-    ]
-    return text.replace(mark, "[\n    " + sep.join(chunks) + "\n  ]", 1)
+        out.write(b"[]")
+    else:
+        out.write(b"[\n    ")
+        for i in range(0, n, CHUNK):
+            lines = action_lines(plan.actions.slice(i, CHUNK)).to_frame()
+            last = i + CHUNK >= n  # the plan's last action takes no separator after it
+            # polars writes the lines as they are: one column, no quoting, SEP after each.
+            lines.head(-1 if last else CHUNK).write_csv(
+                out, include_header=False, quote_style="never", line_terminator=SEP
+            )
+        out.write(str(lines["line"][-1]).encode() + b"\n  ]")
+    out.write(tail.encode())
 
 
 def plan_document(plan: Plan, *, with_actions: bool = True) -> dict[str, Any]:

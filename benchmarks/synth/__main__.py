@@ -1,4 +1,4 @@
-"""CLI: python -m roster_lint.synth --students N --out DIR [options]."""
+"""CLI: python -m benchmarks.synth --students N --out DIR [options]."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import sys
 import time
 from pathlib import Path
 
-from roster_lint.synth import build, write_all
-from roster_lint.synth.model import Config
+from benchmarks.synth import build, write_all
+from benchmarks.synth.model import Config
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m roster_lint.synth", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m benchmarks.synth", description=__doc__)
     p.add_argument("--students", type=int, default=0, help="students in the district")
     p.add_argument("--out", type=Path, required=True, help="export folder (or zip with --zip)")
     p.add_argument("--seed", type=int, default=1)

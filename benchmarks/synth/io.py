@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from roster_lint.synth.model import TAG, Roster
+from benchmarks.synth.model import TAG, Roster
 
 BARE = frozenset({"status", "dateLastModified", "agentSourcedIds"})
 FILE_ORDER = (

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.synth.model import Roster
-from roster_lint.synth.rand import draw, percent
+from benchmarks.synth.model import Roster
+from benchmarks.synth.rand import draw, percent
 
 BP = 50  # basis points of each change
 ROW = "__r"

@@ -1,12 +1,12 @@
-"""Build a clean district export in memory (see roster_lint.synth for the CLI)."""
+"""Build a clean district export in memory (see benchmarks.synth for the CLI)."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.synth import layout, people, schedule
-from roster_lint.synth.model import Config, Roster
-from roster_lint.synth.rand import uuid_like
+from benchmarks.synth import layout, people, schedule
+from benchmarks.synth.model import Config, Roster
+from benchmarks.synth.rand import uuid_like
 
 # Numeric ids start here so that every kind of id has a recognisable length.
 NUMERIC_START = {"users": 10_000, "classes": 50_000, "courses": 3_000}

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 import polars as pl
 
-from roster_lint.synth.model import TAG, Roster
-from roster_lint.synth.rand import draw
+from benchmarks.synth.model import TAG, Roster
+from benchmarks.synth.rand import draw
 
 Tables = dict[str, pl.DataFrame]
 IDX = "__i"

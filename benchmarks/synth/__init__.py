@@ -1,9 +1,9 @@
 """Synthetic OneRoster districts: deterministic exports for demos, tests and benchmarks.
 
-    python -m roster_lint.synth --students 2500 --out /tmp/district --ids numeric
-    python -m roster_lint.synth --students 1000000 --out /tmp/big             # ~1.8 GB
-    python -m roster_lint.synth --students 2500 --out /tmp/bad --defects 0.001
-    python -m roster_lint.synth --previous-of /tmp/district --out /tmp/next   # the next day
+    python -m benchmarks.synth --students 2500 --out /tmp/district --ids numeric
+    python -m benchmarks.synth --students 1000000 --out /tmp/big             # ~1.8 GB
+    python -m benchmarks.synth --students 2500 --out /tmp/bad --defects 0.001
+    python -m benchmarks.synth --previous-of /tmp/district --out /tmp/next   # the next day
 
 Same arguments give byte-identical files: every random draw is a hash of (seed, purpose,
 row), computed on whole columns.
@@ -14,18 +14,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from roster_lint.synth.defects import plant
-from roster_lint.synth.generate import generate, manifest_rows
-from roster_lint.synth.io import (
+from benchmarks.synth.defects import plant
+from benchmarks.synth.generate import generate, manifest_rows
+from benchmarks.synth.io import (
     defect_manifest,
     read_folder,
     write_defects,
     write_folder,
     write_zip,
 )
-from roster_lint.synth.model import Config, Roster
-from roster_lint.synth.nextday import next_day
-from roster_lint.synth.v12 import to_v12
+from benchmarks.synth.model import Config, Roster
+from benchmarks.synth.nextday import next_day
+from benchmarks.synth.v12 import to_v12
 
 __all__ = ["Config", "Roster", "build", "defects_path", "generate", "next_day", "write_export"]
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from roster_lint.synth.catalog import BANDS, GRADES
-from roster_lint.synth.model import Config
-from roster_lint.synth.names import DISTRICTS, STREETS, place
-from roster_lint.synth.rand import mix_int, stream_key
+from benchmarks.synth.catalog import BANDS, GRADES
+from benchmarks.synth.model import Config
+from benchmarks.synth.names import DISTRICTS, STREETS, place
+from benchmarks.synth.rand import mix_int, stream_key
 
 DISTRICT_ID = "100"  # org ids are short SIS numbers, as in ClassLink exports
 

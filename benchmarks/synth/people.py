@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from roster_lint.synth.layout import Calendar, District, grade_code
-from roster_lint.synth.model import Config
-from roster_lint.synth.names import FAMILY, GIVEN
-from roster_lint.synth.rand import below, draw, percent
+from benchmarks.synth.layout import Calendar, District, grade_code
+from benchmarks.synth.model import Config
+from benchmarks.synth.names import FAMILY, GIVEN
+from benchmarks.synth.rand import below, draw, percent
 
 USER_COLUMNS_V11 = [
     "sourcedId", "status", "dateLastModified", "enabledUser", "orgSourcedIds", "role",

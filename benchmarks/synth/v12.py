@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from benchmarks.synth.model import TAG, Roster
 from roster_lint.spec import oneroster
-from roster_lint.synth.model import TAG, Roster
 
 # Planted defects about a user's orgs live in roles.csv in 1.2.
 ORG_KINDS = (

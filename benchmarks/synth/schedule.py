@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.synth.catalog import BANDS, CO_TEACHING_BP, SPECIALIST_LOAD, SUPPORT_LOAD
-from roster_lint.synth.layout import Calendar, grade_code
-from roster_lint.synth.model import Config
-from roster_lint.synth.rand import below, percent
+from benchmarks.synth.catalog import BANDS, CO_TEACHING_BP, SPECIALIST_LOAD, SUPPORT_LOAD
+from benchmarks.synth.layout import Calendar, grade_code
+from benchmarks.synth.model import Config
+from benchmarks.synth.rand import below, percent
 
 HUGE = 1 << 30
 

@@ -1,0 +1,1 @@
+"""Developer tools: the benchmark harness and the synthetic district generator (not installed)."""

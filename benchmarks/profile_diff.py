@@ -1,0 +1,76 @@
+"""In-process profile of `diff OLD NEW`: each step of the CLI's diff timed, in order.
+
+    .venv/bin/python benchmarks/profile_diff.py OLD NEW
+    .venv/bin/python -m benchmarks.shapes --students 100000 --out /tmp/s --shape clean --pair
+    .venv/bin/python benchmarks/profile_diff.py /tmp/s/clean /tmp/s/clean.new
+
+Prints wall, CPU and peak RSS after each step (load both, plan of NEW against OLD, row
+comparison per file, RL4xx checks, the sync groups, the text report).  Keep the steps in
+step with roster_lint.cli.diff and roster_lint.diff.compare.compare.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+
+from benchmarks.profile_check import ROWS, _cpu, _now_gb, _peak_gb, stage
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python benchmarks/profile_diff.py OLD NEW", file=sys.stderr)
+        return 2
+    t0, c0 = time.perf_counter(), _cpu()
+    from roster_lint import api
+
+    compare_mod = importlib.import_module("roster_lint.diff.compare")  # the package hides it
+    from roster_lint.diff.findings import diff_findings
+    from roster_lint.diff.model import DiffResult
+    from roster_lint.diff.rows import compare_tables
+    from roster_lint.diff.settings import settings_from
+    from roster_lint.diff.sync import sync_groups
+    from roster_lint.findings import Findings
+    from roster_lint.report.diff_text import render_diff
+    from roster_lint.report.outputs import plain_text
+
+    ROWS.append(("imports", time.perf_counter() - t0, _cpu() - c0, _peak_gb(), _now_gb()))
+    opts = api.Options()
+    old = stage("load old", lambda: api.load(argv[0]))
+    new = stage("load new", lambda: api.load(argv[1]))
+    opts.previous = old.path
+    plan = stage("plan (new, previous old)", lambda: api.plan_export(new, opts, old))
+    files = []
+    for name in compare_mod._file_order(set(old.tables) | set(new.tables)):
+        fd = stage(
+            f"rows {name}", lambda n=name: compare_tables(n, old.tables.get(n), new.tables.get(n))
+        )
+        stage(f"attach plan {name}", lambda fd=fd: compare_mod._attach_plan(fd, plan))
+        files.append(fd)
+    warnings = Findings()
+    stage("RL4xx checks", lambda: diff_findings(old, new, opts, warnings))
+    groups = stage("sync groups", lambda: sync_groups(plan, compare_mod._added_ids(files)))
+    result = DiffResult(
+        old_path=old.path,
+        new_path=new.path,
+        old_version=old.version,
+        new_version=new.version,
+        files=files,
+        manifest_changes=compare_mod._manifest_changes(old, new),
+        warnings=warnings.frame(),
+        sync=groups,
+        plan_totals=plan.totals(),
+        settings=settings_from(opts.profile),
+    )
+    stage("text report", lambda: plain_text(lambda c: render_diff(result, c)))
+    print(f"{'step':34} {'wall s':>8} {'CPU s':>8} {'peak GB':>8} {'now GB':>8}")
+    for name, wall, cpu, peak, now in ROWS:
+        print(f"{name:34} {wall:8.2f} {cpu:8.2f} {peak:8.2f} {now:8.2f}")
+    total = sum(r[1] for r in ROWS)
+    print(f"{'total':34} {total:8.2f} {sum(r[2] for r in ROWS):8.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
