@@ -4,8 +4,9 @@ Two child processes check a generated district of 20,000 students (~174k rows): 
 damaged in every row (status filled in every bulk row, an Excel round trip: every date
 M/D/YYYY, grades without their zero, TRUE/FALSE; dateLastModified as a spreadsheet writes
 it; roles capitalised) — ~870k hits, which before grouping were as many findings and
-+660 MB.  Each child reports its own peak RSS: VmHWM, which is the child's own (getrusage's
-ru_maxrss would carry the forking test runner's peak across exec and hide the difference).  The bound:
++660 MB.  Each child reports its own peak RSS: VmHWM, the child's own (getrusage's
+ru_maxrss would carry the forking test runner's peak across exec and hide the
+difference).  The bound:
 the damaged run may use at most BOUND_MB more than the clean one.
 """
 
