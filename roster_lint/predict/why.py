@@ -13,7 +13,7 @@ once by a whole-column expression, the rest is plain Python on a handful of rows
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -21,7 +21,7 @@ import polars as pl
 from roster_lint.errors import UsageError
 from roster_lint.model import Export
 from roster_lint.predict.inputs import Inputs, read_inputs
-from roster_lint.predict.model import Plan
+from roster_lint.predict.model import Plan, WhyResult
 from roster_lint.predict.profile import Profile, load_profile
 from roster_lint.predict.registry import load_registry
 
@@ -36,30 +36,6 @@ STEPS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     kind: load_registry().steps(kind) for kind in KINDS
 }
 UNREAD = ("broken", "ignored")  # file states whose data the sync does not read
-
-
-@dataclass
-class WhyResult:
-    entity: str
-    id: str
-    action: str
-    reasons: list[str]
-    trace: list[dict[str, Any]]  # step, ok (True/False/None), detail and data (its values)
-    detail: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "entity": self.entity,
-            "id": self.id,
-            "action": self.action,
-            "reasons": list(self.reasons),
-            "trace": [{k: s[k] for k in ("step", "ok", "detail")} for s in self.trace],
-        }
-
-    def step(self, name: str) -> dict[str, Any]:
-        """The trace step called `name` (tests and callers read its `data`)."""
-        return next(s for s in self.trace if s["step"] == name)
 
 
 def _variants(col: pl.Expr, ident: str) -> pl.Expr:
