@@ -22,7 +22,7 @@ from roster_lint.predict.model import Plan
 
 if TYPE_CHECKING:
     from roster_lint.diff import DiffResult
-    from roster_lint.predict.why import WhyResult
+    from roster_lint.predict.model import WhyResult
 
 __all__ = [
     "FAIL_ON",

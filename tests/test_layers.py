@@ -40,12 +40,8 @@ TOP["__main__"] = "cli"
 # Report renders records: it reads the core only, never a stage or the pipeline.
 ONLY = {"report": ("core", "report")}
 # Known edges against the direction, owned by other work; the test below fails when one
-# is gone, so that this list only shrinks.  report -> predict.why: WhyResult becomes a
-# record the plan holds (issue 12 item 2, the predict rewrite).
-KNOWN = {
-    ("roster_lint.report.outputs", "roster_lint.predict.why"),
-    ("roster_lint.report.why_text", "roster_lint.predict.why"),
-}
+# is gone, so that this list only shrinks.  Empty: every edge points down.
+KNOWN: set[tuple[str, str]] = set()
 
 
 def layer(module: str) -> str:

@@ -79,7 +79,7 @@ def _teachers(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.Data
         return pl.DataFrame(schema={"_crow": ROW, "_provisioned": pl.Boolean()})
     # The teacher rows first, eagerly (an equality test on 7M rows), so that the lowercase
     # test runs on those rows only: a lazy query merges both filters into one predicate
-    # and lowercased every row's `primary` (0.3 -> 0.15 s at 1M).
+    # and lowercased every row's `primary`.
     teaching = with_user.select(
         "_is_teacher", "_urow", "_unenroll", "primary", "_crow", "user_action"
     ).filter(pl.col("_is_teacher"))
@@ -126,10 +126,9 @@ def _count_grades(grades: pl.DataFrame, n_classes: int) -> pl.DataFrame:
     """`_crow, grade, n`: how many of `grades`' rows each (class row, grade) has.
 
     Grades are Categorical (a few dozen codes), so each pair is one number below
-    n_classes * n_codes and numpy counts them all in one `bincount` (0.4 -> 0.15 s CPU
-    for 6.5M student enrollments at 1M; a `group_by` on the two columns hashes every
-    row).  A table that large would be wasteful for thousands of distinct grades, and a
-    null grade has no code: both are grouped instead."""
+    n_classes * n_codes and numpy counts them all in one `bincount` (a `group_by` on
+    the two columns hashes every row).  A table that large would be wasteful for
+    thousands of distinct grades, and a null grade has no code: both are grouped instead."""
     grade = grades["grade"].to_physical()
     top = grade.max()
     size = n_classes * (top + 1) if isinstance(top, int) else 0
@@ -155,7 +154,7 @@ def _per_class(counted: pl.DataFrame, content: list[str]) -> pl.DataFrame:
 
     Most classes have one grade: their count row is the answer as it is (grades_json is
     read for split classes only, so it stays null there).  Only classes with several
-    grades are grouped (JSON-encoding and sorting 280k one-grade groups took 0.3 s at 1M)."""
+    grades are grouped (JSON-encoding and sorting every one-grade group is the cost)."""
     crow = pl.col("_crow")
     alone = (crow != crow.shift(1)).fill_null(True) & (crow != crow.shift(-1)).fill_null(True)
     counted = counted.sort("_crow").with_columns(alone.alias("_alone"))

@@ -40,7 +40,7 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
     # (licences) counts u32s, not 36-character ids.
     in_scope = pl.col("action") != "skip"
     # Each user row as its id's first row, joined as it is: no group_by over 1M
-    # 36-character ids (~0.3 s) and no check that the ids are distinct (0.08 s).  A
+    # 36-character ids and no check that the ids are distinct.  A
     # repeated id that an enrollment names gives that enrollment one row per copy: the
     # join is then redone on one row per id.  (A repeated id no enrollment names is never
     # looked up, so its copies do not matter.)
@@ -53,7 +53,7 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
     ).with_row_index("_urow")
     narrow = inp.enrollments.select(cols)
     # A plain string join: polars 2.1 joins the loader's id columns faster than the u64
-    # hash join this used to be (0.8 s vs 1.7 s at 1M, docs/performance.md).
+    # hash join this used to be (docs/performance.md).
     found = narrow.select("uid").join(side, on="uid", how="left", maintain_order="left")
     if found.height != narrow.height:
         side = (
@@ -73,7 +73,7 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
     narrow = narrow.hstack([chunked_like(c, narrow["uid"]) for c in found.drop("uid")])
     # The role and status tests every later stage makes (the decision, grade counts,
     # teacher test, licences, notes), made once: a boolean read is free, a comparison
-    # of 7M strings ~0.04 s each time.
+    # of every enrollment's text each time.
     narrow = narrow.hstack(
         aligned(
             narrow,

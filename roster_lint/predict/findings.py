@@ -76,7 +76,8 @@ _SUMMARY: dict[str, tuple[str, Counted]] = {
     "enrollment-tobedeleted": (
         "enrollment",
         lambda c, v: (
-            f"{_n(c['enrollment'], 'enrollment')} shared as tobedeleted will be unenrolled"
+            f"{_n(c['enrollment'], 'enrollment')} shared as "
+            f"{load_profile().enrollments.unenroll_status} will be unenrolled"
         ),
     ),
     "user-transfer": (
@@ -165,7 +166,8 @@ def cause_message(cause: RootCause, near: list[str] | None = None) -> str:
         "course-not-mapped": f"{_named(cause)} is not in the course map",
         "new-course-needs-mapping": f"{_named(cause)} is new and needs mapping by Summit K12",
         "provisioning-mode": "Account Provisioning Only does not create classes or enroll",
-        "user-tobedeleted": f"{_n(n_self, 'user')} {_are(n_self)} shared as tobedeleted",
+        "user-tobedeleted": f"{_n(n_self, 'user')} {_are(n_self)} shared as "
+        f"{load_profile().records.delete_status}",
         "user-removed-not-deleted": f"{_n(n_self, 'user')} {_are(n_self)} no longer in users.csv",
         "enrollment-dropped-not-unenrolled": f"{_n(n_self, 'enrollment')} {_are(n_self)} no "
         "longer shared",

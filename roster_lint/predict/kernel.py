@@ -15,9 +15,9 @@ Chunks: new columns are chunked like the loader's frames.
 
 The loader's columns come in hundreds of chunks (7M enrollments: ~700).  A frame whose
 columns are chunked differently is rechunked whole by the next eager operation that needs
-them aligned: a copy of every column's 16-byte string views (0.7 GB for six id columns at
-1M students).  Columns the plan adds (join results, looked-up reasons, details) are cut
-into the same chunks instead: slices, no copy.
+them aligned: a copy of every column's 16-byte string views (docs/performance.md).
+Columns the plan adds (join results, looked-up reasons, details) are cut into the same
+chunks instead: slices, no copy.
 
 Rows: Row numbers instead of 36-character keys: each enrollment's class as the class's row.
 
@@ -63,8 +63,8 @@ def joined(flags: list[tuple[str, pl.Expr]]) -> pl.Expr:
 def mask(flags: list[tuple[str, pl.Expr]]) -> pl.Expr:
     """UInt16 with bit i set where flag i is true (null = false).
 
-    A sum of `when(flag).then(bit)` terms: 0.04 s CPU for 8 flags on 7M rows, against
-    0.12 s for `sum_horizontal` of each flag cast and multiplied."""
+    A sum of `when(flag).then(bit)` terms: cheaper than `sum_horizontal` of each flag
+    cast and multiplied."""
     zero = pl.lit(0, pl.UInt16)
     out = zero
     for i, (_, flag) in enumerate(flags):
@@ -132,7 +132,7 @@ def counts(frame: pl.DataFrame, flags: list[tuple[str, pl.Expr]]) -> dict[str, i
 def chunked_like(s: pl.Series, like: pl.Series) -> pl.Series:
     """`s` cut into the same chunks as `like` (zero-copy slices).  A frame whose columns
     are chunked differently is rechunked whole by the next eager operation: the loader's
-    7M-row columns come in hundreds of chunks, and copying them costs 0.7 GB at 1M."""
+    7M-row columns come in hundreds of chunks, and copying them is a copy of every value."""
     lengths = like.chunk_lengths()
     if s.chunk_lengths() == lengths:
         return s
@@ -164,7 +164,7 @@ _NONE = 0xFFFF_FFFF  # stands for "not found" in the numpy repeat (no row reache
 
 def first_rows(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     """The first row of each `key` value, in file order.  Distinct hashes prove distinct
-    values (0.02 s for 280k classes): only a file with a repeated id pays for the
+    values cheaply: only a file with a repeated id pays for the
     order-keeping unique."""
     if frame.select(pl.col(key).hash().n_unique()).item() != frame.height:
         return frame.unique(key, keep="first", maintain_order=True)
@@ -197,8 +197,8 @@ def _join(keys: pl.Series, ids: pl.Series) -> pl.Series:
 
 def _hash_join(keys: pl.Series, ids: pl.Series) -> pl.Series:
     """`_join` on the u64 hashes, checked: each match must be the same text (a key whose
-    hash matches no id is no id).  0.03 s instead of 0.09 s for 280k run heads on 280k
-    class ids; any colliding hash falls back to the text join."""
+    hash matches no id is no id), cheaper than the text join; any colliding hash falls
+    back to the text join."""
     hashed = ids.hash()
     if hashed.n_unique() != hashed.len():
         return _join(keys, ids)

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -84,3 +85,30 @@ class Plan:
         for entity, action, n in counts.iter_rows():
             out.setdefault(entity, {})[action] = n
         return {e: out[e] for e in ENTITIES if e in out}
+
+
+@dataclass
+class WhyResult:
+    """`why`: one entity's action and the steps that decided it, read from the plan
+    (predict/why.py builds it; report renders it)."""
+
+    entity: str
+    id: str
+    action: str
+    reasons: list[str]
+    trace: list[dict[str, Any]]  # step, ok (True/False/None), detail and data (its values)
+    detail: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity,
+            "id": self.id,
+            "action": self.action,
+            "reasons": list(self.reasons),
+            "trace": [{k: s[k] for k in ("step", "ok", "detail")} for s in self.trace],
+        }
+
+    def step(self, name: str) -> dict[str, Any]:
+        """The trace step called `name` (tests and callers read its `data`)."""
+        return next(s for s in self.trace if s["step"] == name)

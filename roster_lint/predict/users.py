@@ -23,7 +23,7 @@ def _org_links(users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr) -> pl
     Users with no org have no row.
 
     Almost every user lists exactly one org: those are decided by a plain lookup of that
-    org's status (no explode, no group_by over 1M rows, ~1 s at 1M); the few with several
+    org's status (no explode, no group_by over every user); the few with several
     go the general way.  Both give the same columns for the same user."""
     status = orgs.select("oid", "status")
     # An administrator at a district-level org is created (SK-A2); anyone else needs a school.
@@ -83,7 +83,7 @@ def _org_links(users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr) -> pl
 def decide_users(
     inp: Inputs, orgs: pl.DataFrame, profile: Profile, *, with_sig: bool = True
 ) -> pl.DataFrame:
-    """with_sig: keep `sig`, the hash --previous compares (0.1 s at 1M, unread otherwise)."""
+    """with_sig: keep `sig`, the hash --previous compares (unread otherwise)."""
     role_map = profile.role_map(inp.version)
     # One chunk per column from the start: the eager steps below add single-chunk columns,
     # and a frame of unevenly chunked columns is copied whole by each of them.
@@ -92,14 +92,14 @@ def decide_users(
         .replace_strict(role_map, default=None, return_dtype=STR)
         .alias("summit_role"),
         # The first grade, split once (splitn: no list of every grade per user), and only
-        # where there is a comma (most users list one grade: 0.06 -> 0.02 s at 1M).
+        # where there is a comma (most users list one grade).
         pl.when(pl.col("grades").str.contains(",", literal=True))
         .then(pl.col("grades").str.splitn(",", 2).struct.field("field_0"))
         .otherwise(pl.col("grades"))
         .fill_null("")
         .alias("grade_raw"),
         pl.col("schools").list.len().alias("n_schools"),
-        # Lowercased once: two flags read it (an expression is evaluated per use, 0.05 s each).
+        # Lowercased once: two flags read it (an expression is evaluated per use).
         pl.col("enabled").str.to_lowercase().alias("_enabled"),
     )
     users = users.with_columns(pad_grade(pl.col("grade_raw")).alias("grade"))
@@ -263,8 +263,8 @@ def user_details(users: pl.DataFrame) -> pl.Series:
     """`user_detail()` of every user, built once per distinct combination of what it reads.
 
     At 1M users there are a few thousand combinations (role, school, flags): encoding 1M
-    JSON objects (three `json_encode` passes over 1M rows, ~0.5 s) is replaced by a u64
-    key per row, the JSON of each key's first row, and a join back (~0.15 s).  The key is
+    JSON objects (three `json_encode` passes over every row) is replaced by a u64
+    key per row, the JSON of each key's first row, and a join back.  The key is
     exact (a category code for the one school and the role, a bit per flag), so every
     row gets the bytes `user_detail()` gives it.  Users with several schools or a previous
     school list (--previous transfers) are not keyed: their JSON is built directly."""

@@ -13,7 +13,7 @@ once by a whole-column expression, the rest is plain Python on a handful of rows
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -21,14 +21,14 @@ import polars as pl
 from roster_lint.errors import UsageError
 from roster_lint.model import Export
 from roster_lint.predict.inputs import Inputs, read_inputs
-from roster_lint.predict.model import Plan
+from roster_lint.predict.model import Plan, WhyResult
 from roster_lint.predict.profile import Profile, load_profile
 from roster_lint.predict.registry import load_registry
+from roster_lint.predict.why_detail import sentence
 
 if TYPE_CHECKING:
     from roster_lint.options import Options
 
-PROSE = ("filter", "decided_by", "warning", "to_unenroll", "note")
 KINDS = ("user", "class", "school", "course", "enrollment")
 
 # Per kind, in the plan's order (the registry's): (step, reasons that make it fail).
@@ -36,30 +36,6 @@ STEPS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     kind: load_registry().steps(kind) for kind in KINDS
 }
 UNREAD = ("broken", "ignored")  # file states whose data the sync does not read
-
-
-@dataclass
-class WhyResult:
-    entity: str
-    id: str
-    action: str
-    reasons: list[str]
-    trace: list[dict[str, Any]]  # step, ok (True/False/None), detail and data (its values)
-    detail: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "entity": self.entity,
-            "id": self.id,
-            "action": self.action,
-            "reasons": list(self.reasons),
-            "trace": [{k: s[k] for k in ("step", "ok", "detail")} for s in self.trace],
-        }
-
-    def step(self, name: str) -> dict[str, Any]:
-        """The trace step called `name` (tests and callers read its `data`)."""
-        return next(s for s in self.trace if s["step"] == name)
 
 
 def _variants(col: pl.Expr, ident: str) -> pl.Expr:
@@ -127,28 +103,9 @@ def _referenced(inp: Inputs, kind: str, ident: str) -> str:
     return ""
 
 
-def _fmt(value: Any) -> str:
-    """One value as the detail shows it: text quoted, so stray whitespace is visible."""
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if value is None:
-        return "none"
-    if isinstance(value, dict):
-        if not value:
-            return "none"
-        return "(" + ", ".join(f"{k}={_fmt(v)}" for k, v in value.items()) + ")"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_fmt(v) for v in value) + "]" if value else "none"
-    return str(value)
-
-
-def render_detail(failed: list[str], data: dict[str, Any]) -> str:
-    parts = [", ".join(failed)] if failed else []
-    # Prose values (what to do, how it was decided) read better unquoted.
-    parts += [f"{k}: {v}" if k in PROSE else f"{k}={_fmt(v)}" for k, v in data.items()]
-    return "; ".join(parts)
+def render_detail(ctx: Ctx, kind: str, step: str, failed: list[str], data: dict[str, Any]) -> str:
+    p = ctx.profile
+    return sentence(kind, step, failed, data, p.nces.sources, p.enrollments.unenroll_status)
 
 
 @dataclass
@@ -315,6 +272,7 @@ def _teachers(ctx: Ctx, cid: str) -> dict[str, Any]:
     teachers = [
         {
             "enrollment": r["eid"],
+            "file": ctx.inp.paths.get("enrollments.csv", "enrollments.csv"),
             "line": r["line"],
             "user": r["uid"],
             "primary": r["primary"],
@@ -381,7 +339,6 @@ def _enrollment_steps(ctx: Ctx, step: str) -> dict[str, Any]:
                 "previous": _previous(ctx),
                 "class": ctx.detail.get("class"),
                 "user": ctx.detail.get("user"),
-                "to_unenroll": "share the record with status tobedeleted",
             }
         return {
             "file": ctx.act["file"],
@@ -473,20 +430,32 @@ def explain_entity(
         hit = [r for r in failing if r in reasons]
         data = step_data(ctx, kind, step)
         ok = False if hit else None if _unjudged(ctx, kind, step) else True
-        trace.append({"step": step, "ok": ok, "detail": render_detail(hit, data), "data": data})
+        trace.append(
+            {
+                "step": step,
+                "ok": ok,
+                "detail": render_detail(ctx, kind, step, hit, data),
+                "data": data,
+            }
+        )
     covered = {r for steps in STEPS.values() for _, failing in steps for r in failing}
     others = [r for r in reasons if r not in covered]
     if others:  # annotations that do not block (older-engine warnings, SK-A2, SK-G1...)
         data = {"reasons": others}
         trace.append(
-            {"step": "other reasons", "ok": True, "detail": render_detail([], data), "data": data}
+            {
+                "step": "other reasons",
+                "ok": True,
+                "detail": render_detail(ctx, kind, "other reasons", [], data),
+                "data": data,
+            }
         )
     data = {"action": act["action"], "file": act["file"], "line": act["line"], **detail}
     trace.append(
         {
             "step": "decision",
             "ok": act["action"] not in ("skip", "retain"),
-            "detail": render_detail([], data),
+            "detail": render_detail(ctx, kind, "decision", [], data),
             "data": data,
         }
     )

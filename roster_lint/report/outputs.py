@@ -35,8 +35,7 @@ from roster_lint.report.json_report import dumps
 if TYPE_CHECKING:
     from roster_lint.diff.model import DiffResult
     from roster_lint.findings import RowSink
-    from roster_lint.predict.model import Plan
-    from roster_lint.predict.why import WhyResult
+    from roster_lint.predict.model import Plan, WhyResult
     from roster_lint.results import CheckResult
 
 FORMATS = ("text", "json", "html", "sarif", "junit", "github", "markdown")

@@ -10,7 +10,7 @@ from rich.table import Table
 from roster_lint.report.terminal import markup_safe as escape
 
 if TYPE_CHECKING:
-    from roster_lint.predict.why import WhyResult
+    from roster_lint.predict.model import WhyResult
 
 
 def render_why(why: WhyResult, console: Console) -> None:

@@ -10,7 +10,8 @@ import pytest
 from roster_lint import api
 from roster_lint.errors import UsageError
 from roster_lint.load import load_export
-from roster_lint.predict.why import STEPS, WhyResult, explain_entity
+from roster_lint.predict.model import WhyResult
+from roster_lint.predict.why import STEPS, explain_entity
 from tests.predict.helpers import Patch, make
 
 
