@@ -68,7 +68,7 @@ def read_entry(entry: Entry, out: Findings) -> Parsed:
     if _header_too_wide(entry, head, out):
         return Parsed([], empty_frame(), readable=False)
     # The fast path counts NUL bytes beside the read and declines any file with one, so a
-    # healthy file is not searched for them first (0.14 s serial at 1M students).
+    # healthy file is not searched for them first (a serial pass of its own).
     fast = _fast(entry, head)
     if fast is not None:
         return fast
@@ -193,13 +193,12 @@ def _header_width(head: bytes) -> int:
 def _count_bytes(entry: Entry) -> tuple[int, int, int]:
     """How many double quotes, newlines and NUL bytes the file holds, in one pass.
 
-    Each chunk is compared as a polars UInt8 Series (SIMD, the masks are bitmaps: ~0.3 s
-    for a 1.5 GB file, against ~0.8 s for numpy's byte-wide masks and ~1.8 s for
-    bytes.count at ~0.8 GB/s, which also holds the GIL); this runs beside polars' own read on two
-    cores, so every CPU second here is about half a wall second.  Chunked reads into one
+    Each chunk is compared as a polars UInt8 Series (SIMD, the masks are bitmaps: several
+    times faster than numpy's byte-wide masks or bytes.count, which also holds the GIL);
+    this runs beside polars' own read on two cores, so every CPU second here is about half
+    a wall second (docs/performance.md, "Numbers behind the code's choices").  Chunked reads into one
     reused buffer, not a mapping: mapped pages count in the process's RSS, and this runs
-    while polars builds the frame, so a mapping would add the file's size to the peak
-    (1.4 GB for a 7M-row enrollments.csv).  polars' own row counter maps the file, and is
+    while polars builds the frame, so a mapping would add the file's size to the peak.  polars' own row counter maps the file, and is
     quadratic on a huge line.
     """
     if entry.fs_path is None:
@@ -253,7 +252,7 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
         try:
             # The reader numbers lines chunk by chunk, like the values: a LINE column built
             # afterwards in one chunk makes every later select rechunk the whole frame (a
-            # copy of every value's view: +1.4 GB at 7M enrollments).
+            # copy of every value's view).
             df = _read_text(src, width, ragged=False, numbered=True)
         except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
             return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
@@ -264,7 +263,7 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     # Aggregates over the string views only: no value bytes are touched.  Lazy, so common
     # subexpression elimination computes each column's lengths once for both aggregates.
     cols = [f"c{i}" for i in range(width)]
-    # u32 lengths summed as u32 (no 8-byte copy of every length: 0.2 s less at 7M rows);
+    # u32 lengths summed as u32 (no 8-byte copy of every length);
     # a column's total can only pass 2**32 bytes in a file at least that big.
     lens = [pl.col(c).str.len_bytes() for c in cols]
     if entry.size >= 2**32:

@@ -328,8 +328,8 @@ def pseudonym_of(token: str, kind: str, key: bytes) -> str:
 def _swap(values: pl.Series, m: pl.DataFrame) -> pl.Series:
     """`values` with each `m.orig` replaced by its `m.red` (others, nulls included, kept).
 
-    A left join: `Series.replace` with a million-entry mapping took ~13 s on a 100k-student
-    plan's ids, the join a fraction of a second; `m.orig` is unique, so rows stay aligned.
+    A left join, because `Series.replace` with a million-entry mapping is orders of magnitude
+    slower (docs/performance.md); `m.orig` is unique, so rows stay aligned.
     """
     if m.height == 0:
         return values
@@ -512,7 +512,7 @@ class Redactor:
 
         Two passes: the first gathers every loose string (root causes, follow-ups, notes:
         hundreds) and redacts them in one lookup; one lookup per string scanned the whole
-        token table each time (~0.2 s each at 100k students, seconds at 1M).  Frames are
+        token table each time (docs/performance.md).  Frames are
         redacted whole in the second pass.
         """
         self._gathering = []
