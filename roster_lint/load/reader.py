@@ -196,9 +196,10 @@ def _count_bytes(entry: Entry) -> tuple[int, int, int]:
     Each chunk is compared as a polars UInt8 Series (SIMD, the masks are bitmaps: several
     times faster than numpy's byte-wide masks or bytes.count, which also holds the GIL);
     this runs beside polars' own read on two cores, so every CPU second here is about half
-    a wall second (docs/performance.md, "Numbers behind the code's choices").  Chunked reads into one
-    reused buffer, not a mapping: mapped pages count in the process's RSS, and this runs
-    while polars builds the frame, so a mapping would add the file's size to the peak.  polars' own row counter maps the file, and is
+    a wall second (docs/performance.md, "Numbers behind the code's choices").  Chunked
+    reads into one reused buffer, not a mapping: mapped pages count in the process's RSS,
+    and this runs while polars builds the frame, so a mapping would add the file's size to
+    the peak.  polars' own row counter maps the file, and is
     quadratic on a huge line.
     """
     if entry.fs_path is None:
