@@ -16,7 +16,9 @@ def conditions(inp: Inputs, classes_on: bool, no_content: pl.Expr) -> dict[str, 
     """no_content: a grade of the class or of its students has no content (SK-G1)."""
     courses_gone = inp.state.get("courses.csv") in ("missing", "ignored")
     course_broken = inp.broken("courses.csv")
-    school_broken = pl.col("school_status") == BROKEN
+    # Kleene logic: `school_status == BROKEN` is null for a school absent from orgs.csv,
+    # and `~null & ...` stays null, which joined() reads as false (the class was created).
+    school_broken = (pl.col("school_status") == BROKEN).fill_null(False)
     via_file = pl.lit(course_broken) | school_broken | pl.lit(inp.broken("enrollments.csv"))
     return {
         "provisioning-mode": pl.lit(not classes_on),

@@ -1,0 +1,81 @@
+"""Issue 13: the wrong predictions found on real exports and vendor-only scenarios.
+
+Each test fails on the engine before its fix (scenarios in the style of test_scenarios)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.predict.helpers import Patch, act, cell, plan_of
+from roster_lint.predict.model import Plan
+
+
+def causes(plan: Plan) -> dict[tuple[str, str, str], dict[str, int]]:
+    """(reason, entity, id) of each root cause -> how many of each entity it affects."""
+    return {(c.reason, c.entity, c.id): c.affected for c in plan.root_causes}
+
+
+# --- item 1: a null flag dropped (Kleene logic) ----------------------------------------
+@pytest.mark.parametrize("school", ["HS99", "sch1 "])
+def test_class_school_not_in_orgs_is_skipped(tmp_path: Path, school: str) -> None:
+    plan = plan_of(tmp_path, [cell("classes.csv", 2, "schoolSourcedId", school)])
+    assert act(plan, "class", "k1") == ("skip", ["class-school-skipped"])
+    cause = causes(plan)[("school-not-in-orgs", "school", school)]
+    assert cause["class"] == 1
+    for eid in ("k1_stu1", "k1_stu2", "k1_tch1"):
+        assert act(plan, "enrollment", eid)[0] == "skip"
+
+
+# Each referenced record blanked or removed in turn, with the actions that depend on it.
+DEPENDS: dict[str, tuple[Patch, list[tuple[str, str]]]] = {
+    "class school blank": (
+        [cell("classes.csv", 2, "schoolSourcedId", "")],
+        [("class", "k1"), ("enrollment", "k1_stu1"), ("enrollment", "k1_stu2")],
+    ),
+    "class school removed": (
+        [{"op": "delete", "file": "orgs.csv", "line": 3}],
+        [("class", "k1"), ("enrollment", "k1_stu1"), ("enrollment", "k1_stu2")],
+    ),
+    "class course blank": (
+        [cell("classes.csv", 2, "courseSourcedId", "")],
+        [("class", "k1"), ("enrollment", "k1_stu1"), ("enrollment", "k1_stu2")],
+    ),
+    "class course removed": (
+        [{"op": "delete", "file": "courses.csv", "line": 2}],
+        [("class", "k1"), ("enrollment", "k1_stu1"), ("enrollment", "k1_stu2")],
+    ),
+    "enrollment user blank": (
+        [cell("enrollments.csv", 3, "userSourcedId", "")],
+        [("enrollment", "k1_stu1")],
+    ),
+    "enrollment user removed": (
+        [{"op": "delete", "file": "users.csv", "line": 3}],
+        [("enrollment", "k1_stu1")],
+    ),
+    "enrollment class blank": (
+        [cell("enrollments.csv", 3, "classSourcedId", "")],
+        [("enrollment", "k1_stu1")],
+    ),
+    "enrollment class removed": (
+        [{"op": "delete", "file": "classes.csv", "line": 2}],
+        [("enrollment", "k1_stu1"), ("enrollment", "k1_stu2")],
+    ),
+    "teacher user removed": (
+        [{"op": "delete", "file": "users.csv", "line": 2}],
+        [("class", "k1"), ("enrollment", "k1_stu1"), ("enrollment", "k1_stu2")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DEPENDS))
+def test_no_create_or_enroll_depends_on_a_missing_record(tmp_path: Path, case: str) -> None:
+    patch, dependants = DEPENDS[case]
+    plan = plan_of(tmp_path, patch)
+    a = plan.actions
+    for entity, ident in dependants:
+        rows = a.filter((a["entity"] == entity) & (a["id"] == ident))
+        assert rows.height == 1, (case, entity, ident)
+        assert rows["action"][0] == "skip", (case, entity, ident, rows["reasons"][0])
+        assert list(rows["reasons"][0]), (case, entity, ident)
