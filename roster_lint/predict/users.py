@@ -18,14 +18,20 @@ from roster_lint.predict.schools import BROKEN, NO_NCES, NOT_SCHOOL, SYNC
 MISSING = "missing"
 
 
-def _org_links(users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr) -> pl.DataFrame:
+def _org_links(
+    users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr, district_types: list[str]
+) -> pl.DataFrame:
     """Per user row (`_row`): the org ids that sync for them and why the others do not.
     Users with no org have no row.
 
     Almost every user lists exactly one org: those are decided by a plain lookup of that
     org's status (no explode, no group_by over 1M rows, ~1 s at 1M); the few with several
     go the general way.  Both give the same columns for the same user."""
-    status = orgs.select("oid", "status")
+    # SK-A2: only an org whose type is a district makes an administrator a district admin
+    # (a department is not a school either, but is no district).
+    status = orgs.select(
+        "oid", "status", pl.col("type").is_in(district_types).fill_null(False).alias("_district")
+    )
     # An administrator at a district-level org is created (SK-A2); anyone else needs a school.
     ok = (pl.col("status") == SYNC) | ((pl.col("status") == NOT_SCHOOL) & pl.col("admin"))
     rows = users.select(
@@ -53,7 +59,7 @@ def _org_links(users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr) -> pl
         .then(pl.col("oid"))
         .alias("first_nces"),
         (pl.col("status") == BROKEN).alias("org_broken"),
-        (pl.col("status") == NOT_SCHOOL).alias("at_district"),
+        pl.col("_district").fill_null(False).alias("at_district"),
         (~ok & (pl.col("status") == NOT_SCHOOL)).alias("not_at_school"),
     )
     links = (
@@ -74,7 +80,7 @@ def _org_links(users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr) -> pl
         .first()
         .alias("first_nces"),
         (pl.col("status") == BROKEN).any().alias("org_broken"),
-        (pl.col("status") == NOT_SCHOOL).any().alias("at_district"),
+        pl.col("_district").fill_null(False).any().alias("at_district"),
         (~ok & (pl.col("status") == NOT_SCHOOL)).any().alias("not_at_school"),
     )
     return pl.concat([single, several.select(single.columns).cast(single.schema)], how="vertical")
@@ -103,7 +109,9 @@ def decide_users(
         pl.col("enabled").str.to_lowercase().alias("_enabled"),
     )
     users = users.with_columns(pad_grade(pl.col("grade_raw")).alias("grade"))
-    links = _org_links(users, orgs, user_rules.is_admin(profile))
+    links = _org_links(
+        users, orgs, user_rules.is_admin(profile), profile.accounts.district_org_types
+    )
     # Only the row number goes through the join (not every user column), cut like the
     # users' chunks so that the frame is not rechunked whole afterwards.
     rows = users.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"))

@@ -79,3 +79,23 @@ def test_no_create_or_enroll_depends_on_a_missing_record(tmp_path: Path, case: s
         assert rows.height == 1, (case, entity, ident)
         assert rows["action"][0] == "skip", (case, entity, ident, rows["reasons"][0])
         assert list(rows["reasons"][0]), (case, entity, ident)
+
+
+# --- item 3: only an administrator whose org is a district needs the request (SK-A2) ---
+def test_department_admin_is_not_a_district_admin(tmp_path: Path) -> None:
+    patch = [
+        {
+            "op": "append",
+            "file": "orgs.csv",
+            "copy_line": 3,
+            "values": {"sourcedId": "dep1", "type": "department", "identifier": ""},
+        },
+        cell("users.csv", 2, "role", "administrator"),
+        cell("users.csv", 2, "orgSourcedIds", "dep1"),
+    ]
+    plan = plan_of(tmp_path, patch)
+    action, reasons = act(plan, "user", "tch1")
+    assert action == "create"
+    assert "admin-created-as-school-admin" in reasons
+    assert "district-admin-needs-request" not in reasons
+    assert [f.id for f in plan.followups if f.kind == "district-admin-request"] == []
