@@ -13,7 +13,7 @@ from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.rules import users as user_rules
-from roster_lint.predict.schools import BROKEN, NO_NCES, NOT_SCHOOL, SYNC
+from roster_lint.predict.schools import BAD_TYPE, BROKEN, NO_NCES, NOT_SCHOOL, SYNC
 
 MISSING = "missing"
 
@@ -58,6 +58,7 @@ def _org_links(
         pl.when(pl.col("status").is_in([NO_NCES, NOT_SCHOOL]))
         .then(pl.col("oid"))
         .alias("first_nces"),
+        pl.when(pl.col("status") == BAD_TYPE).then(pl.col("oid")).alias("first_bad_type"),
         (pl.col("status") == BROKEN).alias("org_broken"),
         pl.col("_district").fill_null(False).alias("at_district"),
         (~ok & (pl.col("status") == NOT_SCHOOL)).alias("not_at_school"),
@@ -79,6 +80,7 @@ def _org_links(
         .filter(pl.col("status").is_in([NO_NCES, NOT_SCHOOL]))
         .first()
         .alias("first_nces"),
+        pl.col("oid").filter(pl.col("status") == BAD_TYPE).first().alias("first_bad_type"),
         (pl.col("status") == BROKEN).any().alias("org_broken"),
         pl.col("_district").fill_null(False).any().alias("at_district"),
         (~ok & (pl.col("status") == NOT_SCHOOL)).any().alias("not_at_school"),
@@ -190,6 +192,7 @@ def decide_users(
             ),
             in_scope.alias("_in_scope"),
             (~in_scope & pl.col("not_at_school")).alias("_not_at_school"),
+            (~in_scope & pl.col("first_bad_type").is_not_null()).alias("_org_type_case"),
             gone.alias("_gone"),
         )
         .with_columns(
@@ -223,6 +226,7 @@ KEEP = [
     "_not_at_school",
     "_gone",
     "_role_ambiguous",
+    "_org_type_case",
     "root_entity",
     "root_id",
     "root_reason",
@@ -287,6 +291,7 @@ def user_details(users: pl.DataFrame) -> pl.Series:
         pl.col("_not_at_school"),
         pl.col("_gone"),
         pl.col("_role_ambiguous"),
+        pl.col("_org_type_case"),
     ]
     bits = pl.sum_horizontal(
         [f.fill_null(False).cast(pl.UInt64) * (1 << i) for i, f in enumerate(flags)]
@@ -352,4 +357,5 @@ def user_nd() -> list[tuple[str, pl.Expr]]:
         ("user-not-at-a-school", pl.col("_not_at_school")),
         ("user-tobedeleted", pl.col("_gone")),
         ("several-primary-roles", pl.col("_role_ambiguous")),
+        ("org-type-other-case", pl.col("_org_type_case")),
     ]

@@ -4,6 +4,7 @@ Each test fails on the engine before its fix (scenarios in the style of test_sce
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,24 @@ def test_department_admin_is_not_a_district_admin(tmp_path: Path) -> None:
     assert "admin-created-as-school-admin" in reasons
     assert "district-admin-needs-request" not in reasons
     assert [f.id for f in plan.followups if f.kind == "district-admin-request"] == []
+
+
+# --- item 6: an org of type `School` (wrong case): the org type is the cause -----------
+def test_org_type_wrong_case_names_the_type(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, [cell("orgs.csv", 3, "type", "School")])
+    assert act(plan, "school", "sch1") == ("skip", ["org-type-invalid"])
+    for uid in ("tch1", "stu1", "stu2"):
+        assert act(plan, "user", uid) == ("skip", ["org-type-invalid"])
+    assert act(plan, "class", "k1") == ("skip", ["class-school-skipped"])
+    found = causes(plan)
+    assert ("org-type-invalid", "school", "sch1") in found
+    assert found[("org-type-invalid", "school", "sch1")]["class"] == 1
+    assert not [k for k in found if k[0] == "school-missing-nces-id"]
+
+
+def test_org_type_wrong_case_is_labelled_not_documented(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, [cell("orgs.csv", 3, "type", "School")])
+    a = plan.actions
+    for entity, ident in (("school", "sch1"), ("user", "stu1")):
+        d = json.loads(a.filter((a["entity"] == entity) & (a["id"] == ident))["detail"][0])
+        assert "org-type-other-case" in d["not_documented"], (entity, d)
