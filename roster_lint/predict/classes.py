@@ -302,6 +302,8 @@ def _class_root(inp: Inputs) -> pl.Expr:
         .then(path("courses.csv"))
         .when(pl.col("school_status") == BROKEN)
         .then(path("orgs.csv"))
+        .when(pl.lit(inp.broken("users.csv")))
+        .then(path("users.csv"))
         .otherwise(path("enrollments.csv"))
     )
     school_reason = (

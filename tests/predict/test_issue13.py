@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.predict.helpers import Patch, act, cell, plan_of
+from roster_lint import api
+from tests.predict.helpers import Patch, act, cell, make, plan_of
 from roster_lint.predict.model import Plan
 
 
@@ -121,3 +122,17 @@ def test_org_type_wrong_case_is_labelled_not_documented(tmp_path: Path) -> None:
     for entity, ident in (("school", "sch1"), ("user", "stu1")):
         d = json.loads(a.filter((a["entity"] == entity) & (a["id"] == ident))["detail"][0])
         assert "org-type-other-case" in d["not_documented"], (entity, d)
+
+
+# --- item 5: a broken users.csv header (full mode) is the classes' root cause -----------
+def test_users_header_broken_skips_classes_for_the_file(tmp_path: Path) -> None:
+    patch = [{"op": "rename_header", "file": "users.csv", "column": "role", "to": "Role"}]
+    plan = plan_of(tmp_path, patch)
+    assert act(plan, "user", "stu1") == ("skip", ["header-breaks-sync"])
+    assert act(plan, "class", "k1") == ("skip", ["header-breaks-sync"])
+    found = causes(plan)
+    assert found[("header-breaks-sync", "file", "users.csv")]["class"] == 1
+    assert not [k for k in found if k[0] == "class-without-primary-teacher"]
+    codes = set(api.check(make(tmp_path, patch, name="chk")).findings["code"].to_list())
+    assert "RL310" not in codes
+
