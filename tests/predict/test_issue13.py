@@ -136,3 +136,37 @@ def test_users_header_broken_skips_classes_for_the_file(tmp_path: Path) -> None:
     codes = set(api.check(make(tmp_path, patch, name="chk")).findings["code"].to_list())
     assert "RL310" not in codes
 
+
+# --- item 2: a transfer stays within the district (SK-A6); a school added is an update --
+SCH2 = {
+    "op": "append",
+    "file": "orgs.csv",
+    "copy_line": 3,
+    "values": {"sourcedId": "sch2", "identifier": "060000100002"},
+}
+
+
+def test_move_to_another_district_is_not_a_transfer(tmp_path: Path) -> None:
+    d2 = {
+        "op": "append",
+        "file": "orgs.csv",
+        "copy_line": 2,
+        "values": {"sourcedId": "d2", "identifier": "0600002"},
+    }
+    sch2_d2 = {**SCH2, "values": {**SCH2["values"], "parentSourcedId": "d2"}}  # type: ignore[dict-item]
+    previous = [d2, sch2_d2, cell("users.csv", 3, "orgSourcedIds", "sch2")]
+    plan = plan_of(tmp_path, [d2, sch2_d2], previous=previous)
+    action, reasons = act(plan, "user", "stu1")
+    assert action != "transfer" and "user-transfer" not in reasons
+    # The same move within the district is a transfer.
+    plan = plan_of(
+        tmp_path / "same", [SCH2], previous=[SCH2, cell("users.csv", 3, "orgSourcedIds", "sch2")]
+    )
+    assert act(plan, "user", "stu1") == ("transfer", ["user-transfer"])
+
+
+def test_a_second_school_added_is_an_update(tmp_path: Path) -> None:
+    patch = [SCH2, cell("users.csv", 3, "orgSourcedIds", "sch1,sch2")]
+    plan = plan_of(tmp_path, patch, previous=[SCH2])
+    action, reasons = act(plan, "user", "stu1")
+    assert action == "update" and "user-transfer" not in reasons
