@@ -29,7 +29,7 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
     """One row per org id: oid, name, type, nces, status, is_school, reasons, detail, line."""
     nces = profile.nces
     srcs = [c for c in inp.orgs.columns if c.startswith("nces_")]
-    pattern = nces.pattern
+    pattern = f"{nces.pattern}|{nces.private_pattern}"
     school_types = profile.accounts.school_org_types
     broken = inp.broken("orgs.csv")
     orgs = inp.orgs.unique("oid", keep="first", maintain_order=True).with_columns(
@@ -52,12 +52,16 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
             [_matching(c, nces.district_pattern) for c in srcs] or [pl.lit(None, STR)]
         ).alias("district_nces"),
     )
+    private = pl.col("nces").str.contains(nces.private_pattern).fill_null(False)
     orgs = orgs.join(district, on="parent", how="left", maintain_order="left").with_columns(
+        private.alias("_private_nces"),
         (
-            pl.col("nces").is_not_null()
+            # A PSS private-school id has no district prefix to start with.
+            ~private
+            & pl.col("nces").is_not_null()
             & pl.col("district_nces").is_not_null()
             & ~pl.col("nces").str.starts_with(pl.col("district_nces").fill_null(""))
-        ).alias("outside_district")
+        ).alias("outside_district"),
     )
     status = (
         pl.when(pl.lit(broken))
@@ -91,6 +95,7 @@ def school_nd() -> list[tuple[str, pl.Expr]]:
     return [
         ("record-tobedeleted", pl.col("_deleted")),
         ("org-type-other-case", pl.col("_bad_type") & pl.col("is_school")),
+        ("nces-private-school-id", pl.col("_private_nces")),
     ]
 
 

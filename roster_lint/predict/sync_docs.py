@@ -149,7 +149,10 @@ def _profile(p: Profile) -> list[str]:
         ("password minimum length (SK-A11)", str(a.password_min_length)),
         ("Summit role whose grade needs content (SK-G1)", a.student_summit_role),
         ("NCES ID sources, in order (SK-A5, SK-F3)", ", ".join(n.sources)),
-        ("NCES ID pattern / district pattern", f"`{n.pattern}` / `{n.district_pattern}`"),
+        (
+            "NCES ID pattern / private-school (PSS) pattern / district pattern",
+            f"`{n.pattern}` / `{n.private_pattern}` / `{n.district_pattern}`",
+        ),
         (
             "primary teacher: role, `primary` values",
             f"{p.classes.teacher_role}, " + ", ".join(p.classes.primary_values),

@@ -170,3 +170,17 @@ def test_a_second_school_added_is_an_update(tmp_path: Path) -> None:
     plan = plan_of(tmp_path, patch, previous=[SCH2])
     action, reasons = act(plan, "user", "stu1")
     assert action == "update" and "user-transfer" not in reasons
+
+
+# --- item 12: an NCES PSS private-school id (8 characters) is an NCES ID ----------------
+def test_private_school_pss_id_syncs_not_documented(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, [cell("orgs.csv", 3, "identifier", "A9901234")])
+    assert act(plan, "school", "sch1") == ("sync", [])
+    assert act(plan, "user", "stu1") == ("create", [])
+    a = plan.actions
+    d = json.loads(a.filter((a["entity"] == "school") & (a["id"] == "sch1"))["detail"][0])
+    assert d["nces_id"] == "A9901234"
+    assert "nces-private-school-id" in d["not_documented"]
+    # Eight characters that are not a PSS id are still no NCES ID.
+    plan = plan_of(tmp_path / "bad", [cell("orgs.csv", 3, "identifier", "12345678")])
+    assert act(plan, "school", "sch1") == ("skip", ["school-missing-nces-id"])
