@@ -68,7 +68,7 @@ referencing file and line; other unknown ids get up to three near matches.
 `roster-lint course-map init EXPORT [-o FILE]` writes courseSourcedId, title, courseCode,
 grades, school, schoolName and the number of classes per course. Cells starting with `=`,
 `+`, `-`, `@`, tab or CR are prefixed with `'` against formula injection. Send it to
-support; once mapped, the same file is a valid `--course-map`.
+support; once mapped, the same file is a valid `--course-map` (which removes that `'`).
 """
 
 

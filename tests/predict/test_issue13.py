@@ -184,3 +184,21 @@ def test_private_school_pss_id_syncs_not_documented(tmp_path: Path) -> None:
     # Eight characters that are not a PSS id are still no NCES ID.
     plan = plan_of(tmp_path / "bad", [cell("orgs.csv", 3, "identifier", "12345678")])
     assert act(plan, "school", "sch1") == ("skip", ["school-missing-nces-id"])
+
+
+# --- item 4: course-map init output is a valid --course-map (formula guard stripped) ----
+@pytest.mark.parametrize("course", ["=c1", "+c1", "-c1", "@c1", " =c1", "'=c1", "'c1", "c1"])
+def test_course_map_init_round_trips(tmp_path: Path, course: str) -> None:
+    from roster_lint.load import load_export
+    from roster_lint.predict.coursemap import course_map_csv, read_course_map
+
+    patch = [
+        cell("courses.csv", 2, "sourcedId", course),
+        cell("classes.csv", 2, "courseSourcedId", course),
+    ]
+    cmap = tmp_path / "map.csv"
+    cmap.write_text(course_map_csv(load_export(make(tmp_path, patch, name="src"))))
+    assert read_course_map(str(cmap)) == {course}
+    plan = plan_of(tmp_path, patch, course_map=str(cmap))
+    assert act(plan, "course", course)[0] == "mapped"
+    assert act(plan, "class", "k1")[0] == "create"
