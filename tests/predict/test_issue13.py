@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from roster_lint import api
-from tests.predict.helpers import Patch, act, cell, make, plan_of
 from roster_lint.predict.model import Plan
+from tests.predict.helpers import Patch, act, cell, make, plan_of
 
 
 def causes(plan: Plan) -> dict[tuple[str, str, str], dict[str, int]]:

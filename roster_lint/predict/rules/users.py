@@ -1,8 +1,9 @@
 """When each user reason holds (SK-A2..A5, A10, A11, G1, X1..X3, X5, SK-F1).
 
 Columns of the working user frame (predict/users.py): `summit_role` (null: the role gets no
-account), `ok_schools` / `first_missing` / `first_bad_type` / `first_nces` / `org_broken` / `at_district`
-(how the user's orgs resolved), `n_schools`, `grade` (padded) and `grade_raw`, `_enabled`
+account), `ok_schools` / `first_missing` / `first_bad_type` / `first_nces` / `org_broken` /
+`at_district` (how the user's orgs resolved; at_district: an org whose type is a district),
+`n_schools`, `grade` (padded) and `grade_raw`, `_enabled`
 (lowercased enabledUser)."""
 
 from __future__ import annotations
