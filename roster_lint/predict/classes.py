@@ -22,7 +22,7 @@ from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.rules import classes as class_rules
 from roster_lint.predict.rules import courses as course_rules
-from roster_lint.predict.rules.schools import BROKEN
+from roster_lint.predict.rules.schools import BAD_TYPE, BROKEN
 
 
 def decide_courses(
@@ -301,11 +301,15 @@ def _class_root(inp: Inputs) -> pl.Expr:
         .then(path("courses.csv"))
         .when(pl.col("school_status") == BROKEN)
         .then(path("orgs.csv"))
+        .when(pl.lit(inp.broken("users.csv")))
+        .then(path("users.csv"))
         .otherwise(path("enrollments.csv"))
     )
     school_reason = (
         pl.when(pl.col("school_status").is_null())
         .then(pl.lit("school-not-in-orgs"))
+        .when(pl.col("school_status") == BAD_TYPE)
+        .then(pl.lit("org-type-invalid"))
         .otherwise(pl.lit("school-missing-nces-id"))
     )
     entity, ident, reason = roots.root(

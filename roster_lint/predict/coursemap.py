@@ -32,16 +32,33 @@ def read_course_map(path: str) -> set[str]:
         if COLUMN not in header:
             raise UsageError(f"--course-map {path}: no {COLUMN} column")
         i = header.index(COLUMN)
-        return {r[i] for r in rows if len(r) > i and r[i] != ""}
+        # The file may be `course-map init`'s own output: its formula guard is undone.
+        return {unguard(r[i]) for r in rows if len(r) > i and r[i] != ""}
     except StopIteration as exc:
         raise UsageError(f"--course-map {path}: empty file") from exc
     except csv.Error as exc:
         raise UsageError(f"--course-map {path}: not CSV ({exc})") from exc
 
 
+def _is_formula(value: str) -> bool:
+    return value.lstrip(" \u3000").startswith(FORMULA_START)
+
+
+def _looks_guarded(value: str) -> bool:
+    """One or more ' before a formula: what _safe writes for a formula (or for a value that
+    already looked like that, so that unguard(_safe(v)) == v for every v)."""
+    rest = value.lstrip("'")
+    return len(rest) < len(value) and _is_formula(rest)
+
+
 def _safe(value: str) -> str:
     """Neutralise spreadsheet formulas (CSV injection): the value is kept, prefixed by '."""
-    return "'" + value if value.lstrip(" \u3000").startswith(FORMULA_START) else value
+    return "'" + value if _is_formula(value) or _looks_guarded(value) else value
+
+
+def unguard(value: str) -> str:
+    """The value _safe guarded (its one added ' removed); any other value as it is."""
+    return value[1:] if _looks_guarded(value) else value
 
 
 def course_map_rows(export: Export) -> list[list[str]]:

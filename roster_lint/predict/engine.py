@@ -171,7 +171,9 @@ def _parts(
     rank = {e: i for i, e in enumerate(ENTITIES)}
     student = profile.classes.student_role
     classes_on = profile.mode_has_classes(inp.mode)
-    d.users = history.users_vs_previous(d.users, prev.users if prev else None)
+    d.users = history.users_vs_previous(
+        d.users, prev.users if prev else None, d.orgs, prev.orgs if prev else None
+    )
     if prev is not None:  # the transfer step appends to the reasons: text from here on
         d.enrollments = d.enrollments.with_columns(
             enr.reasons_text(d.enrollments, classes_on).alias("reasons")

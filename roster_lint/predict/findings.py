@@ -31,7 +31,12 @@ _REG = load_registry()
 # the column shown when the finding points at a row (registry: finding = "root").
 ROOT_RULES = {r: _REG.reasons[r].column or None for r in _REG.with_finding("root")}
 # Root causes whose finding points at the root's own row (its sourcedId is the finding's).
-OWN_ROW = ("school-missing-nces-id", "course-not-mapped", "new-course-needs-mapping")
+OWN_ROW = (
+    "school-missing-nces-id",
+    "org-type-invalid",
+    "course-not-mapped",
+    "new-course-needs-mapping",
+)
 PLURAL = {"class": "classes", "enrollment": "enrollments", "school": "schools"}
 VERB = {
     "school": "will not be synced",
@@ -162,6 +167,8 @@ def cause_message(cause: RootCause, near: list[str] | None = None) -> str:
         "school-missing-nces-id": f"{_named(cause)} has no NCES ID (identifier, national_id "
         "or a 12-digit sourcedId)",
         "school-not-in-orgs": f"school {_q(cause.id)} is not in orgs.csv",
+        "org-type-invalid": f"{_named(cause)} has an org type that is not exactly "
+        "'school' (the type vocabulary is case-sensitive)",
         "role-not-provisioned": f"role {_q(cause.id)} gets no Summit K12 account",
         "course-not-mapped": f"{_named(cause)} is not in the course map",
         "new-course-needs-mapping": f"{_named(cause)} is new and needs mapping by Summit K12",

@@ -33,8 +33,24 @@ def _gone(entity: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
 _ID = {"user": "uid", "class": "cid", "enrollment": "eid"}
 
 
-def users_vs_previous(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFrame:
-    """create -> transfer / update / unchanged for users who already had an account."""
+def _districts(schools: pl.Expr, orgs: pl.DataFrame) -> pl.Expr:
+    """The parent (district) ids of a list of school ids, through `orgs` (oid, parent)."""
+    return schools.list.eval(
+        pl.element().replace_strict(orgs["oid"], orgs["parent"], default=None)
+    ).list.drop_nulls()
+
+
+def users_vs_previous(
+    users: pl.DataFrame,
+    prev: pl.DataFrame | None,
+    orgs: pl.DataFrame | None = None,
+    prev_orgs: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """create -> transfer / update / unchanged for users who already had an account.
+
+    SK-A6: a transfer is a move to another school of the same district: a school left and
+    a school joined, the old and new schools under a common district.  Any other change of
+    schools (one added or dropped, a move across districts) is an update."""
     if prev is None:
         return users.with_columns(pl.lit(None, LISTS).alias("from_schools"))
     had = prev.filter(pl.col("action") != "skip").unique("uid", keep="first")
@@ -43,10 +59,27 @@ def users_vs_previous(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Data
     )
     out = users.join(had, on="uid", how="left", maintain_order="left")
     existing = (pl.col("action") == "create") & pl.col("_psig").is_not_null()
-    moved = existing & (pl.col("ok_schools").list.sort() != pl.col("from_schools").list.sort())
+    now, before = pl.col("ok_schools"), pl.col("from_schools")
+    changed = existing & (now.list.sort() != before.list.sort()).fill_null(False)
+    left = before.list.set_difference(now).list.len() > 0
+    joined = now.list.set_difference(before).list.len() > 0
+    same_district = pl.lit(True)
+    # One district in both exports (the usual case): every move is within it, and the
+    # per-user lookup of districts is not needed.
+    parents = pl.concat(
+        [o.filter(pl.col("is_school"))["parent"] for o in (orgs, prev_orgs) if o is not None]
+    )
+    if orgs is not None and prev_orgs is not None and parents.drop_nulls().n_unique() > 1:
+        same_district = (
+            _districts(before, prev_orgs).list.set_intersection(_districts(now, orgs)).list.len()
+            > 0
+        )
+    moved = changed & (left & joined & same_district).fill_null(False)
     action = (
         pl.when(moved)
         .then(pl.lit("transfer", ACTION))
+        .when(changed)
+        .then(pl.lit("update", ACTION))
         .when(existing & (pl.col("sig") != pl.col("_psig")))
         .then(pl.lit("update", ACTION))
         .when(existing)

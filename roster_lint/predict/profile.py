@@ -60,6 +60,8 @@ class Accounts:
 class Nces:
     sources: list[str]  # looked for in this order (SK-A5, SK-F3)
     pattern: str
+    # An NCES PSS private-school id (8 characters): accepted too, a not-documented choice.
+    private_pattern: str
     district_pattern: str  # SK-X4
 
 

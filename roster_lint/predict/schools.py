@@ -12,25 +12,38 @@ from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.rules import schools as school_rules
-from roster_lint.predict.rules.schools import BROKEN, NO_NCES, NOT_SCHOOL, SYNC
+from roster_lint.predict.rules.schools import BAD_TYPE, BROKEN, NO_NCES, NOT_SCHOOL, SYNC
 
-__all__ = ["BROKEN", "NOT_SCHOOL", "NO_NCES", "SYNC", "decide_orgs", "school_actions"]
+__all__ = [
+    "BAD_TYPE",
+    "BROKEN",
+    "NOT_SCHOOL",
+    "NO_NCES",
+    "SYNC",
+    "decide_orgs",
+    "school_actions",
+]
 
 
 def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
     """One row per org id: oid, name, type, nces, status, is_school, reasons, detail, line."""
     nces = profile.nces
     srcs = [c for c in inp.orgs.columns if c.startswith("nces_")]
-    pattern = nces.pattern
+    pattern = f"{nces.pattern}|{nces.private_pattern}"
     school_types = profile.accounts.school_org_types
     broken = inp.broken("orgs.csv")
     orgs = inp.orgs.unique("oid", keep="first", maintain_order=True).with_columns(
         (pl.col("status") == profile.records.delete_status).alias("_deleted")
     )
     candidates = [_matching(c, pattern) for c in srcs]
+    exact = pl.col("type").is_in(school_types)
+    # A school type in another case (`School`) is listed as a school that is skipped for
+    # its type (org-type-invalid), not as a school without an NCES ID.
+    other_case = ~exact & pl.col("type").str.to_lowercase().is_in([t.lower() for t in school_types])
     orgs = orgs.with_columns(
         (pl.coalesce(candidates) if candidates else pl.lit(None, STR)).alias("nces"),
-        (pl.col("type").is_in(school_types) | pl.lit(broken)).alias("is_school"),
+        (exact | other_case | pl.lit(broken)).fill_null(False).alias("is_school"),
+        other_case.fill_null(False).alias("_bad_type"),
     )
     # SK-X4 (older engine): the NCES ID had to start with the district's 7-digit NCES ID.
     district = orgs.select(
@@ -39,18 +52,24 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
             [_matching(c, nces.district_pattern) for c in srcs] or [pl.lit(None, STR)]
         ).alias("district_nces"),
     )
+    private = pl.col("nces").str.contains(nces.private_pattern).fill_null(False)
     orgs = orgs.join(district, on="parent", how="left", maintain_order="left").with_columns(
+        private.alias("_private_nces"),
         (
-            pl.col("nces").is_not_null()
+            # A PSS private-school id has no district prefix to start with.
+            ~private
+            & pl.col("nces").is_not_null()
             & pl.col("district_nces").is_not_null()
             & ~pl.col("nces").str.starts_with(pl.col("district_nces").fill_null(""))
-        ).alias("outside_district")
+        ).alias("outside_district"),
     )
     status = (
         pl.when(pl.lit(broken))
         .then(pl.lit(BROKEN))
         .when(~pl.col("is_school"))
         .then(pl.lit(NOT_SCHOOL))
+        .when(pl.col("_bad_type"))
+        .then(pl.lit(BAD_TYPE))
         .when(pl.col("nces").is_null())
         .then(pl.lit(NO_NCES))
         .otherwise(pl.lit(SYNC))
@@ -73,7 +92,11 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
 
 def school_nd() -> list[tuple[str, pl.Expr]]:
     """The not-documented choices a school's detail names."""
-    return [("record-tobedeleted", pl.col("_deleted"))]
+    return [
+        ("record-tobedeleted", pl.col("_deleted")),
+        ("org-type-other-case", pl.col("_bad_type") & pl.col("is_school")),
+        ("nces-private-school-id", pl.col("_private_nces")),
+    ]
 
 
 def school_actions(orgs: pl.DataFrame, path: str) -> pl.DataFrame:

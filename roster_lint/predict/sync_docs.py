@@ -68,7 +68,7 @@ referencing file and line; other unknown ids get up to three near matches.
 `roster-lint course-map init EXPORT [-o FILE]` writes courseSourcedId, title, courseCode,
 grades, school, schoolName and the number of classes per course. Cells starting with `=`,
 `+`, `-`, `@`, tab or CR are prefixed with `'` against formula injection. Send it to
-support; once mapped, the same file is a valid `--course-map`.
+support; once mapped, the same file is a valid `--course-map` (which removes that `'`).
 """
 
 
@@ -149,7 +149,10 @@ def _profile(p: Profile) -> list[str]:
         ("password minimum length (SK-A11)", str(a.password_min_length)),
         ("Summit role whose grade needs content (SK-G1)", a.student_summit_role),
         ("NCES ID sources, in order (SK-A5, SK-F3)", ", ".join(n.sources)),
-        ("NCES ID pattern / district pattern", f"`{n.pattern}` / `{n.district_pattern}`"),
+        (
+            "NCES ID pattern / private-school (PSS) pattern / district pattern",
+            f"`{n.pattern}` / `{n.private_pattern}` / `{n.district_pattern}`",
+        ),
         (
             "primary teacher: role, `primary` values",
             f"{p.classes.teacher_role}, " + ", ".join(p.classes.primary_values),

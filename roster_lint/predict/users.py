@@ -13,19 +13,25 @@ from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.rules import users as user_rules
-from roster_lint.predict.schools import BROKEN, NO_NCES, NOT_SCHOOL, SYNC
+from roster_lint.predict.schools import BAD_TYPE, BROKEN, NO_NCES, NOT_SCHOOL, SYNC
 
 MISSING = "missing"
 
 
-def _org_links(users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr) -> pl.DataFrame:
+def _org_links(
+    users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr, district_types: list[str]
+) -> pl.DataFrame:
     """Per user row (`_row`): the org ids that sync for them and why the others do not.
     Users with no org have no row.
 
     Almost every user lists exactly one org: those are decided by a plain lookup of that
     org's status (no explode, no group_by over every user); the few with several
     go the general way.  Both give the same columns for the same user."""
-    status = orgs.select("oid", "status")
+    # SK-A2: only an org whose type is a district makes an administrator a district admin
+    # (a department is not a school either, but is no district).
+    status = orgs.select(
+        "oid", "status", pl.col("type").is_in(district_types).fill_null(False).alias("_district")
+    )
     # An administrator at a district-level org is created (SK-A2); anyone else needs a school.
     ok = (pl.col("status") == SYNC) | ((pl.col("status") == NOT_SCHOOL) & pl.col("admin"))
     rows = users.select(
@@ -52,8 +58,9 @@ def _org_links(users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr) -> pl
         pl.when(pl.col("status").is_in([NO_NCES, NOT_SCHOOL]))
         .then(pl.col("oid"))
         .alias("first_nces"),
+        pl.when(pl.col("status") == BAD_TYPE).then(pl.col("oid")).alias("first_bad_type"),
         (pl.col("status") == BROKEN).alias("org_broken"),
-        (pl.col("status") == NOT_SCHOOL).alias("at_district"),
+        pl.col("_district").fill_null(False).alias("at_district"),
         (~ok & (pl.col("status") == NOT_SCHOOL)).alias("not_at_school"),
     )
     links = (
@@ -73,8 +80,9 @@ def _org_links(users: pl.DataFrame, orgs: pl.DataFrame, is_admin: pl.Expr) -> pl
         .filter(pl.col("status").is_in([NO_NCES, NOT_SCHOOL]))
         .first()
         .alias("first_nces"),
+        pl.col("oid").filter(pl.col("status") == BAD_TYPE).first().alias("first_bad_type"),
         (pl.col("status") == BROKEN).any().alias("org_broken"),
-        (pl.col("status") == NOT_SCHOOL).any().alias("at_district"),
+        pl.col("_district").fill_null(False).any().alias("at_district"),
         (~ok & (pl.col("status") == NOT_SCHOOL)).any().alias("not_at_school"),
     )
     return pl.concat([single, several.select(single.columns).cast(single.schema)], how="vertical")
@@ -103,7 +111,9 @@ def decide_users(
         pl.col("enabled").str.to_lowercase().alias("_enabled"),
     )
     users = users.with_columns(pad_grade(pl.col("grade_raw")).alias("grade"))
-    links = _org_links(users, orgs, user_rules.is_admin(profile))
+    links = _org_links(
+        users, orgs, user_rules.is_admin(profile), profile.accounts.district_org_types
+    )
     # Only the row number goes through the join (not every user column), cut like the
     # users' chunks so that the frame is not rechunked whole afterwards.
     rows = users.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"))
@@ -182,6 +192,7 @@ def decide_users(
             ),
             in_scope.alias("_in_scope"),
             (~in_scope & pl.col("not_at_school")).alias("_not_at_school"),
+            (~in_scope & pl.col("first_bad_type").is_not_null()).alias("_org_type_case"),
             gone.alias("_gone"),
         )
         .with_columns(
@@ -215,6 +226,7 @@ KEEP = [
     "_not_at_school",
     "_gone",
     "_role_ambiguous",
+    "_org_type_case",
     "root_entity",
     "root_id",
     "root_reason",
@@ -279,6 +291,7 @@ def user_details(users: pl.DataFrame) -> pl.Series:
         pl.col("_not_at_school"),
         pl.col("_gone"),
         pl.col("_role_ambiguous"),
+        pl.col("_org_type_case"),
     ]
     bits = pl.sum_horizontal(
         [f.fill_null(False).cast(pl.UInt64) * (1 << i) for i, f in enumerate(flags)]
@@ -344,4 +357,5 @@ def user_nd() -> list[tuple[str, pl.Expr]]:
         ("user-not-at-a-school", pl.col("_not_at_school")),
         ("user-tobedeleted", pl.col("_gone")),
         ("several-primary-roles", pl.col("_role_ambiguous")),
+        ("org-type-other-case", pl.col("_org_type_case")),
     ]

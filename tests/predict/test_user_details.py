@@ -20,6 +20,7 @@ SCHEMA = {
     "_not_at_school": pl.Boolean(),
     "_gone": pl.Boolean(),
     "_role_ambiguous": pl.Boolean(),
+    "_org_type_case": pl.Boolean(),
 }
 SCHOOLS = ["s1", "s2", 'q"uote', "é", "s1\\x"]
 schools = st.lists(st.sampled_from(SCHOOLS), max_size=3)
@@ -34,6 +35,7 @@ rows = st.fixed_dictionaries(
         "_not_at_school": st.booleans(),
         "_gone": st.booleans(),
         "_role_ambiguous": st.booleans(),
+        "_org_type_case": st.booleans(),
     }
 )
 
@@ -54,14 +56,14 @@ def test_same_bytes_as_per_row(data: list[dict[str, object]]) -> None:
 def test_shapes() -> None:
     """One school each way, none, several, a transfer, no role, and no users at all."""
     data = [
-        ("Student", ["s1"], [], None, True, False, False, False, False),
-        ("Student", ["s1"], [], None, True, False, False, False, False),
-        ("Student", [], ["s1"], None, False, False, True, False, False),
-        ("Teacher", ["s1"], [], None, True, False, False, True, False),
-        ("Teacher", ["s1", "s2"], ["s2"], None, True, True, False, False, False),
-        (None, [], [], None, False, False, False, False, False),
-        ("Student", ["s2"], [], ["s1"], True, False, False, False, False),
-        ("Student", ["s2"], [], None, True, False, False, False, False),
+        ("Student", ["s1"], [], None, True, False, False, False, False, False),
+        ("Student", ["s1"], [], None, True, False, False, False, False, False),
+        ("Student", [], ["s1"], None, False, False, True, False, False, False),
+        ("Teacher", ["s1"], [], None, True, False, False, True, False, False),
+        ("Teacher", ["s1", "s2"], ["s2"], None, True, True, False, False, False, False),
+        (None, [], [], None, False, False, False, False, False, False),
+        ("Student", ["s2"], [], ["s1"], True, False, False, False, False, False),
+        ("Student", ["s2"], [], None, True, False, False, False, False, False),
     ]
     frame = pl.DataFrame(data, schema=SCHEMA, orient="row")
     _check(frame)
@@ -74,7 +76,11 @@ def test_shapes() -> None:
 def test_rows_that_differ_in_one_input() -> None:
     """Every input the JSON reads is in the key: rows equal but for one input each."""
     base = dict(
-        zip(SCHEMA, ("Student", ["s1"], [], None, True, True, False, False, False), strict=True)
+        zip(
+            SCHEMA,
+            ("Student", ["s1"], [], None, True, True, False, False, False, False),
+            strict=True,
+        )
     )
     other = {
         "summit_role": "Teacher",
@@ -86,6 +92,7 @@ def test_rows_that_differ_in_one_input() -> None:
         "_not_at_school": True,
         "_gone": True,
         "_role_ambiguous": True,
+        "_org_type_case": True,
     }
     data = [base] + [{**base, k: v} for k, v in other.items()]
     got = user_details(pl.DataFrame(data, schema=SCHEMA)).to_list()

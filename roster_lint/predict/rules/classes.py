@@ -16,8 +16,18 @@ def conditions(inp: Inputs, classes_on: bool, no_content: pl.Expr) -> dict[str, 
     """no_content: a grade of the class or of its students has no content (SK-G1)."""
     courses_gone = inp.state.get("courses.csv") in ("missing", "ignored")
     course_broken = inp.broken("courses.csv")
-    school_broken = pl.col("school_status") == BROKEN
-    via_file = pl.lit(course_broken) | school_broken | pl.lit(inp.broken("enrollments.csv"))
+    # Kleene logic: `school_status == BROKEN` is null for a school absent from orgs.csv,
+    # and `~null & ...` stays null, which joined() reads as false (the class was created).
+    teachers_unread = inp.broken("users.csv") or inp.broken("enrollments.csv")
+    school_broken = (pl.col("school_status") == BROKEN).fill_null(False)
+    # A broken users.csv leaves every class without a primary teacher in the Users file
+    # (SK-C3): the file is the cause, not each class.
+    via_file = (
+        pl.lit(course_broken)
+        | school_broken
+        | pl.lit(inp.broken("users.csv"))
+        | pl.lit(inp.broken("enrollments.csv"))
+    )
     return {
         "provisioning-mode": pl.lit(not classes_on),
         "header-breaks-sync": pl.lit(inp.broken("classes.csv")) | via_file,
@@ -26,7 +36,8 @@ def conditions(inp: Inputs, classes_on: bool, no_content: pl.Expr) -> dict[str, 
         "course-not-mapped": pl.col("course_action") == "needs-mapping",
         "class-school-skipped": ~school_broken
         & (pl.col("school_status").fill_null("missing") != SYNC),
-        "class-without-primary-teacher": ~pl.col("has_teacher"),
+        # Unknown (the step is `?`), not false, when a file it reads was not processed.
+        "class-without-primary-teacher": ~pl.col("has_teacher") & ~pl.lit(teachers_unread),
         "mixed-grade-class": pl.col("n_grades") > 1,
         "course-mapping-unverified": pl.col("course_action") == "unverified",
         "grade-without-content": no_content,

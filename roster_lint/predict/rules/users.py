@@ -1,8 +1,9 @@
 """When each user reason holds (SK-A2..A5, A10, A11, G1, X1..X3, X5, SK-F1).
 
 Columns of the working user frame (predict/users.py): `summit_role` (null: the role gets no
-account), `ok_schools` / `first_missing` / `first_nces` / `org_broken` / `at_district`
-(how the user's orgs resolved), `n_schools`, `grade` (padded) and `grade_raw`, `_enabled`
+account), `ok_schools` / `first_missing` / `first_bad_type` / `first_nces` / `org_broken` /
+`at_district` (how the user's orgs resolved; at_district: an org whose type is a district),
+`n_schools`, `grade` (padded) and `grade_raw`, `_enabled`
 (lowercased enabledUser)."""
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def conditions(profile: Profile, inp: Inputs) -> dict[str, pl.Expr]:
         "role-not-provisioned": pl.col("summit_role").is_null(),
         "school-not-in-orgs": by_school
         & (pl.col("first_missing").is_not_null() | (pl.col("n_schools") == 0)),
+        "org-type-invalid": by_school & pl.col("first_bad_type").is_not_null(),
         "school-missing-nces-id": by_school & pl.col("first_nces").is_not_null(),
         "admin-created-as-school-admin": admin,
         "district-admin-needs-request": admin
