@@ -68,6 +68,13 @@ def check(
             "--baseline", help="Report only findings that FILE (from --write-baseline) lacks."
         ),
     ] = None,
+    show: Annotated[
+        str | None,
+        typer.Option(
+            "--show",
+            help="Findings shown per rule in text: a number (default 5) or all.",
+        ),
+    ] = None,
 ) -> None:
     """Run every OneRoster and profile rule over EXPORT and report the findings."""
     from roster_lint import api
@@ -75,6 +82,7 @@ def check(
     from roster_lint.report.outputs import emit_check, rows_sink
 
     check_format(fmt)
+    per_rule = _per_rule(show)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
     refuse_overwriting_inputs(
         output,
@@ -105,8 +113,21 @@ def check(
         from roster_lint.report.baseline import apply_baseline
 
         result = apply_baseline(result, baseline, _redacted_ids(result) if redact else None)
-    emit_check(result, fmt=fmt, outputs=output or [], redact=redact, console=stdout)
+    emit_check(
+        result, fmt=fmt, outputs=output or [], redact=redact, console=stdout, per_rule=per_rule
+    )
     raise typer.Exit(1 if result.failed else 0)
+
+
+def _per_rule(show: str | None) -> int | None:
+    """--show N|all -> findings per rule in text (None: the default, 0: every one)."""
+    if show is None:
+        return None
+    if show.strip().lower() == "all":
+        return 0
+    if show.strip().isdigit() and int(show) > 0:
+        return int(show)
+    raise UsageError(f"--show must be a positive number or all, not {show!r}")
 
 
 def _redacted_ids(result: CheckResult) -> CheckResult:

@@ -172,6 +172,7 @@ def emit_check(
     outputs: list[str],
     redact: bool,
     console: Console,
+    per_rule: int | None = None,
 ) -> None:
     from roster_lint.report import github, json_report, junit, markdown, sarif, text
 
@@ -180,14 +181,14 @@ def emit_check(
         result = _redactor(result, [result.export, result.previous]).apply(result)
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "json": lambda: json_report.check_json_chunks(result),
-        "text": lambda: plain_text(lambda c: text.render_check(result, c)),
+        "text": lambda: plain_text(lambda c: text.render_check(result, c, per_rule)),
         "html": lambda: _html("render_check_html", result),
         "sarif": lambda: dumps(sarif.check_sarif(result)),
         "junit": lambda: junit.check_junit(result),
         "github": lambda: github.check_annotations(result),
         "markdown": lambda: markdown.check_markdown(result),
     }
-    _to_stdout(fmt, renderers, lambda: text.render_check(result, console))
+    _to_stdout(fmt, renderers, lambda: text.render_check(result, console, per_rule))
     for out in targets:
         if out.fmt != ROWS:  # streamed during the run by rows_sink
             _write(out, renderers[out.fmt]())
