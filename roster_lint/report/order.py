@@ -68,12 +68,12 @@ class FixItem:
 
     @property
     def cost(self) -> str:
-        """'sync skips 495 users, 126 classes and 3,357 enrollments' or '3 findings'."""
+        """'sync skips 495 users, 126 classes and 3,357 enrollments' or '3 rows'."""
         parts = [f"{n:,} {_plural(e, n)}" for e in LOST if (n := self.lost.get(e, 0)) > 0]
         if parts:
             listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
             return f"sync skips {listed}"
-        return f"{self.rows:,} finding{'s' if self.rows != 1 else ''}"
+        return f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
 
 
 def _plural(entity: str, n: int) -> str:

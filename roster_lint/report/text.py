@@ -9,6 +9,7 @@ stdout is not a terminal or NO_COLOR is set.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +73,7 @@ def location(row: dict[str, Any]) -> str:
 
 
 Line = tuple[int, Text]  # (indent, text): wrapped by `_print`, indent kept on every line
+NUMBERED = re.compile(r" ?\d+\. ")  # " 1. orgs.csv:5 ..." (not "161 rows ...")
 HANG = 4  # extra indent of the wrapped part of a numbered "Fix first" line
 
 
@@ -79,7 +81,7 @@ def _print(console: Console, lines: list[Line]) -> None:
     # Wrap here rather than with rich's Padding, which pads lines with trailing spaces.
     # Words are never cut (overflow "fold" only splits a token longer than the whole line).
     for indent, text in lines:
-        hang = HANG if text.plain[:4].strip().rstrip(".").isdigit() else 0
+        hang = HANG if NUMBERED.match(text.plain) else 0
         width = max(20, console.width - indent)
         first, *rest = text.wrap(console, width, overflow="fold") or [Text()]
         parts = [first]
