@@ -8,7 +8,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from roster_lint.report.terminal import clean
+from roster_lint.report.terminal import clean, keep_tokens, print_wrapped
 from roster_lint.report.terminal import markup_safe as escape
 
 if TYPE_CHECKING:
@@ -90,15 +90,14 @@ def _samples(diff: DiffResult, console: Console) -> None:
 
 def _say(console: Console, text: str) -> None:
     """A line of plain text with the data's control characters shown, never interpreted."""
-    console.print(clean(text), markup=False)
+    indent = len(text) - len(text.lstrip(" "))
+    print_wrapped(console, clean(text.lstrip(" ")), indent)
 
 
 def render_diff(diff: DiffResult, console: Console) -> None:
     versions = f"OneRoster {diff.old_version or '?'} -> {diff.new_version or '?'}"
-    console.print(
-        clean(f"roster-lint diff {diff.old_path} -> {diff.new_path} ({versions})"), markup=False
-    )
-    console.print(_files_table(diff))
+    _say(console, f"roster-lint diff {diff.old_path} -> {diff.new_path} ({versions})")
+    console.print(keep_tokens(_files_table(diff)))
     _samples(diff, console)
     for prop, old, new in diff.manifest_changes:
         console.print(

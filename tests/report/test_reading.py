@@ -101,14 +101,16 @@ def test_show_all_lifts_the_cap() -> None:
     "args",
     [
         ["check", str(FLAWED)],
+        ["plan", str(FLAWED)],
+        ["diff", str(CLEAN), str(FLAWED)],
     ],
-    ids=["check"],
+    ids=["check", "plan", "diff"],
 )
 def test_80_columns_cut_no_word(args: list[str]) -> None:
     out = cli(*args).stdout
     lines = out.splitlines()
     assert not [line for line in lines if line != line.rstrip()]  # no trailing spaces
-    if args[0] == "check":  # the check report wraps itself at the terminal's width
+    if args[0] != "plan":  # plan's tables are wider than 80 when a column cannot wrap
         assert all(len(line) <= 80 for line in lines), max(lines, key=len)
     tokens = _tokens()
     for a, b in itertools.pairwise(lines):
@@ -122,6 +124,13 @@ def test_80_columns_cut_no_word(args: list[str]) -> None:
             for j in range(len(right)):
                 joined = left[i] + right[j]
                 assert joined not in tokens or left[i] in tokens, (a, b)
+
+
+def test_plan_counts_have_separators_and_no_behaviour_codes() -> None:
+    out = cli("plan", str(FLAWED)).stdout
+    assert "3,383" in out and "3383" not in out
+    # a behaviour code may only follow plain words, in parentheses
+    assert not re.findall(r"(?<!\()SK-[A-Z]+\d+", out)
 
 
 def _tokens() -> set[str]:
