@@ -14,6 +14,7 @@ from roster_lint.cli.app import (
     ModeOpt,
     OutputOpt,
     PreviousOpt,
+    QuietOpt,
     RedactOpt,
     app,
     check_format,
@@ -24,6 +25,7 @@ from roster_lint.cli.app import (
     stdout,
 )
 from roster_lint.errors import UsageError
+from roster_lint.report.terminal import clean
 
 if TYPE_CHECKING:
     from roster_lint.results import CheckResult
@@ -50,6 +52,7 @@ def check(
     ] = None,
     output: OutputOpt = None,
     redact: RedactOpt = False,
+    quiet: QuietOpt = False,
     schema_engine: Annotated[
         str | None,
         typer.Option(
@@ -104,19 +107,41 @@ def check(
     else:  # --output rows: every affected row, streamed while the rules run
         with sink:
             result = run()
+    wrote_baseline = False
     if write_baseline_to:  # before --baseline: the file records everything found today
         from roster_lint.report.baseline import write_baseline
 
         # under --redact the baseline holds pseudonyms (the district's key keeps them stable)
-        write_baseline(_redacted_ids(result) if redact else result, write_baseline_to)
+        n = write_baseline(_redacted_ids(result) if redact else result, write_baseline_to)
+        wrote_baseline = True
+        if not quiet:
+            stderr.print(
+                f"wrote baseline {clean(write_baseline_to)}: {n:,} finding"
+                f"{'s' if n != 1 else ''} accepted; later runs with --baseline hide them",
+                markup=False,
+            )
     if baseline:
         from roster_lint.report.baseline import apply_baseline
 
+        before = result.findings.height
         result = apply_baseline(result, baseline, _redacted_ids(result) if redact else None)
+        hidden = before - result.findings.height
+        stderr.print(
+            f"--baseline {clean(baseline)} hid {hidden:,} finding{'s' if hidden != 1 else ''}"
+            f" already accepted; {result.findings.height:,} shown",
+            markup=False,
+        )
     emit_check(
-        result, fmt=fmt, outputs=output or [], redact=redact, console=stdout, per_rule=per_rule
+        result,
+        fmt=fmt,
+        outputs=output or [],
+        redact=redact,
+        console=stdout,
+        per_rule=per_rule,
+        quiet=quiet,
     )
-    raise typer.Exit(1 if result.failed else 0)
+    # accepting today's findings is a success: the baseline is what was asked for
+    raise typer.Exit(0 if wrote_baseline else 1 if result.failed else 0)
 
 
 def _per_rule(show: str | None) -> int | None:
