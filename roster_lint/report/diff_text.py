@@ -97,7 +97,14 @@ def _say(console: Console, text: str) -> None:
 def render_diff(diff: DiffResult, console: Console) -> None:
     versions = f"OneRoster {diff.old_version or '?'} -> {diff.new_version or '?'}"
     _say(console, f"roster-lint diff {diff.old_path} -> {diff.new_path} ({versions})")
-    console.print(keep_tokens(_files_table(diff)))
+    same = not diff.manifest_changes and all(
+        not any(fd.counts.values()) and not fd.header_added and not fd.header_removed
+        for fd in diff.files
+    )
+    if same:  # said plainly, not as a table of zeros
+        _say(console, "No changes: both exports hold the same records.")
+    else:
+        console.print(keep_tokens(_files_table(diff)))
     _samples(diff, console)
     for prop, old, new in diff.manifest_changes:
         console.print(

@@ -138,3 +138,11 @@ def _tokens() -> set[str]:
     names = {r.name for r in cat.rules}
     files = {p.name for p in FLAWED.iterdir()}
     return names | files
+
+
+def test_diff_of_identical_exports_says_no_changes() -> None:
+    out = cli("diff", str(CLEAN), str(CLEAN)).stdout
+    assert "No changes: both exports hold the same records." in out
+    assert "Changes per file" not in out  # no table of zeros
+    changed = cli("diff", str(CLEAN), str(FLAWED)).stdout
+    assert "No changes" not in changed and "Changes per file" in changed
