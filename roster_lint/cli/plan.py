@@ -148,9 +148,11 @@ def course_map_init(
     from roster_lint.predict.coursemap import course_map_csv
     from roster_lint.report.files import write_atomic
 
-    out = _course_map_target(output, legacy)
+    out, note = _course_map_target(output, legacy)
     refuse_overwriting_inputs(None, [export], [("--output", out)])
     text = course_map_csv(load_export(export))
+    if note:  # after the checks: a refused run still says one line
+        stderr.print(f"roster-lint: {note}", markup=False)
     if out is None or out == "-":
         if sys.stdout.isatty():  # a course title must not drive the reader's terminal
             from roster_lint.report.terminal import clean
@@ -165,25 +167,18 @@ def course_map_init(
         stderr.print(f"wrote csv {clean(out)}", markup=False)
 
 
-def _course_map_target(output: str | None, legacy: str | None) -> str | None:
-    """The path from --output csv:PATH; -o PATH and a bare --output PATH still work, with a
-    deprecation note (the form every other command uses is FORMAT:PATH)."""
+def _course_map_target(output: str | None, legacy: str | None) -> tuple[str | None, str]:
+    """(the path from --output csv:PATH, a deprecation note or ""); -o PATH and a bare
+    --output PATH still work (every other command's form is FORMAT:PATH)."""
     if output is not None and legacy is not None:
         raise UsageError("give --output csv:PATH or -o PATH, not both")
     if legacy is not None:
-        stderr.print(
-            "roster-lint: -o is deprecated; use --output csv:PATH (csv:- for stdout)",
-            markup=False,
-        )
-        return legacy
+        return legacy, "-o is deprecated; use --output csv:PATH (csv:- for stdout)"
     if output is None:
-        return None
+        return None, ""
     fmt, sep, path = output.partition(":")
     if sep and fmt.lower() == "csv" and path:
-        return path
+        return path, ""
     if sep and len(fmt) > 1 and fmt.isalpha():  # another format: say which one works
         raise UsageError(f"--output {output!r}: course-map init writes csv (csv:PATH)")
-    stderr.print(
-        f"roster-lint: --output PATH is deprecated; use --output csv:{output}", markup=False
-    )
-    return output
+    return output, f"--output PATH is deprecated; use --output csv:{output}"
