@@ -31,7 +31,9 @@ def test_baseline_gate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     today = materialise("base-1.1", [OLD_DEFECT], tmp_path / "a")
     baseline = tmp_path / "baseline.json"
     first = run_cli(capsys, "check", str(today), "--write-baseline", str(baseline))
-    assert first.code == 1 and baseline.is_file()
+    # accepting today's findings succeeds (issue 11) and says what it wrote
+    assert first.code == 0 and baseline.is_file()
+    assert first.err.startswith(f"wrote baseline {baseline}: ")
 
     same = run_cli(capsys, "check", str(today), "--baseline", str(baseline), "--format", "json")
     assert same.code == 0, same.out

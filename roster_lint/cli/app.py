@@ -53,8 +53,12 @@ OutputOpt = Annotated[
     typer.Option(
         "--output",
         help="FORMAT:PATH, repeatable (text, json, html, sarif, junit, github, markdown; "
-        "check also rows: every affected row as CSV).",
+        "check also rows: every affected row as CSV). PATH - writes to stdout (at most one).",
     ),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="Do not name each file written on stderr."),
 ]
 RedactOpt = Annotated[
     bool,

@@ -14,6 +14,7 @@ from roster_lint.cli.app import (
     ModeOpt,
     OutputOpt,
     PreviousOpt,
+    QuietOpt,
     RedactOpt,
     app,
     check_format,
@@ -24,6 +25,7 @@ from roster_lint.cli.app import (
     stdout,
 )
 from roster_lint.errors import UsageError
+from roster_lint.report.terminal import clean
 
 if TYPE_CHECKING:
     from roster_lint.results import CheckResult
@@ -50,6 +52,7 @@ def check(
     ] = None,
     output: OutputOpt = None,
     redact: RedactOpt = False,
+    quiet: QuietOpt = False,
     schema_engine: Annotated[
         str | None,
         typer.Option(
@@ -68,6 +71,13 @@ def check(
             "--baseline", help="Report only findings that FILE (from --write-baseline) lacks."
         ),
     ] = None,
+    show: Annotated[
+        str | None,
+        typer.Option(
+            "--show",
+            help="Findings shown per rule in text: a number (default 5) or all.",
+        ),
+    ] = None,
 ) -> None:
     """Run every OneRoster and profile rule over EXPORT and report the findings."""
     from roster_lint import api
@@ -75,6 +85,7 @@ def check(
     from roster_lint.report.outputs import emit_check, rows_sink
 
     check_format(fmt)
+    per_rule = _per_rule(show)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
     refuse_overwriting_inputs(
         output,
@@ -96,17 +107,52 @@ def check(
     else:  # --output rows: every affected row, streamed while the rules run
         with sink:
             result = run()
+    wrote_baseline = False
     if write_baseline_to:  # before --baseline: the file records everything found today
         from roster_lint.report.baseline import write_baseline
 
         # under --redact the baseline holds pseudonyms (the district's key keeps them stable)
-        write_baseline(_redacted_ids(result) if redact else result, write_baseline_to)
+        n = write_baseline(_redacted_ids(result) if redact else result, write_baseline_to)
+        wrote_baseline = True
+        if not quiet:
+            stderr.print(
+                f"wrote baseline {clean(write_baseline_to)}: {n:,} finding"
+                f"{'s' if n != 1 else ''} accepted; later runs with --baseline hide them",
+                markup=False,
+            )
     if baseline:
         from roster_lint.report.baseline import apply_baseline
 
+        before = result.findings.height
         result = apply_baseline(result, baseline, _redacted_ids(result) if redact else None)
-    emit_check(result, fmt=fmt, outputs=output or [], redact=redact, console=stdout)
-    raise typer.Exit(1 if result.failed else 0)
+        hidden = before - result.findings.height
+        stderr.print(
+            f"--baseline {clean(baseline)} hid {hidden:,} finding{'s' if hidden != 1 else ''}"
+            f" already accepted; {result.findings.height:,} shown",
+            markup=False,
+        )
+    emit_check(
+        result,
+        fmt=fmt,
+        outputs=output or [],
+        redact=redact,
+        console=stdout,
+        per_rule=per_rule,
+        quiet=quiet,
+    )
+    # accepting today's findings is a success: the baseline is what was asked for
+    raise typer.Exit(0 if wrote_baseline else 1 if result.failed else 0)
+
+
+def _per_rule(show: str | None) -> int | None:
+    """--show N|all -> findings per rule in text (None: the default, 0: every one)."""
+    if show is None:
+        return None
+    if show.strip().lower() == "all":
+        return 0
+    if show.strip().isdigit() and int(show) > 0:
+        return int(show)
+    raise UsageError(f"--show must be a positive number or all, not {show!r}")
 
 
 def _redacted_ids(result: CheckResult) -> CheckResult:

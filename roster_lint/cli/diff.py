@@ -12,6 +12,7 @@ from roster_lint.cli.app import (
     FormatOpt,
     ModeOpt,
     OutputOpt,
+    QuietOpt,
     RedactOpt,
     app,
     check_format,
@@ -64,6 +65,7 @@ def diff(
     max_shrink: MaxShrinkOpt = None,
     output: OutputOpt = None,
     redact: RedactOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Compare OLD with NEW: rows added, removed and changed, exports that look broken, and
     what the Summit K12 sync will and will not do about the changes."""
@@ -84,6 +86,7 @@ def diff(
         fmt=fmt,
         outputs=output or [],
         redact=redact,
+        quiet=quiet,
         console=stdout,
         old=old_export,
         new=new_export,

@@ -14,11 +14,13 @@ from roster_lint.cli.app import (
     FormatOpt,
     ModeOpt,
     PreviousOpt,
+    QuietOpt,
     RedactOpt,
     app,
     check_format,
     merged_options,
     refuse_overwriting_inputs,
+    stderr,
     stdout,
 )
 from roster_lint.errors import UsageError
@@ -46,6 +48,7 @@ def plan(
     config: ConfigOpt = None,
     output: PlanOutputOpt = None,
     redact: RedactOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Predict the Summit K12 sync: one action per school, user, course, class, enrollment."""
     from roster_lint import api
@@ -65,6 +68,7 @@ def plan(
         fmt=fmt,
         outputs=output or [],
         redact=redact,
+        quiet=quiet,
         console=stdout,
         export=exp,
         previous=prev,
@@ -130,22 +134,51 @@ app.add_typer(course_map_app, name="course-map")
 @course_map_app.command("init")
 def course_map_init(
     export: ExportArg,
-    out: Annotated[
-        str | None, typer.Option("-o", "--output", help="Write the CSV here (default stdout).")
+    output: Annotated[
+        str | None,
+        typer.Option("--output", help="csv:PATH, or csv:- for stdout (the default)."),
     ] = None,
+    legacy: Annotated[
+        str | None, typer.Option("-o", help="Deprecated: use --output csv:PATH.")
+    ] = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Write the CSV of courses to send to Summit K12 Support for mapping."""
     from roster_lint.load import load_export
     from roster_lint.predict.coursemap import course_map_csv
     from roster_lint.report.files import write_atomic
 
+    out, note = _course_map_target(output, legacy)
     refuse_overwriting_inputs(None, [export], [("--output", out)])
     text = course_map_csv(load_export(export))
-    if out is None:
+    if note:  # after the checks: a refused run still says one line
+        stderr.print(f"roster-lint: {note}", markup=False)
+    if out is None or out == "-":
         if sys.stdout.isatty():  # a course title must not drive the reader's terminal
             from roster_lint.report.terminal import clean
 
             text = "\n".join(clean(line) for line in text.split("\n"))
         sys.stdout.write(text)
         return
-    write_atomic(out, text, f"cannot write {out}")
+    write_atomic(out, text, f"--output csv:{out}")
+    if not quiet:
+        from roster_lint.report.terminal import clean
+
+        stderr.print(f"wrote csv {clean(out)}", markup=False)
+
+
+def _course_map_target(output: str | None, legacy: str | None) -> tuple[str | None, str]:
+    """(the path from --output csv:PATH, a deprecation note or ""); -o PATH and a bare
+    --output PATH still work (every other command's form is FORMAT:PATH)."""
+    if output is not None and legacy is not None:
+        raise UsageError("give --output csv:PATH or -o PATH, not both")
+    if legacy is not None:
+        return legacy, "-o is deprecated; use --output csv:PATH (csv:- for stdout)"
+    if output is None:
+        return None, ""
+    fmt, sep, path = output.partition(":")
+    if sep and fmt.lower() == "csv" and path:
+        return path, ""
+    if sep and len(fmt) > 1 and fmt.isalpha():  # another format: say which one works
+        raise UsageError(f"--output {output!r}: course-map init writes csv (csv:PATH)")
+    return output, f"--output PATH is deprecated; use --output csv:{output}"

@@ -8,7 +8,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
-from roster_lint.report.terminal import clean
+from roster_lint.report.terminal import clean, keep_tokens, print_wrapped
 from roster_lint.report.terminal import markup_safe as escape
 
 if TYPE_CHECKING:
@@ -90,15 +90,21 @@ def _samples(diff: DiffResult, console: Console) -> None:
 
 def _say(console: Console, text: str) -> None:
     """A line of plain text with the data's control characters shown, never interpreted."""
-    console.print(clean(text), markup=False)
+    indent = len(text) - len(text.lstrip(" "))
+    print_wrapped(console, clean(text.lstrip(" ")), indent)
 
 
 def render_diff(diff: DiffResult, console: Console) -> None:
     versions = f"OneRoster {diff.old_version or '?'} -> {diff.new_version or '?'}"
-    console.print(
-        clean(f"roster-lint diff {diff.old_path} -> {diff.new_path} ({versions})"), markup=False
+    _say(console, f"roster-lint diff {diff.old_path} -> {diff.new_path} ({versions})")
+    same = not diff.manifest_changes and all(
+        not any(fd.counts.values()) and not fd.header_added and not fd.header_removed
+        for fd in diff.files
     )
-    console.print(_files_table(diff))
+    if same:  # said plainly, not as a table of zeros
+        _say(console, "No changes: both exports hold the same records.")
+    else:
+        console.print(keep_tokens(_files_table(diff)))
     _samples(diff, console)
     for prop, old, new in diff.manifest_changes:
         console.print(

@@ -29,7 +29,8 @@ from roster_lint import __version__
 from roster_lint.catalogue import catalogue
 from roster_lint.errors import UsageError
 from roster_lint.predict.model import ENTITIES, Plan
-from roster_lint.report.text import ENTITY_PLURAL, group_findings
+from roster_lint.report.order import fix_first, group_findings
+from roster_lint.report.text import ENTITY_PLURAL
 
 if TYPE_CHECKING:
     from roster_lint.diff.model import DiffResult
@@ -142,8 +143,11 @@ def _render(template: str, **context: Any) -> str:
 
 def _check_context(result: CheckResult) -> dict[str, Any]:
     exp = result.export
-    groups = group_findings(result.findings, MAX_FINDINGS_PER_RULE)
+    groups = group_findings(result.findings, MAX_FINDINGS_PER_RULE, result.plan)
+    items, more = fix_first(result)
     return {
+        "fix_first": items,
+        "fix_more": more,
         "export_path": exp.path,
         "version": exp.version or "unknown",
         "files": [(t.path, t.rows, t.mode) for _, t in sorted(exp.tables.items())],

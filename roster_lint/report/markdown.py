@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-import polars as pl
-
 from roster_lint import __version__
-from roster_lint.catalogue import catalogue
+from roster_lint.report.order import fix_first, group_findings
 
 if TYPE_CHECKING:
     from roster_lint.predict.model import Plan
@@ -62,35 +60,40 @@ def check_markdown(result: CheckResult) -> str:
         "",
         "| errors | warnings | info |",
         "|---:|---:|---:|",
-        f"| {s.get('error', 0)} | {s.get('warning', 0)} | {s.get('info', 0)} |",
+        f"| {s.get('error', 0):,} | {s.get('warning', 0):,} | {s.get('info', 0):,} |",
     ]
+    items, more = fix_first(result)
+    if items:
+        lines += ["", "### Fix first", ""]
+        for n, it in enumerate(items, 1):
+            lines.append(f"{n}. {esc(it.where)} `{it.code}` {esc(it.name)}: {esc(it.cost)}")
+        if more:
+            lines.append(f"\n… and {more:,} more below.")
     if df.height:
-        weight = pl.col("count").fill_null(1) if "count" in df.columns else pl.lit(1)
-        top = (
-            df.group_by("code", "name", "severity")
-            .agg(pl.len().alias("len"), weight.sum().alias("rows"))
-            .sort(["len", "code"], descending=[True, False])
-        )
-        lines += ["", "### Top rules", "", "| rule | severity | findings | title |"]
+        groups = group_findings(df, TOP_FINDINGS, result.plan)
+        lines += ["", "### Findings by rule", "", "| rule | severity | findings | title |"]
         lines.append("|---|---|---:|---|")
-        for code, name, sev, n, rows in top.head(TOP_RULES).iter_rows():
-            rule = catalogue().get(code)
-            title = rule.title if rule else name
-            found = f"{n} ({rows:,} rows)" if rows > n else str(n)
-            lines.append(f"| `{code}` {esc(name)} | {esc(sev)} | {found} | {esc(title)} |")
-        if top.height > TOP_RULES:
-            lines.append(f"\n… and {top.height - TOP_RULES} more rules (output capped).")
-        errors = df.filter(pl.col("severity") == "error")
-        if errors.height:
+        for g in groups[:TOP_RULES]:
+            title = g.rule.title if g.rule else g.name
+            found = f"{g.count:,} ({g.rows:,} rows)" if g.rows > g.count else f"{g.count:,}"
+            lines.append(
+                f"| `{g.code}` {esc(g.name)} | {esc(g.severity)} | {found} | {esc(title)} |"
+            )
+        if len(groups) > TOP_RULES:
+            lines.append(f"\n… and {len(groups) - TOP_RULES:,} more rules (output capped).")
+        # the roots of the error groups, in the groups' order (report/order.py)
+        errors = [r for g in groups if g.severity == "error" for r in g.examples]
+        n_errors = sum(g.count for g in groups if g.severity == "error")
+        if errors:
             lines += ["", "### First errors", "", "| where | rule | message |", "|---|---|---|"]
-            for r in errors.head(TOP_FINDINGS).iter_rows(named=True):
+            for r in errors[:TOP_FINDINGS]:
                 where = r["file"] or "export"
                 if r["line"] is not None:
                     where = f"{where}:{r['line']}"
                 lines.append(f"| {esc(where)} | `{r['code']}` | {esc(r['message'])} |")
-            if errors.height > TOP_FINDINGS:
+            if n_errors > TOP_FINDINGS:
                 lines.append(
-                    f"\n… {errors.height - TOP_FINDINGS} more errors (output capped); "
+                    f"\n… {n_errors - TOP_FINDINGS:,} more errors (output capped); "
                     "the JSON or SARIF report lists every finding."
                 )
     if result.plan is not None:

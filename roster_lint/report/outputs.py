@@ -47,6 +47,7 @@ ALLOWED = {
     "diff": ("text", "json", "html"),
 }
 TEXT_WIDTH = 100
+STDOUT = "-"  # --output FORMAT:- writes that format to stdout
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,12 @@ def parse_outputs(specs: list[str], command: str) -> list[Output]:
                 f"--output {spec!r}: {command} cannot write {fmt} ({', '.join(allowed)})"
             )
         path = Path(raw)
+        if raw == STDOUT:  # contract "Outputs to stdout": at most one
+            if STDOUT in seen:
+                raise UsageError(f"--output {spec!r}: only one output can go to stdout (-)")
+            seen.add(STDOUT)
+            out.append(Output(fmt, path))
+            continue
         key = os.path.abspath(path)
         if key in seen:
             raise UsageError(f"--output {spec!r}: {raw} is given twice")
@@ -80,6 +87,20 @@ def parse_outputs(specs: list[str], command: str) -> list[Output]:
         _check_writable(path, spec)
         out.append(Output(fmt, path))
     return out
+
+
+def to_stdout(targets: list[Output]) -> Output | None:
+    """The --output FORMAT:- target, which takes stdout's place (then --format is unused)."""
+    return next((o for o in targets if str(o.path) == STDOUT), None)
+
+
+def wrote(out: Output, quiet: bool) -> None:
+    """One line on stderr per file written (contract "Outputs to stdout")."""
+    if not quiet:
+        from roster_lint.report.terminal import clean
+
+        sys.stderr.write(f"wrote {out.fmt} {clean(out.path)}\n")
+        sys.stderr.flush()
 
 
 def _check_writable(path: Path, spec: str) -> None:
@@ -94,16 +115,26 @@ def _check_writable(path: Path, spec: str) -> None:
         raise UsageError(f"--output {spec!r}: cannot write in {parent}")
 
 
-def _write(out: Output, text: str | Iterable[str]) -> None:
+def _write(out: Output, text: str | Iterable[str], quiet: bool = False) -> None:
     from roster_lint.report.files import write_atomic
 
+    if str(out.path) == STDOUT:
+        for chunk in [text] if isinstance(text, str) else text:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+        return
     write_atomic(out.path, text, f"--output {out.fmt}:{out.path}")
+    wrote(out, quiet)
 
 
-def _write_stream(out: Output, write: Callable[[BinaryIO], None]) -> None:
+def _write_stream(out: Output, write: Callable[[BinaryIO], None], quiet: bool = False) -> None:
     from roster_lint.report.files import write_atomic_stream
 
+    if str(out.path) == STDOUT:
+        _stream_to_stdout(write)
+        return
     write_atomic_stream(out.path, write, f"--output {out.fmt}:{out.path}")
+    wrote(out, quiet)
 
 
 def _stream_to_stdout(write: Callable[[BinaryIO], None]) -> None:
@@ -171,6 +202,8 @@ def emit_check(
     outputs: list[str],
     redact: bool,
     console: Console,
+    per_rule: int | None = None,
+    quiet: bool = False,
 ) -> None:
     from roster_lint.report import github, json_report, junit, markdown, sarif, text
 
@@ -179,17 +212,20 @@ def emit_check(
         result = _redactor(result, [result.export, result.previous]).apply(result)
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "json": lambda: json_report.check_json_chunks(result),
-        "text": lambda: plain_text(lambda c: text.render_check(result, c)),
+        "text": lambda: plain_text(lambda c: text.render_check(result, c, per_rule)),
         "html": lambda: _html("render_check_html", result),
         "sarif": lambda: dumps(sarif.check_sarif(result)),
         "junit": lambda: junit.check_junit(result),
         "github": lambda: github.check_annotations(result),
         "markdown": lambda: markdown.check_markdown(result),
     }
-    _to_stdout(fmt, renderers, lambda: text.render_check(result, console))
+    if to_stdout(targets) is None:
+        _to_stdout(fmt, renderers, lambda: text.render_check(result, console, per_rule))
     for out in targets:
         if out.fmt != ROWS:  # streamed during the run by rows_sink
-            _write(out, renderers[out.fmt]())
+            _write(out, renderers[out.fmt](), quiet)
+        else:
+            wrote(out, quiet)
 
 
 def rows_sink(outputs: list[str], redact: bool, keep: Callable[[str], bool]) -> RowSink | None:
@@ -229,6 +265,7 @@ def emit_plan(
     console: Console,
     export: Export | None = None,
     previous: Export | None = None,
+    quiet: bool = False,
 ) -> None:
     from roster_lint.report import markdown, plan_json, plan_tables, sarif
 
@@ -256,15 +293,17 @@ def emit_plan(
         "csv": lambda fh: plan_tables.write_actions_csv(plan, fh),
         "parquet": lambda fh: plan_tables.write_actions_parquet(plan, fh),
     }
-    if fmt == "json":
+    if to_stdout(targets) is not None:
+        pass  # --output FORMAT:- takes stdout's place
+    elif fmt == "json":
         _stream_to_stdout(streams[fmt])
     else:
         _to_stdout(fmt, renderers, lambda: as_text(console))
     for out in targets:
         if out.fmt in streams:
-            _write_stream(out, streams[out.fmt])
+            _write_stream(out, streams[out.fmt], quiet)
         else:
-            _write(out, renderers[out.fmt]())
+            _write(out, renderers[out.fmt](), quiet)
 
 
 def emit_why(
@@ -295,6 +334,7 @@ def emit_diff(
     console: Console,
     old: Export,
     new: Export,
+    quiet: bool = False,
 ) -> None:
     from roster_lint.report import diff_json, diff_text
 
@@ -306,6 +346,7 @@ def emit_diff(
         "text": lambda: plain_text(lambda c: diff_text.render_diff(diff, c)),
         "html": lambda: _html("render_diff_html", diff),
     }
-    _to_stdout(fmt, renderers, lambda: diff_text.render_diff(diff, console))
+    if to_stdout(targets) is None:
+        _to_stdout(fmt, renderers, lambda: diff_text.render_diff(diff, console))
     for out in targets:
-        _write(out, renderers[out.fmt]())
+        _write(out, renderers[out.fmt](), quiet)

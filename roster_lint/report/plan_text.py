@@ -6,8 +6,10 @@ from __future__ import annotations
 import polars as pl
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from roster_lint.predict.model import ENTITIES, Plan
+from roster_lint.report.terminal import clean, keep_tokens, print_wrapped
 from roster_lint.report.terminal import markup_safe as escape
 
 EXAMPLES = 3  # example ids per skip reason
@@ -27,10 +29,10 @@ def render_plan(plan: Plan, console: Console) -> None:
     t = _table("What the sync will do", "entity", "actions")
     for e in ENTITIES:
         if e in totals:
-            t.add_row(e, ", ".join(f"{a} {n}" for a, n in totals[e].items()))
-    console.print(t)
+            t.add_row(e, ", ".join(f"{a} {n:,}" for a, n in totals[e].items()))
+    console.print(keep_tokens(t))
     if plan.licences_new is not None:
-        console.print(f"Student licences newly consumed (SK-L1): [bold]{plan.licences_new}[/]")
+        console.print(f"Student licences newly consumed: [bold]{plan.licences_new:,}[/]")
     _audience(plan, console)
     _skips(plan, console)
     if plan.root_causes:
@@ -39,20 +41,20 @@ def render_plan(plan: Plan, console: Console) -> None:
             # the same sentence as check's finding: quoted ids, counts that agree
             t.add_row(c.reason, escape(c.message))
         _more(t, len(plan.root_causes))
-        console.print(t)
+        console.print(keep_tokens(t))
     if plan.followups:
         t = _table("Follow-ups (by hand or with vendor support)", "kind", "what to do")
         for f in plan.followups[: ROWS * 2]:
             t.add_row(f.kind, escape(f.message))
         _more(t, len(plan.followups), ROWS * 2)
-        console.print(t)
+        console.print(keep_tokens(t))
     for note in plan.notes:
-        console.print(f"[dim]• {escape(note)}[/]")
+        print_wrapped(console, Text(f"• {clean(note)}", style="dim"))
 
 
 def _more(t: Table, n: int, cap: int = ROWS) -> None:
     if n > cap:
-        t.add_row("…", f"and {n - cap} more (see --format json)")
+        t.add_row("…", f"and {n - cap:,} more (see --format json)")
 
 
 def _audience(plan: Plan, console: Console) -> None:
@@ -66,7 +68,7 @@ def _audience(plan: Plan, console: Console) -> None:
         .sort(["school", "summit_role"])
     )
     t = _table(
-        "Who gets accounts (SK-A9: filter users.csv if this is wrong)",
+        "Who gets accounts (filter users.csv if this is wrong)",
         "school",
         "role",
         "users",
@@ -80,9 +82,9 @@ def _audience(plan: Plan, console: Console) -> None:
     g = {(s, r): x for s, r, x in grades.iter_rows()}
     for school, name, role, n in by_school.head(ROWS * 2).iter_rows():
         label = f"{name} ({school})" if name else str(school)
-        t.add_row(escape(label), role or "", str(n), escape(g.get((school, role), "")))
+        t.add_row(escape(label), role or "", f"{n:,}", escape(g.get((school, role), "")))
     _more(t, by_school.height, ROWS * 2)
-    console.print(t)
+    console.print(keep_tokens(t))
 
 
 def _skips(plan: Plan, console: Console) -> None:
@@ -97,5 +99,5 @@ def _skips(plan: Plan, console: Console) -> None:
     )
     t = _table("Not synced, by first reason", "entity", "reason", "count", "examples")
     for entity, reason, n, ex in per.iter_rows():
-        t.add_row(entity, reason or "", str(n), escape(", ".join(ex)))
-    console.print(t)
+        t.add_row(entity, reason or "", f"{n:,}", escape(", ".join(ex)))
+    console.print(keep_tokens(t))

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import unicodedata
 
+from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 
 # C0/C1 controls (tab and line breaks too), format characters (bidi overrides, zero-width)
 # and the Unicode line and paragraph separators.
@@ -37,3 +40,35 @@ def markup_safe(text: object) -> str:
 def one_line(text: object) -> str:
     """An error message as one line: line breaks shown, other controls escaped."""
     return clean(text)
+
+
+TOKEN_CAP = 40  # a longer token (a URL, a blob) may still be folded
+
+
+def keep_tokens(table: Table) -> Table:
+    """`table` with each column at least as wide as its longest word, so rich wraps
+    between words and never cuts an identifier, rule name or file name in two at 80
+    columns (`enrollment-class-not-creat` / `ed`).  Call after the rows are added."""
+    for column in table.columns:
+        cells = [column.header, *column._cells]  # rich keeps the cells on the column
+        longest = 0
+        spaced = False
+        for cell in cells:
+            plain = Text.from_markup(cell).plain if isinstance(cell, str) else ""
+            spaced = spaced or " " in plain.strip()
+            for word in plain.split():
+                longest = max(longest, min(len(word), TOKEN_CAP))
+        # One token per cell (a file, a rule name, a count): never wrapped, so rich shrinks
+        # the prose columns instead, which it wraps between words.
+        if not spaced and longest < TOKEN_CAP:
+            column.no_wrap = True
+    return table
+
+
+def print_wrapped(console: Console, text: Text | str, indent: int = 0) -> None:
+    """`text` wrapped between words at the console's width, each line without trailing
+    spaces (rich's own wrapping pads styled lines); a token longer than a line is folded."""
+    body = text if isinstance(text, Text) else Text(text)
+    for part in body.wrap(console, max(20, console.width - indent), overflow="fold"):
+        part.rstrip()
+        console.print(Text(" " * indent) + part if indent else part, soft_wrap=True)

@@ -9,23 +9,28 @@ stdout is not a terminal or NO_COLOR is set.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
 from rich.console import Console
 from rich.text import Text
 
-from roster_lint.catalogue import Rule, Severity, catalogue
+from roster_lint.catalogue import Severity
+from roster_lint.report.order import (  # noqa: F401  (re-exported: tests and html use them)
+    CONSEQUENCES_SHOWN,
+    FixItem,
+    RuleGroup,
+    fix_first,
+    fold_causes,
+    group_findings,
+)
 
 if TYPE_CHECKING:
     from roster_lint.predict.model import Plan
     from roster_lint.results import CheckResult
 
 EXAMPLES_PER_RULE = 5
-CONSEQUENCES_SHOWN = 5  # per root, in text and HTML; every one is in the JSON
-CAUSE_KEY = ["cause_code", "cause_file", "cause_line", "cause_sourced_id"]
 VALUE_WIDTH = 60  # characters of a value shown before "…"
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 SEVERITY_ORDER = [s.value for s in sorted(Severity, key=lambda s: -s.rank)]
@@ -37,102 +42,6 @@ ENTITY_PLURAL = {
     "class": "classes",
     "enrollment": "enrollments",
 }
-
-
-@dataclass(frozen=True)
-class RuleGroup:
-    """One rule's findings: the counts and the first few rows (shared with the HTML)."""
-
-    code: str
-    name: str
-    severity: str
-    count: int
-    rule: Rule | None  # None when the code is not in the catalogue (should not happen)
-    examples: list[dict[str, Any]]  # each with `consequences` (first few) and `more_consequences`
-    rows: int = 0  # rows the findings stand for (a grouped finding counts its rows)
-
-    @property
-    def more(self) -> int:
-        return self.count - len(self.examples)
-
-
-def fold_causes(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(roots, consequences), both with `_i` (row in `findings`); consequences carry
-    `_root`, the `_i` of the root they sit under, and roots `severity` raised to the
-    highest among them and their consequences (contract: "Findings that follow from
-    another").  A consequence whose cause is not in the frame (--ignore'd, baselined) is
-    shown as a root."""
-    rank = {s.value: s.rank for s in Severity}
-    idx = findings.with_row_index("_i")
-    if not set(CAUSE_KEY) <= set(idx.columns) or idx["cause_code"].null_count() == idx.height:
-        return idx, idx.clear().with_columns(pl.lit(None, pl.UInt32).alias("_root"))
-    keyed = idx.select(
-        pl.col("_i").alias("_root"),
-        *[pl.col(c.removeprefix("cause_")).alias(c) for c in CAUSE_KEY],
-    ).unique(subset=CAUSE_KEY, keep="first", maintain_order=True)
-    linked = idx.filter(pl.col("cause_code").is_not_null()).join(
-        keyed, on=CAUSE_KEY, how="left", nulls_equal=True
-    )
-    cons = linked.filter(pl.col("_root").is_not_null())
-    orphans = linked.filter(pl.col("_root").is_null()).drop("_root")
-    roots = pl.concat([idx.filter(pl.col("cause_code").is_null()), orphans]).sort("_i")
-    worst = cons.group_by("_root").agg(
-        pl.col("severity").replace_strict(rank, default=0).max().alias("_worst")
-    )
-    names = {v: k for k, v in rank.items()}
-    roots = (
-        roots.join(worst, left_on="_i", right_on="_root", how="left")
-        .with_columns(
-            pl.max_horizontal(
-                pl.col("severity").replace_strict(rank, default=0), pl.col("_worst").fill_null(0)
-            )
-            .replace_strict(names, default=None, return_dtype=pl.String)
-            .fill_null(pl.col("severity"))
-            .alias("severity")
-        )
-        .drop("_worst")
-        .sort("_i")
-    )
-    return roots, cons
-
-
-def group_findings(findings: pl.DataFrame, per_rule: int) -> list[RuleGroup]:
-    """Rules with root findings, errors first then by code, with their first `per_rule`
-    roots and, under each, its first consequences.
-
-    Whole-frame work only: a damaged export can carry millions of findings.
-    """
-    if findings.height == 0:
-        return []
-    roots, cons = fold_causes(findings)
-    rank = {s.value: s.rank for s in Severity}
-    weight = pl.col("count").fill_null(1) if "count" in roots.columns else pl.lit(1)
-    counts = (
-        roots.group_by(["code", "name", "severity"])
-        .agg(pl.len().alias("_n"), weight.sum().alias("_rows"))
-        .with_columns(pl.col("severity").replace_strict(rank, default=0).alias("_rank"))
-        .sort(["_rank", "code", "severity"], descending=[True, False, False])
-    )
-    # group_by().head keeps each group's rows in frame (file, line) order
-    firsts = roots.group_by(["code", "severity"], maintain_order=True).head(per_rule)
-    # the worst consequences first (RL303, an error, before a dozen RL222 warnings)
-    shown = cons.filter(pl.col("_root").is_in(firsts["_i"].implode())).sort(
-        [pl.col("severity").replace_strict(rank, default=0), "_i"], descending=[True, False]
-    )
-    under: dict[int, list[dict[str, Any]]] = {}
-    for row in shown.group_by("_root", maintain_order=True).head(CONSEQUENCES_SHOWN).to_dicts():
-        under.setdefault(row["_root"], []).append(row)
-    total = dict(shown.group_by("_root").len().iter_rows())
-    by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in firsts.to_dicts():
-        row["consequences"] = under.get(row["_i"], [])
-        row["more_consequences"] = total.get(row["_i"], 0) - len(row["consequences"])
-        by_key.setdefault((row["code"], row["severity"]), []).append(row)
-    cat = catalogue()
-    return [
-        RuleGroup(code, name, sev, n, cat.get(code), by_key.get((code, sev), []), int(rows))
-        for code, name, sev, n, rows, _ in counts.iter_rows()
-    ]
 
 
 def clean(text: str | None) -> str:
@@ -164,15 +73,26 @@ def location(row: dict[str, Any]) -> str:
 
 
 Line = tuple[int, Text]  # (indent, text): wrapped by `_print`, indent kept on every line
+NUMBERED = re.compile(r" ?\d+\. ")  # " 1. orgs.csv:5 ..." (not "161 rows ...")
+HANG = 4  # extra indent of the wrapped part of a numbered "Fix first" line
 
 
 def _print(console: Console, lines: list[Line]) -> None:
     # Wrap here rather than with rich's Padding, which pads lines with trailing spaces.
+    # Words are never cut (overflow "fold" only splits a token longer than the whole line).
     for indent, text in lines:
+        hang = HANG if NUMBERED.match(text.plain) else 0
         width = max(20, console.width - indent)
-        for part in text.wrap(console, width, overflow="fold"):
+        first, *rest = text.wrap(console, width, overflow="fold") or [Text()]
+        parts = [first]
+        if rest:
+            tail = Text(" ").join(rest)
+            tail.rstrip()
+            parts += list(tail.wrap(console, max(20, width - hang), overflow="fold"))
+        for n, part in enumerate(parts):
             part.rstrip()
-            console.print(Text(" " * indent) + part if indent else part, soft_wrap=True)
+            pad = indent + (hang if n else 0)
+            console.print(Text(" " * pad) + part if pad else part, soft_wrap=True)
 
 
 def _example(row: dict[str, Any]) -> list[Line]:
@@ -275,12 +195,33 @@ def sync_preview(plan: Plan) -> list[Line]:
     ]
 
 
-def render_check(result: CheckResult, console: Console) -> None:
+def _fix_first(result: CheckResult) -> list[Line]:
+    """'Fix first': one line per root, what it costs the sync and where to edit."""
+    items, more = fix_first(result)
+    if not items:
+        return []
+    lines: list[Line] = [(0, Text("Fix first (what the sync loses, most first)", style="bold"))]
+    for n, it in enumerate(items, 1):
+        line = Text(f"{n:>2}. ")
+        line.append(location({"file": it.file, "line": it.line}), style="bold")
+        line.append(f"  {it.code} {clean(it.name)}: {it.cost}")
+        lines.append((2, line))
+    if more:
+        lines.append((2, Text(f"… and {more:,} more, below", style="dim")))
+    lines.append((0, Text()))
+    return lines
+
+
+def render_check(result: CheckResult, console: Console, per_rule: int | None = None) -> None:
+    """The text report; `per_rule` findings shown per rule (EXAMPLES_PER_RULE by default,
+    every one with `--show all`, passed as 0)."""
     lines: list[Line] = []
-    groups = group_findings(result.findings, EXAMPLES_PER_RULE)
+    shown = EXAMPLES_PER_RULE if per_rule is None else (per_rule or None)
+    groups = group_findings(result.findings, shown, result.plan)
     if not groups:
         lines.append((0, Text("No findings: every rule passed.", style="bold green")))
         lines.append((0, Text()))
+    lines.extend(_fix_first(result))
     for g in groups:
         lines.extend(_group(g))
         lines.append((0, Text()))

@@ -254,7 +254,7 @@ def test_baseline_under_redact_holds_pseudonyms(
     raw_ids = {f["sourced_id"] for f in plain["findings"] if f["file"] == "users.csv"}
     assert raw_ids - {None}
     run = run_cli(capsys, "check", str(export), "--redact", "--write-baseline", str(base))
-    assert run.code == 1
+    assert run.code == 0  # accepting today's findings succeeds (issue 11)
     ids = {e["sourced_id"] for e in json.loads(base.read_text())["entries"]}
     assert not (ids & raw_ids) - {None} and any(i and PSEUDONYM.fullmatch(i) for i in ids)
     # applied to a later --redact run with the same key, it accepts everything

@@ -259,7 +259,7 @@ def test_real_export_report_explains_every_rule(corpus: Path, tmp_path: Path) ->
     assert all(g.find("dl", class_="explain") for g in groups)  # every code is catalogued
     shown = sum(len(g.find("tbody").find_all("tr")) for g in groups)
     assert shown == result.findings.height  # a small export: nothing capped
-    groups_text = text.group_findings(result.findings, text.EXAMPLES_PER_RULE)
+    groups_text = text.group_findings(result.findings, text.EXAMPLES_PER_RULE, result.plan)
     assert [g.code for g in groups_text] == [(g.attrs["id"] or "")[5:] for g in groups]
 
 

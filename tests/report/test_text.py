@@ -60,7 +60,11 @@ def test_groups_errors_first_then_code_with_capped_examples() -> None:
 
 
 def test_report_shows_at_most_five_locations_per_rule(tmp_path: Path) -> None:
-    out = render(make_result(tmp_path, many_rows()))
+    full = render(make_result(tmp_path, many_rows()))
+    fix_first, out = full.split("\n\n", 1)  # "Fix first", then the groups
+    assert fix_first.startswith("Fix first")
+    # the errors' roots, one line each, before anything else
+    assert re.findall(r"\S+\.csv:\d+", fix_first) == ["classes.csv:9", "users.csv:3", "users.csv:4"]
     locations = LOCATION.findall(out)
     assert locations == [
         "users.csv:3",

@@ -1,0 +1,286 @@
+"""The one order every `check` report uses (text, Markdown, HTML).
+
+1. "Fix first": the roots ranked by what the sync loses (users, classes and enrollments
+   not made, from the plan's root causes), then by severity and by rows; each names the
+   file:line to edit.
+2. The findings grouped by rule, consequences folded under their root (contract: "Findings
+   that follow from another"): errors before warnings before info, then what the sync
+   loses, then most rows first; never by rule code alone.
+
+Whole-frame polars work only: a damaged export can carry millions of findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from roster_lint.catalogue import Rule, Severity, catalogue
+
+if TYPE_CHECKING:
+    from roster_lint.predict.model import Plan, RootCause
+    from roster_lint.results import CheckResult
+
+CONSEQUENCES_SHOWN = 5  # per root, in text and HTML; every one is in the JSON
+CAUSE_KEY = ["cause_code", "cause_file", "cause_line", "cause_sourced_id"]
+FIX_FIRST = 10  # lines in "Fix first"; the rest are in the groups below it
+LOST = ("user", "class", "enrollment")  # what the sync does not make, in this order
+_RANK = {s.value: s.rank for s in Severity}
+_NAMES = {v: k for k, v in _RANK.items()}
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    """One rule's findings: the counts and the first few rows (shared with the HTML)."""
+
+    code: str
+    name: str
+    severity: str
+    count: int
+    rule: Rule | None  # None when the code is not in the catalogue (should not happen)
+    examples: list[dict[str, Any]]  # each with `consequences` (first few) and `more_consequences`
+    rows: int = 0  # rows the findings stand for (a grouped finding counts its rows)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.examples)
+
+
+@dataclass(frozen=True)
+class FixItem:
+    """One line of "Fix first": a root and what it costs the sync."""
+
+    code: str
+    name: str
+    severity: str
+    file: str | None
+    line: int | None
+    message: str
+    lost: dict[str, int] = field(default_factory=dict)  # entity -> not made
+    rows: int = 1  # rows behind the root and the findings that follow from it
+
+    @property
+    def where(self) -> str:
+        where = self.file or "(export)"
+        return f"{where}:{self.line}" if self.line is not None else where
+
+    @property
+    def cost(self) -> str:
+        """'sync skips 495 users, 126 classes and 3,357 enrollments' or '3 rows'."""
+        parts = [f"{n:,} {_plural(e, n)}" for e in LOST if (n := self.lost.get(e, 0)) > 0]
+        if parts:
+            listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+            return f"sync skips {listed}"
+        return f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
+
+
+def _plural(entity: str, n: int) -> str:
+    if n == 1:
+        return entity
+    return "classes" if entity == "class" else f"{entity}s"
+
+
+def _loss(cause: RootCause) -> int:
+    return sum(cause.affected.get(e, 0) for e in LOST)
+
+
+def fold_causes(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(roots, consequences), both with `_i` (row in `findings`); consequences carry
+    `_root`, the `_i` of the root they sit under, and roots `severity` raised to the
+    highest among them and their consequences (contract: "Findings that follow from
+    another").  A consequence whose cause is not in the frame (--ignore'd, baselined) is
+    shown as a root."""
+    idx = findings.with_row_index("_i")
+    if not set(CAUSE_KEY) <= set(idx.columns) or idx["cause_code"].null_count() == idx.height:
+        return idx, idx.clear().with_columns(pl.lit(None, pl.UInt32).alias("_root"))
+    keyed = idx.select(
+        pl.col("_i").alias("_root"),
+        *[pl.col(c.removeprefix("cause_")).alias(c) for c in CAUSE_KEY],
+    ).unique(subset=CAUSE_KEY, keep="first", maintain_order=True)
+    linked = idx.filter(pl.col("cause_code").is_not_null()).join(
+        keyed, on=CAUSE_KEY, how="left", nulls_equal=True
+    )
+    cons = linked.filter(pl.col("_root").is_not_null())
+    orphans = linked.filter(pl.col("_root").is_null()).drop("_root")
+    roots = pl.concat([idx.filter(pl.col("cause_code").is_null()), orphans]).sort("_i")
+    worst = cons.group_by("_root").agg(
+        pl.col("severity").replace_strict(_RANK, default=0).max().alias("_worst")
+    )
+    roots = (
+        roots.join(worst, left_on="_i", right_on="_root", how="left")
+        .with_columns(
+            pl.max_horizontal(
+                pl.col("severity").replace_strict(_RANK, default=0), pl.col("_worst").fill_null(0)
+            )
+            .replace_strict(_NAMES, default=None, return_dtype=pl.String)
+            .fill_null(pl.col("severity"))
+            .alias("severity")
+        )
+        .drop("_worst")
+        .sort("_i")
+    )
+    return roots, cons
+
+
+def _plan_losses(plan: Plan | None) -> pl.DataFrame:
+    """(name, file, line) of each plan root cause's finding -> what the sync loses by it."""
+    rows = [
+        {
+            "name": c.reason,
+            "file": c.file,
+            "line": c.line,
+            **{f"_lost_{e}": c.affected.get(e, 0) for e in LOST},
+        }
+        for c in (plan.root_causes if plan is not None else [])
+        if _loss(c) > 0
+    ]
+    schema = {"name": pl.String, "file": pl.String, "line": pl.Int64}
+    schema.update({f"_lost_{e}": pl.Int64 for e in LOST})
+    frame = pl.DataFrame(rows, schema=schema)
+    return frame.group_by("name", "file", "line").agg(pl.col(f"_lost_{e}").sum() for e in LOST)
+
+
+def weigh(findings: pl.DataFrame, plan: Plan | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(roots, consequences) as fold_causes, roots with `_rows` (their rows and those of
+    their consequences), `_lost_*` (what the sync loses by them and their consequences)
+    and `_loss` (the sum), and `_rank` (severity rank)."""
+    roots, cons = fold_causes(findings)
+    weight = pl.col("count").fill_null(1) if "count" in roots.columns else pl.lit(1)
+    losses = _plan_losses(plan)
+    lost_cols = [f"_lost_{e}" for e in LOST]
+
+    def with_loss(df: pl.DataFrame) -> pl.DataFrame:
+        keyed = df.with_columns(pl.col("file").cast(pl.String).alias("_f"))
+        out = keyed.join(
+            losses.rename({"file": "_f"}),
+            on=["name", "_f", "line"],
+            how="left",
+            nulls_equal=True,
+        ).drop("_f")
+        return out.with_columns(pl.col(c).fill_null(0) for c in lost_cols)
+
+    roots, cons = with_loss(roots), with_loss(cons)
+    per_root = cons.group_by("_root").agg(
+        weight.sum().alias("_crows"), *[pl.col(c).sum().alias(f"_c{c}") for c in lost_cols]
+    )
+    roots = (
+        roots.join(per_root, left_on="_i", right_on="_root", how="left")
+        .with_columns(
+            (weight + pl.col("_crows").fill_null(0)).alias("_rows"),
+            *[(pl.col(c) + pl.col(f"_c{c}").fill_null(0)).alias(c) for c in lost_cols],
+            pl.col("severity").replace_strict(_RANK, default=0).alias("_rank"),
+        )
+        .drop("_crows", *[f"_c{c}" for c in lost_cols])
+        .with_columns(pl.sum_horizontal(lost_cols).alias("_loss"))
+    )
+    return roots, cons
+
+
+def fix_first(result: CheckResult, limit: int | None = FIX_FIRST) -> tuple[list[FixItem], int]:
+    """The roots to fix first, most lost first, and how many more there are.
+
+    A root is listed when it is an error, or a warning by which the sync loses something
+    (itself or a finding that follows from it); info (a role deliberately not provisioned)
+    is not something to fix.  A plan root cause with no finding of its own is listed too."""
+    roots, _ = weigh(result.findings, result.plan)
+    warn, err = _RANK["warning"], _RANK["error"]
+    keep = (pl.col("_rank") >= err) | ((pl.col("_loss") > 0) & (pl.col("_rank") >= warn))
+    wanted = roots.filter(keep).sort(
+        ["_loss", "_rank", "_rows", "_i"], descending=[True, True, True, False]
+    )
+    items = [
+        FixItem(
+            r["code"],
+            r["name"],
+            r["severity"],
+            r["file"],
+            r["line"],
+            r["message"] or "",
+            {e: r[f"_lost_{e}"] for e in LOST},
+            r["_rows"],
+        )
+        for r in wanted.to_dicts()
+    ]
+    # plan root causes without a finding of their own (a broken file's header, ...)
+    have = (
+        {
+            (f["name"], f["file"], f["line"])
+            for f in result.findings.select("name", pl.col("file").cast(pl.String), "line")
+            .unique()
+            .to_dicts()
+        }
+        if result.findings.height
+        else set()
+    )
+    cat = catalogue()
+    for c in result.plan.root_causes if result.plan is not None else []:
+        rule = cat.get(c.reason)
+        info = rule is not None and rule.severity.rank < warn
+        if _loss(c) == 0 or info or (c.reason, c.file, c.line) in have:
+            continue
+        items.append(
+            FixItem(
+                rule.code if rule else "",
+                c.reason,
+                rule.severity.value if rule else "error",
+                c.file,
+                c.line,
+                c.message,
+                {e: c.affected.get(e, 0) for e in LOST},
+                _loss(c),
+            )
+        )
+    items.sort(key=lambda it: (-sum(it.lost.values()), -_RANK.get(it.severity, 0), -it.rows))
+    if limit is None or len(items) <= limit:
+        return items, 0
+    return items[:limit], len(items) - limit
+
+
+def group_findings(
+    findings: pl.DataFrame, per_rule: int | None, plan: Plan | None = None
+) -> list[RuleGroup]:
+    """Rules with root findings -- errors, then warnings, then info; within a severity what
+    the sync loses, then most rows, then code -- each with its first `per_rule` roots (all
+    when None; the heaviest first) and, under each, its first consequences."""
+    if findings.height == 0:
+        return []
+    roots, cons = weigh(findings, plan)
+    counts = (
+        roots.group_by(["code", "name", "severity"])
+        .agg(
+            pl.len().alias("_n"),
+            (pl.col("count").fill_null(1) if "count" in roots.columns else pl.lit(1))
+            .sum()
+            .alias("_own"),
+            pl.col("_rows").sum(),
+            pl.col("_loss").sum(),
+            pl.col("_rank").first(),
+        )
+        .sort(
+            ["_rank", "_loss", "_rows", "code", "severity"],
+            descending=[True, True, True, False, False],
+        )
+    )
+    ordered = roots.sort(["_loss", "_rows", "_i"], descending=[True, True, False])
+    firsts = ordered.group_by(["code", "severity"], maintain_order=True)
+    firsts_df = firsts.head(per_rule) if per_rule is not None else ordered
+    # the worst consequences first (RL303, an error, before a dozen RL222 warnings)
+    shown = cons.filter(pl.col("_root").is_in(firsts_df["_i"].implode())).sort(
+        [pl.col("severity").replace_strict(_RANK, default=0), "_i"], descending=[True, False]
+    )
+    under: dict[int, list[dict[str, Any]]] = {}
+    for row in shown.group_by("_root", maintain_order=True).head(CONSEQUENCES_SHOWN).to_dicts():
+        under.setdefault(row["_root"], []).append(row)
+    total = dict(shown.group_by("_root").len().iter_rows())
+    by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in firsts_df.to_dicts():
+        row["consequences"] = under.get(row["_i"], [])
+        row["more_consequences"] = total.get(row["_i"], 0) - len(row["consequences"])
+        by_key.setdefault((row["code"], row["severity"]), []).append(row)
+    cat = catalogue()
+    return [
+        RuleGroup(code, name, sev, n, cat.get(code), by_key.get((code, sev), []), int(own))
+        for code, name, sev, n, own, *_ in counts.iter_rows()
+    ]
