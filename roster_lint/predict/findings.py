@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -253,11 +253,31 @@ def _near(ids: pl.Series, ident: str) -> list[str]:
     return [x for x in frame["id"].unique().sort().head(3).to_list() if x != ident]
 
 
+def _column_in(export: Export, file: str | None, column: str | None) -> str | None:
+    """The registry names a reference column as users.csv spells it (orgSourcedIds); a root
+    found in another file is shown at that file's reference to the same table (a class's
+    schoolSourcedId), so that it lands on the cell the reference rules report."""
+    from roster_lint.spec import oneroster
+
+    spec = oneroster()
+    here = spec.files.get(PurePosixPath(file).name) if file else None
+    if column is None or here is None or here.column(column, export.version) is not None:
+        return column
+    target = {
+        c.ref
+        for f in spec.files.values()
+        for c in f.columns(export.version)
+        if c.name == column and c.ref
+    }
+    same = [c.name for c in here.columns(export.version) if c.ref in target]
+    return same[0] if len(same) == 1 else column
+
+
 def _root_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> None:
     for cause in plan.root_causes:
         if cause.reason not in ROOT_RULES or cause.entity == "file":
             continue
-        column = ROOT_RULES[cause.reason] if cause.line else None
+        column = _column_in(export, cause.file, ROOT_RULES[cause.reason]) if cause.line else None
         own = cause.reason in OWN_ROW
         near = _near(inp.orgs["oid"], cause.id) if cause.reason == "school-not-in-orgs" else None
         value: str | None = None

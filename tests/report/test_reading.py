@@ -146,3 +146,20 @@ def test_diff_of_identical_exports_says_no_changes() -> None:
     assert "Changes per file" not in out  # no table of zeros
     changed = cli("diff", str(CLEAN), str(FLAWED)).stdout
     assert "No changes" not in changed and "Changes per file" in changed
+
+
+def test_a_class_school_typo_lands_on_the_reference_cell(tmp_path: Path) -> None:
+    """The plan's root (RL303 for the classes whose school is missing) is reported at the
+    class's schoolSourcedId, the cell RL200 names, so it follows from RL200 instead of
+    standing as a second problem on a column classes.csv does not have."""
+    import json
+
+    export = copy(tmp_path)
+    classes = (export / "classes.csv").read_text()
+    (export / "classes.csv").write_text(classes.replace('"101","SY2027', '"1O1","SY2027'))
+    doc = json.loads(cli("check", str(export), "--format", "json").stdout)
+    rl303 = [f for f in doc["findings"] if f["code"] == "RL303"]
+    assert [(f["file"], f["line"], f["column"], f["value"]) for f in rl303] == [
+        ("classes.csv", 2, "schoolSourcedId", "1O1")
+    ]
+    assert rl303[0]["cause"]["code"] == "RL200"
