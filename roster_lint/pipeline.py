@@ -189,11 +189,15 @@ def _validate_and_plan(
         return planned.result()
 
 
+def _codes(tokens: list[str]) -> set[str]:
+    """The rule codes --select/--ignore/severity tokens name (codes, names, prefixes)."""
+    cat = catalogue()
+    return {r.code for t in tokens for r in cat.matching(t)}
+
+
 def kept_codes(opts: Options) -> Callable[[str], bool]:
     """Whether --select/--ignore keep a rule code (the rows output filters as findings do)."""
-    cat = catalogue()
-    select = {r.code for t in opts.select for r in cat.matching(t)}
-    ignore = {r.code for t in opts.ignore for r in cat.matching(t)}
+    select, ignore = _codes(opts.select), _codes(opts.ignore)
     return lambda code: (not opts.select or code in select) and code not in ignore
 
 
@@ -204,18 +208,13 @@ def export_rows(export: Export) -> dict[str, int]:
 
 def apply_options(df: pl.DataFrame, opts: Options) -> pl.DataFrame:
     """--select, --ignore and severity overrides on the findings frame, sorted."""
-    cat = catalogue()
-
-    def codes(tokens: list[str]) -> set[str]:
-        return {r.code for t in tokens for r in cat.matching(t)}
-
     if opts.select:
-        df = df.filter(pl.col("code").is_in(sorted(codes(opts.select))))
+        df = df.filter(pl.col("code").is_in(sorted(_codes(opts.select))))
     if opts.ignore:
-        df = df.filter(~pl.col("code").is_in(sorted(codes(opts.ignore))))
+        df = df.filter(~pl.col("code").is_in(sorted(_codes(opts.ignore))))
     for token, sev in opts.severity.items():
         df = df.with_columns(
-            pl.when(pl.col("code").is_in(sorted(codes([token]))))
+            pl.when(pl.col("code").is_in(sorted(_codes([token]))))
             .then(pl.lit(sev))
             .otherwise(pl.col("severity"))
             .alias("severity")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -25,6 +24,7 @@ from roster_lint.report.order import (  # noqa: F401  (re-exported: tests and ht
     fold_causes,
     group_findings,
 )
+from roster_lint.report.terminal import clean  # the one escaping of data for a terminal
 
 if TYPE_CHECKING:
     from roster_lint.predict.model import Plan
@@ -42,19 +42,6 @@ ENTITY_PLURAL = {
     "class": "classes",
     "enrollment": "enrollments",
 }
-
-
-def clean(text: str | None) -> str:
-    """Text with control (tabs too), format (bidi) and line-separator characters shown."""
-    if text is None:
-        return ""
-    out = []
-    for ch in text:
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def show_value(value: str | None) -> str:
