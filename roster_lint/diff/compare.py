@@ -65,16 +65,6 @@ def _attach_plan(fd: FileDiff, plan: Plan) -> None:
     fd.changed = _with_sync(fd.changed, mine)
 
 
-def _added_ids(files: list[FileDiff]) -> dict[str, pl.Series]:
-    """Per plan entity, the sourcedIds added since the previous export."""
-    out: dict[str, pl.Series] = {}
-    for fd in files:
-        entity = PLAN_ENTITY.get(fd.file)
-        if entity is not None and "sourcedId" in fd.added.columns:
-            out[entity] = fd.added["sourcedId"]
-    return out
-
-
 def _manifest_changes(old: Export, new: Export) -> list[tuple[str, str | None, str | None]]:
     props = sorted(set(old.manifest) | set(new.manifest))
     return [
@@ -102,7 +92,7 @@ def compare(old: Export, new: Export, plan: Plan, opts: Options) -> DiffResult:
         files=files,
         manifest_changes=_manifest_changes(old, new),
         warnings=warnings.frame(),
-        sync=sync_groups(plan, _added_ids(files)),
+        sync=sync_groups(plan),
         plan_totals=plan.totals(),
         settings=settings,
     )

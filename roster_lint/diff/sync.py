@@ -9,8 +9,6 @@ table does not name) are summarised generically, so nothing the engine predicts 
 
 from __future__ import annotations
 
-import polars as pl
-
 from roster_lint.diff.model import SyncGroup
 from roster_lint.predict.model import Plan
 from roster_lint.predict.registry import load_registry
@@ -32,6 +30,7 @@ KNOWN |= {
     ),
     ("user", "update", None): (True, "SK-A1", "{n} user{s} will be updated"),
     ("class", "create", None): (True, "SK-C1", "{n} new class{es} will be created"),
+    ("class", "update", None): (True, "SK-C1", "{n} class{es} will be updated"),
     ("class", "split", None): (
         True,
         "SK-C4",
@@ -41,9 +40,6 @@ KNOWN |= {
 }
 # Actions worth a generic line when KNOWN does not name them: they follow from a change.
 CHANGE_ACTIONS = ("create", "enroll", "transfer", "unenroll", "retain", "needs-mapping")
-# The plan has no `unchanged` for these: it says `create` for every class, old or new.  In
-# a diff only the classes added since the previous export are news.
-NEW_ONLY = {("class", "create"), ("class", "split")}
 ENTITY_ORDER = {"school": 0, "user": 1, "course": 2, "class": 3, "enrollment": 4}
 
 
@@ -58,26 +54,16 @@ def _known_reasons(entity: str, action: str) -> list[str]:
     return sorted(r for (e, a, r) in KNOWN if e == entity and a == action and r is not None)
 
 
-def _news(plan: Plan, added: dict[str, pl.Series]) -> pl.DataFrame:
-    """The plan's actions, less the NEW_ONLY ones of entities that are not new."""
-    new_only = pl.any_horizontal(
-        [(pl.col("entity") == e) & (pl.col("action") == a) for e, a in sorted(NEW_ONLY)]
-    )
-    is_new = pl.lit(False)
-    for entity, ids in sorted(added.items()):
-        is_new = is_new | ((pl.col("entity") == entity) & pl.col("id").is_in(ids.implode()))
-    return plan.actions.filter(~new_only | is_new)
-
-
-def sync_groups(plan: Plan, added: dict[str, pl.Series] | None = None) -> list[SyncGroup]:
+def sync_groups(plan: Plan) -> list[SyncGroup]:
     """The sync's response to the changes, will-do first then will-not, in a stable order.
 
-    `added` holds the ids added since the previous export, per plan entity (for NEW_ONLY).
+    The plan was made with the old export as --previous, so what exists already is
+    `unchanged` or `update` there (never `create`), and every action counted is news.
     Counts are of actions (an action with two known reasons counts once under each).  The
     plan is reduced to its distinct (entity, action, reasons) combinations first: a few
     dozen rows, whatever the size of the district.
     """
-    combos = _news(plan, added or {}).group_by(["entity", "action", "reasons"]).len("n")
+    combos = plan.actions.group_by(["entity", "action", "reasons"]).len("n")
     totals: dict[tuple[str, str], int] = {}
     by_reason: dict[tuple[str, str, str], int] = {}
     rest: dict[tuple[str, str], int] = {}  # actions carrying none of the known reasons

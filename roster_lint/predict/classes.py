@@ -271,6 +271,8 @@ def class_nd(profile: Profile) -> list[tuple[str, pl.Expr]]:
         ("split-class-ungraded-students", pl.col("_nd_ungraded")),
         ("record-tobedeleted", pl.col("status") == profile.records.delete_status),
         ("primary-teacher-not-provisioned", pl.col("_nd_unprovisioned")),
+        # --previous: an existing class kept without its primary teacher (predict/history.py)
+        ("existing-class-without-primary-teacher", pl.col("_nd_existing")),
     ]
 
 

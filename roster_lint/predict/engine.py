@@ -174,6 +174,8 @@ def _parts(
     d.users = history.users_vs_previous(
         d.users, prev.users if prev else None, d.orgs, prev.orgs if prev else None
     )
+    d.classes = history.classes_vs_previous(d.classes, prev.classes if prev else None)
+    d.enrollments = history.kept_class_enrollments(d.enrollments, d.classes, enr.SKIPS)
     if prev is not None:  # the transfer step appends to the reasons: text from here on
         d.enrollments = d.enrollments.with_columns(
             enr.reasons_text(d.enrollments, classes_on).alias("reasons")

@@ -285,6 +285,8 @@ def nd_flags() -> list[tuple[str, pl.Expr]]:
         ("split-class-ungraded-students", pl.col("_ungraded")),
         ("teacher-enrollment", pl.col("_teacher")),
         ("enrollment-of-non-student", pl.col("_odd_role")),
+        # --previous: in an existing class kept without its primary teacher (history.py)
+        ("existing-class-without-primary-teacher", pl.col("_nd_existing")),
     ]
 
 
@@ -306,7 +308,9 @@ def enrollment_actions(e: pl.DataFrame, inp: Inputs, classes_on: bool) -> pl.Dat
         *[flag.fill_null(False) for _, flag in nd_flags()],
     )
     rows = e.select(pl.arg_where(has).cast(pl.UInt32).alias("i"))["i"]
-    needed = e.select("grade_class", "from_class", "_ungraded", "_teacher", "_odd_role")
+    needed = e.select(
+        "grade_class", "from_class", "_ungraded", "_teacher", "_odd_role", "_nd_existing"
+    )
     some = (
         needed[rows]
         .with_columns(pl.col("grade_class").cast(STR))

@@ -119,34 +119,44 @@ def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFra
     )
 
 
+def _pairs(frame: pl.DataFrame) -> pl.DataFrame:
+    """(class, user) of each row: how Summit K12 knows an enrollment.  An SIS or export
+    tool that regenerates enrollment sourcedIds every night changes nothing on the vendor
+    side while the same user stays in the same class (issue 13 item 7)."""
+    return frame.select("cid", "uid")
+
+
 def enrollments_vs_previous(
     e: pl.DataFrame, prev: pl.DataFrame | None, student_role: str
 ) -> pl.DataFrame:
-    """enroll -> unchanged (same record, same class) or transfer (SK-E2: same student, same
+    """enroll -> unchanged (the same user was enrolled in the same class: matched on
+    (class, user), whatever the record's sourcedId) or transfer (SK-E2: same student, same
     course, another class)."""
     if prev is None:
         return e.with_columns(pl.lit(None, STR).alias("from_class"))
     was = _enrolled(prev)
-    same = was.select("eid", pl.col("cid").alias("_pcid"))
-    out = e.join(same, on="eid", how="left", maintain_order="left")
-    unchanged = (pl.col("action") == "enroll") & (pl.col("_pcid") == pl.col("cid"))
+    had = _pairs(was).unique().with_columns(pl.lit(True).alias("_had"))
+    found = _pairs(e).join(had, on=["cid", "uid"], how="left", maintain_order="left")
+    out = e.hstack([kernel.chunked_like(found["_had"].fill_null(False), e["eid"])])
+    enrolled = pl.col("action") == "enroll"
+    unchanged = enrolled & pl.col("_had")
     # The student's previous class in the same course, if they are no longer enrolled there.
-    now = e.filter(pl.col("action") == "enroll").select("uid", "cid")
+    now = e.filter(enrolled).select("uid", pl.col("cid").alias("from_class"))
     before = (
         was.filter(pl.col("role") == student_role)
         .select("uid", "course", pl.col("cid").alias("from_class"))
-        .join(now.rename({"cid": "from_class"}), on=["uid", "from_class"], how="anti")
-        .unique(["uid", "course"], keep="first")
+        .join(now, on=["uid", "from_class"], how="anti")
+        .unique(["uid", "course"], keep="first", maintain_order=True)
     )
     out = out.join(before, on=["uid", "course"], how="left", maintain_order="left")
     moved = (
-        (pl.col("action") == "enroll")
-        & ~unchanged.fill_null(False)
+        enrolled
+        & ~pl.col("_had")
         & pl.col("from_class").is_not_null()
         & (pl.col("role") == student_role)
     )
     return out.with_columns(
-        pl.when(unchanged.fill_null(False))
+        pl.when(unchanged)
         .then(pl.lit("unchanged", ACTION))
         .when(moved)
         .then(pl.lit("transfer", ACTION))
@@ -157,21 +167,27 @@ def enrollments_vs_previous(
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
         pl.when(moved).then(pl.col("from_class")).alias("from_class"),
-    ).drop("_pcid")
+    ).drop("_had")
 
 
 def retained_enrollments(
     e: pl.DataFrame, prev: pl.DataFrame | None, path: str
 ) -> pl.DataFrame | None:
-    """SK-E4: a record no longer shared does not unenroll; a transfer's old class is not kept."""
+    """SK-E4: a (class, user) enrolled before and no longer shared does not unenroll; a
+    transfer's old class is not kept.  A record whose pair is still shared under a new
+    sourcedId is the same enrollment, not a dropped one (issue 13 item 7)."""
     if prev is None:
         return None
-    was = _enrolled(prev)
-    gone = was.join(e.select("eid"), on="eid", how="anti", maintain_order="left")
+    was = _enrolled(prev).unique(["cid", "uid"], keep="first", maintain_order=True)
+    gone = was.join(_pairs(e), on=["cid", "uid"], how="anti", maintain_order="left")
     moved = e.filter(pl.col("action") == "transfer").select(
         "uid", pl.col("from_class").alias("cid")
     )
     gone = gone.join(moved, on=["uid", "cid"], how="anti", maintain_order="left")
+    # A record still shared under its sourcedId (now another class or user) has today's
+    # action under that id: one action per id.  The few gone ids are probed with today's.
+    reused = e.select("eid").join(gone.select("eid"), on="eid", how="semi")
+    gone = gone.join(reused, on="eid", how="anti", maintain_order="left")
     return gone.select(
         pl.lit("enrollment").alias("entity"),
         pl.col("eid").alias("id"),
@@ -182,6 +198,110 @@ def retained_enrollments(
         pl.lit(None, pl.Int64()).alias("line"),
         *_gone("enrollment")[2:],
     )
+
+
+# A class's values the sync reads: a change of one is an update of the existing class.
+CLASS_SIG = ["status", "title", "grades", "course", "school"]
+EXISTED = ("create", "split")  # the previous export's classes that exist on Summit K12
+
+
+def classes_vs_previous(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFrame:
+    """create -> unchanged / update for the classes the previous export created (issue 11:
+    what exists already is not created again); a split class that was split already is
+    unchanged or updated too (a class split today for the first time stays `split`).
+
+    An existing class that has no primary teacher now (SK-C3 governs creation only; the
+    article is silent on an existing class): the profile's not-documented choice
+    `existing-class-without-primary-teacher` keeps it, without the skip reason, and
+    `_nd_existing` marks it for its detail, the plan's notes and its enrollments."""
+    flag = pl.lit(False).alias("_nd_existing")
+    if prev is None or classes.height == 0:
+        return classes.with_columns(flag)
+    sig = pl.struct(CLASS_SIG).hash()
+    had = (
+        prev.filter(pl.col("action").is_in(EXISTED))
+        .unique("cid", keep="first")
+        .select("cid", pl.col("action").alias("_pact"), sig.alias("_psig"))
+    )
+    out = classes.join(had, on="cid", how="left", maintain_order="left")
+    existed = pl.col("_pact").is_not_null()
+    no_teacher = load_registry().entry("class", "class-without-primary-teacher").reason
+    kept = existed & (pl.col("action") == "skip") & (pl.col("reasons") == no_teacher)
+    again = existed & (
+        (pl.col("action") == "create")
+        | ((pl.col("action") == "split") & (pl.col("_pact") == "split"))
+    )
+    same = (sig == pl.col("_psig")).fill_null(False)
+    action = (
+        pl.when((again | kept) & same)
+        .then(pl.lit("unchanged", ACTION))
+        .when(again | kept)
+        .then(pl.lit("update", ACTION))
+        .otherwise(pl.col("action"))
+    )
+    return out.with_columns(
+        action.alias("action"),
+        pl.when(kept).then(pl.lit("", STR)).otherwise(pl.col("reasons")).alias("reasons"),
+        pl.when(kept)
+        .then(_with_not_documented(pl.col("detail"), ND_EXISTING))
+        .otherwise(pl.col("detail"))
+        .alias("detail"),
+        kept.alias("_nd_existing"),
+    ).drop("_pact", "_psig")
+
+
+ND_EXISTING = "existing-class-without-primary-teacher"
+
+
+def _with_not_documented(detail_json: pl.Expr, name: str) -> pl.Expr:
+    """A detail JSON object (canonical, sorted keys) with one more not-documented choice."""
+    key = '"not_documented":["'
+    return (
+        pl.when(detail_json.str.contains(key, literal=True))
+        .then(detail_json.str.replace(key, key + name + '","', literal=True))
+        .when(detail_json == "{}")
+        .then(pl.lit("{" + key + name + '"]}', STR))
+        .otherwise(detail_json.str.strip_suffix("}") + pl.lit("," + key + name + '"]}', STR))
+    )
+
+
+def kept_class_enrollments(
+    e: pl.DataFrame, classes: pl.DataFrame, skips: tuple[str, ...]
+) -> pl.DataFrame:
+    """The enrollments of a class kept by `existing-class-without-primary-teacher` are
+    decided as in any existing class: `enrollment-class-not-created` no longer holds
+    (its bit in the reasons mask `_m` is cleared), so one with no other skip reason is
+    enrolled (or unenrolled when shared as tobedeleted); `_nd_existing` labels them."""
+    kept = classes.filter(pl.col("_nd_existing"))["cid"] if "_nd_existing" in classes else None
+    if kept is None or kept.len() == 0:
+        none = pl.repeat(False, e.height, dtype=pl.Boolean, eager=True).alias("_nd_existing")
+        return e.hstack([kernel.chunked_like(none, e["eid"])])
+    name = load_registry().entry("enrollment", "enrollment-class-not-created").reason
+    bit = pl.lit(1 << skips.index(name), pl.UInt16)
+    skip_bits = pl.lit((1 << len(skips)) - 1, pl.UInt16)
+    in_kept = pl.col("cid").is_in(kept.implode()) & ((pl.col("_m") & bit) != 0)
+    m = pl.when(in_kept).then(pl.col("_m") & ~bit).otherwise(pl.col("_m")).cast(pl.UInt16)
+    action = (
+        pl.when(~in_kept)
+        .then(pl.col("action"))
+        .when((m & skip_bits) != 0)
+        .then(pl.lit("skip", ACTION))
+        .when(m != 0)
+        .then(pl.lit("unenroll", ACTION))
+        .otherwise(pl.lit("enroll", ACTION))
+    )
+    # The class exists on Summit K12 (what later stages read of it, e.g. the teacher notes).
+    exists = pl.when(pl.col("cid").is_in(kept.implode())).then(pl.lit("unchanged", ACTION))
+    made = kernel.aligned(
+        e,
+        [
+            m.alias("_m"),
+            action.alias("action"),
+            in_kept.alias("_nd_existing"),
+            exists.otherwise(pl.col("class_action")).alias("class_action"),
+        ],
+    )
+    return e.with_columns(made)
 
 
 def retained_classes(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFrame | None:

@@ -21,7 +21,7 @@ import polars as pl
 ENTITIES = ("school", "user", "course", "class", "enrollment")
 ACTIONS: dict[str, tuple[str, ...]] = {
     "user": ("create", "transfer", "update", "unchanged", "skip", "retain"),
-    "class": ("create", "split", "skip", "retain"),
+    "class": ("create", "split", "update", "unchanged", "skip", "retain"),
     "enrollment": ("enroll", "transfer", "unenroll", "unchanged", "skip", "retain"),
     "course": ("mapped", "needs-mapping", "unverified"),
     "school": ("sync", "skip"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import polars as pl
-
 from roster_lint.diff.sync import sync_groups
 from tests.diff.helpers import plan_of
 
@@ -44,8 +42,15 @@ def test_an_empty_plan_has_no_groups() -> None:
     assert sync_groups(plan_of([])) == []
 
 
-def test_class_creates_count_only_new_classes() -> None:
-    plan = plan_of([("class", "k1", "create", []), ("class", "k2", "create", [])])
-    groups = sync_groups(plan, {"class": pl.Series(["k2"])})
-    assert [(g.entity, g.action, g.count) for g in groups] == [("class", "create", 1)]
-    assert sync_groups(plan, {}) == []
+def test_existing_classes_are_not_counted_as_created() -> None:
+    """The plan says `unchanged`/`update` for what exists already (issue 11): only the
+    new class is a create, and an unchanged one is no news."""
+    plan = plan_of(
+        [
+            ("class", "k1", "unchanged", []),
+            ("class", "k2", "create", []),
+            ("class", "k3", "update", []),
+        ]
+    )
+    got = [(g.entity, g.action, g.count) for g in sync_groups(plan)]
+    assert got == [("class", "create", 1), ("class", "update", 1)]
