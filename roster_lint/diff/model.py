@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -17,6 +18,24 @@ NO_KEY = "no-key"  # a side lacks the key column (e.g. a renamed sourcedId heade
 
 # The columns of the record frames (added/removed/changed), besides the key columns.
 SYNC_COLUMNS = ("action", "reasons")
+# `changed` also holds, per column that changed in the file, its old and new value (null
+# where this record's value did not change): plain String columns, so --redact
+# pseudonymises them like every other value of the record (report/redact.py).
+VALUE_OLD = "old:"
+VALUE_NEW = "new:"
+
+
+def changed_values(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{column: {"old": ..., "new": ...}} of one `changed` record, for its `columns`."""
+    return {
+        c: {"old": record.get(VALUE_OLD + c), "new": record.get(VALUE_NEW + c)}
+        for c in record.get("columns") or []
+    }
+
+
+def without_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """The record frame without the old/new value columns (they are shown as `values`)."""
+    return frame.select([c for c in frame.columns if not c.startswith((VALUE_OLD, VALUE_NEW))])
 
 
 @dataclass
@@ -26,8 +45,9 @@ class FileDiff:
     `added` holds the new export's rows whose key is not in the old one (with `line` in the
     new file), `removed` the old export's rows whose key is gone (with `line` in the old
     file), `changed` the rows present in both with at least one differing value (`line_old`,
-    `line`, and `columns`: the names of the columns that differ).  Each carries `sourcedId`
-    and the plan's `action` and `reasons` for that entity (null when the plan has none).
+    `line`, and `columns`: the names of the columns that differ, and for each of them its
+    old and new value in `old:COLUMN` / `new:COLUMN`: see `changed_values`).  Each carries
+    `sourcedId` and the plan's `action` and `reasons` for that entity (null when the plan has none).
     """
 
     file: str  # canonical name, e.g. "users.csv"

@@ -15,7 +15,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from roster_lint.diff.model import COMPARED, NEW_FILE, NO_KEY, UNREADABLE, VANISHED, FileDiff
+from roster_lint.diff.model import (
+    COMPARED,
+    NEW_FILE,
+    NO_KEY,
+    UNREADABLE,
+    VALUE_NEW,
+    VALUE_OLD,
+    VANISHED,
+    FileDiff,
+)
 from roster_lint.model import LINE, Table
 
 ID_KEY: tuple[str, ...] = ("sourcedId",)
@@ -129,10 +138,23 @@ def _changed(
         pl.col(LINE).alias("line_old"),
         pl.col(LINE + NEW).alias("line"),
         *[pl.col(c).ne_missing(pl.col(c + NEW)).alias(c) for c in common],
+        *[pl.col(c).alias(VALUE_OLD + c) for c in common],
+        *[pl.col(c + NEW).alias(VALUE_NEW + c) for c in common],
     ).filter(pl.any_horizontal(common))
     counts_row = flags.select(pl.col(common).sum()).row(0, named=True)
     counts = {c: int(n) for c, n in counts_row.items() if n}
     ordered = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    # Old and new values of the columns that changed somewhere in the file (usually one or
+    # two), kept where that record's value changed: whole-column `when`, and only on the
+    # changed rows (the join's other rows are gone by now).
+    values = [
+        expr
+        for c in ordered
+        for expr in (
+            pl.when(pl.col(c)).then(pl.col(VALUE_OLD + c)).alias(VALUE_OLD + c),
+            pl.when(pl.col(c)).then(pl.col(VALUE_NEW + c)).alias(VALUE_NEW + c),
+        )
+    ]
     out = flags.select(
         *key,
         *extra,
@@ -141,6 +163,7 @@ def _changed(
         pl.concat_list([pl.when(pl.col(c)).then(pl.lit(c)) for c in common])
         .list.drop_nulls()
         .alias("columns"),
+        *values,
     ).sort("line")
     return out, ordered
 

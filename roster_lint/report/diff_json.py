@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from roster_lint import __version__
+from roster_lint.diff.model import changed_values, without_values
 from roster_lint.report.json_report import CONTRACT_FIELDS
 
 if TYPE_CHECKING:
@@ -15,7 +16,18 @@ if TYPE_CHECKING:
 
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """Every record, in file order (frames are sorted by line already)."""
-    return frame.to_dicts() if frame.width else []
+    return without_values(frame).to_dicts() if frame.width else []
+
+
+def _changed(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """The changed records, each with `values`: {column: {"old", "new"}} of its changes."""
+    if not frame.width:
+        return []
+    keep = without_values(frame).columns
+    return [
+        {**{k: r[k] for k in keep}, "values": changed_values(r)}
+        for r in frame.iter_rows(named=True)
+    ]
 
 
 def file_dict(fd: FileDiff) -> dict[str, Any]:
@@ -34,7 +46,7 @@ def file_dict(fd: FileDiff) -> dict[str, Any]:
         "records": {
             "added": _records(fd.added),
             "removed": _records(fd.removed),
-            "changed": _records(fd.changed),
+            "changed": _changed(fd.changed),
         },
     }
 

@@ -8,6 +8,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from roster_lint.diff.model import changed_values
 from roster_lint.report.terminal import clean, keep_tokens, print_wrapped
 from roster_lint.report.terminal import markup_safe as escape
 
@@ -71,10 +72,20 @@ def _label(frame: pl.DataFrame, record: dict[str, Any]) -> str:
     )
     text = f"{ident} (line {record['line']})"
     if "columns" in record:
-        text += ": " + ", ".join(str(c) for c in record["columns"] or [])
+        text += ": " + ", ".join(
+            f"{c} {_shown(v['old'])} → {_shown(v['new'])}"
+            for c, v in changed_values(record).items()
+        )
     if record.get("action"):
         text += f" -> {record['action']}"
     return text
+
+
+def _shown(value: Any) -> str:
+    """A value as the file holds it, quoted so a blank or a space can be seen."""
+    return (
+        "(none)" if value is None else repr(value) if value.strip() != value or not value else value
+    )
 
 
 def _samples(diff: DiffResult, console: Console) -> None:
