@@ -50,7 +50,7 @@ def main(argv: list[str]) -> int:
         files.append(fd)
     warnings = Findings()
     stage("RL4xx checks", lambda: diff_findings(old, new, opts, warnings))
-    groups = stage("sync groups", lambda: sync_groups(plan, compare_mod._added_ids(files)))
+    groups = stage("sync groups", lambda: sync_groups(plan))
     result = DiffResult(
         old_path=old.path,
         new_path=new.path,
