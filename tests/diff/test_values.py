@@ -60,7 +60,7 @@ def test_redacted_values_are_pseudonyms_and_the_rest_stays(
     assert name["old"] and name["new"] and name["old"] != name["new"]
     assert values["grades"] == {"old": "07", "new": "7"}
     (klass,) = changed(json.loads(run.out), "classes.csv")
-    assert klass["values"]["title"]["new"] == "Math 7 - Period 2"
+    assert klass["values"] == {"title": {"old": "Math 7 - Period 1", "new": "Math 7 - Period 2"}}
 
 
 def test_text_shows_old_and_new(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
