@@ -13,6 +13,7 @@ from roster_lint.cli.app import (
     FormatOpt,
     ModeOpt,
     OutputOpt,
+    PathPrefixOpt,
     PreviousOpt,
     QuietOpt,
     RedactOpt,
@@ -78,6 +79,7 @@ def check(
             help="Findings shown per rule in text: a number (default 5) or all.",
         ),
     ] = None,
+    path_prefix: PathPrefixOpt = None,
 ) -> None:
     """Run every OneRoster and profile rule over EXPORT and report the findings."""
     from roster_lint import api
@@ -139,6 +141,7 @@ def check(
         console=stdout,
         per_rule=per_rule,
         quiet=quiet,
+        path_prefix=path_prefix,
     )
     # accepting today's findings is a success: the baseline is what was asked for
     raise typer.Exit(0 if wrote_baseline else 1 if result.failed else 0)

@@ -9,9 +9,10 @@ import typer
 from roster_lint.cli.app import (
     ConfigOpt,
     CourseMapOpt,
+    DiffOutputOpt,
     FormatOpt,
     ModeOpt,
-    OutputOpt,
+    PathPrefixOpt,
     QuietOpt,
     RedactOpt,
     app,
@@ -63,9 +64,10 @@ def diff(
     fmt: FormatOpt = "text",
     config: ConfigOpt = None,
     max_shrink: MaxShrinkOpt = None,
-    output: OutputOpt = None,
+    output: DiffOutputOpt = None,
     redact: RedactOpt = False,
     quiet: QuietOpt = False,
+    path_prefix: PathPrefixOpt = None,
 ) -> None:
     """Compare OLD with NEW: rows added, removed and changed, exports that look broken, and
     what the Summit K12 sync will and will not do about the changes."""
@@ -90,5 +92,7 @@ def diff(
         console=stdout,
         old=old_export,
         new=new_export,
+        path_prefix=path_prefix,
+        options=opts,
     )
     raise typer.Exit(0)
