@@ -61,7 +61,7 @@ def _file(where: Where, file: str | None) -> tuple[str | None, str]:
     if not file:
         return None, ""
     path = workspace_path(where, file)
-    return (path, "") if path is not None else (None, f"{where.folder.name}/{file}: ")
+    return (path, "") if path is not None else (None, f"{where.folder.name}/{file}")
 
 
 def findings_annotations(
@@ -77,7 +77,7 @@ def findings_annotations(
         title = f"{r['code']} {r['name']}"
         message = r["message"] or title
         if member:
-            message = f"{member}{r['line'] or 1}: {message}"
+            message = f"{member}:{r['line'] or 1}: {message}"
         lines.append(annotation(r["severity"], message, file, r["line"], title))
     if df.height > shown.height:
         lines.append(
@@ -108,7 +108,7 @@ def plan_annotations(plan: Plan, where: Where, max_annotations: int = MAX_ANNOTA
         severity = rule.severity.value if rule else "warning"
         file, member = _file(where, c.file)
         title = f"{rule.code} {c.reason}" if rule else c.reason
-        message = f"{member}{c.line or 1}: {c.message}" if member else c.message
+        message = f"{member}:{c.line or 1}: {c.message}" if member else c.message
         lines.append(annotation(severity, message, file, c.line, title))
     if len(causes) > max_annotations:
         lines.append(
