@@ -109,12 +109,17 @@ def release_validation_caches(export: Export) -> None:
     export.derived.clear()
 
 
-def load(path: str, progress: Progress | None = None) -> Export:
-    """Load an export (folder or zip); damage becomes findings, not exceptions."""
-    from roster_lint.load import load_export
+LOADING = "Loading export"
+LOADING_PREVIOUS = "Loading previous export"  # --previous: say which one is loading
 
-    with _step(progress, "Loading export"):
-        return load_export(path)
+
+def load(path: str, progress: Progress | None = None, stage: str = LOADING) -> Export:
+    """Load an export (folder or zip); damage becomes findings, not exceptions.  A progress
+    whose stage object is a `load.FileProgress` is told each file read and its rows."""
+    from roster_lint.load import FileProgress, load_export
+
+    with _step(progress, stage) as task:
+        return load_export(path, task if isinstance(task, FileProgress) else None)
 
 
 def course_map(opts: Options) -> set[str] | None:
@@ -254,7 +259,7 @@ def run_check(
             run_all(work, out, opts.schema_engine)
         release_validation_caches(work)
         with rows_suspended():  # yesterday's load findings are not today's rows
-            previous = load(opts.previous, progress)
+            previous = load(opts.previous, progress, LOADING_PREVIOUS)
         diff_findings(previous, work, opts, out)
         release_unread_columns(work, plan_reads(), outputs_read)
         plan = run_plan(work, opts, previous, progress)

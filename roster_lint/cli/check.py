@@ -101,7 +101,8 @@ def check(
 
     # The reports read only what the pipeline keeps: let it free the rest (whole_export).
     def run() -> CheckResult:
-        return api.check(export, opts, progress=progress.for_run(fmt), whole_export=False)
+        bars = progress.for_run(fmt, stages=progress.stage_count("check", bool(opts.previous)))
+        return api.check(export, opts, progress=bars, whole_export=False)
 
     sink = rows_sink(output or [], redact, api.kept_codes(opts))
     if sink is None:

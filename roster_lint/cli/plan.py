@@ -52,8 +52,8 @@ def plan(
     from roster_lint.report.outputs import emit_plan
 
     check_format(fmt)
-    spinner = progress.for_run(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
+    spinner = progress.for_run(fmt, stages=progress.stage_count("plan", bool(opts.previous)))
     refuse_overwriting_inputs(output, [export, opts.previous, opts.course_map, config])
     opts.validate()
     exp = api.load_for_plan(export, spinner)
