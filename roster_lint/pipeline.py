@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from roster_lint.catalogue import catalogue
+from roster_lint.catalogue import codes_named
+from roster_lint.catalogue import kept_codes as catalogue_kept_codes
 from roster_lint.findings import Findings, rows_suspended, sort_findings
 from roster_lint.model import LINE, Export
 from roster_lint.options import Options
@@ -194,16 +195,12 @@ def _validate_and_plan(
         return planned.result()
 
 
-def _codes(tokens: list[str]) -> set[str]:
-    """The rule codes --select/--ignore/severity tokens name (codes, names, prefixes)."""
-    cat = catalogue()
-    return {r.code for t in tokens for r in cat.matching(t)}
+_codes = codes_named  # the rule codes --select/--ignore/severity tokens name
 
 
 def kept_codes(opts: Options) -> Callable[[str], bool]:
     """Whether --select/--ignore keep a rule code (the rows output filters as findings do)."""
-    select, ignore = _codes(opts.select), _codes(opts.ignore)
-    return lambda code: (not opts.select or code in select) and code not in ignore
+    return catalogue_kept_codes(opts.select, opts.ignore)
 
 
 def export_rows(export: Export) -> dict[str, int]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from roster_lint.catalogue import Rule, catalogue
+from roster_lint.catalogue import Rule, catalogue, kept_codes
 
 if TYPE_CHECKING:
     from roster_lint.options import Options
@@ -70,9 +70,7 @@ def rules_run(opts: Options, groups: tuple[str, ...] | None = None) -> list[Rule
     """The catalogue rules a run with these options checks, in code order: kept by
     --select/--ignore, the comparison rules only with --previous.  `groups` limits them to
     those catalogue files (diff: ("diff",))."""
-    from roster_lint.pipeline import kept_codes
-
-    keep = kept_codes(opts)
+    keep = kept_codes(opts.select, opts.ignore)
     return [
         r
         for r in catalogue().rules
