@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 
 from roster_lint import api
 from roster_lint.predict.model import RootCause
+from roster_lint.report.locate import locate
 from roster_lint.report.sarif import check_sarif, plan_sarif
 from tests.cli_run import run_cli
 from tests.conftest import ROOT
@@ -294,3 +296,19 @@ def test_diff_sarif_places_its_warnings_in_the_new_export(
     assert {r["ruleId"][:3] for r in doc["runs"][0]["results"]} == {"RL4"}
     assert "exports/district/users.csv" in _uris(doc)
     assert all((repo / u).is_file() for u in _uris(doc))
+
+
+def test_a_zip_without_prefix_points_inside_the_archive(tmp_path: Path) -> None:
+    zipped = tmp_path / "nightly.zip"
+    with zipfile.ZipFile(zipped, "w") as zf:
+        for f in FLAWED.glob("*.csv"):
+            zf.write(f, f.name)
+    result = api.check(str(zipped))
+    doc = check_sarif(result, where=locate(str(zipped)))
+    _valid(doc)
+    base = doc["runs"][0]["originalUriBaseIds"]["EXPORTROOT"]
+    assert base["uri"] == zipped.resolve().as_uri() + "/"
+    assert "--path-prefix" in base["description"]["text"]
+    prefixed = check_sarif(result, where=locate(str(zipped), "exports/nightly"))
+    _valid(prefixed)
+    assert "exports/nightly/users.csv" in _uris(prefixed)
