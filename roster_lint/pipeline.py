@@ -179,7 +179,7 @@ def _validate_and_plan(
         schema.run(export, out, opts.schema_engine, first)
         crossfile.run(export, cross_first, "first")
     release_unread_columns(export, plan_read, outputs_read, read_after_first)
-    # One spinner for all: rich shows one live display at a time.
+    # One progress line for all: rich shows one live display at a time.
     with _step(progress, "Validating and predicting"), ThreadPoolExecutor(2) as pool:
         planned = pool.submit(build_plan, export, opts, previous=None, course_map=course_map_)
         checked = pool.submit(schema.run, export, schema_rest) if split else None

@@ -101,7 +101,10 @@ def check(
 
     # The reports read only what the pipeline keeps: let it free the rest (whole_export).
     def run() -> CheckResult:
-        bars = progress.for_run(fmt, stages=progress.stage_count("check", bool(opts.previous)))
+        bars = progress.for_run(
+            progress.stdout_format(fmt, output),
+            stages=progress.stage_count("check", bool(opts.previous)),
+        )
         return api.check(export, opts, progress=bars, whole_export=False)
 
     sink = rows_sink(output or [], redact, api.kept_codes(opts))

@@ -88,7 +88,9 @@ def diff(
     refuse_overwriting_inputs(output, [old, new, opts.course_map, config])
     from roster_lint.report import progress
 
-    result, old_export, new_export = _run(old, new, opts, progress.for_run(fmt, stages=3))
+    result, old_export, new_export = _run(
+        old, new, opts, progress.for_run(progress.stdout_format(fmt, output), stages=3)
+    )
     emit_diff(
         result,
         fmt=fmt,

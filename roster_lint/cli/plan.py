@@ -53,12 +53,15 @@ def plan(
 
     check_format(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
-    spinner = progress.for_run(fmt, stages=progress.stage_count("plan", bool(opts.previous)))
+    bars = progress.for_run(
+        progress.stdout_format(fmt, output),
+        stages=progress.stage_count("plan", bool(opts.previous)),
+    )
     refuse_overwriting_inputs(output, [export, opts.previous, opts.course_map, config])
     opts.validate()
-    exp = api.load_for_plan(export, spinner)
-    prev = api.load_previous(opts, spinner)
-    result = api.plan_export(exp, opts, prev, spinner)
+    exp = api.load_for_plan(export, bars)
+    prev = api.load_previous(opts, bars)
+    result = api.plan_export(exp, opts, prev, bars)
     emit_plan(
         result,
         fmt=fmt,

@@ -34,6 +34,15 @@ from rich.progress import (
 )
 
 
+def stdout_format(fmt: str, outputs: list[str] | None) -> str:
+    """What goes to stdout: `--output FORMAT:-` takes --format's place."""
+    for spec in outputs or []:
+        name, _, path = spec.partition(":")
+        if path == "-":
+            return name.strip().lower()
+    return fmt
+
+
 def should_show(
     fmt: str, stream: IO[str] | None = None, env: Mapping[str, str] | None = None
 ) -> bool:

@@ -114,3 +114,9 @@ def test_the_pipeline_reports_its_stages_to_the_progress_it_is_given(
         api.plan_export(export, opts, api.load_previous(opts, record), record)
     assert seen == stages
     assert progress.stage_count(command, previous) == len(stages)  # the [n/N] numbering
+
+
+def test_json_to_stdout_by_output_dash_counts_as_json() -> None:
+    assert progress.stdout_format("text", ["html:r.html", "json:-"]) == "json"
+    assert progress.stdout_format("text", ["json:r.json"]) == "text"
+    assert not progress.should_show(progress.stdout_format("text", ["JSON:-"]), _Tty(), {})
