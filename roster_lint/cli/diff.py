@@ -76,6 +76,7 @@ def diff(
     """Compare OLD with NEW: rows added, removed and changed, exports that look broken, and
     what the Summit K12 sync will and will not do about the changes."""
     from roster_lint.diff.settings import settings_from
+    from roster_lint.report import progress
     from roster_lint.report.outputs import emit_diff
 
     check_format(fmt)
@@ -86,8 +87,6 @@ def diff(
         opts.profile = {**opts.profile, "diff": section}
     settings_from(opts.profile)  # a bad threshold stops the run before loading anything
     refuse_overwriting_inputs(output, [old, new, opts.course_map, config])
-    from roster_lint.report import progress
-
     result, old_export, new_export = _run(
         old, new, opts, progress.for_run(progress.stdout_format(fmt, output), stages=3)
     )
