@@ -57,9 +57,9 @@ def outputs_read(file: str, column: str) -> bool:
     return personal(file, column)
 
 
-def load(path: str, progress: Progress | None = None) -> Export:
+def load(path: str, progress: Progress | None = None, stage: str = pipeline.LOADING) -> Export:
     """Load an export (folder or zip); damage becomes findings, not exceptions."""
-    return pipeline.load(path, progress)
+    return pipeline.load(path, progress, stage)
 
 
 def load_for_plan(path: str, progress: Progress | None = None) -> Export:
@@ -73,7 +73,7 @@ def load_previous(opts: Options, progress: Progress | None = None) -> Export | N
     """The --previous export, loaded, or None."""
     if opts.previous is None:
         return None
-    return load(opts.previous, progress)
+    return load(opts.previous, progress, pipeline.LOADING_PREVIOUS)
 
 
 def plan_export(
@@ -129,12 +129,14 @@ def why(path: str, kind: str, ident: str, opts: Options | None = None) -> WhyRes
     return explain_entity(export, plan_export(export, opts, load_previous(opts)), kind, ident, opts)
 
 
-def diff_exports(old: Export, new: Export, opts: Options) -> DiffResult:
+def diff_exports(
+    old: Export, new: Export, opts: Options, progress: Progress | None = None
+) -> DiffResult:
     """`diff` on exports already loaded (the CLI keeps them for --redact)."""
     from roster_lint.diff import compare
 
     opts.previous = old.path
-    return compare(old, new, plan_export(new, opts, old), opts)
+    return compare(old, new, plan_export(new, opts, old, progress), opts)
 
 
 def diff(old: str, new: str, opts: Options | None = None) -> DiffResult:

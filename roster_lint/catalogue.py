@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
@@ -231,3 +232,16 @@ def catalogue() -> Catalogue:
             retired[old] = r.code
     _check_links(by_code)
     return Catalogue(tuple(rules), by_code, by_name, retired)
+
+
+def codes_named(tokens: list[str]) -> set[str]:
+    """The rule codes --select/--ignore/severity tokens name (codes, names, prefixes)."""
+    cat = catalogue()
+    return {r.code for t in tokens for r in cat.matching(t)}
+
+
+def kept_codes(select: list[str], ignore: list[str]) -> Callable[[str], bool]:
+    """Whether --select/--ignore keep a rule code: the one resolution the findings, the rows
+    output and the JUnit report's rules run share."""
+    chosen, dropped = codes_named(select), codes_named(ignore)
+    return lambda code: (not select or code in chosen) and code not in dropped

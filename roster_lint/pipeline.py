@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from roster_lint.catalogue import catalogue
+from roster_lint.catalogue import codes_named
+from roster_lint.catalogue import kept_codes as catalogue_kept_codes
 from roster_lint.findings import Findings, rows_suspended, sort_findings
 from roster_lint.model import LINE, Export
 from roster_lint.options import Options
@@ -109,12 +110,17 @@ def release_validation_caches(export: Export) -> None:
     export.derived.clear()
 
 
-def load(path: str, progress: Progress | None = None) -> Export:
-    """Load an export (folder or zip); damage becomes findings, not exceptions."""
-    from roster_lint.load import load_export
+LOADING = "Loading export"
+LOADING_PREVIOUS = "Loading previous export"  # --previous: say which one is loading
 
-    with _step(progress, "Loading export"):
-        return load_export(path)
+
+def load(path: str, progress: Progress | None = None, stage: str = LOADING) -> Export:
+    """Load an export (folder or zip); damage becomes findings, not exceptions.  A progress
+    whose stage object is a `load.FileProgress` is told each file read and its rows."""
+    from roster_lint.load import FileProgress, load_export
+
+    with _step(progress, stage) as task:
+        return load_export(path, task if isinstance(task, FileProgress) else None)
 
 
 def course_map(opts: Options) -> set[str] | None:
@@ -173,7 +179,7 @@ def _validate_and_plan(
         schema.run(export, out, opts.schema_engine, first)
         crossfile.run(export, cross_first, "first")
     release_unread_columns(export, plan_read, outputs_read, read_after_first)
-    # One spinner for all: rich shows one live display at a time.
+    # One progress line for all: rich shows one live display at a time.
     with _step(progress, "Validating and predicting"), ThreadPoolExecutor(2) as pool:
         planned = pool.submit(build_plan, export, opts, previous=None, course_map=course_map_)
         checked = pool.submit(schema.run, export, schema_rest) if split else None
@@ -189,16 +195,12 @@ def _validate_and_plan(
         return planned.result()
 
 
-def _codes(tokens: list[str]) -> set[str]:
-    """The rule codes --select/--ignore/severity tokens name (codes, names, prefixes)."""
-    cat = catalogue()
-    return {r.code for t in tokens for r in cat.matching(t)}
+_codes = codes_named  # the rule codes --select/--ignore/severity tokens name
 
 
 def kept_codes(opts: Options) -> Callable[[str], bool]:
     """Whether --select/--ignore keep a rule code (the rows output filters as findings do)."""
-    select, ignore = _codes(opts.select), _codes(opts.ignore)
-    return lambda code: (not opts.select or code in select) and code not in ignore
+    return catalogue_kept_codes(opts.select, opts.ignore)
 
 
 def export_rows(export: Export) -> dict[str, int]:
@@ -254,7 +256,7 @@ def run_check(
             run_all(work, out, opts.schema_engine)
         release_validation_caches(work)
         with rows_suspended():  # yesterday's load findings are not today's rows
-            previous = load(opts.previous, progress)
+            previous = load(opts.previous, progress, LOADING_PREVIOUS)
         diff_findings(previous, work, opts, out)
         release_unread_columns(work, plan_reads(), outputs_read)
         plan = run_plan(work, opts, previous, progress)

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from roster_lint import __version__
 from roster_lint.errors import UsageError
+from roster_lint.report.formats import output_help
 
 if TYPE_CHECKING:
     from roster_lint.options import Options
@@ -48,12 +49,15 @@ ConfigOpt = Annotated[
         "searched upward).",
     ),
 ]
-OutputOpt = Annotated[
-    list[str] | None,
+# --output's help lists exactly what each command writes (report/formats.py ALLOWED)
+OutputOpt = Annotated[list[str] | None, typer.Option("--output", help=output_help("check"))]
+DiffOutputOpt = Annotated[list[str] | None, typer.Option("--output", help=output_help("diff"))]
+PathPrefixOpt = Annotated[
+    str | None,
     typer.Option(
-        "--output",
-        help="FORMAT:PATH, repeatable (text, json, html, sarif, junit, github, markdown; "
-        "check also rows: every affected row as CSV). PATH - writes to stdout (at most one).",
+        "--path-prefix",
+        help="The export's path from the repository root as CI sees it, for SARIF and GitHub "
+        "annotations (default: found from the .git folder above the export).",
     ),
 ]
 QuietOpt = Annotated[

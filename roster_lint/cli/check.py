@@ -13,6 +13,7 @@ from roster_lint.cli.app import (
     FormatOpt,
     ModeOpt,
     OutputOpt,
+    PathPrefixOpt,
     PreviousOpt,
     QuietOpt,
     RedactOpt,
@@ -78,6 +79,7 @@ def check(
             help="Findings shown per rule in text: a number (default 5) or all.",
         ),
     ] = None,
+    path_prefix: PathPrefixOpt = None,
 ) -> None:
     """Run every OneRoster and profile rule over EXPORT and report the findings."""
     from roster_lint import api
@@ -99,7 +101,11 @@ def check(
 
     # The reports read only what the pipeline keeps: let it free the rest (whole_export).
     def run() -> CheckResult:
-        return api.check(export, opts, progress=progress.for_run(fmt), whole_export=False)
+        bars = progress.for_run(
+            progress.stdout_format(fmt, output),
+            stages=progress.stage_count("check", bool(opts.previous)),
+        )
+        return api.check(export, opts, progress=bars, whole_export=False)
 
     sink = rows_sink(output or [], redact, api.kept_codes(opts))
     if sink is None:
@@ -139,6 +145,7 @@ def check(
         console=stdout,
         per_rule=per_rule,
         quiet=quiet,
+        path_prefix=path_prefix,
     )
     # accepting today's findings is a success: the baseline is what was asked for
     raise typer.Exit(0 if wrote_baseline else 1 if result.failed else 0)

@@ -9,9 +9,10 @@ import typer
 from roster_lint.cli.app import (
     ConfigOpt,
     CourseMapOpt,
+    DiffOutputOpt,
     FormatOpt,
     ModeOpt,
-    OutputOpt,
+    PathPrefixOpt,
     QuietOpt,
     RedactOpt,
     app,
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from roster_lint.diff import DiffResult
     from roster_lint.model import Export
     from roster_lint.options import Options
+    from roster_lint.pipeline import Progress
 
 OldArg = Annotated[str, typer.Argument(help="The previous export (folder or .zip).")]
 NewArg = Annotated[str, typer.Argument(help="The new export (folder or .zip).")]
@@ -37,15 +39,18 @@ MaxShrinkOpt = Annotated[
 ]
 
 
-def _run(old: str, new: str, opts: Options) -> tuple[DiffResult, Export, Export]:
+def _run(
+    old: str, new: str, opts: Options, bars: Progress | None = None
+) -> tuple[DiffResult, Export, Export]:
     """api.diff's steps, keeping the loaded exports for --redact (no second read)."""
-    from roster_lint import api
+    from roster_lint import api, pipeline
     from roster_lint.diff import compare_without_plan
 
     opts.validate()
-    old_export, new_export = api.load(old), api.load(new)
+    old_export = api.load(old, bars, pipeline.LOADING_PREVIOUS)
+    new_export = api.load(new, bars)
     try:
-        result = api.diff_exports(old_export, new_export, opts)
+        result = api.diff_exports(old_export, new_export, opts, bars)
     except ModuleNotFoundError as exc:
         # Without the plan engine the row changes and warnings are still worth showing.
         if exc.name != "roster_lint.predict.engine":
@@ -63,13 +68,15 @@ def diff(
     fmt: FormatOpt = "text",
     config: ConfigOpt = None,
     max_shrink: MaxShrinkOpt = None,
-    output: OutputOpt = None,
+    output: DiffOutputOpt = None,
     redact: RedactOpt = False,
     quiet: QuietOpt = False,
+    path_prefix: PathPrefixOpt = None,
 ) -> None:
     """Compare OLD with NEW: rows added, removed and changed, exports that look broken, and
     what the Summit K12 sync will and will not do about the changes."""
     from roster_lint.diff.settings import settings_from
+    from roster_lint.report import progress
     from roster_lint.report.outputs import emit_diff
 
     check_format(fmt)
@@ -80,7 +87,9 @@ def diff(
         opts.profile = {**opts.profile, "diff": section}
     settings_from(opts.profile)  # a bad threshold stops the run before loading anything
     refuse_overwriting_inputs(output, [old, new, opts.course_map, config])
-    result, old_export, new_export = _run(old, new, opts)
+    result, old_export, new_export = _run(
+        old, new, opts, progress.for_run(progress.stdout_format(fmt, output), stages=3)
+    )
     emit_diff(
         result,
         fmt=fmt,
@@ -90,5 +99,7 @@ def diff(
         console=stdout,
         old=old_export,
         new=new_export,
+        path_prefix=path_prefix,
+        options=opts,
     )
     raise typer.Exit(0)

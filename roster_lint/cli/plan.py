@@ -13,6 +13,7 @@ from roster_lint.cli.app import (
     ExportArg,
     FormatOpt,
     ModeOpt,
+    PathPrefixOpt,
     PreviousOpt,
     QuietOpt,
     RedactOpt,
@@ -24,18 +25,12 @@ from roster_lint.cli.app import (
     stdout,
 )
 from roster_lint.errors import UsageError
+from roster_lint.report.formats import output_help
 
 if TYPE_CHECKING:
     from roster_lint.model import Export
 
-PlanOutputOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--output",
-        help="FORMAT:PATH, repeatable (text, json, html, sarif, markdown; the actions alone "
-        "as csv or parquet).",
-    ),
-]
+PlanOutputOpt = Annotated[list[str] | None, typer.Option("--output", help=output_help("plan"))]
 
 
 @app.command()
@@ -49,6 +44,7 @@ def plan(
     output: PlanOutputOpt = None,
     redact: RedactOpt = False,
     quiet: QuietOpt = False,
+    path_prefix: PathPrefixOpt = None,
 ) -> None:
     """Predict the Summit K12 sync: one action per school, user, course, class, enrollment."""
     from roster_lint import api
@@ -56,13 +52,16 @@ def plan(
     from roster_lint.report.outputs import emit_plan
 
     check_format(fmt)
-    spinner = progress.for_run(fmt)
     opts = merged_options(config, mode=mode, previous=previous, course_map=course_map)
+    bars = progress.for_run(
+        progress.stdout_format(fmt, output),
+        stages=progress.stage_count("plan", bool(opts.previous)),
+    )
     refuse_overwriting_inputs(output, [export, opts.previous, opts.course_map, config])
     opts.validate()
-    exp = api.load_for_plan(export, spinner)
-    prev = api.load_previous(opts, spinner)
-    result = api.plan_export(exp, opts, prev, spinner)
+    exp = api.load_for_plan(export, bars)
+    prev = api.load_previous(opts, bars)
+    result = api.plan_export(exp, opts, prev, bars)
     emit_plan(
         result,
         fmt=fmt,
@@ -72,6 +71,7 @@ def plan(
         console=stdout,
         export=exp,
         previous=prev,
+        path_prefix=path_prefix,
     )
 
 

@@ -11,7 +11,7 @@ UsageError.  Nothing is written anywhere; a zip is read in memory.
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Literal, Protocol, cast, runtime_checkable
 
 import polars as pl
 
@@ -25,10 +25,22 @@ from roster_lint.load.version import decide
 from roster_lint.model import LINE, Export, Table
 from roster_lint.spec import oneroster
 
-__all__ = ["load_export"]
+__all__ = ["FileProgress", "load_export"]
 
 
-def load_export(path: str) -> Export:
+@runtime_checkable
+class FileProgress(Protocol):
+    """What the loader tells a progress display: the files it will read (count and bytes),
+    then each file as it starts and as it ends (with its records)."""
+
+    def start(self, path: str, files: int, size: int) -> None: ...
+
+    def reading(self, name: str) -> None: ...
+
+    def read(self, name: str, size: int, rows: int) -> None: ...
+
+
+def load_export(path: str, progress: FileProgress | None = None) -> Export:
     """Load an export; every problem found on the way is in `Export.findings`."""
     src = open_source(path)
     refuse_non_export(src)
@@ -52,8 +64,16 @@ def load_export(path: str) -> Export:
     parsed: dict[str, Parsed] = {}
     # Largest file first: its read needs the most transient memory, and the frames already
     # kept add to that peak, so the small ones are better read after it.
-    for name, entry in sorted(by_name.items(), key=lambda kv: (-kv[1].size, kv[0])):
+    order = sorted(by_name.items(), key=lambda kv: (-kv[1].size, kv[0]))
+    if progress is not None:
+        progress.start(path, len(order), sum(e.size for _, e in order))
+    for name, entry in order:
+        if progress is not None:
+            progress.reading(entry.path)
         parsed[name] = read_entry(entry, out)
+        if progress is not None:
+            rows = parsed[name].df.height if parsed[name].readable else 0
+            progress.read(entry.path, entry.size, rows)
         if parsed[name].readable and parsed[name].df.height == 0 and parsed[name].header:
             out.one(
                 "header-only-file",

@@ -2,19 +2,26 @@
 
 GitHub shows at most 10 error and 10 warning annotations per step and 50 per job, so the
 output is capped at MAX_ANNOTATIONS (errors first); a final `::notice` says how many were
-left out.  Paths are relative to the repository when the export lies inside it
-(GITHUB_WORKSPACE), otherwise relative to the export, as given.
+left out.  `file=` is relative to the workspace (report/locate.workspace_path): PREFIX/FILE
+with --path-prefix, else from $GITHUB_WORKSPACE when the export lies in it, else from the
+repository root, else from the current folder.  A file inside a zip has no path in the
+workspace: its annotation names `zip member:line` in the title instead.
+
+`check` annotates findings; `plan` one annotation per root cause (at the root's file and
+line, with what it costs); `diff` its warnings (the RL4xx findings), as check does.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 
+from roster_lint.catalogue import catalogue
+from roster_lint.report.locate import Where, locate, workspace_path
+
 if TYPE_CHECKING:
+    from roster_lint.predict.model import Plan
     from roster_lint.results import CheckResult
 
 MAX_ANNOTATIONS = 50
@@ -30,20 +37,6 @@ def escape_data(text: str) -> str:
 def escape_property(text: str) -> str:
     """A property value additionally escapes ':' and ',' (actions/toolkit's escapeProperty)."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _prefix(export_path: str) -> str:
-    """Where the export's files are, as a path the annotation can link to."""
-    root = Path(export_path)
-    if root.suffix.lower() == ".zip":
-        root = root.parent  # files inside a zip: point at the zip's folder at best
-    workspace = os.environ.get("GITHUB_WORKSPACE")
-    if workspace:
-        try:
-            return root.resolve().relative_to(Path(workspace).resolve()).as_posix()
-        except ValueError:
-            pass
-    return root.as_posix()
 
 
 def annotation(
@@ -63,21 +56,65 @@ def annotation(
     )
 
 
-def check_annotations(result: CheckResult, max_annotations: int = MAX_ANNOTATIONS) -> str:
-    df = result.findings
-    prefix = _prefix(result.export.path)
+def _file(where: Where, file: str | None) -> tuple[str | None, str]:
+    """(file= for the annotation, a title prefix naming a zip member that has no path)."""
+    if not file:
+        return None, ""
+    path = workspace_path(where, file)
+    return (path, "") if path is not None else (None, f"{where.folder.name}/{file}")
+
+
+def findings_annotations(
+    findings: pl.DataFrame, where: Where, max_annotations: int = MAX_ANNOTATIONS
+) -> str:
+    """One annotation per finding, errors first, capped."""
+    df = findings
     rank = pl.col("severity").replace_strict(ORDER, default=3, return_dtype=pl.Int8)
     shown = df.with_row_index("_i").sort([rank, "_i"]).head(max_annotations)
     lines = []
     for r in shown.iter_rows(named=True):
-        file = f"{prefix}/{r['file']}" if r["file"] and prefix not in ("", ".") else r["file"]
+        file, member = _file(where, r["file"])
         title = f"{r['code']} {r['name']}"
-        lines.append(annotation(r["severity"], r["message"] or title, file, r["line"], title))
+        message = r["message"] or title
+        if member:
+            message = f"{member}:{r['line'] or 1}: {message}"
+        lines.append(annotation(r["severity"], message, file, r["line"], title))
     if df.height > shown.height:
         lines.append(
             annotation(
                 "info",
                 f"roster-lint: {df.height - shown.height} more findings not annotated "
+                f"(output capped at {max_annotations}); see the JSON or SARIF report.",
+            )
+        )
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def check_annotations(
+    result: CheckResult, max_annotations: int = MAX_ANNOTATIONS, where: Where | None = None
+) -> str:
+    """`where`: computed by the caller before --redact; by default from the export path."""
+    where = where if where is not None else locate(result.export.path)
+    return findings_annotations(result.findings, where, max_annotations)
+
+
+def plan_annotations(plan: Plan, where: Where, max_annotations: int = MAX_ANNOTATIONS) -> str:
+    """One annotation per root cause (plan.root_causes), most costly first as the plan
+    lists them, at the rule's severity (a role deliberately not provisioned is a notice)."""
+    lines = []
+    causes = plan.root_causes
+    for c in causes[:max_annotations]:
+        rule = catalogue().get(c.reason)
+        severity = rule.severity.value if rule else "warning"
+        file, member = _file(where, c.file)
+        title = f"{rule.code} {c.reason}" if rule else c.reason
+        message = f"{member}:{c.line or 1}: {c.message}" if member else c.message
+        lines.append(annotation(severity, message, file, c.line, title))
+    if len(causes) > max_annotations:
+        lines.append(
+            annotation(
+                "info",
+                f"roster-lint: {len(causes) - max_annotations} more root causes not annotated "
                 f"(output capped at {max_annotations}); see the JSON or SARIF report.",
             )
         )

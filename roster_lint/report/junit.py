@@ -1,9 +1,13 @@
-"""JUnit XML for CI test tabs: one <testsuite> per rule that produced findings.
+"""JUnit XML for CI test tabs: one <testsuite> per rule run, passing ones included.
+
+"Rules run" (`rules_run`) are the catalogue's rules this run checked: those --select and
+--ignore keep, the RL4xx comparison rules only with --previous (`diff`: only those).  So a
+dashboard sees a rule go from failing to passing: its suite is there on every run.
 
 Inside a rule's suite every error-level finding is one <testcase> holding one <failure>
-(named `file:line`); warning and info findings are listed in the suite's <system-out>,
-which is where CI tabs show non-failing notes.  A run without error findings still has one
-passing testcase ("roster-lint check") so the tab shows the check ran.
+(named `file:line`; contract: one failure per error-level finding); a rule without error
+findings has one passing testcase named after the rule.  Warning and info findings are
+listed in the suite's <system-out>, where CI tabs show non-failing notes.
 Capped at MAX_CASES failing testcases per rule: past that a single failure says how many
 more there are (a million identical testcases help nobody; the JSON report lists every one).
 """
@@ -15,9 +19,10 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from roster_lint.catalogue import catalogue
+from roster_lint.catalogue import Rule, catalogue, kept_codes
 
 if TYPE_CHECKING:
+    from roster_lint.options import Options
     from roster_lint.results import CheckResult
 
 MAX_CASES = 1_000
@@ -58,12 +63,43 @@ def _xml_char(c: int) -> bool:
     )
 
 
-def check_junit(result: CheckResult, max_cases: int = MAX_CASES) -> str:
+DIFF_GROUP = "diff"  # the catalogue file of the rules that compare with --previous
+
+
+def rules_run(opts: Options, groups: tuple[str, ...] | None = None) -> list[Rule]:
+    """The catalogue rules a run with these options checks, in code order: kept by
+    --select/--ignore, the comparison rules only with --previous.  `groups` limits them to
+    those catalogue files (diff: ("diff",))."""
+    keep = kept_codes(opts.select, opts.ignore)
+    return [
+        r
+        for r in catalogue().rules
+        if keep(r.code)
+        and (groups is None or r.group in groups)
+        and (r.group != DIFF_GROUP or opts.previous is not None or groups is not None)
+    ]
+
+
+def check_junit(
+    result: CheckResult,
+    max_cases: int = MAX_CASES,
+    rules: list[Rule] | None = None,
+    command: str = "check",
+) -> str:
+    """`rules`: the rules run (default `rules_run(result.options)`); a code among the
+    findings that is not one of them still gets its suite."""
     df = result.findings
+    run = rules if rules is not None else rules_run(result.options)
+    parts = {
+        str(code): part
+        for (code,), part in df.partition_by("code", as_dict=True, maintain_order=True).items()
+    }
+    codes = sorted({r.code for r in run} | set(parts))
+    empty = df.clear()
     root = ET.Element("testsuites", name="roster-lint", tests="0", failures="0", errors="0")
     total_tests = total_failures = 0
-    for (code,), part in df.partition_by("code", as_dict=True, maintain_order=True).items():
-        code = str(code)
+    for code in codes:
+        part = parts.get(code, empty)
         rule = catalogue().get(code)
         name = rule.name if rule else str(part["name"][0])
         errors = part.filter(pl.col("severity") == "error")
@@ -97,7 +133,7 @@ def check_junit(result: CheckResult, max_cases: int = MAX_CASES) -> str:
                 type=f"{code} {name}",
             )
             cases += 1
-        if cases == 0:  # only warnings/info for this rule: a passing case, notes in system-out
+        if cases == 0:  # no error finding: one passing case (notes, if any, in system-out)
             ET.SubElement(suite, "testcase", classname=f"roster-lint.{code}", name=f"{code} {name}")
             cases = 1
         if others.height:
@@ -115,11 +151,11 @@ def check_junit(result: CheckResult, max_cases: int = MAX_CASES) -> str:
         suite.set("skipped", "0")
         total_tests += cases
         total_failures += failures
-    if total_tests == 0:
+    if total_tests == 0:  # --select named nothing that runs: still say the command ran
         suite = ET.SubElement(root, "testsuite", name="roster-lint", tests="1", failures="0")
         suite.set("errors", "0")
         suite.set("skipped", "0")
-        ET.SubElement(suite, "testcase", classname="roster-lint", name="roster-lint check")
+        ET.SubElement(suite, "testcase", classname="roster-lint", name=f"roster-lint {command}")
         total_tests = 1
     root.set("tests", str(total_tests))
     root.set("failures", str(total_failures))

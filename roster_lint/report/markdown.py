@@ -1,8 +1,15 @@
 """A Markdown summary for $GITHUB_STEP_SUMMARY or a ticket: totals, top rules, plan totals.
 
 Short by design (GitHub caps a step summary at 1 MiB): the top TOP_RULES rules and the
-first TOP_FINDINGS error findings; it says so when more exist.  Everything from the data is
-escaped: GitHub renders HTML and links inside Markdown.
+first TOP_FINDINGS error findings; it says so when more exist.  Rules are in the one order
+of report/order.py (errors, then warnings, then info; never by count alone).
+
+Everything from the data is escaped, but only what Markdown would act on (`esc`): HTML
+(`<`, `>`, `&` as entities), table cells (`|`), code, emphasis and links (`` ` ``, `*`,
+`~`, `[`, `]`, `\\`, and `_` at a word's edge).  Parentheses, `#`, `+`, `!` and `_`
+inside a word are left alone, so a ticket system that shows Markdown as plain text shows
+"(3 rows)", not "\\(3 rows\\)".  Where Markdown is not rendered at all, `--output
+text:PATH` is the same report as plain text.
 """
 
 from __future__ import annotations
@@ -11,15 +18,18 @@ import re
 from typing import TYPE_CHECKING
 
 from roster_lint import __version__
-from roster_lint.report.order import fix_first, group_findings
+from roster_lint.report.order import RuleGroup, fix_first, group_findings
 
 if TYPE_CHECKING:
+    from roster_lint.diff.model import DiffResult
     from roster_lint.predict.model import Plan
     from roster_lint.results import CheckResult
 
 TOP_RULES = 10
 TOP_FINDINGS = 20
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+# What Markdown acts on inside a line: code, emphasis, strikethrough, link brackets, table
+# cells, the escape itself; `_` only at a word's edge (GFM ignores it inside a word).
+_SPECIAL = re.compile(r"([\\`*\[\]|~]|(?<!\w)_|_(?!\w))")
 
 
 def esc(text: object) -> str:
@@ -71,16 +81,7 @@ def check_markdown(result: CheckResult) -> str:
             lines.append(f"\n… and {more:,} more below.")
     if df.height:
         groups = group_findings(df, TOP_FINDINGS, result.plan)
-        lines += ["", "### Findings by rule", "", "| rule | severity | findings | title |"]
-        lines.append("|---|---|---:|---|")
-        for g in groups[:TOP_RULES]:
-            title = g.rule.title if g.rule else g.name
-            found = f"{g.count:,} ({g.rows:,} rows)" if g.rows > g.count else f"{g.count:,}"
-            lines.append(
-                f"| `{g.code}` {esc(g.name)} | {esc(g.severity)} | {found} | {esc(title)} |"
-            )
-        if len(groups) > TOP_RULES:
-            lines.append(f"\n… and {len(groups) - TOP_RULES:,} more rules (output capped).")
+        lines += _findings_by_rule(groups)
         # the roots of the error groups, in the groups' order (report/order.py)
         errors = [r for g in groups if g.severity == "error" for r in g.examples]
         n_errors = sum(g.count for g in groups if g.severity == "error")
@@ -105,4 +106,49 @@ def plan_markdown(plan: Plan) -> str:
     lines = [f"## roster-lint plan (roster-lint {__version__})", *_plan_lines(plan)]
     if plan.notes:
         lines += ["", "Notes:", ""] + [f"- {esc(n)}" for n in plan.notes]
+    return "\n".join(lines) + "\n"
+
+
+def _findings_by_rule(groups: list[RuleGroup]) -> list[str]:
+    """The rule table, in report/order.py's order (errors, warnings, info)."""
+    lines = ["", "### Findings by rule", "", "| rule | severity | findings | title |"]
+    lines.append("|---|---|---:|---|")
+    for g in groups[:TOP_RULES]:
+        title = g.rule.title if g.rule else g.name
+        found = f"{g.count:,} ({g.rows:,} rows)" if g.rows > g.count else f"{g.count:,}"
+        lines.append(f"| `{g.code}` {esc(g.name)} | {esc(g.severity)} | {found} | {esc(title)} |")
+    if len(groups) > TOP_RULES:
+        lines.append(f"\n… and {len(groups) - TOP_RULES:,} more rules (output capped).")
+    return lines
+
+
+def diff_markdown(diff: DiffResult) -> str:
+    """`diff` for a step summary or a ticket: rows changed per file, the warnings by rule,
+    and what the sync will and will not do about the changes."""
+    lines = [
+        f"## roster-lint diff (roster-lint {__version__})",
+        "",
+        f"Previous `{esc(diff.old_path)}` (OneRoster {esc(diff.old_version or '?')}), "
+        f"new `{esc(diff.new_path)}` (OneRoster {esc(diff.new_version or '?')}).",
+        "",
+        "| file | rows before | rows now | added | removed | changed |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for fd in diff.files:
+        c = fd.counts
+        before = "-" if fd.rows_old is None else f"{fd.rows_old:,}"
+        now = "-" if fd.rows_new is None else f"{fd.rows_new:,}"
+        lines.append(
+            f"| {esc(fd.file)} | {before} | {now} | {c['added']:,} | {c['removed']:,} "
+            f"| {c['changed']:,} |"
+        )
+    if diff.warnings.height:
+        lines += _findings_by_rule(group_findings(diff.warnings, TOP_FINDINGS))
+    if diff.sync:
+        lines += ["", "### What the sync will and will not do", ""]
+        for g in sorted(diff.sync, key=lambda g: g.will):  # what it will not do first
+            verdict = "will" if g.will else "**will not**"
+            lines.append(f"- {verdict}: {esc(g.message)} ({g.count:,}; {esc(g.source)})")
+    elif not diff.plan_available:
+        lines += ["", "The sync prediction is not available in this build."]
     return "\n".join(lines) + "\n"

@@ -10,10 +10,14 @@ Renderers:
   check  json_report.check_document, text.render_check, html.render_check_html,
          sarif.check_sarif, junit.check_junit, github.check_annotations, markdown.check_markdown
   plan   plan_json.write_plan_json (streamed), plan_text.render_plan, html.render_plan_html,
-         sarif.plan_sarif, markdown.plan_markdown; the actions alone as csv or parquet
-         (plan_tables, streamed)
+         sarif.plan_sarif, github.plan_annotations, markdown.plan_markdown; the actions
+         alone as csv or parquet (plan_tables, streamed)
   why    WhyResult.to_json(), why_text.render_why (stdout only)
-  diff   diff_json.diff_document, diff_text.render_diff, html.render_diff_html
+  diff   diff_json.diff_document, diff_text.render_diff, html.render_diff_html,
+         markdown.diff_markdown; its warnings (RL4xx findings) as check's sarif, junit and
+         github render findings
+Which command writes which format: report/formats.py (ALLOWED).  SARIF and GitHub paths:
+report/locate.py, from the export's path as given and --path-prefix, before --redact.
 """
 
 from __future__ import annotations
@@ -30,22 +34,17 @@ from rich.console import Console
 
 from roster_lint.errors import UsageError
 from roster_lint.model import Export
+from roster_lint.report.formats import ALLOWED, KNOWN, ROWS
 from roster_lint.report.json_report import dumps
 
 if TYPE_CHECKING:
     from roster_lint.diff.model import DiffResult
     from roster_lint.findings import RowSink
+    from roster_lint.options import Options
     from roster_lint.predict.model import Plan, WhyResult
     from roster_lint.results import CheckResult
 
-FORMATS = ("text", "json", "html", "sarif", "junit", "github", "markdown")
-ROWS = "rows"  # check only: every affected row, written while checking (findings.RowSink)
-TABLES = ("csv", "parquet")  # a plan's actions as a table
-ALLOWED = {
-    "check": (*FORMATS, ROWS),
-    "plan": ("text", "json", "html", "sarif", "markdown", *TABLES),
-    "diff": ("text", "json", "html"),
-}
+FORMATS = tuple(f for f in ALLOWED["check"] if f != ROWS)  # the report formats (not rows)
 TEXT_WIDTH = 100
 STDOUT = "-"  # --output FORMAT:- writes that format to stdout
 
@@ -66,8 +65,8 @@ def parse_outputs(specs: list[str], command: str) -> list[Output]:
         fmt = fmt.strip().lower()
         if not sep or not raw:
             raise UsageError(f"--output {spec!r}: expected FORMAT:PATH, e.g. sarif:report.sarif")
-        if fmt not in (*FORMATS, ROWS, *TABLES):
-            known = ", ".join((*FORMATS, ROWS, *TABLES))
+        if fmt not in KNOWN:
+            known = ", ".join(KNOWN)
             raise UsageError(f"--output {spec!r}: unknown format {fmt!r} ({known})")
         if fmt not in allowed:
             raise UsageError(
@@ -204,19 +203,22 @@ def emit_check(
     console: Console,
     per_rule: int | None = None,
     quiet: bool = False,
+    path_prefix: str | None = None,
 ) -> None:
     from roster_lint.report import github, json_report, junit, markdown, sarif, text
+    from roster_lint.report.locate import locate
 
     targets = parse_outputs(outputs, "check")
+    where = locate(result.export.path, path_prefix)  # before --redact cuts the path
     if redact:  # people who left are only in yesterday's export (result.previous)
         result = _redactor(result, [result.export, result.previous]).apply(result)
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "json": lambda: json_report.check_json_chunks(result),
         "text": lambda: plain_text(lambda c: text.render_check(result, c, per_rule)),
         "html": lambda: _html("render_check_html", result),
-        "sarif": lambda: dumps(sarif.check_sarif(result)),
+        "sarif": lambda: dumps(sarif.check_sarif(result, where=where, redacted=redact)),
         "junit": lambda: junit.check_junit(result),
-        "github": lambda: github.check_annotations(result),
+        "github": lambda: github.check_annotations(result, where=where),
         "markdown": lambda: markdown.check_markdown(result),
     }
     if to_stdout(targets) is None:
@@ -266,15 +268,16 @@ def emit_plan(
     export: Export | None = None,
     previous: Export | None = None,
     quiet: bool = False,
+    path_prefix: str | None = None,
 ) -> None:
-    from roster_lint.report import markdown, plan_json, plan_tables, sarif
+    from roster_lint.report import github, markdown, plan_json, plan_tables, sarif
+    from roster_lint.report.locate import locate
 
     targets = parse_outputs(outputs, "plan")
-    path = export.path if export is not None else ""
+    # before --redact cuts the path; without the export, files are named as in it
+    where = locate(export.path if export is not None else ".", path_prefix)
     if redact:
-        r = _redactor(plan, [export, previous])
-        plan = r.apply(plan)
-        path = r.export(export).path if export is not None else ""
+        plan = _redactor(plan, [export, previous]).apply(plan)
 
     def as_text(console: Console) -> None:
         from roster_lint.report import plan_text
@@ -284,7 +287,8 @@ def emit_plan(
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "text": lambda: plain_text(as_text),
         "html": lambda: _html("render_plan_html", plan, None),
-        "sarif": lambda: dumps(sarif.plan_sarif(plan, path)),
+        "sarif": lambda: dumps(sarif.plan_sarif(plan, where, redacted=redact)),
+        "github": lambda: github.plan_annotations(plan, where),
         "markdown": lambda: markdown.plan_markdown(plan),
     }
     # Written as they are made: 9M actions must not become one string (1.4 GB of JSON).
@@ -335,16 +339,36 @@ def emit_diff(
     old: Export,
     new: Export,
     quiet: bool = False,
+    path_prefix: str | None = None,
+    options: Options | None = None,
 ) -> None:
-    from roster_lint.report import diff_json, diff_text
+    from roster_lint.report import diff_json, diff_text, github, junit, markdown, sarif
+    from roster_lint.report.locate import locate
+    from roster_lint.results import CheckResult
 
     targets = parse_outputs(outputs, "diff")
+    where = locate(new.path, path_prefix)  # the warnings' lines are in the new export
     if redact:  # the new export keys the pseudonyms; the old one adds who has left
         diff = _redactor(diff, [new, old]).apply(diff)
+
+    def warnings() -> CheckResult:
+        """The diff's warnings (RL4xx findings, in the new export) as a check result."""
+        from roster_lint.options import Options
+
+        return CheckResult(export=new, findings=diff.warnings, options=options or Options())
+
+    def diff_junit() -> str:
+        opts = warnings().options
+        return junit.check_junit(warnings(), rules=junit.rules_run(opts, ("diff",)), command="diff")
+
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "json": lambda: dumps(diff_json.diff_document(diff)),
         "text": lambda: plain_text(lambda c: diff_text.render_diff(diff, c)),
         "html": lambda: _html("render_diff_html", diff),
+        "markdown": lambda: markdown.diff_markdown(diff),
+        "sarif": lambda: dumps(sarif.check_sarif(warnings(), where=where, redacted=redact)),
+        "junit": diff_junit,
+        "github": lambda: github.findings_annotations(diff.warnings, where),
     }
     if to_stdout(targets) is None:
         _to_stdout(fmt, renderers, lambda: diff_text.render_diff(diff, console))

@@ -34,8 +34,25 @@ def test_totals_and_top_rules(tmp_path: Path) -> None:
 def test_escape_neutralises_markup() -> None:
     assert esc("a|b") == "a\\|b"
     assert esc("<img src=x>") == "&lt;img src=x&gt;"
-    assert esc("[x](http://e)") == "\\[x\\]\\(http://e\\)"
+    assert esc("[x](http://e)") == "\\[x\\](http://e)"  # no link without its brackets
+    assert esc("`code` *b* ~s~ _em_ a\\b") == "\\`code\\` \\*b\\* \\~s\\~ \\_em\\_ a\\\\b"
     assert "\n" not in esc("a\nb")
+
+
+def test_escape_leaves_alone_what_markdown_does_not_act_on() -> None:
+    """A ticket system that shows Markdown as text must not show \\( and \\#."""
+    text = "3 rows (12%) #4 + more! snake_case_id first.last@x.org"
+    assert esc(text) == text
+
+
+def test_rules_are_severity_first_not_by_count(tmp_path: Path) -> None:
+    rows = [finding("RL302", "info", file="users.csv", line=i) for i in range(2, 12)]
+    rows += [finding("RL401", "warning", file="orgs.csv", line=i) for i in range(2, 5)]
+    rows += [finding("RL400", "error", file="users.csv", line=40)]
+    top = _table_rows(
+        check_markdown(result_with(tmp_path, rows)), "| rule | severity | findings | title |"
+    )
+    assert [(r[1], r[2]) for r in top] == [("error", "1"), ("warning", "3"), ("info", "10")]
 
 
 def test_plan_totals_in_check_and_plan_summaries(tmp_path: Path) -> None:

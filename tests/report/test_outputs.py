@@ -84,17 +84,21 @@ def test_parse_outputs_rules(tmp_path: Path) -> None:
     assert [(o.fmt, o.path.name) for o in got] == [("sarif", "a.sarif"), ("text", "b.txt")]
     with pytest.raises(UsageError, match="twice"):
         parse_outputs([f"json:{tmp_path / 'a'}", f"sarif:{tmp_path / 'a'}"], "check")
-    with pytest.raises(UsageError, match="diff cannot write junit"):
-        parse_outputs([f"junit:{tmp_path / 'a.xml'}"], "diff")
-    with pytest.raises(UsageError, match="plan cannot write github"):
-        parse_outputs([f"github:{tmp_path / 'a.txt'}"], "plan")
+    with pytest.raises(UsageError, match="diff cannot write rows"):
+        parse_outputs([f"rows:{tmp_path / 'a.csv'}"], "diff")
+    with pytest.raises(UsageError, match="plan cannot write junit"):
+        parse_outputs([f"junit:{tmp_path / 'a.xml'}"], "plan")
 
 
 def test_plan_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from rich.console import Console
 
+    from roster_lint.predict.model import RootCause
+
+    cause = RootCause("role-not-provisioned", "role", "aide", "aide", {"user": 1}, "aide: none")
     plan = plan_of(
-        [{"entity": "user", "id": "u1", "action": "skip", "reasons": ["role-not-provisioned"]}]
+        [{"entity": "user", "id": "u1", "action": "skip", "reasons": ["role-not-provisioned"]}],
+        root_causes=[cause],
     )
     sarif_path, md_path = tmp_path / "p.sarif", tmp_path / "p.md"
     emit_plan(
