@@ -56,10 +56,10 @@ def shrunk_files(previous: Export, export: Export, s: DiffSettings, out: Finding
             f"{new.path} {what}, {drop:.0%} fewer than the {old.rows:,} in the previous "
             f"export (limit {s.max_shrink:.0%}); a truncated bulk file reads as "
             f"{old.rows - new.rows:,} removals.",
+            # The counts are in the message: no cell holds them.  The other side is
+            # yesterday's file, named by the previous export's path (not today's users.csv).
             file=new.path,
-            value=str(new.rows),
-            related_file=old.path,
-            related_value=str(old.rows),
+            related_file=f"{previous.path.rstrip('/')}/{old.path}",
         )
 
 

@@ -202,3 +202,28 @@ def test_course_map_init_round_trips(tmp_path: Path, course: str) -> None:
     plan = plan_of(tmp_path, patch, course_map=str(cmap))
     assert act(plan, "course", course)[0] == "mapped"
     assert act(plan, "class", "k1")[0] == "create"
+
+
+# --- item 13(a): a broken orgs.csv header does not count the district as a school ------
+@pytest.mark.parametrize("column", ["type", "name"])
+def test_orgs_header_broken_counts_only_schools(tmp_path: Path, column: str) -> None:
+    patch = [{"op": "rename_header", "file": "orgs.csv", "column": column, "to": column.title()}]
+    plan = plan_of(tmp_path, patch)
+    schools = plan.actions.filter(plan.actions["entity"] == "school")
+    assert schools["id"].to_list() == ["sch1"]
+    assert act(plan, "school", "sch1") == ("skip", ["header-breaks-sync"])
+    assert causes(plan)[("header-breaks-sync", "file", "orgs.csv")]["school"] == 1
+
+
+# --- item 13(b): RL309 does not say "so 0 classes are created" when another skip decides --
+def test_unverified_mapping_does_not_claim_it_decides_skipped_classes(tmp_path: Path) -> None:
+    patch = [cell("enrollments.csv", 2, "primary", "false")]  # k1 skipped: no primary teacher
+    f = api.check(make(tmp_path, patch)).findings
+    (hit,) = f.filter(f["code"] == "RL309").to_dicts()
+    assert (hit["file"], hit["line"]) == ("courses.csv", 2)
+    assert "so 0 classes" not in hit["message"]
+    assert "none of its classes is predicted as created" in hit["message"]
+    # With a class created, the count is the classes created as if mapped.
+    f = api.check(make(tmp_path, [], name="ok")).findings
+    (hit,) = f.filter(f["code"] == "RL309").to_dicts()
+    assert "so 1 class is predicted as created" in hit["message"]

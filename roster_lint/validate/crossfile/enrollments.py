@@ -98,6 +98,13 @@ def _fitting_pairs(export: Export, roles: pl.DataFrame) -> pl.Series:
     return pl.concat(parts)
 
 
+def _user_key(export: Export) -> str:
+    """The column that names the user in the file their roles and orgs are read from:
+    roles.csv userSourcedId (1.2) or users.csv sourcedId (1.1) -- the "looked for" of
+    RL221 and RL222 points at the user's record, not at a column of enrollments.csv."""
+    return "userSourcedId" if export.table("roles.csv") is not None else SID
+
+
 def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
     roles = user_roles(export)
     gone = pairs_absent(export, "role", ("userSourcedId", _fitting_pairs(export, roles)))[
@@ -132,7 +139,7 @@ def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> 
         file=path,
         column="role",
         related_file=users_path,
-        related_column="role",
+        related_column=_user_key(export),
     )
 
 
@@ -162,7 +169,7 @@ def _school_hits(
         file=path,
         column="schoolSourcedId",
         related_file=users_path,
-        related_column="userSourcedId",
+        related_column=_user_key(export),
     )
 
 

@@ -1,0 +1,100 @@
+"""Issue 13, item 13 (and 9): findings that said something untrue about the export.
+
+Each test asserts on the finding's structured fields (code, file, line, column, value,
+related_*, severity); each failed before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from roster_lint import api
+from tests.predict.helpers import Patch, cell, make
+
+
+def found(tmp: Path, patch: Patch, code: str, **kw: Any) -> list[dict[str, Any]]:
+    f = api.check(make(tmp, patch), api.Options(**kw)).findings
+    return f.filter(pl.col("code") == code).to_dicts()
+
+
+# --- 13(c): RL036 names no value, and asks to name a cell where a column belongs --------
+def test_empty_header_cell_has_no_value_and_is_where_a_column_goes(tmp_path: Path) -> None:
+    patch = [{"op": "rename_header", "file": "users.csv", "column": "middleName", "to": ""}]
+    f = api.check(make(tmp_path, patch)).findings
+    (empty,) = f.filter(pl.col("code") == "RL036").to_dicts()
+    assert (empty["file"], empty["line"], empty["column"], empty["value"]) == (
+        "users.csv",
+        1,
+        "middleName",
+        None,
+    )
+    # RL030 (the column is missing) follows from the empty cell: one problem, one fix.
+    (missing,) = f.filter(pl.col("code") == "RL030").to_dicts()
+    assert (missing["column"], missing["cause_code"]) == ("middleName", "RL036")
+
+
+def test_trailing_empty_header_cell_is_to_be_removed(tmp_path: Path) -> None:
+    patch = [{"op": "add_column", "file": "orgs.csv", "column": ""}]
+    (empty,) = found(tmp_path, patch, "RL036")
+    assert (empty["file"], empty["line"], empty["column"], empty["value"]) == (
+        "orgs.csv",
+        1,
+        None,
+        None,
+    )
+
+
+# --- 13(d): the "looked for" side names the real column and value ---------------------
+def test_role_differs_looks_for_the_user_record(tmp_path: Path) -> None:
+    (hit,) = found(tmp_path, [cell("enrollments.csv", 3, "role", "teacher")], "RL221")
+    assert (hit["related_file"], hit["related_column"], hit["related_value"]) == (
+        "users.csv",
+        "sourcedId",
+        "stu1",
+    )
+
+
+def test_school_not_in_user_orgs_looks_for_the_user_record(tmp_path: Path) -> None:
+    patch = [
+        {
+            "op": "append",
+            "file": "orgs.csv",
+            "copy_line": 3,
+            "values": {"sourcedId": "sch2", "identifier": "060000100002"},
+        },
+        cell("users.csv", 3, "orgSourcedIds", "sch2"),
+    ]
+    (hit,) = found(tmp_path, patch, "RL222")
+    assert (hit["related_file"], hit["related_column"], hit["related_value"]) == (
+        "users.csv",
+        "sourcedId",
+        "stu1",
+    )
+
+
+def test_no_primary_looks_for_the_class_enrollments(tmp_path: Path) -> None:
+    (hit,) = found(tmp_path, [cell("enrollments.csv", 2, "primary", "false")], "RL232")
+    assert (hit["related_file"], hit["related_column"], hit["related_value"]) == (
+        "enrollments.csv",
+        "classSourcedId",
+        "k1",
+    )
+
+
+def test_file_shrank_names_yesterdays_file_and_no_cell_value(tmp_path: Path) -> None:
+    more = [
+        {
+            "op": "append",
+            "file": "users.csv",
+            "copy_line": 4,
+            "values": {"sourcedId": f"s{i}", "username": f"s{i}", "email": f"s{i}@example.org"},
+        }
+        for i in range(9)
+    ]
+    prev = make(tmp_path, more, name="prev")
+    (hit,) = found(tmp_path, [], "RL400", previous=prev)
+    assert hit["file"] == "users.csv"
+    assert hit["value"] is None and hit["related_value"] is None
+    assert hit["related_file"] == f"{prev}/users.csv"
