@@ -398,6 +398,8 @@ def _counted_findings(plan: Plan, export: Export, out: Findings) -> None:
 
 def profile_findings(plan: Plan, export: Export, opts: Options, out: Findings) -> None:
     profile = load_profile()
+    for code, r in sorted(profile.restate.items()):  # RL112 on enrollments: SK-E3
+        out.restate(code, r.files, r.severity, r.message, r.values)
     inp = read_inputs(export, plan.mode, profile)
     for name, state in sorted(inp.state.items()):
         if state == "broken":

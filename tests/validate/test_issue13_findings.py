@@ -98,3 +98,59 @@ def test_file_shrank_names_yesterdays_file_and_no_cell_value(tmp_path: Path) -> 
     assert hit["file"] == "users.csv"
     assert hit["value"] is None and hit["related_value"] is None
     assert hit["related_file"] == f"{prev}/users.csv"
+
+
+# --- item 9: the profile decides RL112's severity and advice on enrollments (SK-E3) ------
+TBD = [
+    cell("enrollments.csv", 3, "status", "tobedeleted"),
+    cell("orgs.csv", 3, "status", "tobedeleted"),
+]
+
+
+def _rl112(f: pl.DataFrame) -> dict[tuple[str, int], tuple[str, str]]:
+    hits = f.filter(pl.col("code") == "RL112")
+    return {(r["file"], r["line"]): (r["severity"], r["message"]) for r in hits.to_dicts()}
+
+
+def test_tobedeleted_enrollment_is_info_to_keep_under_the_profile(tmp_path: Path) -> None:
+    from roster_lint.predict.profile import load_profile
+
+    hits = _rl112(api.check(make(tmp_path, TBD)).findings)
+    severity, message = hits[("enrollments.csv", 3)]
+    assert severity == "info"
+    assert message == load_profile().restate["RL112"].message
+    assert "keep sharing the row" in message and "drop the row" not in message
+    # The student is unenrolled (SK-E3): the advice agrees with the plan.
+    plan = api.plan(make(tmp_path, TBD, name="plan"))
+    a = plan.actions
+    assert a.filter((a["entity"] == "enrollment") & (a["id"] == "k1_stu1"))["action"][0] == (
+        "unenroll"
+    )
+    # Elsewhere the effect is not documented: the OneRoster error and advice stay.
+    severity, message = hits[("orgs.csv", 3)]
+    assert severity == "error" and "drop the row" in message
+
+
+def test_tobedeleted_enrollment_is_plain_oneroster_without_the_profile(tmp_path: Path) -> None:
+    from roster_lint.findings import Findings
+    from roster_lint.load import load_export
+    from roster_lint.validate import run_all
+
+    out = Findings()
+    run_all(load_export(make(tmp_path, TBD)), out)
+    severity, message = _rl112(out.frame())[("enrollments.csv", 3)]
+    assert severity == "error" and "drop the row" in message
+
+
+def test_tobedeleted_in_another_case_is_not_restated(tmp_path: Path) -> None:
+    # The sync compares the status exactly: `TOBEDELETED` does not unenroll.
+    patch = [cell("enrollments.csv", 3, "status", "TOBEDELETED")]
+    severity, _ = _rl112(api.check(make(tmp_path, patch)).findings)[("enrollments.csv", 3)]
+    assert severity == "error"
+
+
+def test_restated_values_are_the_unenroll_status() -> None:
+    from roster_lint.predict.profile import load_profile
+
+    p = load_profile()
+    assert p.restate["RL112"].values == [p.enrollments.unenroll_status]
