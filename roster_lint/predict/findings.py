@@ -193,6 +193,8 @@ def cause_message(cause: RootCause, near: list[str] | None = None) -> str:
         "class-course-missing": f"course {_q(cause.id)} is not in courses.csv",
         "class-without-primary-teacher": f"{_n(n_self, 'class')} {_have(n_self)} no primary "
         "teacher",
+        "class-primary-teacher-is-student": f"{_n(n_self, 'class')} {_have(n_self)} only a "
+        "student as primary teacher (not documented)",
         "enrollment-user-missing": f"{_n(n_self, 'enrollment')} {_points(n_self)} at users "
         "not in users.csv",
         "enrollment-class-missing": f"{_n(n_self, 'enrollment')} {_points(n_self)} at classes "
