@@ -154,3 +154,20 @@ def test_restated_values_are_the_unenroll_status() -> None:
 
     p = load_profile()
     assert p.restate["RL112"].values == [p.enrollments.unenroll_status]
+
+
+# --- a class's course missing because courses.csv is absent follows RL202 ---------------
+def test_class_course_missing_follows_the_absent_courses_file(tmp_path: Path) -> None:
+    patch = [
+        {"op": "remove", "file": "courses.csv"},
+        {"op": "manifest", "property": "file.courses", "value": "absent"},
+        {"op": "append", "file": "classes.csv", "copy_line": 2, "values": {"sourcedId": "k2"}},
+    ]
+    f = api.check(make(tmp_path, patch)).findings
+    (root,) = f.filter(pl.col("code") == "RL202").select("file", "line", "column").rows()
+    assert root == ("classes.csv", 2, "courseSourcedId")
+    missing = f.filter(pl.col("code") == "RL313")
+    assert missing.select("line", "cause_code", "cause_line").rows() == [
+        (2, "RL202", 2),
+        (3, "RL202", 2),
+    ]
