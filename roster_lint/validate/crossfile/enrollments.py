@@ -63,7 +63,8 @@ def _school_vs_class(
         rows.filter(gone)
         .filter(present("schoolSourcedId"))
         .join(class_school, on="classSourcedId", how="inner")
-        .filter(pl.col("schoolSourcedId") != pl.col("classSchool"))
+        # A class without a school (null) is not judged here: its blank is its own finding.
+        .filter((pl.col("schoolSourcedId") != pl.col("classSchool")).fill_null(False))
     )
     out.add(
         SCHOOL_DIFFERS,
