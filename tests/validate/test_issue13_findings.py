@@ -83,7 +83,7 @@ def test_no_primary_looks_for_the_class_enrollments(tmp_path: Path) -> None:
     )
 
 
-def test_file_shrank_names_yesterdays_file_and_no_cell_value(tmp_path: Path) -> None:
+def test_file_shrank_looks_for_yesterdays_file(tmp_path: Path) -> None:
     more = [
         {
             "op": "append",
@@ -95,8 +95,9 @@ def test_file_shrank_names_yesterdays_file_and_no_cell_value(tmp_path: Path) -> 
     ]
     prev = make(tmp_path, more, name="prev")
     (hit,) = found(tmp_path, [], "RL400", previous=prev)
-    assert hit["file"] == "users.csv"
-    assert hit["value"] is None and hit["related_value"] is None
+    # The counts stay in value / related value (docs/diff.md); the other side is the
+    # previous export's users.csv, not today's.
+    assert (hit["file"], hit["value"], hit["related_value"]) == ("users.csv", "3", "12")
     assert hit["related_file"] == f"{prev}/users.csv"
 
 
