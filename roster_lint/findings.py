@@ -157,6 +157,30 @@ class Findings:
         for rule, found in rows.items():
             self.add(rule, pl.DataFrame(found, schema=schema))
 
+    def restate(
+        self,
+        code: str,
+        files: list[str],
+        severity: str,
+        message: str,
+        values: list[str] | None = None,
+    ) -> None:
+        """A profile's reading of `code` in `files` (names, whatever folder the file is in):
+        its severity and message replace the catalogue's there (predict.profile.Restate).
+        Later --severity overrides still win (pipeline.apply_options)."""
+        self._flush()
+        hit = (pl.col("code") == code) & pl.col("file").str.split("/").list.last().is_in(files)
+        if values is not None:  # a null value is not one of them: the row keeps its reading
+            hit &= pl.col("value").is_in(values).fill_null(False)
+        hit = hit.fill_null(False)
+        self._parts = [
+            p.with_columns(
+                pl.when(hit).then(pl.lit(severity)).otherwise(pl.col("severity")).alias("severity"),
+                pl.when(hit).then(pl.lit(message)).otherwise(pl.col("message")).alias("message"),
+            )
+            for p in self._parts
+        ]
+
     def extend(self, other: Findings) -> None:
         self._flush()
         other._flush()

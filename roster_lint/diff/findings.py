@@ -57,8 +57,10 @@ def shrunk_files(previous: Export, export: Export, s: DiffSettings, out: Finding
             f"export (limit {s.max_shrink:.0%}); a truncated bulk file reads as "
             f"{old.rows - new.rows:,} removals.",
             file=new.path,
-            value=str(new.rows),
-            related_file=old.path,
+            value=str(new.rows),  # the row counts (docs/diff.md: warnings' related value)
+            # The other side is yesterday's file: named by the previous export's path, not
+            # by today's (the "looked for" line read as if today's file had 12 records).
+            related_file=f"{previous.path.rstrip('/')}/{old.path}",
             related_value=str(old.rows),
         )
 

@@ -66,7 +66,20 @@ def check_header(
     for i, cell in enumerate(cells):
         name: str | None = None
         if cell == "":
-            report("empty-header-cell", f"{path}: header cell {i + 1} is empty", None, str(i + 1))
+            # The position is in the message, not a value: the cell holds none.  Where a
+            # missing standard column belongs, the cell is to be named (RL030), not removed.
+            # Only where the cell before it is the standard column before that one: the
+            # header is in place there, so the position names the column meant.
+            placed = i == 0 or (
+                i <= len(expected) and cells[i - 1].lower() == expected[i - 1].lower()
+            )
+            meant = (
+                expected[i]
+                if placed and i < len(expected) and expected[i] not in cell_set
+                else None
+            )
+            where = f" where {meant!r} goes: name it {meant!r}" if meant else ""
+            report("empty-header-cell", f"{path}: header cell {i + 1} is empty{where}", meant)
             hm.ok = hm.ok and i >= len(expected)
             continue
         if cell == "metadata":

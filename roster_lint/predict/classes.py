@@ -76,12 +76,14 @@ def _teachers(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.Data
     on 36-character ids, and the classes are their rows."""
     c = profile.classes
     if inp.broken("enrollments.csv") or inp.broken("users.csv"):
-        return pl.DataFrame(schema={"_crow": ROW, "_provisioned": pl.Boolean()})
+        return pl.DataFrame(
+            schema={"_crow": ROW, "_provisioned": pl.Boolean(), "_student_primary": pl.Boolean()}
+        )
     # The teacher rows first, eagerly (an equality test on 7M rows), so that the lowercase
     # test runs on those rows only: a lazy query merges both filters into one predicate
     # and lowercased every row's `primary`.
     teaching = with_user.select(
-        "_is_teacher", "_urow", "_unenroll", "primary", "_crow", "user_action"
+        "_is_teacher", "_urow", "_unenroll", "primary", "_crow", "user_action", "_u_student"
     ).filter(pl.col("_is_teacher"))
     primary = (
         teaching.lazy()
@@ -94,7 +96,12 @@ def _teachers(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.Data
         # Whether one of the class's primary teachers gets an account (not documented when
         # none does: primary-teacher-not-provisioned).
         .group_by("_crow")
-        .agg((pl.col("user_action") != "skip").any().alias("_provisioned"))
+        .agg(
+            (pl.col("user_action") != "skip").any().alias("_provisioned"),
+            # Every primary "teacher" is a user with a Student account (not documented:
+            # primary-teacher-is-student; `_u_student` is never null, see with_users).
+            pl.col("_u_student").all().alias("_student_primary"),
+        )
     )
     return primary.collect(engine="in-memory")
 
@@ -219,6 +226,7 @@ def decide_classes(
         .with_columns(
             pl.col("has_teacher").fill_null(False),
             pl.col("_provisioned").fill_null(False),
+            pl.col("_student_primary").fill_null(False),  # no primary teacher: not this
             pl.col("n_grades").fill_null(0),
             pl.col("n_ungraded").fill_null(0),
         )
@@ -239,6 +247,10 @@ def decide_classes(
     gone = pl.col("status") == profile.records.delete_status
     # Created although no primary teacher gets an account (not documented).
     unprovisioned = in_scope & pl.col("has_teacher") & ~pl.col("_provisioned")
+    # Skipped because its only primary teachers are students (not documented).
+    student_primary = (
+        kernel.first(pl.col("_skip")) == "class-primary-teacher-is-student"
+    ).fill_null(False)
     return classes.with_columns(
         pl.when(in_scope).then(kernel.joined(notes)).otherwise(pl.col("_skip")).alias("reasons"),
         pl.when(~in_scope)
@@ -256,12 +268,14 @@ def decide_classes(
                         ("split-class-ungraded-students", split & (pl.col("n_ungraded") > 0)),
                         ("record-tobedeleted", gone),
                         ("primary-teacher-not-provisioned", unprovisioned),
+                        ("primary-teacher-is-student", student_primary),
                     ]
                 ),
             ]
         ).alias("detail"),
         (split & (pl.col("n_ungraded") > 0)).alias("_nd_ungraded"),
         unprovisioned.alias("_nd_unprovisioned"),
+        student_primary.alias("_nd_student_primary"),
     ).with_columns(_class_root(inp).alias("_root"))
 
 
@@ -273,6 +287,7 @@ def class_nd(profile: Profile) -> list[tuple[str, pl.Expr]]:
         ("primary-teacher-not-provisioned", pl.col("_nd_unprovisioned")),
         # --previous: an existing class kept without its primary teacher (predict/history.py)
         ("existing-class-without-primary-teacher", pl.col("_nd_existing")),
+        ("primary-teacher-is-student", pl.col("_nd_student_primary")),
     ]
 
 

@@ -39,6 +39,9 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
     # does).  _urow numbers the ids, so that counting distinct users over 7M enrollments
     # (licences) counts u32s, not 36-character ids.
     in_scope = pl.col("action") != "skip"
+    # The user's account is a Student one: a student enrolled as a class's primary teacher
+    # is no teacher for it (the profile's [not_documented] primary-teacher-is-student).
+    student = (pl.col("summit_role") == profile.accounts.student_summit_role).fill_null(False)
     # Each user row as its id's first row, joined as it is: no group_by over 1M
     # 36-character ids and no check that the ids are distinct.  A
     # repeated id that an enrollment names gives that enrollment one row per copy: the
@@ -50,6 +53,7 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
         grade.alias("user_grade"),
         pl.when(in_scope).then(grade).alias("_in_grade"),
         in_scope.alias("_in"),
+        student.alias("_u_student"),
     ).with_row_index("_urow")
     narrow = inp.enrollments.select(cols)
     # A plain string join: polars 2.1 joins the loader's id columns faster than the u64
@@ -58,13 +62,14 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
     if found.height != narrow.height:
         side = (
             users.lazy()
-            .select("uid", "action", "grade")
+            .select("uid", "action", "grade", "summit_role")
             .group_by("uid")
             .agg(
                 pl.col("action").first().alias("user_action"),
                 grade.first().alias("user_grade"),
                 grade.filter(in_scope).first().alias("_in_grade"),
                 in_scope.any().alias("_in"),
+                student.first().alias("_u_student"),
             )
             .with_row_index("_urow")
             .collect(engine="in-memory")

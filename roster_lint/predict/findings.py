@@ -62,6 +62,22 @@ def row_rules(profile: Profile) -> dict[str, tuple[str, str | None, str]]:
     return out
 
 
+def _unverified(c: dict[str, int]) -> str:
+    """RL309: the classes counted are those created as if their course were mapped; none
+    (every class skipped for its own reason, or no class) is not "so 0 are created"."""
+    courses, classes = _n(c["course"], "course"), c.get("class", 0)
+    if classes == 0:
+        its = "its" if c["course"] == 1 else "their"
+        return (
+            f"{courses}: mapping unverified (use --course-map or --previous); none of {its} "
+            "classes is predicted as created either way (each is skipped for another reason)"
+        )
+    return (
+        f"{courses}: mapping unverified, so {_n(classes, 'class')} {_are(classes)} predicted "
+        "as created as if mapped (use --course-map or --previous)"
+    )
+
+
 # Reasons told once, with counts per entity, at the first row that has them: (the entity
 # counted, the column shown, the message from the counts and the first row's value).
 Counted = Callable[[dict[str, int], str], str]
@@ -70,14 +86,7 @@ _SUMMARY: dict[str, tuple[str, Counted]] = {
         "user",
         lambda c, v: f"{_n(c['user'], 'administrator')} will be created as School Admin",
     ),
-    "course-mapping-unverified": (
-        "course",
-        lambda c, v: (
-            f"{_n(c['course'], 'course')}: mapping unverified, so "
-            f"{_n(c.get('class', 0), 'class')} {_are(c.get('class', 0))} predicted as created "
-            "(use --course-map or --previous)"
-        ),
-    ),
+    "course-mapping-unverified": ("course", lambda c, v: _unverified(c)),
     "enrollment-tobedeleted": (
         "enrollment",
         lambda c, v: (
@@ -184,6 +193,8 @@ def cause_message(cause: RootCause, near: list[str] | None = None) -> str:
         "class-course-missing": f"course {_q(cause.id)} is not in courses.csv",
         "class-without-primary-teacher": f"{_n(n_self, 'class')} {_have(n_self)} no primary "
         "teacher",
+        "class-primary-teacher-is-student": f"{_n(n_self, 'class')} {_have(n_self)} only a "
+        "student as primary teacher (not documented)",
         "enrollment-user-missing": f"{_n(n_self, 'enrollment')} {_points(n_self)} at users "
         "not in users.csv",
         "enrollment-class-missing": f"{_n(n_self, 'enrollment')} {_points(n_self)} at classes "
@@ -389,6 +400,8 @@ def _counted_findings(plan: Plan, export: Export, out: Findings) -> None:
 
 def profile_findings(plan: Plan, export: Export, opts: Options, out: Findings) -> None:
     profile = load_profile()
+    for code, r in sorted(profile.restate.items()):  # RL112 on enrollments: SK-E3
+        out.restate(code, r.files, r.severity, r.message, r.values)
     inp = read_inputs(export, plan.mode, profile)
     for name, state in sorted(inp.state.items()):
         if state == "broken":

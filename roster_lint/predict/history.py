@@ -31,6 +31,7 @@ def _gone(entity: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
 
 
 _ID = {"user": "uid", "class": "cid", "enrollment": "eid"}
+OTHER_DISTRICT = "_other_district"  # read by users.user_nd
 
 
 def _districts(schools: pl.Expr, orgs: pl.DataFrame) -> pl.Expr:
@@ -52,7 +53,9 @@ def users_vs_previous(
     a school joined, the old and new schools under a common district.  Any other change of
     schools (one added or dropped, a move across districts) is an update."""
     if prev is None:
-        return users.with_columns(pl.lit(None, LISTS).alias("from_schools"))
+        return users.with_columns(
+            pl.lit(None, LISTS).alias("from_schools"), pl.lit(False).alias(OTHER_DISTRICT)
+        )
     had = prev.filter(pl.col("action") != "skip").unique("uid", keep="first")
     had = had.select(
         "uid", pl.col("ok_schools").alias("from_schools"), pl.col("sig").alias("_psig")
@@ -75,6 +78,9 @@ def users_vs_previous(
             > 0
         )
     moved = changed & (left & joined & same_district).fill_null(False)
+    # A move to a school of another district: an update, and what the sync does with the
+    # account is not documented (the profile's user-move-other-district, on its detail).
+    other_district = changed & (left & joined & ~same_district).fill_null(False)
     action = (
         pl.when(moved)
         .then(pl.lit("transfer", ACTION))
@@ -93,6 +99,7 @@ def users_vs_previous(
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
         pl.when(moved).then(pl.col("from_schools")).alias("from_schools"),
+        other_district.alias(OTHER_DISTRICT),
     ).drop("_psig")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 import types
 import typing
-from dataclasses import MISSING, dataclass, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -108,6 +108,18 @@ class Notes:
 
 
 @dataclass(frozen=True)
+class Restate:
+    """A OneRoster rule whose advice would undo what the sync documents, in `files`: the
+    profile gives its severity and its message (the advice) there (RL112: a `tobedeleted`
+    enrollment in a bulk file is how Summit K12 unenrolls, SK-E3)."""
+
+    files: list[str]
+    severity: str  # error | warning | info
+    message: str
+    values: list[str] | None = None  # only findings whose value is one of these (exact)
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     title: str
@@ -124,6 +136,7 @@ class Profile:
     support: dict[str, str]  # follow-up kind -> what the district sends to support
     not_documented: dict[str, NotDocumented]
     missing: dict[str, str]  # file -> what the plan predicts when it is missing
+    restate: dict[str, Restate] = field(default_factory=dict)  # rule code -> its reading
 
     def mode_files(self, mode: str, version: str | None) -> list[str]:
         m = self.modes[mode]
@@ -209,9 +222,13 @@ def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
             k: {"key": k, **v} if isinstance(v, dict) else v for k, v in nd.items()
         }
     try:
-        return _build(Profile, raw, "")
+        profile = _build(Profile, raw, "")
     except ProfileError as exc:
         raise ProfileError(f"{where}: {exc}") from None
+    for code, r in profile.restate.items():
+        if r.severity not in ("error", "warning", "info"):
+            raise ProfileError(f"{where}: restate.{code}.severity: expected error, warning or info")
+    return profile
 
 
 def read_profile(path: Path) -> Profile:

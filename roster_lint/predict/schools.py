@@ -40,9 +40,14 @@ def decide_orgs(inp: Inputs, profile: Profile) -> pl.DataFrame:
     # A school type in another case (`School`) is listed as a school that is skipped for
     # its type (org-type-invalid), not as a school without an NCES ID.
     other_case = ~exact & pl.col("type").str.to_lowercase().is_in([t.lower() for t in school_types])
+    # A broken header (SK-F1) skips every org, but only schools are counted as schools:
+    # where the type cannot be read (its column is misspelt or missing: blank here), an org
+    # that is another org's parent is taken for the district, the others for schools.
+    parents = inp.orgs["parent"].filter(inp.orgs["parent"] != "").unique().implode()
+    unknown_type = (pl.col("type") == "") & ~pl.col("oid").is_in(parents)
     orgs = orgs.with_columns(
         (pl.coalesce(candidates) if candidates else pl.lit(None, STR)).alias("nces"),
-        (exact | other_case | pl.lit(broken)).fill_null(False).alias("is_school"),
+        (exact | other_case | (pl.lit(broken) & unknown_type)).fill_null(False).alias("is_school"),
         other_case.fill_null(False).alias("_bad_type"),
     )
     # SK-X4 (older engine): the NCES ID had to start with the district's 7-digit NCES ID.

@@ -292,6 +292,7 @@ def user_details(users: pl.DataFrame) -> pl.Series:
         pl.col("_gone"),
         pl.col("_role_ambiguous"),
         pl.col("_org_type_case"),
+        pl.col("_other_district"),
     ]
     bits = pl.sum_horizontal(
         [f.fill_null(False).cast(pl.UInt64) * (1 << i) for i, f in enumerate(flags)]
@@ -358,4 +359,6 @@ def user_nd() -> list[tuple[str, pl.Expr]]:
         ("user-tobedeleted", pl.col("_gone")),
         ("several-primary-roles", pl.col("_role_ambiguous")),
         ("org-type-other-case", pl.col("_org_type_case")),
+        # Set by history.users_vs_previous (--previous): a move to another district's school.
+        ("user-move-other-district", pl.col("_other_district")),
     ]

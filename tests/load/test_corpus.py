@@ -47,10 +47,14 @@ def test_moodle_v12_header_typos(corpus: Path) -> None:
 def test_moodle_v12_empty_header_cells_and_lowercase_file(corpus: Path) -> None:
     name = "moodle-enrol_oneroster/v1p2_full_dataset"
     cells = hits(corpus, name, "RL036")
-    assert [(f, line, v) for f, line, _, v in cells if f == "roles.csv"] == [
-        ("roles.csv", 1, "10"),
-        ("roles.csv", 1, "11"),
+    # Issue 13 item 13: no value (the cell is empty); cell 10 stands where roles.csv's
+    # userProfileSourcedId goes (name it), cell 11 is a stray trailing cell.  userprofiles.csv
+    # carries another file's header: no column is guessed from the position there.
+    assert [(f, line, c, v) for f, line, c, v in cells if f != "userprofiles.csv"] == [
+        ("roles.csv", 1, None, None),
+        ("roles.csv", 1, "userProfileSourcedId", None),
     ]
+    assert [(c, v) for f, _, c, v in cells if f == "userprofiles.csv"] == [(None, None)] * 2
     assert hits(corpus, name, "RL004") == [("userprofiles.csv", None, None, "userProfiles.csv")]
     export = load(corpus / name)
     assert export.tables["userProfiles.csv"].path == "userprofiles.csv"

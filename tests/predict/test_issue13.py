@@ -202,3 +202,94 @@ def test_course_map_init_round_trips(tmp_path: Path, course: str) -> None:
     plan = plan_of(tmp_path, patch, course_map=str(cmap))
     assert act(plan, "course", course)[0] == "mapped"
     assert act(plan, "class", "k1")[0] == "create"
+
+
+# --- item 13(a): a broken orgs.csv header does not count the district as a school ------
+@pytest.mark.parametrize("column", ["type", "name"])
+def test_orgs_header_broken_counts_only_schools(tmp_path: Path, column: str) -> None:
+    patch = [{"op": "rename_header", "file": "orgs.csv", "column": column, "to": column.title()}]
+    plan = plan_of(tmp_path, patch)
+    schools = plan.actions.filter(plan.actions["entity"] == "school")
+    assert schools["id"].to_list() == ["sch1"]
+    assert act(plan, "school", "sch1") == ("skip", ["header-breaks-sync"])
+    assert causes(plan)[("header-breaks-sync", "file", "orgs.csv")]["school"] == 1
+
+
+# --- item 13(b): RL309 does not say "so 0 classes are created" when another skip decides --
+def test_unverified_mapping_does_not_claim_it_decides_skipped_classes(tmp_path: Path) -> None:
+    patch = [cell("enrollments.csv", 2, "primary", "false")]  # k1 skipped: no primary teacher
+    f = api.check(make(tmp_path, patch)).findings
+    (hit,) = f.filter(f["code"] == "RL309").to_dicts()
+    assert (hit["file"], hit["line"]) == ("courses.csv", 2)
+    assert "so 0 classes" not in hit["message"]
+    assert "none of its classes is predicted as created" in hit["message"]
+    # With a class created, the count is the classes created as if mapped.
+    f = api.check(make(tmp_path, [], name="ok")).findings
+    (hit,) = f.filter(f["code"] == "RL309").to_dicts()
+    assert "so 1 class is predicted as created" in hit["message"]
+
+
+# --- item 10: a student enrolled as the class's primary teacher (not documented) ---------
+SWAPPED = [  # tch1's and stu1's user ids swapped in k1's enrollments
+    cell("enrollments.csv", 2, "userSourcedId", "stu1"),
+    cell("enrollments.csv", 3, "userSourcedId", "tch1"),
+]
+
+
+def test_student_as_primary_teacher_is_a_not_documented_root(tmp_path: Path) -> None:
+    plan = plan_of(tmp_path, SWAPPED)
+    assert act(plan, "class", "k1") == ("skip", ["class-primary-teacher-is-student"])
+    a = plan.actions
+    d = json.loads(a.filter((a["entity"] == "class") & (a["id"] == "k1"))["detail"][0])
+    assert d["not_documented"] == ["primary-teacher-is-student"]
+    for eid in ("k1_tch1", "k1_stu1", "k1_stu2"):
+        assert act(plan, "enrollment", eid) == ("skip", ["enrollment-class-not-created"])
+    found = [c for c in plan.root_causes if c.reason == "class-primary-teacher-is-student"]
+    assert [(c.entity, c.affected, c.file, c.line) for c in found] == [
+        ("class", {"class": 1, "enrollment": 3}, "classes.csv", 2)
+    ]
+    assert not [c for c in plan.root_causes if c.reason == "class-without-primary-teacher"]
+    # `why` does not tick "primary teacher".
+    w = api.why(make(tmp_path, SWAPPED, name="why"), "class", "k1")
+    (step,) = [s for s in w.to_json()["trace"] if s["step"] == "primary teacher"]
+    assert step["ok"] is False
+    codes = api.check(make(tmp_path, SWAPPED, name="chk")).findings
+    rows = codes.filter(codes["code"] == "RL340").select("file", "line", "sourced_id").rows()
+    assert rows == [("classes.csv", 2, "k1")]
+
+
+def test_a_real_primary_teacher_beside_a_student_one_creates_the_class(tmp_path: Path) -> None:
+    both = [
+        cell("enrollments.csv", 3, "role", "teacher"),
+        cell("enrollments.csv", 3, "primary", "true"),
+    ]
+    plan = plan_of(tmp_path, both)
+    action, reasons = act(plan, "class", "k1")
+    assert action == "create" and "class-primary-teacher-is-student" not in reasons
+
+
+# --- item 2 (leftover): a move across districts is an update labelled not documented ----
+def test_move_to_another_district_is_labelled_not_documented(tmp_path: Path) -> None:
+    d2 = {
+        "op": "append",
+        "file": "orgs.csv",
+        "copy_line": 2,
+        "values": {"sourcedId": "d2", "identifier": "0600002"},
+    }
+    sch2_d2 = {**SCH2, "values": {**SCH2["values"], "parentSourcedId": "d2"}}  # type: ignore[dict-item]
+    previous = [d2, sch2_d2, cell("users.csv", 3, "orgSourcedIds", "sch2")]
+    plan = plan_of(tmp_path, [d2, sch2_d2], previous=previous)
+    a = plan.actions
+    row = a.filter((a["entity"] == "user") & (a["id"] == "stu1"))
+    assert row["action"][0] == "update"
+    assert json.loads(row["detail"][0])["not_documented"] == ["user-move-other-district"]
+    assert any(n.startswith("Not documented (user-move-other-district, 1)") for n in plan.notes)
+    # Users who did not move, and a move within the district, carry no such label.
+    stu2 = a.filter((a["entity"] == "user") & (a["id"] == "stu2"))["detail"][0]
+    assert "not_documented" not in json.loads(stu2)
+    plan = plan_of(
+        tmp_path / "same", [SCH2], previous=[SCH2, cell("users.csv", 3, "orgSourcedIds", "sch2")]
+    )
+    a = plan.actions
+    d = json.loads(a.filter((a["entity"] == "user") & (a["id"] == "stu1"))["detail"][0])
+    assert "not_documented" not in d

@@ -21,6 +21,7 @@ SCHEMA = {
     "_gone": pl.Boolean(),
     "_role_ambiguous": pl.Boolean(),
     "_org_type_case": pl.Boolean(),
+    "_other_district": pl.Boolean(),
 }
 SCHOOLS = ["s1", "s2", 'q"uote', "é", "s1\\x"]
 schools = st.lists(st.sampled_from(SCHOOLS), max_size=3)
@@ -36,6 +37,7 @@ rows = st.fixed_dictionaries(
         "_gone": st.booleans(),
         "_role_ambiguous": st.booleans(),
         "_org_type_case": st.booleans(),
+        "_other_district": st.booleans(),
     }
 )
 
@@ -56,14 +58,14 @@ def test_same_bytes_as_per_row(data: list[dict[str, object]]) -> None:
 def test_shapes() -> None:
     """One school each way, none, several, a transfer, no role, and no users at all."""
     data = [
-        ("Student", ["s1"], [], None, True, False, False, False, False, False),
-        ("Student", ["s1"], [], None, True, False, False, False, False, False),
-        ("Student", [], ["s1"], None, False, False, True, False, False, False),
-        ("Teacher", ["s1"], [], None, True, False, False, True, False, False),
-        ("Teacher", ["s1", "s2"], ["s2"], None, True, True, False, False, False, False),
-        (None, [], [], None, False, False, False, False, False, False),
-        ("Student", ["s2"], [], ["s1"], True, False, False, False, False, False),
-        ("Student", ["s2"], [], None, True, False, False, False, False, False),
+        ("Student", ["s1"], [], None, True, False, False, False, False, False, False),
+        ("Student", ["s1"], [], None, True, False, False, False, False, False, False),
+        ("Student", [], ["s1"], None, False, False, True, False, False, False, False),
+        ("Teacher", ["s1"], [], None, True, False, False, True, False, False, False),
+        ("Teacher", ["s1", "s2"], ["s2"], None, True, True, False, False, False, False, False),
+        (None, [], [], None, False, False, False, False, False, False, False),
+        ("Student", ["s2"], [], ["s1"], True, False, False, False, False, False, False),
+        ("Student", ["s2"], [], None, True, False, False, False, False, False, False),
     ]
     frame = pl.DataFrame(data, schema=SCHEMA, orient="row")
     _check(frame)
@@ -78,7 +80,7 @@ def test_rows_that_differ_in_one_input() -> None:
     base = dict(
         zip(
             SCHEMA,
-            ("Student", ["s1"], [], None, True, True, False, False, False, False),
+            ("Student", ["s1"], [], None, True, True, False, False, False, False, False),
             strict=True,
         )
     )
@@ -93,6 +95,7 @@ def test_rows_that_differ_in_one_input() -> None:
         "_gone": True,
         "_role_ambiguous": True,
         "_org_type_case": True,
+        "_other_district": True,
     }
     data = [base] + [{**base, k: v} for k, v in other.items()]
     got = user_details(pl.DataFrame(data, schema=SCHEMA)).to_list()

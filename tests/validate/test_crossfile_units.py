@@ -156,7 +156,7 @@ def test_no_primary_is_confirmed_on_the_ids_when_class_hashes_collide(
         {"op": "set", "file": "enrollments.csv", "line": 2, "column": "primary", "value": "false"},
         {"op": "append", "file": "classes.csv", "copy_line": 2, "values": {"sourcedId": "k2"}},
     ]
-    expected = [("classes.csv", 2, "sourcedId", "k1", None)]
+    expected = [("classes.csv", 2, "sourcedId", "k1", "k1")]
     assert hits(check(tmp_path / "a", patch), "RL232") == expected
 
     def alike(self: Export, name: str, column: str) -> pl.Series:

@@ -2,7 +2,8 @@
 
 Columns of the working class frame (predict/classes.py): `course_action` (null: the course
 is not in courses.csv), `school_status` (rules.schools vocabulary; null: not in orgs.csv),
-`has_teacher` (SK-C3), `n_grades`."""
+`has_teacher` (SK-C3), `_student_primary` (every primary teacher has a Student account),
+`n_grades`."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ def conditions(inp: Inputs, classes_on: bool, no_content: pl.Expr) -> dict[str, 
         & (pl.col("school_status").fill_null("missing") != SYNC),
         # Unknown (the step is `?`), not false, when a file it reads was not processed.
         "class-without-primary-teacher": ~pl.col("has_teacher") & ~pl.lit(teachers_unread),
+        # Not documented (primary-teacher-is-student): the only primary "teachers" are users
+        # with a Student account (enrollment role teacher, user role student).
+        "class-primary-teacher-is-student": pl.col("has_teacher")
+        & pl.col("_student_primary")
+        & ~pl.lit(teachers_unread),
         "mixed-grade-class": pl.col("n_grades") > 1,
         "course-mapping-unverified": pl.col("course_action") == "unverified",
         "grade-without-content": no_content,

@@ -158,6 +158,7 @@ def _counts(export: Export, out: Findings, teacher_rows: pl.Series, primary: pl.
             pl.col(LINE).alias("line"),
             pl.col(SID).alias("sourced_id"),
             pl.col(SID).alias("value"),
+            pl.col(SID).alias("related_value"),  # the class's rows of enrollments.csv
             pl.format(text, SID).alias("message"),
         )
         out.add(rule, hits, related_column="classSourcedId", **common)

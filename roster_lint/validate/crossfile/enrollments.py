@@ -63,7 +63,8 @@ def _school_vs_class(
         rows.filter(gone)
         .filter(present("schoolSourcedId"))
         .join(class_school, on="classSourcedId", how="inner")
-        .filter(pl.col("schoolSourcedId") != pl.col("classSchool"))
+        # A class without a school (null) is not judged here: its blank is its own finding.
+        .filter((pl.col("schoolSourcedId") != pl.col("classSchool")).fill_null(False))
     )
     out.add(
         SCHOOL_DIFFERS,
@@ -96,6 +97,13 @@ def _fitting_pairs(export: Export, roles: pl.DataFrame) -> pl.Series:
         tag = pl.Series([role]).hash(seed=ID_HASH_SEED).hash(seed=PAIR_SEED)
         parts.append(user.filter(roles["role"].is_in(list(fit))) ^ tag)
     return pl.concat(parts)
+
+
+def _user_key(export: Export) -> str:
+    """The column that names the user in the file their roles and orgs are read from:
+    roles.csv userSourcedId (1.2) or users.csv sourcedId (1.1) -- the "looked for" of
+    RL221 and RL222 points at the user's record, not at a column of enrollments.csv."""
+    return "userSourcedId" if export.table("roles.csv") is not None else SID
 
 
 def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> None:
@@ -132,7 +140,7 @@ def _role_hits(export: Export, rows: pl.DataFrame, out: Findings, path: str) -> 
         file=path,
         column="role",
         related_file=users_path,
-        related_column="role",
+        related_column=_user_key(export),
     )
 
 
@@ -162,7 +170,7 @@ def _school_hits(
         file=path,
         column="schoolSourcedId",
         related_file=users_path,
-        related_column="userSourcedId",
+        related_column=_user_key(export),
     )
 
 

@@ -51,7 +51,8 @@ def _user_level(export: Export, out: Findings) -> None:
         (NO_ROLE, pl.col("rows").is_null(), "user '{}' has no row in roles.csv."),
         (
             NO_PRIMARY_ROLE,
-            pl.col("primaries") == 0,
+            # null: no roles.csv row at all (left join), which is NO_ROLE's finding.
+            (pl.col("primaries") == 0).fill_null(False),
             "user '{}' has roles but none with roleType primary.",
         ),
     ):

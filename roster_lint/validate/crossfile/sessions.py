@@ -98,7 +98,9 @@ def _nesting(t: Table, s: pl.DataFrame, out: Findings) -> None:
     _outside(t, with_parent, OUTSIDE_PARENT, "its parent", out)
     rank = pl.col("type").replace_strict(RANK, default=None, return_dtype=pl.Int64())
     p_rank = pl.col("p_type").replace_strict(RANK, default=None, return_dtype=pl.Int64())
-    bad = with_parent.filter(p_rank < rank)
+    # null: a type outside RANK (blank, misspelt) on either side, the enum rules' finding;
+    # the order of an unknown type is not judged.
+    bad = with_parent.filter((p_rank < rank).fill_null(False))
     msg = pl.format(
         "{} '{}' has a parent '{}' of the smaller type {}.", "type", SID, "p_id", "p_type"
     )
