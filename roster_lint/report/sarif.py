@@ -192,8 +192,11 @@ def check_sarif(
                 "column": r["related_column"],
                 "value": r["related_value"],
             }
-            related = _location(r["related_file"], None, fallback, where)
-            res["relatedLocations"] = [dict(related, id=1)]
+            # a file of this export is placed; another export's file (RL400 names
+            # yesterday's by its path) cannot be placed in this repository: properties only
+            if "/" not in r["related_file"] and "\\" not in r["related_file"]:
+                related = _location(r["related_file"], None, fallback, where)
+                res["relatedLocations"] = [dict(related, id=1)]
         if props:
             res["properties"] = props
         results.append(res)
