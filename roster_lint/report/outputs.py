@@ -166,14 +166,14 @@ def plain_text(render: Callable[[Console], None]) -> str:
     return buf.getvalue()
 
 
-def _html(name: str, *args: Any) -> str:
+def _html(name: str, *args: Any, **kwargs: Any) -> str:
     try:
         from roster_lint.report import html
     except ModuleNotFoundError as exc:
         if exc.name != "roster_lint.report.html":
             raise
         raise UsageError("html output is not available in this build") from None
-    return str(getattr(html, name)(*args))
+    return str(getattr(html, name)(*args, **kwargs))
 
 
 def _find_exports(obj: Any) -> list[Export]:
@@ -271,10 +271,12 @@ def emit_plan(
 
     targets = parse_outputs(outputs, "plan")
     path = export.path if export is not None else ""
+    shown = (export, previous)  # the exports the HTML page names (and reads names from)
     if redact:
         r = _redactor(plan, [export, previous])
         plan = r.apply(plan)
         path = r.export(export).path if export is not None else ""
+        shown = tuple(r.export(e) if e is not None else None for e in (export, previous))
 
     def as_text(console: Console) -> None:
         from roster_lint.report import plan_text
@@ -283,7 +285,9 @@ def emit_plan(
 
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "text": lambda: plain_text(as_text),
-        "html": lambda: _html("render_plan_html", plan, None),
+        "html": lambda: _html(
+            "render_plan_html", plan, None, export=shown[0], previous=shown[1]
+        ),
         "sarif": lambda: dumps(sarif.plan_sarif(plan, path)),
         "markdown": lambda: markdown.plan_markdown(plan),
     }
