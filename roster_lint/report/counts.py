@@ -116,7 +116,8 @@ def _schools(plan: Plan) -> list[SchoolCount]:
     if a.height:
         for school, name, n in (
             a.group_by("school")
-            .agg(pl.col("school_name").drop_nulls().first(), pl.col("users").sum())
+            .agg(pl.col("school_name").drop_nulls().sort().first(), pl.col("users").sum())
+            .sort("school", nulls_last=True)
             .iter_rows()
         ):
             if school is not None:

@@ -321,9 +321,13 @@ def _diff_context(doc: Mapping[str, Any]) -> dict[str, Any]:
             }
         )
     sync = doc.get("sync") or {}
+    def side(key: str) -> dict[str, Any]:
+        d = doc.get(key) or {}
+        return {"path": d.get("path") or "", "oneroster_version": d.get("oneroster_version")}
+
     return {
-        "old": doc.get("old") or {},
-        "new": doc.get("new") or {},
+        "old": side("old"),
+        "new": side("new"),
         "summary": doc.get("summary") or {},
         "sync_available": bool(sync.get("available")),
         "will_not": list(sync.get("will_not") or []),

@@ -78,7 +78,8 @@ def school_names(plan: Plan, export: Export | None) -> dict[str, str]:
                 names.setdefault(sid, name)
     a = plan.audience
     if {"school", "school_name"} <= set(a.columns):
-        for sid, name in a.select("school", "school_name").unique().iter_rows():
+        pairs = a.select("school", "school_name").drop_nulls().sort(["school", "school_name"])
+        for sid, name in pairs.iter_rows():
             if sid is not None and name:
                 names.setdefault(sid, name)
     for rc in plan.root_causes:
