@@ -120,12 +120,15 @@
     }
     var cols = [];
 
-    function counted(values, labels, select, keep) {
+    function counted(values, labels, select, keep, inOrder) {
       var n = {};
       values.forEach(function (v) { n[v] = (n[v] || 0) + 1; });
       select.textContent = "";
       option(select, "", "all");
-      Object.keys(n).sort(function (a, b) { return n[b] - n[a] || (labels(a) < labels(b) ? -1 : 1); })
+      // actions in the data's order (problems first), the rest most first
+      Object.keys(n).sort(inOrder ? function (a, b) { return a - b; } : function (a, b) {
+        return n[b] - n[a] || (labels(a) < labels(b) ? -1 : 1);
+      })
         .forEach(function (v) { option(select, v, labels(v) + " (" + fmt(n[v]) + ")"); });
       select.value = keep && n[keep] ? keep : "";
     }
@@ -141,7 +144,7 @@
         th.textContent = c[0];
         thead.appendChild(th);
       });
-      counted(ent.action, function (v) { return data.actions[v]; }, sel.action, keep.action);
+      counted(ent.action, function (v) { return data.actions[v]; }, sel.action, keep.action, true);
       var rs = [];
       ent.reasons.forEach(function (r) { data.reasonSets[r].forEach(function (x) { rs.push(x); }); });
       counted(rs, function (v) { return v; }, sel.reason, keep.reason);
