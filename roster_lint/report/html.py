@@ -91,11 +91,7 @@ def generated_at(generated: str | None = None) -> str:
     if generated:
         return generated
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    when = (
-        datetime.fromtimestamp(int(epoch), tz=UTC)
-        if epoch.isdigit()
-        else datetime.now(tz=UTC)
-    )
+    when = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else datetime.now(tz=UTC)
     return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -321,6 +317,7 @@ def _diff_context(doc: Mapping[str, Any]) -> dict[str, Any]:
             }
         )
     sync = doc.get("sync") or {}
+
     def side(key: str) -> dict[str, Any]:
         d = doc.get(key) or {}
         return {"path": d.get("path") or "", "oneroster_version": d.get("oneroster_version")}
@@ -334,7 +331,9 @@ def _diff_context(doc: Mapping[str, Any]) -> dict[str, Any]:
         "will": list(sync.get("will") or []),
         "sync_totals": sync.get("totals") or {},
         "files": files,
-        "changed_files": [f for f in files if any(f["counts"].values()) or f["status"] != "compared"],
+        "changed_files": [
+            f for f in files if any(f["counts"].values()) or f["status"] != "compared"
+        ],
         "manifest": list(doc.get("manifest") or []),
         "warnings": list(doc.get("warnings") or []),
         "max_rows": MAX_DIFF_ROWS,

@@ -218,9 +218,7 @@ def plan_data(plan: Plan, export: Export | None = None, cap: int = MAX_ROWS) -> 
         "domain": {},
     }
     totals = plan.totals()
-    entities = [
-        _entity_data(plan, e, cap, names, people, dicts) for e in ENTITIES if e in totals
-    ]
+    entities = [_entity_data(plan, e, cap, names, people, dicts) for e in ENTITIES if e in totals]
     cat = catalogue()
     reason_sets = [r.split("\x1f") if r else [] for r in dicts["reasons"]]
     codes = sorted({r for rs in reason_sets for r in rs})

@@ -276,7 +276,10 @@ def emit_plan(
         r = _redactor(plan, [export, previous])
         plan = r.apply(plan)
         path = r.export(export).path if export is not None else ""
-        shown = tuple(r.export(e) if e is not None else None for e in (export, previous))
+        shown = (
+            r.export(export) if export is not None else None,
+            r.export(previous) if previous is not None else None,
+        )
 
     def as_text(console: Console) -> None:
         from roster_lint.report import plan_text
@@ -285,9 +288,7 @@ def emit_plan(
 
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "text": lambda: plain_text(as_text),
-        "html": lambda: _html(
-            "render_plan_html", plan, None, export=shown[0], previous=shown[1]
-        ),
+        "html": lambda: _html("render_plan_html", plan, None, export=shown[0], previous=shown[1]),
         "sarif": lambda: dumps(sarif.plan_sarif(plan, path)),
         "markdown": lambda: markdown.plan_markdown(plan),
     }

@@ -66,8 +66,8 @@ def _audience(plan: Plan, counts: PlanCounts, console: Console) -> None:
         return
     roles = ", ".join(f"{r} {n:,}" for r, n in counts.by_role.items())
     console.print(f"People who get an account (each once): [bold]{counts.people:,}[/] ({roles})")
-    grades = ", ".join(f"{g} {n:,}" for g, n in counts.by_grade.items())
-    console.print(f"Students by grade: {grades}; staff (no grade expected): {counts.staff:,}")
+    by_grade = ", ".join(f"{g} {n:,}" for g, n in counts.by_grade.items())
+    console.print(f"Students by grade: {by_grade}; staff (no grade expected): {counts.staff:,}")
     skipped = [s for s in counts.schools if s.action == "skip"]
     for s in skipped:
         name = f"{s.name} ({s.school})" if s.name else s.school

@@ -188,7 +188,13 @@ def test_report_names_exports_and_time_made(
     plan = api.plan_export(exp, api.Options(), prev)
     out = html.render_plan_html(plan, export=exp, previous=prev)
     meta = page(out).find("dl", class_="meta")
-    terms = dict(zip([d.text() for d in meta.find_all("dt")], [d.text() for d in meta.find_all("dd")], strict=True))
+    terms = dict(
+        zip(
+            [d.text() for d in meta.find_all("dt")],
+            [d.text() for d in meta.find_all("dd")],
+            strict=True,
+        )
+    )
     assert terms["Export"] == "sample_exports/district"
     assert terms["Previous export"] == "sample_exports/district-yesterday"
     assert terms["Mode · profile"] == f"{plan.mode} · {plan.profile}"
@@ -310,9 +316,17 @@ def test_diff_page_in_words_sync_first(monkeypatch: pytest.MonkeyPatch) -> None:
         ],
         "sync": {
             "available": True,
-            "will": [{"action": "transfer", "count": 1, "message": "1 user moves", "source": "SK-A6"}],
+            "will": [
+                {"action": "transfer", "count": 1, "message": "1 user moves", "source": "SK-A6"}
+            ],
             "will_not": [
-                {"action": "retain", "count": 7, "message": "7 users kept", "reason": "x", "source": "SK-A7"}
+                {
+                    "action": "retain",
+                    "count": 7,
+                    "message": "7 users kept",
+                    "reason": "x",
+                    "source": "SK-A7",
+                }
             ],
         },
     }
@@ -329,7 +343,9 @@ def test_diff_page_in_words_sync_first(monkeypatch: pytest.MonkeyPatch) -> None:
     meta = [d.text() for d in doc.find("dl", class_="meta").find_all("dd")]
     assert meta[1].startswith(HOSTILE[0])
     tables = doc.find("section", class_="file").find_all("table")
-    rows = {t.find("tbody").find("td").text(): [td.text() for td in t.find_all("td")] for t in tables}
+    rows = {
+        t.find("tbody").find("td").text(): [td.text() for td in t.find_all("td")] for t in tables
+    }
     assert rows["u1"][2].startswith("orgSourcedIds: 101 → 104")  # old -> new, when given
     assert "email" in rows["u1"][2]  # a column without values still named
     assert rows["u9"][3].startswith("nothing for this id")  # the removed half, in words

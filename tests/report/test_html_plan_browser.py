@@ -144,9 +144,7 @@ def test_plan_search_by_name_email_and_school(
     assert trap.page_requests() == []
 
 
-def test_plan_filters_and_pages(
-    chromium: str, tmp_path: Path, trap: Trap, plan_page: Path
-) -> None:
+def test_plan_filters_and_pages(chromium: str, tmp_path: Path, trap: Trap, plan_page: Path) -> None:
     plan = api.plan_export(api.load_for_plan(FLAWED), api.Options(), None)
     expected = plan.actions.filter(
         (pl.col("entity") == "user")
@@ -160,7 +158,9 @@ def test_plan_filters_and_pages(
     box = doc.find("section", id="records")
     assert box.find("p", class_="count").text() == f"{expected:,} matching users"
     assert len(rows(doc)) == 25 and pager(doc) == f"page 1 of {-(-expected // 25)}"
-    assert all(r["action"] == "skip" and "(school-missing-nces-id)" in r["reasons"] for r in rows(doc))
+    assert all(
+        r["action"] == "skip" and "(school-missing-nces-id)" in r["reasons"] for r in rows(doc)
+    )
     first = [r["id"] for r in rows(doc)]
     last = -(-expected // 25)
     doc = dom(chromium, tmp_path, trap, plan_page, q + f"&page={last}")
@@ -179,7 +179,14 @@ def test_plan_and_diff_screenshots(
 ) -> None:
     for name, page in (("plan", plan_page), ("diff", diff_page)):
         shot = tmp_path / f"{name}.png"
-        run(chromium, tmp_path, trap, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri())
+        run(
+            chromium,
+            tmp_path,
+            trap,
+            f"--screenshot={shot}",
+            "--window-size=1280,2000",
+            page.as_uri(),
+        )
         assert png_size(shot) == (1280, 2000) and shot.stat().st_size > 20_000
         print(f"screenshot: {shot}")  # pytest -s shows it; the file stays in tmp_path
     assert trap.page_requests() == []
