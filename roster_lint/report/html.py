@@ -3,19 +3,20 @@
 Rendered from jinja2 templates (report/templates/) with autoescape on; CSS and JS are our
 own files (report/assets/) inlined, charts are SVG computed here, and the page's own
 Content-Security-Policy forbids every request (`default-src 'none'`) and every script but
-ours (by hash).  Data for the JS tables travels as JSON inside
-`<script type="application/json">` with `<`, `>`, `&` escaped.  As a last guard, "://" in
-any data is written as an entity (HTML) or `\\/` (JSON), so the file never holds a URL.
+ours (by hash).  The plan's records travel as data inside
+`<script type="application/json">` (report/html_plan.py: compact JSON with `<`, `>`, `&`
+escaped, or gzip + base64 when big) and report.js builds 25 rows at a time.  As a last
+guard, "://" in any data is written as an entity (HTML) or `\\/` (JSON), so the file never
+holds a URL.  Every number shown comes from report/counts.py, as in the other formats.
 
-Big exports: each plan table carries at most MAX_ROWS_PER_ENTITY rows (problems first) and
-says "showing N of M"; the complete list is `plan --format json`.
+Big exports: at most MAX_ROWS_PER_ENTITY records per entity (problems first) are in the
+page, which says so; every action is in `plan --output csv:PATH`.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -66,15 +67,6 @@ def _ticks(text: Any) -> Markup:
         Markup("<code>%s</code>") % _finalize(p) if i % 2 else _finalize(p)
         for i, p in enumerate(parts)
     )
-
-
-def script_json(obj: Any) -> Markup:
-    """JSON that is safe inside <script type="application/json"> and holds no URL."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
-        text = text.replace(raw, esc)
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return Markup(text.replace("://", ":\\/\\/"))
 
 
 def _script_text(text: str) -> Markup:
