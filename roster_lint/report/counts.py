@@ -103,7 +103,9 @@ def _people(audience: pl.DataFrame) -> pl.DataFrame:
     """One row per (role, grade) with people counted once: `people` where the audience
     has it (summary.audience counts each person at their first school), else `users`."""
     col = "people" if "people" in audience.columns else "users"
-    return audience.group_by(["summit_role", "grade"]).agg(pl.col(col).cast(pl.Int64).sum())
+    return audience.group_by(["summit_role", "grade"]).agg(
+        pl.col(col).cast(pl.Int64).sum().alias("n")
+    )
 
 
 def _schools(plan: Plan) -> list[SchoolCount]:
@@ -144,14 +146,14 @@ def plan_counts(plan: Plan) -> PlanCounts:
     staff = 0
     total = 0
     if people is not None:
-        roles = people.group_by("summit_role").agg(pl.col(people.columns[-1]).sum())
+        roles = people.group_by("summit_role").agg(pl.col("n").sum())
         for role, n in roles.sort(["summit_role"], nulls_last=True).iter_rows():
             by_role[role or "(no role)"] = int(n)
             total += int(n)
             if role != STUDENT:
                 staff += int(n)
         students = people.filter(pl.col("summit_role") == STUDENT)
-        for grade, n in students.select("grade", people.columns[-1]).iter_rows():
+        for grade, n in students.sort("grade", nulls_last=True).select("grade", "n").iter_rows():
             key = grade or NO_GRADE
             by_grade[key] = by_grade.get(key, 0) + int(n)
     by_grade = dict(sorted(by_grade.items(), key=lambda kv: grade_key(kv[0])))
