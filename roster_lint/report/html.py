@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from roster_lint.results import CheckResult
 
 MAX_ROWS_PER_ENTITY = html_plan.MAX_ROWS
+CHECK_MAX_ROWS = 5000  # per entity on check's page (the plan page holds MAX_ROWS_PER_ENTITY)
 MAX_FINDINGS_PER_RULE = 100
 MAX_LIST = 1000  # follow-ups, root causes, notes
 MAX_DIFF_ROWS = 500  # records per file and kind on the diff page (all are in the JSON)
@@ -201,9 +202,11 @@ def _reason_rows(rows: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _plan_context(plan: Plan, export: Export | None = None) -> dict[str, Any]:
+def _plan_context(
+    plan: Plan, export: Export | None = None, cap: int | None = None
+) -> dict[str, Any]:
     c = plan_counts(plan)
-    data = html_plan.plan_data(plan, export, MAX_ROWS_PER_ENTITY)
+    data = html_plan.plan_data(plan, export, MAX_ROWS_PER_ENTITY if cap is None else cap)
     encoding, text = html_plan.encode(data, html_plan.GZIP_OVER)
     shown = {e["entity"]: len(e["id"]) for e in data["entities"]}
     not_synced = sum(n for e in c.by_action.values() for a, n in e.items() if a in NOT_SYNCED)
@@ -347,7 +350,8 @@ def render_check_html(
         "previous_path": None,
     }
     if result.plan is not None:
-        ctx.update(_plan_context(result.plan, export or result.export))
+        # check's page is about the findings: the plan's records are a sample there
+        ctx.update(_plan_context(result.plan, export or result.export, CHECK_MAX_ROWS))
     else:
         ctx["plan"] = None
     return _render("report.html.j2", **ctx)
