@@ -167,6 +167,21 @@ def test_plan_filters_and_pages(chromium: str, tmp_path: Path, trap: Trap, plan_
     assert pager(doc) == f"page {last} of {last}"
     assert len(rows(doc)) == expected - (last - 1) * 25
     assert not set(first) & {r["id"] for r in rows(doc)}
+    # first=1 (what the first-reason table's "show" sets): the table's own count
+    firsts = plan.actions.filter(
+        (pl.col("entity") == "user")
+        & (pl.col("action") == "skip")
+        & (pl.col("reasons").list.first() == "school-missing-nces-id")
+    ).height
+    doc = dom(
+        chromium,
+        tmp_path,
+        trap,
+        plan_page,
+        "#entity=user&action=skip&reason=school-missing-nces-id&first=1",
+    )
+    count = doc.find("section", id="records").find("p", class_="count").text()
+    assert count == f"{firsts:,} matching users (by first reason)"
     # the action filter lists each action of the entity with its count
     doc = dom(chromium, tmp_path, trap, plan_page, "#entity=enrollment")
     options = [o.text() for o in doc.find("select", name="action").find_all("option")]

@@ -10,7 +10,7 @@
     var out = {};
     var search = new URLSearchParams(window.location.search);
     var hash = new URLSearchParams(window.location.hash.replace(/^#/, ""));
-    ["q", "action", "entity", "reason", "school", "page"].forEach(function (k) {
+    ["q", "action", "entity", "reason", "school", "page", "first"].forEach(function (k) {
       var v = hash.get(k) || search.get(k);
       if (v) { out[k] = v; }
     });
@@ -88,6 +88,7 @@
     var hay = null;
     var matches = [];
     var page = 0;
+    var firstOnly = false;
 
     function schoolText(i) {
       var s = data.schools[i];
@@ -193,7 +194,8 @@
       }
       tbody.textContent = "";
       tbody.appendChild(frag);
-      count.textContent = fmt(matches.length) + " matching " + ent.label;
+      count.textContent = fmt(matches.length) + " matching " + ent.label +
+        (firstOnly && sel.reason.value ? " (by first reason)" : "");
       pageLabel.textContent = "page " + fmt(page + 1) + " of " + fmt(pages);
       prev.disabled = page === 0;
       next.disabled = page >= pages - 1;
@@ -204,7 +206,10 @@
       var a = sel.action.value === "" ? -1 : Number(sel.action.value);
       var reason = sel.reason.value;
       var school = sel.school.value;
-      var okSets = data.reasonSets.map(function (s) { return !reason || s.indexOf(reason) >= 0; });
+      // a "show" button of the first-reason table matches first reasons only, as it counts
+      var okSets = data.reasonSets.map(function (s) {
+        return !reason || (firstOnly ? s[0] === reason : s.indexOf(reason) >= 0);
+      });
       var okSchool = data.schools.map(function (s) { return !school || s[0] === school; });
       var h = needle ? haystack() : null;
       matches = [];
@@ -224,12 +229,19 @@
         keep.action = String(data.actions.indexOf(opts.action));
       }
       choose(opts.entity, keep);
+      firstOnly = !!opts.first;
       if (opts.q !== undefined) { input.value = opts.q; }
       apply();
     }
 
-    sel.entity.addEventListener("change", function () { choose(sel.entity.value, {}); apply(); });
-    ["action", "reason", "school"].forEach(function (k) { sel[k].addEventListener("change", apply); });
+    sel.entity.addEventListener("change", function () {
+      firstOnly = false;
+      choose(sel.entity.value, {});
+      apply();
+    });
+    ["action", "reason", "school"].forEach(function (k) {
+      sel[k].addEventListener("change", function () { firstOnly = false; apply(); });
+    });
     input.addEventListener("input", apply);
     prev.addEventListener("click", function () { page -= 1; render(); });
     next.addEventListener("click", function () { page += 1; render(); });
@@ -240,11 +252,13 @@
     Array.prototype.forEach.call(document.querySelectorAll("button.show"), function (b) {
       b.addEventListener("click", function () {
         show({ entity: b.getAttribute("data-entity"), action: b.getAttribute("data-action") || undefined,
-          reason: b.getAttribute("data-reason") || "", school: b.getAttribute("data-school") || "", q: "" });
+          reason: b.getAttribute("data-reason") || "", school: b.getAttribute("data-school") || "",
+          first: b.hasAttribute("data-first"), q: "" });
         box.scrollIntoView();
       });
     });
-    show({ entity: p.entity, action: p.action, reason: p.reason, school: p.school, q: p.q || "" });
+    show({ entity: p.entity, action: p.action, reason: p.reason, school: p.school,
+      first: p.first === "1", q: p.q || "" });
     if (p.page) { page = Math.max(0, Number(p.page) - 1 || 0); render(); }
   }
 
