@@ -23,24 +23,27 @@ GROUPED_ROOTS = ("user", "class", "enrollment")
 
 
 def audience(d: Decided) -> pl.DataFrame:
-    """Who gets an account: school, school_name, summit_role, grade, users."""
+    """Who gets an account: school, school_name, summit_role, grade, users, people."""
     names = d.orgs.select(pl.col("oid").alias("school"), pl.col("name").alias("school_name"))
     # Lazy, so the filter gathers the three columns read, not every user column.
     u = d.users.lazy().filter(pl.col("action").is_in(IN_SCOPE))
     return (
         u.select(
             pl.col("ok_schools").alias("school"),
+            pl.col("ok_schools").list.first().alias("_first"),
             "summit_role",
             pl.when(pl.col("grade") != "").then(pl.col("grade")).alias("grade"),
         )
         .collect(engine="in-memory")
         .explode("school")
         # Counted first, then named: a school has one name (orgs are unique by id), so
-        # the join is on a few thousand groups instead of 1M users.
+        # the join is on a few thousand groups instead of 1M users.  `users` counts a
+        # person at each of their schools; `people` only at the first, so that summing
+        # `people` counts each person once (report/counts.py).
         .group_by(["school", "summit_role", "grade"])
-        .len("users")
+        .agg(pl.len().alias("users"), (pl.col("school") == pl.col("_first")).sum().alias("people"))
         .join(names, on="school", how="left", maintain_order="left")
-        .select("school", "school_name", "summit_role", "grade", "users")
+        .select("school", "school_name", "summit_role", "grade", "users", "people")
         .sort(["school", "summit_role", "grade"], nulls_last=True)
     )
 

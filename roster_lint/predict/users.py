@@ -166,7 +166,10 @@ def decide_users(
     return (
         users.with_columns(
             _root(inp).alias("_root"),
-            pl.col("ok_schools").list.first().alias("school"),
+            # A skipped user still belongs to a school: the first one it names.
+            pl.coalesce(
+                pl.col("ok_schools").list.first(), pl.col("bad_schools").list.first()
+            ).alias("school"),
             some_skipped.alias("some_schools_skipped"),
             # Compared only with the previous export's sig, built the same way; a struct
             # hash builds no joined string per user.
@@ -339,11 +342,13 @@ def user_detail() -> pl.Expr:
     ok = pl.col("_in_scope")
     some = pl.col("some_schools_skipped")
     moved = pl.col("from_schools").is_not_null()
+    n_bad = pl.col("bad_schools").list.len().fill_null(0) > 0
     return detail(
         [
             piece("summit_role", pl.col("summit_role"), ok),
             piece("schools", pl.col("ok_schools"), ok),
-            piece("schools_not_synced", pl.col("bad_schools"), some),
+            # A user skipped for its school(s) says which: the plan's readers need it.
+            piece("schools_not_synced", pl.col("bad_schools"), some | (~ok & n_bad)),
             piece("from", pl.col("from_schools"), moved),
             piece("to", pl.col("ok_schools"), moved),
             not_documented(user_nd()),

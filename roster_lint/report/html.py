@@ -3,64 +3,52 @@
 Rendered from jinja2 templates (report/templates/) with autoescape on; CSS and JS are our
 own files (report/assets/) inlined, charts are SVG computed here, and the page's own
 Content-Security-Policy forbids every request (`default-src 'none'`) and every script but
-ours (by hash).  Data for the JS tables travels as JSON inside
-`<script type="application/json">` with `<`, `>`, `&` escaped.  As a last guard, "://" in
-any data is written as an entity (HTML) or `\\/` (JSON), so the file never holds a URL.
+ours (by hash).  The plan's records travel as data inside
+`<script type="application/json">` (report/html_plan.py: compact JSON with `<`, `>`, `&`
+escaped, or gzip + base64 when big) and report.js builds 25 rows at a time.  As a last
+guard, "://" in any data is written as an entity (HTML) or `\\/` (JSON), so the file never
+holds a URL.  Every number shown comes from report/counts.py, as in the other formats.
 
-Big exports: each plan table carries at most MAX_ROWS_PER_ENTITY rows (problems first) and
-says "showing N of M"; the complete list is `plan --format json`.
+Big exports: at most MAX_ROWS_PER_ENTITY records per entity (problems first) are in the
+page, which says so; every action is in `plan --output csv:PATH`.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
+import os
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from roster_lint import __version__
 from roster_lint.catalogue import catalogue
 from roster_lint.errors import UsageError
-from roster_lint.predict.model import ENTITIES, Plan
+from roster_lint.predict.model import Plan
+from roster_lint.report import html_plan
+from roster_lint.report.counts import NOT_SYNCED, PlanCounts, plan_counts
 from roster_lint.report.order import fix_first, group_findings
 from roster_lint.report.text import ENTITY_PLURAL
 
 if TYPE_CHECKING:
     from roster_lint.diff.model import DiffResult
+    from roster_lint.model import Export
     from roster_lint.results import CheckResult
 
-MAX_ROWS_PER_ENTITY = 5000
+MAX_ROWS_PER_ENTITY = html_plan.MAX_ROWS
+CHECK_MAX_ROWS = 5000  # per entity on check's page (the plan page holds MAX_ROWS_PER_ENTITY)
 MAX_FINDINGS_PER_RULE = 100
 MAX_LIST = 1000  # follow-ups, root causes, notes
-# Problems first, so a capped table still shows what needs attention.
-ACTION_ORDER = (
-    "skip",
-    "retain",
-    "split",
-    "needs-mapping",
-    "unverified",
-    "unenroll",
-    "transfer",
-    "update",
-    "create",
-    "enroll",
-    "sync",
-    "mapped",
-    "unchanged",
-)
+MAX_DIFF_ROWS = 500  # records per file and kind on the diff page (all are in the JSON)
 SEVERITIES = ("error", "warning", "info")
 MAX_BARS = 25  # schools in the chart; the rest are summed in one line
 HERE = Path(__file__).resolve().parent
-# Grade order for the chart: CEDS codes in school order, anything else after, by name.
-GRADE_ORDER = ["IT", "PR", "PK", "TK", "KG", *[f"{g:02d}" for g in range(1, 14)], "PS", "UG"]
-PLAN_COLUMNS = ("id", "action", "reasons", "school", "where", "detail")
 
 
 def _finalize(value: Any) -> Any:
@@ -82,13 +70,22 @@ def _ticks(text: Any) -> Markup:
     )
 
 
-def script_json(obj: Any) -> Markup:
-    """JSON that is safe inside <script type="application/json"> and holds no URL."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+def _script_text(text: str) -> Markup:
+    """JSON text made safe inside <script type="application/json"> (no `</`, `<!--`)."""
     for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
         text = text.replace(raw, esc)
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text.replace("://", ":\\/\\/"))
+
+
+def generated_at(generated: str | None = None) -> str:
+    """When the report was made: `generated`, else SOURCE_DATE_EPOCH (reproducible builds'
+    convention, so a golden page stays byte-identical), else now; always UTC."""
+    if generated:
+        return generated
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else datetime.now(tz=UTC)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
 @cache
@@ -163,84 +160,6 @@ def _check_context(result: CheckResult) -> dict[str, Any]:
 # ---- plan ---------------------------------------------------------------------------
 
 
-def _reason_counts(actions: pl.DataFrame) -> list[dict[str, Any]]:
-    """How many entities each reason skips or retains, most first."""
-    cat = catalogue()
-    counts = (
-        actions.lazy()
-        .filter(pl.col("action").is_in(["skip", "retain"]))
-        .select("entity", "action", "reasons")
-        .explode("reasons")
-        .group_by(["entity", "action", "reasons"])
-        .len()
-        .sort(["len", "entity", "action", "reasons"], descending=[True, False, False, False])
-        .collect()
-    )
-    out = []
-    for entity, action, reason, n in counts.iter_rows():
-        rule = cat.get(reason) if reason else None
-        out.append(
-            {
-                "entity": entity,
-                "action": action,
-                "reason": reason or "(no reason given)",
-                "title": rule.title if rule is not None else "",
-                "count": n,
-            }
-        )
-    return out
-
-
-def _entity_rows(actions: pl.DataFrame, entity: str, cap: int) -> list[pl.DataFrame]:
-    parts: list[pl.DataFrame] = []
-    left = cap
-    present = actions.lazy().filter(pl.col("entity") == entity)
-    known = list(ACTION_ORDER)
-    others = sorted(
-        set(present.select(pl.col("action").unique()).collect()["action"].drop_nulls()) - set(known)
-    )
-    for action in [*known, *others]:
-        if left <= 0:
-            break
-        part = present.filter(pl.col("action") == action).head(left).collect()
-        if part.height:
-            parts.append(part)
-            left -= part.height
-    return parts
-
-
-def _plan_tables(plan: Plan, cap: int) -> list[dict[str, Any]]:
-    totals = plan.totals()
-    tables = []
-    for entity in ENTITIES:
-        if entity not in totals:
-            continue
-        parts = _entity_rows(plan.actions, entity, cap)
-        shown = pl.concat(parts) if parts else plan.actions.head(0)
-        where = pl.when(pl.col("line").is_not_null()).then(
-            pl.concat_str([pl.col("file"), pl.col("line").cast(pl.String)], separator=":")
-        )
-        rows = shown.select(
-            pl.col("id").fill_null(""),
-            pl.col("action").fill_null(""),
-            pl.col("reasons").list.join(", ").fill_null(""),
-            pl.col("school").fill_null(""),
-            where.otherwise(pl.col("file")).fill_null(""),
-            pl.col("detail").fill_null(""),
-        ).rows()
-        tables.append(
-            {
-                "entity": entity,
-                "label": ENTITY_PLURAL.get(entity, entity),
-                "total": sum(totals[entity].values()),
-                "shown": len(rows),
-                "actions": totals[entity],
-                "rows": [list(r) for r in rows],
-            }
-        )
-    return tables
-
-
 def _chart(title: str, rows: list[tuple[str, str, int]], what: str) -> dict[str, Any]:
     """Bars as percentages of the largest: the template draws them as SVG rects."""
     shown, rest = rows[:MAX_BARS], rows[MAX_BARS:]
@@ -255,122 +174,207 @@ def _chart(title: str, rows: list[tuple[str, str, int]], what: str) -> dict[str,
     return {"title": title, "bars": bars, "note": note}
 
 
-def _grade_key(grade: str | None) -> tuple[int, str]:
-    if grade is None:
-        return (len(GRADE_ORDER) + 1, "")
-    if grade in GRADE_ORDER:
-        return (GRADE_ORDER.index(grade), grade)
-    return (len(GRADE_ORDER), grade)
-
-
-def _audience_charts(audience: pl.DataFrame) -> list[dict[str, Any]]:
-    """Who gets accounts, by school, role and grade (SK-A9), from the aggregated audience."""
-    need = {"school", "school_name", "summit_role", "grade", "users"}
-    if not need <= set(audience.columns) or audience.height == 0:
+def _audience_charts(c: PlanCounts) -> list[dict[str, Any]]:
+    """Who gets accounts, by school, role and grade (SK-A9), from the one set of counts."""
+    if not c.people:
         return []
-    users = pl.col("users").cast(pl.Int64).sum()
-    schools = (
-        audience.group_by("school")
-        .agg(users, pl.col("school_name").drop_nulls().sort().first())
-        .sort(["users", "school"], descending=[True, False], nulls_last=True)
-    )
-    roles = audience.group_by("summit_role").agg(users)
-    roles = roles.sort(["users", "summit_role"], descending=[True, False], nulls_last=True)
-    grades = audience.group_by("grade").agg(users).rows()
-    grades.sort(key=lambda r: _grade_key(r[0]))
+    schools = sorted((s for s in c.schools if s.people), key=lambda s: (-s.people, s.school))
+    grades = [(g, g, n) for g, n in c.by_grade.items()]
+    if c.staff:
+        grades.append(("staff", "staff: no grade expected", c.staff))
     return [
         _chart(
-            "By school",
-            [(n or s or "(no school)", f"{n or ''} ({s})", u) for s, u, n in schools.rows()],
+            "By school (a person at two schools in both)",
+            [(s.name or s.school, f"{s.name or ''} ({s.school})", s.people) for s in schools],
             "schools",
         ),
-        _chart("By role", [(r or "(no role)", r or "", u) for r, u in roles.rows()], "roles"),
-        _chart("By grade", [(g or "(no grade)", g or "", u) for g, u in grades], "grades"),
+        _chart("By role (each person once)", [(r, r, n) for r, n in c.by_role.items()], "roles"),
+        _chart("By grade (students; staff apart)", grades, "grades"),
     ]
 
 
-def _plan_context(plan: Plan) -> dict[str, Any]:
-    tables = _plan_tables(plan, MAX_ROWS_PER_ENTITY)
-    data = {
-        "columns": PLAN_COLUMNS,
-        "entities": [{k: t[k] for k in ("entity", "rows")} for t in tables],
-    }
+def _reason_rows(rows: list[Any]) -> list[dict[str, Any]]:
+    cat = catalogue()
+    out = []
+    for r in rows:
+        rule = cat.get(r.reason)
+        out.append({**vars(r), "title": rule.title if rule is not None else ""})
+    return out
+
+
+def _plan_context(
+    plan: Plan, export: Export | None = None, cap: int | None = None
+) -> dict[str, Any]:
+    c = plan_counts(plan)
+    data = html_plan.plan_data(plan, export, MAX_ROWS_PER_ENTITY if cap is None else cap)
+    encoding, text = html_plan.encode(data, html_plan.GZIP_OVER)
+    shown = {e["entity"]: len(e["id"]) for e in data["entities"]}
+    not_synced = sum(n for e in c.by_action.values() for a, n in e.items() if a in NOT_SYNCED)
     return {
         "plan": plan,
-        "totals": plan.totals(),
+        "counts": c,
+        "totals": c.by_action,
+        "not_synced": not_synced,
         "entity_labels": ENTITY_PLURAL,
-        "charts": _audience_charts(plan.audience),
-        "reasons": _reason_counts(plan.actions),
+        "charts": _audience_charts(c),
+        "first_reasons": _reason_rows(c.first_reason),
+        "reason_titles": data["reasonTitles"],
+        "any_reasons": _reason_rows(c.any_reason),
         "root_causes": plan.root_causes[:MAX_LIST],
         "followups": plan.followups[:MAX_LIST],
         "notes": plan.notes[:MAX_LIST],
         "max_list": MAX_LIST,
-        "tables": tables,
+        "shown": shown,
         "max_rows": MAX_ROWS_PER_ENTITY,
-        "plan_data": script_json(data),
+        "plan_encoding": encoding,
+        "plan_data": _script_text(text) if encoding == "json" else Markup(text),
     }
 
 
-# ---- diff: any JSON document, rendered generically ----------------------------------
+# ---- diff ---------------------------------------------------------------------------
+
+DIFF_KINDS = ("changed", "added", "removed")  # changes first: they carry old -> new
 
 
-def _cell(value: Any) -> str:
+def _plain(value: Any) -> str:
     if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _scalar(value: Any) -> bool:
-    return value is None or isinstance(value, (str, int, float, bool))
-
-
-def _node(value: Any, cap: int, depth: int = 0) -> dict[str, Any]:
-    """A JSON value as nested dicts, tables (lists of flat objects, capped) and lists."""
-    if depth > 6:
-        return {"kind": "scalar", "text": _cell(value)}
+        return "(empty)"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value) or "(none)"
     if isinstance(value, Mapping):
-        items = [(str(k), _node(v, cap, depth + 1)) for k, v in value.items()]
-        return {"kind": "dict", "items": items}
-    if not isinstance(value, (list, tuple)):
-        return {"kind": "scalar", "text": _cell(value)}
-    total, head = len(value), value[: cap if depth <= 1 else min(cap, 1000)]
-    if value and all(isinstance(x, Mapping) for x in value):
-        if all(_scalar(v) for x in head for v in x.values()):
-            cols: list[str] = []
-            for x in head:
-                cols.extend(str(k) for k in x if str(k) not in cols)
-            rows = [[_cell(x.get(c)) for c in cols] for x in head]
-            return {"kind": "table", "columns": cols, "rows": rows, "total": total}
-        # objects with nested parts: one block each, titled by their first plain fields
-        blocks = []
-        for x in head:
-            title = " · ".join(f"{k}: {_cell(v)}" for k, v in x.items() if _scalar(v))
-            blocks.append({"title": title[:200], "node": _node(x, cap, depth + 1)})
-        return {"kind": "blocks", "blocks": blocks, "total": total}
-    return {"kind": "list", "items": [_cell(x) for x in head], "total": total}
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _diff_record(kind: str, r: Mapping[str, Any]) -> dict[str, Any]:
+    """One record as words: id, where, what the sync does with it, and what changed."""
+    line = r.get("line")
+    side = "OLD" if kind == "removed" else "NEW"
+    if r.get("line_old") is not None:
+        where = f"OLD line {r['line_old']} → NEW line {line}"
+    else:
+        where = f"{side} line {line}" if line is not None else ""
+    values = r.get("values")  # the histdiff branch's old -> new per column, when present
+    changes: list[tuple[str, str, str]] = []
+    if isinstance(values, Mapping):
+        for col, v in values.items():
+            if isinstance(v, Mapping):
+                changes.append((str(col), _plain(v.get("old")), _plain(v.get("new"))))
+    columns = [str(c) for c in r.get("columns") or [] if str(c) not in {c for c, _, _ in changes}]
+    action = r.get("action") or ""
+    reasons = [str(x) for x in r.get("reasons") or []]
+    cat = catalogue()
+    words = [rule.title if (rule := cat.get(x)) is not None else x for x in reasons]
+    if not action and kind == "removed":
+        # a transfer's removed half: the record lives on under its new id (the added half)
+        sync = "nothing for this id: the record carries on as an added one (a move)"
+    elif not action:
+        sync = ""
+    else:
+        sync = action + (f": {'; '.join(words)}" if words else "")
+    if not changes and not columns:
+        columns = ["(the whole record)"] if kind != "changed" else []
+    return {
+        "id": str(r.get("sourcedId") or r.get("id") or ""),
+        "where": where,
+        "sync": sync,
+        "action": action,
+        "changes": changes,
+        "columns": columns,
+    }
+
+
+def _diff_context(doc: Mapping[str, Any]) -> dict[str, Any]:
+    files = []
+    for f in doc.get("files") or []:
+        recs = f.get("records") or {}
+        kinds = []
+        for kind in DIFF_KINDS:
+            rows = list(recs.get(kind) or [])
+            kinds.append(
+                {
+                    "kind": kind,
+                    "total": len(rows),
+                    "rows": [_diff_record(kind, r) for r in rows[:MAX_DIFF_ROWS]],
+                }
+            )
+        files.append(
+            {
+                "file": f.get("file"),
+                "status": f.get("status"),
+                "rows": f.get("rows") or {},
+                "counts": {k: int(f.get(k) or 0) for k in DIFF_KINDS},
+                "columns_changed": f.get("columns_changed") or {},
+                "header": f.get("header") or {},
+                "duplicates": f.get("duplicate_keys") or {},
+                "matched_by": f.get("key_note") or "",
+                "kinds": kinds,
+            }
+        )
+    sync = doc.get("sync") or {}
+
+    def side(key: str) -> dict[str, Any]:
+        d = doc.get(key) or {}
+        return {"path": d.get("path") or "", "oneroster_version": d.get("oneroster_version")}
+
+    return {
+        "old": side("old"),
+        "new": side("new"),
+        "summary": doc.get("summary") or {},
+        "sync_available": bool(sync.get("available")),
+        "will_not": list(sync.get("will_not") or []),
+        "will": list(sync.get("will") or []),
+        "sync_totals": sync.get("totals") or {},
+        "files": files,
+        "changed_files": [
+            f for f in files if any(f["counts"].values()) or f["status"] != "compared"
+        ],
+        "manifest": list(doc.get("manifest") or []),
+        "warnings": list(doc.get("warnings") or []),
+        "max_rows": MAX_DIFF_ROWS,
+    }
 
 
 # ---- public -------------------------------------------------------------------------
 
 
-def render_check_html(result: CheckResult, *, generated: str | None = None) -> str:
+def render_check_html(
+    result: CheckResult, *, generated: str | None = None, export: Export | None = None
+) -> str:
     """The check report; with the plan's dashboard and tables when the result has one."""
-    ctx: dict[str, Any] = {"kind": "check", "generated": generated, "check": _check_context(result)}
-    ctx.update(_plan_context(result.plan) if result.plan is not None else {"plan": None})
+    ctx: dict[str, Any] = {
+        "kind": "check",
+        "generated": generated_at(generated),
+        "check": _check_context(result),
+        "export_path": result.export.path,
+        "previous_path": None,
+    }
+    if result.plan is not None:
+        # check's page is about the findings: the plan's records are a sample there
+        ctx.update(_plan_context(result.plan, export or result.export, CHECK_MAX_ROWS))
+    else:
+        ctx["plan"] = None
     return _render("report.html.j2", **ctx)
 
 
 def render_plan_html(
-    plan: Plan, result: CheckResult | None = None, *, generated: str | None = None
+    plan: Plan,
+    result: CheckResult | None = None,
+    *,
+    generated: str | None = None,
+    export: Export | None = None,
+    previous: Export | None = None,
 ) -> str:
     """The plan report; with the findings too when a check result is given."""
-    ctx: dict[str, Any] = {"kind": "plan", "generated": generated}
+    exp = export or (result.export if result is not None else None)
+    ctx: dict[str, Any] = {
+        "kind": "plan",
+        "generated": generated_at(generated),
+        "export_path": exp.path if exp is not None else None,
+        "previous_path": previous.path if previous is not None else None,
+    }
     ctx["check"] = _check_context(result) if result is not None else None
-    ctx.update(_plan_context(plan))
+    ctx.update(_plan_context(plan, exp))
     return _render("report.html.j2", **ctx)
 
 
@@ -386,11 +390,12 @@ def _diff_doc(diff: DiffResult) -> Mapping[str, Any]:
 
 
 def render_diff_html(diff: DiffResult, *, generated: str | None = None) -> str:
-    """The diff report, rendered generically from the diff's JSON document."""
-    doc = _diff_doc(diff)
+    """The diff report: what the sync will not do first, then the records file by file."""
+    return render_diff_doc_html(_diff_doc(diff), generated=generated)
+
+
+def render_diff_doc_html(doc: Mapping[str, Any], *, generated: str | None = None) -> str:
+    """The diff page from diff_json's document (tests give documents directly)."""
     return _render(
-        "diff.html.j2",
-        kind="diff",
-        generated=generated,
-        sections=[(str(k), _node(v, MAX_ROWS_PER_ENTITY)) for k, v in doc.items()],
+        "diff.html.j2", kind="diff", generated=generated_at(generated), **_diff_context(doc)
     )

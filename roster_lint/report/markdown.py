@@ -41,11 +41,21 @@ def esc(text: object) -> str:
 
 
 def _plan_lines(plan: Plan) -> list[str]:
+    from roster_lint.report.counts import plan_counts  # one set of numbers for every format
+
+    c = plan_counts(plan)
     lines = ["", f"### Predicted sync ({esc(plan.profile)}, {esc(plan.mode)} mode)", ""]
     lines += ["| entity | action | count |", "|---|---|---:|"]
-    for entity, actions in plan.totals().items():
+    for entity, actions in c.by_action.items():
         for action, n in actions.items():
             lines.append(f"| {esc(entity)} | {esc(action)} | {n} |")
+    lines += ["", f"People who get an account (each once): **{c.people}**"]
+    lines += [f"- {esc(r)}: {n}" for r, n in c.by_role.items()]
+    if c.first_reason:
+        lines += ["", "Not synced, by first reason (each record once):", ""]
+        lines += ["| entity | action | first reason | count |", "|---|---|---|---:|"]
+        for r in c.first_reason:
+            lines.append(f"| {esc(r.entity)} | {esc(r.action)} | {esc(r.reason)} | {r.count} |")
     if plan.licences_new is not None:
         lines += ["", f"Students who will newly consume a licence: **{plan.licences_new}**"]
     if plan.root_causes:

@@ -165,14 +165,14 @@ def plain_text(render: Callable[[Console], None]) -> str:
     return buf.getvalue()
 
 
-def _html(name: str, *args: Any) -> str:
+def _html(name: str, *args: Any, **kwargs: Any) -> str:
     try:
         from roster_lint.report import html
     except ModuleNotFoundError as exc:
         if exc.name != "roster_lint.report.html":
             raise
         raise UsageError("html output is not available in this build") from None
-    return str(getattr(html, name)(*args))
+    return str(getattr(html, name)(*args, **kwargs))
 
 
 def _find_exports(obj: Any) -> list[Export]:
@@ -276,8 +276,14 @@ def emit_plan(
     targets = parse_outputs(outputs, "plan")
     # before --redact cuts the path; without the export, files are named as in it
     where = locate(export.path if export is not None else ".", path_prefix)
+    shown = (export, previous)  # the exports the HTML page names (and reads names from)
     if redact:
-        plan = _redactor(plan, [export, previous]).apply(plan)
+        r = _redactor(plan, [export, previous])
+        plan = r.apply(plan)
+        shown = (
+            r.export(export) if export is not None else None,
+            r.export(previous) if previous is not None else None,
+        )
 
     def as_text(console: Console) -> None:
         from roster_lint.report import plan_text
@@ -286,7 +292,7 @@ def emit_plan(
 
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "text": lambda: plain_text(as_text),
-        "html": lambda: _html("render_plan_html", plan, None),
+        "html": lambda: _html("render_plan_html", plan, None, export=shown[0], previous=shown[1]),
         "sarif": lambda: dumps(sarif.plan_sarif(plan, where, redacted=redact)),
         "github": lambda: github.plan_annotations(plan, where),
         "markdown": lambda: markdown.plan_markdown(plan),

@@ -10,6 +10,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from roster_lint.predict.model import Plan
+from roster_lint.report.counts import plan_counts
 
 
 def action_dicts(plan: Plan) -> list[dict[str, Any]]:
@@ -75,9 +76,14 @@ def plan_document(plan: Plan, *, with_actions: bool = True) -> dict[str, Any]:
     return {
         "profile": plan.profile,
         "mode": plan.mode,
-        "totals": plan.totals(),
+        "totals": plan.totals(),  # = summary.counts.by_action
         "actions": action_dicts(plan) if with_actions else [],
-        "summary": {"audience": audience, "licences_new": plan.licences_new},
+        "summary": {
+            "audience": audience,
+            "licences_new": plan.licences_new,
+            # the numbers every plan format shows (report/counts.py)
+            "counts": plan_counts(plan).to_json(),
+        },
         "root_causes": [asdict(c) for c in plan.root_causes],
         "followups": [asdict(f) for f in plan.followups],
         "notes": list(plan.notes),

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from roster_lint.predict.model import ENTITIES, Plan
+from roster_lint.report.counts import NOT_SYNCED, PlanCounts, plan_counts
 from roster_lint.report.terminal import clean, keep_tokens, print_wrapped
 from roster_lint.report.terminal import markup_safe as escape
 
@@ -25,7 +26,8 @@ def _table(title: str, *cols: str) -> Table:
 
 def render_plan(plan: Plan, console: Console) -> None:
     console.print(f"[bold]Summit K12 sync plan[/] — mode: {plan.mode}")
-    totals = plan.totals()
+    counts = plan_counts(plan)
+    totals = counts.by_action
     t = _table("What the sync will do", "entity", "actions")
     for e in ENTITIES:
         if e in totals:
@@ -33,8 +35,8 @@ def render_plan(plan: Plan, console: Console) -> None:
     console.print(keep_tokens(t))
     if plan.licences_new is not None:
         console.print(f"Student licences newly consumed: [bold]{plan.licences_new:,}[/]")
-    _audience(plan, console)
-    _skips(plan, console)
+    _audience(plan, counts, console)
+    _skips(plan, counts, console)
     if plan.root_causes:
         t = _table("Root causes", "reason", "what happens")
         for c in plan.root_causes[:ROWS]:
@@ -57,11 +59,20 @@ def _more(t: Table, n: int, cap: int = ROWS) -> None:
         t.add_row("…", f"and {n - cap:,} more (see --format json)")
 
 
-def _audience(plan: Plan, console: Console) -> None:
+def _audience(plan: Plan, counts: PlanCounts, console: Console) -> None:
     a = plan.audience
     if a.height == 0:
         console.print("[yellow]Nobody will get an account.[/]")
         return
+    roles = ", ".join(f"{r} {n:,}" for r, n in counts.by_role.items())
+    console.print(f"People who get an account (each once): [bold]{counts.people:,}[/] ({roles})")
+    by_grade = ", ".join(f"{g} {n:,}" for g, n in counts.by_grade.items())
+    console.print(f"Students by grade: {by_grade}; staff (no grade expected): {counts.staff:,}")
+    skipped = [s for s in counts.schools if s.action == "skip"]
+    for s in skipped:
+        name = f"{s.name} ({s.school})" if s.name else s.school
+        why = ", ".join(s.reasons) or "no reason given"
+        console.print(f"School {escape(name)}: 0 accounts, not synced ({why})")
     by_school = (
         a.group_by(["school", "school_name", "summit_role"])
         .agg(pl.col("users").sum())
@@ -87,17 +98,30 @@ def _audience(plan: Plan, console: Console) -> None:
     console.print(keep_tokens(t))
 
 
-def _skips(plan: Plan, console: Console) -> None:
-    skipped = plan.actions.filter(pl.col("action").is_in(["skip", "retain"]))
-    if skipped.height == 0:
+def _skips(plan: Plan, counts: PlanCounts, console: Console) -> None:
+    if not counts.first_reason:
         return
-    per = (
-        skipped.select("entity", "id", pl.col("reasons").list.first().alias("reason"))
-        .group_by(["entity", "reason"], maintain_order=True)
-        .agg(pl.len().alias("n"), pl.col("id").head(EXAMPLES).alias("ex"))
-        .sort(["entity", "n"], descending=[False, True])
+    skipped = plan.actions.filter(pl.col("action").is_in(NOT_SYNCED))
+    examples = (
+        skipped.select(
+            pl.col("entity").cast(pl.String),
+            pl.col("action").cast(pl.String),
+            pl.col("reasons").list.first().fill_null("(no reason given)").alias("reason"),
+            "id",
+        )
+        .group_by(["entity", "action", "reason"], maintain_order=True)
+        .agg(pl.col("id").head(EXAMPLES).alias("ex"))
     )
-    t = _table("Not synced, by first reason", "entity", "reason", "count", "examples")
-    for entity, reason, n, ex in per.iter_rows():
-        t.add_row(entity, reason or "", f"{n:,}", escape(", ".join(ex)))
+    ex = {(e, a, r): x for e, a, r, x in examples.iter_rows()}
+    t = _table(
+        "Not synced, by first reason (each record once)",
+        "entity",
+        "action",
+        "reason",
+        "count",
+        "examples",
+    )
+    for r in counts.first_reason:
+        ids = ex.get((r.entity, r.action, r.reason), [])
+        t.add_row(r.entity, r.action, r.reason, f"{r.count:,}", escape(", ".join(ids)))
     console.print(keep_tokens(t))

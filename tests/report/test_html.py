@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import gzip
 import hashlib
+import itertools
 import json
 import re
 from pathlib import Path
@@ -33,16 +35,41 @@ def page(text: str) -> Node:
 
 
 def plan_data(doc: Node) -> dict[str, Any]:
-    raw = doc.find("script", id="plan-data", type="application/json").text()
+    """The page's embedded data, unpacked as report.js unpacks it."""
+    el = doc.find("script", id="plan-data", type="application/json")
+    raw = el.text()
     assert "<" not in raw and ">" not in raw and "&" not in raw
+    if el.attrs.get("data-encoding") == "gzip-base64":
+        raw = gzip.decompress(base64.b64decode(raw)).decode("utf-8")
     data: dict[str, Any] = json.loads(raw)
+    for e in data["entities"]:
+        e["line"] = list(itertools.accumulate(e["line"]))
+        if "email" in e:
+            e["email"] = [
+                f"{u}@{data['domains'][m]}" if isinstance(m, int) else m
+                for u, m in zip(e["username"], e["email"], strict=True)
+            ]
     return data
 
 
 def entity_rows(doc: Node, entity: str) -> list[list[str]]:
-    for ent in plan_data(doc)["entities"]:
-        if ent["entity"] == entity:
-            rows: list[list[str]] = ent["rows"]
+    """Rows as [id, action, reasons, school id, where, detail in words]."""
+    data = plan_data(doc)
+    for e in data["entities"]:
+        if e["entity"] == entity:
+            rows = []
+            for i, ident in enumerate(e["id"]):
+                f = data["files"][e["file"][i]]
+                rows.append(
+                    [
+                        ident,
+                        data["actions"][e["action"][i]],
+                        ", ".join(data["reasonSets"][e["reasons"][i]]),
+                        data["schools"][e["school"][i]][0],
+                        f"{f}:{e['line'][i]}" if e["line"][i] else f,
+                        e["details"][e["detail"][i]],
+                    ]
+                )
             return rows
     raise AssertionError(f"no {entity} table data")
 
@@ -130,18 +157,74 @@ def test_plan_tables_capped_problems_first(tmp_path: Path, monkeypatch: pytest.M
     assert len(rows) == 100
     skips = sum(1 for r in rows if r[1] == "skip")
     assert skips == 9 and all(r[1] == "skip" for r in rows[:skips])
-    box = doc.find("section", id="plan-user")
-    assert "100" in box.find("p", class_="note").text()
-    assert "311" in box.find("p", class_="note").text()
-    # small entities are complete: no note
-    assert doc.find("section", id="plan-class").find_all("p", class_="note") == []
+    totals = {e["entity"]: (len(e["id"]), e["total"]) for e in plan_data(doc)["entities"]}
+    assert totals["user"] == (100, 311)  # report.js says "holds 100 of the 311"
+    assert totals["class"] == (1, 1)  # small entities are complete
     assert [r[4] for r in entity_rows(doc, "class")] == ["classs.csv:2"]
+
+
+def test_big_data_is_gzipped_and_round_trips(monkeypatch: pytest.MonkeyPatch) -> None:
+    from roster_lint.report import html_plan
+
+    plan = make_plan(extra_users=50)
+    plain = entity_rows(page(html.render_plan_html(plan, generated="t")), "user")
+    monkeypatch.setattr(html_plan, "GZIP_OVER", 0)
+    out = html.render_plan_html(plan, generated="t")
+    doc = page(out)
+    el = doc.find("script", id="plan-data")
+    assert el.attrs.get("data-encoding") == "gzip-base64"
+    assert entity_rows(doc, "user") == plain
+    assert html.render_plan_html(plan, generated="t") == out  # gzip without a timestamp
+
+
+def test_report_names_exports_and_time_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roster_lint import api
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")
+    exp = api.load_for_plan("sample_exports/district")
+    prev = api.load_for_plan("sample_exports/district-yesterday")
+    plan = api.plan_export(exp, api.Options(), prev)
+    out = html.render_plan_html(plan, export=exp, previous=prev)
+    meta = page(out).find("dl", class_="meta")
+    terms = dict(
+        zip(
+            [d.text() for d in meta.find_all("dt")],
+            [d.text() for d in meta.find_all("dd")],
+            strict=True,
+        )
+    )
+    assert terms["Export"] == "sample_exports/district"
+    assert terms["Previous export"] == "sample_exports/district-yesterday"
+    assert terms["Mode · profile"] == f"{plan.mode} · {plan.profile}"
+    assert terms["Made"].startswith("2026-12-01 00:00 UTC by roster-lint")
+    assert html.render_plan_html(plan, export=exp, previous=prev) == out
+
+
+def test_skipped_users_keep_school_name_grade_and_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    from roster_lint import api
+
+    exp = api.load_for_plan("sample_exports/district-flawed")
+    plan = api.plan_export(exp, api.Options(), None)
+    data = plan_data(page(html.render_plan_html(plan, export=exp)))
+    users = next(e for e in data["entities"] if e["entity"] == "user")
+    i = users["id"].index("10928")  # skipped: school 103 has no NCES ID
+    assert data["actions"][users["action"][i]] == "skip"
+    assert data["schools"][users["school"][i]] == ["103", "Oakridge Middle School"]
+    assert users["grade"][i] == "06" and users["name"][i]
+    assert users["details"][users["detail"][i]] == "not synced at Oakridge Middle School (103)"
+    assert all("{" not in d for e in data["entities"] for d in e["details"])  # words, not JSON
 
 
 def test_audience_charts_from_the_audience_frame(tmp_path: Path) -> None:
     doc = page(html.render_plan_html(make_plan()))
     charts = doc.find_all("figure", class_="chart")
-    assert [c.find("figcaption").text() for c in charts] == ["By school", "By role", "By grade"]
+    assert [c.find("figcaption").text() for c in charts] == [
+        "By school (a person at two schools in both)",
+        "By role (each person once)",
+        "By grade (students; staff apart)",
+    ]
 
     def bars(chart: Node) -> list[tuple[str, str, str]]:
         return [
@@ -154,7 +237,8 @@ def test_audience_charts_from_the_audience_frame(tmp_path: Path) -> None:
         ]
 
     assert bars(charts[1]) == [("Student", "100.0", "157"), ("Teacher", "7.64", "12")]
-    assert [b[0] for b in bars(charts[2])] == ["KG", "07", "12", "(no grade)"]
+    # students by grade; staff apart, not "(no grade)"
+    assert [b[0] for b in bars(charts[2])] == ["KG", "07", "12", "staff"]
     assert bars(charts[0])[0][2] == "162"
 
 
@@ -184,50 +268,90 @@ def test_plan_report_with_findings_and_followups(tmp_path: Path) -> None:
     doc = page(html.render_plan_html(make_plan(), result))
     assert doc.find("details", id="rule-RL120")
     followups = doc.find("section", id="followups").find("tbody").find_all("tr")
-    assert [[td.text() for td in tr.find_all("td")][:3] for tr in followups] == [
-        ["map-course", "course", "c1"]
+    assert [[td.text() for td in tr.find_all("td")][:2] for tr in followups] == [
+        ["map-course", "course c1"]
     ]
-    reasons = doc.find("table", class_="reasons").find("tbody").find_all("tr")
+    reasons = doc.find("table", id="first-reason").find("tbody").find_all("tr")
     assert [tr.find_all("td")[2].find("code").text() for tr in reasons] == [
         "role-not-provisioned",
         "enrollment-user-not-provisioned",
         "school-missing-nces-id",
         "school-missing-nces-id",
     ]
+    assert [tr.find_all("td")[3].text() for tr in reasons] == ["8", "1", "1", "1"]
 
 
-def test_diff_rendered_generically(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_page_in_words_sync_first(monkeypatch: pytest.MonkeyPatch) -> None:
     doc_in = {
-        "tool": {"name": "roster-lint"},
+        "tool": {"name": "roster-lint", "version": "9"},
+        "old": {"path": "old-export", "oneroster_version": "1.1"},
+        "new": {"path": HOSTILE[0], "oneroster_version": "1.1"},
+        "settings": {"max_shrink": 0.2},
+        "summary": {"added": 1, "removed": 1, "changed": 1, "warnings": 0},
         "files": [
-            {"file": "users.csv", "added": 1, "records": {"added": [{"givenName": HOSTILE[0]}]}},
-            {"file": "orgs.csv", "removed": 2, "records": {"added": []}},
+            {
+                "file": "users.csv",
+                "status": "compared",
+                "key_note": "matched by sourcedId",
+                "added": 1,
+                "removed": 1,
+                "changed": 1,
+                "records": {
+                    "added": [{"sourcedId": HOSTILE[6], "line": 4, "action": "create"}],
+                    # a transfer's removed half: no action of its own
+                    "removed": [{"sourcedId": "u9", "line": 9, "action": None, "reasons": []}],
+                    "changed": [
+                        {
+                            "sourcedId": "u1",
+                            "line_old": 2,
+                            "line": 3,
+                            "columns": ["orgSourcedIds", "email"],
+                            "values": {"orgSourcedIds": {"old": "101", "new": "104"}},
+                            "action": "transfer",
+                            "reasons": ["user-transfer"],
+                        }
+                    ],
+                },
+            },
         ],
-        "warnings": [{"code": "RL900", "note": HOSTILE[6]}, {"code": "RL901", "extra": 1}],
-        "ids": ["a", "b"],
-        "empty": {},
+        "sync": {
+            "available": True,
+            "will": [
+                {"action": "transfer", "count": 1, "message": "1 user moves", "source": "SK-A6"}
+            ],
+            "will_not": [
+                {
+                    "action": "retain",
+                    "count": 7,
+                    "message": "7 users kept",
+                    "reason": "x",
+                    "source": "SK-A7",
+                }
+            ],
+        },
     }
     monkeypatch.setattr(diff_json, "diff_document", lambda diff: doc_in)
-    out = html.render_diff_html(object())  # type: ignore[arg-type]
+    out = html.render_diff_html(object(), generated="t")  # type: ignore[arg-type]
     assert not re.search(r"[a-z]+://", out.lower())
     doc = page(out)
-    sections = doc.find_all("section")
-    assert [s.find("h2").text() for s in sections] == ["tool", "files", "warnings", "ids", "empty"]
-    # objects with nested parts: one block each, titled by their plain fields
-    blocks = sections[1].find_all("details", class_="block")
-    assert [b.find("summary").text() for b in blocks] == [
-        "file: users.csv · added: 1",
-        "file: orgs.csv · removed: 2",
-    ]
-    added = blocks[0].find("table")
-    assert [th.text() for th in added.find_all("th")] == ["givenName"]
-    assert [td.text() for td in added.find_all("td")] == [HOSTILE[0]]
-    # flat objects: one table, columns in first-seen order
-    warnings = sections[2].find("table")
-    assert [th.text() for th in warnings.find_all("th")] == ["code", "note", "extra"]
-    assert [li.text() for li in sections[3].find_all("li")] == ["a", "b"]
+    ids = [s.attrs.get("id") for s in doc.find_all("section") if s.attrs.get("id")]
+    assert ids[:4] == ["summary", "will-not", "will", "records"]  # the sync first
+    text = doc.text()
+    for generic in ("max_shrink", "key_note", "available", "tool"):
+        assert generic not in text, generic
+    assert "action: · reasons:" not in text
+    meta = [d.text() for d in doc.find("dl", class_="meta").find_all("dd")]
+    assert meta[1].startswith(HOSTILE[0])
+    tables = doc.find("section", class_="file").find_all("table")
+    rows = {
+        t.find("tbody").find("td").text(): [td.text() for td in t.find_all("td")] for t in tables
+    }
+    assert rows["u1"][2].startswith("orgSourcedIds: 101 → 104")  # old -> new, when given
+    assert "email" in rows["u1"][2]  # a column without values still named
+    assert rows["u9"][3].startswith("nothing for this id")  # the removed half, in words
+    assert HOSTILE[6] in rows
     assert len(doc.find_all("script")) == 1  # ours only
-    assert html.render_diff_html(object()) == out  # type: ignore[arg-type]
+    assert html.render_diff_html(object(), generated="t") == out  # type: ignore[arg-type]
 
 
 def test_backticks_become_code_and_stay_escaped(tmp_path: Path) -> None:

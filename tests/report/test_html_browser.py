@@ -65,35 +65,36 @@ def dom(chromium: str, tmp: Path, report: Path, query: str = "") -> Node:
     return parse(run(chromium, tmp, "--dump-dom", report.as_uri() + query))
 
 
-def table_rows(doc: Node, entity: str) -> list[list[str]]:
-    body = doc.find("section", id=f"plan-{entity}").find("tbody")
+def table_rows(doc: Node) -> list[list[str]]:
+    body = doc.find("section", id="records").find("tbody")
     return [[td.text() for td in tr.find_all("td")] for tr in body.find_all("tr")]
 
 
 def test_dashboard_charts_and_tables_render(chromium: str, report: Path, tmp_path: Path) -> None:
-    doc = dom(chromium, tmp_path, report)
+    doc = dom(chromium, tmp_path, report, "#entity=user")
     assert doc.find("html").attrs.get("data-ready") == "1"  # our script ran to the end
     summary = doc.find("section", id="summary")
     assert len(summary.find_all("div", class_="card")) >= 4
-    charts = summary.find_all("figure", class_="chart")
+    charts = doc.find("section", id="accounts").find_all("figure", class_="chart")
     assert len(charts) == 3 and all(c.find_all("rect") for c in charts)
-    users = table_rows(doc, "user")
-    assert len(users) == 11 and users[0][1] == "skip"
-    count = doc.find("section", id="plan-user").find("span", class_="count").text()
-    assert count.startswith("showing 11 of 11")
+    users = table_rows(doc)
+    head = [th.text() for th in doc.find("section", id="records").find_all("th")]
+    assert len(users) == 11 and users[0][head.index("action")] == "skip"
+    count = doc.find("section", id="records").find("p", class_="count").text()
+    assert count == "11 matching users"
 
 
 def test_hostile_values_stay_text_in_the_browser(
     chromium: str, report: Path, tmp_path: Path
 ) -> None:
-    doc = dom(chromium, tmp_path, report)
+    doc = dom(chromium, tmp_path, report, "#entity=user")
     scripts = doc.find_all("script")
     assert len(scripts) == 2 and all(
         "alert" not in s.text() or s.attrs.get("type") for s in scripts
     )
     assert doc.find_all("img") == []
     assert not [n for n in doc.iter() if any(k.startswith("on") for k in n.attrs)]
-    ids = [r[0] for r in table_rows(doc, "user")]
+    ids = [r[0] for r in table_rows(doc)]
     assert set(HOSTILE) <= set(ids)  # built by our JS with textContent
     values = [n.text() for n in doc.find_all("code", class_="value")]
     assert "<script>alert(1)</script>" in values
@@ -102,14 +103,12 @@ def test_hostile_values_stay_text_in_the_browser(
 def test_search_and_action_filter_from_the_address(
     chromium: str, report: Path, tmp_path: Path
 ) -> None:
-    doc = dom(chromium, tmp_path, report, "?q=stu2")
-    assert [r[0] for r in table_rows(doc, "user")] == ["stu2"]
-    assert table_rows(doc, "class") == []  # q without entity filters every table
+    doc = dom(chromium, tmp_path, report, "?entity=user&q=stu2")
+    assert [r[0] for r in table_rows(doc)] == ["stu2"]
     doc = dom(chromium, tmp_path, report, "?entity=user&action=create")
-    assert sorted(r[0] for r in table_rows(doc, "user")) == ["stu1", "tch1"]
-    assert len(table_rows(doc, "enrollment")) == 2  # other tables untouched
-    doc = dom(chromium, tmp_path, report, "#q=%3Cscript%3E")
-    assert [r[0] for r in table_rows(doc, "user")] == ["<script>alert(1)</script>"]
+    assert sorted(r[0] for r in table_rows(doc)) == ["stu1", "tch1"]
+    doc = dom(chromium, tmp_path, report, "#entity=user&q=%3Cscript%3E")
+    assert [r[0] for r in table_rows(doc)] == ["<script>alert(1)</script>"]
 
 
 def png_size(path: Path) -> tuple[int, int]:
