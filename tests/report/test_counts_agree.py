@@ -150,27 +150,15 @@ def test_html_shows_the_counts(case: tuple[Plan, PlanCounts]) -> None:
 
 
 def test_sarif_shows_the_counts(case: tuple[Plan, PlanCounts]) -> None:
-    """Today one result per record; the `formats` branch makes it one per root cause with
-    a count.  Either way the numbers must be the plan's."""
-    plan, c = case
-    log: dict[str, Any] = sarif.plan_sarif(plan, "export")
+    """One result per root cause, its count the records the plan says the cause affects."""
+    plan, _ = case
+    log: dict[str, Any] = sarif.plan_sarif(plan)
     results = log["runs"][0]["results"]
-    if any("count" in (r.get("properties") or {}) for r in results):
-        # per reason: the results' counts are the root causes' affected records (other
-        # results, e.g. splits, are left alone here; tighten at merge)
-        causes: Counter[str] = Counter()
-        for rc in plan.root_causes:
-            causes[rc.reason] += sum(rc.affected.values())
-        got: Counter[str] = Counter()
-        for r in results:
-            if r["ruleId"] in causes:
-                got[r["ruleId"]] += int(r["properties"]["count"])
-        assert got == causes
-        return
-    assert not log["runs"][0].get("properties", {}).get("truncated")  # samples are small
-    per_record = Counter(
-        (r["properties"]["entity"], r["properties"]["action"], r["ruleId"])
-        for r in results
-        if r["properties"]["action"] in NOT_SYNCED
-    )
-    assert dict(per_record) == first_reasons(c)
+    assert len(results) == len(plan.root_causes)
+    causes: Counter[str] = Counter()
+    for rc in plan.root_causes:
+        causes[rc.reason] += sum(rc.affected.values())
+    got: Counter[str] = Counter()
+    for r in results:
+        got[r["ruleId"]] += int(r["properties"]["count"])
+    assert got == causes
