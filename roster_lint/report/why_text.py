@@ -47,6 +47,8 @@ def render_why(why: WhyResult, console: Console) -> None:
         if detail:
             line.append(f": {detail}")
         lines += wrapped(console, line, hang=HANG)
+    if why.notes:
+        lines.append(Text())
     for note in why.notes:
         lines += wrapped(console, Text(clean(note), style="dim"), hang=2)
     print_lines(console, lines)
