@@ -102,7 +102,7 @@ def test_why_on_the_flawed_sample(width: int, kind: str, ident: str) -> None:
     run = cli(width, "why", str(FLAWED), kind, ident)
     assert run.returncode == 0, run.stderr
     assert_layout(run.stdout, data_tokens(FLAWED))
-    marks = [line[0] for line in run.stdout.splitlines()[1:] if line[:1] in "✓✗?!"]
+    marks = [line[:1] for line in run.stdout.splitlines()[1:] if line[:1] and line[:1] in "✓✗?!"]
     assert marks, run.stdout  # one mark per step, at the start of a line
 
 
