@@ -30,10 +30,6 @@ from roster_lint.errors import UsageError
 if TYPE_CHECKING:
     from roster_lint.model import Export
 
-# predict/why.py KINDS (which validates KIND; not imported here so that --help stays
-# light): tests/test_cli_help.py checks that the two agree.
-WHY_KINDS = ("user", "class", "school", "course", "enrollment")
-
 PlanOutputOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -79,6 +75,11 @@ def plan(
         export=exp,
         previous=prev,
     )
+
+
+# predict/why.py KINDS (which validates KIND; not imported here so that --help stays
+# light): tests/test_cli_help.py checks that the two agree.
+WHY_KINDS = ("user", "class", "school", "course", "enrollment")
 
 
 # SIS ids may start with "-" (`why EXPORT user -1234`): an unknown option-like token is
