@@ -14,6 +14,7 @@ from typing import Any
 from roster_lint.catalogue import Severity, catalogue
 from roster_lint.errors import UsageError
 
+MODES = ("full", "provisioning")  # the first is the default
 FAIL_ON = ("error", "warning", "info", "never")
 # How the per-file schemas run: polars queries (default) or pandera's own backend (the
 # reference the polars runner is tested against; slow on large files).  pandera is an
@@ -38,8 +39,8 @@ class Options:
     profile: dict[str, Any] = field(default_factory=dict)  # profile options from config
 
     def validate(self) -> None:
-        if self.mode not in ("full", "provisioning"):
-            raise UsageError(f"--mode must be full or provisioning, not {self.mode!r}")
+        if self.mode not in MODES:
+            raise UsageError(f"--mode must be {' or '.join(MODES)}, not {self.mode!r}")
         if self.fail_on not in FAIL_ON:
             raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
         if self.schema_engine not in ENGINES:

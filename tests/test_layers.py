@@ -30,6 +30,7 @@ CORE = {
     "roster_lint.options",
     "roster_lint.results",
     "roster_lint.examples",
+    "roster_lint.words",
     "roster_lint.predict.model",
     "roster_lint.diff.model",
     "roster_lint.diff.settings",

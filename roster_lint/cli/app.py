@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -9,6 +10,7 @@ from rich.console import Console
 
 from roster_lint import __version__
 from roster_lint.errors import UsageError
+from roster_lint.options import ENGINES, FAIL_ON, MODES
 from roster_lint.report.formats import output_help
 
 if TYPE_CHECKING:
@@ -18,7 +20,9 @@ app = typer.Typer(
     name="roster-lint",
     help="Check OneRoster exports and predict what the Summit K12 sync will and will not do.",
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion / --show-completion (bash, zsh, fish, PowerShell); the values of
+    # closed options and rule names complete too (`completes` below)
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     # -h as well as --help, on every command (click only knows --help by default).
@@ -28,25 +32,99 @@ app = typer.Typer(
 stdout = Console(highlight=False, soft_wrap=True)
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
-ExportArg = Annotated[str, typer.Argument(help="A folder of OneRoster CSV files, or a .zip.")]
+# The values --format takes on stdout; `check_format` refuses any other.
+STDOUT_FORMATS = ("text", "json")
+
+
+def one_of(values: tuple[str, ...]) -> str:
+    """ "a, b or c": the allowed values in a help text, from the tuple that validates them."""
+    return ", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0]
+
+
+def completes(values: tuple[str, ...]) -> Callable[[str], list[str]]:
+    """Shell completion for an option with a closed set of values: the same tuple that
+    validates it."""
+
+    def complete(incomplete: str) -> list[str]:
+        return [v for v in values if v.startswith(incomplete)]
+
+    return complete
+
+
+def complete_rule(incomplete: str) -> list[str]:
+    """Rule codes and names for --select, --ignore and `explain` (read from the catalogue
+    only when the shell asks)."""
+    from roster_lint.catalogue import catalogue
+
+    low = incomplete.lower()
+    rules = catalogue().rules
+    names = [r.code for r in rules] + [r.name for r in rules]
+    return [n for n in names if n.lower().startswith(low)]
+
+
+ExportArg = Annotated[
+    str, typer.Argument(help="A folder of OneRoster CSV files, or a .zip.", metavar="EXPORT")
+]
 ModeOpt = Annotated[
-    str | None, typer.Option("--mode", help="Integration mode: full (default) or provisioning.")
+    str | None,
+    typer.Option(
+        "--mode",
+        help=f"Integration mode: {one_of(MODES)} (default {MODES[0]}).",
+        metavar="MODE",
+        autocompletion=completes(MODES),
+    ),
 ]
 PreviousOpt = Annotated[
     str | None,
-    typer.Option("--previous", help="Yesterday's export: transfers, removals, new courses."),
+    typer.Option(
+        "--previous",
+        help="Yesterday's export: transfers, removals, new courses.",
+        metavar="EXPORT",
+    ),
 ]
 CourseMapOpt = Annotated[
     str | None,
-    typer.Option("--course-map", help="CSV with a courseSourcedId column: the mapped courses."),
+    typer.Option(
+        "--course-map",
+        help="CSV with a courseSourcedId column: the mapped courses.",
+        metavar="FILE",
+    ),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", help="What goes to stdout: text or json.")]
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help=f"What goes to stdout: {one_of(STDOUT_FORMATS)}.",
+        metavar="FORMAT",
+        autocompletion=completes(STDOUT_FORMATS),
+    ),
+]
+FailOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on",
+        help=f"Exit 1 on findings at or above: {one_of(FAIL_ON)} (default {FAIL_ON[0]}).",
+        metavar="SEVERITY",
+        autocompletion=completes(FAIL_ON),
+    ),
+]
+SchemaEngineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--schema-engine",
+        help=f"How the per-file schemas run: {one_of(ENGINES)} (default {ENGINES[0]}); "
+        "pandera (the pandera extra) is the reference backend, slow on large files.",
+        metavar="ENGINE",
+        autocompletion=completes(ENGINES),
+    ),
+]
 ConfigOpt = Annotated[
     str | None,
     typer.Option(
         "--config",
         help="Config file (default: roster-lint.toml or [tool.roster-lint] in pyproject.toml, "
         "searched upward).",
+        metavar="FILE",
     ),
 ]
 # --output's help lists exactly what each command writes (report/formats.py ALLOWED)
@@ -86,7 +164,7 @@ def _root(
     """Check OneRoster exports and predict what the Summit K12 sync will and will not do."""
 
 
-def check_format(fmt: str, allowed: tuple[str, ...] = ("text", "json")) -> None:
+def check_format(fmt: str, allowed: tuple[str, ...] = STDOUT_FORMATS) -> None:
     if fmt not in allowed:
         raise UsageError(f"--format must be one of {', '.join(allowed)}, not {fmt!r}")
 

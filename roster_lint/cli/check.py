@@ -10,6 +10,7 @@ from roster_lint.cli.app import (
     ConfigOpt,
     CourseMapOpt,
     ExportArg,
+    FailOnOpt,
     FormatOpt,
     ModeOpt,
     OutputOpt,
@@ -17,8 +18,11 @@ from roster_lint.cli.app import (
     PreviousOpt,
     QuietOpt,
     RedactOpt,
+    SchemaEngineOpt,
     app,
     check_format,
+    complete_rule,
+    completes,
     merged_options,
     refuse_overwriting_inputs,
     split_list,
@@ -31,6 +35,9 @@ from roster_lint.report.terminal import clean
 if TYPE_CHECKING:
     from roster_lint.results import CheckResult
 
+SHOW_ALL = "all"  # --show all: every finding of every rule
+EXAMPLES_PER_RULE = 5  # report/text.py's default (not imported: --help stays light)
+
 
 @app.command()
 def check(
@@ -42,41 +49,51 @@ def check(
     config: ConfigOpt = None,
     select: Annotated[
         list[str] | None,
-        typer.Option("--select", help="Only these rules: codes, names or prefixes (RL2)."),
+        typer.Option(
+            "--select",
+            help="Only these rules: codes, names or prefixes (RL2).",
+            metavar="RULE",
+            autocompletion=complete_rule,
+        ),
     ] = None,
     ignore: Annotated[
         list[str] | None,
-        typer.Option("--ignore", help="Skip these rules: codes, names or prefixes."),
+        typer.Option(
+            "--ignore",
+            help="Skip these rules: codes, names or prefixes.",
+            metavar="RULE",
+            autocompletion=complete_rule,
+        ),
     ] = None,
-    fail_on: Annotated[
-        str | None, typer.Option("--fail-on", help="error (default), warning, info or never.")
-    ] = None,
+    fail_on: FailOnOpt = None,
     output: OutputOpt = None,
     redact: RedactOpt = False,
     quiet: QuietOpt = False,
-    schema_engine: Annotated[
-        str | None,
-        typer.Option(
-            "--schema-engine",
-            help="polars (default) or pandera (the pandera extra): run the per-file schemas "
-            "on pandera's own backend, the reference (slow on large files).",
-        ),
-    ] = None,
+    schema_engine: SchemaEngineOpt = None,
     write_baseline_to: Annotated[
         str | None,
-        typer.Option("--write-baseline", help="Accept today's findings: write them to FILE."),
+        typer.Option(
+            "--write-baseline",
+            help="Accept today's findings: write them to FILE.",
+            metavar="FILE",
+        ),
     ] = None,
     baseline: Annotated[
         str | None,
         typer.Option(
-            "--baseline", help="Report only findings that FILE (from --write-baseline) lacks."
+            "--baseline",
+            help="Report only findings that FILE (from --write-baseline) lacks.",
+            metavar="FILE",
         ),
     ] = None,
     show: Annotated[
         str | None,
         typer.Option(
             "--show",
-            help="Findings shown per rule in text: a number (default 5) or all.",
+            help=f"Findings shown per rule in text: a number (default {EXAMPLES_PER_RULE}) "
+            f"or {SHOW_ALL}.",
+            metavar="N|all",
+            autocompletion=completes((SHOW_ALL, str(EXAMPLES_PER_RULE))),
         ),
     ] = None,
     path_prefix: PathPrefixOpt = None,
@@ -155,11 +172,11 @@ def _per_rule(show: str | None) -> int | None:
     """--show N|all -> findings per rule in text (None: the default, 0: every one)."""
     if show is None:
         return None
-    if show.strip().lower() == "all":
+    if show.strip().lower() == SHOW_ALL:
         return 0
     if show.strip().isdigit() and int(show) > 0:
         return int(show)
-    raise UsageError(f"--show must be a positive number or all, not {show!r}")
+    raise UsageError(f"--show must be a positive number or {SHOW_ALL}, not {show!r}")
 
 
 def _redacted_ids(result: CheckResult) -> CheckResult:
@@ -185,7 +202,14 @@ def rules_cmd(fmt: FormatOpt = "text") -> None:
 
 @app.command()
 def explain(
-    rule: Annotated[str, typer.Argument(help="A rule code (RL123) or name (kebab-case).")],
+    rule: Annotated[
+        str,
+        typer.Argument(
+            help="A rule code (RL123) or name (kebab-case).",
+            metavar="RULE",
+            autocompletion=complete_rule,
+        ),
+    ],
     fmt: FormatOpt = "text",
 ) -> None:
     """Print one rule's page: what it finds, why, how to fix it, and an example."""

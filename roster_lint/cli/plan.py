@@ -19,7 +19,9 @@ from roster_lint.cli.app import (
     RedactOpt,
     app,
     check_format,
+    completes,
     merged_options,
+    one_of,
     refuse_overwriting_inputs,
     stderr,
     stdout,
@@ -75,13 +77,28 @@ def plan(
     )
 
 
+# predict/why.py KINDS (which validates KIND; not imported here so that --help stays
+# light): tests/test_cli_help.py checks that the two agree.
+WHY_KINDS = ("user", "class", "school", "course", "enrollment")
+
+
 # SIS ids may start with "-" (`why EXPORT user -1234`): an unknown option-like token is
 # taken as the ID instead of failing with "no such option".
 @app.command(context_settings={"ignore_unknown_options": True})
 def why(
     export: ExportArg,
-    kind: Annotated[str, typer.Argument(help="user, class, school, course or enrollment.")],
-    ident: Annotated[str, typer.Argument(help="A sourcedId (users: also username or e-mail).")],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help=f"What ID names: {one_of(WHY_KINDS)}.",
+            metavar="KIND",
+            autocompletion=completes(WHY_KINDS),
+        ),
+    ],
+    ident: Annotated[
+        str,
+        typer.Argument(help="A sourcedId (users: also username or e-mail).", metavar="ID"),
+    ],
     mode: ModeOpt = None,
     previous: PreviousOpt = None,
     course_map: CourseMapOpt = None,

@@ -26,7 +26,7 @@ KNOWN |= {
     ("user", "create", None): (
         True,
         "SK-A1",
-        "{n} new user account{s} will be created (they appear after the nightly sync, SK-A8)",
+        "{n} new user account{s} will be created (they appear after the nightly sync)",
     ),
     ("user", "update", None): (True, "SK-A1", "{n} user{s} will be updated"),
     ("class", "create", None): (True, "SK-C1", "{n} new class{es} will be created"),

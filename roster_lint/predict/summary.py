@@ -11,6 +11,7 @@ from roster_lint.predict.model import FollowUp, RootCause
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.rules.history import GONE
+from roster_lint.words import codes_last
 
 if TYPE_CHECKING:
     from roster_lint.predict.engine import Decided
@@ -282,8 +283,14 @@ def notes(
     for key, nd in profile.not_documented.items():
         n = counts.get(key, 0)
         if n:
-            out.append(f"Not documented ({key}, {n}): {nd.question} Choice: {nd.choice}")
-    return out
+            # plain words first; the choice's name (profile [not_documented]) at the end
+            choice = nd.choice.rstrip().removesuffix(".")
+            out.append(
+                f"Not documented by Summit K12, {n:,} affected: {nd.question} "
+                f"roster-lint's choice: {choice} ({key})."
+            )
+    # behaviour codes (SK-C3) are references, not prose: one parenthesis at the end
+    return [codes_last(note) for note in out]
 
 
 def _not_documented_counts(tagged: dict[str, int], d: Decided) -> dict[str, int]:

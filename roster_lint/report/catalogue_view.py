@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
 from roster_lint.catalogue import Example, Rule, catalogue
 from roster_lint.examples import changed_files
+from roster_lint.report.terminal import clean, print_lines, wrapped
 
 
 def rule_dict(rule: Rule) -> dict[str, object]:
@@ -50,17 +51,31 @@ def _follows_md(rule: Rule) -> list[str]:
     return lines
 
 
+CODE_WIDTH = 5  # RL123
+SEVERITY_WIDTH = 7  # warning
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
 def render_list(console: Console, fmt: str) -> None:
     rules = catalogue().rules
     if fmt == "json":
         console.file.write(json.dumps([rule_dict(r) for r in rules], indent=2) + "\n")
         return
-    table = Table(title="roster-lint rules", show_lines=False)
-    for col in ("code", "name", "severity", "source", "title"):
-        table.add_column(col, overflow="fold")
+    # One rule per line (code, severity, name, then its title, wrapped under the name):
+    # a table cannot give a 39-character rule name and a title room at 80 columns
+    # without cutting one of them, and a line per rule stays greppable.
+    lines = [Text(f"roster-lint rules ({len(rules)})", style="bold"), Text()]
+    hang = CODE_WIDTH + 1 + SEVERITY_WIDTH + 1
     for r in rules:
-        table.add_row(r.code, r.name, r.severity.value, r.source, escape(r.title))
-    console.print(table)
+        line = Text(f"{r.code:<{CODE_WIDTH}} ")
+        line.append(
+            f"{r.severity.value:<{SEVERITY_WIDTH}} ", style=SEVERITY_STYLE[r.severity.value]
+        )
+        line.append(r.name, style="bold")
+        line.append(f"  {clean(r.title)}")
+        lines += wrapped(console, line, hang=hang)
+    lines += [Text(), Text("roster-lint explain RULE shows a rule's page.", style="dim")]
+    print_lines(console, lines)
 
 
 def _expectation(item: dict[str, object]) -> str:
@@ -143,9 +158,66 @@ def render_rule(console: Console, rule: Rule, fmt: str) -> None:
     if fmt == "json":
         console.file.write(json.dumps(rule_dict(rule), indent=2) + "\n")
         return
-    from rich.markdown import Markdown
+    print_lines(console, page_lines(console, rule_markdown(rule)))
 
-    console.print(Markdown(rule_markdown(rule)))
+
+def _inline(text: str, style: str = "") -> Text:
+    """A Markdown line's text: `code` shown without its ticks, **bold** as bold."""
+    out = Text(style=style)
+    for n, part in enumerate(re.split(r"(`[^`]*`|\*\*[^*]+\*\*)", text)):
+        if n % 2 == 0:
+            out.append(clean(part))
+        elif part.startswith("**"):
+            out.append(clean(part[2:-2]), style="bold")
+        else:
+            out.append(clean(part[1:-1]), style="cyan")
+    return out
+
+
+def page_lines(console: Console, markdown: str) -> list[Text]:
+    """The rule page for a terminal, from the Markdown `rule_markdown` writes: paragraphs
+    wrapped between words, example files verbatim.  Not rich's Markdown, which pads every
+    line to the width and crops an example's CSV at it, cutting off the very column
+    "Use instead" is about."""
+    out: list[Text] = []
+    paragraph: list[str] = []
+    code: list[str] | None = None
+
+    def flush() -> None:
+        if paragraph:
+            text = " ".join(p.strip() for p in paragraph)
+            bullet = text.startswith("- ")
+            body = _inline("• " + text[2:] if bullet else text)
+            out.extend(wrapped(console, body, hang=2 if bullet else 0))
+            paragraph.clear()
+
+    for line in markdown.splitlines():
+        if code is not None:  # inside ``` ... ```: the file's lines as they are
+            if line.startswith("```"):
+                out.extend(Text("  " + clean(c)) if c.strip() else Text() for c in code)
+                code = None
+            else:
+                code.append(line)
+        elif line.startswith("```"):
+            flush()
+            code = []
+        elif line.startswith("#"):
+            flush()
+            out.append(_inline(line.lstrip("#").strip(), style="bold"))
+        elif not line.strip():
+            flush()
+            if out and out[-1].plain:
+                out.append(Text())
+        elif line.startswith("- "):  # one bullet per line
+            flush()
+            paragraph.append(line)
+            flush()
+        else:
+            paragraph.append(line)
+    flush()
+    while out and not out[-1].plain:
+        out.pop()
+    return out
 
 
 def docs_pages() -> dict[str, str]:

@@ -35,6 +35,7 @@ from roster_lint.report import html_plan
 from roster_lint.report.counts import NOT_SYNCED, PlanCounts, plan_counts
 from roster_lint.report.order import fix_first, group_findings
 from roster_lint.report.text import ENTITY_PLURAL
+from roster_lint.words import codes_last, plain_source
 
 if TYPE_CHECKING:
     from roster_lint.diff.model import DiffResult
@@ -102,6 +103,9 @@ def _env() -> Environment:
     env.filters["ticks"] = _ticks
     env.filters["num"] = lambda n: f"{int(n):,}"
     env.filters["sevclass"] = lambda s: s if s in SEVERITIES else "other"
+    # behaviour codes out of the prose, to the end; a rule's source in plain words
+    env.filters["codes_last"] = codes_last
+    env.filters["plain_source"] = plain_source
     return env
 
 

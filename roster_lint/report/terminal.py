@@ -65,6 +65,45 @@ def keep_tokens(table: Table) -> Table:
     return table
 
 
+def _lines(text: Text, width: int) -> list[Text]:
+    """`text` broken between words at `width`; a longer word stays whole (rich's own
+    wrapping either folds it or, with overflow "ignore", does not wrap at all)."""
+    from rich._wrap import divide_line
+
+    out: list[Text] = []
+    for paragraph in text.split("\n", allow_blank=True):
+        offsets = divide_line(paragraph.plain, width, fold=False)
+        out.extend(paragraph.divide(offsets) if offsets else [paragraph])
+    for line in out:
+        line.rstrip()
+    return out or [Text()]
+
+
+def wrapped(console: Console, text: Text | str, indent: int = 0, hang: int = 0) -> list[Text]:
+    """`text` as lines of at most the console's width, broken only between words: each
+    line starts with `indent` spaces (`indent + hang` after the first) and ends without
+    a space.  A word longer than a line (a long e-mail at 60 columns) is kept whole on a
+    line of its own, so it can still be copied; it is never cut in two."""
+    body = text if isinstance(text, Text) else Text(text)
+    width = max(20, console.width - indent)
+    first, *rest = _lines(body, width)
+    parts = [first]
+    if rest and hang:  # re-wrap what follows the first line to the hanging width
+        rest = _lines(Text(" ").join(rest), max(20, width - hang))
+    parts += rest
+    out = []
+    for n, part in enumerate(parts):
+        pad = indent + (hang if n else 0)
+        out.append(Text(" " * pad) + part if pad else part)
+    return out
+
+
+def print_lines(console: Console, lines: list[Text]) -> None:
+    """Each line as it is: no wrapping and no padding by rich."""
+    for line in lines:
+        console.print(line, soft_wrap=True)
+
+
 def print_wrapped(console: Console, text: Text | str, indent: int = 0) -> None:
     """`text` wrapped between words at the console's width, each line without trailing
     spaces (rich's own wrapping pads styled lines); a token longer than a line is folded."""

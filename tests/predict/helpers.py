@@ -39,3 +39,19 @@ def act(plan: Plan, entity: str, ident: str) -> tuple[str, list[str]]:
 def cell(file: str, line: int, column: str, value: str) -> dict[str, object]:
     """A patch operation that sets one cell."""
     return {"op": "set", "file": file, "line": line, "column": column, "value": value}
+
+
+def not_documented_count(notes: list[str], key: str) -> int:
+    """How many actions the plan's note on the not-documented choice `key` counts (0: no
+    such note).  The note reads "Not documented by Summit K12, N affected: ... (key)."
+    (then the behaviour codes the choice cites, if any: "(key) (SK-C3).")."""
+    import re
+
+    for note in notes:
+        hit = re.match(
+            r"Not documented by Summit K12, ([\d,]+) affected: .*? \(([\w-]+)\)( \(SK-.*\))?\.$",
+            note,
+        )
+        if hit and hit.group(2) == key:
+            return int(hit.group(1).replace(",", ""))
+    return 0

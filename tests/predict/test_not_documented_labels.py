@@ -10,7 +10,7 @@ import polars as pl
 
 from roster_lint.predict.model import Plan
 from roster_lint.predict.profile import load_profile
-from tests.predict.helpers import act, cell, plan_of
+from tests.predict.helpers import act, cell, not_documented_count, plan_of
 
 
 def nd(plan: Plan, entity: str, ident: str) -> list[str]:
@@ -22,7 +22,7 @@ def test_class_whose_primary_teacher_gets_no_account(tmp_path: Path) -> None:
     plan = plan_of(tmp_path, [cell("users.csv", 2, "role", "aide")])
     assert act(plan, "class", "k1") == ("create", ["course-mapping-unverified"])
     assert nd(plan, "class", "k1") == ["primary-teacher-not-provisioned"]
-    assert any("primary-teacher-not-provisioned, 1" in n for n in plan.notes)
+    assert not_documented_count(plan.notes, "primary-teacher-not-provisioned") == 1
     # a provisioned primary teacher: nothing to label
     assert nd(plan_of(tmp_path / "ok"), "class", "k1") == []
 
@@ -42,7 +42,7 @@ def test_v12_user_with_several_primary_roles(tmp_path: Path) -> None:
 def test_school_shared_as_tobedeleted(tmp_path: Path) -> None:
     plan = plan_of(tmp_path, [cell("orgs.csv", 3, "status", "tobedeleted")])
     assert nd(plan, "school", "sch1") == ["record-tobedeleted"]
-    assert any(n.startswith("Not documented (record-tobedeleted, 1)") for n in plan.notes)
+    assert not_documented_count(plan.notes, "record-tobedeleted") == 1
 
 
 def test_every_named_choice_is_the_profile_s(tmp_path: Path) -> None:

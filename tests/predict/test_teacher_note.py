@@ -3,21 +3,16 @@ it counts (teachers in users.csv who get an account, whatever their enrollment r
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.predict.helpers import plan_of
+from tests.predict.helpers import not_documented_count, plan_of
 
 
 def _count(notes: list[str]) -> int:
-    for note in notes:
-        hit = re.match(r"Not documented \(teacher-without-created-class, (\d+)\)", note)
-        if hit:
-            return int(hit.group(1))
-    return 0
+    return not_documented_count(notes, "teacher-without-created-class")
 
 
 def _teacher(uid: str, role: str = "teacher") -> dict[str, Any]:
