@@ -202,12 +202,10 @@ def _count_bytes(entry: Entry) -> tuple[int, int, int]:
     the peak.  polars' own row counter maps the file, and is
     quadratic on a huge line.
     """
-    if entry.fs_path is None:
-        return _count(np.frombuffer(entry.read(), np.uint8))
     quotes = newlines = nuls = 0
     buf = bytearray(CHUNK_BYTES)
     view = memoryview(buf)
-    with entry.fs_path.open("rb", buffering=0) as fh:
+    with entry.file().open("rb", buffering=0) as fh:
         while n := fh.readinto(view):
             q, nl, z = _count(np.frombuffer(buf, np.uint8, count=n))
             quotes += q
@@ -245,7 +243,7 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
         # empty value, which the proof below cannot tell apart (2M blank lines were read
         # as 2M empty records, each a finding).
         return None
-    src: Path | bytes = entry.fs_path if entry.fs_path is not None else entry.read()
+    src = entry.file()
     # Count quotes and newlines while polars parses: both release the GIL, so on two cores
     # most of the count hides behind the read.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -366,11 +364,7 @@ def _polars_frame(text: str, entry: Entry, encoding: str, res: ExactResult) -> p
     width = len(res.header)
     if width == 0:
         return None
-    src: Path | bytes
-    if encoding == "utf-8":
-        src = entry.fs_path if entry.fs_path is not None else entry.read()
-    else:
-        src = text.encode("utf-8")
+    src: Path | bytes = entry.file() if encoding == "utf-8" else text.encode("utf-8")
     try:
         df = _read_text(src, width, ragged=True, numbered=False)
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
