@@ -25,14 +25,18 @@ import numpy as np
 import polars as pl
 
 from roster_lint.findings import Findings
-from roster_lint.load.exact import ExactResult, parse_exact, records_frame
+from roster_lint.load.exact import MAX_LINE_BYTES, ExactResult, parse_exact, records_frame
 from roster_lint.load.source import Entry
 from roster_lint.model import LINE
 
 BOM = codecs.BOM_UTF8
 QUOTE, NEWLINE = ord('"'), ord("\n")
 CHUNK_BYTES = 8 * 1024**2
-MAX_RECORD_BYTES = 16 * 1024**2  # a record longer than this is not a roster row
+# Line limit (RL027): a line longer than MAX_LINE_BYTES (1 MiB, exact.py) is reported and
+# its record left out.  The widest real row is a few KB (a district admin's orgSourcedIds
+# for 500 schools is ~20 KB); fields are capped at 64 KiB below, but a line of many short
+# fields past the header's width has no other bound, and the exact path made a Python string
+# of every field (100 MB of commas: 100M strings).
 # Header limits (findings, as frictionless and csvlint state theirs): OneRoster's widest
 # file has 25 columns, so 512 leaves room for any number of metadata.* extensions, and a
 # header line must end within the first 64 KiB.  Past them the file is not read: a 7 MB
@@ -277,8 +281,10 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
         .row(0)
     )
     value_bytes = sum(int(v or 0) for v in stats[:width])
-    if sum(int(v or 0) for v in stats[width:]) > MAX_RECORD_BYTES:
-        return None  # an absurd record: let the exact path look at it
+    # The longest line is at most the sum of the columns' longest values, the separators,
+    # two quotes per value (the proof below allows no others) and a CR.
+    if sum(int(v or 0) for v in stats[width:]) + 3 * width > MAX_LINE_BYTES:
+        return None  # a line may pass the limit: the exact path measures each and says where
     if max((int(v or 0) for v in stats[width:]), default=0) > MAX_FIELD_BYTES:
         return None  # a field past the limit: the exact path cuts it and says where
     last = entry.last_byte()
@@ -303,6 +309,21 @@ def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
     res = parse_exact(text, entry.path)
     for issue in res.issues:
         out.one(issue.rule, issue.message, file=entry.path, line=issue.line, value=issue.value)
+    dropped = set(res.dropped)
+    for line, size in res.long_lines:
+        out.one(
+            "line-too-long",
+            f"{entry.path}: line {line} is {size} bytes, more than the limit of "
+            f"{MAX_LINE_BYTES // 1024**2} MiB; "
+            + (
+                "its record was not read"
+                if line in dropped
+                else "it continues a quoted field begun on an earlier line"
+            ),
+            file=entry.path,
+            line=line,
+            value=str(size),
+        )
     width = len(res.header)
     df = _polars_frame(text, entry, encoding, res)
     if df is None and width == 0:  # no header (a file of blank lines): nothing to keep
@@ -310,6 +331,8 @@ def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
     if df is None:  # quote damage polars will not read: build the frame from Python records
         kept = parse_exact(text, entry.path, keep=True)
         df = records_frame(kept.records or [], kept.lines, width)
+    if res.dropped:
+        df = df.filter(~pl.col(LINE).is_in(res.dropped))
     return Parsed(res.header, _cap_fields(df, res.header, entry, out), encoding=encoding)
 
 
