@@ -52,6 +52,11 @@ class ExactResult:
     # the ones that began a record (the loader leaves that record out).
     long_lines: list[tuple[int, int]] = field(default_factory=list)
     dropped: list[int] = field(default_factory=list)
+    # Ragged rows as two columns (line, fields), not an Issue each: 100k short rows made
+    # 100k Python objects and findings (reader.py adds them as one frame).
+    ragged_lines: array[int] = field(default_factory=lambda: array("q"))
+    ragged_fields: array[int] = field(default_factory=lambda: array("q"))
+    least: int = 0  # the fewest fields a row may have (trailing empty header cells omitted)
 
 
 def parse_exact(
@@ -94,18 +99,11 @@ def parse_exact(
             # Trailing empty header cells are the header checks' finding; rows may omit them.
             while least > 1 and rec[least - 1] == "":
                 least -= 1
+            res.least = least
             continue
         if not least <= len(rec) <= width:
-            what = "fewer" if len(rec) < least else "more"
-            res.issues.append(
-                Issue(
-                    "ragged-row",
-                    line,
-                    f"line {line} of {path} has {len(rec)} fields, {what} than the header's "
-                    f"{width}",
-                    str(len(rec)),
-                )
-            )
+            res.ragged_lines.append(line)
+            res.ragged_fields.append(len(rec))
         res.lines.append(line)
         if res.records is not None:
             res.records.append(rec)

@@ -309,6 +309,7 @@ def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
     res = parse_exact(text, entry.path)
     for issue in res.issues:
         out.one(issue.rule, issue.message, file=entry.path, line=issue.line, value=issue.value)
+    _ragged(res, entry, out)
     dropped = set(res.dropped)
     for line, size in res.long_lines:
         out.one(
@@ -334,6 +335,31 @@ def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
     if res.dropped:
         df = df.filter(~pl.col(LINE).is_in(res.dropped))
     return Parsed(res.header, _cap_fields(df, res.header, entry, out), encoding=encoding)
+
+
+def _ragged(res: ExactResult, entry: Entry, out: Findings) -> None:
+    """Rows with fewer or more fields than the header: one frame, whole-column messages."""
+    if not res.ragged_lines:
+        return
+    n = pl.col("fields")
+    hits = pl.DataFrame(
+        {
+            "line": pl.Series(res.ragged_lines, dtype=pl.Int64),
+            "fields": pl.Series(res.ragged_fields, dtype=pl.Int64),
+        }
+    ).select(
+        pl.col("line"),
+        n.cast(pl.String).alias("value"),
+        pl.format(
+            "line {} of {} has {} fields, {} than the header's {}",
+            pl.col("line"),
+            pl.lit(entry.path),
+            n,
+            pl.when(n < res.least).then(pl.lit("fewer")).otherwise(pl.lit("more")),
+            pl.lit(len(res.header)),
+        ).alias("message"),
+    )
+    out.add("ragged-row", hits, file=entry.path)
 
 
 def _cap_fields(df: pl.DataFrame, header: list[str], entry: Entry, out: Findings) -> pl.DataFrame:

@@ -175,3 +175,41 @@ def test_line_just_under_the_limit_is_read(tmp_path: Path) -> None:
     run = measure(tmp_path, "check", str(export), "--format", "json")
     assert "RL027" not in _codes(run.out)
     assert json.loads(run.out)["export"]["files"]["users.csv"]["rows"] == 1
+
+
+USERS = 5_000
+
+
+def test_json_of_many_findings_is_bounded(tmp_path: Path) -> None:
+    """`check --format json` on users that each carry 15 distinct defects (the 100k x 15
+    case, scaled to 5k): the findings are grouped and the document streamed, so the
+    output stays small and the peak near a clean run's.  Before issue 15 the JSON
+    document was built in memory (1M findings: MemoryError)."""
+    cols = USERS_HEADER.decode().split(",")
+    bad = {
+        "status": "st{}",
+        "dateLastModified": "2024-13-{}",
+        "enabledUser": "maybe{}",
+        "orgSourcedIds": "org{}",
+        "role": "role{}",
+        "userIds": "FED{}",
+        "email": "mail{}",
+        "sms": "sms{}",
+        "phone": "ph{}",
+        "agentSourcedIds": "agent{}",
+        "grades": "g{}",
+    }
+    rows = []
+    for i in range(USERS):
+        cells = {c: "" for c in cols} | {c: f.format(i) for c, f in bad.items()}
+        cells["sourcedId"] = f"u{i}"
+        rows.append(",".join(cells[c] for c in cols))
+    users = USERS_HEADER + b"\n" + "\n".join(rows).encode() + b"\n"
+    export = export_with(tmp_path, {"users.csv": users})
+    run = measure(tmp_path, "check", str(export), "--format", "json")
+    assert run.code == 1, run.err
+    doc = json.loads(run.out)
+    grouped = [f for f in doc["findings"] if f["file"] == "users.csv" and f["count"] >= USERS]
+    assert len(grouped) >= len(bad)  # one finding per (rule, column), each for every user
+    assert len(doc["findings"]) < 500
+    assert run.rss_mb < MEMORY_MB, run.rss_mb
