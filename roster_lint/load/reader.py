@@ -63,6 +63,7 @@ def empty_frame() -> pl.DataFrame:
 
 def read_entry(entry: Entry, out: Findings) -> Parsed:
     """Read one file; encoding and structure problems become findings on `out`."""
+    entry.file()  # a zip entry is unpacked here; its size is then the bytes written
     if entry.size == 0:
         out.one("empty-file", f"{entry.path} is empty (0 bytes)", file=entry.path)
         return Parsed([], empty_frame(), readable=False)

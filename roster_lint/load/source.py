@@ -60,6 +60,9 @@ class Entry:
             if self.unpack is None:
                 raise ValueError(f"{self.path}: neither a file nor a zip entry")
             self.fs_path = self.unpack()
+            # What was written, not what the archive declared (a shorter entry whose CRC
+            # matches its short data passes zipfile's checks).
+            self.size = self.fs_path.stat().st_size
         return self.fs_path
 
     def read(self) -> bytes:
