@@ -137,8 +137,8 @@ def test_a_line_past_the_limit_is_not_cut_but_left_out(tmp_path: Path) -> None:
 
 def test_line_of_many_short_fields(tmp_path: Path) -> None:
     """6 MB of one-character fields on one line: no field past 64 KiB, but the exact path
-    made a Python string of each of its 3M fields (100 MB: 29 s, 3 GB).  Now RL027 on that line, the record
-    left out, the lines around it read."""
+    made a Python string of each of its 3M fields (100 MB: 29 s, 3 GB).  Now RL027 on that
+    line, the record left out, the lines around it read."""
     row = b",".join([b"x"] * (WIDTH - 1))
     good = [b"u%d," % i + row[2:] for i in range(3)]
     huge = b"x," * 3_000_000 + b"x"
