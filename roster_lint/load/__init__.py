@@ -2,7 +2,9 @@
 
 What cannot be read becomes a finding, not an exception; only "this is not an export at
 all" (missing path, not a folder or zip, an unsafe or unreadable archive) raises
-UsageError.  Nothing is written anywhere; a zip is read in memory.
+UsageError.  Nothing is written where the user would see it: a zip's entries are unpacked
+into a private temporary folder, removed before load_export returns or raises
+(source.py).
 
   source.py    folder / zip entries, archive safety       reader.py  encoding + fast read
   exact.py     the exact CSV path for damaged files        headers.py header checks + mapping
@@ -42,7 +44,11 @@ class FileProgress(Protocol):
 
 def load_export(path: str, progress: FileProgress | None = None) -> Export:
     """Load an export; every problem found on the way is in `Export.findings`."""
-    src = open_source(path)
+    with open_source(path) as src:
+        return _load(src, path)
+
+
+def _load(src: Source, path: str) -> Export:
     refuse_non_export(src)
     out = Findings()
     by_name, manifest_entry, others = _classify(src, out)

@@ -27,6 +27,10 @@ _FIELD = r'(?:"(?:[^"]++|"")*+"|[^",\r\n]*+)'
 # One RFC 4180 record (line breaks allowed inside quotes; the loader reports those itself).
 _RECORD = re.compile(rf"{_FIELD}(?:,{_FIELD})*+")
 csv.field_size_limit(2**31 - 1)
+# A line longer than this (UTF-8 bytes, line end excluded) is not parsed (RL027): csv would
+# make a Python string of each of its fields, so 100 MB of commas on one line became
+# 100M strings.  Lowered by reader.py's MAX_LINE_BYTES, the one documented limit.
+MAX_LINE_BYTES = 1024**2
 
 
 @dataclass
@@ -44,19 +48,36 @@ class ExactResult:
     blank_rows: list[int]  # 0-based positions of blank lines among the data records
     records: list[list[str]] | None  # data records, when kept
     issues: list[Issue] = field(default_factory=list)
+    # Lines longer than MAX_LINE_BYTES: (line, UTF-8 bytes), parsed as empty; `dropped`
+    # the ones that began a record (the loader leaves that record out).
+    long_lines: list[tuple[int, int]] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)
+    # Ragged rows as two columns (line, fields), not an Issue each: 100k short rows made
+    # 100k Python objects and findings (reader.py adds them as one frame).
+    ragged_lines: array[int] = field(default_factory=lambda: array("q"))
+    ragged_fields: array[int] = field(default_factory=lambda: array("q"))
+    least: int = 0  # the fewest fields a row may have (trailing empty header cells omitted)
 
 
-def parse_exact(text: str, path: str, keep: bool = False) -> ExactResult:
+def parse_exact(
+    text: str, path: str, keep: bool = False, max_line: int = MAX_LINE_BYTES
+) -> ExactResult:
     """Every record's start line and the structural issues met on the way."""
     buf: list[str] = []
+    res = ExactResult([], array("q"), [], [] if keep else None)
 
     def feed() -> Iterator[str]:
-        for ln in io.StringIO(text, newline=""):
+        for n, ln in enumerate(io.StringIO(text, newline=""), start=1):
+            size = _line_bytes(ln, max_line)
+            if size > max_line:
+                res.long_lines.append((n, size))
+                if not buf:
+                    res.dropped.append(n)
+                ln = _stand_in(ln, len(res.header), starts_record=not buf)
             buf.append(ln)
             yield ln
 
     reader = csv.reader(feed(), strict=False)
-    res = ExactResult([], array("q"), [], [] if keep else None)
     last = text.count("\n") + (0 if text.endswith("\n") else 1)
     start, width, least, seen = 1, 0, 0, -1
     for rec in reader:
@@ -78,22 +99,35 @@ def parse_exact(text: str, path: str, keep: bool = False) -> ExactResult:
             # Trailing empty header cells are the header checks' finding; rows may omit them.
             while least > 1 and rec[least - 1] == "":
                 least -= 1
+            res.least = least
             continue
         if not least <= len(rec) <= width:
-            what = "fewer" if len(rec) < least else "more"
-            res.issues.append(
-                Issue(
-                    "ragged-row",
-                    line,
-                    f"line {line} of {path} has {len(rec)} fields, {what} than the header's "
-                    f"{width}",
-                    str(len(rec)),
-                )
-            )
+            res.ragged_lines.append(line)
+            res.ragged_fields.append(len(rec))
         res.lines.append(line)
         if res.records is not None:
             res.records.append(rec)
     return res
+
+
+def _line_bytes(ln: str, limit: int) -> int:
+    """The line's UTF-8 length without its line end, exact only when near the limit."""
+    body = len(ln) - (2 if ln.endswith("\r\n") else 1 if ln.endswith(("\n", "\r")) else 0)
+    if body > limit or body * 4 <= limit:  # a character is 1 to 4 UTF-8 bytes
+        return body if body > limit else 0
+    return len(ln.encode("utf-8", "surrogatepass")) - (len(ln) - body)
+
+
+def _stand_in(ln: str, width: int, *, starts_record: bool) -> str:
+    """What csv reads instead of a line past the limit: its line end, empty fields when it
+    begins a record (the loader drops that record), and a quote when it has an odd number of
+    them, so the quoting of the lines after it is read as before."""
+    end = "\r\n" if ln.endswith("\r\n") else ln[-1] if ln.endswith(("\n", "\r")) else ""
+    # A header past the limit (only UTF-16 gets here: reader.py refuses the others' first)
+    # stands in as one empty cell, not as a blank line that would make line 2 the header.
+    fields = ("," * (width - 1) if width else '""') if starts_record else ""
+    quote = '"' if ln.count('"') % 2 else ""
+    return fields + quote + end
 
 
 def _blank(issues: list[Issue], line: int, path: str) -> None:

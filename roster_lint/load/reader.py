@@ -25,14 +25,18 @@ import numpy as np
 import polars as pl
 
 from roster_lint.findings import Findings
-from roster_lint.load.exact import ExactResult, parse_exact, records_frame
+from roster_lint.load.exact import MAX_LINE_BYTES, ExactResult, parse_exact, records_frame
 from roster_lint.load.source import Entry
 from roster_lint.model import LINE
 
 BOM = codecs.BOM_UTF8
 QUOTE, NEWLINE = ord('"'), ord("\n")
 CHUNK_BYTES = 8 * 1024**2
-MAX_RECORD_BYTES = 16 * 1024**2  # a record longer than this is not a roster row
+# Line limit (RL027): a line longer than MAX_LINE_BYTES (1 MiB, exact.py) is reported and
+# its record left out.  The widest real row is a few KB (a district admin's orgSourcedIds
+# for 500 schools is ~20 KB); fields are capped at 64 KiB below, but a line of many short
+# fields past the header's width has no other bound, and the exact path made a Python string
+# of every field (100 MB of commas: 100M strings).
 # Header limits (findings, as frictionless and csvlint state theirs): OneRoster's widest
 # file has 25 columns, so 512 leaves room for any number of metadata.* extensions, and a
 # header line must end within the first 64 KiB.  Past them the file is not read: a 7 MB
@@ -59,6 +63,7 @@ def empty_frame() -> pl.DataFrame:
 
 def read_entry(entry: Entry, out: Findings) -> Parsed:
     """Read one file; encoding and structure problems become findings on `out`."""
+    entry.file()  # a zip entry is unpacked here; its size is then the bytes written
     if entry.size == 0:
         out.one("empty-file", f"{entry.path} is empty (0 bytes)", file=entry.path)
         return Parsed([], empty_frame(), readable=False)
@@ -202,12 +207,10 @@ def _count_bytes(entry: Entry) -> tuple[int, int, int]:
     the peak.  polars' own row counter maps the file, and is
     quadratic on a huge line.
     """
-    if entry.fs_path is None:
-        return _count(np.frombuffer(entry.read(), np.uint8))
     quotes = newlines = nuls = 0
     buf = bytearray(CHUNK_BYTES)
     view = memoryview(buf)
-    with entry.fs_path.open("rb", buffering=0) as fh:
+    with entry.file().open("rb", buffering=0) as fh:
         while n := fh.readinto(view):
             q, nl, z = _count(np.frombuffer(buf, np.uint8, count=n))
             quotes += q
@@ -245,7 +248,7 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
         # empty value, which the proof below cannot tell apart (2M blank lines were read
         # as 2M empty records, each a finding).
         return None
-    src: Path | bytes = entry.fs_path if entry.fs_path is not None else entry.read()
+    src = entry.file()
     # Count quotes and newlines while polars parses: both release the GIL, so on two cores
     # most of the count hides behind the read.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -279,8 +282,10 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
         .row(0)
     )
     value_bytes = sum(int(v or 0) for v in stats[:width])
-    if sum(int(v or 0) for v in stats[width:]) > MAX_RECORD_BYTES:
-        return None  # an absurd record: let the exact path look at it
+    # The longest line is at most the sum of the columns' longest values, the separators,
+    # two quotes per value (the proof below allows no others) and a CR.
+    if sum(int(v or 0) for v in stats[width:]) + 3 * width > MAX_LINE_BYTES:
+        return None  # a line may pass the limit: the exact path measures each and says where
     if max((int(v or 0) for v in stats[width:]), default=0) > MAX_FIELD_BYTES:
         return None  # a field past the limit: the exact path cuts it and says where
     last = entry.last_byte()
@@ -305,6 +310,22 @@ def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
     res = parse_exact(text, entry.path)
     for issue in res.issues:
         out.one(issue.rule, issue.message, file=entry.path, line=issue.line, value=issue.value)
+    _ragged(res, entry, out)
+    dropped = set(res.dropped)
+    for line, size in res.long_lines:
+        out.one(
+            "line-too-long",
+            f"{entry.path}: line {line} is {size} bytes, more than the limit of "
+            f"{MAX_LINE_BYTES // 1024**2} MiB; "
+            + (
+                "its record was not read"
+                if line in dropped
+                else "it continues a quoted field begun on an earlier line"
+            ),
+            file=entry.path,
+            line=line,
+            value=str(size),
+        )
     width = len(res.header)
     df = _polars_frame(text, entry, encoding, res)
     if df is None and width == 0:  # no header (a file of blank lines): nothing to keep
@@ -312,7 +333,34 @@ def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
     if df is None:  # quote damage polars will not read: build the frame from Python records
         kept = parse_exact(text, entry.path, keep=True)
         df = records_frame(kept.records or [], kept.lines, width)
+    if res.dropped:
+        df = df.filter(~pl.col(LINE).is_in(res.dropped))
     return Parsed(res.header, _cap_fields(df, res.header, entry, out), encoding=encoding)
+
+
+def _ragged(res: ExactResult, entry: Entry, out: Findings) -> None:
+    """Rows with fewer or more fields than the header: one frame, whole-column messages."""
+    if not res.ragged_lines:
+        return
+    n = pl.col("fields")
+    hits = pl.DataFrame(
+        {
+            "line": pl.Series(res.ragged_lines, dtype=pl.Int64),
+            "fields": pl.Series(res.ragged_fields, dtype=pl.Int64),
+        }
+    ).select(
+        pl.col("line"),
+        n.cast(pl.String).alias("value"),
+        pl.format(
+            "line {} of {} has {} fields, {} than the header's {}",
+            pl.col("line"),
+            pl.lit(entry.path),
+            n,
+            pl.when(n < res.least).then(pl.lit("fewer")).otherwise(pl.lit("more")),
+            pl.lit(len(res.header)),
+        ).alias("message"),
+    )
+    out.add("ragged-row", hits, file=entry.path)
 
 
 def _cap_fields(df: pl.DataFrame, header: list[str], entry: Entry, out: Findings) -> pl.DataFrame:
@@ -366,11 +414,7 @@ def _polars_frame(text: str, entry: Entry, encoding: str, res: ExactResult) -> p
     width = len(res.header)
     if width == 0:
         return None
-    src: Path | bytes
-    if encoding == "utf-8":
-        src = entry.fs_path if entry.fs_path is not None else entry.read()
-    else:
-        src = text.encode("utf-8")
+    src: Path | bytes = entry.file() if encoding == "utf-8" else text.encode("utf-8")
     try:
         df = _read_text(src, width, ragged=True, numbered=False)
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):

@@ -1,22 +1,31 @@
-"""Where an export's files come from: a folder or a zip, opened without writing anything.
+"""Where an export's files come from: a folder or a zip, opened without writing anything
+the user will see.
 
-A zip is read in memory, entry by entry, never extracted.  Anything that makes the archive
-unsafe or unreadable as a whole (zip slip, symlink or encrypted entries, a zip bomb, several
-top folders, an empty or non-zip `.zip`) raises UsageError: the contract's exit 2.  Problems
-that leave the rest checkable (a "file" that is a folder, a nested zip next to the CSVs)
-are returned as notes for the loader to turn into findings.
+A folder's files are read in place.  A zip's entries are unpacked one at a time, when the
+loader first reads them, in bounded chunks into a private temporary folder (mkdtemp under
+TMPDIR, mode 0700) that `Source.close` removes, also on an error or Ctrl-C: reading a
+3.9 GB entry into memory took 4 GB before polars even started, where a file on disk is
+read by polars as a folder's file is.  Anything that makes the archive unsafe or
+unreadable as a whole (zip slip, symlink or encrypted entries, a zip bomb, an entry larger
+than declared, several top folders, an empty or non-zip `.zip`, no room to unpack) raises
+UsageError: the contract's exit 2.  Problems that leave the rest checkable (a "file" that
+is a folder, a nested zip next to the CSVs) are returned as notes for the loader to turn
+into findings.
 """
 
 from __future__ import annotations
 
 import mmap
 import os
+import shutil
 import stat
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from types import TracebackType
 
 from roster_lint.errors import UsageError
 
@@ -27,6 +36,7 @@ MAX_TOTAL_BYTES = 8 * 1024**3
 MAX_RATIO = 250
 RATIO_MIN_BYTES = 1024**2  # tiny entries compress absurdly well; only judge large ones
 HEAD_BYTES = 64 * 1024
+UNPACK_CHUNK = 1024**2  # a zip entry is copied to its temporary file this much at a time
 
 # Packaging debris that archivers add; never part of an export.
 _IGNORED_PARTS = ("__MACOSX",)
@@ -40,36 +50,41 @@ class Entry:
     name: str  # file name as found (no folder): "users.csv"
     path: str  # where it was found, for messages: "users.csv" or "export/users.csv"
     size: int
-    read: Callable[[], bytes]
-    fs_path: Path | None = None  # folder files: polars maps them itself
+    fs_path: Path | None = None  # a folder's file, or a zip entry once unpacked
+    unpack: Callable[[], Path] | None = None  # zip entries: to a private temporary file
     in_subfolder: bool = False  # below the export root: never a OneRoster file
 
+    def file(self) -> Path:
+        """The file on disk (a zip entry is unpacked on first use)."""
+        if self.fs_path is None:
+            if self.unpack is None:
+                raise ValueError(f"{self.path}: neither a file nor a zip entry")
+            self.fs_path = self.unpack()
+            # What was written, not what the archive declared (a shorter entry whose CRC
+            # matches its short data passes zipfile's checks).
+            self.size = self.fs_path.stat().st_size
+        return self.fs_path
+
+    def read(self) -> bytes:
+        return self.file().read_bytes()
+
     def head(self) -> bytes:
-        if self.fs_path is not None:
-            with self.fs_path.open("rb") as fh:
-                return fh.read(HEAD_BYTES)
-        return self.read()[:HEAD_BYTES]
+        with self.file().open("rb") as fh:
+            return fh.read(HEAD_BYTES)
 
     def find(self, needle: bytes) -> int:
         """Offset of the first `needle` (memchr speed), or -1."""
         if self.size == 0:
             return -1
-        if self.fs_path is not None:
-            with (
-                self.fs_path.open("rb") as fh,
-                mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm,
-            ):
-                return mm.find(needle)
-        return self.read().find(needle)
+        with self.file().open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return mm.find(needle)
 
     def last_byte(self) -> bytes:
         if self.size == 0:
             return b""
-        if self.fs_path is not None:
-            with self.fs_path.open("rb") as fh:
-                fh.seek(-1, os.SEEK_END)
-                return fh.read(1)
-        return self.read()[-1:]
+        with self.file().open("rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            return fh.read(1)
 
 
 @dataclass
@@ -80,6 +95,20 @@ class Source:
     folders: list[str] = field(default_factory=list)  # folders where a file was expected
     nested_archives: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)  # zip entries named twice or more
+    unpacked: _Unpacker | None = None  # a zip's temporary folder, removed by close()
+
+    def close(self) -> None:
+        """Remove what was unpacked (nothing to do for a folder)."""
+        if self.unpacked is not None:
+            self.unpacked.close()
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
 
 def open_source(path: str) -> Source:
@@ -121,15 +150,7 @@ def _folder(root: Path, shown: str) -> Source:
         if name.lower().endswith(".zip"):
             src.nested_archives.append(name)
             continue
-        src.entries.append(
-            Entry(
-                name=name,
-                path=name,
-                size=target.stat().st_size,
-                read=target.read_bytes,
-                fs_path=target,
-            )
-        )
+        src.entries.append(Entry(name=name, path=name, size=target.stat().st_size, fs_path=target))
     return src
 
 
@@ -147,13 +168,21 @@ def _unsafe_name(name: str) -> bool:
 
 def _zip(p: Path, shown: str) -> Source:
     try:
-        zf = zipfile.ZipFile(p)
+        zf = zipfile.ZipFile(p)  # closed on a refusal below, or by Source.close
     except (zipfile.BadZipFile, OSError) as exc:
         raise UsageError(f"{shown}: not a readable zip file ({exc})") from None
     except UnicodeDecodeError:
         raise UsageError(
             f"{shown}: not a readable zip file (an entry name marked UTF-8 is not UTF-8)"
         ) from None
+    try:
+        return _checked_zip(zf, shown)
+    except BaseException:
+        zf.close()
+        raise
+
+
+def _checked_zip(zf: zipfile.ZipFile, shown: str) -> Source:
     infos = [i for i in zf.infolist() if not _ignored(i.filename)]
     total = 0
     for info in infos:
@@ -183,7 +212,8 @@ def _zip(p: Path, shown: str) -> Source:
     dups = sorted({i.filename for i in infos if last[i.filename] is not i})
     infos = [i for i in infos if last[i.filename] is i]
     prefix = _root_prefix(shown, [i.filename for i in infos])
-    src = Source(path=shown, kind="zip", entries=[], duplicates=dups)
+    unpacker = _Unpacker(zf, shown)
+    src = Source(path=shown, kind="zip", entries=[], duplicates=dups, unpacked=unpacker)
     for info in infos:
         rel = info.filename[len(prefix) :]
         if not rel:
@@ -203,7 +233,7 @@ def _zip(p: Path, shown: str) -> Source:
                 name=parts[-1],
                 path=info.filename,
                 size=info.file_size,
-                read=_reader(zf, info, shown),
+                unpack=unpacker.bind(info),
                 in_subfolder=len(parts) > 1,
             )
         )
@@ -230,20 +260,51 @@ def _root_prefix(shown: str, names: list[str]) -> str:
     return next(iter(tops)) + "/"
 
 
-def _reader(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> Callable[[], bytes]:
-    cache: list[bytes] = []
+class _Unpacker:
+    """A zip's entries unpacked on demand into one private temporary folder.
 
-    def read() -> bytes:
-        if not cache:
-            try:
-                with zf.open(info) as fh:
-                    # Never trust the declared size: read at most one byte more than it.
-                    data = fh.read(info.file_size + 1)
-            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error) as exc:
-                raise UsageError(f"{shown}: cannot read {info.filename!r} ({exc})") from None
-            if len(data) > info.file_size:
-                raise UsageError(f"{shown}: entry {info.filename!r} is larger than declared")
-            cache.append(data)
-        return cache[0]
+    Each entry is copied in UNPACK_CHUNK pieces (memory stays one chunk, whatever the
+    entry's size) and never past its declared size, which the archive checks above have
+    capped (MAX_ENTRY_BYTES each, MAX_TOTAL_BYTES in all, MAX_RATIO): an entry that
+    inflates past what it declares is refused, so the caps hold on the bytes written.
+    """
 
-    return read
+    def __init__(self, zf: zipfile.ZipFile, shown: str) -> None:
+        self._zf = zf
+        self._shown = shown
+        self._dir: Path | None = None
+        self._count = 0
+
+    def bind(self, info: zipfile.ZipInfo) -> Callable[[], Path]:
+        return lambda: self._unpack(info)
+
+    def _unpack(self, info: zipfile.ZipInfo) -> Path:
+        shown, name = self._shown, info.filename
+        if self._dir is None:
+            # mkdtemp: a new folder only this user can read, under TMPDIR.
+            self._dir = Path(tempfile.mkdtemp(prefix="roster-lint-"))
+        self._count += 1
+        # A number, not the entry's name: nothing from the archive chooses where we write.
+        target = self._dir / f"{self._count}.csv"
+        written = 0
+        try:
+            with self._zf.open(info) as src, target.open("wb") as dst:
+                while chunk := src.read(UNPACK_CHUNK):
+                    written += len(chunk)
+                    if written > info.file_size:
+                        raise UsageError(f"{shown}: entry {name!r} is larger than declared")
+                    dst.write(chunk)
+        except (zipfile.BadZipFile, RuntimeError, EOFError, zlib.error) as exc:
+            raise UsageError(f"{shown}: cannot read {name!r} ({exc})") from None
+        except OSError as exc:  # no room in TMPDIR, mostly
+            raise UsageError(
+                f"{shown}: cannot unpack {name!r} into {self._dir} ({exc.strerror or exc}); "
+                "set TMPDIR to a folder with room, or unzip the export and check the folder"
+            ) from None
+        return target
+
+    def close(self) -> None:
+        self._zf.close()
+        if self._dir is not None:
+            shutil.rmtree(self._dir, ignore_errors=True)
+            self._dir = None
