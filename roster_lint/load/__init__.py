@@ -45,10 +45,10 @@ class FileProgress(Protocol):
 def load_export(path: str, progress: FileProgress | None = None) -> Export:
     """Load an export; every problem found on the way is in `Export.findings`."""
     with open_source(path) as src:
-        return _load(src, path)
+        return _load(src, path, progress)
 
 
-def _load(src: Source, path: str) -> Export:
+def _load(src: Source, path: str, progress: FileProgress | None = None) -> Export:
     refuse_non_export(src)
     out = Findings()
     by_name, manifest_entry, others = _classify(src, out)
