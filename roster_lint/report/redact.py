@@ -426,6 +426,7 @@ class Redactor:
         self.actions_shown = actions_shown
         self._tables = [t for e in found for t in e.tables.values() if t.readable]
         self._cols: list[tuple[pl.Series, str]] | None = None
+        self._prep: tuple[pl.DataFrame, pl.DataFrame] | None = None
         # the candidate tokens looked up so far, and those found personal (tok -> kind)
         self._seen = pl.Series("tok", [], dtype=pl.String)
         self._found = pl.DataFrame(schema={"tok": pl.String, "kind": pl.String})
@@ -434,6 +435,35 @@ class Redactor:
         if self._cols is None:
             self._cols = [c for t in self._tables for c in _columns(t)]
         return self._cols
+
+    def _prepared(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(token, r) of the plain values, (token, low, r) of the others' tokens: made once,
+        probed by every look-up (apply redacts several frames and its strings)."""
+        if self._prep is None:
+            rank = {k: i for i, k in enumerate(KINDS)}
+            plain, rest = [], []
+            for values, kind in self._columns():
+                p, other = _split(values)
+                r = pl.lit(rank[kind], pl.Int32).alias("r")
+                plain.append(pl.DataFrame({"token": p}).with_columns(r))
+                toks = _tokens_of(other.filter(other.str.len_bytes() > 1))
+                rest.append(pl.DataFrame({"token": toks}).with_columns(r))
+            if not plain:
+                empty = pl.DataFrame(schema={"token": pl.String, "r": pl.Int32})
+                plain, rest = [empty], [empty]
+            self._prep = (
+                pl.concat(plain, rechunk=False),
+                pl.concat(rest, rechunk=False).with_columns(
+                    pl.col("token").str.to_lowercase().alias("low")
+                ),
+            )
+        return self._prep
+
+    def _prefetch(self, values: pl.Series) -> None:
+        """Look up every token of `values` at once (one probe, however many columns)."""
+        u = values.cast(pl.String).drop_nulls().unique()
+        if u.len() and self._tables:
+            self._look_up(_tokens_of(u).unique())
 
     @property
     def tokens(self) -> pl.DataFrame:
@@ -462,20 +492,12 @@ class Redactor:
         wanted = pl.concat([c, low]).unique().implode()
         folds = low.implode()
         rank = {k: i for i, k in enumerate(KINDS)}
-        plain, rest = [], []
-        for values, kind in self._columns():
-            p, other = _split(values)
-            r = pl.lit(rank[kind], pl.Int32).alias("r")
-            plain.append(pl.DataFrame({"token": p}).with_columns(r))
-            toks = _tokens_of(other.filter(other.str.len_bytes() > 1))
-            rest.append(pl.DataFrame({"token": toks}).with_columns(r))
+        plain, rest = self._prepared()
         # plain values are one token and their own lower case; one set probe for all columns
         token = pl.col("token")
         parts = [
-            pl.concat(plain, rechunk=False).filter(token.is_in(wanted)),
-            pl.concat(rest, rechunk=False).filter(
-                token.is_in(wanted) | token.str.to_lowercase().is_in(folds)
-            ),
+            plain.filter(token.is_in(wanted)).select("token", "r"),
+            rest.filter(token.is_in(wanted) | pl.col("low").is_in(folds)).select("token", "r"),
         ]
         personal = _ranked(parts)
         exact = c.to_frame("tok").join(personal, left_on="tok", right_on="token", how="inner")
@@ -572,6 +594,7 @@ class Redactor:
         cols = [c for c in columns if c in df.columns and df.schema[c] == pl.String]
         if not cols or df.height == 0:
             return df
+        self._prefetch(pl.concat([df.get_column(c) for c in cols]))
         out = df
         for group, is_prose in (
             ((c for c in cols if c not in told), False),
@@ -601,7 +624,10 @@ class Redactor:
             df = df.with_columns(
                 pl.when(shown).then(pl.col(c)).alias(c) for c in df.columns if c not in KEEP
             )
-        out = self.frame(df, [c for c in df.columns if c not in KEEP and c != "id"])
+        named = [c for c in df.columns if c not in KEEP and df.schema[c] == pl.String]
+        if df.height:
+            self._prefetch(pl.concat([df.get_column(c) for c in named]))
+        out = self.frame(df, [c for c in named if c != "id"])
         if "id" in df.columns and "entity" in df.columns:
             personal = pl.col("entity").is_in(sorted(PERSONAL_ENTITIES))
             red = self.frame(df.select("id"), ["id"])["id"]
