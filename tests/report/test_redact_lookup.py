@@ -75,6 +75,7 @@ def test_check_plan_rows_beyond_the_shown_are_blanked(tmp_path: Path) -> None:
     assert acts["id"][0].startswith("user-")  # the first row per (entity, action): redacted
     assert acts["id"].to_list()[1:3] == [None, None] and acts["detail"][1] is None
     assert acts["id"][3] == "k1"  # a class is no one's: the first of its own group
-    assert acts.select("entity", "action", "school").rows() == plan.actions.select(
-        "entity", "action", "school"
-    ).rows()  # what the totals and reasons read stays
+    assert (
+        acts.select("entity", "action", "school").rows()
+        == plan.actions.select("entity", "action", "school").rows()
+    )  # what the totals and reasons read stays
