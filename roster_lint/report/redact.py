@@ -46,13 +46,11 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from roster_lint.errors import UsageError
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export, Table
-from roster_lint.validate.crossfile.bytescan import BLOCK, marked_rows
 
 TOKEN = r"[\p{L}\p{N}_@+\-]+(?:\.[\p{L}\p{N}_@+\-]+)*"
 PIECE = TOKEN + r"|(?s:.)"  # a token, or one separator character: joined back, the input
@@ -173,39 +171,11 @@ def _tokens_of(values: pl.Series) -> pl.Series:
     ).drop_nulls()
 
 
-def _not_plain(data: np.ndarray[Any, Any]) -> bool:
-    """True if any byte is not "plain": a lower-case ASCII letter, a digit or `-`
-    (bytescan.ByteTest).  A value of plain bytes only is one token and its own lower case
-    (UUIDs, numeric ids): it is looked up as it is, neither cut nor lower-cased."""
-    size = min(BLOCK, data.size)
-    digit, letter = np.empty(size, np.uint8), np.empty(size, np.uint8)
-    bad = np.empty(size, bool)
-    for start in range(0, data.size, BLOCK):
-        block = data[start : start + BLOCK]
-        n = block.size
-        # wraps below "0" / "a": a digit is one below 10, a letter one below 26
-        np.subtract(block, ord("0"), out=digit[:n])
-        np.subtract(block, ord("a"), out=letter[:n])
-        np.greater_equal(digit[:n], 10, out=bad[:n])
-        bad[:n] &= letter[:n] >= 26
-        bad[:n] &= block != ord("-")
-        if bad[:n].any():
-            return True
-    return False
-
-
 def _split(values: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """(plain, rest): the rows of chunks whose bytes are all plain, and the others."""
-    ranges = marked_rows(values, _not_plain)
-    if ranges is None:
-        return values.head(0), values
-    plain, rest, row = [], [], 0
-    for offset, length in ranges:
-        plain.append(values.slice(row, offset - row))
-        rest.append(values.slice(offset, length))
-        row = offset + length
-    plain.append(values.slice(row))
-    return pl.concat(plain), pl.concat([values.head(0), *rest])
+    """(plain, rest): values of lower-case ASCII letters, digits and `-` only (UUIDs,
+    numeric ids), which are one token and their own lower case, and the others."""
+    plain = values.str.contains(r"^[a-z0-9-]+$").fill_null(False)
+    return values.filter(plain), values.filter(~plain)
 
 
 def _all_tokens(columns: list[tuple[pl.Series, str]]) -> pl.DataFrame:
