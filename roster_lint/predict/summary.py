@@ -74,11 +74,13 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
         .alias("root_id")
     )
     keys = ["root_reason", "root_entity", "root_id"]
+    # each root's first row by (_rank, line): an arg_min per group, not a sort of every
+    # skipped row (millions when every school is skipped)
+    first = (pl.col("_rank").cast(pl.Int64) * (1 << 40) + pl.col("line").cast(pl.Int64)).arg_min()
     where = (
         hit.filter(pl.col("line").is_not_null())
-        .sort(["_rank", "line"])
-        .group_by(keys, maintain_order=True)
-        .agg(pl.col("file").first(), pl.col("line").first())
+        .group_by(keys)
+        .agg(pl.col("file").get(first), pl.col("line").get(first))
     )
     where_of = {tuple(r[:3]): (r[3], r[4]) for r in where.iter_rows()}
     courses = dict(zip(d.courses["course"], d.courses["line"], strict=True))

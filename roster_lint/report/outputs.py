@@ -185,13 +185,13 @@ def _find_exports(obj: Any) -> list[Export]:
     return found
 
 
-def _redactor(obj: Any, exports: list[Export | None]) -> Any:
+def _redactor(obj: Any, exports: list[Export | None], actions_shown: int | None = None) -> Any:
     from roster_lint.report.redact import Redactor
 
     known = [e for e in exports if e is not None] or _find_exports(obj)
     if not known:  # pseudonyms need the export's personal values: never guess, never leak
         raise UsageError("--redact needs the export's data, which this command did not pass on")
-    return Redactor(known)
+    return Redactor(known, actions_shown)
 
 
 def emit_check(
@@ -211,7 +211,11 @@ def emit_check(
     targets = parse_outputs(outputs, "check")
     where = locate(result.export.path, path_prefix)  # before --redact cuts the path
     if redact:  # people who left are only in yesterday's export (result.previous)
-        result = _redactor(result, [result.export, result.previous]).apply(result)
+        from roster_lint.report.html import MAX_ROWS_PER_ENTITY
+
+        # of the plan's actions, check's reports show only HTML's first rows per entity
+        exports = [result.export, result.previous]
+        result = _redactor(result, exports, MAX_ROWS_PER_ENTITY).apply(result)
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "json": lambda: json_report.check_json_chunks(result),
         "text": lambda: plain_text(lambda c: text.render_check(result, c, per_rule)),

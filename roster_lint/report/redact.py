@@ -147,8 +147,8 @@ def personal(file: str, column: str) -> bool:
     return _kind_of(file, column) is not None
 
 
-def _values(table: Table) -> list[pl.DataFrame]:
-    """(value, kind) frames for every personal column of one table."""
+def _columns(table: Table) -> list[tuple[pl.Series, str]]:
+    """(values, kind) for every personal column of one table."""
     out = []
     for column in table.df.columns:
         kind = _kind_of(table.name, column)
@@ -159,8 +159,49 @@ def _values(table: Table) -> list[pl.DataFrame]:
             ids = col.str.extract_all(r":[^{},]+").list.eval(pl.element().str.slice(1))
             # a value without the {type:id} shape is quoted whole by RL160: all of it is personal
             col = pl.when(ids.list.len() > 0).then(ids.list.join(" ")).otherwise(col)
-        out.append(table.df.select(col.alias("value"), pl.lit(kind).alias("kind")))
+        out.append((table.df.select(col.alias("value")).to_series(), kind))
     return out
+
+
+def _tokens_of(values: pl.Series) -> pl.Series:
+    """Every token of `values` (a value that is one token is its own: no cutting, the bulk)."""
+    whole = values.str.contains(WHOLE)
+    return pl.concat(
+        [values.filter(whole), values.filter(~whole).str.extract_all(TOKEN).explode()]
+    ).drop_nulls()
+
+
+def _split(values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """(plain, rest): values of lower-case ASCII letters, digits and `-` only (UUIDs,
+    numeric ids), which are one token and their own lower case, and the others."""
+    plain = values.str.contains(r"^[a-z0-9-]+$").fill_null(False)
+    return values.filter(plain), values.filter(~plain)
+
+
+def _all_tokens(columns: list[tuple[pl.Series, str]]) -> pl.DataFrame:
+    """(token, kind) of every personal token (`find_pseudonym`; the tests' oracle)."""
+    rank = {k: i for i, k in enumerate(KINDS)}
+    parts = [
+        pl.DataFrame({"token": _tokens_of(s)}).with_columns(pl.lit(rank[k], pl.Int32).alias("r"))
+        for s, k in columns
+    ]
+    return _ranked(parts)
+
+
+def _ranked(parts: list[pl.DataFrame]) -> pl.DataFrame:
+    """(token, r) frames -> (token, kind): a token's first kind in KINDS, the tool's own
+    words and one-character tokens left out."""
+    if not parts:
+        return pl.DataFrame(schema={"token": pl.String, "kind": pl.String})
+    names = dict(enumerate(KINDS))
+    return (
+        pl.concat(parts)
+        .filter(pl.col("token").str.len_chars() > 1)
+        .group_by("token")
+        .agg(pl.col("r").min())
+        .filter(~pl.col("token").str.to_lowercase().is_in(sorted(vocabulary())))
+        .select("token", pl.col("r").replace_strict(names, return_dtype=pl.String).alias("kind"))
+    )
 
 
 def _bare(path: str) -> str:
@@ -344,60 +385,116 @@ class Redactor:
     has millions of personal tokens and a report mentions a fraction of them.
     """
 
-    def __init__(self, exports: Iterable[Export | None]) -> None:
+    def __init__(self, exports: Iterable[Export | None], actions_shown: int | None = None) -> None:
         found = [e for e in exports if e is not None]
         self._gathering: list[str] | None = None  # apply's first pass collects strings here
         self._known: dict[str, str] = {}  # apply's strings, redacted
         self.key = _key()
-        parts = [p for e in found for t in e.tables.values() if t.readable for p in _values(t)]
-        rank = {k: i for i, k in enumerate(KINDS)}
-        if parts:
-            values = pl.concat(parts)
-            # Most personal values (ids, usernames, e-mails) are one token: they are their
-            # own token list, and only the others are cut and exploded (at a million
-            # students, 30M values and most of --redact's time).
-            whole = pl.col("value").str.contains(WHOLE)
-            tokens = (
-                pl.concat(
-                    [
-                        values.filter(whole).select(pl.col("value").alias("token"), "kind"),
-                        values.filter(~whole)
-                        .select(pl.col("value").str.extract_all(TOKEN).alias("token"), "kind")
-                        .explode("token"),
-                    ]
-                )
-                .filter(pl.col("token").str.len_chars() > 1)
-                .with_columns(pl.col("kind").replace_strict(rank, return_dtype=pl.Int32).alias("r"))
-                .group_by("token")
-                .agg(pl.col("r").min())
-                .select(
-                    "token",
-                    pl.col("r").replace_strict({v: k for k, v in rank.items()}).alias("kind"),
-                )
+        # `actions_shown`: the reports read the personal columns of at most this many
+        # action rows per (entity, action) (check's HTML); the others are blanked, not
+        # pseudonymised (a district's plan has millions of them).
+        self.actions_shown = actions_shown
+        self._tables = [t for e in found for t in e.tables.values() if t.readable]
+        self._cols: list[tuple[pl.Series, str]] | None = None
+        self._prep: tuple[pl.DataFrame, pl.DataFrame] | None = None
+        # the candidate tokens looked up so far, and those found personal (tok -> kind)
+        self._seen = pl.Series("tok", [], dtype=pl.String)
+        self._found = pl.DataFrame(schema={"tok": pl.String, "kind": pl.String})
+
+    def _columns(self) -> list[tuple[pl.Series, str]]:
+        if self._cols is None:
+            self._cols = [c for t in self._tables for c in _columns(t)]
+        return self._cols
+
+    def _prepared(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(token, r) of the plain values, (token, low, r) of the others' tokens: made once,
+        probed by every look-up (apply redacts several frames and its strings)."""
+        if self._prep is None:
+            rank = {k: i for i, k in enumerate(KINDS)}
+            plain, rest = [], []
+            for values, kind in self._columns():
+                p, other = _split(values)
+                r = pl.lit(rank[kind], pl.Int32).alias("r")
+                plain.append(pl.DataFrame({"token": p}).with_columns(r))
+                toks = _tokens_of(other.filter(other.str.len_bytes() > 1))
+                rest.append(pl.DataFrame({"token": toks}).with_columns(r))
+            if not plain:
+                empty = pl.DataFrame(schema={"token": pl.String, "r": pl.Int32})
+                plain, rest = [empty], [empty]
+            self._prep = (
+                pl.concat(plain, rechunk=False),
+                pl.concat(rest, rechunk=False).with_columns(
+                    pl.col("token").str.to_lowercase().alias("low")
+                ),
             )
-        else:
-            tokens = pl.DataFrame(schema={"token": pl.String, "kind": pl.String})
-        # the tool's own words are never personal, whatever a cell holds
-        self.tokens = tokens.filter(~pl.col("token").str.to_lowercase().is_in(sorted(vocabulary())))
-        # longer tokens also match in any case (Alan.Turing@Example.org)
-        self.folded = (
-            self.tokens.filter(pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO)
-            .select(pl.col("token").str.to_lowercase().alias("folded"), "kind")
-            .unique("folded", keep="any")
-        )
+        return self._prep
+
+    def _prefetch(self, values: pl.Series) -> None:
+        """Look up every token of `values` at once (one probe, however many columns)."""
+        u = values.cast(pl.String).drop_nulls().unique()
+        if u.len() and self._tables:
+            self._look_up(_tokens_of(u).unique())
+
+    @property
+    def tokens(self) -> pl.DataFrame:
+        """(token, kind) of every personal token of the exports (slow: `find_pseudonym`)."""
+        return _all_tokens(self._columns())
 
     # -- strings -------------------------------------------------------------------------
+    def _look_up(self, cands: pl.Series) -> None:
+        """Find which of `cands` (distinct tokens) are personal, and as which kind.
+
+        Pseudonyms are needed only for the tokens a report holds (hundreds in `check`),
+        so the export's millions of personal values are searched for those, not turned
+        into a token table: a token matches a personal token of the same text (its first
+        kind in KINDS), else, if longer than three characters, one of the same lower case.
+        """
+        new = cands.filter(~cands.is_in(self._seen.implode()))
+        if new.len() == 0:
+            return
+        self._seen = pl.concat([self._seen, new.alias("tok")])
+        c = new.filter(
+            (new.str.len_chars() > 1) & ~new.str.to_lowercase().is_in(sorted(vocabulary()))
+        )
+        if c.len() == 0:
+            return
+        low = c.str.to_lowercase().unique()
+        wanted = pl.concat([c, low]).unique().implode()
+        folds = low.implode()
+        rank = {k: i for i, k in enumerate(KINDS)}
+        plain, rest = self._prepared()
+        # plain values are one token and their own lower case; one set probe for all columns
+        token = pl.col("token")
+        parts = [
+            plain.filter(token.is_in(wanted)).select("token", "r"),
+            rest.filter(token.is_in(wanted) | pl.col("low").is_in(folds)).select("token", "r"),
+        ]
+        personal = _ranked(parts)
+        exact = c.to_frame("tok").join(personal, left_on="tok", right_on="token", how="inner")
+        folded = (
+            c.to_frame("tok")
+            .join(exact.select("tok"), on="tok", how="anti")
+            .with_columns(pl.col("tok").str.to_lowercase().alias("folded"))
+            .join(
+                personal.filter(pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO)
+                .with_columns(
+                    pl.col("token").str.to_lowercase().alias("folded"),
+                    pl.col("kind").replace_strict(rank, return_dtype=pl.Int32).alias("r"),
+                )
+                .group_by("folded")
+                .agg(pl.col("kind").sort_by("r").first()),
+                on="folded",
+                how="inner",
+            )
+            .select("tok", "kind")
+        )
+        self._found = pl.concat([self._found, exact.select("tok", "kind"), folded])
+
     def _hits(self, toks: pl.DataFrame) -> pl.DataFrame:
         """tok -> ps for the personal tokens among `toks` (exact case first, then folded)."""
         uniq = toks.select("tok").unique()
-        exact = uniq.join(self.tokens, left_on="tok", right_on="token", how="inner")
-        folded = (
-            uniq.join(exact.select("tok"), on="tok", how="anti")
-            .with_columns(pl.col("tok").str.to_lowercase().alias("folded"))
-            .join(self.folded, on="folded", how="inner")
-            .select("tok", "kind")
-        )
-        hits = pl.concat([exact.select("tok", "kind"), folded])
+        self._look_up(uniq["tok"])
+        hits = uniq.join(self._found, on="tok", how="inner")
         key = self.key
         ps = [pseudonym_of(t, k, key) for t, k in hits.iter_rows()]
         return hits.with_columns(pl.Series("ps", ps, dtype=pl.String))
@@ -409,7 +506,7 @@ class Redactor:
         replaced only where quoted (see the module's docstring)."""
         u = values.cast(pl.String).drop_nulls().unique()
         empty = pl.DataFrame(schema={"orig": pl.String, "red": pl.String})
-        if u.len() == 0 or self.tokens.height == 0:
+        if u.len() == 0 or not self._tables:
             return empty
         whole = u.str.contains(WHOLE)
         # A value that is one token is redacted whole or not at all: no cutting into pieces
@@ -467,6 +564,7 @@ class Redactor:
         cols = [c for c in columns if c in df.columns and df.schema[c] == pl.String]
         if not cols or df.height == 0:
             return df
+        self._prefetch(pl.concat([df.get_column(c) for c in cols]))
         out = df
         for group, is_prose in (
             ((c for c in cols if c not in told), False),
@@ -490,7 +588,16 @@ class Redactor:
         )
 
     def actions(self, df: pl.DataFrame) -> pl.DataFrame:
-        out = self.frame(df, [c for c in df.columns if c not in KEEP and c != "id"])
+        if self.actions_shown is not None and {"entity", "action"} <= set(df.columns):
+            # no report reads these rows' other columns: blank them rather than redact them
+            shown = pl.int_range(pl.len()).over("entity", "action") < self.actions_shown
+            df = df.with_columns(
+                pl.when(shown).then(pl.col(c)).alias(c) for c in df.columns if c not in KEEP
+            )
+        named = [c for c in df.columns if c not in KEEP and df.schema[c] == pl.String]
+        if df.height:
+            self._prefetch(pl.concat([df.get_column(c) for c in named]))
+        out = self.frame(df, [c for c in named if c != "id"])
         if "id" in df.columns and "entity" in df.columns:
             personal = pl.col("entity").is_in(sorted(PERSONAL_ENTITIES))
             red = self.frame(df.select("id"), ["id"])["id"]
