@@ -20,9 +20,11 @@ SAMPLES = 5  # records listed per kind of change
 
 
 def _rows(fd: FileDiff) -> str:
-    old = "-" if fd.rows_old is None else f"{fd.rows_old:,}"
-    new = "-" if fd.rows_new is None else f"{fd.rows_new:,}"
-    return f"{old} -> {new}"
+    """Today's row count; yesterday's is today's minus added plus removed (a "N -> M" cell
+    does not fit 80 columns beside the counts and the column names)."""
+    if fd.rows_new is None:
+        return "-" if fd.rows_old is None else f"- (was {fd.rows_old:,})"
+    return f"{fd.rows_new:,}"
 
 
 def _top(fd: FileDiff) -> str:
@@ -46,8 +48,9 @@ def _note(fd: FileDiff) -> str:
 
 
 def _files_table(diff: DiffResult) -> Table:
+    """Counts per file; the notes follow the table (a column of prose would not fit 80)."""
     table = Table(title="Changes per file", title_justify="left")
-    for col in ("file", "rows", "added", "removed", "changed", "most changed columns", "note"):
+    for col in ("file", "rows", "added", "removed", "changed", "columns changed"):
         if col in ("added", "removed", "changed"):
             table.add_column(col, justify="right")
         else:
@@ -61,7 +64,6 @@ def _files_table(diff: DiffResult) -> Table:
             f"{c['removed']:,}",
             f"{c['changed']:,}",
             escape(_top(fd)),
-            escape(_note(fd)),
         )
     return table
 
@@ -116,6 +118,9 @@ def render_diff(diff: DiffResult, console: Console) -> None:
         _say(console, "No changes: both exports hold the same records.")
     else:
         console.print(keep_tokens(_files_table(diff)))
+        for fd in diff.files:
+            if note := _note(fd):
+                _say(console, f"  {fd.file}: {note}")
     _samples(diff, console)
     for prop, old, new in diff.manifest_changes:
         console.print(

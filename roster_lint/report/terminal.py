@@ -62,6 +62,8 @@ def keep_tokens(table: Table) -> Table:
         # the prose columns instead, which it wraps between words.
         if not spaced and longest < TOKEN_CAP:
             column.no_wrap = True
+        elif longest:  # prose: wrapped between words, never narrower than its longest word
+            column.min_width = max(column.min_width or 0, longest)
     return table
 
 
