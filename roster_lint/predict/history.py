@@ -225,7 +225,7 @@ def classes_vs_previous(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.
     )
     out = classes.join(had, on="cid", how="left", maintain_order="left")
     existed = pl.col("_pact").is_not_null()
-    no_teacher = load_registry().entry("class", "class-without-primary-teacher").reason
+    no_teacher = load_registry().entry("class", SET_ASIDE[ND_EXISTING]).reason
     kept = existed & (pl.col("action") == "skip") & (pl.col("reasons") == no_teacher)
     again = existed & (
         (pl.col("action") == "create")
@@ -251,6 +251,9 @@ def classes_vs_previous(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.
 
 
 ND_EXISTING = "existing-class-without-primary-teacher"
+# Not-documented choice -> the reason it sets aside (the record is kept though that reason
+# holds): `why` shows that reason's step as failed, with the choice, from the plan's detail.
+SET_ASIDE = {ND_EXISTING: "class-without-primary-teacher"}
 
 
 def _with_not_documented(detail_json: pl.Expr, name: str) -> pl.Expr:

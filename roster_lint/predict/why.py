@@ -20,6 +20,7 @@ import polars as pl
 
 from roster_lint.errors import UsageError
 from roster_lint.model import Export
+from roster_lint.predict.history import SET_ASIDE
 from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.model import Plan, WhyResult
 from roster_lint.predict.profile import Profile, load_profile
@@ -429,7 +430,12 @@ def explain_entity(
     for step, failing in STEPS[kind]:
         hit = [r for r in failing if r in reasons]
         data = step_data(ctx, kind, step)
-        ok = False if hit else None if _unjudged(ctx, kind, step) else True
+        # A reason a not-documented choice set aside still holds: the step fails, and the
+        # choice (in the plan's detail) says why the record is kept anyway.
+        aside = [nd for nd in detail.get("not_documented", []) if SET_ASIDE.get(nd) in failing]
+        if aside:
+            data = {**data, "set_aside": {nd: SET_ASIDE[nd] for nd in aside}}
+        ok = False if hit or aside else None if _unjudged(ctx, kind, step) else True
         trace.append(
             {
                 "step": step,
