@@ -295,7 +295,8 @@ def classes_vs_previous(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.
 
 ND_EXISTING = "existing-class-without-primary-teacher"
 # Not-documented choice -> the reason it sets aside (the record is kept though that reason
-# holds): `why` shows that reason's step as failed, with the choice, from the plan's detail.
+# holds): `why` shows that reason's step as not judged (null), with the choice, from the
+# plan's detail.
 SET_ASIDE = {ND_EXISTING: "class-without-primary-teacher"}
 
 

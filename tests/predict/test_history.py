@@ -96,8 +96,9 @@ def test_existing_class_without_teacher_still_skips_for_other_reasons(tmp_path: 
 
 
 def test_why_shows_the_missing_primary_teacher_of_a_kept_class(tmp_path: Path) -> None:
-    """The class is kept (not documented) though it has no primary teacher: `why` fails the
-    step and names the choice, from the plan's detail, instead of showing it as passed."""
+    """The class is kept (not documented) though it has no primary teacher: `why` shows the
+    step as not judged (null: the vendor is silent) and names the choice, from the plan's
+    detail, instead of showing it as passed."""
     now = make(tmp_path, [cell("enrollments.csv", 2, "primary", "false")])
     opts = api.Options(previous=make(tmp_path, [], name="prev"))
     result = api.why(now, "class", "k1", opts)
@@ -105,7 +106,7 @@ def test_why_shows_the_missing_primary_teacher_of_a_kept_class(tmp_path: Path) -
     steps = {s["step"]: s for s in result.trace}
     teacher = steps["primary teacher"]
     nd = "existing-class-without-primary-teacher"
-    assert teacher["ok"] is False
+    assert teacher["ok"] is None
     assert teacher["data"]["set_aside"] == {nd: "class-without-primary-teacher"}
     assert nd in teacher["detail"]
     assert steps["decision"]["ok"] is True
