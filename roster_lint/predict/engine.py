@@ -180,9 +180,8 @@ def _parts(
         d.enrollments = d.enrollments.with_columns(
             enr.reasons_text(d.enrollments, classes_on).alias("reasons")
         )
-    d.enrollments = history.enrollments_vs_previous(
-        d.enrollments, prev.enrollments if prev else None, student
-    )
+    pairs = history.match_pairs(d.enrollments, prev.enrollments if prev else None)
+    d.enrollments = history.enrollments_vs_previous(d.enrollments, pairs, student)
     nd: dict[str, int] = {}
     _add(nd, kernel.counts(d.orgs.filter(pl.col("is_school")), schools.school_nd()))
     _add(nd, kernel.counts(d.users, usr.user_nd()))
@@ -231,7 +230,8 @@ def _parts(
     # root causes, lists of skipped schools...) is freed before the parts are joined.
     d.users = d.users.select(SUMMARY_USER_COLS)
     d.classes = d.classes.clear()
-    gone = history.retained_enrollments(d.enrollments, prev.enrollments if prev else None, e_path)
+    gone = history.retained_enrollments(d.enrollments, pairs, e_path)
+    del pairs
     if prev is not None:  # nothing reads the previous enrollments any more
         prev.enrollments = prev.enrollments.clear()
     out.actions.append(

@@ -4,6 +4,8 @@ and classes no longer shared)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from roster_lint.predict import kernel
@@ -63,9 +65,11 @@ def users_vs_previous(
     out = users.join(had, on="uid", how="left", maintain_order="left")
     existing = (pl.col("action") == "create") & pl.col("_psig").is_not_null()
     now, before = pl.col("ok_schools"), pl.col("from_schools")
-    changed = existing & (now.list.sort() != before.list.sort()).fill_null(False)
     left = before.list.set_difference(now).list.len() > 0
     joined = now.list.set_difference(before).list.len() > 0
+    # ok_schools holds each school once (users._org_links), so the schools changed exactly
+    # when one was left or joined: no list sort per user.
+    changed = existing & (left | joined).fill_null(False)
     same_district = pl.lit(True)
     # One district in both exports (the usual case): every move is within it, and the
     # per-user lookup of districts is not needed.
@@ -81,6 +85,14 @@ def users_vs_previous(
     # A move to a school of another district: an update, and what the sync does with the
     # account is not documented (the profile's user-move-other-district, on its detail).
     other_district = changed & (left & joined & ~same_district).fill_null(False)
+    # The flags once (an eager expression is evaluated again at each use).
+    out = out.with_columns(
+        existing.alias("_existing"),
+        changed.alias("_changed"),
+        moved.alias("_moved"),
+        other_district.alias(OTHER_DISTRICT),
+    )
+    existing, changed, moved = pl.col("_existing"), pl.col("_changed"), pl.col("_moved")
     action = (
         pl.when(moved)
         .then(pl.lit("transfer", ACTION))
@@ -99,8 +111,7 @@ def users_vs_previous(
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
         pl.when(moved).then(pl.col("from_schools")).alias("from_schools"),
-        other_district.alias(OTHER_DISTRICT),
-    ).drop("_psig")
+    ).drop("_psig", "_existing", "_changed", "_moved")
 
 
 def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFrame | None:
@@ -126,33 +137,68 @@ def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFra
     )
 
 
-def _pairs(frame: pl.DataFrame) -> pl.DataFrame:
-    """(class, user) of each row: how Summit K12 knows an enrollment.  An SIS or export
-    tool that regenerates enrollment sourcedIds every night changes nothing on the vendor
-    side while the same user stays in the same class (issue 13 item 7)."""
-    return frame.select("cid", "uid")
+@dataclass
+class Pairs:
+    """Today's enrollments against the previous export's live ones (`was`), matched on
+    (class, user): how Summit K12 knows an enrollment.  An SIS or export tool that
+    regenerates enrollment sourcedIds every night changes nothing on the vendor side while
+    the same user stays in the same class (issue 13 item 7).  Matched once, read by
+    enrollments_vs_previous and retained_enrollments."""
+
+    was: pl.DataFrame
+    had: pl.Series  # per row of today's: its pair was enrolled before
+    shared: pl.Series  # per row of `was`: its pair is still shared (any action)
+    still_enrolled: pl.Series  # per row of `was`: its pair is shared with action `enroll`
+
+
+def _mask(size: int, rows: pl.Series) -> pl.Series:
+    return pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(rows, True)
+
+
+def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
+    """The pairs matched on a u64 hash of (class, user) (a join on two 36-character
+    strings costs several times more), each hash match re-checked on the text, so a
+    collision never matches two pairs and a null id never matches anything."""
+    if prev is None:
+        return None
+    was = _enrolled(prev)
+    key = pl.struct("cid", "uid").hash().alias("_h")
+    now = e.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"),
+        "cid",
+        "uid",
+        (pl.col("action") == "enroll").alias("_enroll"),
+        key,
+    )
+    before = was.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_j"), "cid", "uid", key)
+    hits = (
+        now.join(before, on="_h", how="inner", suffix="_p")
+        .filter((pl.col("cid") == pl.col("cid_p")) & (pl.col("uid") == pl.col("uid_p")))
+        .select("_i", "_j", "_enroll")
+    )
+    return Pairs(
+        was=was,
+        had=_mask(e.height, hits["_i"]),
+        shared=_mask(was.height, hits["_j"]),
+        still_enrolled=_mask(was.height, hits.filter("_enroll")["_j"]),
+    )
 
 
 def enrollments_vs_previous(
-    e: pl.DataFrame, prev: pl.DataFrame | None, student_role: str
+    e: pl.DataFrame, pairs: Pairs | None, student_role: str
 ) -> pl.DataFrame:
     """enroll -> unchanged (the same user was enrolled in the same class: matched on
     (class, user), whatever the record's sourcedId) or transfer (SK-E2: same student, same
     course, another class)."""
-    if prev is None:
+    if pairs is None:
         return e.with_columns(pl.lit(None, STR).alias("from_class"))
-    was = _enrolled(prev)
-    had = _pairs(was).unique().with_columns(pl.lit(True).alias("_had"))
-    found = _pairs(e).join(had, on=["cid", "uid"], how="left", maintain_order="left")
-    out = e.hstack([kernel.chunked_like(found["_had"].fill_null(False), e["eid"])])
+    out = e.hstack([kernel.chunked_like(pairs.had.alias("_had"), e["eid"])])
     enrolled = pl.col("action") == "enroll"
     unchanged = enrolled & pl.col("_had")
     # The student's previous class in the same course, if they are no longer enrolled there.
-    now = e.filter(enrolled).select("uid", pl.col("cid").alias("from_class"))
     before = (
-        was.filter(pl.col("role") == student_role)
+        pairs.was.filter((pl.col("role") == student_role) & ~pairs.still_enrolled)
         .select("uid", "course", pl.col("cid").alias("from_class"))
-        .join(now, on=["uid", "from_class"], how="anti")
         .unique(["uid", "course"], keep="first", maintain_order=True)
     )
     out = out.join(before, on=["uid", "course"], how="left", maintain_order="left")
@@ -177,16 +223,15 @@ def enrollments_vs_previous(
     ).drop("_had")
 
 
-def retained_enrollments(
-    e: pl.DataFrame, prev: pl.DataFrame | None, path: str
-) -> pl.DataFrame | None:
+def retained_enrollments(e: pl.DataFrame, pairs: Pairs | None, path: str) -> pl.DataFrame | None:
     """SK-E4: a (class, user) enrolled before and no longer shared does not unenroll; a
     transfer's old class is not kept.  A record whose pair is still shared under a new
     sourcedId is the same enrollment, not a dropped one (issue 13 item 7)."""
-    if prev is None:
+    if pairs is None:
         return None
-    was = _enrolled(prev).unique(["cid", "uid"], keep="first", maintain_order=True)
-    gone = was.join(_pairs(e), on=["cid", "uid"], how="anti", maintain_order="left")
+    # Whether a pair is shared holds for all its rows: filtering first keeps the same
+    # first row per pair as deduplicating first.
+    gone = pairs.was.filter(~pairs.shared).unique(["cid", "uid"], keep="first", maintain_order=True)
     moved = e.filter(pl.col("action") == "transfer").select(
         "uid", pl.col("from_class").alias("cid")
     )
@@ -232,7 +277,7 @@ def classes_vs_previous(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.
     )
     out = classes.join(had, on="cid", how="left", maintain_order="left")
     existed = pl.col("_pact").is_not_null()
-    no_teacher = load_registry().entry("class", "class-without-primary-teacher").reason
+    no_teacher = load_registry().entry("class", SET_ASIDE[ND_EXISTING]).reason
     kept = existed & (pl.col("action") == "skip") & (pl.col("reasons") == no_teacher)
     again = existed & (
         (pl.col("action") == "create")
@@ -258,6 +303,10 @@ def classes_vs_previous(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.
 
 
 ND_EXISTING = "existing-class-without-primary-teacher"
+# Not-documented choice -> the reason it sets aside (the record is kept though that reason
+# holds): `why` shows that reason's step as not judged (null), with the choice, from the
+# plan's detail.
+SET_ASIDE = {ND_EXISTING: "class-without-primary-teacher"}
 
 
 def _with_not_documented(detail_json: pl.Expr, name: str) -> pl.Expr:

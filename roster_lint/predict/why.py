@@ -4,7 +4,8 @@ Nothing is decided here.  The action and reasons are the plan's; the steps, thei
 (the plan's precedence) and the reasons that fail each one are the registry's
 (rules/sync/reasons.toml).  A step is `false` when one of its reasons is among the plan's,
 `null` when the data it reads could not be read (a file broken or not read in this mode,
-or a record it needs is missing), `true` otherwise (contract.md).  Each step shows the
+or a record it needs is missing) or when a not-documented choice set its reason aside
+(history.SET_ASIDE: the vendor does not say), `true` otherwise (contract.md).  Each step shows the
 facts behind it (`data`, rendered into its `detail`): the entity's rows, and the plan's
 actions of the records it points at.  Only one entity is looked up: each frame is filtered
 once by a whole-column expression, the rest is plain Python on a handful of rows.
@@ -20,6 +21,7 @@ import polars as pl
 
 from roster_lint.errors import UsageError
 from roster_lint.model import Export
+from roster_lint.predict.history import SET_ASIDE
 from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.model import Plan, WhyResult
 from roster_lint.predict.profile import Profile, load_profile
@@ -429,7 +431,14 @@ def explain_entity(
     for step, failing in STEPS[kind]:
         hit = [r for r in failing if r in reasons]
         data = step_data(ctx, kind, step)
-        ok = False if hit else None if _unjudged(ctx, kind, step) else True
+        # A reason a not-documented choice set aside still holds, but the vendor does not
+        # say what it does to this record: the step is neither passed nor failed (null, as
+        # contract.md's unjudged steps), and the choice (the plan's detail) says why the
+        # record is kept.  Failed steps stay those of the plan's reasons.
+        aside = [nd for nd in detail.get("not_documented", []) if SET_ASIDE.get(nd) in failing]
+        if aside:
+            data = {**data, "set_aside": {nd: SET_ASIDE[nd] for nd in aside}}
+        ok = False if hit else None if aside or _unjudged(ctx, kind, step) else True
         trace.append(
             {
                 "step": step,

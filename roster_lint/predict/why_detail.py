@@ -276,4 +276,9 @@ def sentence(
         text = f"not judged: the {kind}'s own row is not in the export"
     else:
         text = words[kind]()
+    for nd, reason in (data.get("set_aside") or {}).items():
+        text += (
+            f"; reason {reason} holds but is set aside: not documented, the profile's choice "
+            f"{nd} keeps the existing {kind}"
+        )
     return f"{text}; reason {', '.join(failed)}" if failed else text

@@ -93,3 +93,25 @@ def test_existing_class_without_teacher_still_skips_for_other_reasons(tmp_path: 
     plan = plan_of(tmp_path, patch, previous=[])
     assert act(plan, "enrollment", "k1_stu1") == ("skip", ["enrollment-user-not-provisioned"])
     assert act(plan, "enrollment", "k1_stu2") == ("unchanged", [])
+
+
+def test_why_shows_the_missing_primary_teacher_of_a_kept_class(tmp_path: Path) -> None:
+    """The class is kept (not documented) though it has no primary teacher: `why` shows the
+    step as not judged (null: the vendor is silent) and names the choice, from the plan's
+    detail, instead of showing it as passed."""
+    now = make(tmp_path, [cell("enrollments.csv", 2, "primary", "false")])
+    opts = api.Options(previous=make(tmp_path, [], name="prev"))
+    result = api.why(now, "class", "k1", opts)
+    assert result.action == "unchanged"
+    steps = {s["step"]: s for s in result.trace}
+    teacher = steps["primary teacher"]
+    nd = "existing-class-without-primary-teacher"
+    assert teacher["ok"] is None
+    assert teacher["data"]["set_aside"] == {nd: "class-without-primary-teacher"}
+    assert nd in teacher["detail"]
+    assert steps["decision"]["ok"] is True
+    # Without --previous the same class is skipped for that reason, and nothing is set aside.
+    fresh = api.why(now, "class", "k1")
+    assert (fresh.action, fresh.reasons) == ("skip", ["class-without-primary-teacher"])
+    assert fresh.step("primary teacher")["ok"] is False
+    assert "set_aside" not in fresh.step("primary teacher")["data"]
