@@ -116,17 +116,8 @@ def render_diff(diff: DiffResult, console: Console) -> None:
     )
     if same:  # said plainly, not as a table of zeros
         _say(console, "No changes: both exports hold the same records.")
-    else:
-        console.print(keep_tokens(_files_table(diff)))
-        for fd in diff.files:
-            if note := _note(fd):
-                _say(console, f"  {fd.file}: {note}")
-    _samples(diff, console)
-    for prop, old, new in diff.manifest_changes:
-        console.print(
-            clean(f"manifest.csv {prop}: {old or '(none)'} -> {new or '(none)'}"), markup=False
-        )
-    console.print()
+    # What someone must act on comes first (a broken export, then what the sync will not
+    # do), then what it will do, then the changes file by file.
     if diff.warnings.height:
         console.print(
             clean(f"Looks like a broken export ({diff.warnings.height:,}):"), markup=False
@@ -136,18 +127,33 @@ def render_diff(diff: DiffResult, console: Console) -> None:
     else:
         console.print("No change looks like a broken export.", markup=False)
     console.print()
+    _sync(diff, console)
+    if not same:
+        console.print()
+        console.print(keep_tokens(_files_table(diff)))
+        for fd in diff.files:
+            if note := _note(fd):
+                _say(console, f"  {fd.file}: {note}")
+    _samples(diff, console)
+    for prop, old, new in diff.manifest_changes:
+        console.print(
+            clean(f"manifest.csv {prop}: {old or '(none)'} -> {new or '(none)'}"), markup=False
+        )
+
+
+def _sync(diff: DiffResult, console: Console) -> None:
     if not diff.plan_available:
         console.print("What the sync will do: not predicted (no plan available).", markup=False)
         return
     will = [g for g in diff.sync if g.will]
     will_not = [g for g in diff.sync if not g.will]
-    console.print("What the Summit K12 sync will do:", markup=False)
-    for g in will or []:
-        _say(console, f"  {g.message} ({g.source})")
-    if not will:
-        console.print("  nothing new", markup=False)
-    console.print("What it will NOT do (someone must act):", markup=False)
+    console.print("What the Summit K12 sync will NOT do (someone must act):", markup=False)
     for g in will_not:
         _say(console, f"  {g.message} ({g.source})")
     if not will_not:
         console.print("  nothing", markup=False)
+    console.print("What it will do:", markup=False)
+    for g in will or []:
+        _say(console, f"  {g.message} ({g.source})")
+    if not will:
+        console.print("  nothing new", markup=False)

@@ -157,3 +157,18 @@ def test_redact_hides_personal_values(
         assert personal not in out
     doc = json.loads(out)
     assert doc["summary"] == {"added": 1, "removed": 2, "changed": 1, "warnings": 0}
+
+
+def test_text_leads_with_what_the_sync_will_not_do(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11: what someone must act on comes before the per-file counts."""
+    root = Path(__file__).resolve().parents[2] / "sample_exports"
+    with pytest.raises(SystemExit) as done:
+        main(["diff", str(root / "district-yesterday"), str(root / "district")])
+    lines = capsys.readouterr().out.splitlines()
+    assert done.value.code == 0
+    first = {
+        key: next(i for i, line in enumerate(lines) if line.startswith(key))
+        for key in ("What the Summit K12 sync will NOT do", "What it will do", "Changes per file")
+    }
+    assert list(first) == sorted(first, key=first.__getitem__)
+    assert lines[first["What the Summit K12 sync will NOT do"] + 1].lstrip().startswith("7 removed")
