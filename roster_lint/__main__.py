@@ -1,3 +1,3 @@
-from roster_lint.cli import main
+from roster_lint.cli import entry
 
-main()
+entry()
