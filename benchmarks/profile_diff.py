@@ -49,7 +49,8 @@ def main(argv: list[str]) -> int:
         stage(f"attach plan {name}", lambda fd=fd: compare_mod._attach_plan(fd, plan))
         files.append(fd)
     warnings = Findings()
-    stage("RL4xx checks", lambda: diff_findings(old, new, opts, warnings))
+    measured = {f.file: f.id_overlap for f in files if f.id_overlap is not None}
+    stage("RL4xx checks", lambda: diff_findings(old, new, opts, warnings, measured))
     groups = stage("sync groups", lambda: sync_groups(plan))
     result = DiffResult(
         old_path=old.path,

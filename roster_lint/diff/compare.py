@@ -83,7 +83,8 @@ def compare(old: Export, new: Export, plan: Plan, opts: Options) -> DiffResult:
         _attach_plan(fd, plan)
         files.append(fd)
     warnings = Findings()
-    diff_findings(old, new, opts, warnings)
+    measured = {f.file: f.id_overlap for f in files if f.id_overlap is not None}
+    diff_findings(old, new, opts, warnings, measured)
     return DiffResult(
         old_path=old.path,
         new_path=new.path,

@@ -132,11 +132,23 @@ def _natural(df: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
         .filter(pl.all_horizontal([pl.col(c).is_not_null() & (pl.col(c) != "") for c in key]))
         .with_columns(key_hash(key))
         .filter(pl.col(HASH).is_unique())
+        # One chunk: the join gathers these columns, and gathering from the loader's many
+        # chunks cost more than this copy (enrollments at 100k: 0.38 -> 0.28 s CPU).
+        .rechunk()
     )
 
 
-def changed_id_schemes(previous: Export, export: Export, s: DiffSettings, out: Findings) -> None:
-    for _name, old, new in _both(previous, export):
+def changed_id_schemes(
+    previous: Export,
+    export: Export,
+    s: DiffSettings,
+    out: Findings,
+    id_overlap: dict[str, float] | None = None,
+) -> None:
+    """`id_overlap`: the sourcedId overlap per file already measured by `diff`'s choice of
+    key (rows.choose_key: the same sample of the same frames), so it is not sampled again."""
+    known = id_overlap or {}
+    for name, old, new in _both(previous, export):
         key = NATURAL_KEYS.get(old.name)
         if key is None or not (old.readable and new.readable) or old.rows == 0:
             continue
@@ -144,7 +156,8 @@ def changed_id_schemes(previous: Export, export: Export, s: DiffSettings, out: F
         if not all(old.has(c) and new.has(c) for c in cols) or old.is_delta or new.is_delta:
             continue
         # Cheap first look: when most previous ids are still there, the scheme is intact.
-        if 1.0 - overlap(old.df, new.df, ID_KEY) < s.id_scheme_share / 2:
+        ids = known[name] if name in known else overlap(old.df, new.df, ID_KEY)
+        if 1.0 - ids < s.id_scheme_share / 2:
             continue
         moved = (
             _natural(old.df, key)
@@ -222,12 +235,19 @@ def changed_version(previous: Export, export: Export, out: Findings) -> None:
     )
 
 
-def diff_findings(previous: Export, export: Export, opts: Options, out: Findings) -> None:
-    """Add every RL4xx finding about `export` compared with `previous` to `out`."""
+def diff_findings(
+    previous: Export,
+    export: Export,
+    opts: Options,
+    out: Findings,
+    id_overlap: dict[str, float] | None = None,
+) -> None:
+    """Add every RL4xx finding about `export` compared with `previous` to `out`
+    (`id_overlap`: see changed_id_schemes)."""
     s = settings_from(opts.profile)
     shrunk_files(previous, export, s, out)
     vanished_files(previous, export, out)
     changed_headers(previous, export, out)
-    changed_id_schemes(previous, export, s, out)
+    changed_id_schemes(previous, export, s, out, id_overlap)
     flipped_modes(previous, export, out)
     changed_version(previous, export, out)

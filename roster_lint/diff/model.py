@@ -68,6 +68,9 @@ class FileDiff:
     duplicate_keys_new: int = 0
     mode_old: str | None = None
     mode_new: str | None = None
+    # Share of previous sourcedIds still present, when choosing the key measured it (the
+    # RL4xx id-scheme check reads it instead of sampling again).
+    id_overlap: float | None = None
 
     @property
     def counts(self) -> dict[str, int]:

@@ -62,26 +62,35 @@ def overlap(old: pl.DataFrame, new: pl.DataFrame, key: tuple[str, ...]) -> float
     return found / sample.height
 
 
-def choose_key(file: str, old: pl.DataFrame, new: pl.DataFrame) -> tuple[tuple[str, ...], str]:
-    """The key to match rows by, and one sentence saying why (empty key: none usable)."""
+def choose_key(
+    file: str, old: pl.DataFrame, new: pl.DataFrame
+) -> tuple[tuple[str, ...], str, float | None]:
+    """The key to match rows by, one sentence saying why (empty key: none usable), and the
+    sourcedId overlap when it was measured (None otherwise)."""
     by_id = _has(old, ID_KEY) and _has(new, ID_KEY)
     pair_ok = file == "enrollments.csv" and _has(old, PAIR_KEY) and _has(new, PAIR_KEY)
     if by_id and not pair_ok:
-        return ID_KEY, "matched by sourcedId"
+        return ID_KEY, "matched by sourcedId", None
     if not by_id and pair_ok:
-        return PAIR_KEY, "matched by (classSourcedId, userSourcedId): a side has no sourcedId"
+        return (
+            PAIR_KEY,
+            "matched by (classSourcedId, userSourcedId): a side has no sourcedId",
+            None,
+        )
     if not by_id:
-        return (), "not matched: the sourcedId column is missing on one side"
+        return (), "not matched: the sourcedId column is missing on one side", None
     ids = overlap(old, new, ID_KEY)
     if ids >= REGENERATED_IDS:
-        return ID_KEY, "matched by sourcedId"
+        return ID_KEY, "matched by sourcedId", ids
     pairs = overlap(old, new, PAIR_KEY)
     if pairs <= ids:
-        return ID_KEY, "matched by sourcedId"
-    return PAIR_KEY, (
+        return ID_KEY, "matched by sourcedId", ids
+    return (
+        PAIR_KEY,
         f"matched by (classSourcedId, userSourcedId): only {ids:.0%} of the previous "
         f"enrollment sourcedIds are still present but {pairs:.0%} of the pairs are, "
-        "so the ids look regenerated"
+        "so the ids look regenerated",
+        ids,
     )
 
 
@@ -206,7 +215,7 @@ def compare_tables(file: str, old: Table | None, new: Table | None) -> FileDiff:
     if not (old.readable and new.readable):
         base.status = UNREADABLE
         return base
-    key, base.key_note = choose_key(file, old.df, new.df)
+    key, base.key_note, base.id_overlap = choose_key(file, old.df, new.df)
     if not key:
         base.status = NO_KEY
         return base

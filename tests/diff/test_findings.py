@@ -181,3 +181,24 @@ def test_settings_defaults_and_errors() -> None:
             settings_from({"diff": bad})
     with pytest.raises(UsageError):
         settings_from({"diff": "0.2"})
+
+
+def test_id_scheme_check_reads_the_overlap_choose_key_measured(tmp_path: Path) -> None:
+    # diff passes the sourcedId overlap rows.choose_key measured; it must be the overlap the
+    # check would sample itself (same findings), and it must be what the check reads.
+    from roster_lint.diff.rows import compare_tables
+
+    new = _rekey("enrollments.csv", range(2, 5), "e")
+    old_x, new_x = export(tmp_path, "old", []), export(tmp_path, "new", new)
+    fd = compare_tables(
+        "enrollments.csv", old_x.tables["enrollments.csv"], new_x.tables["enrollments.csv"]
+    )
+    assert fd.id_overlap == 0.0
+
+    def rl403(overlap: dict[str, float] | None) -> list[tuple[str, str]]:
+        out = Findings()
+        diff_findings(old_x, new_x, api.Options(), out, overlap)
+        return [(h["file"], h["value"]) for h in out.frame().to_dicts() if h["code"] == "RL403"]
+
+    assert rl403({"enrollments.csv": fd.id_overlap}) == rl403(None) != []
+    assert rl403({"enrollments.csv": 1.0}) == []  # every id said to be present: no change

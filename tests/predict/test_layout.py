@@ -47,12 +47,14 @@ def test_enrollment_reason_table_matches_flags() -> None:
         df = pl.DataFrame({"_m": pl.Series(masks, dtype=pl.UInt16)})
         text = df.select(enr.reasons_text(df, classes_on).alias("r"))["r"].to_list()
         lists = df.select(enr.reasons_list(df, classes_on).alias("r"))["r"].to_list()
-        for m, t, lst in zip(masks, text, lists, strict=True):
+        firsts = df.select(enr.first_reason(df, classes_on).alias("r"))["r"].to_list()
+        for m, t, lst, first in zip(masks, text, lists, firsts, strict=True):
             names = [n for i, n in enumerate(enr.SKIPS[:k]) if m >> i & 1]
             if not names and m >> k:
                 names = ["enrollment-tobedeleted"]
             assert t == SEP.join(names)
             assert lst == names
+            assert first == (names[0] if names else None)  # kernel.first: null when none
 
 
 def test_chunked_like_cuts_as_the_model_and_keeps_values() -> None:
