@@ -128,12 +128,19 @@ ConfigOpt = Annotated[
     ),
 ]
 # --output's help lists exactly what each command writes (report/formats.py ALLOWED)
-OutputOpt = Annotated[list[str] | None, typer.Option("--output", help=output_help("check"))]
-DiffOutputOpt = Annotated[list[str] | None, typer.Option("--output", help=output_help("diff"))]
+OutputOpt = Annotated[
+    list[str] | None,
+    typer.Option("--output", help=output_help("check"), metavar="FORMAT:PATH"),
+]
+DiffOutputOpt = Annotated[
+    list[str] | None,
+    typer.Option("--output", help=output_help("diff"), metavar="FORMAT:PATH"),
+]
 PathPrefixOpt = Annotated[
     str | None,
     typer.Option(
         "--path-prefix",
+        metavar="PREFIX",
         help="The export's path from the repository root as CI sees it, for SARIF and GitHub "
         "annotations (default: found from the .git folder above the export).",
     ),

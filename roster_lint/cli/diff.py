@@ -28,12 +28,13 @@ if TYPE_CHECKING:
     from roster_lint.options import Options
     from roster_lint.pipeline import Progress
 
-OldArg = Annotated[str, typer.Argument(help="The previous export (folder or .zip).")]
-NewArg = Annotated[str, typer.Argument(help="The new export (folder or .zip).")]
+OldArg = Annotated[str, typer.Argument(help="The previous export (folder or .zip).", metavar="OLD")]
+NewArg = Annotated[str, typer.Argument(help="The new export (folder or .zip).", metavar="NEW")]
 MaxShrinkOpt = Annotated[
     float | None,
     typer.Option(
         "--max-shrink",
+        metavar="SHARE",
         help="Warn when a bulk file loses more than this share of its rows (default 0.2).",
     ),
 ]

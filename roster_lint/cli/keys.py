@@ -16,7 +16,9 @@ app.add_typer(key_app, name="redact-key")
 
 @key_app.command("init")
 def redact_key_init(
-    path: Annotated[str, typer.Argument(help="Where to write the new key (must not exist).")],
+    path: Annotated[
+        str, typer.Argument(help="Where to write the new key (must not exist).", metavar="PATH")
+    ],
 ) -> None:
     """Write a new random key to PATH (readable by you only).
 

@@ -32,7 +32,10 @@ from roster_lint.report.formats import output_help
 if TYPE_CHECKING:
     from roster_lint.model import Export
 
-PlanOutputOpt = Annotated[list[str] | None, typer.Option("--output", help=output_help("plan"))]
+PlanOutputOpt = Annotated[
+    list[str] | None,
+    typer.Option("--output", help=output_help("plan"), metavar="FORMAT:PATH"),
+]
 
 
 @app.command()
@@ -153,10 +156,12 @@ def course_map_init(
     export: ExportArg,
     output: Annotated[
         str | None,
-        typer.Option("--output", help="csv:PATH, or csv:- for stdout (the default)."),
+        typer.Option(
+            "--output", help="csv:PATH, or csv:- for stdout (the default).", metavar="csv:PATH"
+        ),
     ] = None,
     legacy: Annotated[
-        str | None, typer.Option("-o", help="Deprecated: use --output csv:PATH.")
+        str | None, typer.Option("-o", help="Deprecated: use --output csv:PATH.", metavar="PATH")
     ] = None,
     quiet: QuietOpt = False,
 ) -> None:
