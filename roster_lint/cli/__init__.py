@@ -14,6 +14,7 @@ import os
 import sys
 
 from roster_lint.cli.app import app, stderr
+from roster_lint.cli.guard import INTERRUPTED
 from roster_lint.errors import UsageError
 from roster_lint.report.terminal import one_line
 
@@ -26,9 +27,6 @@ for _optional in ("plan", "diff", "keys"):
     except ModuleNotFoundError as _exc:  # a command group not built yet
         if _exc.name != f"roster_lint.cli.{_optional}":
             raise
-
-
-INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C (contract: documented)
 
 
 def main(argv: list[str] | None = None) -> None:

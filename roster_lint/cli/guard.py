@@ -25,7 +25,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 
-INTERRUPTED = 130
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C (contract: documented)
 COULD_NOT_RUN = 2
 
 

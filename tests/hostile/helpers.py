@@ -79,3 +79,13 @@ def measure(tmp: Path, *args: str, stdout: int | None = None) -> Measured:
 def one_line_error(err: str) -> bool:
     lines = err.strip().splitlines()
     return len(lines) == 1 and lines[0].startswith("roster-lint: ") and "Traceback" not in err
+
+
+def corrupt_users_entry(archive: Path) -> None:
+    """Flip 200 bytes of users.csv's compressed data in `archive` (its deflate stream breaks
+    while the zip's directory stays readable)."""
+    data = bytearray(archive.read_bytes())
+    start = data.find(b"users.csv") + len(b"users.csv") + 40
+    for i in range(start, start + 200):
+        data[i] ^= 0x5A
+    archive.write_bytes(bytes(data))

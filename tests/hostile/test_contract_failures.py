@@ -14,7 +14,7 @@ import pytest
 
 from roster_lint import api
 from tests.cli_run import run_cli
-from tests.hostile.helpers import ROOT, SAMPLE, export_with, one_line_error
+from tests.hostile.helpers import ROOT, SAMPLE, corrupt_users_entry, export_with, one_line_error
 
 
 def test_polars_panic_is_one_line(
@@ -99,11 +99,7 @@ def _zip_of(folder: Path, target: Path) -> Path:
 
 def test_corrupt_deflate_stream(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = _zip_of(SAMPLE, tmp_path / "e.zip")
-    data = bytearray(target.read_bytes())
-    start = data.find(b"users.csv") + len(b"users.csv") + 40
-    for i in range(start, start + 200):
-        data[i] ^= 0x5A
-    target.write_bytes(bytes(data))
+    corrupt_users_entry(target)
     run = run_cli(capsys, "check", str(target))
     assert run.code == 2 and one_line_error(run.err), run.err
     assert "internal error" not in run.err

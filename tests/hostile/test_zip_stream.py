@@ -22,7 +22,7 @@ from roster_lint.load import load_export, reader
 from roster_lint.load.source import open_source
 from roster_lint.model import LINE
 from tests.cli_run import run_cli
-from tests.hostile.helpers import ROOT, SAMPLE, USERS_HEADER, one_line_error
+from tests.hostile.helpers import ROOT, SAMPLE, USERS_HEADER, corrupt_users_entry, one_line_error
 
 ENTRY_MB = 120  # the entry's unpacked size
 # The sample district loads in ~110 MB; holding the entry added about twice ENTRY_MB:
@@ -141,11 +141,7 @@ def test_temporary_folder_removed_on_a_corrupt_entry(
 ) -> None:
     tmpdir = _private_tmp(monkeypatch, tmp_path)
     target = _sample_zip(tmp_path / "e.zip")
-    data = bytearray(target.read_bytes())
-    start = data.find(b"users.csv") + len(b"users.csv") + 40
-    for i in range(start, start + 200):
-        data[i] ^= 0x5A
-    target.write_bytes(bytes(data))
+    corrupt_users_entry(target)
     run = run_cli(capsys, "check", str(target))
     assert run.code == 2 and one_line_error(run.err), run.err
     assert list(tmpdir.iterdir()) == []
