@@ -54,7 +54,12 @@ def test_the_childs_exit_code_passes_through(tmp_path: Path) -> None:
 def test_a_signal_to_the_parent_reaches_the_child(tmp_path: Path) -> None:
     """kill PID (a CI timeout) stops the work too: nothing is left running."""
     marker = tmp_path / "child"
-    body = f"Path({str(marker)!r}).write_text(str(os.getpid())); time.sleep(60); return 0"
+    # written under another name and renamed, so the marker never exists half-written
+    part = tmp_path / "child.part"
+    body = (
+        f"Path({str(part)!r}).write_text(str(os.getpid())); "
+        f"os.replace({str(part)!r}, {str(marker)!r}); time.sleep(60); return 0"
+    )
     script_dir = tmp_path
     proc = subprocess.Popen(
         [
@@ -73,6 +78,7 @@ def test_a_signal_to_the_parent_reaches_the_child(tmp_path: Path) -> None:
     deadline = time.monotonic() + 30
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert marker.exists(), "the supervised child never started"
     child = int(marker.read_text())
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
