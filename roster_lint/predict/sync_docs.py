@@ -185,10 +185,40 @@ def _not_documented(p: Profile) -> list[str]:
     return lines
 
 
+def _restate(p: Profile) -> list[str]:
+    lines = ["## OneRoster findings the sync reads otherwise", ""]
+    lines.append(
+        "Where a OneRoster rule's advice would undo what the vendor documents, the profile's "
+        "`[restate]` table gives the finding's severity and message (its advice) in the files "
+        "listed, for the values listed (every value when none are). `check` always runs "
+        "under the profile; the validate stage alone (`roster_lint.validate.run_all`) keeps the "
+        "catalogue's severity and advice."
+    )
+    lines += ["", "| rule | files | values | severity | catalogue severity | message |"]
+    lines.append("|---|---|---|---|---|---|")
+    cat = catalogue()
+    for code, r in sorted(p.restate.items()):  # the order check applies them in
+        rule = cat.get(code)
+        name = f"{code} `{rule.name}`" if rule else code
+        values = ", ".join(f"`{v}`" for v in r.values) if r.values is not None else "any"
+        lines.append(
+            f"| {name} | {', '.join(r.files)} | {values} | {r.severity} | "
+            f"{rule.severity.value if rule else '—'} | {_cell(r.message)} |"
+        )
+    return lines
+
+
 def render() -> str:
     reg, p = load_registry(), load_profile()
     parts = [INTRO.rstrip("\n")]
-    for lines in (_entities(reg), _reading(reg), _steps(reg), _profile(p), _not_documented(p)):
+    for lines in (
+        _entities(reg),
+        _reading(reg),
+        _steps(reg),
+        _profile(p),
+        _not_documented(p),
+        _restate(p),
+    ):
         parts.append("\n".join(lines))
     parts.append(OUTRO.rstrip("\n"))
     return "\n\n".join(parts) + "\n"

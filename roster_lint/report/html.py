@@ -33,7 +33,8 @@ from roster_lint.errors import UsageError
 from roster_lint.predict.model import Plan
 from roster_lint.report import html_plan
 from roster_lint.report.counts import NOT_SYNCED, PlanCounts, plan_counts
-from roster_lint.report.order import fix_first, group_findings
+from roster_lint.report.fix_first import fix_first
+from roster_lint.report.order import group_findings
 from roster_lint.report.text import ENTITY_PLURAL
 from roster_lint.words import codes_last, plain_source
 

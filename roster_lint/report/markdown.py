@@ -18,7 +18,8 @@ import re
 from typing import TYPE_CHECKING
 
 from roster_lint import __version__
-from roster_lint.report.order import RuleGroup, fix_first, group_findings
+from roster_lint.report.fix_first import fix_first
+from roster_lint.report.order import RuleGroup, group_findings
 
 if TYPE_CHECKING:
     from roster_lint.diff.model import DiffResult
@@ -86,7 +87,9 @@ def check_markdown(result: CheckResult) -> str:
     if items:
         lines += ["", "### Fix first", ""]
         for n, it in enumerate(items, 1):
-            lines.append(f"{n}. {esc(it.where)} `{it.code}` {esc(it.name)}: {esc(it.cost)}")
+            at = f", {esc(it.at)}" if it.at else ""
+            subject = f"**{esc(it.subject)}**"  # where to look, bold as in the text report
+            lines.append(f"{n}. `{it.code}` {esc(it.name)} {subject}: {esc(it.cost)}{at}")
         if more:
             lines.append(f"\n… and {more:,} more below.")
     if df.height:

@@ -1,8 +1,8 @@
 """The one order every `check` report uses (text, Markdown, HTML).
 
-1. "Fix first": the roots ranked by what the sync loses (users, classes and enrollments
-   not made, from the plan's root causes), then by severity and by rows; each names the
-   file:line to edit.
+1. "Fix first" (report/fix_first.py): the roots of one rule in one column of one file
+   folded into one line, ranked by what the sync loses (users, classes and enrollments
+   not made, from the plan's root causes), then by severity and by rows.
 2. The findings grouped by rule, consequences folded under their root (contract: "Findings
    that follow from another"): errors before warnings before info, then what the sync
    loses, then most rows first; never by rule code alone.
@@ -12,7 +12,7 @@ Whole-frame polars work only: a damaged export can carry millions of findings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -21,14 +21,12 @@ from roster_lint.catalogue import Rule, Severity, catalogue
 
 if TYPE_CHECKING:
     from roster_lint.predict.model import Plan, RootCause
-    from roster_lint.results import CheckResult
 
 CONSEQUENCES_SHOWN = 5  # per root, in text and HTML; every one is in the JSON
 CAUSE_KEY = ["cause_code", "cause_file", "cause_line", "cause_sourced_id"]
-FIX_FIRST = 10  # lines in "Fix first"; the rest are in the groups below it
 LOST = ("user", "class", "enrollment")  # what the sync does not make, in this order
-_RANK = {s.value: s.rank for s in Severity}
-_NAMES = {v: k for k, v in _RANK.items()}
+RANK = {s.value: s.rank for s in Severity}  # severity -> rank (shared with fix_first)
+NAMES = {v: k for k, v in RANK.items()}  # rank -> severity
 
 
 @dataclass(frozen=True)
@@ -48,41 +46,8 @@ class RuleGroup:
         return self.count - len(self.examples)
 
 
-@dataclass(frozen=True)
-class FixItem:
-    """One line of "Fix first": a root and what it costs the sync."""
-
-    code: str
-    name: str
-    severity: str
-    file: str | None
-    line: int | None
-    message: str
-    lost: dict[str, int] = field(default_factory=dict)  # entity -> not made
-    rows: int = 1  # rows behind the root and the findings that follow from it
-
-    @property
-    def where(self) -> str:
-        where = self.file or "(export)"
-        return f"{where}:{self.line}" if self.line is not None else where
-
-    @property
-    def cost(self) -> str:
-        """'sync skips 495 users, 126 classes and 3,357 enrollments' or '3 rows'."""
-        parts = [f"{n:,} {_plural(e, n)}" for e in LOST if (n := self.lost.get(e, 0)) > 0]
-        if parts:
-            listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
-            return f"sync skips {listed}"
-        return f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
-
-
-def _plural(entity: str, n: int) -> str:
-    if n == 1:
-        return entity
-    return "classes" if entity == "class" else f"{entity}s"
-
-
-def _loss(cause: RootCause) -> int:
+def loss(cause: RootCause) -> int:
+    """What the sync does not make by `cause`: its users, classes and enrollments."""
     return sum(cause.affected.get(e, 0) for e in LOST)
 
 
@@ -106,15 +71,15 @@ def fold_causes(findings: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     orphans = linked.filter(pl.col("_root").is_null()).drop("_root")
     roots = pl.concat([idx.filter(pl.col("cause_code").is_null()), orphans]).sort("_i")
     worst = cons.group_by("_root").agg(
-        pl.col("severity").replace_strict(_RANK, default=0).max().alias("_worst")
+        pl.col("severity").replace_strict(RANK, default=0).max().alias("_worst")
     )
     roots = (
         roots.join(worst, left_on="_i", right_on="_root", how="left")
         .with_columns(
             pl.max_horizontal(
-                pl.col("severity").replace_strict(_RANK, default=0), pl.col("_worst").fill_null(0)
+                pl.col("severity").replace_strict(RANK, default=0), pl.col("_worst").fill_null(0)
             )
-            .replace_strict(_NAMES, default=None, return_dtype=pl.String)
+            .replace_strict(NAMES, default=None, return_dtype=pl.String)
             .fill_null(pl.col("severity"))
             .alias("severity")
         )
@@ -134,7 +99,7 @@ def _plan_losses(plan: Plan | None) -> pl.DataFrame:
             **{f"_lost_{e}": c.affected.get(e, 0) for e in LOST},
         }
         for c in (plan.root_causes if plan is not None else [])
-        if _loss(c) > 0
+        if loss(c) > 0
     ]
     schema = {"name": pl.String, "file": pl.String, "line": pl.Int64}
     schema.update({f"_lost_{e}": pl.Int64 for e in LOST})
@@ -170,72 +135,12 @@ def weigh(findings: pl.DataFrame, plan: Plan | None) -> tuple[pl.DataFrame, pl.D
         .with_columns(
             (weight + pl.col("_crows").fill_null(0)).alias("_rows"),
             *[(pl.col(c) + pl.col(f"_c{c}").fill_null(0)).alias(c) for c in lost_cols],
-            pl.col("severity").replace_strict(_RANK, default=0).alias("_rank"),
+            pl.col("severity").replace_strict(RANK, default=0).alias("_rank"),
         )
         .drop("_crows", *[f"_c{c}" for c in lost_cols])
         .with_columns(pl.sum_horizontal(lost_cols).alias("_loss"))
     )
     return roots, cons
-
-
-def fix_first(result: CheckResult, limit: int | None = FIX_FIRST) -> tuple[list[FixItem], int]:
-    """The roots to fix first, most lost first, and how many more there are.
-
-    A root is listed when it is an error, or a warning by which the sync loses something
-    (itself or a finding that follows from it); info (a role deliberately not provisioned)
-    is not something to fix.  A plan root cause with no finding of its own is listed too."""
-    roots, _ = weigh(result.findings, result.plan)
-    warn, err = _RANK["warning"], _RANK["error"]
-    keep = (pl.col("_rank") >= err) | ((pl.col("_loss") > 0) & (pl.col("_rank") >= warn))
-    wanted = roots.filter(keep).sort(
-        ["_loss", "_rank", "_rows", "_i"], descending=[True, True, True, False]
-    )
-    items = [
-        FixItem(
-            r["code"],
-            r["name"],
-            r["severity"],
-            r["file"],
-            r["line"],
-            r["message"] or "",
-            {e: r[f"_lost_{e}"] for e in LOST},
-            r["_rows"],
-        )
-        for r in wanted.to_dicts()
-    ]
-    # plan root causes without a finding of their own (a broken file's header, ...)
-    have = (
-        {
-            (f["name"], f["file"], f["line"])
-            for f in result.findings.select("name", pl.col("file").cast(pl.String), "line")
-            .unique()
-            .to_dicts()
-        }
-        if result.findings.height
-        else set()
-    )
-    cat = catalogue()
-    for c in result.plan.root_causes if result.plan is not None else []:
-        rule = cat.get(c.reason)
-        info = rule is not None and rule.severity.rank < warn
-        if _loss(c) == 0 or info or (c.reason, c.file, c.line) in have:
-            continue
-        items.append(
-            FixItem(
-                rule.code if rule else "",
-                c.reason,
-                rule.severity.value if rule else "error",
-                c.file,
-                c.line,
-                c.message,
-                {e: c.affected.get(e, 0) for e in LOST},
-                _loss(c),
-            )
-        )
-    items.sort(key=lambda it: (-sum(it.lost.values()), -_RANK.get(it.severity, 0), -it.rows))
-    if limit is None or len(items) <= limit:
-        return items, 0
-    return items[:limit], len(items) - limit
 
 
 def group_findings(
@@ -268,7 +173,7 @@ def group_findings(
     firsts_df = firsts.head(per_rule) if per_rule is not None else ordered
     # the worst consequences first (RL303, an error, before a dozen RL222 warnings)
     shown = cons.filter(pl.col("_root").is_in(firsts_df["_i"].implode())).sort(
-        [pl.col("severity").replace_strict(_RANK, default=0), "_i"], descending=[True, False]
+        [pl.col("severity").replace_strict(RANK, default=0), "_i"], descending=[True, False]
     )
     under: dict[int, list[dict[str, Any]]] = {}
     for row in shown.group_by("_root", maintain_order=True).head(CONSEQUENCES_SHOWN).to_dicts():

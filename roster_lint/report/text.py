@@ -16,11 +16,10 @@ from rich.console import Console
 from rich.text import Text
 
 from roster_lint.catalogue import Severity
+from roster_lint.report.fix_first import FixItem, fix_first  # noqa: F401  (re-exported)
 from roster_lint.report.order import (  # noqa: F401  (re-exported: tests and html use them)
     CONSEQUENCES_SHOWN,
-    FixItem,
     RuleGroup,
-    fix_first,
     fold_causes,
     group_findings,
 )
@@ -73,6 +72,8 @@ def _print(console: Console, lines: list[Line]) -> None:
         first, *rest = text.wrap(console, width, overflow="fold") or [Text()]
         parts = [first]
         if rest:
+            for part in rest:  # a wrapped line may keep its trailing space: no "6  users"
+                part.rstrip()
             tail = Text(" ").join(rest)
             tail.rstrip()
             parts += list(tail.wrap(console, max(20, width - hang), overflow="fold"))
@@ -183,15 +184,17 @@ def sync_preview(plan: Plan) -> list[Line]:
 
 
 def _fix_first(result: CheckResult) -> list[Line]:
-    """'Fix first': one line per root, what it costs the sync and where to edit."""
+    """'Fix first': one line per rule x file x column, what it costs the sync and the
+    lines to edit ('RL103 enum-value-wrong-case  users.csv email: 6 rows, lines 12, 40, 41…')."""
     items, more = fix_first(result)
     if not items:
         return []
     lines: list[Line] = [(0, Text("Fix first (what the sync loses, most first)", style="bold"))]
     for n, it in enumerate(items, 1):
         line = Text(f"{n:>2}. ")
-        line.append(location({"file": it.file, "line": it.line}), style="bold")
-        line.append(f"  {it.code} {clean(it.name)}: {it.cost}")
+        line.append(f"{it.code} {clean(it.name)}  ")
+        line.append(clean(it.subject), style="bold")  # file and column: where to look
+        line.append(f": {it.cost}" + (f", {it.at}" if it.at else ""))
         lines.append((2, line))
     if more:
         lines.append((2, Text(f"… and {more:,} more, below", style="dim")))

@@ -18,7 +18,7 @@ from roster_lint.catalogue import catalogue
 ROOT = Path(__file__).resolve().parents[2]
 FLAWED = ROOT / "sample_exports" / "district-flawed"
 CLEAN = ROOT / "sample_exports" / "district"
-ITEM = re.compile(r"^ +\d+\. (\S+)  (RL\d{3}) (\S+): ", re.M)
+ITEM = re.compile(r"^\d+\. (RL\d{3}) (\S+)  (.+?): (.*)$")
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -33,11 +33,19 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def fix_first(out: str) -> list[tuple[str, str, str]]:
-    """(where, code, name) of each "Fix first" line; the section must open the report."""
+def fix_first(out: str) -> list[tuple[str, str, str, str]]:
+    """(code, name, subject, cost and lines) of each "Fix first" line, as read at 80
+    columns (a wrapped item joined); the section must open the report."""
     assert out.startswith("Fix first"), out[:200]
-    head = out.split("\n\n", 1)[0]
-    return ITEM.findall(head)
+    items: list[str] = []
+    for line in out.split("\n\n", 1)[0].splitlines()[1:]:
+        if re.match(r" +\d+\. ", line):
+            items.append(line.strip())
+        elif items and not line.strip().startswith("…"):
+            items[-1] += " " + line.strip()
+    found = [ITEM.match(item) for item in items]
+    assert all(found), items
+    return [m.groups() for m in found if m]
 
 
 def copy(tmp_path: Path, src: Path = CLEAN) -> Path:
@@ -50,7 +58,11 @@ def test_flawed_sample_leads_with_the_school_without_nces_id() -> None:
     run = cli("check", str(FLAWED))
     assert run.returncode == 1
     items = fix_first(run.stdout)
-    assert items[0] == ("orgs.csv:5", "RL304", "school-missing-nces-id")
+    assert items[0][:3] == ("RL304", "school-missing-nces-id", "orgs.csv identifier")
+    assert items[0][3].endswith(", line 5")
+    # one rule in two columns of one file: two lines the column tells apart
+    rl200 = [subject for code, _, subject, _ in items if code == "RL200"]
+    assert "enrollments.csv userSourcedId" in rl200 and "enrollments.csv classSourcedId" in rl200
     # its group is the first group too, ahead of `Scheduled` -> `scheduled`
     groups = re.findall(r"^(ERROR|WARNING|INFO) +(RL\d{3})", run.stdout, re.M)
     assert groups[0] == ("ERROR", "RL304")
@@ -64,7 +76,7 @@ def test_cut_enrollments_file_leads_with_the_cut(tmp_path: Path) -> None:
     (export / "enrollments.csv").write_text("".join(lines[:5000]))
     run = cli("check", str(export), "--previous", str(FLAWED))
     items = fix_first(run.stdout)
-    assert items[0] == ("enrollments.csv", "RL400", "file-shrank")
+    assert items[0][:3] == ("RL400", "file-shrank", "enrollments.csv")
     groups = re.findall(r"^(ERROR|WARNING|INFO) +(RL\d{3})", run.stdout, re.M)
     # With --previous the classes that lost their teacher to the cut exist already: they
     # are kept (issue 13 item 8), so what the cut causes are warnings (RL316, retained
@@ -79,8 +91,8 @@ def test_broken_header_leads_with_the_header(tmp_path: Path) -> None:
     (export / "orgs.csv").write_text(orgs.replace("identifier", "identifer", 1))
     run = cli("check", str(export))
     items = fix_first(run.stdout)
-    assert items[0] == ("orgs.csv:1", "RL034", "column-misspelt")
-    assert [code for _, code, _ in items].count("RL322") == 0  # folded under RL034
+    assert items[0][:3] == ("RL034", "column-misspelt", "orgs.csv header (identifier)")
+    assert [code for code, *_ in items].count("RL322") == 0  # folded under RL034
 
 
 def test_typo_in_a_school_id_is_one_problem(tmp_path: Path) -> None:
@@ -89,7 +101,10 @@ def test_typo_in_a_school_id_is_one_problem(tmp_path: Path) -> None:
     (export / "classes.csv").write_text(classes.replace('"101","SY2027', '"1O1","SY2027'))
     run = cli("check", str(export))
     items = fix_first(run.stdout)
-    assert items[0] == ("classes.csv:2", "RL200", "unresolved-reference")
+    assert items[0][:3] == ("RL200", "unresolved-reference", "classes.csv schoolSourcedId")
+    # the typo's 161 classes are one line: their total and first lines
+    assert items[0][3].endswith(", lines 2, 3, 4…")
+    assert [s for _, _, s, _ in items].count("classes.csv schoolSourcedId") == 1
 
 
 def test_show_all_lifts_the_cap() -> None:

@@ -60,11 +60,17 @@ def test_groups_errors_first_then_code_with_capped_examples() -> None:
 
 
 def test_report_shows_at_most_five_locations_per_rule(tmp_path: Path) -> None:
-    full = render(make_result(tmp_path, many_rows()))
+    result = make_result(tmp_path, many_rows())
+    full = render(result)
     fix_first, out = full.split("\n\n", 1)  # "Fix first", then the groups
     assert fix_first.startswith("Fix first")
-    # the errors' roots, one line each, before anything else
-    assert re.findall(r"\S+\.csv:\d+", fix_first) == ["classes.csv:9", "users.csv:3", "users.csv:4"]
+    # the errors' roots before anything else, one line per rule x file x column
+    items, _ = text.fix_first(result)
+    assert [(it.code, it.file, it.rows, it.lines) for it in items] == [
+        ("RL120", "users.csv", 2, (3, 4)),
+        ("RL200", "classes.csv", 1, (9,)),
+    ]
+    assert re.findall(r"^ +\d+\. (RL\d{3})", fix_first, re.M) == ["RL120", "RL200"]
     locations = LOCATION.findall(out)
     assert locations == [
         "users.csv:3",
