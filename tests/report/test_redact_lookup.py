@@ -8,7 +8,13 @@ from pathlib import Path
 import polars as pl
 
 from roster_lint.load import load_export
-from roster_lint.report.redact import CASE_SENSITIVE_UP_TO, KINDS, Redactor, _split
+from roster_lint.report.redact import (
+    CASE_SENSITIVE_UP_TO,
+    KINDS,
+    Redactor,
+    _plain,
+    _tokens_of,
+)
 from tests.report.test_outputs_support import export_path, plan_of
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_exports"
@@ -53,10 +59,33 @@ def test_lookup_matches_the_whole_token_table() -> None:
     }
 
 
-def test_plain_values() -> None:
-    plain, rest = _split(pl.Series(["0f8fad5b-d9cb-469f-a165-70867728950e", "12-ab", "A1", "a.b"]))
-    assert plain.to_list() == ["0f8fad5b-d9cb-469f-a165-70867728950e", "12-ab"]
-    assert rest.to_list() == ["A1", "a.b"]
+def test_plain_values_are_one_token_and_their_own_lower_case() -> None:
+    """A PLAIN value is probed as it is (no cutting, no lower-casing): it must be exactly
+    the one token `_tokens_of` cuts from it, and its own lower case."""
+    values = [
+        "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "a56131c1-8d8b-4305_bfaf6882-ee57",  # an enrollment id: class_user
+        "12-ab",
+        "a.b",
+        "alice.sanchez2@students.example.org",
+        "x+tag@b.org",
+        "A1",
+        "a.",
+        ".a",
+        "a..b",
+        "a b",
+        "élodie",
+        "straße",
+        "a'b",
+        "",
+        "{FED:1}",
+    ]
+    s = pl.Series(values)
+    plain = s.filter(_plain(s)).to_list()
+    assert plain == values[:6]
+    for v in plain:
+        assert _tokens_of(pl.Series([v])).to_list() == [v] and v.lower() == v
+    assert _plain(pl.Series([None], dtype=pl.String)).to_list() == [False]
 
 
 def test_check_plan_rows_beyond_the_shown_are_blanked(tmp_path: Path) -> None:
