@@ -46,7 +46,6 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from roster_lint.errors import UsageError
@@ -180,38 +179,11 @@ def _tokens_of(values: pl.Series) -> pl.Series:
 PLAIN = r"^[a-z0-9_@+\-]+(?:\.[a-z0-9_@+\-]+)*$"
 
 
-# `_ @ + -`, lower-case ASCII letters and digits as bytes (the PLAIN characters but the dot)
-_PLAIN_BYTES = (ord("_"), ord("@"), ord("+"), ord("-"))
-SCREEN_ROWS = 16_384  # rows per byte screen: their bytes stay in the CPU's cache
-
-
-def _plain_bytes(data: np.ndarray[Any, Any]) -> bool:
-    """True if every byte is a lower-case ASCII letter, a digit or one of `_ @ + -`."""
-    ok = (data - np.uint8(ord("a"))) < 26  # wraps below "a": one comparison, no mask of "<"
-    ok |= (data - np.uint8(ord("0"))) < 10
-    for b in _PLAIN_BYTES:
-        ok |= data == b
-    return bool(ok.all())
-
-
 def _plain(values: pl.Series) -> pl.Series:
-    """True for the PLAIN values (null: False).
-
-    The regex walks every byte of millions of ids at ~2 ns a byte (1.8 s CPU for the two
-    id columns of enrollments.csv at 1M students).  Most slices of an id column hold only
-    the bytes `_plain_bytes` accepts, which numpy tells over their joined bytes several
-    times faster; every non-empty value of such a slice is PLAIN.  The regex runs on the
-    other slices only.
-    """
-    parts = []
-    for start in range(0, values.len(), SCREEN_ROWS):
-        part = values.slice(start, SCREEN_ROWS)
-        joined = part.str.join("").cast(pl.Binary).item()
-        if _plain_bytes(np.frombuffer(joined or b"", np.uint8)):
-            parts.append(part.str.len_bytes().fill_null(0) > 0)
-        else:
-            parts.append(part.str.contains(PLAIN).fill_null(False))
-    return pl.concat(parts) if parts else pl.Series(values.name, [], dtype=pl.Boolean)
+    """True for the PLAIN values (null: False).  A regex over every byte (~2 ns a byte: 1.8 s
+    CPU for the two id columns of enrollments.csv at 1M students); a numpy screen of the
+    bytes was no faster on 73-byte enrollment ids (docs/performance.md)."""
+    return values.str.contains(PLAIN).fill_null(False)
 
 
 def _all_tokens(columns: list[tuple[pl.Series, str]]) -> pl.DataFrame:
