@@ -125,7 +125,13 @@ KEEP = frozenset(
     }
 )
 # a findings frame's columns that can hold personal data ("message": the tool's prose)
-FINDING_FIELDS = ("value", "sourced_id", "message", "related_value", "cause_sourced_id")
+FINDING_FIELDS: tuple[str, ...] = (
+    "value",
+    "sourced_id",
+    "message",
+    "related_value",
+    "cause_sourced_id",
+)
 # where the user put a file says nothing the support agent needs (/home/jsmith/...)
 PATH_FIELDS = frozenset({"path", "old_path", "new_path", "previous", "course_map"})
 # hash digits spelt as 10 consonants: no words, no digits to collide with numeric ids
@@ -414,7 +420,7 @@ class Redactor:
         self.actions_shown = actions_shown
         self._tables = [t for e in found for t in e.tables.values() if t.readable]
         self._cols: list[tuple[pl.Series, str]] | None = None
-        self._prep: tuple[pl.DataFrame, pl.DataFrame] | None = None
+        self._prep: tuple[list[tuple[pl.Series, int]], pl.DataFrame] | None = None
         # the candidate tokens looked up so far, and those found personal (tok -> kind)
         self._seen = pl.Series("tok", [], dtype=pl.String)
         self._found = pl.DataFrame(schema={"tok": pl.String, "kind": pl.String})
