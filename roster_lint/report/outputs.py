@@ -211,11 +211,12 @@ def emit_check(
     targets = parse_outputs(outputs, "check")
     where = locate(result.export.path, path_prefix)  # before --redact cuts the path
     if redact:  # people who left are only in yesterday's export (result.previous)
-        from roster_lint.report.html import MAX_ROWS_PER_ENTITY
+        from roster_lint.report.html import CHECK_MAX_ROWS
 
         # of the plan's actions, check's reports show only HTML's first rows per entity
+        html = any(o.fmt == "html" for o in targets) or (fmt == "html" and not to_stdout(targets))
         exports = [result.export, result.previous]
-        result = _redactor(result, exports, MAX_ROWS_PER_ENTITY).apply(result)
+        result = _redactor(result, exports, CHECK_MAX_ROWS if html else 0).apply(result)
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "json": lambda: json_report.check_json_chunks(result),
         "text": lambda: plain_text(lambda c: text.render_check(result, c, per_rule)),

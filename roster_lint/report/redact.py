@@ -124,6 +124,14 @@ KEEP = frozenset(
         "kind",
     }
 )
+# a findings frame's columns that can hold personal data ("message": the tool's prose)
+FINDING_FIELDS: tuple[str, ...] = (
+    "value",
+    "sourced_id",
+    "message",
+    "related_value",
+    "cause_sourced_id",
+)
 # where the user put a file says nothing the support agent needs (/home/jsmith/...)
 PATH_FIELDS = frozenset({"path", "old_path", "new_path", "previous", "course_map"})
 # hash digits spelt as 10 consonants: no words, no digits to collide with numeric ids
@@ -171,11 +179,17 @@ def _tokens_of(values: pl.Series) -> pl.Series:
     ).drop_nulls()
 
 
-def _split(values: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """(plain, rest): values of lower-case ASCII letters, digits and `-` only (UUIDs,
-    numeric ids), which are one token and their own lower case, and the others."""
-    plain = values.str.contains(r"^[a-z0-9-]+$").fill_null(False)
-    return values.filter(plain), values.filter(~plain)
+# A value that is one token and its own lower case: lower-case ASCII letters, digits and
+# `_ @ + -`, with dots inside (UUIDs, numeric ids, `class_user` enrollment ids, lower-case
+# usernames and e-mails): the bulk of an export's personal values.
+PLAIN = r"^[a-z0-9_@+\-]+(?:\.[a-z0-9_@+\-]+)*$"
+
+
+def _plain(values: pl.Series) -> pl.Series:
+    """True for the PLAIN values (null: False).  A regex over every byte (~2 ns a byte: 1.8 s
+    CPU for the two id columns of enrollments.csv at 1M students); a numpy screen of the
+    bytes was no faster on 73-byte enrollment ids (docs/performance.md)."""
+    return values.str.contains(PLAIN).fill_null(False)
 
 
 def _all_tokens(columns: list[tuple[pl.Series, str]]) -> pl.DataFrame:
@@ -378,6 +392,12 @@ def _swap(values: pl.Series, m: pl.DataFrame) -> pl.Series:
     return red.fill_null(values).alias(values.name)
 
 
+def _put(n: int, idx: pl.Series, values: pl.Series) -> pl.Series:
+    """A column of `n` nulls with `values` at the rows `idx`."""
+    out = pl.repeat(None, n, dtype=values.dtype, eager=True).alias(values.name)
+    return out.scatter(idx, values) if idx.len() else out
+
+
 class Redactor:
     """Pseudonymises every personal token that occurs in the given exports.
 
@@ -389,14 +409,18 @@ class Redactor:
         found = [e for e in exports if e is not None]
         self._gathering: list[str] | None = None  # apply's first pass collects strings here
         self._known: dict[str, str] = {}  # apply's strings, redacted
+        # apply's frames: the values they look up (first pass) and the action rows shown
+        self._values: list[pl.Series] = []
+        self._rows: dict[int, tuple[pl.Series | None, pl.DataFrame]] = {}
         self.key = _key()
         # `actions_shown`: the reports read the personal columns of at most this many
-        # action rows per (entity, action) (check's HTML); the others are blanked, not
-        # pseudonymised (a district's plan has millions of them).
+        # action rows per (entity, action) (check's HTML; 0 without it) and of every
+        # school's; the others are blanked, not pseudonymised (a district's plan has
+        # millions of them).  None: every row is redacted (`plan --redact`).
         self.actions_shown = actions_shown
         self._tables = [t for e in found for t in e.tables.values() if t.readable]
         self._cols: list[tuple[pl.Series, str]] | None = None
-        self._prep: tuple[pl.DataFrame, pl.DataFrame] | None = None
+        self._prep: tuple[list[tuple[pl.Series, int]], pl.DataFrame] | None = None
         # the candidate tokens looked up so far, and those found personal (tok -> kind)
         self._seen = pl.Series("tok", [], dtype=pl.String)
         self._found = pl.DataFrame(schema={"tok": pl.String, "kind": pl.String})
@@ -406,24 +430,31 @@ class Redactor:
             self._cols = [c for t in self._tables for c in _columns(t)]
         return self._cols
 
-    def _prepared(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """(token, r) of the plain values, (token, low, r) of the others' tokens: made once,
-        probed by every look-up (apply redacts several frames and its strings)."""
+    def _prepared(self) -> tuple[list[tuple[pl.Series, int]], pl.DataFrame]:
+        """(values, r) of every personal column, as it is in the export (no copy), and
+        (token, low, r) of the tokens of the values that are not PLAIN: made once, probed
+        by every look-up (apply redacts several frames and its strings).
+
+        A PLAIN value is one token and its own lower case, so it is found by probing the
+        column as it is (`is_in`, no cutting, no lower-casing, no second copy of the
+        export's millions of ids); only the other values (names, upper-case ids, values of
+        several tokens: few) are cut and lower-cased.
+        """
         if self._prep is None:
             rank = {k: i for i, k in enumerate(KINDS)}
-            plain, rest = [], []
+            whole, rest = [], []
             for values, kind in self._columns():
-                p, other = _split(values)
-                r = pl.lit(rank[kind], pl.Int32).alias("r")
-                plain.append(pl.DataFrame({"token": p}).with_columns(r))
+                r = rank[kind]
+                whole.append((values, r))
+                other = values.filter(~_plain(values))
                 toks = _tokens_of(other.filter(other.str.len_bytes() > 1))
-                rest.append(pl.DataFrame({"token": toks}).with_columns(r))
-            if not plain:
-                empty = pl.DataFrame(schema={"token": pl.String, "r": pl.Int32})
-                plain, rest = [empty], [empty]
+                rest.append(
+                    pl.DataFrame({"token": toks}).with_columns(pl.lit(r, pl.Int32).alias("r"))
+                )
+            empty = pl.DataFrame(schema={"token": pl.String, "r": pl.Int32})
             self._prep = (
-                pl.concat(plain, rechunk=False),
-                pl.concat(rest, rechunk=False).with_columns(
+                whole,
+                pl.concat([empty, *rest], rechunk=False).with_columns(
                     pl.col("token").str.to_lowercase().alias("low")
                 ),
             )
@@ -462,13 +493,19 @@ class Redactor:
         wanted = pl.concat([c, low]).unique().implode()
         folds = low.implode()
         rank = {k: i for i, k in enumerate(KINDS)}
-        plain, rest = self._prepared()
-        # plain values are one token and their own lower case; one set probe for all columns
+        whole, rest = self._prepared()
+        # A value equal to a wanted token is that personal token (PLAIN values are found
+        # only so: their lower case is themselves); the others' tokens are in `rest`.
         token = pl.col("token")
         parts = [
-            plain.filter(token.is_in(wanted)).select("token", "r"),
-            rest.filter(token.is_in(wanted) | pl.col("low").is_in(folds)).select("token", "r"),
+            pl.DataFrame({"token": v.filter(v.is_in(wanted))}).with_columns(
+                pl.lit(r, pl.Int32).alias("r")
+            )
+            for v, r in whole
         ]
+        parts.append(
+            rest.filter(token.is_in(wanted) | pl.col("low").is_in(folds)).select("token", "r")
+        )
         personal = _ranked(parts)
         exact = c.to_frame("tok").join(personal, left_on="tok", right_on="token", how="inner")
         folded = (
@@ -581,19 +618,52 @@ class Redactor:
 
     # -- objects -------------------------------------------------------------------------
     def findings(self, df: pl.DataFrame) -> pl.DataFrame:
-        return self.frame(
-            df,
-            ("value", "sourced_id", "message", "related_value", "cause_sourced_id"),
-            prose=("message",),
-        )
+        return self.frame(df, FINDING_FIELDS, prose=("message",))
 
     def actions(self, df: pl.DataFrame) -> pl.DataFrame:
-        if self.actions_shown is not None and {"entity", "action"} <= set(df.columns):
-            # no report reads these rows' other columns: blank them rather than redact them
-            shown = pl.int_range(pl.len()).over("entity", "action") < self.actions_shown
-            df = df.with_columns(
-                pl.when(shown).then(pl.col(c)).alias(c) for c in df.columns if c not in KEEP
-            )
+        cap = self.actions_shown
+        if cap is None or df.height == 0 or not {"entity", "action"} <= set(df.columns):
+            return self._actions(df)
+        # No report reads the other rows' other columns: they are blanked, not redacted.
+        # Only the shown rows (a few thousand of a district's millions) are redacted and
+        # put back in place, in columns that are otherwise null (no copy of the plan's ids).
+        # Every school's row is shown: its id is in every format's school counts (counts.py).
+        idx, rows = self._shown(df, cap)
+        if idx is None:
+            return self._actions(df)
+        red = self._actions(rows)
+        return df.with_columns(
+            _put(df.height, idx, red.get_column(c)) for c in df.columns if c not in KEEP
+        )
+
+    def _shown(self, df: pl.DataFrame, cap: int) -> tuple[pl.Series | None, pl.DataFrame]:
+        """(row numbers, rows) of an actions frame that a report shows; (None, df): all.
+        Kept for apply's second pass (the first gathers their tokens)."""
+        if id(df) in self._rows:
+            return self._rows[id(df)]
+        shown = pl.col("entity") == "school"
+        if cap > 0:
+            shown = shown | (pl.int_range(pl.len()).over("entity", "action") < cap)
+        idx = df.select(pl.arg_where(shown)).to_series()
+        out = (None, df) if idx.len() == df.height else (idx, df.select(pl.all().gather(idx)))
+        if self._gathering is not None:
+            self._rows[id(df)] = out
+        return out
+
+    def _candidates(self, df: pl.DataFrame) -> pl.Series:
+        """The values of a frame that its redaction looks up (apply's first pass)."""
+        if "code" in df.columns and "message" in df.columns:
+            cols = FINDING_FIELDS
+        else:
+            cap = self.actions_shown
+            if cap is not None and df.height and {"entity", "action"} <= set(df.columns):
+                df = self._shown(df, cap)[1]
+            cols = tuple(c for c in df.columns if c not in KEEP)
+        named = [df.get_column(c) for c in cols if c in df.columns and df.schema[c] == pl.String]
+        return pl.concat(named) if named else pl.Series([], dtype=pl.String)
+
+    def _actions(self, df: pl.DataFrame) -> pl.DataFrame:
+        """Every row of `df` redacted (`plan --redact` writes them all)."""
         named = [c for c in df.columns if c not in KEEP and df.schema[c] == pl.String]
         if df.height:
             self._prefetch(pl.concat([df.get_column(c) for c in named]))
@@ -618,29 +688,34 @@ class Redactor:
         """A redacted copy of any result object: dataclasses, frames, dicts, lists, strings.
 
         Two passes: the first gathers every loose string (root causes, follow-ups, notes:
-        hundreds) and redacts them in one lookup; one lookup per string scanned the whole
-        token table each time (docs/performance.md).  Frames are
-        redacted whole in the second pass.
+        hundreds) and the values every frame will look up, and looks all their tokens up
+        at once; one lookup per string scanned the whole token table each time
+        (docs/performance.md).  The second pass redacts, from what was looked up.
         """
-        self._gathering = []
+        self._gathering, self._values = [], []
         try:
             self._walk(obj, None)
             strings = pl.Series(self._gathering, dtype=pl.String).unique()
+            # every token of the result looked up at once: each look-up probes every
+            # personal column of the export (millions of values)
+            self._prefetch(pl.concat([strings, *self._values]))
         finally:
-            self._gathering = None
-        m = self.mapping(strings, prose=True)
-        self._known = {v: v for v in strings.to_list()}
-        self._known.update(zip(m["orig"].to_list(), m["red"].to_list(), strict=True))
+            self._gathering, self._values = None, []
         try:
+            m = self.mapping(strings, prose=True)
+            self._known = {v: v for v in strings.to_list()}
+            self._known.update(zip(m["orig"].to_list(), m["red"].to_list(), strict=True))
             return self._walk(obj, None)
         finally:
-            self._known = {}
+            self._known, self._rows = {}, {}
 
     def _walk(self, obj: Any, field: str | None) -> Any:
         if field in KEEP:
             return obj
         if self._gathering is not None and isinstance(obj, pl.DataFrame | Export):
-            return obj  # first pass: strings only
+            if isinstance(obj, pl.DataFrame):  # first pass: what the frame will look up
+                self._values.append(self._candidates(obj))
+            return obj
         if field in PATH_FIELDS and isinstance(obj, str):
             return _shown_path(obj)
         if isinstance(obj, str):
