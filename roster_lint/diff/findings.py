@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from roster_lint.diff.rows import HASH, ID_KEY, NEW, key_equal, key_hash, overlap
+from roster_lint.diff.rows import HASH, ID_KEY, IDX, NEW, gather, key_equal, key_hash, overlap
 from roster_lint.diff.settings import DiffSettings, settings_from
 from roster_lint.findings import Findings
 from roster_lint.model import Export, Table
@@ -125,16 +125,34 @@ def changed_headers(previous: Export, export: Export, out: Findings) -> None:
 
 
 def _natural(df: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
-    """sourcedId, natural key and its hash, only where the key is filled in and its hash
-    names one record (a hash collision drops both records: conservative, never wrong)."""
+    """The natural key's hash and the row's position, only where the key is filled in and
+    its hash names one record (a hash collision drops both records: conservative, never
+    wrong).  No text is copied: the pairs gather what they compare (`_rekeyed`)."""
+    filled = pl.all_horizontal([pl.col(c).is_not_null() & (pl.col(c) != "") for c in key])
     return (
-        df.select(["sourcedId", *key])
-        .filter(pl.all_horizontal([pl.col(c).is_not_null() & (pl.col(c) != "") for c in key]))
-        .with_columns(key_hash(key))
+        df.select(key)
+        .with_columns(key_hash(key), pl.int_range(pl.len(), dtype=pl.UInt32).alias(IDX))
+        .filter(filled)
+        .select(HASH, IDX)
         .filter(pl.col(HASH).is_unique())
-        # One chunk: the join gathers these columns, and gathering from the loader's many
-        # chunks cost more than this copy (enrollments at 100k: 0.38 -> 0.28 s CPU).
-        .rechunk()
+    )
+
+
+def _rekeyed(old: pl.DataFrame, new: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame:
+    """sourcedId and sourcedId+NEW of the records whose natural key is in both frames (the
+    same text, not only the same hash) under another sourcedId.
+
+    Joined on the key hash carrying positions only; the key columns and the ids are then
+    gathered at the paired positions (`rows.gather`)."""
+    pairs = _natural(old, key).join(_natural(new, key), on=HASH, how="inner", suffix=NEW)
+    at_old, at_new = pairs[IDX], pairs[IDX + NEW]
+    was = gather(old.select(*key, "sourcedId"), at_old)
+    now = gather(new.select(*key, "sourcedId"), at_new)
+    now = now.rename({c: c + NEW for c in now.columns})
+    return (
+        pl.concat([was, now], how="horizontal")
+        .filter(key_equal(key) & (pl.col("sourcedId") != pl.col("sourcedId" + NEW)))
+        .select("sourcedId", "sourcedId" + NEW)
     )
 
 
@@ -159,11 +177,7 @@ def changed_id_schemes(
         ids = known[name] if name in known else overlap(old.df, new.df, ID_KEY)
         if 1.0 - ids < s.id_scheme_share / 2:
             continue
-        moved = (
-            _natural(old.df, key)
-            .join(_natural(new.df, key), on=HASH, how="inner", suffix=NEW)
-            .filter(key_equal(key) & (pl.col("sourcedId") != pl.col("sourcedId" + NEW)))
-        )
+        moved = _rekeyed(old.df, new.df, key)
         share = moved.height / old.rows
         if moved.height == 0 or share < s.id_scheme_share:
             continue
