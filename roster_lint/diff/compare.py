@@ -84,7 +84,11 @@ def compare(old: Export, new: Export, plan: Plan, opts: Options) -> DiffResult:
         files.append(fd)
     warnings = Findings()
     measured = {f.file: f.id_overlap for f in files if f.id_overlap is not None}
-    diff_findings(old, new, opts, warnings, measured)
+    paired = {f.file: f.paired for f in files if f.paired is not None}
+    diff_findings(old, new, opts, warnings, measured, paired)
+    for f in files:
+        f.paired = None
+    del paired
     return DiffResult(
         old_path=old.path,
         new_path=new.path,

@@ -71,6 +71,9 @@ class FileDiff:
     # Share of previous sourcedIds still present, when choosing the key measured it (the
     # RL4xx id-scheme check reads it instead of sampling again).
     id_overlap: float | None = None
+    # The paired rows' positions (rows.PairedRows), for the RL403 check of the same file;
+    # `compare` drops them once read (at 7M enrollments they are 56 MB).
+    paired: Any = field(default=None, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -13,6 +13,8 @@ can never pair two different records; a null key never matches anything.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from roster_lint.diff.model import (
@@ -152,7 +154,18 @@ def _records(df: pl.DataFrame, key: tuple[str, ...], keep: pl.Series) -> pl.Data
     return df.select([*cols, pl.col(LINE).alias("line")]).filter(keep).sort("line")
 
 
-def _mask(size: int, rows: pl.Series) -> pl.Series:
+@dataclass
+class PairedRows:
+    """The rows one file's comparison paired: positions in OLD (IDX) and NEW (IDX+NEW),
+    key text checked, and whether a key repeated on either side (then only each key's
+    first row was paired).  The RL403 check of the same file reads them (findings.py)."""
+
+    key: tuple[str, ...]
+    pairs: pl.DataFrame
+    duplicates: bool
+
+
+def mask(size: int, rows: pl.Series) -> pl.Series:
     """True at each position in `rows` (a scatter: an anti-join would hash every key again)."""
     return pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(rows, True)
 
@@ -251,7 +264,7 @@ def _match(
         side = df.select(
             hashed, pl.int_range(pl.len(), dtype=pl.UInt32).alias(IDX), *_row_hashes(common)
         )
-        sides.append(side.filter(~_mask(df.height, dupes)) if dupes.len() else side)
+        sides.append(side.filter(~mask(df.height, dupes)) if dupes.len() else side)
         later.append(dupes)
     base.duplicate_keys_old, base.duplicate_keys_new = later[0].len(), later[1].len()
     pairs = sides[0].join(sides[1], on=HASH, how="inner", suffix=NEW)
@@ -265,12 +278,13 @@ def _match(
         now = gather(new.select(k), at_new).to_series()
         same = same & (was == now).fill_null(False)
     pairs = pairs.filter(same)
+    base.paired = PairedRows(
+        key, pairs.select(IDX, IDX + NEW), bool(later[0].len() or later[1].len())
+    )
     base.added = _records(
-        new, key, ~(_mask(new.height, pairs[IDX + NEW]) | _mask(new.height, later[1]))
+        new, key, ~(mask(new.height, pairs[IDX + NEW]) | mask(new.height, later[1]))
     )
-    base.removed = _records(
-        old, key, ~(_mask(old.height, pairs[IDX]) | _mask(old.height, later[0]))
-    )
+    base.removed = _records(old, key, ~(mask(old.height, pairs[IDX]) | mask(old.height, later[0])))
     if common:
         moved = pl.any_horizontal([pl.col(n) != pl.col(n + NEW) for n, _ in ROW_HASHES])
         pairs = pairs.filter(moved)
