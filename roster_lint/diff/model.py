@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from roster_lint.diff.settings import DiffSettings
+
+if TYPE_CHECKING:
+    from roster_lint.diff.rows import PairedRows
 
 # File status in a diff.
 COMPARED = "compared"  # rows were matched by key
@@ -73,7 +76,7 @@ class FileDiff:
     id_overlap: float | None = None
     # The paired rows' positions (rows.PairedRows), for the RL403 check of the same file;
     # `compare` drops them once read (at 7M enrollments they are 56 MB).
-    paired: Any = field(default=None, repr=False, compare=False)
+    paired: PairedRows | None = field(default=None, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:

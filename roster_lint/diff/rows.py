@@ -274,9 +274,9 @@ def _match(
     at_old, at_new = pairs[IDX], pairs[IDX + NEW]
     same = pl.repeat(True, pairs.height, dtype=pl.Boolean, eager=True)
     for k in key:
-        was = gather(old.select(k), at_old).to_series()
-        now = gather(new.select(k), at_new).to_series()
-        same = same & (was == now).fill_null(False)
+        text_old = gather(old.select(k), at_old).to_series()
+        text_new = gather(new.select(k), at_new).to_series()
+        same = same & (text_old == text_new).fill_null(False)
     pairs = pairs.filter(same)
     base.paired = PairedRows(
         key, pairs.select(IDX, IDX + NEW), bool(later[0].len() or later[1].len())
@@ -294,8 +294,7 @@ def _match(
     # columns: key, common, LINE from OLD; common, extra, LINE from NEW with NEW's suffix).
     was = gather(old.select(*key, *common, LINE), pairs[IDX])
     now = gather(new.select(*common, *extra, LINE), pairs[IDX + NEW])
-    now = now.rename({c: c + NEW for c in [*common, LINE]})
-    matched = pl.concat([was, now], how="horizontal")
+    matched = pl.concat([was, now.rename({c: c + NEW for c in [*common, LINE]})], how="horizontal")
     base.changed, base.column_changes = _changed(matched, common, key, extra)
 
 
