@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from roster_lint.diff.model import PairedRows
 from roster_lint.diff.rows import (
     HASH,
     ID_KEY,
     IDX,
     NEW,
-    PairedRows,
     gather,
     key_equal,
     key_hash,

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
 from roster_lint.diff.settings import DiffSettings
-
-if TYPE_CHECKING:
-    from roster_lint.diff.rows import PairedRows
 
 # File status in a diff.
 COMPARED = "compared"  # rows were matched by key
@@ -39,6 +36,17 @@ def changed_values(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def without_values(frame: pl.DataFrame) -> pl.DataFrame:
     """The record frame without the old/new value columns (they are shown as `values`)."""
     return frame.select([c for c in frame.columns if not c.startswith((VALUE_OLD, VALUE_NEW))])
+
+
+@dataclass
+class PairedRows:
+    """The rows one file's comparison paired: positions in OLD (IDX) and NEW (IDX+NEW),
+    key text checked, and whether a key repeated on either side (then only each key's
+    first row was paired).  The RL403 check of the same file reads them (findings.py)."""
+
+    key: tuple[str, ...]
+    pairs: pl.DataFrame
+    duplicates: bool
 
 
 @dataclass
@@ -74,7 +82,7 @@ class FileDiff:
     # Share of previous sourcedIds still present, when choosing the key measured it (the
     # RL4xx id-scheme check reads it instead of sampling again).
     id_overlap: float | None = None
-    # The paired rows' positions (rows.PairedRows), for the RL403 check of the same file;
+    # The paired rows' positions (PairedRows), for the RL403 check of the same file;
     # `compare` drops them once read (at 7M enrollments they are 56 MB).
     paired: PairedRows | None = field(default=None, repr=False, compare=False)
 

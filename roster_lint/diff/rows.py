@@ -13,8 +13,6 @@ can never pair two different records; a null key never matches anything.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import polars as pl
 
 from roster_lint.diff.model import (
@@ -26,6 +24,7 @@ from roster_lint.diff.model import (
     VALUE_OLD,
     VANISHED,
     FileDiff,
+    PairedRows,
 )
 from roster_lint.model import LINE, Table
 
@@ -152,17 +151,6 @@ def _records(df: pl.DataFrame, key: tuple[str, ...], keep: pl.Series) -> pl.Data
     sorted by line (the columns are chosen first: the other ones are never copied)."""
     cols = list(key) + (["sourcedId"] if "sourcedId" not in key and "sourcedId" in df else [])
     return df.select([*cols, pl.col(LINE).alias("line")]).filter(keep).sort("line")
-
-
-@dataclass
-class PairedRows:
-    """The rows one file's comparison paired: positions in OLD (IDX) and NEW (IDX+NEW),
-    key text checked, and whether a key repeated on either side (then only each key's
-    first row was paired).  The RL403 check of the same file reads them (findings.py)."""
-
-    key: tuple[str, ...]
-    pairs: pl.DataFrame
-    duplicates: bool
 
 
 def mask(size: int, rows: pl.Series) -> pl.Series:
