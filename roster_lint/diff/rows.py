@@ -84,19 +84,73 @@ def overlap(
 
 
 class KeyHashes:
-    """`key_hash(key)` of every row of each side, computed once per key and side: choosing
-    the key probes the new side's hashes, matching joins both sides' (one hash per row of a
-    7M-row file costs ~20 ms per 700k rows; a join on the key text several times that)."""
+    """`key_hash(key)` of every row of each side, computed once per key and side, and the
+    rows paired by a key, once per key: choosing the key probes the new side's hashes and
+    reads the pairs' share, matching reads the pairs (one hash per row costs ~20 ms per
+    700k rows; a join on the key text several times that)."""
 
     def __init__(self, old: pl.DataFrame, new: pl.DataFrame) -> None:
         self._frames = (old, new)
         self._done: dict[tuple[tuple[str, ...], int], pl.Series] = {}
+        self._pairings: dict[tuple[str, ...], tuple[pl.DataFrame, list[pl.Series], list[str]]] = {}
 
     def side(self, key: tuple[str, ...], i: int) -> pl.Series:
         if (key, i) not in self._done:
             frame = self._frames[i].select(key)
             self._done[(key, i)] = frame.with_columns(key_hash(key))[HASH]
         return self._done[(key, i)]
+
+    def common(self, key: tuple[str, ...]) -> list[str]:
+        """The columns compared when rows are matched by `key`."""
+        old, new = self._frames
+        # A regenerated enrollment id is not a change when rows are matched by the pair.
+        skip = {*key, LINE, HASH} | ({"sourcedId"} if key == PAIR_KEY else set())
+        return [c for c in old.columns if c in new.columns and c not in skip]
+
+    def pairing(self, key: tuple[str, ...]) -> tuple[pl.DataFrame, list[pl.Series], list[str]]:
+        """The rows paired by `key` (IDX, IDX+NEW and both row hashes), the positions of
+        each side's repeated keys (left out), and the compared columns; made once per key.
+
+        The join carries the key hash, two row hashes and a position per row, never the
+        values; the pairs' key text is then compared by gathering the key columns at the
+        paired positions (exact: a collision or a null key pairs nothing)."""
+        if key in self._pairings:
+            return self._pairings[key]
+        common = self.common(key)
+        sides, later = [], []
+        for i, df in enumerate(self._frames):
+            hashed = self.side(key, i)
+            dupes = _later_duplicates(df, hashed, key)
+            # Built from its columns (a select mixing a Series and expressions cost 2-4x more).
+            at = pl.int_range(0, df.height, dtype=pl.UInt32, eager=True).alias(IDX)
+            side = pl.DataFrame([hashed, at, *df.select(_row_hashes(common)).get_columns()])
+            sides.append(side.filter(~mask(df.height, dupes)) if dupes.len() else side)
+            later.append(dupes)
+        pairs = sides[0].join(sides[1], on=HASH, how="inner", suffix=NEW)
+        del sides
+        old, new = self._frames
+        same = pl.repeat(True, pairs.height, dtype=pl.Boolean, eager=True)
+        for k in key:
+            text_old = gather(old.select(k), pairs[IDX]).to_series()
+            text_new = gather(new.select(k), pairs[IDX + NEW]).to_series()
+            same = same & (text_old == text_new).fill_null(False)
+        self._pairings[key] = (pairs.filter(same), later, common)
+        return self._pairings[key]
+
+    def share_found(self, key: tuple[str, ...]) -> float | None:
+        """`overlap(old, new, key)` read from the pairing, or None when OLD repeats a key.
+
+        With no key repeated in OLD, the sample's rows have distinct keys, and a sampled
+        key is in NEW exactly when its row is paired: the same sample, the same share,
+        without probing NEW a second time."""
+        old = self._frames[0]
+        if old.height == 0:
+            return 1.0
+        pairs, later, _ = self.pairing(key)
+        if later[0].len():
+            return None
+        hit = mask(old.height, pairs[IDX]).gather_every(max(1, old.height // SAMPLE))
+        return int(hit.sum()) / hit.len()
 
 
 def choose_key(
@@ -120,7 +174,11 @@ def choose_key(
     ids = overlap(old, new, ID_KEY, hashes.side(ID_KEY, 1))
     if ids >= REGENERATED_IDS:
         return ID_KEY, "matched by sourcedId", ids
-    pairs = overlap(old, new, PAIR_KEY, hashes.side(PAIR_KEY, 1))
+    # The pairs are matched whole here (the match reads them next): their share of the
+    # sample is read from them, not probed again.
+    pairs = hashes.share_found(PAIR_KEY)
+    if pairs is None:
+        pairs = overlap(old, new, PAIR_KEY, hashes.side(PAIR_KEY, 1))
     if pairs <= ids:
         return ID_KEY, "matched by sourcedId", ids
     return (
@@ -229,43 +287,16 @@ def _match(
     key: tuple[str, ...],
     hashes: KeyHashes | None = None,
 ) -> None:
-    """Pair rows by key hash, then read only what the pairs need.
-
-    The join carries one key hash, two row hashes and a position per row, never the
-    values: the pairs' key text is compared by gathering the key columns at the paired
-    positions (exact: a collision or a null key pairs nothing), and only the pairs whose
-    row hashes differ (the changed rows, usually few) gather their values, which
-    `_changed` compares exactly.  Pairs whose two 64-bit row hashes are both equal are
+    """Pair rows by key hash (`KeyHashes.pairing`), then read only what the pairs need:
+    only the pairs whose row hashes differ (the changed rows, usually few) gather their
+    values, which `_changed` compares exactly.  Pairs whose two 64-bit row hashes are both equal are
     taken as unchanged (docs/performance.md, branch diff3: a wrong "unchanged" needs two
     independent 64-bit hashes to collide at once).
     """
     hashes = hashes or KeyHashes(old, new)
-    # A regenerated enrollment id is not a change when rows are matched by the pair.
-    skip = {*key, LINE, HASH} | ({"sourcedId"} if key == PAIR_KEY else set())
-    common = [c for c in old.columns if c in new.columns and c not in skip]
+    pairs, later, common = hashes.pairing(key)
     extra = ["sourcedId"] if "sourcedId" not in key and "sourcedId" in new.columns else []
-    sides = []
-    later = []
-    for i, df in enumerate((old, new)):
-        hashed = hashes.side(key, i)
-        dupes = _later_duplicates(df, hashed, key)
-        side = df.select(
-            hashed, pl.int_range(pl.len(), dtype=pl.UInt32).alias(IDX), *_row_hashes(common)
-        )
-        sides.append(side.filter(~mask(df.height, dupes)) if dupes.len() else side)
-        later.append(dupes)
     base.duplicate_keys_old, base.duplicate_keys_new = later[0].len(), later[1].len()
-    pairs = sides[0].join(sides[1], on=HASH, how="inner", suffix=NEW)
-    del sides
-    # A hash match is a pair only when the key text is the same (never on a null key):
-    # the key columns in one chunk each, gathered at the paired positions.
-    at_old, at_new = pairs[IDX], pairs[IDX + NEW]
-    same = pl.repeat(True, pairs.height, dtype=pl.Boolean, eager=True)
-    for k in key:
-        text_old = gather(old.select(k), at_old).to_series()
-        text_new = gather(new.select(k), at_new).to_series()
-        same = same & (text_old == text_new).fill_null(False)
-    pairs = pairs.filter(same)
     base.paired = PairedRows(
         key, pairs.select(IDX, IDX + NEW), bool(later[0].len() or later[1].len())
     )

@@ -10,7 +10,7 @@ import pytest
 
 from roster_lint.diff.findings import _example, _rekeyed, _rekeyed_from_pairs
 from roster_lint.diff.model import FileDiff
-from roster_lint.diff.rows import IDX, NEW, PAIR_KEY, compare_tables
+from roster_lint.diff.rows import IDX, NEW, PAIR_KEY, KeyHashes, compare_tables, overlap
 from roster_lint.model import LINE, Table
 
 KEY3 = ("classSourcedId", "userSourcedId", "role")
@@ -119,3 +119,13 @@ def test_rl403_from_pairs_is_the_natural_key_join(seed: int) -> None:
 
     assert pairs(read) == pairs(joined) != []
     assert _example(old, new, read) == _example(old, new, joined)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_share_found_from_the_pairs_is_the_sampled_overlap(seed: int) -> None:
+    old, new = _pair(seed, regenerate=True, repeats=seed % 2 == 0)
+    share = KeyHashes(old, new).share_found(PAIR_KEY)
+    if seed % 2 == 0:
+        assert share is None  # OLD repeats a pair: the sample is probed instead
+    else:
+        assert share == overlap(old, new, PAIR_KEY) > 0
