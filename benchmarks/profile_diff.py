@@ -50,7 +50,8 @@ def main(argv: list[str]) -> int:
         files.append(fd)
     warnings = Findings()
     measured = {f.file: f.id_overlap for f in files if f.id_overlap is not None}
-    stage("RL4xx checks", lambda: diff_findings(old, new, opts, warnings, measured))
+    paired = {f.file: f.paired for f in files if f.paired is not None}
+    stage("RL4xx checks", lambda: diff_findings(old, new, opts, warnings, measured, paired))
     groups = stage("sync groups", lambda: sync_groups(plan))
     result = DiffResult(
         old_path=old.path,

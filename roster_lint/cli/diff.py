@@ -43,20 +43,32 @@ MaxShrinkOpt = Annotated[
 def _run(
     old: str, new: str, opts: Options, bars: Progress | None = None
 ) -> tuple[DiffResult, Export, Export]:
-    """api.diff's steps, keeping the loaded exports for --redact (no second read)."""
+    """api.diff's steps, keeping the loaded exports for --redact (no second read).
+
+    The row comparison and the RL4xx checks read every column; they run first, and then
+    the columns neither the plan nor --redact reads (dates, timestamps, ...) are released
+    from both exports before the plan's peak (docs/performance.md, branch diff3).  The
+    result is the one api.diff gives."""
     from roster_lint import api, pipeline
-    from roster_lint.diff import compare_without_plan
+    from roster_lint.diff.compare import compare_rows, empty_plan, with_plan
 
     opts.validate()
     old_export = api.load(old, bars, pipeline.LOADING_PREVIOUS)
     new_export = api.load(new, bars)
+    compared = compare_rows(old_export, new_export, opts)
+    opts.previous = old_export.path
     try:
-        result = api.diff_exports(old_export, new_export, opts, bars)
+        reads = pipeline.plan_reads()
+        for export in (old_export, new_export):
+            pipeline.release_unread_columns(export, reads, api.outputs_read)
+        plan, available = api.plan_export(new_export, opts, old_export, bars), True
     except ModuleNotFoundError as exc:
         # Without the plan engine the row changes and warnings are still worth showing.
         if exc.name != "roster_lint.predict.engine":
             raise
-        result = compare_without_plan(old_export, new_export, opts)
+        plan, available = empty_plan(opts), False
+    result = with_plan(old_export, new_export, compared, plan, opts)
+    result.plan_available = available
     return result, old_export, new_export
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -74,39 +75,71 @@ def _manifest_changes(old: Export, new: Export) -> list[tuple[str, str | None, s
     ]
 
 
-def compare(old: Export, new: Export, plan: Plan, opts: Options) -> DiffResult:
-    """What changed from `old` to `new`, and what the sync (as `plan` predicts) does about it."""
-    settings = settings_from(opts.profile)
-    files = []
-    for name in _file_order(set(old.tables) | set(new.tables)):
-        fd = compare_tables(name, old.tables.get(name), new.tables.get(name))
-        _attach_plan(fd, plan)
-        files.append(fd)
+@dataclass
+class Compared:
+    """What a diff finds without the plan: the per-file row changes and the RL4xx warnings.
+    Everything that reads the exports' values whole, so the columns only it reads can be
+    released before the plan is made (`roster-lint diff` does: cli/diff.py)."""
+
+    files: list[FileDiff]
+    warnings: pl.DataFrame
+    manifest_changes: list[tuple[str, str | None, str | None]]
+
+
+def compare_rows(old: Export, new: Export, opts: Options) -> Compared:
+    """The row changes per file and the RL4xx warnings (no plan)."""
+    files = [
+        compare_tables(name, old.tables.get(name), new.tables.get(name))
+        for name in _file_order(set(old.tables) | set(new.tables))
+    ]
     warnings = Findings()
     measured = {f.file: f.id_overlap for f in files if f.id_overlap is not None}
-    diff_findings(old, new, opts, warnings, measured)
+    paired = {f.file: f.paired for f in files if f.paired is not None}
+    diff_findings(old, new, opts, warnings, measured, paired)
+    for f in files:
+        f.paired = None  # read: free the pairs' positions
+    del paired
+    return Compared(files, warnings.frame(), _manifest_changes(old, new))
+
+
+def with_plan(
+    old: Export, new: Export, compared: Compared, plan: Plan, opts: Options
+) -> DiffResult:
+    """The diff of `compared` with what the sync (as `plan` predicts) does about it."""
+    for fd in compared.files:
+        _attach_plan(fd, plan)
     return DiffResult(
         old_path=old.path,
         new_path=new.path,
         old_version=old.version,
         new_version=new.version,
-        files=files,
-        manifest_changes=_manifest_changes(old, new),
-        warnings=warnings.frame(),
+        files=compared.files,
+        manifest_changes=compared.manifest_changes,
+        warnings=compared.warnings,
         sync=sync_groups(plan),
         plan_totals=plan.totals(),
-        settings=settings,
+        settings=settings_from(opts.profile),
     )
 
 
-def compare_without_plan(old: Export, new: Export, opts: Options) -> DiffResult:
-    """The row changes and warnings alone, for when no plan engine is installed."""
-    empty = Plan(
+def compare(old: Export, new: Export, plan: Plan, opts: Options) -> DiffResult:
+    """What changed from `old` to `new`, and what the sync (as `plan` predicts) does about it."""
+    settings_from(opts.profile)  # a bad threshold is a usage error before any work
+    return with_plan(old, new, compare_rows(old, new, opts), plan, opts)
+
+
+def empty_plan(opts: Options) -> Plan:
+    """A plan with no actions, for when no plan engine is installed."""
+    return Plan(
         profile="summit-k12",
         mode=opts.mode,
         actions=pl.DataFrame(schema=ACTION_SCHEMA),
         audience=pl.DataFrame(),
     )
-    result = compare(old, new, empty, opts)
+
+
+def compare_without_plan(old: Export, new: Export, opts: Options) -> DiffResult:
+    """The row changes and warnings alone, for when no plan engine is installed."""
+    result = compare(old, new, empty_plan(opts), opts)
     result.plan_available = False
     return result

@@ -39,6 +39,17 @@ def without_values(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 @dataclass
+class PairedRows:
+    """The rows one file's comparison paired: positions in OLD (IDX) and NEW (IDX+NEW),
+    key text checked, and whether a key repeated on either side (then only each key's
+    first row was paired).  The RL403 check of the same file reads them (findings.py)."""
+
+    key: tuple[str, ...]
+    pairs: pl.DataFrame
+    duplicates: bool
+
+
+@dataclass
 class FileDiff:
     """One OneRoster file compared across two exports.
 
@@ -71,6 +82,9 @@ class FileDiff:
     # Share of previous sourcedIds still present, when choosing the key measured it (the
     # RL4xx id-scheme check reads it instead of sampling again).
     id_overlap: float | None = None
+    # The paired rows' positions (PairedRows), for the RL403 check of the same file;
+    # `compare` drops them once read (at 7M enrollments they are 56 MB).
+    paired: PairedRows | None = field(default=None, repr=False, compare=False)
 
     @property
     def counts(self) -> dict[str, int]:

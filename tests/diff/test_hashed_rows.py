@@ -1,0 +1,131 @@
+"""The hashed row comparison (rows._match) and RL403 read from its pairs give what a plain
+join on the text gives, on random frames with nulls, blanks, repeats and regenerated ids."""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+import pytest
+
+from roster_lint.diff.findings import _example, _rekeyed, _rekeyed_from_pairs
+from roster_lint.diff.model import FileDiff
+from roster_lint.diff.rows import IDX, NEW, PAIR_KEY, KeyHashes, compare_tables, overlap
+from roster_lint.model import LINE, Table
+
+KEY3 = ("classSourcedId", "userSourcedId", "role")
+VALUES = [None, "", "a", "b", "A", " a"]
+
+
+def _frame(rows: list[dict[str, str | None]]) -> pl.DataFrame:
+    cols = ["sourcedId", "classSourcedId", "userSourcedId", "role", "beginDate", "status"]
+    df = pl.DataFrame(rows, schema={c: pl.String for c in cols})
+    return df.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+
+
+def _table(df: pl.DataFrame) -> Table:
+    return Table("enrollments.csv", "enrollments.csv", df, [c for c in df.columns if c != LINE])
+
+
+def _pair(seed: int, regenerate: bool, repeats: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rng = random.Random(seed)
+    old, new = [], []
+    for i in range(300):
+        row = {
+            "sourcedId": rng.choice([f"e{i}", f"e{i}", None]),
+            "classSourcedId": rng.choice([f"c{i % 40}", f"c{i % 40}", "", None]),
+            "userSourcedId": f"u{i}",
+            "role": rng.choice(["student", "student", "teacher", ""]),
+            "beginDate": rng.choice(VALUES),
+            "status": rng.choice(VALUES),
+        }
+        old.append(row)
+        if rng.random() < 0.1:  # removed
+            continue
+        changed = dict(row)
+        for c in ("beginDate", "status", "role"):
+            if rng.random() < 0.15:
+                changed[c] = rng.choice(VALUES)
+        if regenerate and rng.random() < 0.9:
+            changed["sourcedId"] = rng.choice([f"n{i}", None])
+        new.append(changed)
+    new += [{**old[0], "userSourcedId": f"x{i}"} for i in range(20)]  # added
+    if repeats:
+        old.append(dict(old[5]))
+        new.append({**new[7], "beginDate": "zz"})
+    rng.shuffle(new)
+    return _frame(old), _frame(new)
+
+
+def _reference(old: pl.DataFrame, new: pl.DataFrame, key: tuple[str, ...]) -> tuple[object, ...]:
+    """The comparison as a join on the key text (first row per key), every value compared."""
+    skip = {*key, LINE} | ({"sourcedId"} if key == PAIR_KEY else set())
+    common = [c for c in old.columns if c not in skip]
+    o = old.filter(pl.struct(list(key)).is_first_distinct())
+    n = new.filter(pl.struct(list(key)).is_first_distinct())
+    joined = o.join(n, on=list(key), how="inner", suffix=NEW)  # a null key matches nothing
+    changed = joined.filter(
+        pl.any_horizontal([pl.col(c).ne_missing(pl.col(c + NEW)) for c in common])
+    )
+    added = n.join(joined.select(LINE + NEW), left_on=LINE, right_on=LINE + NEW, how="anti")
+    removed = o.join(joined.select(LINE), on=LINE, how="anti")
+    return (
+        sorted(added[LINE].to_list()),
+        sorted(removed[LINE].to_list()),
+        sorted(changed[LINE + NEW].to_list()),
+        old.height - o.height,
+        new.height - n.height,
+    )
+
+
+def _summary(fd: FileDiff) -> tuple[object, ...]:
+    return (
+        fd.added["line"].to_list(),
+        fd.removed["line"].to_list(),
+        sorted(fd.changed["line"].to_list()),
+        fd.duplicate_keys_old,
+        fd.duplicate_keys_new,
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("regenerate", [False, True])
+def test_hashed_rows_match_a_text_join(seed: int, regenerate: bool) -> None:
+    old, new = _pair(seed, regenerate, repeats=seed % 2 == 0)
+    fd = compare_tables("enrollments.csv", _table(old), _table(new))
+    assert _summary(fd) == _reference(old, new, fd.key)
+    # Each changed record lists exactly the columns whose text differs.
+    by_line = {r["line"]: r for r in fd.changed.iter_rows(named=True)}
+    assert all(r["columns"] for r in by_line.values())
+    for r in by_line.values():
+        for c in r["columns"]:
+            assert r["old:" + c] != r["new:" + c]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_rl403_from_pairs_is_the_natural_key_join(seed: int) -> None:
+    old, new = _pair(seed, regenerate=True, repeats=seed % 4 == 0)
+    fd = compare_tables("enrollments.csv", _table(old), _table(new))
+    assert fd.key == PAIR_KEY and fd.paired is not None
+    joined = _rekeyed(old, new, KEY3)
+    read = _rekeyed_from_pairs(old, new, KEY3, fd.paired)
+    if fd.paired.duplicates:
+        assert read is None  # repeated pair keys: the join decides
+        return
+    assert read is not None
+
+    def pairs(f: pl.DataFrame) -> list[tuple[int, int]]:
+        return sorted(zip(f[IDX].to_list(), f[IDX + NEW].to_list(), strict=True))
+
+    assert pairs(read) == pairs(joined) != []
+    assert _example(old, new, read) == _example(old, new, joined)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_share_found_from_the_pairs_is_the_sampled_overlap(seed: int) -> None:
+    old, new = _pair(seed, regenerate=True, repeats=seed % 2 == 0)
+    share = KeyHashes(old, new).share_found(PAIR_KEY)
+    if seed % 2 == 0:
+        assert share is None  # OLD repeats a pair: the sample is probed instead
+    else:
+        assert share == overlap(old, new, PAIR_KEY) > 0
