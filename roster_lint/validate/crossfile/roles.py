@@ -31,7 +31,6 @@ from roster_lint.validate.crossfile.common import (
     table,
 )
 
-
 NO_ROLE = "RL270"
 NO_PRIMARY_ROLE = "RL271"
 SEVERAL_PRIMARY_ROLES = "RL272"

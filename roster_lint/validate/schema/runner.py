@@ -126,13 +126,19 @@ def _distinct(col: str, df: pl.DataFrame, sample: pl.DataFrame) -> pl.LazyFrame:
 
 
 def _screen(
-    lf: pl.LazyFrame, pairs: Pairs, keep: list[str], exact_text: bool
+    lf: pl.LazyFrame,
+    pairs: Pairs,
+    keep: list[str],
+    exact_text: bool,
+    plain: frozenset[str] = frozenset(),
 ) -> tuple[pl.LazyFrame, list[str], dict[str, str]]:
     """Stage 1, whole columns: the rows where any check's screen fired, with the flags.
 
     Each column's text screen once (plus the ASCII-control screen when `exact_text`), then
     each check's screen or, without one, its exact expression.  Identical expressions on a
     column are computed once (the lazy select eliminates common subexpressions).
+    `plain`: columns known to hold printable ASCII only (bytescan.is_plain), whose text
+    screen is false on every row without reading them.
     """
     # A column needs its text screen only where a check is text hygiene or screened.
     columns = list(dict.fromkeys(col for col, d in pairs if d.text or d.screen is not None))
@@ -142,7 +148,10 @@ def _screen(
     def texty(c: pl.Expr) -> pl.Expr:
         return text_screen(c) | ascii_control_screen(c) if exact_text else text_screen(c)
 
-    stage1 = [texty(pl.col(col)).fill_null(False).alias(text[col]) for col in columns]
+    stage1 = [
+        (pl.lit(False) if col in plain else texty(pl.col(col)).fill_null(False)).alias(text[col])
+        for col in columns
+    ]
     stage1 += [
         (d.screen(pl.col(col)).fill_null(False) if d.screen else d.bad_expr(pl.col(col))).alias(f)
         for f, (col, d) in zip(flags, pairs, strict=True)
@@ -188,7 +197,9 @@ def _hits(
     ]
 
 
-def _first_rows(flagged: pl.LazyFrame, pairs: Pairs, flags: list[str], sid: str | None) -> pl.LazyFrame:
+def _first_rows(
+    flagged: pl.LazyFrame, pairs: Pairs, flags: list[str], sid: str | None
+) -> pl.LazyFrame:
     """Per check, as one row of aggregates: how many rows it hits (`__nI`) and its first
     GROUP_LIMIT + 1 of them by line (`__rI`, a list of line/sourced_id/value structs).
 
@@ -336,13 +347,18 @@ class _ByRows:
     back as a frame of its rows."""
 
     def __init__(
-        self, pairs: Pairs, df: pl.DataFrame, exact_text: bool, group: bool = False
+        self,
+        pairs: Pairs,
+        df: pl.DataFrame,
+        exact_text: bool,
+        group: bool = False,
+        plain: frozenset[str] = frozenset(),
     ) -> None:
         self.pairs, self.group = pairs, group
         self.sid = "sourcedId" if "sourcedId" in df.columns else None
         columns = {LINE, *(col for col, _ in pairs), *([self.sid] if self.sid else [])}
         keep = [c for c in df.columns if c in columns]
-        self.query, self.flags, self.text = _screen(df.lazy(), pairs, keep, exact_text)
+        self.query, self.flags, self.text = _screen(df.lazy(), pairs, keep, exact_text, plain)
         if group:
             refined = self.query.with_columns(_refine_exprs(pairs, self.flags, self.text))
             self.query = _first_rows(refined, pairs, self.flags, self.sid)
@@ -396,11 +412,13 @@ def jobs(
     rest = [(c, d) for c, d in pairs if not (c in few and d.local)]
     out = _by_value_jobs(valued, df, sample, group)
     if rest:  # the text screen misses ASCII controls: a byte pass says where to look
-        from roster_lint.validate.crossfile.bytescan import may_hold_control
+        from roster_lint.validate.crossfile.bytescan import is_plain, may_hold_control
 
-        texty = dict.fromkeys(c for c, d in rest if d.text or d.screen is not None)
-        exact = any(may_hold_control(df.get_column(c)) for c in texty if c in df.columns)
-        out.append(_ByRows(rest, df, exact, group))
+        texty = [c for c in dict.fromkeys(c for c, d in rest if d.text or d.screen) if c in df]
+        # Printable ASCII throughout (ids, most names): no text screen at all.
+        plain = frozenset(c for c in texty if is_plain(df.get_column(c)))
+        exact = any(may_hold_control(df.get_column(c)) for c in texty if c not in plain)
+        out.append(_ByRows(rest, df, exact, group, plain))
     return out + ([_Gate(gated, df, group)] if gated else [])
 
 
@@ -437,7 +455,9 @@ def collect_jobs(tables: list[list[Job]], group: bool = False) -> list[pl.DataFr
         for (i, job), result in zip(todo, done, strict=True):
             found, follow = job.finish(result)
             # Jobs made with group=True return their hits grouped already.
-            hits[i] += [h if "count" in h.columns else grouped(h) for h in found] if group else found
+            hits[i] += (
+                [h if "count" in h.columns else grouped(h) for h in found] if group else found
+            )
             more += [(i, f) for f in follow]
         todo = more
     return [_concat(h) for h in hits]
