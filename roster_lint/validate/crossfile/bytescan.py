@@ -119,6 +119,15 @@ def _control(data: np.ndarray[Any, Any]) -> bool:
     return False
 
 
+def _unplain(data: np.ndarray[Any, Any]) -> bool:
+    """True if any byte is not printable ASCII (a control, DEL or a non-ASCII byte)."""
+    for start in range(0, data.size, BLOCK):
+        block = data[start : start + BLOCK]
+        if block.min() < 0x20 or block.max() >= 0x7F:
+            return True
+    return False
+
+
 ByteTest = Callable[[np.ndarray[Any, Any]], bool]
 
 
@@ -154,6 +163,14 @@ def may_hold_control(s: pl.Series) -> bool:
     character or DEL: the blind spot of the text screen, found here in one byte pass."""
     ranges = marked_rows(s, _control)
     return ranges is None or bool(ranges)
+
+
+def is_plain(s: pl.Series) -> bool:
+    """True only when every value of `s` (a String Series) is certainly printable ASCII:
+    then no text-hygiene check can fire on it and every screen is exact there, so the
+    schema runner skips the column's text screen (checks.text_screen: a pass over every
+    byte).  One byte pass that stops at the first marked chunk."""
+    return marked_rows(s, _unplain) == []
 
 
 def marked_rows(s: pl.Series, test: ByteTest = _marked) -> list[tuple[int, int]] | None:

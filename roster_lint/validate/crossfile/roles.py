@@ -2,6 +2,11 @@
 
 "Every user has a role" and "the primary org is among the roles" need the whole role set,
 so they only run when roles.csv is bulk.
+
+A million users have a million roles: the users are screened on u64 id hashes
+(Export.id_hash: a hash not among the roles' is certainly not there, as in
+common.absent) and only the few candidates are compared on the strings, instead of
+grouping and joining a million strings per rule (docs/performance.md, branch checkspeed).
 """
 
 from __future__ import annotations
@@ -9,10 +14,14 @@ from __future__ import annotations
 import polars as pl
 
 from roster_lint.findings import Findings
-from roster_lint.model import LINE, Export
+from roster_lint.model import LINE, Export, Table
 from roster_lint.validate.crossfile.common import (
     SID,
+    combined,
+    id_hash,
     is_complete,
+    live,
+    live_hashes,
     not_deleted,
     present,
     quote_list,
@@ -29,18 +38,34 @@ DUPLICATE_ROLE = "RL273"
 PRIMARY_ORG_NOT_IN_ROLES = "RL274"
 
 
+def _live_users(export: Export, users: Table, screen: pl.Series) -> pl.Series:
+    """`screen` over users.csv's rows, less the `tobedeleted` ones."""
+    keep = live(export, users)
+    return screen if keep is None else screen & keep
+
+
 def _user_level(export: Export, out: Findings) -> None:
     users = table(export, "users.csv", SID)
     roles = table(export, "roles.csv", "userSourcedId", "roleType")
     if users is None or roles is None or not is_complete(roles):
         return
-    live = rows(roles, not_deleted(roles), "userSourcedId", "roleType")
-    counts = live.group_by("userSourcedId").agg(
+    # A user whose hash is among the live primary roles' certainly has a primary role
+    # unless the hashes collide: only the others (and null ids, which match nothing) are
+    # candidates, and their roles are counted on the strings.
+    primary = (pl.col("roleType") == "primary") & pl.col("userSourcedId").is_not_null()
+    hashes = live_hashes(export, roles, "userSourcedId", primary)
+    screen = users.df.get_column(SID).is_null() | ~id_hash(export, users.name, SID).is_in(
+        hashes.implode()
+    )
+    cand = users.df.select(LINE, SID).filter(_live_users(export, users, screen))
+    ids = cand.get_column(SID).drop_nulls().unique().implode()
+    mine = rows(
+        roles, not_deleted(roles) & pl.col("userSourcedId").is_in(ids), "userSourcedId", "roleType"
+    )
+    counts = mine.group_by("userSourcedId").agg(
         pl.len().alias("rows"), (pl.col("roleType") == "primary").sum().alias("primaries")
     )
-    joined = rows(users, not_deleted(users), LINE, SID).join(
-        counts, left_on=SID, right_on="userSourcedId", how="left"
-    )
+    joined = cand.join(counts, left_on=SID, right_on="userSourcedId", how="left")
     common = {
         "file": users.path,
         "column": SID,
@@ -77,6 +102,9 @@ def _several_primary(export: Export, out: Findings) -> None:
         sid.alias("sourced_id"),
         "userSourcedId",
     )
+    # The users with more than one, found on hashes and verified (common.repeated), are
+    # the only ones grouped: a list of ids for each of a million users cost seconds.
+    primary = repeated(primary, pl.col("userSourcedId")).drop("key")
     groups = (
         primary.group_by("userSourcedId")
         .agg(pl.len().alias("n"), pl.col("sourced_id").sort().alias("ids"))
@@ -143,21 +171,33 @@ def _primary_org(export: Export, out: Findings) -> None:
     roles = table(export, "roles.csv", "userSourcedId", "orgSourcedId")
     if users is None or roles is None or not is_complete(roles):
         return
+    # Only users whose (id, primary org) hash is not among the live roles' (id, org)
+    # hashes can lack the pair (a hash that is absent is certainly absent); those few are
+    # compared on the strings as before.
+    with_org = present("orgSourcedId")
+    role_pairs = combined(
+        [
+            live_hashes(export, roles, "userSourcedId", with_org),
+            live_hashes(export, roles, "orgSourcedId", with_org),
+        ]
+    )
+    user_pairs = combined(
+        [id_hash(export, users.name, SID), id_hash(export, users.name, "primaryOrgSourcedId")]
+    )
+    screen = ~user_pairs.is_in(role_pairs.implode())
+    screen &= users.df.select(present("primaryOrgSourcedId").fill_null(False)).to_series()
+    cand = users.df.select(LINE, SID, "primaryOrgSourcedId").filter(
+        _live_users(export, users, screen)
+    )
+    ids = cand.get_column(SID).drop_nulls().unique().implode()
     pairs = rows(
         roles,
-        not_deleted(roles) & present("orgSourcedId"),
+        not_deleted(roles) & with_org & pl.col("userSourcedId").is_in(ids),
         pl.col("userSourcedId").alias(SID),
         pl.col("orgSourcedId").alias("primaryOrgSourcedId"),
     )
     hits = (
-        rows(
-            users,
-            present("primaryOrgSourcedId") & not_deleted(users),
-            LINE,
-            SID,
-            "primaryOrgSourcedId",
-        )
-        .join(pairs.select(SID), on=SID, how="semi")
+        cand.join(pairs.select(SID), on=SID, how="semi")
         .join(pairs, on=[SID, "primaryOrgSourcedId"], how="anti")
         .select(
             pl.col(LINE).alias("line"),

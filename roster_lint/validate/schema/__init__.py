@@ -38,6 +38,8 @@ def run(
     spec = oneroster()
     version = export.version if export.version in ("1.1", "1.2") else "1.1"
     todo = []
+    # Grouped as found, unless every row is wanted (--output rows:): findings.rows_wanted.
+    group = not rows_wanted()
     for name in sorted(export.tables):
         table = export.table(name)
         fs = spec.files.get(name)
@@ -54,10 +56,9 @@ def run(
                 out.add(check.rule, part, file=table.path)
             continue
         only = None if columns is None else columns[name]
-        todo.append((table, schema, jobs(schema, table.df, only=only)))
+        todo.append((table, schema, jobs(schema, table.df, only=only, group=group)))
     # Every table's queries in one collect: both cores stay busy across files.
-    # Grouped as found, unless every row is wanted (--output rows:): findings.rows_wanted.
-    found = collect_jobs([j for *_, j in todo], group=not rows_wanted())
+    found = collect_jobs([j for *_, j in todo], group=group)
     for (table, schema, _), hits in zip(todo, found, strict=True):
         for check, part in with_messages(schema, hits) if hits.height else []:
             out.add(check.rule, part, file=table.path)

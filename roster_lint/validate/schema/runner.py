@@ -77,13 +77,13 @@ class _Gate:
     """Gated checks (non-local, e.g. leading zeros): their gates in the first collect, the
     checks whose gates open in a second one (rare: code columns that use leading zeros)."""
 
-    def __init__(self, gated: Pairs, df: pl.DataFrame) -> None:
-        self.gated, self.df = gated, df
+    def __init__(self, gated: Pairs, df: pl.DataFrame, group: bool = False) -> None:
+        self.gated, self.df, self.group = gated, df, group
         self.query = df.lazy().select(_gate_exprs(gated))
 
     def finish(self, row: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
         opened = [p for p, ok in zip(self.gated, row.row(0), strict=True) if ok]
-        return [], [_ByRows(opened, self.df, exact_text=False)] if opened else []
+        return [], [_ByRows(opened, self.df, False, self.group)] if opened else []
 
 
 def _few_in(sample: pl.DataFrame) -> set[str]:
@@ -126,13 +126,19 @@ def _distinct(col: str, df: pl.DataFrame, sample: pl.DataFrame) -> pl.LazyFrame:
 
 
 def _screen(
-    lf: pl.LazyFrame, pairs: Pairs, keep: list[str], exact_text: bool
+    lf: pl.LazyFrame,
+    pairs: Pairs,
+    keep: list[str],
+    exact_text: bool,
+    plain: frozenset[str] = frozenset(),
 ) -> tuple[pl.LazyFrame, list[str], dict[str, str]]:
     """Stage 1, whole columns: the rows where any check's screen fired, with the flags.
 
     Each column's text screen once (plus the ASCII-control screen when `exact_text`), then
     each check's screen or, without one, its exact expression.  Identical expressions on a
     column are computed once (the lazy select eliminates common subexpressions).
+    `plain`: columns known to hold printable ASCII only (bytescan.is_plain), whose text
+    screen is false on every row without reading them.
     """
     # A column needs its text screen only where a check is text hygiene or screened.
     columns = list(dict.fromkeys(col for col, d in pairs if d.text or d.screen is not None))
@@ -142,7 +148,10 @@ def _screen(
     def texty(c: pl.Expr) -> pl.Expr:
         return text_screen(c) | ascii_control_screen(c) if exact_text else text_screen(c)
 
-    stage1 = [texty(pl.col(col)).fill_null(False).alias(text[col]) for col in columns]
+    stage1 = [
+        (pl.lit(False) if col in plain else texty(pl.col(col)).fill_null(False)).alias(text[col])
+        for col in columns
+    ]
     stage1 += [
         (d.screen(pl.col(col)).fill_null(False) if d.screen else d.bad_expr(pl.col(col))).alias(f)
         for f, (col, d) in zip(flags, pairs, strict=True)
@@ -158,12 +167,15 @@ def _refine(
     flagged: pl.DataFrame, pairs: Pairs, flags: list[str], text: dict[str, str]
 ) -> pl.DataFrame:
     """Stage 2, the few flagged rows: exact expressions (row-local) where screened."""
-    refine = [
+    return flagged.with_columns(_refine_exprs(pairs, flags, text))
+
+
+def _refine_exprs(pairs: Pairs, flags: list[str], text: dict[str, str]) -> list[pl.Expr]:
+    return [
         (_screened(f, text[col], d) & d.bad_expr(pl.col(col))).alias(f)
         for f, (col, d) in zip(flags, pairs, strict=True)
         if d.text or d.screen is not None
     ]
-    return flagged.with_columns(refine)
 
 
 def _screened(flag: str, text: str, d: CheckDef) -> pl.Expr:
@@ -185,6 +197,74 @@ def _hits(
     ]
 
 
+def _first_rows(
+    flagged: pl.LazyFrame, pairs: Pairs, flags: list[str], sid: str | None
+) -> pl.LazyFrame:
+    """Per check, as one row of aggregates: how many rows it hits (`__nI`) and its first
+    GROUP_LIMIT + 1 of them by line (`__rI`, a list of line/sourced_id/value structs).
+
+    What `grouped` makes of `_hits`, computed inside the whole-column query: a column bad
+    from top to bottom never becomes a frame of millions of hit rows that is sorted to keep
+    one (docs/performance.md, branch checkspeed).  The lines are taken first (a bottom-k of
+    integers) and only those rows are gathered.
+    """
+    from roster_lint.findings import GROUP_LIMIT
+
+    aggs: list[pl.Expr] = []
+    for i, (f, (col, _)) in enumerate(zip(flags, pairs, strict=True)):
+        hit = pl.col(f)
+        first = pl.col(LINE).filter(hit).bottom_k(GROUP_LIMIT + 1).implode()
+        row = pl.struct(
+            pl.col(LINE).alias("line"),
+            (pl.col(sid) if sid else pl.lit(None, pl.String)).alias("sourced_id"),
+            pl.col(col).alias("value"),
+        )
+        aggs += [
+            hit.sum().alias(f"__n{i}"),
+            row.filter(hit & pl.col(LINE).is_in(first)).implode().alias(f"__r{i}"),
+        ]
+    return flagged.select(aggs)
+
+
+def _grouped_hits(found: pl.DataFrame, pairs: Pairs) -> list[pl.DataFrame]:
+    """`_first_rows`' aggregates as `grouped` hit frames (check, column, line, sourced_id,
+    value, count, lines): every row when GROUP_LIMIT or fewer, else the first with the
+    count and the first LINES_SHOWN lines."""
+    from roster_lint.findings import GROUP_LIMIT, LINES_SHOWN
+
+    out = []
+    for i, (col, d) in enumerate(pairs):
+        n = int(found[f"__n{i}"][0] or 0)
+        if n == 0:
+            continue
+        rows = (
+            found.select(pl.col(f"__r{i}").explode().struct.unnest())
+            .sort("line", maintain_order=True)
+            .select(
+                pl.lit(d.name).alias("check"),
+                pl.lit(col).alias("column"),
+                pl.col("line").cast(pl.Int64),
+                pl.col("sourced_id").cast(pl.String),
+                pl.col("value").cast(pl.String),
+            )
+        )
+        if n <= GROUP_LIMIT:
+            out.append(
+                rows.with_columns(
+                    pl.lit(1, pl.Int64).alias("count"),
+                    pl.lit(None, pl.List(pl.Int64)).alias("lines"),
+                )
+            )
+        else:
+            out.append(
+                rows.head(1).with_columns(
+                    pl.lit(n, pl.Int64).alias("count"),
+                    pl.Series("lines", [rows["line"].head(LINES_SHOWN)], pl.List(pl.Int64)),
+                )
+            )
+    return out
+
+
 def _concat(parts: list[pl.DataFrame]) -> pl.DataFrame:
     if not parts:
         return _empty()
@@ -196,8 +276,10 @@ def _concat(parts: list[pl.DataFrame]) -> pl.DataFrame:
 class _ByValue:
     """Value-local checks of one column, judged on its distinct values."""
 
-    def __init__(self, col: str, pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame) -> None:
-        self.col, self.pairs, self.df = col, pairs, df
+    def __init__(
+        self, col: str, pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame, group: bool
+    ) -> None:
+        self.col, self.pairs, self.df, self.group = col, pairs, df, group
         values = _distinct(col, df, sample)
         self.query, self.flags, self.text = _screen(values, pairs, [col], exact_text=True)
 
@@ -208,41 +290,82 @@ class _ByValue:
         bad = bad.select(self.col, *self.flags).filter(pl.any_horizontal(self.flags))
         if bad.height == 0:
             return [], []
-        return [], [_Place(self.col, self.pairs, self.flags, bad, df)]
+        return [], [_Place(self.col, self.pairs, self.flags, bad, df, self.group)]
 
 
 class _Place:
     """The rows holding a column's bad values, as hits (a second round: rare in large
-    tables, and then batched with the other columns' and tables' placements)."""
+    tables, and then batched with the other columns' and tables' placements).
+
+    `group`: each check's count and first rows only (`_first_rows`), as `grouped` keeps
+    them; an Excel round trip makes every date of enrollments.csv bad (7.3M rows a column
+    at 1M students), and placing them row by row cost a join, a frame per check and a sort.
+    """
 
     def __init__(
-        self, col: str, pairs: Pairs, flags: list[str], bad: pl.DataFrame, df: pl.DataFrame
+        self,
+        col: str,
+        pairs: Pairs,
+        flags: list[str],
+        bad: pl.DataFrame,
+        df: pl.DataFrame,
+        group: bool = False,
     ) -> None:
-        self.pairs, self.flags = pairs, flags
+        self.pairs, self.flags, self.group = pairs, flags, group
         self.sid = "sourcedId" if "sourcedId" in df.columns else None
         cols = list(dict.fromkeys([LINE, col, *([self.sid] if self.sid else [])]))
+        x = pl.col(col)
+        if group:  # each check's own bad values, one membership test per check
+            hit = [
+                x.is_in(bad.filter(pl.col(f))[col].implode(), nulls_equal=True)
+                .fill_null(False)
+                .alias(f)
+                for f in flags
+            ]
+            self.query = _first_rows(
+                df.lazy().select(cols).with_columns(hit), pairs, flags, self.sid
+            )
+            return
         self.query = (
             df.lazy()
             .select(cols)
-            .filter(pl.col(col).is_in(bad[col].implode(), nulls_equal=True))
+            .filter(x.is_in(bad[col].implode(), nulls_equal=True))
             .join(bad.lazy(), on=col, how="left", nulls_equal=True)
         )
 
     def finish(self, rows: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
+        if self.group:
+            return _grouped_hits(rows, self.pairs), []
         return _hits(rows, self.pairs, self.flags, self.sid), []
 
 
 class _ByRows:
-    """Checks on many-valued columns (ids, names): screens over the rows, then refined."""
+    """Checks on many-valued columns (ids, names): screens over the rows, then refined.
 
-    def __init__(self, pairs: Pairs, df: pl.DataFrame, exact_text: bool) -> None:
-        self.pairs = pairs
+    `group`: the refinement and each check's count and first rows (`_first_rows`) in the
+    same query, so a column damaged in every row (grades without their zero) never comes
+    back as a frame of its rows."""
+
+    def __init__(
+        self,
+        pairs: Pairs,
+        df: pl.DataFrame,
+        exact_text: bool,
+        group: bool = False,
+        plain: frozenset[str] = frozenset(),
+    ) -> None:
+        self.pairs, self.group = pairs, group
         self.sid = "sourcedId" if "sourcedId" in df.columns else None
         columns = {LINE, *(col for col, _ in pairs), *([self.sid] if self.sid else [])}
         keep = [c for c in df.columns if c in columns]
-        self.query, self.flags, self.text = _screen(df.lazy(), pairs, keep, exact_text)
+        self.query, self.flags, self.text = _screen(df.lazy(), pairs, keep, exact_text, plain)
+        if group:
+            refined = self.query.with_columns(_refine_exprs(pairs, self.flags, self.text))
+            self.query = _first_rows(refined, pairs, self.flags, self.sid)
 
     def finish(self, flagged: pl.DataFrame) -> tuple[list[pl.DataFrame], list[Job]]:
+        if self.group:
+            return _grouped_hits(flagged, self.pairs), []
         if flagged.height == 0:
             return [], []
         flagged = _refine(flagged, self.pairs, self.flags, self.text)
@@ -252,10 +375,12 @@ class _ByRows:
 Job = _ByValue | _ByRows | _Gate | _Place
 
 
-def _by_value_jobs(pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame | None = None) -> list[Job]:
+def _by_value_jobs(
+    pairs: Pairs, df: pl.DataFrame, sample: pl.DataFrame | None = None, group: bool = False
+) -> list[Job]:
     columns = list(dict.fromkeys(c for c, _ in pairs))
     sample = _spread_sample(columns, df) if sample is None else sample
-    return [_ByValue(c, [p for p in pairs if p[0] == c], df, sample) for c in columns]
+    return [_ByValue(c, [p for p in pairs if p[0] == c], df, sample, group) for c in columns]
 
 
 def jobs(
@@ -263,12 +388,14 @@ def jobs(
     df: pl.DataFrame,
     exact_rows: int = EXACT_ROWS,
     only: Sequence[str] | None = None,
+    group: bool = False,
 ) -> list[Job]:
     """One table's work as lazy queries (plus what to do with their results).
 
     The scalar pre-passes (gates, samples) run here; every whole-column pass is in a query,
     so that the caller can collect the queries of several tables together.  `only`: check
-    these columns alone (the others stay in `df` to place and name the hits).
+    these columns alone (the others stay in `df` to place and name the hits).  `group`:
+    the queries return each check's hits already `grouped` (collect_jobs with group=True).
     """
     wanted = None if only is None else set(only)
     names = [c for c in df.columns if wanted is None or c in wanted]
@@ -276,21 +403,23 @@ def jobs(
     if not pairs or df.height == 0:
         return []
     if df.height <= exact_rows:
-        return [_ByRows(pairs, df, exact_text=True)]
+        return [_ByRows(pairs, df, True, group)]
     gated = [(c, d) for c, d in pairs if d.gate is not None]
     pairs = [(c, d) for c, d in pairs if d.gate is None]
     sample = _spread_sample(list(dict.fromkeys(c for c, _ in pairs)), df)
     few = _few_in(sample)
     valued = [(c, d) for c, d in pairs if c in few and d.local]
     rest = [(c, d) for c, d in pairs if not (c in few and d.local)]
-    out = _by_value_jobs(valued, df, sample)
+    out = _by_value_jobs(valued, df, sample, group)
     if rest:  # the text screen misses ASCII controls: a byte pass says where to look
-        from roster_lint.validate.crossfile.bytescan import may_hold_control
+        from roster_lint.validate.crossfile.bytescan import is_plain, may_hold_control
 
-        texty = dict.fromkeys(c for c, d in rest if d.text or d.screen is not None)
-        exact = any(may_hold_control(df.get_column(c)) for c in texty if c in df.columns)
-        out.append(_ByRows(rest, df, exact_text=exact))
-    return out + ([_Gate(gated, df)] if gated else [])
+        texty = [c for c in dict.fromkeys(c for c, d in rest if d.text or d.screen) if c in df]
+        # Printable ASCII throughout (ids, most names): no text screen at all.
+        plain = frozenset(c for c in texty if is_plain(df.get_column(c)))
+        exact = any(may_hold_control(df.get_column(c)) for c in texty if c not in plain)
+        out.append(_ByRows(rest, df, exact, group, plain))
+    return out + ([_Gate(gated, df, group)] if gated else [])
 
 
 def grouped(hits: pl.DataFrame) -> pl.DataFrame:
@@ -325,7 +454,10 @@ def collect_jobs(tables: list[list[Job]], group: bool = False) -> list[pl.DataFr
         more: list[tuple[int, Job]] = []
         for (i, job), result in zip(todo, done, strict=True):
             found, follow = job.finish(result)
-            hits[i] += [grouped(h) for h in found] if group else found
+            # Jobs made with group=True return their hits grouped already.
+            hits[i] += (
+                [h if "count" in h.columns else grouped(h) for h in found] if group else found
+            )
             more += [(i, f) for f in follow]
         todo = more
     return [_concat(h) for h in hits]
