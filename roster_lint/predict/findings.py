@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from roster_lint.findings import Findings
+from roster_lint.findings import GROUP_LIMIT, LINES_SHOWN, Findings, rows_wanted
 from roster_lint.model import LINE, Export
 from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.model import Plan, RootCause
@@ -284,7 +284,28 @@ def _column_in(export: Export, file: str | None, column: str | None) -> str | No
     return same[0] if len(same) == 1 else column
 
 
+def _own_values(plan: Plan, export: Export) -> dict[tuple[str, int, str], str | None]:
+    """The cells the root findings on their own row show, read in one pass per column
+    (a look-up per cause filtered a whole table each time: 169 causes on an Excel round trip)."""
+    wanted: dict[str, set[tuple[str, int]]] = {}
+    for cause in plan.root_causes:
+        if cause.reason not in OWN_ROW or cause.entity == "file" or not cause.line:
+            continue
+        column = _column_in(export, cause.file, ROOT_RULES.get(cause.reason))
+        if column is not None and cause.file is not None:
+            wanted.setdefault(column, set()).add((cause.file, cause.line))
+    found: dict[tuple[str, int, str], str | None] = {}
+    for column, at in sorted(wanted.items()):
+        files, lines = zip(*sorted(at), strict=True)
+        rows = pl.DataFrame({"file": list(files), "line": list(lines)})
+        hit = _values(export, rows, column)
+        for file, line, value in hit.select("file", "line", "value").iter_rows():
+            found[(file, line, column)] = value
+    return found
+
+
 def _root_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> None:
+    values = _own_values(plan, export)
     for cause in plan.root_causes:
         if cause.reason not in ROOT_RULES or cause.entity == "file":
             continue
@@ -293,10 +314,7 @@ def _root_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> No
         near = _near(inp.orgs["oid"], cause.id) if cause.reason == "school-not-in-orgs" else None
         value: str | None = None
         if own and column is not None and cause.file is not None:
-            hit = _values(
-                export, pl.DataFrame({"file": [cause.file], "line": [cause.line]}), column
-            )
-            value = hit["value"][0]
+            value = values.get((cause.file, cause.line or 0, column))
         elif cause.entity in ("school", "role", "course"):
             value = cause.id  # the bad reference or role, as written
         out.one(
@@ -324,6 +342,43 @@ def _schools_of(inp: Inputs, rows: pl.DataFrame) -> pl.DataFrame:
     return rows.drop("value").join(schools, on="line", how="left", maintain_order="left")
 
 
+def _shown_rows(rows: pl.DataFrame, grades: bool) -> pl.DataFrame:
+    """The rows one rule's findings will show, with `count` and `lines`: in a file with more
+    than GROUP_LIMIT distinct hits, its first row by line stands for all of them (what
+    findings.group_rows keeps); the others are their own finding.  Values and messages are
+    then made for these rows only, not for the millions of rows a skipped school tags.
+
+    A hit's finding is made of its file, line, id and (when the message shows them) grades,
+    so distinct hits on those are distinct findings, as Findings.add's `unique` counts them."""
+    keys = ["file", "line", "sourced_id"]
+    if grades:
+        rows = rows.with_columns(pl.col("detail").str.json_path_match("$.grades").alias("_g"))
+        keys.append("_g")
+    rows = rows.unique(keys, keep="first", maintain_order=True)
+    if grades:
+        rows = rows.drop("_g")
+    single = [
+        pl.lit(1, pl.Int64()).alias("count"),
+        pl.lit(None, pl.List(pl.Int64())).alias("lines"),
+    ]
+    n = pl.len().over("file")
+    small = rows.filter(n <= GROUP_LIMIT).with_columns(single)
+    big = rows.filter(n > GROUP_LIMIT)
+    if big.height == 0:
+        return small
+    big = (
+        big.sort(["file", "line"], nulls_last=True, maintain_order=True)
+        .group_by("file", maintain_order=True)
+        .agg(
+            *[pl.col(c).first() for c in rows.columns if c != "file"],
+            pl.len().cast(pl.Int64()).alias("count"),
+            pl.col("line").drop_nulls().head(LINES_SHOWN).alias("lines"),
+        )
+        .select(small.columns)
+    )
+    return pl.concat([small, big], how="vertical")
+
+
 def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> None:
     # Most of the ~9M actions have no reason: drop them before unpacking the lists.
     tagged = (
@@ -332,6 +387,9 @@ def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> Non
         .explode("reasons")
     )
     from_roles = inp.version == "1.2" and "roles.csv" in inp.state and not _has_role(export)
+    # --output rows: wants every row; otherwise a rule's hits are grouped before their
+    # values and messages are made (Findings.add takes them grouped).
+    every_row = rows_wanted()
     for rule, (entity, column, template) in row_rules(load_profile()).items():
         rows = tagged.filter(
             (pl.col("entity") == entity)
@@ -342,6 +400,8 @@ def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> Non
             "users.csv" if "user" in rule else "classes.csv"
         ) in ("missing", "broken"):
             continue  # the missing or broken file is the one cause, told above
+        if not every_row:
+            rows = _shown_rows(rows, "{grades}" in template)
         rows = _values(export, rows, column)
         if rule in ("user-multiple-schools", "user-without-school"):
             rows = _schools_of(inp, rows)
