@@ -7,6 +7,8 @@ skipped rows alone (`enrollment_roots`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from roster_lint.predict import kernel, roots
@@ -222,23 +224,50 @@ def decide_enrollments(
     return e.select(*first, *rest).hstack([grade_class])
 
 
+def by_key(key: pl.Series, make: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """`make(rows)` for each row, made once per distinct `key` (an integer standing for
+    everything `make` reads of the row): `make` is given the first row of each key
+    and its values are spread to the others by a join on the integer.  Millions of rows
+    with a few hundred thousand distinct values build a few hundred thousand strings."""
+    keyed = key.alias("_k").to_frame()
+    firsts = keyed.with_row_index("_i").filter(pl.col("_k").is_first_distinct())
+    table = firsts.select("_k").hstack([make(firsts["_i"]).alias("_v")])
+    found = keyed.join(table, on="_k", how="left", maintain_order="left")["_v"]
+    return chunked_like(found, key)
+
+
+def _physical(expr: pl.Expr, bits: int) -> pl.Expr:
+    """A categorical's code (or a count) as u64, null as the largest value of `bits`."""
+    return expr.to_physical().cast(pl.UInt64).fill_null((1 << bits) - 1)
+
+
 def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     """SK-C4: the grade class of each student enrollment in a split class (null elsewhere).
     Built for the split rows alone and scattered: `cid-grade` on all 7M rows would make a
-    new string per row only to keep a few (and the class's main grade is looked up for
-    those rows only)."""
+    new string per row only to keep a few.  And made once per (class, grade) (`by_key`):
+    every student of a mixed-grade class is in a split class (ClassLink exports)."""
     rows = e.select(pl.arg_where(pl.col("_split")).cast(pl.UInt32).alias("i"))["i"]
     # Categorical: 4 bytes a row on a mostly null 7M-row column instead of a 16-byte view.
     cats = local_categorical()
     out = pl.repeat(None, e.height, dtype=cats, eager=True).alias("grade_class")
     if rows.len() == 0:
         return out
-    split = e.select("cid", "user_grade")[rows]
-    split = split.hstack(lookup(split, "cid", classes.select("cid", "main_grade")))
-    grade = pl.col("user_grade").cast(STR)
-    grade = pl.when(grade.fill_null("") != "").then(grade)
-    made = split.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))
-    return out.scatter(rows, made.to_series().cast(cats))
+    split = e.select("_crow", "user_grade")[rows]
+    key = split.select(
+        _physical(pl.col("_crow"), 32) * pl.lit(1 << 32, pl.UInt64)
+        + _physical(pl.col("user_grade"), 32)
+    ).to_series()
+    info = classes.select("cid", "main_grade")
+
+    def make(first: pl.Series) -> pl.Series:
+        some = split[first]
+        some = some.hstack(info[some["_crow"]].get_columns())
+        grade = pl.col("user_grade").cast(STR)
+        grade = pl.when(grade.fill_null("") != "").then(grade)
+        made = some.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))
+        return made.to_series().cast(cats)
+
+    return out.scatter(rows, by_key(key, make))
 
 
 def first_users(users: pl.DataFrame) -> pl.DataFrame:
@@ -380,12 +409,21 @@ def enrollment_actions(e: pl.DataFrame, inp: Inputs, classes_on: bool) -> pl.Dat
     rows = e.select(pl.arg_where(has).cast(pl.UInt32).alias("i"))["i"]
     needed = e.select(
         "grade_class", "from_class", "_ungraded", "_teacher", "_odd_role", "_nd_existing"
-    )
-    some = (
-        needed[rows]
-        .with_columns(pl.col("grade_class").cast(STR))
-        .select(detail(pieces).alias("detail"))["detail"]
-    )
+    )[rows]
+
+    def make(first: pl.Series) -> pl.Series:
+        some = needed[first].with_columns(pl.col("grade_class").cast(STR))
+        return some.select(detail(pieces).alias("detail"))["detail"]
+
+    if needed["from_class"].null_count() == needed.height:
+        # Made once per (grade class, flags): a split class's students share one detail.
+        flags = [flag.fill_null(False).cast(pl.UInt64) for _, flag in nd_flags()]
+        key = _physical(pl.col("grade_class"), 32) * pl.lit(1 << len(flags), pl.UInt64)
+        for i, flag in enumerate(flags):
+            key = key + flag * pl.lit(1 << i, pl.UInt64)
+        some = by_key(needed.select(key).to_series(), make)
+    else:  # --previous: the previous class is a string per row
+        some = make(pl.Series("i", range(needed.height), dtype=pl.UInt32))
     details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")
     if rows.len():
         details = details.scatter(rows, some)
