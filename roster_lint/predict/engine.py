@@ -27,6 +27,7 @@ from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.kernel import chunked_like
 from roster_lint.predict.model import ACTION_SCHEMA, ENTITIES, Plan
 from roster_lint.predict.profile import Profile, load_profile
+from roster_lint.predict.roots import grouped_id
 
 if TYPE_CHECKING:
     from roster_lint.options import Options
@@ -144,9 +145,21 @@ def _action_part(part: pl.DataFrame) -> pl.DataFrame:
 
 
 def _root_part(part: pl.DataFrame, rank: int) -> pl.DataFrame:
+    """The part's skipped rows counted per root (what summary.root_causes groups them by,
+    with the first line), its retained rows one by one (the follow-ups list them)."""
     made = {"_rank": pl.lit(rank), "n": pl.lit(1)}
-    return part.filter(pl.col("action").is_in(NOT_SYNCED)).select(
+    rows = part.filter(pl.col("action").is_in(NOT_SYNCED)).select(
         [made.get(c, pl.col(c)).cast(t).alias(c) for c, t in ROOTS_SCHEMA.items()]
+    )
+    skipped = rows.filter(pl.col("action") == "skip").with_columns(
+        grouped_id(pl.col("root_entity"), pl.col("root_id")).alias("root_id")
+    )
+    keys = ["entity", "action", "file", *ROOT_SCHEMA, "_rank"]
+    counted = skipped.group_by(keys, maintain_order=True).agg(
+        pl.lit(None, pl.String()).alias("id"), pl.col("line").min(), pl.col("n").sum()
+    )
+    return pl.concat(
+        [counted.select(rows.columns).cast(ROOTS_SCHEMA), rows.filter(pl.col("action") != "skip")]
     )
 
 
