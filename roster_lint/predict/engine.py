@@ -159,7 +159,10 @@ def _root_part(part: pl.DataFrame, rank: int) -> pl.DataFrame:
         pl.lit(None, pl.String()).alias("id"), pl.col("line").min(), pl.col("n").sum()
     )
     return pl.concat(
-        [counted.select(rows.columns).cast(ROOTS_SCHEMA), rows.filter(pl.col("action") != "skip")]
+        [
+            counted.select(rows.columns).cast(pl.Schema(ROOTS_SCHEMA)),
+            rows.filter(pl.col("action") != "skip"),
+        ]
     )
 
 

@@ -374,7 +374,7 @@ def enrollment_roots(
         .group_by(ROOT_KEYS)
         .agg(pl.col("line").min(), pl.col("n").sum())
         .sort(ROOT_KEYS, nulls_last=True)
-        .cast(out)
+        .cast(pl.Schema(out))
     )
 
 
