@@ -27,6 +27,7 @@ from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.kernel import chunked_like
 from roster_lint.predict.model import ACTION_SCHEMA, ENTITIES, Plan
 from roster_lint.predict.profile import Profile, load_profile
+from roster_lint.predict.roots import grouped_id
 
 if TYPE_CHECKING:
     from roster_lint.options import Options
@@ -41,6 +42,7 @@ ROOTS_SCHEMA = {
     "line": pl.Int64(),
     **ROOT_SCHEMA,
     "_rank": pl.Int8(),
+    "n": pl.UInt32(),  # the rows it stands for: 1, or the skipped enrollments of one root
 }
 NOT_SYNCED = ("skip", "retain")
 # The decided users' columns summary.audience / followups / notes read.
@@ -143,10 +145,23 @@ def _action_part(part: pl.DataFrame) -> pl.DataFrame:
 
 
 def _root_part(part: pl.DataFrame, rank: int) -> pl.DataFrame:
-    return part.filter(pl.col("action").is_in(NOT_SYNCED)).select(
+    """The part's skipped rows counted per root (what summary.root_causes groups them by,
+    with the first line), its retained rows one by one (the follow-ups list them)."""
+    made = {"_rank": pl.lit(rank), "n": pl.lit(1)}
+    rows = part.filter(pl.col("action").is_in(NOT_SYNCED)).select(
+        [made.get(c, pl.col(c)).cast(t).alias(c) for c, t in ROOTS_SCHEMA.items()]
+    )
+    skipped = rows.filter(pl.col("action") == "skip").with_columns(
+        grouped_id(pl.col("root_entity"), pl.col("root_id")).alias("root_id")
+    )
+    keys = ["entity", "action", "file", *ROOT_SCHEMA, "_rank"]
+    counted = skipped.group_by(keys, maintain_order=True).agg(
+        pl.lit(None, pl.String()).alias("id"), pl.col("line").min(), pl.col("n").sum()
+    )
+    return pl.concat(
         [
-            (pl.lit(rank) if c == "_rank" else pl.col(c)).cast(t).alias(c)
-            for c, t in ROOTS_SCHEMA.items()
+            counted.select(rows.columns).cast(pl.Schema(ROOTS_SCHEMA)),
+            rows.filter(pl.col("action") != "skip"),
         ]
     )
 
@@ -209,20 +224,23 @@ def _parts(
     del small, retained_classes
     out.notes = summary.notes(nd, d, profile, has_previous=prev is not None, course_map=course_map)
     out.licences = summary.licences(d, prev, profile)
-    # Enrollments: the root cause of skipped rows only, never a struct on all 7M rows.
+    # Enrollments: the root causes of the skipped rows, counted (one row per root).
     e_path = inp.paths.get("enrollments.csv", "enrollments.csv")
     skipped = enr.enrollment_roots(d.enrollments, d.users, d.classes, inp, classes_on)
     out.roots.append(
-        _root_part(
-            skipped.select(
-                pl.lit("enrollment").alias("entity"),
-                pl.col("eid").alias("id"),
-                pl.lit("skip").alias("action"),
-                pl.lit(e_path).alias("file"),
-                "line",
-                *ROOT_SCHEMA,
-            ),
-            rank["enrollment"],
+        skipped.select(
+            [
+                {
+                    "entity": pl.lit("enrollment"),
+                    "id": pl.lit(None),
+                    "action": pl.lit("skip"),
+                    "file": pl.lit(e_path),
+                    "_rank": pl.lit(rank["enrollment"]),
+                }.get(c, pl.col(c))
+                .cast(t)
+                .alias(c)
+                for c, t in ROOTS_SCHEMA.items()
+            ]
         )
     )
     del skipped

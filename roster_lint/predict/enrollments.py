@@ -7,6 +7,8 @@ skipped rows alone (`enrollment_roots`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from roster_lint.predict import kernel, roots
@@ -16,6 +18,7 @@ from roster_lint.predict.kernel import aligned, chunked_like, first_rows, local_
 from roster_lint.predict.model import ACTION, ENTITY
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
+from roster_lint.predict.roots import grouped_id
 from roster_lint.predict.rules import enrollments as enrollment_rules
 
 
@@ -60,9 +63,11 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
     # hash join this used to be (docs/performance.md).
     found = narrow.select("uid").join(side, on="uid", how="left", maintain_order="left")
     if found.height != narrow.height:
+        # _urow stays the id's first row in `users` (enrollment_roots gathers by it).
         side = (
             users.lazy()
             .select("uid", "action", "grade", "summit_role")
+            .with_row_index("_urow")
             .group_by("uid")
             .agg(
                 pl.col("action").first().alias("user_action"),
@@ -70,8 +75,9 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
                 grade.filter(in_scope).first().alias("_in_grade"),
                 in_scope.any().alias("_in"),
                 student.first().alias("_u_student"),
+                pl.col("_urow").first(),
             )
-            .with_row_index("_urow")
+            .select("_urow", pl.exclude("_urow"))
             .collect(engine="in-memory")
         )
         found = narrow.select("uid").join(side, on="uid", how="left", maintain_order="left")
@@ -213,27 +219,55 @@ def decide_enrollments(
     # `_m` stands for the reasons (2 bytes a row, not a 16-byte string): `reasons_text`
     # and `reasons_list` turn it into text where it is read.
     rest = ["_m", "action", "_ungraded", "_teacher", "_odd_role", "_urow", "_is_student"]
-    rest += ["_is_teacher"]
+    # `_crow`: the class's row in `classes`, which enrollment_roots gathers its root by.
+    rest += ["_is_teacher", "_crow"]
     return e.select(*first, *rest).hstack([grade_class])
+
+
+def by_key(key: pl.Series, make: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """`make(rows)` for each row, made once per distinct `key` (an integer standing for
+    everything `make` reads of the row): `make` is given the first row of each key
+    and its values are spread to the others by a join on the integer.  Millions of rows
+    with a few hundred thousand distinct values build a few hundred thousand strings."""
+    keyed = key.alias("_k").to_frame()
+    firsts = keyed.with_row_index("_i").filter(pl.col("_k").is_first_distinct())
+    table = firsts.select("_k").hstack([make(firsts["_i"]).alias("_v")])
+    found = keyed.join(table, on="_k", how="left", maintain_order="left")["_v"]
+    return chunked_like(found, key)
+
+
+def _physical(expr: pl.Expr, bits: int) -> pl.Expr:
+    """A categorical's code (or a count) as u64, null as the largest value of `bits`."""
+    return expr.to_physical().cast(pl.UInt64).fill_null((1 << bits) - 1)
 
 
 def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     """SK-C4: the grade class of each student enrollment in a split class (null elsewhere).
     Built for the split rows alone and scattered: `cid-grade` on all 7M rows would make a
-    new string per row only to keep a few (and the class's main grade is looked up for
-    those rows only)."""
+    new string per row only to keep a few.  And made once per (class, grade) (`by_key`):
+    every student of a mixed-grade class is in a split class (ClassLink exports)."""
     rows = e.select(pl.arg_where(pl.col("_split")).cast(pl.UInt32).alias("i"))["i"]
     # Categorical: 4 bytes a row on a mostly null 7M-row column instead of a 16-byte view.
     cats = local_categorical()
     out = pl.repeat(None, e.height, dtype=cats, eager=True).alias("grade_class")
     if rows.len() == 0:
         return out
-    split = e.select("cid", "user_grade")[rows]
-    split = split.hstack(lookup(split, "cid", classes.select("cid", "main_grade")))
-    grade = pl.col("user_grade").cast(STR)
-    grade = pl.when(grade.fill_null("") != "").then(grade)
-    made = split.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))
-    return out.scatter(rows, made.to_series().cast(cats))
+    split = e.select("_crow", "user_grade")[rows]
+    key = split.select(
+        _physical(pl.col("_crow"), 32) * pl.lit(1 << 32, pl.UInt64)
+        + _physical(pl.col("user_grade"), 32)
+    ).to_series()
+    info = classes.select("cid", "main_grade")
+
+    def make(first: pl.Series) -> pl.Series:
+        some = split[first]
+        some = some.hstack(info[some["_crow"]].get_columns())
+        grade = pl.col("user_grade").cast(STR)
+        grade = pl.when(grade.fill_null("") != "").then(grade)
+        made = some.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))
+        return made.to_series().cast(cats)
+
+    return out.scatter(rows, by_key(key, make))
 
 
 def first_users(users: pl.DataFrame) -> pl.DataFrame:
@@ -241,56 +275,106 @@ def first_users(users: pl.DataFrame) -> pl.DataFrame:
     return users.unique("uid", keep="first")
 
 
+ROOT_KEYS = ["root_reason", "root_entity", "root_id"]
+
+
+def _root_codes(root: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
+    """(a u32 per row of `root` numbering its distinct ROOT_KEYS, the keys of each
+    number): a few hundred roots for a million users or classes."""
+    keys = root.unique(maintain_order=True).with_row_index("_code")
+    codes = root.join(keys, on=ROOT_KEYS, how="left", maintain_order="left", nulls_equal=True)
+    return codes["_code"], keys
+
+
 def enrollment_roots(
     e: pl.DataFrame, users: pl.DataFrame, classes: pl.DataFrame, inp: Inputs, classes_on: bool
 ) -> pl.DataFrame:
-    """Root cause of every skipped enrollment: eid, line, root_reason/_entity/_id."""
-    skipped = e.filter(pl.col("action") == "skip").select(
-        "eid", "cid", "uid", "role", "school", "line", first_reason(e, classes_on).alias("_first")
-    )
-    if skipped.height == 0:
-        return skipped.select(
-            "eid",
-            "school",
-            "line",
-            pl.lit(None, STR).alias("root_reason"),
-            pl.lit(None, STR).alias("root_entity"),
-            pl.lit(None, STR).alias("root_id"),
+    """The root causes of the skipped enrollments, counted: one row per root (root_reason,
+    root_entity, root_id as summary.root_causes groups them, roots.grouped_id) with the
+    enrollments it skips (`n`) and the first one's line.
+
+    Every enrollment is skipped when every school is (7M rows at 1M students): the roots
+    are grouped on integers, never a string per row.  The first reason is a function of
+    `_m`; a class's and a user's root are numbered once per class and user and gathered by
+    `_crow` / `_urow` (their rows in `classes` / `users`, which keep the rows and order
+    that enrollments.with_users and decide_classes numbered); only a root id that is the
+    row's own value and that root causes keep (the role) is read per row."""
+    out = {**{k: STR for k in ROOT_KEYS}, "line": pl.Int64(), "n": pl.UInt32()}
+    skip = pl.col("action") == "skip"
+    if e.height == 0 or not e.select(skip.any()).item():
+        return pl.DataFrame(schema=out)
+    firsts = [r.split(kernel.SEP, 1)[0] if r else None for r in _reason_table(classes_on)]
+    by_mask = "reasons" not in e.columns  # --previous: the history step wrote the text
+
+    def first_is(names: list[str]) -> pl.Expr:
+        if not by_mask:
+            return first_reason(e, classes_on).is_in(names)
+        return pl.col("_m").is_in([m for m, r in enumerate(firsts) if r in names])
+
+    constants = {"_mode": pl.lit(inp.mode, STR)}
+    constants["_file"] = pl.lit(inp.paths.get("enrollments.csv", "enrollments.csv"), STR)
+    per_row = roots.read_per_row("enrollment", set(constants))
+    inherited = roots.inherited("enrollment")
+    keys: list[pl.Expr] = [pl.col("_m") if by_mask else first_reason(e, classes_on).alias("_first")]
+    tables: dict[str, pl.DataFrame] = {}
+    for name, src in inherited.items():
+        if not e.select((skip & first_is([name])).any()).item():
+            continue
+        if src == "class":
+            root = classes.select(
+                pl.col("_root").struct.field("r").alias("root_reason"),
+                pl.col("_root").struct.field("e").alias("root_entity"),
+                pl.col("_root").struct.field("i").alias("root_id"),
+            )
+            row = pl.col("_crow")
+        else:
+            root = users.select(ROOT_KEYS)
+            row = pl.col("_urow")
+        root = root.with_columns(
+            grouped_id(pl.col("root_entity"), pl.col("root_id")).alias("root_id")
         )
-    class_root = classes.select(
-        "cid",
-        pl.col("_root").struct.field("e").alias("c_e"),
-        pl.col("_root").struct.field("i").alias("c_i"),
-        pl.col("_root").struct.field("r").alias("c_r"),
+        codes, tables[name] = _root_codes(root)
+        keys.append(pl.when(first_is([name])).then(pl.lit(codes).gather(row)).alias(name))
+    keys += [pl.when(first_is(names)).then(pl.col(c)).alias(c) for c, names in per_row.items()]
+    counted = (
+        e.lazy()
+        .filter(skip)
+        .group_by(keys)
+        .agg(pl.len().alias("n"), pl.col("line").min())
+        .collect(engine="in-memory")
     )
-    user_root = first_users(users).select(
-        "uid",
-        pl.col("root_entity").alias("u_e"),
-        pl.col("root_id").alias("u_i"),
-        pl.col("root_reason").alias("u_r"),
-    )
-    skipped = skipped.join(class_root, on="cid", how="left", maintain_order="left").join(
-        user_root, on="uid", how="left", maintain_order="left"
-    )
+    # The columns a root names that no kept root reads per row: their ids become "*".
+    unread = roots.columns_named("enrollment") - set(per_row) - set(constants)
+    if by_mask:
+        counted = counted.with_columns(
+            pl.lit(pl.Series(firsts, dtype=STR)).gather("_m").alias("_first")
+        )
+    counted = counted.with_columns(*[pl.lit(None, STR).alias(c) for c in sorted(unread)])
     first = pl.col("_first")
-    path = pl.lit(inp.paths.get("enrollments.csv", "enrollments.csv"), STR)
-    ent, ident, reason = roots.root(
-        "enrollment", first, {"_mode": pl.lit(inp.mode, STR), "_file": path}
-    )
+    ent, ident, reason = roots.root("enrollment", first, constants)
+    ent, ident, reason = ent.cast(STR), ident.cast(STR), reason.cast(STR)
     # Skips that come from the class or the user share that entity's root cause.
-    prefix = {"class": "c_", "user": "u_"}
-    for name, src in roots.inherited("enrollment").items():
-        p = prefix[src]
-        ent = pl.when(first == name).then(pl.col(p + "e")).otherwise(ent)
-        ident = pl.when(first == name).then(pl.col(p + "i")).otherwise(ident)
-        reason = pl.when(first == name).then(pl.col(p + "r")).otherwise(reason)
-    return skipped.select(
-        "eid",
-        "school",
-        "line",
-        reason.cast(STR).alias("root_reason"),
-        ent.cast(STR).alias("root_entity"),
-        ident.cast(STR).alias("root_id"),
+    for name, table in tables.items():
+        found = counted.select(pl.col(name).alias("_code")).join(
+            table, on="_code", how="left", maintain_order="left"
+        )
+        counted = counted.with_columns(*[found[k].alias(f"{name}:{k}") for k in ROOT_KEYS])
+        hit = first == name
+        reason = pl.when(hit).then(pl.col(f"{name}:root_reason")).otherwise(reason)
+        ent = pl.when(hit).then(pl.col(f"{name}:root_entity")).otherwise(ent)
+        ident = pl.when(hit).then(pl.col(f"{name}:root_id")).otherwise(ident)
+    return (
+        counted.select(
+            reason.alias("root_reason"),
+            ent.alias("root_entity"),
+            grouped_id(ent, ident).alias("root_id"),
+            "line",
+            "n",
+        )
+        .group_by(ROOT_KEYS)
+        .agg(pl.col("line").min(), pl.col("n").sum())
+        .sort(ROOT_KEYS, nulls_last=True)
+        .cast(pl.Schema(out))
     )
 
 
@@ -325,12 +409,21 @@ def enrollment_actions(e: pl.DataFrame, inp: Inputs, classes_on: bool) -> pl.Dat
     rows = e.select(pl.arg_where(has).cast(pl.UInt32).alias("i"))["i"]
     needed = e.select(
         "grade_class", "from_class", "_ungraded", "_teacher", "_odd_role", "_nd_existing"
-    )
-    some = (
-        needed[rows]
-        .with_columns(pl.col("grade_class").cast(STR))
-        .select(detail(pieces).alias("detail"))["detail"]
-    )
+    )[rows]
+
+    def make(first: pl.Series) -> pl.Series:
+        some = needed[first].with_columns(pl.col("grade_class").cast(STR))
+        return some.select(detail(pieces).alias("detail"))["detail"]
+
+    if needed["from_class"].null_count() == needed.height:
+        # Made once per (grade class, flags): a split class's students share one detail.
+        flags = [flag.fill_null(False).cast(pl.UInt64) for _, flag in nd_flags()]
+        key = _physical(pl.col("grade_class"), 32) * pl.lit(1 << len(flags), pl.UInt64)
+        for i, flag in enumerate(flags):
+            key = key + flag * pl.lit(1 << i, pl.UInt64)
+        some = by_key(needed.select(key).to_series(), make)
+    else:  # --previous: the previous class is a string per row
+        some = make(pl.Series("i", range(needed.height), dtype=pl.UInt32))
     details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")
     if rows.len():
         details = details.scatter(rows, some)

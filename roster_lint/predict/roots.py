@@ -8,6 +8,15 @@ import polars as pl
 from roster_lint.predict.registry import load_registry
 
 STR = pl.String()
+# Roots that are the affected row itself are grouped into one cause per reason
+# (summary.root_causes): their id is "*".
+GROUPED_ROOTS = ("user", "class", "enrollment")
+
+
+def grouped_id(entity: pl.Expr, ident: pl.Expr) -> pl.Expr:
+    """The root id as root causes group it: "*" for a root that is the affected row
+    itself (GROUPED_ROOTS), else the id ("" where there is none)."""
+    return pl.when(entity.is_in(GROUPED_ROOTS)).then(pl.lit("*")).otherwise(ident).fill_null("")
 
 
 def root(
@@ -42,3 +51,32 @@ def inherited(entity: str) -> dict[str, str]:
     """reason -> the entity whose root cause it shares ("inherit:ENTITY" in the registry)."""
     reg = load_registry()
     return {e.reason: e.root_column for e in reg.of(entity, None) if e.root_entity == "inherit"}
+
+
+def read_per_row(entity: str, constants: set[str]) -> dict[str, list[str]]:
+    """column -> the reasons whose root reads it per row: a root id that root causes keep
+    (its entity not in GROUPED_ROOTS) or a root reason, unless `constants` gives it (a
+    path, the mode).  Every other id a root names ends up "*" (`grouped_id`)."""
+    reg = load_registry()
+    out: dict[str, list[str]] = {}
+    for e in reg.of(entity, stage=None):
+        if not e.root or e.root_entity == "inherit":
+            continue
+        cols = [] if e.root_entity in GROUPED_ROOTS else [e.root_column]
+        cols += [e.root_reason] if e.root_reason else []
+        for c in cols:
+            if c not in constants:
+                out.setdefault(c, []).append(e.reason)
+    return out
+
+
+def columns_named(entity: str) -> set[str]:
+    """Every working column `root` may read for `entity` (its own id column included)."""
+    reg = load_registry()
+    out = {reg.entities[entity].id}
+    for e in reg.of(entity, stage=None):
+        if e.root and e.root_entity != "inherit":
+            out.add(e.root_column)
+            if e.root_reason:
+                out.add(e.root_reason)
+    return out

@@ -10,6 +10,7 @@ import polars as pl
 from roster_lint.predict.model import FollowUp, RootCause
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
+from roster_lint.predict.roots import grouped_id
 from roster_lint.predict.rules.history import GONE
 from roster_lint.words import codes_last
 
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
 IN_SCOPE = ("create", "transfer", "update", "unchanged")
 ENROLLED = ("enroll", "transfer", "unchanged")
 FOLLOWUP_CAP = 100  # per kind; the full list is in the plan's actions
-# Roots that are the affected row itself are grouped into one cause per reason.
-GROUPED_ROOTS = ("user", "class", "enrollment")
 
 
 def audience(d: Decided) -> pl.DataFrame:
@@ -66,13 +65,7 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
     hit = roots.filter(
         pl.col("action").is_in(["skip", "retain"]) & pl.col("root_reason").is_not_null()
     )
-    hit = hit.with_columns(
-        pl.when(pl.col("root_entity").is_in(GROUPED_ROOTS))
-        .then(pl.lit("*"))
-        .otherwise(pl.col("root_id"))
-        .fill_null("")
-        .alias("root_id")
-    )
+    hit = hit.with_columns(grouped_id(pl.col("root_entity"), pl.col("root_id")).alias("root_id"))
     keys = ["root_reason", "root_entity", "root_id"]
     # each root's first row by (_rank, line): an arg_min per group, not a sort of every
     # skipped row (millions when every school is skipped)
@@ -85,7 +78,10 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
     where_of = {tuple(r[:3]): (r[3], r[4]) for r in where.iter_rows()}
     courses = dict(zip(d.courses["course"], d.courses["line"], strict=True))
     course_path = d.inp.paths.get("courses.csv", "courses.csv")
-    counts = hit.group_by(["root_reason", "root_entity", "root_id", "entity"]).len("n")
+    # `n`: the rows one root row stands for (the skipped enrollments come counted)
+    counts = hit.group_by(["root_reason", "root_entity", "root_id", "entity"]).agg(
+        pl.col("n").sum()
+    )
     grouped = counts.group_by(["root_reason", "root_entity", "root_id"]).agg(
         pl.col("entity"), pl.col("n"), pl.col("n").sum().alias("total")
     )

@@ -79,22 +79,34 @@ class PlanCounts:
         }
 
 
-def _reasons(actions: pl.DataFrame, first: bool) -> list[ReasonCount]:
-    hit = actions.lazy().filter(pl.col("action").is_in(NOT_SYNCED))
+def _reason_groups(actions: pl.DataFrame) -> pl.DataFrame:
+    """The skipped and retained actions counted by (entity, action, reasons): a few dozen
+    groups, from which both reason counts are made (every enrollment is skipped when
+    every school is: no reason text per row, no explode of millions of lists)."""
+    return (
+        actions.lazy()
+        .filter(pl.col("action").is_in(NOT_SYNCED))
+        .group_by("entity", "action", "reasons")
+        .agg(pl.len().alias("n"))
+        .collect()
+    )
+
+
+def _reasons(groups: pl.DataFrame, first: bool) -> list[ReasonCount]:
     reason = pl.col("reasons").list.first() if first else pl.col("reasons")
-    rows = hit.select(
+    rows = groups.select(
         pl.col("entity").cast(pl.String),
         pl.col("action").cast(pl.String),
         reason.alias("reason"),
+        "n",
     )
     if not first:
         rows = rows.explode("reason")
     counts = (
         rows.with_columns(pl.col("reason").fill_null("(no reason given)"))
         .group_by(["entity", "action", "reason"])
-        .len("n")
+        .agg(pl.col("n").sum())
         .sort(["n", "entity", "action", "reason"], descending=[True, False, False, False])
-        .collect()
     )
     return [ReasonCount(e, a, r, n) for e, a, r, n in counts.iter_rows()]
 
@@ -157,10 +169,11 @@ def plan_counts(plan: Plan) -> PlanCounts:
             key = grade or NO_GRADE
             by_grade[key] = by_grade.get(key, 0) + int(n)
     by_grade = dict(sorted(by_grade.items(), key=lambda kv: grade_key(kv[0])))
+    groups = _reason_groups(plan.actions)
     return PlanCounts(
         by_action=plan.totals(),
-        first_reason=_reasons(plan.actions, first=True),
-        any_reason=_reasons(plan.actions, first=False),
+        first_reason=_reasons(groups, first=True),
+        any_reason=_reasons(groups, first=False),
         by_role=dict(sorted(by_role.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_grade=by_grade,
         staff=staff,
