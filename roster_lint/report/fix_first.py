@@ -44,8 +44,10 @@ class FixItem:
     more_lines: bool  # there are lines to edit beyond `lines`
     message: str  # the first root's
     lost: dict[str, int] = field(default_factory=dict)  # entity -> not made
-    rows: int = 1  # rows behind the roots and the findings that follow from them
+    rows: int = 1  # rows to edit: the roots' own rows (a finding that follows from a root
+    # on the same row is not another row to edit)
     findings: int = 1  # roots folded into this line
+    weight: int = 1  # rows behind the roots and what follows from them: the ranking's
 
     @property
     def line(self) -> int | None:
@@ -109,6 +111,7 @@ class FixItem:
             {e: self.lost.get(e, 0) + other.lost.get(e, 0) for e in LOST},
             self.rows + other.rows,
             self.findings + other.findings,
+            self.weight + other.weight,
         )
 
 
@@ -146,6 +149,7 @@ def _fold(roots: pl.DataFrame) -> pl.DataFrame:
             *[pl.col(c).sum() for c in lost_cols],
             pl.col("_loss").sum(),
             pl.col("_rows").sum(),
+            pl.col("_own").sum().alias("_own_rows"),
             pl.col("_i").min(),
             pl.len().alias("_n"),
             every.sort().head(FIX_LINES).alias("_lines"),
@@ -186,15 +190,16 @@ def fix_first(result: CheckResult, limit: int | None = FIX_FIRST) -> tuple[list[
             bool(r["_more"]) and bool(r["_lines"]),
             r["message"] or "",
             {e: r[f"_lost_{e}"] for e in LOST},
-            r["_rows"],
+            r["_own_rows"],
             r["_n"],
+            r["_rows"],
         )
         items[item.key] = item
     for item in _plan_only(result):
         items[item.key] = items[item.key].merged(item) if item.key in items else item
     ranked = sorted(
         items.values(),
-        key=lambda it: (-sum(it.lost.values()), -RANK.get(it.severity, 0), -it.rows),
+        key=lambda it: (-sum(it.lost.values()), -RANK.get(it.severity, 0), -it.weight),
     )
     if limit is None or len(ranked) <= limit:
         return ranked, 0
@@ -234,6 +239,7 @@ def _plan_only(result: CheckResult) -> list[FixItem]:
                 c.message,
                 {e: c.affected.get(e, 0) for e in LOST},
                 loss(c),
+                weight=loss(c),
             )
         )
     return out

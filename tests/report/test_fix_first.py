@@ -182,3 +182,22 @@ def test_every_format_names_the_rule_file_column_and_lines(tmp_path: Path) -> No
         it.subject for it in items
     ]
     assert doc.find_all("b") == []  # the column from the data is text, not markup
+
+
+def test_rows_are_the_roots_own_not_what_follows_on_the_same_row() -> None:
+    """RL232 on classes.csv:294 has RL310 following from it on the same row: one row to
+    edit, not two (the consequence still weighs in the ranking)."""
+    result = api.check(str(FLAWED))
+    items, _ = fix_first(result, None)
+    own = result.findings.filter(pl.col("cause_code").is_null())
+    for it in items:
+        if not it.columns or it.header or it.file is None:
+            continue
+        mine = own.filter(
+            (pl.col("code") == it.code)
+            & (pl.col("file").cast(pl.String) == it.file)
+            & (pl.col("column").cast(pl.String) == it.columns[0])
+        )
+        assert it.rows == mine["count"].sum(), it
+    by_code = {it.code: it for it in items}
+    assert (by_code["RL232"].rows, by_code["RL232"].weight) == (1, 2)
