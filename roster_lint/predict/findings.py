@@ -284,15 +284,14 @@ def _column_in(export: Export, file: str | None, column: str | None) -> str | No
     return same[0] if len(same) == 1 else column
 
 
-def _own_values(plan: Plan, export: Export) -> dict[tuple[str, int, str], str | None]:
+def _own_values(
+    told: list[tuple[RootCause, str | None]], export: Export
+) -> dict[tuple[str, int, str], str | None]:
     """The cells the root findings on their own row show, read in one pass per column
     (a look-up per cause filtered a whole table each time: 169 causes on an Excel round trip)."""
     wanted: dict[str, set[tuple[str, int]]] = {}
-    for cause in plan.root_causes:
-        if cause.reason not in OWN_ROW or cause.entity == "file" or not cause.line:
-            continue
-        column = _column_in(export, cause.file, ROOT_RULES.get(cause.reason))
-        if column is not None and cause.file is not None:
+    for cause, column in told:
+        if cause.reason in OWN_ROW and column is not None and cause.file and cause.line:
             wanted.setdefault(column, set()).add((cause.file, cause.line))
     found: dict[tuple[str, int, str], str | None] = {}
     for column, at in sorted(wanted.items()):
@@ -305,11 +304,13 @@ def _own_values(plan: Plan, export: Export) -> dict[tuple[str, int, str], str | 
 
 
 def _root_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> None:
-    values = _own_values(plan, export)
-    for cause in plan.root_causes:
-        if cause.reason not in ROOT_RULES or cause.entity == "file":
-            continue
-        column = _column_in(export, cause.file, ROOT_RULES[cause.reason]) if cause.line else None
+    told = [
+        (c, _column_in(export, c.file, ROOT_RULES[c.reason]) if c.line else None)
+        for c in plan.root_causes
+        if c.reason in ROOT_RULES and c.entity != "file"
+    ]
+    values = _own_values(told, export)
+    for cause, column in told:
         own = cause.reason in OWN_ROW
         near = _near(inp.orgs["oid"], cause.id) if cause.reason == "school-not-in-orgs" else None
         value: str | None = None
