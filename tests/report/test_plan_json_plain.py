@@ -87,3 +87,10 @@ def test_slices_of_a_plan_agree() -> None:
     for i in range(0, df.height, 7):
         part = df.slice(i, 7)
         assert action_lines(part).to_list() == encoded_lines(part).to_list()
+
+
+def test_no_reasons_at_all() -> None:
+    df = actions([("user", "u-1", "create", [], "{}"), ("class", "c-1", "update", [], "{}")])
+    fast = plan_json._plain_lines(df)
+    assert fast is not None
+    assert fast.to_list() == encoded_lines(df).to_list()
