@@ -1,8 +1,8 @@
 """The pipeline: the order of the stages, their threads, and the columns released between.
 
 Layers import one way (tests/test_layers.py): core (model, findings, catalogue, spec,
-options, results) <- stages (load, validate, predict, diff) <- this module <- report <- api
-<- cli.  Stages take typed parameters and never see each other's schedule; this module
+options, results, bytescan) <- stages (load, validate, predict, diff) <- this module <-
+report <- api <- cli.  Stages take typed parameters and never see each other's schedule; this module
 runs them and asks each one what it still reads:
 
   the cross-file rules   validate.crossfile.columns.read_after_first

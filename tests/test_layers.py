@@ -17,7 +17,8 @@ from tests.conftest import ROOT
 
 PACKAGE = ROOT / "roster_lint"
 LAYERS = ("core", "stage", "pipeline", "report", "api", "cli")
-# The result records every layer may read, though they live beside their stage.
+# The result records every layer may read, though they live beside their stage, and the
+# byte screen of text columns (bytescan) that validate and report both use.
 CORE = {
     "roster_lint",
     "roster_lint.errors",
@@ -31,6 +32,7 @@ CORE = {
     "roster_lint.results",
     "roster_lint.examples",
     "roster_lint.words",
+    "roster_lint.bytescan",
     "roster_lint.predict.model",
     "roster_lint.diff.model",
     "roster_lint.diff.settings",

@@ -7,9 +7,11 @@ import json
 from dataclasses import asdict
 from typing import Any, BinaryIO
 
+import numpy as np
 import polars as pl
 
-from roster_lint.predict.model import Plan
+from roster_lint.bytescan import is_json_plain
+from roster_lint.predict.model import ACTION, Plan
 from roster_lint.report.counts import plan_counts
 
 
@@ -29,9 +31,91 @@ CHUNK = 500_000  # actions encoded per polars call: bounds the intermediate fram
 def action_lines(actions: pl.DataFrame) -> pl.Series:
     """Each action as one line of JSON, encoded by polars (no Python per action): the same
     members as action_dicts, `detail` spliced in as the canonical JSON it already is."""
+    plain = _plain_lines(actions)
+    return encoded_lines(actions) if plain is None else plain
+
+
+def encoded_lines(actions: pl.DataFrame) -> pl.Series:
+    """action_lines by polars' JSON encoder: any id, any reasons (nulls, escapes)."""
     head = pl.struct("entity", "id", "action", "reasons").struct.json_encode()
     line = head.str.strip_suffix("}") + pl.lit(',"detail":') + pl.col("detail") + pl.lit("}")
     return actions.select(line.alias("line"))["line"]
+
+
+MAX_KEY = 1 << 62  # (action, reasons) keys past this take the encoder (never seen: ~100)
+
+
+def _plain_lines(actions: pl.DataFrame) -> pl.Series | None:
+    """action_lines without the JSON encoder, or None where it must escape something.
+
+    The encoder escapes every id byte by byte and writes each row's reasons list (~4 s CPU
+    for 9M actions).  Ids that are printable ASCII without `"` or `\\` (the byte screen
+    proves it on the column's buffers: bytescan.is_json_plain) are their own JSON between
+    quotes; the action and its reasons come from small vocabularies, so the text between
+    the id and the detail is made once per (action, reasons) pair and put in by an integer
+    key, computed with numpy over the lists' flat values and lengths (polars' own list
+    expressions cost about what the encoder does).  The same bytes as the encoder's
+    (tests/report/test_plan_json_plain.py).
+    """
+    if actions.height == 0 or not is_json_plain(actions["id"]):
+        return None
+    keyed = _reason_keys(actions)
+    if keyed is None:
+        return None
+    keys, middle = keyed
+    line = pl.concat_str(
+        pl.lit('{"entity":"'),
+        pl.col("entity").cast(pl.String),
+        pl.lit('","id":"'),
+        pl.col("id"),
+        keys.replace_strict(middle, return_dtype=pl.String),
+        pl.col("detail"),
+        pl.lit("}"),
+    )
+    return actions.select(line.alias("line"))["line"]
+
+
+def _reason_keys(actions: pl.DataFrame) -> tuple[pl.Series, dict[int, str]] | None:
+    """Each action's (action, reasons) pair as an integer, and the text between id and
+    detail for each pair there is; None when a reason name or a list is null, or a name
+    needs escaping."""
+    reasons = actions["reasons"]
+    if reasons.null_count():
+        return None
+    lengths = reasons.list.len().to_numpy().astype(np.int64)
+    flat = (reasons if lengths.min() > 0 else reasons.filter(lengths > 0)).list.explode()
+    if flat.null_count():
+        return None
+    words = flat.unique().sort()
+    if any(json.dumps(w) != f'"{w}"' for w in words):  # a few dozen reason names
+        return None
+    n_words, longest = words.len(), int(lengths.max())
+    if len(ACTION.categories) * (n_words + 1) ** longest >= MAX_KEY:
+        return None
+    codes = flat.cast(pl.Enum(words)).to_physical().to_numpy().astype(np.int64)
+    starts = np.cumsum(lengths) - lengths
+    # key = action, then each reason's place in `words` (n_words past the list's end)
+    key = actions["action"].to_physical().to_numpy().astype(np.int64)
+    for i in range(longest):
+        has = lengths > i
+        place = np.full(len(key), n_words, np.int64)
+        place[has] = codes[starts[has] + i]
+        key = key * (n_words + 1) + place
+    keys = pl.Series("key", key)
+    names = words.to_list()
+    return keys, {k: _middle(k, longest, names) for k in keys.unique().to_list()}
+
+
+def _middle(key: int, longest: int, words: list[str]) -> str:
+    """The text between an action's id and its detail, for one (action, reasons) key."""
+    names = []
+    for _ in range(longest):
+        key, place = divmod(key, len(words) + 1)
+        if place < len(words):
+            names.append(words[place])
+    action = ACTION.categories[key]
+    reasons = json.dumps(names[::-1], separators=(",", ":"))
+    return f'","action":"{action}","reasons":{reasons},"detail":'
 
 
 SEP = ",\n    "  # between two actions

@@ -1,0 +1,230 @@
+"""A byte-level screen for text columns: which chunks may hold a capital or a space.
+
+Core (tests/test_layers.py): validate screens text with it, report/ proves ids need no JSON
+escaping (plan_json).
+
+`str.contains(r"[\\p{Lu}\\p{Lt}\\s]")` walks every byte of millions of enrollment ids on one
+core, and no polars primitive tells case faster.  But the ids almost never hold a
+capital, a space or a non-ASCII byte, and whether a whole chunk's bytes do is a couple of
+numpy reductions over the column's own buffers (read in place through the Arrow C stream
+polars exports: no copy), several times cheaper (docs/performance.md).
+
+The screen is a superset: a byte that is an ASCII capital, at most 32 (every ASCII space
+and control) or non-ASCII (every other capital, title-case letter or space) marks its
+chunk, and so may bytes no row uses (a data buffer is read whole).  Callers run the exact
+expression on the marked chunks' rows only, so the result is the exact one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+
+class _Schema(ctypes.Structure):
+    pass
+
+
+class _Array(ctypes.Structure):
+    pass
+
+
+class _Stream(ctypes.Structure):
+    pass
+
+
+# The Arrow C data and stream interfaces (arrow.apache.org/docs/format/CDataInterface.html).
+_Schema._fields_ = [
+    ("format", ctypes.c_char_p),
+    ("name", ctypes.c_char_p),
+    ("metadata", ctypes.c_char_p),
+    ("flags", ctypes.c_int64),
+    ("n_children", ctypes.c_int64),
+    ("children", ctypes.c_void_p),
+    ("dictionary", ctypes.c_void_p),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_Schema))),
+    ("private_data", ctypes.c_void_p),
+]
+_Array._fields_ = [
+    ("length", ctypes.c_int64),
+    ("null_count", ctypes.c_int64),
+    ("offset", ctypes.c_int64),
+    ("n_buffers", ctypes.c_int64),
+    ("n_children", ctypes.c_int64),
+    ("buffers", ctypes.POINTER(ctypes.c_void_p)),
+    ("children", ctypes.c_void_p),
+    ("dictionary", ctypes.c_void_p),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_Array))),
+    ("private_data", ctypes.c_void_p),
+]
+_Stream._fields_ = [
+    (
+        "get_schema",
+        ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_Stream), ctypes.POINTER(_Schema)),
+    ),
+    ("get_next", ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_Stream), ctypes.POINTER(_Array))),
+    ("get_last_error", ctypes.c_void_p),
+    ("release", ctypes.CFUNCTYPE(None, ctypes.POINTER(_Stream))),
+    ("private_data", ctypes.c_void_p),
+]
+
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.restype = ctypes.c_void_p
+_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+
+UTF8_VIEW = b"vu"  # how polars exports String: 16-byte views into shared data buffers
+INLINE = 12  # a view holds a string of at most 12 bytes itself, after its 4-byte length
+BLOCK = 1 << 20  # bytes per numpy pass: its temporaries stay in the CPU's cache
+
+
+class _Memory:
+    """Memory polars owns, seen by numpy in place (kept alive by the Series)."""
+
+    def __init__(self, address: int, shape: tuple[int, ...], typestr: str) -> None:
+        self.__array_interface__ = {
+            "data": (address, True),
+            "shape": shape,
+            "typestr": typestr,
+            "version": 3,
+        }
+
+
+def _memory(address: int, shape: tuple[int, ...], typestr: str) -> np.ndarray[Any, Any]:
+    return np.asarray(_Memory(address, shape, typestr))
+
+
+def _marked(data: np.ndarray[Any, Any]) -> bool:
+    """True if any byte is an ASCII capital, at most 32 (spaces, controls) or non-ASCII."""
+    size = min(BLOCK, data.size)
+    low = np.empty(size, np.uint8)
+    for start in range(0, data.size, BLOCK):
+        block = data[start : start + BLOCK]
+        if block.max() >= 0x80 or block.min() <= 0x20:
+            return True
+        n = block.size
+        # Wraps below "A": a byte within A-Z is one below 26 (a reduction, no mask written).
+        np.subtract(block, ord("A"), out=low[:n])
+        if low[:n].min() < 26:
+            return True
+    return False
+
+
+def _control(data: np.ndarray[Any, Any]) -> bool:
+    """True if any byte is an ASCII control (below 32: tab, CR, LF included) or DEL."""
+    for start in range(0, data.size, BLOCK):
+        block = data[start : start + BLOCK]
+        if block.min() < 0x20 or np.count_nonzero(block == 0x7F):
+            return True
+    return False
+
+
+def _unplain(data: np.ndarray[Any, Any]) -> bool:
+    """True if any byte is not printable ASCII (a control, DEL or a non-ASCII byte)."""
+    for start in range(0, data.size, BLOCK):
+        block = data[start : start + BLOCK]
+        if block.min() < 0x20 or block.max() >= 0x7F:
+            return True
+    return False
+
+
+def _json_escaped(data: np.ndarray[Any, Any]) -> bool:
+    """True if any byte is one JSON escapes or may escape: not printable ASCII, `"` or `\\`."""
+    for start in range(0, data.size, BLOCK):
+        block = data[start : start + BLOCK]
+        if block.min() < 0x20 or block.max() >= 0x7F:
+            return True
+        if np.count_nonzero(block == ord('"')) or np.count_nonzero(block == ord("\\")):
+            return True
+    return False
+
+
+ByteTest = Callable[[np.ndarray[Any, Any]], bool]
+
+
+def _chunk_marked(array: _Array, seen: dict[tuple[int, int], bool], test: ByteTest) -> bool:
+    n, offset, n_buffers = array.length, array.offset, array.n_buffers
+    if n == 0:
+        return False
+    views = array.buffers[1]
+    lengths = _memory(views, (offset + n, 4), "<i4")[offset:, 0]
+    if lengths.min() <= INLINE:  # short strings live in the views themselves
+        short = lengths <= INLINE
+        inline = _memory(views, (offset + n, 16), "|u1")[offset:][short, 4:]
+        # Past its length a view is padded with zeros: read those as a plain "a".
+        used = np.arange(INLINE) < lengths[short][:, None]
+        if test(np.where(used, inline, ord("a")).astype(np.uint8).ravel()):
+            return True
+    # buffers: validity, views, the data buffers, then the data buffers' sizes (int64)
+    n_data = n_buffers - 3
+    if n_data <= 0:
+        return False
+    sizes = _memory(array.buffers[n_buffers - 1], (n_data,), "<i8")
+    for i in range(n_data):
+        key = (int(array.buffers[2 + i] or 0), int(sizes[i]))
+        if key not in seen:  # chunks of one column often share their data buffers
+            seen[key] = key[0] != 0 and key[1] > 0 and test(_memory(key[0], (key[1],), "|u1"))
+        if seen[key]:
+            return True
+    return False
+
+
+def may_hold_control(s: pl.Series) -> bool:
+    """False only when no value of `s` (a String Series) certainly holds an ASCII control
+    character or DEL: the blind spot of the text screen, found here in one byte pass."""
+    ranges = marked_rows(s, _control)
+    return ranges is None or bool(ranges)
+
+
+def is_plain(s: pl.Series) -> bool:
+    """True only when every value of `s` (a String Series) is certainly printable ASCII:
+    then no text-hygiene check can fire on it and every screen is exact there, so the
+    schema runner skips the column's text screen (checks.text_screen: a pass over every
+    byte).  One byte pass that stops at the first marked chunk."""
+    return marked_rows(s, _unplain) == []
+
+
+def is_json_plain(s: pl.Series) -> bool:
+    """True only when every value of `s` (a String Series) is certainly printable ASCII
+    without `"` or `\\`: written between quotes as it is, it is the JSON string json.dumps
+    writes (nothing to escape).  False for a column with nulls (JSON's null is no string).
+    One byte pass that stops at the first marked chunk."""
+    return s.null_count() == 0 and marked_rows(s, _json_escaped) == []
+
+
+def marked_rows(s: pl.Series, test: ByteTest = _marked) -> list[tuple[int, int]] | None:
+    """(offset, length) of the row ranges of `s` (a String Series) whose bytes may hold a
+    capital, a space or a non-ASCII character (or what `test` marks); rows outside them
+    certainly hold none.  None when the column is not exported as Arrow UTF-8 views
+    (screen it otherwise)."""
+    capsule = s.__arrow_c_stream__()
+    stream = ctypes.cast(_capsule_pointer(capsule, b"arrow_array_stream"), ctypes.POINTER(_Stream))
+    try:
+        schema = _Schema()
+        if stream.contents.get_schema(stream, ctypes.byref(schema)) != 0:
+            return None
+        fmt = schema.format
+        schema.release(ctypes.byref(schema))
+        if fmt != UTF8_VIEW:
+            return None
+        seen: dict[tuple[int, int], bool] = {}
+        ranges: list[tuple[int, int]] = []
+        row = 0
+        while True:
+            array = _Array()
+            if stream.contents.get_next(stream, ctypes.byref(array)) != 0:
+                return None
+            if not array.release:  # the end of the stream
+                return ranges
+            try:
+                if _chunk_marked(array, seen, test):
+                    ranges.append((row, array.length))
+                row += array.length
+            finally:
+                array.release(ctypes.byref(array))
+    finally:
+        if stream.contents.release:
+            stream.contents.release(stream)
