@@ -210,8 +210,8 @@ def _parts(
     if not actions_only:
         _add(nd, kernel.counts(d.orgs.filter(pl.col("is_school")), schools.school_nd()))
         _add(nd, kernel.counts(d.users, usr.user_nd()))
-        classes_nd = cls.course_nd(profile.mode_has_classes(inp.mode), profile)
-        _add(nd, kernel.counts(d.courses, classes_nd))
+        courses_nd = cls.course_nd(profile.mode_has_classes(inp.mode), profile)
+        _add(nd, kernel.counts(d.courses, courses_nd))
         _add(nd, kernel.counts(d.classes, cls.class_nd(profile)))
         _add(nd, kernel.counts(d.enrollments, enr.nd_flags()))
     out = Parts([], [], nd)
