@@ -4,18 +4,23 @@
     .venv/bin/python -m benchmarks.shapes --students 100000 --out /tmp/s --shape clean --pair
     .venv/bin/python benchmarks/profile_diff.py /tmp/s/clean /tmp/s/clean.new
 
-Prints wall, CPU and peak RSS after each step (load both, plan of NEW against OLD, row
-comparison per file, RL4xx checks, the sync groups, the text report).  Keep the steps in
-step with roster_lint.cli.diff and roster_lint.diff.compare.compare.
+Prints wall, CPU and peak RSS after each step (load both, row comparison per file, RL4xx
+checks, the release of the columns the plan does not read, the plan of NEW against OLD
+(its actions only, as `diff` builds it; PROFILE_FULL_PLAN=1 builds the whole plan), the
+plan attached per file, the sync groups, the text report).  Keep the steps in step with
+roster_lint.cli.diff.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import time
 
 from benchmarks.profile_check import ROWS, _cpu, _now_gb, _peak_gb, stage
+
+FULL_PLAN = os.environ.get("PROFILE_FULL_PLAN") == "1"
 
 
 def main(argv: list[str]) -> int:
@@ -23,7 +28,7 @@ def main(argv: list[str]) -> int:
         print("usage: python benchmarks/profile_diff.py OLD NEW", file=sys.stderr)
         return 2
     t0, c0 = time.perf_counter(), _cpu()
-    from roster_lint import api
+    from roster_lint import api, pipeline
 
     compare_mod = importlib.import_module("roster_lint.diff.compare")  # the package hides it
     from roster_lint.diff.findings import diff_findings
@@ -39,19 +44,33 @@ def main(argv: list[str]) -> int:
     opts = api.Options()
     old = stage("load old", lambda: api.load(argv[0]))
     new = stage("load new", lambda: api.load(argv[1]))
-    opts.previous = old.path
-    plan = stage("plan (new, previous old)", lambda: api.plan_export(new, opts, old))
     files = []
     for name in compare_mod._file_order(set(old.tables) | set(new.tables)):
         fd = stage(
             f"rows {name}", lambda n=name: compare_tables(n, old.tables.get(n), new.tables.get(n))
         )
-        stage(f"attach plan {name}", lambda fd=fd: compare_mod._attach_plan(fd, plan))
         files.append(fd)
     warnings = Findings()
     measured = {f.file: f.id_overlap for f in files if f.id_overlap is not None}
     paired = {f.file: f.paired for f in files if f.paired is not None}
     stage("RL4xx checks", lambda: diff_findings(old, new, opts, warnings, measured, paired))
+    for f in files:
+        f.paired = None  # as compare_rows: the pairs' positions are freed once read
+    paired.clear()
+
+    def release() -> None:
+        reads = pipeline.plan_reads()
+        for export in (old, new):
+            pipeline.release_unread_columns(export, reads, api.outputs_read)
+
+    stage("release unread columns", release)
+    opts.previous = old.path
+    plan = stage(
+        "plan (new, previous old)",
+        lambda: api.plan_export(new, opts, old, actions_only=not FULL_PLAN),
+    )
+    for fd in files:
+        stage(f"attach plan {fd.file}", lambda fd=fd: compare_mod._attach_plan(fd, plan))
     groups = stage("sync groups", lambda: sync_groups(plan))
     result = DiffResult(
         old_path=old.path,

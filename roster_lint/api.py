@@ -77,10 +77,17 @@ def load_previous(opts: Options, progress: Progress | None = None) -> Export | N
 
 
 def plan_export(
-    export: Export, opts: Options, previous: Export | None, progress: Progress | None = None
+    export: Export,
+    opts: Options,
+    previous: Export | None,
+    progress: Progress | None = None,
+    *,
+    actions_only: bool = False,
 ) -> Plan:
-    """The plan for an export already loaded (share the frames with other stages)."""
-    return pipeline.run_plan(export, opts, previous, progress)
+    """The plan for an export already loaded (share the frames with other stages).
+    actions_only: the actions' entity, id, action and reasons only, what `diff` reads
+    (predict/engine.build_plan)."""
+    return pipeline.run_plan(export, opts, previous, progress, actions_only=actions_only)
 
 
 def check(
@@ -136,7 +143,8 @@ def diff_exports(
     from roster_lint.diff import compare
 
     opts.previous = old.path
-    return compare(old, new, plan_export(new, opts, old, progress), opts)
+    plan = plan_export(new, opts, old, progress, actions_only=True)
+    return compare(old, new, plan, opts)
 
 
 def diff(old: str, new: str, opts: Options | None = None) -> DiffResult:

@@ -132,13 +132,25 @@ def course_map(opts: Options) -> set[str] | None:
 
 
 def run_plan(
-    export: Export, opts: Options, previous: Export | None, progress: Progress | None = None
+    export: Export,
+    opts: Options,
+    previous: Export | None,
+    progress: Progress | None = None,
+    *,
+    actions_only: bool = False,
 ) -> Plan:
-    """The plan for an export already loaded (it shares the frames with other stages)."""
+    """The plan for an export already loaded (it shares the frames with other stages).
+    actions_only: what `diff` reads (engine.build_plan)."""
     from roster_lint.predict.engine import build_plan
 
     with _step(progress, "Predicting the sync"):
-        return build_plan(export, opts, previous=previous, course_map=course_map(opts))
+        return build_plan(
+            export,
+            opts,
+            previous=previous,
+            course_map=course_map(opts),
+            actions_only=actions_only,
+        )
 
 
 def slim_for_plan(export: Export, outputs_read: Reads = nothing) -> None:

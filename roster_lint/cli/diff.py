@@ -61,7 +61,9 @@ def _run(
         reads = pipeline.plan_reads()
         for export in (old_export, new_export):
             pipeline.release_unread_columns(export, reads, api.outputs_read)
-        plan, available = api.plan_export(new_export, opts, old_export, bars), True
+        # The diff reads the actions' entity, id, action and reasons, nothing else.
+        plan = api.plan_export(new_export, opts, old_export, bars, actions_only=True)
+        available = True
     except ModuleNotFoundError as exc:
         # Without the plan engine the row changes and warnings are still worth showing.
         if exc.name != "roster_lint.predict.engine":

@@ -45,6 +45,9 @@ ROOTS_SCHEMA = {
     "n": pl.UInt32(),  # the rows it stands for: 1, or the skipped enrollments of one root
 }
 NOT_SYNCED = ("skip", "retain")
+# What `diff` reads of a plan (diff/compare.py attaches action and reasons by id,
+# diff/sync.py counts entity, action and reasons): build_plan(..., actions_only=True).
+ACTIONS_ONLY = {c: ACTION_SCHEMA[c] for c in ("entity", "id", "action", "reasons")}
 # The decided users' columns summary.audience / followups / notes read.
 SUMMARY_USER_COLS = [
     "uid",
@@ -124,10 +127,12 @@ def _ordered(part: pl.DataFrame) -> pl.DataFrame:
     return part.sort(["line", "id"], nulls_last=True, maintain_order=True)
 
 
-def _action_part(part: pl.DataFrame) -> pl.DataFrame:
-    """ACTION_SCHEMA, every column cut into the same chunks as `id` (the loader's chunks,
-    for enrollments): a frame with unevenly chunked columns is copied whole by the next
-    operation that needs them aligned."""
+def _action_part(part: pl.DataFrame, actions_only: bool = False) -> pl.DataFrame:
+    """ACTION_SCHEMA (ACTIONS_ONLY's columns of it with actions_only), every column cut
+    into the same chunks as `id` (the loader's chunks, for enrollments): a frame with
+    unevenly chunked columns is copied whole by the next operation that needs them
+    aligned."""
+    schema = ACTIONS_ONLY if actions_only else ACTION_SCHEMA
     cols = part.select(
         [
             (
@@ -137,7 +142,7 @@ def _action_part(part: pl.DataFrame) -> pl.DataFrame:
             )
             .cast(t)
             .alias(c)
-            for c, t in ACTION_SCHEMA.items()
+            for c, t in schema.items()
         ]
     ).get_columns()
     like = part["id"]
@@ -177,11 +182,15 @@ def _parts(
     profile: Profile,
     *,
     course_map: set[str] | None = None,
+    actions_only: bool = False,
 ) -> Parts:
     """Every part of the plan, the 7M-row enrollments last: what reads the decided
     enrollments (notes, licences, root causes) runs first, then `d.enrollments` is
     released, so the decided frame and the enrollment actions are not both alive when the
-    parts are put together (docs/performance.md)."""
+    parts are put together (docs/performance.md).
+
+    actions_only: the actions' ACTIONS_ONLY columns and nothing else (no details, root
+    causes, not-documented counts, notes or licences: see build_plan)."""
     inp = d.inp
     rank = {e: i for i, e in enumerate(ENTITIES)}
     student = profile.classes.student_role
@@ -198,15 +207,18 @@ def _parts(
     pairs = history.match_pairs(d.enrollments, prev.enrollments if prev else None)
     d.enrollments = history.enrollments_vs_previous(d.enrollments, pairs, student)
     nd: dict[str, int] = {}
-    _add(nd, kernel.counts(d.orgs.filter(pl.col("is_school")), schools.school_nd()))
-    _add(nd, kernel.counts(d.users, usr.user_nd()))
-    _add(nd, kernel.counts(d.courses, cls.course_nd(profile.mode_has_classes(inp.mode), profile)))
-    _add(nd, kernel.counts(d.classes, cls.class_nd(profile)))
-    _add(nd, kernel.counts(d.enrollments, enr.nd_flags()))
+    if not actions_only:
+        _add(nd, kernel.counts(d.orgs.filter(pl.col("is_school")), schools.school_nd()))
+        _add(nd, kernel.counts(d.users, usr.user_nd()))
+        courses_nd = cls.course_nd(profile.mode_has_classes(inp.mode), profile)
+        _add(nd, kernel.counts(d.courses, courses_nd))
+        _add(nd, kernel.counts(d.classes, cls.class_nd(profile)))
+        _add(nd, kernel.counts(d.enrollments, enr.nd_flags()))
     out = Parts([], [], nd)
+    users_path = inp.paths.get("users.csv", "users.csv")
     small = [
         ("school", schools.school_actions(d.orgs, inp.paths.get("orgs.csv", "orgs.csv"))),
-        ("user", usr.user_actions(d.users, inp.paths.get("users.csv", "users.csv"))),
+        ("user", usr.user_actions(d.users, users_path, with_detail=not actions_only)),
         ("user", history.retained_users(d.users, prev.users if prev else None)),
         ("course", cls.course_actions(d.courses, inp)),
         ("class", cls.class_actions(d.classes, inp)),
@@ -219,13 +231,17 @@ def _parts(
         if part is None:
             continue
         part = _ordered(part)
-        out.actions.append(_action_part(part))
-        out.roots.append(_root_part(part, rank[entity]))
+        out.actions.append(_action_part(part, actions_only))
+        if not actions_only:
+            out.roots.append(_root_part(part, rank[entity]))
     del small, retained_classes
+    e_path = inp.paths.get("enrollments.csv", "enrollments.csv")
+    if actions_only:
+        _enrollment_parts(d, prev, pairs, e_path, classes_on, out)
+        return out
     out.notes = summary.notes(nd, d, profile, has_previous=prev is not None, course_map=course_map)
     out.licences = summary.licences(d, prev, profile)
     # Enrollments: the root causes of the skipped rows, counted (one row per root).
-    e_path = inp.paths.get("enrollments.csv", "enrollments.csv")
     skipped = enr.enrollment_roots(d.enrollments, d.users, d.classes, inp, classes_on)
     out.roots.append(
         skipped.select(
@@ -264,20 +280,53 @@ def _parts(
     return out
 
 
+def _enrollment_parts(
+    d: Decided,
+    prev: Decided | None,
+    pairs: history.Pairs | None,
+    path: str,
+    classes_on: bool,
+    out: Parts,
+) -> None:
+    """actions_only: the enrollments' actions and the retained ones, nothing built that
+    only the summary or the details read; each frame freed once read."""
+    d.users = d.users.clear()
+    d.classes = d.classes.clear()
+    gone = history.retained_enrollments(d.enrollments, pairs, path, with_detail=False)
+    if prev is not None:
+        prev.enrollments = prev.enrollments.clear()
+    made = enr.enrollment_actions(d.enrollments, d.inp, classes_on, with_detail=False)
+    d.enrollments = d.enrollments.clear()
+    out.actions.append(_action_part(_ordered(made), actions_only=True))
+    del made
+    if gone is not None:
+        out.actions.append(_action_part(_ordered(gone), actions_only=True))
+
+
 def build_plan(
     export: Export,
     opts: Options,
     *,
     previous: Export | None,
     course_map: set[str] | None,
+    actions_only: bool = False,
 ) -> Plan:
+    """The plan of `export` (against `previous` when given).
+
+    actions_only (what `diff` reads): the actions with their entity, id, action and
+    reasons only, the same rows in the same order as the full plan's; no details, root
+    causes, follow-ups, audience (an empty frame), notes or licences (None)."""
     profile = load_profile()
     mode = opts.mode
     # The previous export needs its decisions only (no details, root causes or actions).
     prev = decide(previous, mode, profile, None, None) if previous is not None else None
     prev_courses = prev.inp.courses["course"] if prev is not None else None
     d = decide(export, mode, profile, course_map, prev_courses, with_course=prev is not None)
-    parts = _parts(d, prev, profile, course_map=course_map)
+    parts = _parts(d, prev, profile, course_map=course_map, actions_only=actions_only)
+    if actions_only:
+        actions = pl.concat(parts.actions, how="vertical", rechunk=False)
+        parts.actions.clear()
+        return Plan(profile=profile.name, mode=mode, actions=actions, audience=pl.DataFrame())
     roots = pl.concat(parts.roots, how="vertical")
     actions = pl.concat(parts.actions, how="vertical", rechunk=False)
     parts.actions.clear()

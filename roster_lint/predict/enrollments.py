@@ -389,12 +389,24 @@ def nd_flags() -> list[tuple[str, pl.Expr]]:
     ]
 
 
-def enrollment_actions(e: pl.DataFrame, inp: Inputs, classes_on: bool) -> pl.DataFrame:
-    """ACTION_SCHEMA columns (reasons already the List).
+def enrollment_actions(
+    e: pl.DataFrame, inp: Inputs, classes_on: bool, *, with_detail: bool = True
+) -> pl.DataFrame:
+    """ACTION_SCHEMA columns (reasons already the List); with_detail=False, only entity,
+    id, action, reasons and line (build_plan's actions_only reads no more).
 
     Almost every enrollment's detail is `{}`: the JSON is built for the few rows that have
     a member (a grade class, a previous class, a not-documented choice) and scattered into
     a column of `{}`, instead of encoding 7M mostly-empty objects (docs/performance.md)."""
+    if not with_detail:
+        entity, reasons = aligned(
+            e,
+            [
+                pl.lit("enrollment", ENTITY).alias("entity"),
+                reasons_list(e, classes_on).alias("reasons"),
+            ],
+        )
+        return pl.DataFrame([entity, e["eid"].alias("id"), e["action"], reasons, e["line"]])
     path = inp.paths.get("enrollments.csv", "enrollments.csv")
     pieces = [
         piece("grade_class", pl.col("grade_class"), pl.col("grade_class").is_not_null()),

@@ -223,10 +223,13 @@ def enrollments_vs_previous(
     ).drop("_had")
 
 
-def retained_enrollments(e: pl.DataFrame, pairs: Pairs | None, path: str) -> pl.DataFrame | None:
+def retained_enrollments(
+    e: pl.DataFrame, pairs: Pairs | None, path: str, *, with_detail: bool = True
+) -> pl.DataFrame | None:
     """SK-E4: a (class, user) enrolled before and no longer shared does not unenroll; a
     transfer's old class is not kept.  A record whose pair is still shared under a new
-    sourcedId is the same enrollment, not a dropped one (issue 13 item 7)."""
+    sourcedId is the same enrollment, not a dropped one (issue 13 item 7).
+    with_detail=False: a null detail (build_plan's actions_only does not read it)."""
     if pairs is None:
         return None
     # Whether a pair is shared holds for all its rows: filtering first keeps the same
@@ -244,7 +247,11 @@ def retained_enrollments(e: pl.DataFrame, pairs: Pairs | None, path: str) -> pl.
         pl.lit("enrollment").alias("entity"),
         pl.col("eid").alias("id"),
         *_gone("enrollment")[:2],
-        detail([piece("class", pl.col("cid")), piece("user", pl.col("uid"))]).alias("detail"),
+        (
+            detail([piece("class", pl.col("cid")), piece("user", pl.col("uid"))])
+            if with_detail
+            else pl.lit(None, STR)
+        ).alias("detail"),
         "school",
         pl.lit(None, STR).alias("file"),
         pl.lit(None, pl.Int64()).alias("line"),

@@ -253,8 +253,10 @@ def _root(inp: Inputs) -> pl.Expr:
     return pl.struct(entity.alias("e"), ident.alias("i"))
 
 
-def user_actions(users: pl.DataFrame, path: str) -> pl.DataFrame:
-    return users.with_columns(user_details(users)).select(
+def user_actions(users: pl.DataFrame, path: str, *, with_detail: bool = True) -> pl.DataFrame:
+    """with_detail=False: a null detail (build_plan's actions_only does not read it)."""
+    made = user_details(users) if with_detail else pl.lit(None, STR).alias("detail")
+    return users.with_columns(made).select(
         pl.lit("user").alias("entity"),
         pl.col("uid").alias("id"),
         "action",
