@@ -6,9 +6,11 @@ hash first, then verify only the rows whose hash repeats.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
-from roster_lint.findings import Findings
+from roster_lint.findings import GROUP_LIMIT, LINES_SHOWN, Findings, rows_wanted
 from roster_lint.model import ID_HASH_SEED, LINE, Export, Table
 from roster_lint.validate.crossfile.bytescan import marked_rows
 from roster_lint.validate.crossfile.common import (
@@ -101,23 +103,7 @@ def _sourced_ids(export: Export, t: Table, out: Findings) -> None:
     dups = repeated(df, pl.col(SID), present(SID), hashed=hashed)
     del hashed
     if dups.height:
-        dups = _with_group_lines(dups)
-        out.add(
-            DUPLICATE_ID,
-            dups.select(
-                pl.col(LINE).alias("line"),
-                pl.col(SID).alias("sourced_id"),
-                pl.col(SID).alias("value"),
-                pl.format(
-                    "sourcedId '{}' appears {} times in this file (lines {}).",
-                    SID,
-                    "n",
-                    "lines",
-                ).alias("message"),
-            ),
-            file=t.path,
-            column=SID,
-        )
+        _add_duplicates(out, DUPLICATE_ID, dups, _id_hits, file=t.path)
     # Ids that differ only in case or surrounding spaces: receivers that fold case merge them.
     folded = _fold_candidates(df)
     if folded.height == 0:
@@ -176,24 +162,69 @@ def _enrollments(export: Export, out: Findings) -> None:
     del hashed
     if dups.height == 0:
         return
-    dups = _with_group_lines(dups)
+    _add_duplicates(out, DUPLICATE_ENROLLMENT, dups, _enrollment_hits, file=t.path)
+
+
+def _id_hits(dups: pl.DataFrame) -> pl.DataFrame:
+    """RL210's hits, one per duplicate row (`dups` with `n` and `lines`)."""
+    return dups.select(
+        pl.col(LINE).alias("line"),
+        pl.col(SID).alias("sourced_id"),
+        pl.col(SID).alias("value"),
+        pl.format(
+            "sourcedId '{}' appears {} times in this file (lines {}).", SID, "n", "lines"
+        ).alias("message"),
+        pl.lit(SID).alias("column"),
+    )
+
+
+def _enrollment_hits(dups: pl.DataFrame) -> pl.DataFrame:
+    """RL212's hits, one per duplicate row (`dups` with `n` and `lines`)."""
+    return dups.select(
+        pl.col(LINE).alias("line"),
+        "sourced_id",
+        pl.col("userSourcedId").alias("value"),
+        pl.format(
+            "user '{}' is enrolled in class '{}' as {} {} times (lines {}).",
+            "userSourcedId",
+            "classSourcedId",
+            "role",
+            "n",
+            "lines",
+        ).alias("message"),
+        pl.lit("userSourcedId").alias("column"),
+    )
+
+
+def _add_duplicates(
+    out: Findings,
+    rule: str,
+    dups: pl.DataFrame,
+    hits: Callable[[pl.DataFrame], pl.DataFrame],
+    **constants: str,
+) -> None:
+    """Adds `rule`'s findings for duplicate rows `dups` (LINE, "key", what `hits` reads;
+    `hits` makes the rows, a "column" among them, from `dups` with `n` and `lines`).
+
+    More than GROUP_LIMIT rows of one file and column are one finding at the first row by
+    line (findings.group_rows): then only that row's group lines and message are made, not
+    those of 200k rows nobody sees.  Every row is one hit (distinct lines), so the count is
+    the rows' and the lines their first LINES_SHOWN.  `--output rows:` wants every row
+    (findings.rows_wanted): then all are made, as before."""
+    if rows_wanted() or dups.height <= GROUP_LIMIT:
+        out.add(rule, hits(_with_group_lines(dups)), **constants)
+        return
+    first = dups.slice(int(dups[LINE].arg_min() or 0), 1)  # LINE is never null
+    group = dups.join(first.select("key"), on="key", how="semi", nulls_equal=True)
+    shown = hits(_with_group_lines(group).filter(pl.col(LINE) == first[LINE][0]))
+    lines = dups[LINE].bottom_k(LINES_SHOWN).sort().cast(pl.Int64())
     out.add(
-        DUPLICATE_ENROLLMENT,
-        dups.select(
-            pl.col(LINE).alias("line"),
-            "sourced_id",
-            pl.col("userSourcedId").alias("value"),
-            pl.format(
-                "user '{}' is enrolled in class '{}' as {} {} times (lines {}).",
-                "userSourcedId",
-                "classSourcedId",
-                "role",
-                "n",
-                "lines",
-            ).alias("message"),
+        rule,
+        shown.with_columns(
+            pl.lit(dups.height, pl.Int64()).alias("count"),
+            pl.Series("lines", [lines], dtype=pl.List(pl.Int64())),
         ),
-        file=t.path,
-        column="userSourcedId",
+        **constants,
     )
 
 
