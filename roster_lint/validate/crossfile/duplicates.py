@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from roster_lint.findings import GROUP_LIMIT, LINES_SHOWN, Findings, rows_wanted
+from roster_lint.findings import Findings
 from roster_lint.model import ID_HASH_SEED, LINE, Export, Table
 from roster_lint.validate.crossfile.bytescan import marked_rows
 from roster_lint.validate.crossfile.common import (
@@ -28,6 +28,7 @@ from roster_lint.validate.crossfile.common import (
     table,
 )
 from roster_lint.validate.crossfile.facts import user_roles
+from roster_lint.validate.crossfile.grouped import add_by_line
 
 DUPLICATE_ID = "RL210"
 DUPLICATE_ID_CASE = "RL211"
@@ -204,28 +205,17 @@ def _add_duplicates(
     **constants: str,
 ) -> None:
     """Adds `rule`'s findings for duplicate rows `dups` (LINE, "key", what `hits` reads;
-    `hits` makes the rows, a "column" among them, from `dups` with `n` and `lines`).
+    `hits` makes the rows from `dups` with `n` and `lines`).  Each row is one line, so
+    more than GROUP_LIMIT of them are one finding (grouped.add_by_line): the group lines
+    and message are then made for the first row's key only, not for 200k rows."""
 
-    More than GROUP_LIMIT rows of one file and column are one finding at the first row by
-    line (findings.group_rows): then only that row's group lines and message are made, not
-    those of 200k rows nobody sees.  Every row is one hit (distinct lines), so the count is
-    the rows' and the lines their first LINES_SHOWN.  `--output rows:` wants every row
-    (findings.rows_wanted): then all are made, as before."""
-    if rows_wanted() or dups.height <= GROUP_LIMIT:
-        out.add(rule, hits(_with_group_lines(dups)), **constants)
-        return
-    first = dups.slice(int(dups[LINE].arg_min() or 0), 1)  # LINE is never null
-    group = dups.join(first.select("key"), on="key", how="semi", nulls_equal=True)
-    shown = hits(_with_group_lines(group).filter(pl.col(LINE) == first[LINE][0]))
-    lines = dups[LINE].bottom_k(LINES_SHOWN).sort().cast(pl.Int64())
-    out.add(
-        rule,
-        shown.with_columns(
-            pl.lit(dups.height, pl.Int64()).alias("count"),
-            pl.Series("lines", [lines], dtype=pl.List(pl.Int64())),
-        ),
-        **constants,
-    )
+    def made(part: pl.DataFrame) -> pl.DataFrame:
+        if part.height == dups.height:
+            return hits(_with_group_lines(dups))
+        group = dups.join(part.select("key"), on="key", how="semi", nulls_equal=True)
+        return hits(_with_group_lines(group).join(part.select(LINE), on=LINE, how="semi"))
+
+    add_by_line(out, rule, dups, made, **constants)
 
 
 def _lowercase_hash(t: Table, column: str) -> pl.Series:
