@@ -110,6 +110,32 @@ def _marked(data: np.ndarray[Any, Any]) -> bool:
     return False
 
 
+INLINE_ROWS = 1 << 16  # views per numpy pass (786 kB of inline bytes)
+
+
+def _inline_marked(inline: np.ndarray[Any, Any], lengths: np.ndarray[Any, Any]) -> bool:
+    """`_marked` on the inline bytes of views that all hold their string (`inline`: each
+    view's 12 bytes after its length).  Arrow pads a view past its string with zero bytes,
+    which `_marked` marks: so a pass marks a real byte exactly when it counts more marked
+    bytes than padding.  Counting in place spares copying the bytes with their padding
+    replaced (twice as fast on a 7M-row column of short numeric ids)."""
+    size = min(INLINE_ROWS, inline.shape[0])
+    tmp = np.empty((size, INLINE), np.uint8)
+    for start in range(0, inline.shape[0], INLINE_ROWS):
+        block = inline[start : start + INLINE_ROWS]
+        rows = block.shape[0]
+        pad = rows * INLINE - int(lengths[start : start + INLINE_ROWS].sum())
+        t = tmp[:rows]
+        # Wraps below "!": at most a space (padding too), or non-ASCII, is 0x5F or more.
+        np.subtract(block, 0x21, out=t)
+        marked = np.count_nonzero(t >= 0x5F)
+        np.subtract(block, ord("A"), out=t)
+        marked += np.count_nonzero(t < 26)  # A-Z
+        if marked > pad:
+            return True
+    return False
+
+
 def _control(data: np.ndarray[Any, Any]) -> bool:
     """True if any byte is an ASCII control (below 32: tab, CR, LF included) or DEL."""
     for start in range(0, data.size, BLOCK):
@@ -137,7 +163,10 @@ def _chunk_marked(array: _Array, seen: dict[tuple[int, int], bool], test: ByteTe
         return False
     views = array.buffers[1]
     lengths = _memory(views, (offset + n, 4), "<i4")[offset:, 0]
-    if lengths.min() <= INLINE:  # short strings live in the views themselves
+    if test is _marked and lengths.max() <= INLINE:  # short ids only (numeric ones)
+        if _inline_marked(_memory(views, (offset + n, 16), "|u1")[offset:, 4:], lengths):
+            return True
+    elif lengths.min() <= INLINE:  # short strings live in the views themselves
         short = lengths <= INLINE
         inline = _memory(views, (offset + n, 16), "|u1")[offset:][short, 4:]
         # Past its length a view is padded with zeros: read those as a plain "a".
