@@ -75,13 +75,10 @@ def test_lowercase_hash_equals_hashing_every_value_lowercased(
     assert _lowercase_hash(t, "email").equals(expected)
 
 
-# Short ids only (every value inline in its view): the counting path (_inline_marked).
-SHORT = ["0", "12", "4711", "-", "_", "Q", "É", " ", "\t", "\x7f", "ß", "z"]
-short_ids = (
-    st.lists(st.sampled_from(SHORT), max_size=4)
-    .map("".join)
-    .filter(lambda v: len(v.encode()) <= 12)
-)
+# Mostly short ids (inline in their views): the counting path (_inline_marked); a long
+# one ("50000_1010000", 13 bytes) now and then, whose view holds a prefix and an offset.
+SHORT = ["0", "12", "4711", "-", "_", "Q", "É", " ", "\t", "\x7f", "ß", "z", "50000_1010000"]
+short_ids = st.lists(st.sampled_from(SHORT), max_size=4).map("".join)
 short_column = st.lists(
     st.lists(st.one_of(short_ids, st.none()), max_size=8), min_size=1, max_size=6
 )
@@ -103,7 +100,8 @@ def test_short_ids_counted_over_several_passes(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(bytescan, "INLINE_ROWS", 3)
     clean = [str(1000 + i) for i in range(20)]
     assert marked_rows(pl.Series(clean)) == []
-    for bad in ("12A", "1 2", "é", "99\x00"):
+    assert marked_rows(pl.Series([*clean, "50000_1010000"])) == []  # a long view: no padding
+    for bad in ("12A", "1 2", "é", "99\x00", "50000_101000Q"):
         for at in (0, 7, 19):
             values = [*clean[:at], bad, *clean[at + 1 :]]
             assert marked_rows(pl.Series(values)) == [(0, 20)], (bad, at)
