@@ -2,6 +2,11 @@
 
     .venv/bin/python benchmarks/profile_validate.py benchmarks/data/students-1000000-seed-1
     .venv/bin/python benchmarks/profile_validate.py --each EXPORT   # one task at a time
+    .venv/bin/python benchmarks/profile_validate.py --only _enrollments --repeat 3 EXPORT
+
+--only NAME runs only the cross-file tasks whose name (module.function) holds NAME
+(implies --each; the schema stage is skipped), --repeat N runs each N times: the first
+run builds the shared id hashes (Export.id_hash), the later ones show the task's own cost.
 
 Prints, per stage (load, the schemas, the cross-file rules as `check` runs them: in
 threads; with --each, one cross-file task after the other instead), the wall and CPU
@@ -49,11 +54,27 @@ def _stage(name: str, rows: list[Row]) -> Iterator[None]:
     rows.append((name, time.perf_counter() - t0, _cpu() - c0, _peak_mb(), _rss_mb()))
 
 
+def _option(args: list[str], name: str) -> str | None:
+    if name not in args:
+        return None
+    i = args.index(name)
+    value = args[i + 1] if i + 1 < len(args) else None
+    del args[i : i + 2]
+    return value
+
+
 def main(argv: list[str]) -> int:
-    each = "--each" in argv
-    args = [a for a in argv if a != "--each"]
+    args = list(argv)
+    only = _option(args, "--only")
+    repeat = int(_option(args, "--repeat") or 1)
+    each = "--each" in args or only is not None
+    args = [a for a in args if a != "--each"]
     if len(args) != 1:
-        print("usage: python benchmarks/profile_validate.py [--each] EXPORT", file=sys.stderr)
+        print(
+            "usage: python benchmarks/profile_validate.py [--each] [--only NAME] [--repeat N]"
+            " EXPORT",
+            file=sys.stderr,
+        )
         return 2
     rows: list[Row] = []
     with _stage("imports", rows):  # what check imports for these stages (not pandera)
@@ -63,8 +84,9 @@ def main(argv: list[str]) -> int:
     with _stage("load", rows):
         export = load_export(args[0])
     out = Findings()
-    with _stage("schema (all files)", rows):
-        schema.run(export, out)
+    if only is None:
+        with _stage("schema (all files)", rows):
+            schema.run(export, out)
     # Every task crossfile.run runs (RL223's dates task included), one after the other.
     steps: list[tuple[str, Callable[[], None]]] = [
         (
@@ -72,6 +94,8 @@ def main(argv: list[str]) -> int:
             lambda t=t: t(export, out),  # type: ignore[misc]
         )
         for t in crossfile.tasks()
+        if only is None or only in f"{t.__module__}.{t.__name__}"
+        for _ in range(repeat)
     ]
     if not each:
         steps = [("crossfile.run (threads)", lambda: crossfile.run(export, out))]

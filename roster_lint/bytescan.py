@@ -113,6 +113,42 @@ def _marked(data: np.ndarray[Any, Any]) -> bool:
     return False
 
 
+INLINE_ROWS = 1 << 16  # views per numpy pass (786 kB of inline bytes)
+
+
+def _count_marked(block: np.ndarray[Any, Any], tmp: np.ndarray[Any, Any]) -> int:
+    """How many bytes of `block` `_marked` marks (`tmp`: scratch of the block's shape)."""
+    # Wraps below "!": at most a space (padding too), or non-ASCII, is 0x5F or more.
+    np.subtract(block, 0x21, out=tmp)
+    marked = int(np.count_nonzero(tmp >= 0x5F))
+    np.subtract(block, ord("A"), out=tmp)
+    return marked + int(np.count_nonzero(tmp < 26))  # A-Z
+
+
+def _inline_marked(inline: np.ndarray[Any, Any], lengths: np.ndarray[Any, Any]) -> bool:
+    """`_marked` on the strings views hold themselves (`inline`: each view's 12 bytes after
+    its length).  Arrow pads a view past its string with zero bytes, which `_marked` marks:
+    so a pass marks a real byte exactly when it counts more marked bytes than padding.  The
+    views of longer strings (a prefix and where the rest is: their bytes are screened in
+    the data buffers) are counted apart and taken off.  Counting in place spares copying
+    the bytes with their padding replaced (5x less CPU on 7M short numeric ids)."""
+    size = min(INLINE_ROWS, inline.shape[0])
+    tmp = np.empty((size, INLINE), np.uint8)
+    for start in range(0, inline.shape[0], INLINE_ROWS):
+        block = inline[start : start + INLINE_ROWS]
+        rows = block.shape[0]
+        lens = lengths[start : start + INLINE_ROWS]
+        long = lens > INLINE
+        marked = _count_marked(block, tmp[:rows])
+        pad = rows * INLINE - int(np.minimum(lens, INLINE).sum())  # long views: none
+        if long.any():
+            views = block[long]
+            marked -= _count_marked(views, np.empty_like(views))
+        if marked > pad:
+            return True
+    return False
+
+
 def _control(data: np.ndarray[Any, Any]) -> bool:
     """True if any byte is an ASCII control (below 32: tab, CR, LF included) or DEL."""
     for start in range(0, data.size, BLOCK):
@@ -151,7 +187,11 @@ def _chunk_marked(array: _Array, seen: dict[tuple[int, int], bool], test: ByteTe
         return False
     views = array.buffers[1]
     lengths = _memory(views, (offset + n, 4), "<i4")[offset:, 0]
-    if lengths.min() <= INLINE:  # short strings live in the views themselves
+    long = int(np.count_nonzero(lengths > INLINE))
+    if test is _marked and long * 4 <= n:  # mostly short ids (numeric ones): count in place
+        if _inline_marked(_memory(views, (offset + n, 16), "|u1")[offset:, 4:], lengths):
+            return True
+    elif long < n:  # short strings live in the views themselves
         short = lengths <= INLINE
         inline = _memory(views, (offset + n, 16), "|u1")[offset:][short, 4:]
         # Past its length a view is padded with zeros: read those as a plain "a".

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roster_lint.model import LINE, Table
+from roster_lint import bytescan
 from roster_lint.validate.crossfile.bytescan import marked_rows
 from roster_lint.validate.crossfile.duplicates import (
     CHANGES_WHEN_FOLDED,
@@ -71,3 +73,35 @@ def test_lowercase_hash_equals_hashing_every_value_lowercased(
     t = Table(name="users.csv", path="users.csv", df=pl.DataFrame({"email": s}), header=["email"])
     expected = t.df.select(pl.col("email").str.to_lowercase().hash(seed=7)).to_series()
     assert _lowercase_hash(t, "email").equals(expected)
+
+
+# Mostly short ids (inline in their views): the counting path (_inline_marked); a long
+# one ("50000_1010000", 13 bytes) now and then, whose view holds a prefix and an offset.
+SHORT = ["0", "12", "4711", "-", "_", "Q", "É", " ", "\t", "\x7f", "ß", "z", "50000_1010000"]
+short_ids = st.lists(st.sampled_from(SHORT), max_size=4).map("".join)
+short_column = st.lists(
+    st.lists(st.one_of(short_ids, st.none()), max_size=8), min_size=1, max_size=6
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(short_column, st.integers(0, 48))
+def test_short_ids_counted_as_the_byte_test_marks_them(
+    parts: list[list[str | None]], cut: int
+) -> None:
+    whole = chunked(parts)
+    cut = min(cut, whole.len())
+    s = pl.concat([whole.slice(cut), whole.slice(0, cut)], rechunk=False)
+    # the same test through any other callable takes the copying path (as before)
+    assert marked_rows(s) == marked_rows(s, lambda data: bytescan._marked(data))
+
+
+def test_short_ids_counted_over_several_passes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bytescan, "INLINE_ROWS", 3)
+    clean = [str(1000 + i) for i in range(20)]
+    assert marked_rows(pl.Series(clean)) == []
+    assert marked_rows(pl.Series([*clean, "50000_1010000"])) == []  # a long view: no padding
+    for bad in ("12A", "1 2", "é", "99\x00", "50000_101000Q"):
+        for at in (0, 7, 19):
+            values = [*clean[:at], bad, *clean[at + 1 :]]
+            assert marked_rows(pl.Series(values)) == [(0, 20)], (bad, at)

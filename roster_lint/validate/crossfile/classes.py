@@ -21,6 +21,7 @@ from roster_lint.validate.crossfile.common import (
     sliced,
     table,
 )
+from roster_lint.validate.crossfile.grouped import add_by_line
 from roster_lint.validate.crossfile.hierarchy import ancestors
 
 SEVERAL_PRIMARY = "RL230"
@@ -103,6 +104,24 @@ def _teacher_counts(keys: pl.Series, primary: pl.Series, on: str) -> pl.DataFram
     )
 
 
+def _doubtful(
+    unsure: pl.DataFrame, hashes: pl.Series, enr: pl.DataFrame, teacher_rows: pl.Series
+) -> pl.Series:
+    """The class hashes (`_h`) of `unsure` whose teacher counts may not be their class's:
+    the hash is shared by two class ids, or by a teacher row of another class id (a
+    collision).  Elsewhere every teacher row counted under the hash is of that one class,
+    so its hash counts are its exact counts.  Only the teacher rows of unsure hashes are
+    compared as strings (not grouped): `hashes` are the teacher rows' class hashes."""
+    names = unsure.select("_h", SID).unique()
+    twice = names.filter(pl.col("_h").is_duplicated())["_h"]
+    mine = hashes.is_in(unsure["_h"].implode())
+    seen = pl.DataFrame(
+        {"_h": hashes.filter(mine), "_t": enr["classSourcedId"].gather(teacher_rows.filter(mine))}
+    ).join(names.unique("_h", keep="first"), on="_h", how="left")
+    other = seen.filter(pl.col("_t").ne_missing(pl.col(SID)))["_h"]
+    return pl.concat([twice, other]).unique()
+
+
 def _counts(export: Export, out: Findings, teacher_rows: pl.Series, primary: pl.Series) -> None:
     classes = table(export, "classes.csv", SID)
     enr = table(export, "enrollments.csv", "classSourcedId", "role")
@@ -137,31 +156,39 @@ def _counts(export: Export, out: Findings, teacher_rows: pl.Series, primary: pl.
         .select(LINE, SID, "students", "_h")
         .collect()
         .join(teachers, on="_h", how="left")
-        .drop("_h")
         .with_columns(pl.col("teachers", "primaries").fill_null(0))
     )
     no_primary = (pl.col("teachers") > 0) & (pl.col("primaries") == 0)
     unsure = joined.filter(no_primary)
     if unsure.height:  # a hash collision could merge two classes' teachers: count exactly
-        ids = enr.df["classSourcedId"].gather(teacher_rows)
-        wanted = ids.is_in(unsure[SID].unique().implode())
-        exact = _teacher_counts(ids.filter(wanted), primary.filter(wanted), SID)
-        unsure = (
-            unsure.drop("teachers", "primaries")
-            .join(exact, on=SID, how="left")
-            .with_columns(pl.col("teachers", "primaries").fill_null(0))
-        )
+        doubt = _doubtful(unsure, shared.gather(teacher_rows), enr.df, teacher_rows)
+        exact_rows = unsure.filter(pl.col("_h").is_in(doubt.implode()))
+        if exact_rows.height:
+            ids = enr.df["classSourcedId"].gather(teacher_rows)
+            wanted = ids.is_in(exact_rows[SID].unique().implode())
+            exact = _teacher_counts(ids.filter(wanted), primary.filter(wanted), SID)
+            exact_rows = (
+                exact_rows.drop("teachers", "primaries")
+                .join(exact, on=SID, how="left")
+                .with_columns(pl.col("teachers", "primaries").fill_null(0))
+                .select(unsure.columns)
+            )
+            unsure = pl.concat([unsure.filter(~pl.col("_h").is_in(doubt.implode())), exact_rows])
     common = {"file": classes.path, "column": SID, "related_file": enr.path}
 
     def emit(rule: str, frame: pl.DataFrame, cond: pl.Expr, text: str) -> None:
-        hits = frame.filter(cond).select(
-            pl.col(LINE).alias("line"),
-            pl.col(SID).alias("sourced_id"),
-            pl.col(SID).alias("value"),
-            pl.col(SID).alias("related_value"),  # the class's rows of enrollments.csv
-            pl.format(text, SID).alias("message"),
-        )
-        out.add(rule, hits, related_column="classSourcedId", **common)
+        def hits(part: pl.DataFrame) -> pl.DataFrame:
+            return part.select(
+                pl.col(LINE).alias("line"),
+                pl.col(SID).alias("sourced_id"),
+                pl.col(SID).alias("value"),
+                pl.col(SID).alias("related_value"),  # the class's rows of enrollments.csv
+                pl.format(text, SID).alias("message"),
+            )
+
+        # One hit per class row (a line): grouped before the messages are made.
+        found = frame.filter(cond).select(LINE, SID)
+        add_by_line(out, rule, found, hits, related_column="classSourcedId", **common)
 
     emit(NO_TEACHER, joined, pl.col("teachers") == 0, "class '{}' has no teacher enrollment.")
     emit(

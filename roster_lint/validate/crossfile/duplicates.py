@@ -6,6 +6,8 @@ hash first, then verify only the rows whose hash repeats.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from roster_lint.findings import Findings
@@ -26,6 +28,7 @@ from roster_lint.validate.crossfile.common import (
     table,
 )
 from roster_lint.validate.crossfile.facts import user_roles
+from roster_lint.validate.crossfile.grouped import add_by_line
 
 DUPLICATE_ID = "RL210"
 DUPLICATE_ID_CASE = "RL211"
@@ -101,23 +104,7 @@ def _sourced_ids(export: Export, t: Table, out: Findings) -> None:
     dups = repeated(df, pl.col(SID), present(SID), hashed=hashed)
     del hashed
     if dups.height:
-        dups = _with_group_lines(dups)
-        out.add(
-            DUPLICATE_ID,
-            dups.select(
-                pl.col(LINE).alias("line"),
-                pl.col(SID).alias("sourced_id"),
-                pl.col(SID).alias("value"),
-                pl.format(
-                    "sourcedId '{}' appears {} times in this file (lines {}).",
-                    SID,
-                    "n",
-                    "lines",
-                ).alias("message"),
-            ),
-            file=t.path,
-            column=SID,
-        )
+        _add_duplicates(out, DUPLICATE_ID, dups, _id_hits, file=t.path)
     # Ids that differ only in case or surrounding spaces: receivers that fold case merge them.
     folded = _fold_candidates(df)
     if folded.height == 0:
@@ -176,25 +163,59 @@ def _enrollments(export: Export, out: Findings) -> None:
     del hashed
     if dups.height == 0:
         return
-    dups = _with_group_lines(dups)
-    out.add(
-        DUPLICATE_ENROLLMENT,
-        dups.select(
-            pl.col(LINE).alias("line"),
-            "sourced_id",
-            pl.col("userSourcedId").alias("value"),
-            pl.format(
-                "user '{}' is enrolled in class '{}' as {} {} times (lines {}).",
-                "userSourcedId",
-                "classSourcedId",
-                "role",
-                "n",
-                "lines",
-            ).alias("message"),
-        ),
-        file=t.path,
-        column="userSourcedId",
+    _add_duplicates(out, DUPLICATE_ENROLLMENT, dups, _enrollment_hits, file=t.path)
+
+
+def _id_hits(dups: pl.DataFrame) -> pl.DataFrame:
+    """RL210's hits, one per duplicate row (`dups` with `n` and `lines`)."""
+    return dups.select(
+        pl.col(LINE).alias("line"),
+        pl.col(SID).alias("sourced_id"),
+        pl.col(SID).alias("value"),
+        pl.format(
+            "sourcedId '{}' appears {} times in this file (lines {}).", SID, "n", "lines"
+        ).alias("message"),
+        pl.lit(SID).alias("column"),
     )
+
+
+def _enrollment_hits(dups: pl.DataFrame) -> pl.DataFrame:
+    """RL212's hits, one per duplicate row (`dups` with `n` and `lines`)."""
+    return dups.select(
+        pl.col(LINE).alias("line"),
+        "sourced_id",
+        pl.col("userSourcedId").alias("value"),
+        pl.format(
+            "user '{}' is enrolled in class '{}' as {} {} times (lines {}).",
+            "userSourcedId",
+            "classSourcedId",
+            "role",
+            "n",
+            "lines",
+        ).alias("message"),
+        pl.lit("userSourcedId").alias("column"),
+    )
+
+
+def _add_duplicates(
+    out: Findings,
+    rule: str,
+    dups: pl.DataFrame,
+    hits: Callable[[pl.DataFrame], pl.DataFrame],
+    **constants: str,
+) -> None:
+    """Adds `rule`'s findings for duplicate rows `dups` (LINE, "key", what `hits` reads;
+    `hits` makes the rows from `dups` with `n` and `lines`).  Each row is one line, so
+    more than GROUP_LIMIT of them are one finding (grouped.add_by_line): the group lines
+    and message are then made for the first row's key only, not for 200k rows."""
+
+    def made(part: pl.DataFrame) -> pl.DataFrame:
+        if part.height == dups.height:
+            return hits(_with_group_lines(dups))
+        group = dups.join(part.select("key"), on="key", how="semi", nulls_equal=True)
+        return hits(_with_group_lines(group).join(part.select(LINE), on=LINE, how="semi"))
+
+    add_by_line(out, rule, dups, made, **constants)
 
 
 def _lowercase_hash(t: Table, column: str) -> pl.Series:
