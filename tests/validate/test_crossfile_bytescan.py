@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roster_lint.model import LINE, Table
 from roster_lint import bytescan
+from roster_lint.model import LINE, Table
 from roster_lint.validate.crossfile.bytescan import marked_rows
 from roster_lint.validate.crossfile.duplicates import (
     CHANGES_WHEN_FOLDED,
