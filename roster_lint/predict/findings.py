@@ -14,12 +14,13 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+import numpy as np
 import polars as pl
 
 from roster_lint.findings import GROUP_LIMIT, LINES_SHOWN, Findings, rows_wanted
 from roster_lint.model import LINE, Export
 from roster_lint.predict.inputs import Inputs, read_inputs
-from roster_lint.predict.model import Plan, RootCause
+from roster_lint.predict.model import ENTITY, Plan, RootCause
 from roster_lint.predict.profile import Profile, load_profile
 from roster_lint.predict.registry import load_registry
 
@@ -380,23 +381,71 @@ def _shown_rows(rows: pl.DataFrame, grades: bool) -> pl.DataFrame:
     return pl.concat([small, big], how="vertical")
 
 
-def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> None:
-    # Most of the ~9M actions have no reason: drop them before unpacking the lists.
-    tagged = (
-        plan.actions.select("entity", "id", "reasons", "detail", "file", "line")
-        .filter(pl.col("reasons").list.len() > 0)
-        .explode("reasons")
-    )
+class _Tagged:
+    """Where each (entity, reason) is among the plan's actions, as row numbers in action order.
+
+    A skipped district tags ~9M actions with ~16M reasons.  Exploding the actions with their
+    ids and details to find each rule's rows copied all of that (1M skipped: 2.8 s CPU and
+    +1.6 GB, the peak of `check`); grouping the actions on their reasons lists costs +0.9 GB
+    (polars row-encodes list keys).  Here the reasons are cast to small integer codes in
+    place (an Enum of the registry's names) and only each flat code's action row and its
+    (entity, reason) key are held: 16M x 8 bytes, and no string is copied."""
+
+    def __init__(self, actions: pl.DataFrame) -> None:
+        self.actions = actions
+        vocab = sorted(_REG.reasons)
+        reasons = actions["reasons"]
+        try:
+            codes = reasons.cast(pl.List(pl.Enum(vocab)))
+        except pl.exceptions.InvalidOperationError:  # a reason the registry does not name
+            vocab = sorted({*vocab, *reasons.explode().drop_nulls().unique().to_list()})
+            codes = reasons.cast(pl.List(pl.Enum(vocab)))
+        self._names = {name: i for i, name in enumerate(vocab)}
+        kinds = actions["entity"].cast(ENTITY)  # already so: the plan's schema
+        self._entities = {name: i for i, name in enumerate(ENTITY.categories.to_list())}
+        n = codes.list.len().fill_null(0).to_numpy()
+        flat = codes.explode(empty_as_null=False, keep_nulls=False).to_physical()
+        # one code per (entity, reason); a null inside a list names no reason: past them all.
+        # Small dtypes, in place: fresh pages cost more than the arithmetic here (16M codes).
+        self._width = width = len(vocab) + 1
+        # each flat code's action row: a step at the first code of every tagged action, summed
+        # (np.repeat(rows, n) costs ~10x more on 16M codes)
+        tagged = np.flatnonzero(n)
+        row = np.zeros(flat.len(), np.uint32)
+        row[np.cumsum(n[tagged]) - n[tagged]] = np.diff(tagged, prepend=0)
+        self._row = np.cumsum(row, dtype=np.uint32, out=row)
+        key = kinds.to_physical().to_numpy().astype(np.uint32)[row]
+        key *= width
+        key += flat.fill_null(len(vocab)).to_numpy().astype(np.uint32)
+        self._key = key
+        self._count = np.bincount(key, minlength=len(self._entities) * width)
+
+    def rows(self, entity: str, reason: str) -> pl.Series:
+        """The action rows `reason` tags on `entity`, in action order (as exploded: a
+        reason twice in one list tags its action twice)."""
+        e, r = self._entities.get(entity), self._names.get(reason)
+        if e is None or r is None or not self._count[e * self._width + r]:
+            return pl.Series("_r", [], dtype=pl.UInt32)
+        return pl.Series("_r", self._row[self._key == e * self._width + r])
+
+    def entities(self, reason: str) -> list[str]:
+        """The entities `reason` tags at least once, by name."""
+        r = self._names.get(reason)
+        if r is None:
+            return []
+        return sorted(e for e, i in self._entities.items() if self._count[i * self._width + r])
+
+
+def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings, tagged: _Tagged) -> None:
     from_roles = inp.version == "1.2" and "roles.csv" in inp.state and not _has_role(export)
     # --output rows: wants every row; otherwise a rule's hits are grouped before their
     # values and messages are made (Findings.add takes them grouped).
     every_row = rows_wanted()
     for rule, (entity, column, template) in row_rules(load_profile()).items():
-        rows = tagged.filter(
-            (pl.col("entity") == entity)
-            & (pl.col("reasons") == rule)
-            & pl.col("line").is_not_null()
-        ).select("file", "line", pl.col("id").alias("sourced_id"), "detail")
+        at = tagged.rows(entity, rule)
+        rows = plan.actions.select("file", "line", pl.col("id").alias("sourced_id"), "detail")[
+            at
+        ].filter(pl.col("line").is_not_null())
         if rule.startswith("enrollment-") and inp.state.get(
             "users.csv" if "user" in rule else "classes.csv"
         ) in ("missing", "broken"):
@@ -428,30 +477,28 @@ def _has_role(export: Export) -> bool:
     return t is not None and t.has("role")
 
 
-def _counted_findings(plan: Plan, export: Export, out: Findings) -> None:
-    tagged = (
-        plan.actions.select("entity", "reasons", "file", "line")
-        .filter(pl.col("reasons").list.len() > 0)
-        .explode("reasons")
-    )
-    hit = tagged.filter(pl.col("reasons").is_in(list(SUMMARY_RULES)))
-    counts: dict[str, dict[str, int]] = {}
-    for reason, entity, n in hit.group_by("reasons", "entity").len().iter_rows():
-        counts.setdefault(reason, {})[entity] = n
-    for reason in sorted(counts):
+def _counted_findings(plan: Plan, export: Export, out: Findings, tagged: _Tagged) -> None:
+    for reason in sorted(SUMMARY_RULES):
         main, column, make = SUMMARY_RULES[reason]
+        at = {e: tagged.rows(e, reason) for e in tagged.entities(reason)}
+        counts = {e: rows.len() for e, rows in at.items()}
+        if not counts:
+            continue
         # the first row of the counted entity (else any): where the district looks first
-        ranked = hit.filter(pl.col("reasons") == reason).with_columns(
-            (pl.col("entity") != main).alias("_other")
+        mine = at.get(main)
+        first = int(mine[0]) if mine is not None else min(int(r[0]) for r in at.values())
+        row = plan.actions.select("file", "line").row(first)
+        file, line = row
+        found = pl.DataFrame(
+            {"file": [file], "line": [line]},
+            schema={"file": plan.actions.schema["file"], "line": plan.actions.schema["line"]},
         )
-        first = ranked.sort("_other", maintain_order=True).head(1)
-        file, line = first["file"][0], first["line"][0]
-        cell = _values(export, first.select("file", "line"), column)["value"][0]
+        cell = _values(export, found, column)["value"][0]
         value = cell if column is not None and reason != "user-transfer" else None
         shown = _q(cell) if cell is not None else "blank"
         out.one(
             reason,
-            make({main: 0, **counts[reason]}, shown),
+            make({main: 0, **counts}, shown),
             file=file,
             line=line,
             column=column if value is not None else None,
@@ -476,8 +523,9 @@ def profile_findings(plan: Plan, export: Export, opts: Options, out: Findings) -
                 line=1,
             )
     _root_findings(plan, export, inp, out)
-    _row_findings(plan, export, inp, out)
-    _counted_findings(plan, export, out)
+    tagged = _Tagged(plan.actions)
+    _row_findings(plan, export, inp, out, tagged)
+    _counted_findings(plan, export, out, tagged)
     if export.kind == "zip":
         name = Path(export.path).name
         if not ZIP_NAME.match(name):
