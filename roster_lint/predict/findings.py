@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-import numpy as np
 import polars as pl
 
 from roster_lint.findings import GROUP_LIMIT, LINES_SHOWN, Findings, rows_wanted
@@ -389,7 +388,7 @@ class _Tagged:
     +1.6 GB, the peak of `check`); grouping the actions on their reasons lists costs +0.9 GB
     (polars row-encodes list keys).  Here the reasons are cast to small integer codes in
     place (an Enum of the registry's names) and only each flat code's action row and its
-    (entity, reason) key are held: 16M x 8 bytes, and no string is copied."""
+    (entity, reason) key are held: 16M x 8 bytes."""
 
     def __init__(self, actions: pl.DataFrame) -> None:
         self.actions = actions
@@ -403,37 +402,41 @@ class _Tagged:
         self._names = {name: i for i, name in enumerate(vocab)}
         kinds = actions["entity"].cast(ENTITY)  # already so: the plan's schema
         self._entities = {name: i for i, name in enumerate(ENTITY.categories.to_list())}
-        n = codes.list.len().fill_null(0).to_numpy()
-        flat = codes.explode(empty_as_null=False, keep_nulls=False).to_physical()
-        # one code per (entity, reason); a null inside a list names no reason: past them all.
-        # Small dtypes, in place: fresh pages cost more than the arithmetic here (16M codes).
+        # one key per (entity, reason); a null inside a list names no reason: past them all.
+        # Exploded by polars with the row numbers: no string is copied, and numpy's fresh
+        # arrays cost more here in page faults than polars' whole explode (16M codes).
         self._width = width = len(vocab) + 1
-        # each flat code's action row: a step at the first code of every tagged action, summed
-        # (np.repeat(rows, n) costs ~10x more on 16M codes)
-        tagged = np.flatnonzero(n)
-        row = np.zeros(flat.len(), np.uint32)
-        row[np.cumsum(n[tagged]) - n[tagged]] = np.diff(tagged, prepend=0)
-        self._row = np.cumsum(row, dtype=np.uint32, out=row)
-        key = kinds.to_physical().to_numpy().astype(np.uint32)[row]
-        key *= width
-        key += flat.fill_null(len(vocab)).to_numpy().astype(np.uint32)
-        self._key = key
-        self._count = np.bincount(key, minlength=len(self._entities) * width)
+        self._tags = (
+            pl.DataFrame({"e": kinds, "c": codes})
+            .with_row_index("_r")
+            .lazy()
+            .explode("c", empty_as_null=False, keep_nulls=False)
+            .select(
+                "_r",
+                (
+                    pl.col("e").to_physical().cast(pl.UInt32) * width
+                    + pl.col("c").to_physical().cast(pl.UInt32).fill_null(len(vocab))
+                ).alias("k"),
+            )
+            .collect()
+        )
+        self._count = dict(self._tags.group_by("k").len().iter_rows())
+
+    def _key(self, entity: str, reason: str) -> int | None:
+        e, r = self._entities.get(entity), self._names.get(reason)
+        return None if e is None or r is None else e * self._width + r
 
     def rows(self, entity: str, reason: str) -> pl.Series:
         """The action rows `reason` tags on `entity`, in action order (as exploded: a
         reason twice in one list tags its action twice)."""
-        e, r = self._entities.get(entity), self._names.get(reason)
-        if e is None or r is None or not self._count[e * self._width + r]:
+        k = self._key(entity, reason)
+        if k is None or k not in self._count:
             return pl.Series("_r", [], dtype=pl.UInt32)
-        return pl.Series("_r", self._row[self._key == e * self._width + r])
+        return self._tags.filter(pl.col("k") == k)["_r"]
 
     def entities(self, reason: str) -> list[str]:
         """The entities `reason` tags at least once, by name."""
-        r = self._names.get(reason)
-        if r is None:
-            return []
-        return sorted(e for e, i in self._entities.items() if self._count[i * self._width + r])
+        return sorted(e for e in self._entities if self._key(e, reason) in self._count)
 
 
 def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings, tagged: _Tagged) -> None:
