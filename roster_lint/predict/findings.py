@@ -10,7 +10,7 @@ Ids are quoted in messages so that stray whitespace shows; counts agree with the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -381,34 +381,43 @@ def _shown_rows(rows: pl.DataFrame, grades: bool) -> pl.DataFrame:
 
 
 class _Tagged:
-    """Where each (entity, reason) is among the plan's actions, as row numbers in action order.
+    """Where each (entity, reason) of `rules` is among the plan's actions, as row numbers in
+    action order.
 
     A skipped district tags ~9M actions with ~16M reasons.  Exploding the actions with their
     ids and details to find each rule's rows copied all of that (1M skipped: 2.8 s CPU and
-    +1.6 GB, the peak of `check`); grouping the actions on their reasons lists costs +0.9 GB
-    (polars row-encodes list keys).  Here the reasons are cast to small integer codes in
-    place (an Enum of the registry's names) and only each flat code's action row and its
-    (entity, reason) key are held: 16M x 8 bytes."""
+    +1.6 GB, the peak of `check`).  Here only the actions tagged with one of `rules` are
+    kept (a mask over the lists, the checkmem branch's idea), their reasons cast to integer
+    codes (an Enum of the registry's names) and only each code's action row and (entity,
+    reason) key held: no string is copied, and each rule gathers its own rows."""
 
-    def __init__(self, actions: pl.DataFrame) -> None:
+    def __init__(self, actions: pl.DataFrame, rules: Collection[str]) -> None:
         self.actions = actions
+        # Only the actions tagged with one of `rules` (those findings report) are unpacked:
+        # when every school is skipped nearly every action has reasons, few of them these.
+        wanted = pl.col("reasons").list.eval(pl.element().is_in(sorted(rules))).list.any()
+        kept = (
+            actions.lazy()
+            .select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_r"), "entity", "reasons")
+            .filter(wanted.fill_null(False))
+            .collect()
+        )
         vocab = sorted(_REG.reasons)
-        reasons = actions["reasons"]
+        reasons = kept["reasons"]
         try:
             codes = reasons.cast(pl.List(pl.Enum(vocab)))
         except pl.exceptions.InvalidOperationError:  # a reason the registry does not name
             vocab = sorted({*vocab, *reasons.explode().drop_nulls().unique().to_list()})
             codes = reasons.cast(pl.List(pl.Enum(vocab)))
         self._names = {name: i for i, name in enumerate(vocab)}
-        kinds = actions["entity"].cast(ENTITY)  # already so: the plan's schema
+        kinds = kept["entity"].cast(ENTITY)  # already so: the plan's schema
         self._entities = {name: i for i, name in enumerate(ENTITY.categories.to_list())}
         # one key per (entity, reason); a null inside a list names no reason: past them all.
         # Exploded by polars with the row numbers: no string is copied, and numpy's fresh
         # arrays cost more here in page faults than polars' whole explode (16M codes).
         self._width = width = len(vocab) + 1
         self._tags = (
-            pl.DataFrame({"e": kinds, "c": codes})
-            .with_row_index("_r")
+            pl.DataFrame({"_r": kept["_r"], "e": kinds, "c": codes})
             .lazy()
             .explode("c", empty_as_null=False, keep_nulls=False)
             .select(
@@ -526,7 +535,7 @@ def profile_findings(plan: Plan, export: Export, opts: Options, out: Findings) -
                 line=1,
             )
     _root_findings(plan, export, inp, out)
-    tagged = _Tagged(plan.actions)
+    tagged = _Tagged(plan.actions, {*row_rules(load_profile()), *SUMMARY_RULES})
     _row_findings(plan, export, inp, out, tagged)
     _counted_findings(plan, export, out, tagged)
     if export.kind == "zip":
