@@ -141,7 +141,9 @@ def _in_order(seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     out = []
     for i, row in enumerate(records):
         if rng.random() < 0.08:
-            continue  # removed: the rows after it are no longer in place
+            if i > 250:
+                continue  # removed: the rows after it are no longer in place
+            row = {**row, "userSourcedId": f"z{i}", "sourcedId": f"z{i}"}  # one for another
         row = dict(row)
         for c in ("beginDate", "status", "role"):
             if rng.random() < 0.1:
@@ -149,7 +151,7 @@ def _in_order(seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
         if seed % 2 and rng.random() < 0.9:
             row["sourcedId"] = f"n{i}"
         out.append(row)
-        if rng.random() < 0.05:  # added
+        if i > 200 and rng.random() < 0.05:  # added
             out.append({**row, "userSourcedId": f"y{i}", "sourcedId": f"y{i}"})
     if seed % 3 == 0:  # two rows swap places
         out[3], out[40] = out[40], out[3]
@@ -192,3 +194,23 @@ def test_pairing_in_place_pairs_an_export_with_itself_whole() -> None:
     fd = compare_tables("enrollments.csv", _table(old), _table(old.clone()))
     assert fd.key == ("sourcedId",) and fd.counts == {"added": 0, "removed": 0, "changed": 0}
     assert _pairs_of(fd) == [(i, i) for i in range(old.height)]
+
+
+@pytest.mark.parametrize("seed", [1, 3, 5, 7, 11, 13])
+def test_rl403_from_pairs_in_place_is_the_natural_key_join(seed: int) -> None:
+    """RL403 from pairs made mostly in place (findings._rekeyed_in_place) against the
+    natural-key join."""
+    old, new = _in_order(seed)
+    fd = compare_tables("enrollments.csv", _table(old), _table(new))
+    assert fd.key == PAIR_KEY and fd.paired is not None and not fd.paired.duplicates
+    p = fd.paired.pairs
+    assert (p[IDX] == p[IDX + NEW]).sum() > p.height // 4  # many pairs in place
+    read = _rekeyed_from_pairs(old, new, KEY3, fd.paired)
+    joined = _rekeyed(old, new, KEY3)
+    assert read is not None
+
+    def pairs(f: pl.DataFrame) -> list[tuple[int, int]]:
+        return sorted(zip(f[IDX].to_list(), f[IDX + NEW].to_list(), strict=True))
+
+    assert pairs(read) == pairs(joined) != []
+    assert _example(old, new, read) == _example(old, new, joined)
