@@ -25,6 +25,7 @@ from roster_lint.diff.rows import (
 from roster_lint.diff.settings import DiffSettings, settings_from
 from roster_lint.findings import Findings
 from roster_lint.model import Export, Table
+from roster_lint.predict.history import in_place, same_text
 from roster_lint.spec import oneroster
 
 if TYPE_CHECKING:
@@ -222,29 +223,11 @@ def _rekeyed_in_place(
     if pairs.height == 0:
         return pairs
     n = min(old.height, new.height)
-    cols = [(old[c].slice(0, n), new[c].slice(0, n)) for c in ("sourcedId", *rest)]
-    both = pl.DataFrame(
-        [
-            ok_old.slice(0, n).alias("__ok_o"),
-            ok_new.slice(0, n).alias("__ok_n"),
-            *(
-                s.alias(f"__{i}{side}")
-                for i, pair in enumerate(cols)
-                for side, s in zip("on", pair, strict=True)
-            ),
-        ]
-    )
-    flag = both.select(
-        pl.all_horizontal(
-            "__ok_o",
-            "__ok_n",
-            (pl.col("__0o") != pl.col("__0n")).fill_null(False),
-            *[
-                (pl.col(f"__{i}o") == pl.col(f"__{i}n")).fill_null(False)
-                for i in range(1, len(cols))
-            ],
-        )
-    ).to_series()
+    flag = ok_old.slice(0, n) & ok_new.slice(0, n)
+    ids = (old["sourcedId"].slice(0, n), new["sourcedId"].slice(0, n))
+    flag = flag & in_place(*ids, lambda a, b: (a != b).fill_null(False))
+    for c in rest:
+        flag = flag & in_place(old[c].slice(0, n), new[c].slice(0, n), same_text)
     return pairs.filter(flag.gather(pairs[IDX]))
 
 

@@ -27,6 +27,7 @@ from roster_lint.diff.model import (
     PairedRows,
 )
 from roster_lint.model import LINE, Table
+from roster_lint.predict.history import in_place, same_text
 
 ID_KEY: tuple[str, ...] = ("sourcedId",)
 PAIR_KEY: tuple[str, ...] = ("classSourcedId", "userSourcedId")
@@ -151,36 +152,25 @@ class KeyHashes:
         pairs as the join of every row (tests/diff/test_hashed_rows.py)."""
         old, new = self._frames
         n = min(old.height, new.height)
-        hit = (hashed[0].slice(0, n) == hashed[1].slice(0, n)).fill_null(False)
-        cols = [
-            *(_pair_cols(old, new, k, n, "k") for k in key),
-            *(_pair_cols(old, new, c, n, "v") for c in common),
-        ]
-        both = pl.DataFrame([hit.alias("__hit"), *(s for pair in cols for s in pair)])
-        flags = both.select(
-            pl.all_horizontal(
-                pl.col("__hit"),
-                *[(pl.col(a.name) == pl.col(b.name)).fill_null(False) for a, b in cols[: len(key)]],
-            ).alias("__same"),
-            pl.any_horizontal(
-                pl.lit(False),
-                *[pl.col(a.name).ne_missing(pl.col(b.name)) for a, b in cols[len(key) :]],
-            ).alias(MOVED),
+        hit = in_place(hashed[0].slice(0, n), hashed[1].slice(0, n), same_text)
+        same, moved = hit, pl.repeat(False, n, dtype=pl.Boolean, eager=True)
+        for k in key:
+            same = same & in_place(old[k].slice(0, n), new[k].slice(0, n), same_text)
+        for c in common:
+            moved = moved | in_place(old[c].slice(0, n), new[c].slice(0, n), _differ)
+        at = pl.arg_where(same, eager=True).cast(pl.UInt32)
+        in_place_pairs = pl.DataFrame(
+            [at.alias(IDX), at.alias(IDX + NEW), moved.filter(same).alias(MOVED)]
         )
-        del both, cols
-        here = flags.with_row_index(IDX).filter(pl.col("__same"))
-        in_place = pl.DataFrame(
-            [here[IDX].cast(pl.UInt32), here[IDX].cast(pl.UInt32).alias(IDX + NEW), here[MOVED]]
-        )
-        del here, flags
+        del same, moved, at
         if int(hit.sum()) == old.height == new.height:
-            return in_place
+            return in_place_pairs
         keep = [
             ~pl.concat([hit, pl.repeat(False, size - n, dtype=pl.Boolean, eager=True)])
             for size in (old.height, new.height)
         ]
         rest = self._joined(key, hashed, keep, common)
-        return pl.concat([in_place, rest])
+        return pl.concat([in_place_pairs, rest])
 
     def _joined(
         self,
@@ -346,14 +336,8 @@ def _changed(
     return out, ordered
 
 
-def _pair_cols(
-    old: pl.DataFrame, new: pl.DataFrame, column: str, n: int, tag: str
-) -> tuple[pl.Series, pl.Series]:
-    """A column's first `n` values on both sides, renamed apart (for `_aligned`)."""
-    return (
-        old[column].slice(0, n).alias(f"__{tag}o_{column}"),
-        new[column].slice(0, n).alias(f"__{tag}n_{column}"),
-    )
+def _differ(a: pl.Series, b: pl.Series) -> pl.Series:
+    return a.ne_missing(b)
 
 
 def gather(frame: pl.DataFrame, at: pl.Series) -> pl.DataFrame:

@@ -4,6 +4,8 @@ and classes no longer shared)."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -155,6 +157,29 @@ def _mask(size: int, rows: pl.Series) -> pl.Series:
     return pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(rows, True)
 
 
+def same_text(a: pl.Series, b: pl.Series) -> pl.Series:
+    """a == b, a null equal to nothing (False)."""
+    return (a == b).fill_null(False)
+
+
+def in_place(
+    a: pl.Series, b: pl.Series, op: Callable[[pl.Series, pl.Series], pl.Series]
+) -> pl.Series:
+    """`op(a, b)` (an element-wise comparison) of two series of one length whose chunks
+    differ (two exports' columns do: the loader cuts them by bytes), block by block
+    where each side is one chunk.  Polars aligns such operands by copying both whole
+    (at 7M rows ~120 MB per string column and side); the blocks are zero-copy slices."""
+    ca, cb = a.chunk_lengths(), b.chunk_lengths()
+    if ca == cb or len(ca) <= 1 or len(cb) <= 1 or a.len() == 0:
+        return op(a, b)
+    cuts = sorted(set(itertools.accumulate(ca)) | set(itertools.accumulate(cb)))
+    parts, start = [], 0
+    for end in cuts:
+        parts.append(op(a.slice(start, end - start), b.slice(start, end - start)))
+        start = end
+    return pl.concat(parts).rechunk()
+
+
 def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
     """The pairs matched on a u64 hash of (class, user) (a join on two 36-character
     strings costs several times more), each hash match re-checked on the text, so a
@@ -169,7 +194,7 @@ def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
     key = pl.struct("cid", "uid").hash().alias("_h")
     h_now, h_was = e.select(key).to_series(), was.select(key).to_series()
     n = min(e.height, was.height)
-    hit = (h_now.slice(0, n) == h_was.slice(0, n)).fill_null(False)
+    hit = in_place(h_now.slice(0, n), h_was.slice(0, n), same_text)
     # In place only where it pays: most rows in place, and no hash repeated (uniqueness
     # costs a hash table per side; an empty previous side, e.g. every school skipped,
     # joins nothing at all).
@@ -204,21 +229,9 @@ def _in_place(
     positions, nothing gathered); the other rows are joined (`_joined`).  `hit`: the
     hashes equal at the same position, over the shorter side."""
     n = hit.len()
-    both = pl.DataFrame(
-        [
-            hit.alias("_hit"),
-            *(e[c].slice(0, n).alias(c) for c in ("cid", "uid")),
-            *(was[c].slice(0, n).alias(c + "_p") for c in ("cid", "uid")),
-        ]
-    )
-    same = both.select(
-        pl.all_horizontal(
-            "_hit",
-            (pl.col("cid") == pl.col("cid_p")).fill_null(False),
-            (pl.col("uid") == pl.col("uid_p")).fill_null(False),
-        )
-    ).to_series()
-    del both
+    same = hit
+    for c in ("cid", "uid"):
+        same = same & in_place(e[c].slice(0, n), was[c].slice(0, n), same_text)
     at = pl.arg_where(same, eager=True).cast(pl.UInt32)
     here = pl.DataFrame([at.alias("_i"), at.alias("_j")])
     if int(hit.sum()) == e.height == was.height:

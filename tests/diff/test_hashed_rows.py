@@ -214,3 +214,30 @@ def test_rl403_from_pairs_in_place_is_the_natural_key_join(seed: int) -> None:
 
     assert pairs(read) == pairs(joined) != []
     assert _example(old, new, read) == _example(old, new, joined)
+
+
+def _chunks(df: pl.DataFrame, size: int) -> pl.DataFrame:
+    """`df` in chunks of `size` rows (the loader's frames come in many; two exports' chunks
+    differ)."""
+    return pl.concat([df.slice(i, size) for i in range(0, df.height, size)], rechunk=False)
+
+
+@pytest.mark.parametrize("seed", [1, 3, 4, 7])
+def test_pairing_in_place_on_frames_chunked_apart(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = _in_order(seed)
+    old, new = _chunks(old, 37), _chunks(new, 53)
+    assert old.n_chunks() > 1 and new.n_chunks() > 1
+    fast = compare_tables("enrollments.csv", _table(old), _table(new))
+    monkeypatch.setattr(rows, "ALIGNED", False)
+    slow = compare_tables("enrollments.csv", _table(old), _table(new))
+    assert _pairs_of(fast) == _pairs_of(slow)
+    assert fast.changed.equals(slow.changed) and fast.column_changes == slow.column_changes
+    assert _summary(fast) == _reference(old.rechunk(), new.rechunk(), fast.key)
+    if fast.key == PAIR_KEY and fast.paired is not None and not fast.paired.duplicates:
+        read = _rekeyed_from_pairs(old, new, KEY3, fast.paired)
+        assert read is not None
+        got = sorted(zip(read[IDX].to_list(), read[IDX + NEW].to_list(), strict=True))
+        want = _rekeyed(old, new, KEY3)
+        assert got == sorted(zip(want[IDX].to_list(), want[IDX + NEW].to_list(), strict=True))

@@ -77,3 +77,26 @@ def test_match_pairs_in_place_with_an_empty_previous_side() -> None:
     none = prev.with_columns(pl.lit("skip", ACTION).alias("action"))
     pairs = history.match_pairs(now, none)
     assert pairs is not None and pairs.was.height == 0 and not pairs.had.any()
+
+
+def _chunked(values: list[str | None], cut: list[int]) -> pl.Series:
+    parts, start = [], 0
+    for end in [*cut, len(values)]:
+        parts.append(pl.Series("v", values[start:end], dtype=pl.String))
+        start = end
+    return pl.concat(parts, rechunk=False)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_in_place_on_series_chunked_apart_is_the_plain_comparison(seed: int) -> None:
+    rng = random.Random(seed)
+    n = 200
+    a = [rng.choice([None, "", "x", "y", "a long value, past twelve bytes"]) for _ in range(n)]
+    b = [v if rng.random() < 0.7 else rng.choice([None, "", "x"]) for v in a]
+    sa = _chunked(a, sorted(rng.sample(range(1, n), 5)))
+    sb = _chunked(b, sorted(rng.sample(range(1, n), 7)))
+    assert sa.n_chunks() == 6 and sb.n_chunks() == 8
+    for op in (history.same_text, lambda x, y: x.ne_missing(y)):
+        got = history.in_place(sa, sb, op)
+        want = op(sa.rechunk(), sb.rechunk())
+        assert got.n_chunks() == 1 and got.to_list() == want.to_list()
