@@ -280,35 +280,41 @@ def enrollments_vs_previous(
     course, another class)."""
     if pairs is None:
         return e.with_columns(pl.lit(None, STR).alias("from_class"))
-    out = e.hstack([kernel.chunked_like(pairs.had.alias("_had"), e["eid"])])
-    enrolled = pl.col("action") == "enroll"
-    unchanged = enrolled & pl.col("_had")
+    had = kernel.chunked_like(pairs.had.alias("_had"), e["eid"])
     # The student's previous class in the same course, if they are no longer enrolled there.
     before = (
         pairs.was.filter((pl.col("role") == student_role) & ~pairs.still_enrolled)
         .select("uid", "course", pl.col("cid").alias("from_class"))
         .unique(["uid", "course"], keep="first", maintain_order=True)
     )
-    out = out.join(before, on=["uid", "course"], how="left", maintain_order="left")
-    moved = (
-        enrolled
-        & ~pl.col("_had")
-        & pl.col("from_class").is_not_null()
-        & (pl.col("role") == student_role)
-    )
-    return out.with_columns(
-        pl.when(unchanged)
+    # Only an enrolled student whose (class, user) is new can have moved: those few rows
+    # are looked up (a left join of every row copied all of the frame's columns).
+    could = e.select(
+        ((pl.col("action") == "enroll") & (pl.col("role") == student_role)).fill_null(False)
+    ).to_series()
+    at = pl.arg_where(could & ~pairs.had, eager=True)
+    from_class = pl.repeat(None, e.height, dtype=pairs.was["cid"].dtype, eager=True)
+    if at.len() and before.height:
+        found = e.select("uid", "course")[at].join(
+            before, on=["uid", "course"], how="left", maintain_order="left"
+        )
+        from_class = from_class.scatter(at, found["from_class"])
+    from_class = kernel.chunked_like(from_class.alias("from_class"), e["eid"])
+    moved = kernel.chunked_like(from_class.is_not_null().alias("_moved"), e["eid"])
+    enrolled = pl.col("action") == "enroll"
+    out = e.hstack([had, moved]).with_columns(
+        pl.when(enrolled & pl.col("_had"))
         .then(pl.lit("unchanged", ACTION))
-        .when(moved)
+        .when(pl.col("_moved"))
         .then(pl.lit("transfer", ACTION))
         .otherwise(pl.col("action"))
         .alias("action"),
-        pl.when(moved)
+        pl.when(pl.col("_moved"))
         .then(kernel.append(pl.col("reasons"), MOVED["enrollment"]))
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
-        pl.when(moved).then(pl.col("from_class")).alias("from_class"),
-    ).drop("_had")
+    )
+    return out.drop("_had", "_moved").hstack([from_class])
 
 
 def retained_enrollments(
@@ -477,9 +483,6 @@ def retained_classes(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Dat
 def _enrolled(prev: pl.DataFrame) -> pl.DataFrame:
     """The previous export's live enrollments, only the columns the comparison reads."""
     cols = ["eid", "cid", "uid", "role", "course", "school", "action"]
-    return (
-        prev.lazy()
-        .select(cols)
-        .filter(pl.col("action").is_in(ENROLLED))
-        .collect(engine="in-memory")
-    )
+    live = prev.select(pl.col("action").is_in(ENROLLED).fill_null(False)).to_series()
+    # Every one live (an export diffed with the next): the columns as they are, not copied.
+    return prev.select(cols) if live.all() else prev.select(cols).filter(live)

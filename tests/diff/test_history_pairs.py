@@ -100,3 +100,77 @@ def test_in_place_on_series_chunked_apart_is_the_plain_comparison(seed: int) -> 
         got = history.in_place(sa, sb, op)
         want = op(sa.rechunk(), sb.rechunk())
         assert got.n_chunks() == 1 and got.to_list() == want.to_list()
+
+
+def _vs_previous_by_join(e: pl.DataFrame, pairs: history.Pairs, student: str) -> pl.DataFrame:
+    """enrollments_vs_previous as it was: a left join of every row (the oracle)."""
+    from roster_lint.predict import kernel
+    from roster_lint.predict.rules.history import MOVED
+
+    out = e.hstack([pairs.had.alias("_had")])
+    enrolled = pl.col("action") == "enroll"
+    before = (
+        pairs.was.filter((pl.col("role") == student) & ~pairs.still_enrolled)
+        .select("uid", "course", pl.col("cid").alias("from_class"))
+        .unique(["uid", "course"], keep="first", maintain_order=True)
+    )
+    out = out.join(before, on=["uid", "course"], how="left", maintain_order="left")
+    moved = (
+        enrolled
+        & ~pl.col("_had")
+        & pl.col("from_class").is_not_null()
+        & (pl.col("role") == student)
+    )
+    return out.with_columns(
+        pl.when(enrolled & pl.col("_had"))
+        .then(pl.lit("unchanged", ACTION))
+        .when(moved)
+        .then(pl.lit("transfer", ACTION))
+        .otherwise(pl.col("action"))
+        .alias("action"),
+        pl.when(moved)
+        .then(kernel.append(pl.col("reasons"), MOVED["enrollment"]))
+        .otherwise(pl.col("reasons"))
+        .alias("reasons"),
+        pl.when(moved).then(pl.col("from_class")).alias("from_class"),
+    ).drop("_had")
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_enrollments_vs_previous_looks_up_only_new_pairs(seed: int) -> None:
+    """Students moved to another class of a course they were enrolled in (transfers),
+    with nulls in role, user and course: the same frame as the left join of every row."""
+    rng = random.Random(seed)
+    now, prev = _exports(seed)
+    courses = [rng.choice(["k1", "k2", None]) for _ in range(max(now.height, prev.height))]
+    roles = ["student", "student", "teacher", None]
+
+    def dress(df: pl.DataFrame) -> pl.DataFrame:
+        return df.with_columns(
+            pl.Series("course", courses[: df.height]),
+            pl.Series("role", [rng.choice(roles) for _ in range(df.height)]),
+            pl.Series(
+                "uid", [u if rng.random() < 0.7 else f"u{rng.randrange(300)}" for u in df["uid"]]
+            ),
+            pl.Series("reasons", [rng.choice(["", "a", "a;b"]) for _ in range(df.height)]),
+        )
+
+    now, prev = dress(now), dress(prev)
+
+    def mover(df: pl.DataFrame, cid: str) -> pl.DataFrame:  # one sure transfer
+        row = df.head(1).with_columns(
+            pl.lit(cid).alias("cid"),
+            pl.lit("mover").alias("uid"),
+            pl.lit("k1").alias("course"),
+            pl.lit("student").alias("role"),
+            pl.lit("enroll", ACTION).alias("action"),
+        )
+        return pl.concat([df, row])
+
+    now, prev = mover(now, "c-new"), mover(prev, "c-old")
+    pairs = history.match_pairs(now, prev)
+    assert pairs is not None
+    got = history.enrollments_vs_previous(now, pairs, "student")
+    want = _vs_previous_by_join(now, pairs, "student")
+    assert got.equals(want)
+    assert (got["action"] == "transfer").sum() > 0
