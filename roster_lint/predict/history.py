@@ -60,11 +60,21 @@ def users_vs_previous(
         return users.with_columns(
             pl.lit(None, LISTS).alias("from_schools"), pl.lit(False).alias(OTHER_DISTRICT)
         )
-    had = prev.filter(pl.col("action") != "skip").unique("uid", keep="first")
-    had = had.select(
-        "uid", pl.col("ok_schools").alias("from_schools"), pl.col("sig").alias("_psig")
+    # Only the columns read are filtered and joined (a join of the users frame copied all
+    # of its columns); `had` holds each uid once, so the join keeps every user in order.
+    had = (
+        prev.select(
+            "uid",
+            "action",
+            pl.col("ok_schools").alias("from_schools"),
+            pl.col("sig").alias("_psig"),
+        )
+        .filter(pl.col("action") != "skip")
+        .unique("uid", keep="first")
+        .drop("action")
     )
-    out = users.join(had, on="uid", how="left", maintain_order="left")
+    found = users.select("uid").join(had, on="uid", how="left", maintain_order="left")
+    out = users.hstack([kernel.chunked_like(found[c], users["uid"]) for c in had.columns[1:]])
     existing = (pl.col("action") == "create") & pl.col("_psig").is_not_null()
     now, before = pl.col("ok_schools"), pl.col("from_schools")
     left = before.list.set_difference(now).list.len() > 0
