@@ -60,21 +60,7 @@ def users_vs_previous(
         return users.with_columns(
             pl.lit(None, LISTS).alias("from_schools"), pl.lit(False).alias(OTHER_DISTRICT)
         )
-    # Only the columns read are filtered and joined (a join of the users frame copied all
-    # of its columns); `had` holds each uid once, so the join keeps every user in order.
-    had = (
-        prev.select(
-            "uid",
-            "action",
-            pl.col("ok_schools").alias("from_schools"),
-            pl.col("sig").alias("_psig"),
-        )
-        .filter(pl.col("action") != "skip")
-        .unique("uid", keep="first")
-        .drop("action")
-    )
-    found = users.select("uid").join(had, on="uid", how="left", maintain_order="left")
-    out = users.hstack([kernel.chunked_like(found[c], users["uid"]) for c in had.columns[1:]])
+    out = with_previous_user(users, prev)
     existing = (pl.col("action") == "create") & pl.col("_psig").is_not_null()
     now, before = pl.col("ok_schools"), pl.col("from_schools")
     left = before.list.set_difference(now).list.len() > 0
@@ -124,6 +110,27 @@ def users_vs_previous(
         .alias("reasons"),
         pl.when(moved).then(pl.col("from_schools")).alias("from_schools"),
     ).drop("_psig", "_existing", "_changed", "_moved")
+
+
+def with_previous_user(users: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame:
+    """`users` with `from_schools` and `_psig`: the schools and signature of the same uid's
+    first account in the previous export (null when it had none).
+
+    Only the columns read are filtered and joined (a join of the users frame copied all
+    of its columns); `had` holds each uid once, so the join keeps every user in order."""
+    had = (
+        prev.select(
+            "uid",
+            "action",
+            pl.col("ok_schools").alias("from_schools"),
+            pl.col("sig").alias("_psig"),
+        )
+        .filter(pl.col("action") != "skip")
+        .unique("uid", keep="first")
+        .drop("action")
+    )
+    found = users.select("uid").join(had, on="uid", how="left", maintain_order="left")
+    return users.hstack([kernel.chunked_like(found[c], users["uid"]) for c in had.columns[1:]])
 
 
 def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFrame | None:

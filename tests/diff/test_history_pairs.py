@@ -174,3 +174,32 @@ def test_enrollments_vs_previous_looks_up_only_new_pairs(seed: int) -> None:
     want = _vs_previous_by_join(now, pairs, "student")
     assert got.equals(want)
     assert (got["action"] == "transfer").sum() > 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_with_previous_user_is_the_join_of_the_users_frame(seed: int) -> None:
+    """users_vs_previous' lookup of each user's previous account: repeated and null uids,
+    skipped accounts, users chunked apart."""
+    rng = random.Random(seed)
+
+    def users(n: int, acts: list[str]) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "uid": [rng.choice([f"u{rng.randrange(60)}", None]) for _ in range(n)],
+                "action": pl.Series([rng.choice(acts) for _ in range(n)], dtype=ACTION),
+                "ok_schools": [[f"s{rng.randrange(3)}"] for _ in range(n)],
+                "sig": [rng.randrange(5) for _ in range(n)],
+                "extra": [f"x{i}" for i in range(n)],
+            }
+        )
+
+    now = pl.concat([users(40, ["create"]), users(30, ["create", "skip"])], rechunk=False)
+    prev = users(80, ["create", "skip", "unchanged"])
+    had = prev.filter(pl.col("action") != "skip").unique("uid", keep="first")
+    had = had.select(
+        "uid", pl.col("ok_schools").alias("from_schools"), pl.col("sig").alias("_psig")
+    )
+    want = now.join(had, on="uid", how="left", maintain_order="left")
+    got = history.with_previous_user(now, prev)
+    assert got.equals(want)
+    assert got["_psig"].is_not_null().sum() > 3
