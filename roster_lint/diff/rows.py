@@ -165,7 +165,7 @@ class KeyHashes:
         del same, moved, at
         if int(hit.sum()) == old.height == new.height:
             return in_place_pairs
-        keep = [
+        keep: list[pl.Series | None] = [
             ~pl.concat([hit, pl.repeat(False, size - n, dtype=pl.Boolean, eager=True)])
             for size in (old.height, new.height)
         ]
@@ -198,9 +198,9 @@ class KeyHashes:
         del sides
         old, new = self._frames
         same = pl.repeat(True, pairs.height, dtype=pl.Boolean, eager=True)
-        for k in key:
-            text_old = gather(old.select(k), pairs[IDX]).to_series()
-            text_new = gather(new.select(k), pairs[IDX + NEW]).to_series()
+        for c in key:
+            text_old = gather(old.select(c), pairs[IDX]).to_series()
+            text_new = gather(new.select(c), pairs[IDX + NEW]).to_series()
             same = same & (text_old == text_new).fill_null(False)
         moved = pl.any_horizontal(
             pl.lit(False),
