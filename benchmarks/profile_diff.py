@@ -59,9 +59,10 @@ def main(argv: list[str]) -> int:
     paired.clear()
 
     def release() -> None:
+        # As `roster-lint diff` without --redact (with it, api.outputs_read stays too).
         reads = pipeline.plan_reads()
         for export in (old, new):
-            pipeline.release_unread_columns(export, reads, api.outputs_read)
+            pipeline.release_unread_columns(export, reads)
 
     stage("release unread columns", release)
     opts.previous = old.path

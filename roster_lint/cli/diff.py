@@ -41,14 +41,15 @@ MaxShrinkOpt = Annotated[
 
 
 def _run(
-    old: str, new: str, opts: Options, bars: Progress | None = None
+    old: str, new: str, opts: Options, bars: Progress | None = None, *, redact: bool = True
 ) -> tuple[DiffResult, Export, Export]:
     """api.diff's steps, keeping the loaded exports for --redact (no second read).
 
     The row comparison and the RL4xx checks read every column; they run first, and then
     the columns neither the plan nor --redact reads (dates, timestamps, ...) are released
     from both exports before the plan's peak (docs/performance.md, branch diff3).  The
-    result is the one api.diff gives."""
+    result is the one api.diff gives.  redact=False: the personal columns only --redact
+    reads go too (the row changes, made by then, hold the values the reports show)."""
     from roster_lint import api, pipeline
     from roster_lint.diff.compare import compare_rows, empty_plan, with_plan
 
@@ -58,9 +59,9 @@ def _run(
     compared = compare_rows(old_export, new_export, opts)
     opts.previous = old_export.path
     try:
-        reads = pipeline.plan_reads()
+        readers = (pipeline.plan_reads(), api.outputs_read) if redact else (pipeline.plan_reads(),)
         for export in (old_export, new_export):
-            pipeline.release_unread_columns(export, reads, api.outputs_read)
+            pipeline.release_unread_columns(export, *readers)
         # The diff reads the actions' entity, id, action and reasons, nothing else.
         plan = api.plan_export(new_export, opts, old_export, bars, actions_only=True)
         available = True
@@ -103,7 +104,11 @@ def diff(
     settings_from(opts.profile)  # a bad threshold stops the run before loading anything
     refuse_overwriting_inputs(output, [old, new, opts.course_map, config])
     result, old_export, new_export = _run(
-        old, new, opts, progress.for_run(progress.stdout_format(fmt, output), stages=3)
+        old,
+        new,
+        opts,
+        progress.for_run(progress.stdout_format(fmt, output), stages=3),
+        redact=redact,
     )
     emit_diff(
         result,

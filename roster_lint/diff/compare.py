@@ -51,9 +51,12 @@ def _attach_plan(fd: FileDiff, plan: Plan) -> None:
     entity = PLAN_ENTITY.get(fd.file)
     frames = [f for f in (fd.added, fd.removed, fd.changed) if "sourcedId" in f.columns]
     mine = pl.DataFrame(schema={"sourcedId": pl.String, **SYNC_SCHEMA})
-    if entity is not None and frames and plan.actions.height:
-        # Only the actions of the changed records: the plan may hold millions.
-        wanted = pl.concat([f.select(pl.col("sourcedId").alias("id")) for f in frames])
+    wanted = pl.concat(
+        [f.select(pl.col("sourcedId").alias("id")) for f in frames] or [pl.DataFrame()]
+    )
+    if entity is not None and wanted.height and plan.actions.height:
+        # Only the actions of the changed records: the plan may hold millions (and a
+        # file with no changed record reads none of them).
         mine = (
             plan.actions.filter(pl.col("entity") == entity)
             .join(wanted.unique(), on="id", how="semi")

@@ -25,6 +25,7 @@ from roster_lint.diff.rows import (
 from roster_lint.diff.settings import DiffSettings, settings_from
 from roster_lint.findings import Findings
 from roster_lint.model import Export, Table
+from roster_lint.predict.history import in_place, same_text
 from roster_lint.spec import oneroster
 
 if TYPE_CHECKING:
@@ -186,22 +187,48 @@ def _rekeyed_from_pairs(
     if paired.duplicates or not set(paired.key) <= set(key):
         return None
     rest = [c for c in key if c not in paired.key]
-    at_old, at_new = paired.pairs[IDX], paired.pairs[IDX + NEW]
     ok_old = old.select(_filled(key) & pl.col("sourcedId").is_not_null()).to_series()
     ok_new = new.select(_filled(key) & pl.col("sourcedId").is_not_null()).to_series()
+    here = paired.pairs[IDX] == paired.pairs[IDX + NEW]
+    moved = [_rekeyed_in_place(old, new, rest, ok_old, ok_new, paired.pairs.filter(here))]
+    pairs = paired.pairs.filter(~here)
+    at_old, at_new = pairs[IDX], pairs[IDX + NEW]
     keep = ok_old.gather(at_old) & ok_new.gather(at_new)
     for c in rest:
         keep = keep & (gather(old.select(c), at_old) == gather(new.select(c), at_new)).to_series()
     h_old = old.select(key_hash(ID_KEY)).to_series().gather(at_old)
     h_new = new.select(key_hash(ID_KEY)).to_series().gather(at_new)
     differ = h_old != h_new
-    moved = paired.pairs.filter(keep & differ)
-    same_hash = paired.pairs.filter(keep & ~differ)
+    moved.append(pairs.filter(keep & differ))
+    same_hash = pairs.filter(keep & ~differ)
     if same_hash.height:  # the same hash: different ids only where the text says so
         was = old["sourcedId"].gather(same_hash[IDX])
         now = new["sourcedId"].gather(same_hash[IDX + NEW])
-        moved = pl.concat([moved, same_hash.filter((was != now).fill_null(False))])
-    return moved
+        moved.append(same_hash.filter((was != now).fill_null(False)))
+    return pl.concat(moved)
+
+
+def _rekeyed_in_place(
+    old: pl.DataFrame,
+    new: pl.DataFrame,
+    rest: list[str],
+    ok_old: pl.Series,
+    ok_new: pl.Series,
+    pairs: pl.DataFrame,
+) -> pl.DataFrame:
+    """`_rekeyed_from_pairs` of the pairs at the same position on both sides (rows.KeyHashes
+    pairs most rows so): the rest of the key and the sourcedIds compared at the same
+    positions on whole columns, exactly, and the booleans read at the pairs; nothing
+    gathered but those."""
+    if pairs.height == 0:
+        return pairs
+    n = min(old.height, new.height)
+    flag = ok_old.slice(0, n) & ok_new.slice(0, n)
+    ids = (old["sourcedId"].slice(0, n), new["sourcedId"].slice(0, n))
+    flag = flag & in_place(*ids, lambda a, b: (a != b).fill_null(False))
+    for c in rest:
+        flag = flag & in_place(old[c].slice(0, n), new[c].slice(0, n), same_text)
+    return pairs.filter(flag.gather(pairs[IDX]))
 
 
 def _example(old: pl.DataFrame, new: pl.DataFrame, moved: pl.DataFrame) -> tuple[str, str]:

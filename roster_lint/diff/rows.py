@@ -27,6 +27,7 @@ from roster_lint.diff.model import (
     PairedRows,
 )
 from roster_lint.model import LINE, Table
+from roster_lint.predict.history import in_place, same_text
 
 ID_KEY: tuple[str, ...] = ("sourcedId",)
 PAIR_KEY: tuple[str, ...] = ("classSourcedId", "userSourcedId")
@@ -35,6 +36,10 @@ HASH = "__key"  # u64 hash of the key columns
 IDX = "__i"  # a row's position in its frame
 # The two row hashes of the compared values, each with its own seed.
 ROW_HASHES = (("__row_a", 0x0D1F_F3A1), ("__row_b", 0x7C3B_55E9))
+MOVED = "__moved"  # a pair whose values may differ (its values are gathered and compared)
+# Pair the rows at the same position in place when no key hash repeats (KeyHashes._aligned);
+# False: join every row (the tests' oracle).
+ALIGNED = True
 # Below this share of previous enrollment ids still present, try the (class, user) pair.
 REGENERATED_IDS = 0.5
 SAMPLE = 100_000  # previous keys probed to estimate how many are still present
@@ -108,34 +113,100 @@ class KeyHashes:
         return [c for c in old.columns if c in new.columns and c not in skip]
 
     def pairing(self, key: tuple[str, ...]) -> tuple[pl.DataFrame, list[pl.Series], list[str]]:
-        """The rows paired by `key` (IDX, IDX+NEW and both row hashes), the positions of
-        each side's repeated keys (left out), and the compared columns; made once per key.
+        """The rows paired by `key` (IDX, IDX+NEW, and MOVED: the pair's values may differ),
+        the positions of each side's repeated keys (left out), and the compared columns;
+        made once per key.
 
-        The join carries the key hash, two row hashes and a position per row, never the
-        values; the pairs' key text is then compared by gathering the key columns at the
-        paired positions (exact: a collision or a null key pairs nothing)."""
+        Rows at the same position on both sides with the same key are paired in place
+        (`_aligned`: an export and the next one list their records in much the same
+        order); the rest are paired by a join on the key hash that carries two row
+        hashes and a position per row, never the values.  Either way the pairs' key text
+        is compared (exact: a collision or a null key pairs nothing)."""
         if key in self._pairings:
             return self._pairings[key]
         common = self.common(key)
-        sides, later = [], []
-        for i, df in enumerate(self._frames):
-            hashed = self.side(key, i)
-            dupes = _later_duplicates(df, hashed, key)
+        hashed = [self.side(key, i) for i in (0, 1)]
+        unique = [h.n_unique() == h.len() for h in hashed]
+        later = [
+            _later_duplicates(df, h, key, unique=u)
+            for df, h, u in zip(self._frames, hashed, unique, strict=True)
+        ]
+        if all(unique) and ALIGNED:
+            pairs = self._aligned(key, hashed, common)
+        else:
+            keep = [
+                ~mask(h.len(), d) if d.len() else None for h, d in zip(hashed, later, strict=True)
+            ]
+            pairs = self._joined(key, hashed, keep, common)
+        self._pairings[key] = (pairs, later, common)
+        return self._pairings[key]
+
+    def _aligned(
+        self, key: tuple[str, ...], hashed: list[pl.Series], common: list[str]
+    ) -> pl.DataFrame:
+        """The pairing when no key hash repeats on either side: a row whose key hash is
+        the one at the same position on the other side can pair with no other row, so
+        those rows are paired in place (their key text compared at the same positions,
+        whole columns, nothing gathered), and their values compared in place exactly
+        (MOVED: any compared value differs); only the other rows are joined.  The same
+        pairs as the join of every row (tests/diff/test_hashed_rows.py)."""
+        old, new = self._frames
+        n = min(old.height, new.height)
+        hit = in_place(hashed[0].slice(0, n), hashed[1].slice(0, n), same_text)
+        same, moved = hit, pl.repeat(False, n, dtype=pl.Boolean, eager=True)
+        for k in key:
+            same = same & in_place(old[k].slice(0, n), new[k].slice(0, n), same_text)
+        for c in common:
+            moved = moved | in_place(old[c].slice(0, n), new[c].slice(0, n), _differ)
+        at = pl.arg_where(same, eager=True).cast(pl.UInt32)
+        in_place_pairs = pl.DataFrame(
+            [at.alias(IDX), at.alias(IDX + NEW), moved.filter(same).alias(MOVED)]
+        )
+        del same, moved, at
+        if int(hit.sum()) == old.height == new.height:
+            return in_place_pairs
+        keep: list[pl.Series | None] = [
+            ~pl.concat([hit, pl.repeat(False, size - n, dtype=pl.Boolean, eager=True)])
+            for size in (old.height, new.height)
+        ]
+        rest = self._joined(key, hashed, keep, common)
+        return pl.concat([in_place_pairs, rest])
+
+    def _joined(
+        self,
+        key: tuple[str, ...],
+        hashed: list[pl.Series],
+        keep: list[pl.Series | None],
+        common: list[str],
+    ) -> pl.DataFrame:
+        """The rows `keep` marks (None: all) paired by a join on the key hash, then their
+        key text compared at the paired positions; MOVED where a row hash differs."""
+        sides = []
+        for df, h, k in zip(self._frames, hashed, keep, strict=True):
             # Built from its columns (a select mixing a Series and expressions cost 2-4x more).
             at = pl.int_range(0, df.height, dtype=pl.UInt32, eager=True).alias(IDX)
-            side = pl.DataFrame([hashed, at, *df.select(_row_hashes(common)).get_columns()])
-            sides.append(side.filter(~mask(df.height, dupes)) if dupes.len() else side)
-            later.append(dupes)
+            if k is not None and int(k.sum()) < df.height // 4:
+                # A few rows: hash their values only (the common case after _aligned).
+                side = pl.DataFrame([h.filter(k), at.filter(k)])
+                rows = df.filter(k).select(_row_hashes(common)).get_columns()
+                side = side.hstack(rows)
+            else:
+                side = pl.DataFrame([h, at, *df.select(_row_hashes(common)).get_columns()])
+                side = side.filter(k) if k is not None else side
+            sides.append(side)
         pairs = sides[0].join(sides[1], on=HASH, how="inner", suffix=NEW)
         del sides
         old, new = self._frames
         same = pl.repeat(True, pairs.height, dtype=pl.Boolean, eager=True)
-        for k in key:
-            text_old = gather(old.select(k), pairs[IDX]).to_series()
-            text_new = gather(new.select(k), pairs[IDX + NEW]).to_series()
+        for c in key:
+            text_old = gather(old.select(c), pairs[IDX]).to_series()
+            text_new = gather(new.select(c), pairs[IDX + NEW]).to_series()
             same = same & (text_old == text_new).fill_null(False)
-        self._pairings[key] = (pairs.filter(same), later, common)
-        return self._pairings[key]
+        moved = pl.any_horizontal(
+            pl.lit(False),
+            *[pl.col(n) != pl.col(n + NEW) for n, _ in ROW_HASHES if n in pairs.columns],
+        )
+        return pairs.filter(same).select(IDX, IDX + NEW, moved.alias(MOVED))
 
     def share_found(self, key: tuple[str, ...]) -> float | None:
         """`overlap(old, new, key)` read from the pairing, or None when OLD repeats a key.
@@ -190,14 +261,16 @@ def choose_key(
     )
 
 
-def _later_duplicates(df: pl.DataFrame, hashed: pl.Series, key: tuple[str, ...]) -> pl.Series:
+def _later_duplicates(
+    df: pl.DataFrame, hashed: pl.Series, key: tuple[str, ...], *, unique: bool | None = None
+) -> pl.Series:
     """Positions of the rows whose key repeats an earlier row's (duplicates are RL2xx
     findings; here they would multiply joins): only the first row per key is compared.
 
     Only rows whose hash repeats are checked on the key text, in file order.
     """
     none = pl.Series(IDX, [], pl.UInt32)
-    if hashed.n_unique() == hashed.len():
+    if unique if unique is not None else hashed.n_unique() == hashed.len():
         return none
     suspect = hashed.is_duplicated()
     dupes = df.select(*key, pl.int_range(pl.len(), dtype=pl.UInt32).alias(IDX)).filter(suspect)
@@ -263,6 +336,10 @@ def _changed(
     return out, ordered
 
 
+def _differ(a: pl.Series, b: pl.Series) -> pl.Series:
+    return a.ne_missing(b)
+
+
 def gather(frame: pl.DataFrame, at: pl.Series) -> pl.DataFrame:
     """`frame`'s rows at positions `at`.  The loader's frames come in many chunks, and a
     gather looks each position's chunk up: for many positions one copy into a single chunk
@@ -304,11 +381,7 @@ def _match(
         new, key, ~(mask(new.height, pairs[IDX + NEW]) | mask(new.height, later[1]))
     )
     base.removed = _records(old, key, ~(mask(old.height, pairs[IDX]) | mask(old.height, later[0])))
-    if common:
-        moved = pl.any_horizontal([pl.col(n) != pl.col(n + NEW) for n, _ in ROW_HASHES])
-        pairs = pairs.filter(moved)
-    else:
-        pairs = pairs.clear()
+    pairs = pairs.filter(MOVED) if common else pairs.clear()
     # The changed rows' values, gathered from both sides as one frame (the old join's
     # columns: key, common, LINE from OLD; common, extra, LINE from NEW with NEW's suffix).
     was = gather(old.select(*key, *common, LINE), pairs[IDX])

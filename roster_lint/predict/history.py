@@ -4,6 +4,8 @@ and classes no longer shared)."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import polars as pl
@@ -58,11 +60,7 @@ def users_vs_previous(
         return users.with_columns(
             pl.lit(None, LISTS).alias("from_schools"), pl.lit(False).alias(OTHER_DISTRICT)
         )
-    had = prev.filter(pl.col("action") != "skip").unique("uid", keep="first")
-    had = had.select(
-        "uid", pl.col("ok_schools").alias("from_schools"), pl.col("sig").alias("_psig")
-    )
-    out = users.join(had, on="uid", how="left", maintain_order="left")
+    out = with_previous_user(users, prev)
     existing = (pl.col("action") == "create") & pl.col("_psig").is_not_null()
     now, before = pl.col("ok_schools"), pl.col("from_schools")
     left = before.list.set_difference(now).list.len() > 0
@@ -114,6 +112,27 @@ def users_vs_previous(
     ).drop("_psig", "_existing", "_changed", "_moved")
 
 
+def with_previous_user(users: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame:
+    """`users` with `from_schools` and `_psig`: the schools and signature of the same uid's
+    first account in the previous export (null when it had none).
+
+    Only the columns read are filtered and joined (a join of the users frame copied all
+    of its columns); `had` holds each uid once, so the join keeps every user in order."""
+    had = (
+        prev.select(
+            "uid",
+            "action",
+            pl.col("ok_schools").alias("from_schools"),
+            pl.col("sig").alias("_psig"),
+        )
+        .filter(pl.col("action") != "skip")
+        .unique("uid", keep="first")
+        .drop("action")
+    )
+    found = users.select("uid").join(had, on="uid", how="left", maintain_order="left")
+    return users.hstack([kernel.chunked_like(found[c], users["uid"]) for c in had.columns[1:]])
+
+
 def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFrame | None:
     """SK-A7: accounts of users no longer in the file stay; the district must ask."""
     if prev is None:
@@ -155,32 +174,118 @@ def _mask(size: int, rows: pl.Series) -> pl.Series:
     return pl.repeat(False, size, dtype=pl.Boolean, eager=True).scatter(rows, True)
 
 
+def same_text(a: pl.Series, b: pl.Series) -> pl.Series:
+    """a == b, a null equal to nothing (False)."""
+    return (a == b).fill_null(False)
+
+
+def in_place(
+    a: pl.Series, b: pl.Series, op: Callable[[pl.Series, pl.Series], pl.Series]
+) -> pl.Series:
+    """`op(a, b)` (an element-wise comparison) of two series of one length whose chunks
+    differ (two exports' columns do: the loader cuts them by bytes), block by block
+    where each side is one chunk.  Polars aligns such operands by copying both whole
+    (at 7M rows ~120 MB per string column and side); the blocks are zero-copy slices."""
+    ca, cb = a.chunk_lengths(), b.chunk_lengths()
+    if ca == cb or len(ca) <= 1 or len(cb) <= 1 or a.len() == 0:
+        return op(a, b)
+    cuts = sorted(set(itertools.accumulate(ca)) | set(itertools.accumulate(cb)))
+    parts, start = [], 0
+    for end in cuts:
+        parts.append(op(a.slice(start, end - start), b.slice(start, end - start)))
+        start = end
+    return pl.concat(parts).rechunk()
+
+
 def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
     """The pairs matched on a u64 hash of (class, user) (a join on two 36-character
     strings costs several times more), each hash match re-checked on the text, so a
-    collision never matches two pairs and a null id never matches anything."""
+    collision never matches two pairs and a null id never matches anything.
+
+    When no hash repeats on either side, the rows at the same position with the same
+    hash are matched in place (`_in_place`: an export and the previous one list their
+    enrollments in much the same order), and only the others are joined."""
     if prev is None:
         return None
     was = _enrolled(prev)
     key = pl.struct("cid", "uid").hash().alias("_h")
-    now = e.select(
-        pl.int_range(pl.len(), dtype=pl.UInt32).alias("_i"),
-        "cid",
-        "uid",
-        (pl.col("action") == "enroll").alias("_enroll"),
-        key,
-    )
-    before = was.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_j"), "cid", "uid", key)
-    hits = (
-        now.join(before, on="_h", how="inner", suffix="_p")
-        .filter((pl.col("cid") == pl.col("cid_p")) & (pl.col("uid") == pl.col("uid_p")))
-        .select("_i", "_j", "_enroll")
-    )
+    h_now, h_was = e.select(key).to_series(), was.select(key).to_series()
+    n = min(e.height, was.height)
+    hit = in_place(h_now.slice(0, n), h_was.slice(0, n), same_text)
+    # In place only where it pays: most rows in place, and no hash repeated (uniqueness
+    # costs a hash table per side; an empty previous side, e.g. every school skipped,
+    # joins nothing at all).
+    if ALIGNED and n and int(hit.sum()) > n // 2 and _unique(h_now) and _unique(h_was):
+        hits = _in_place(e, was, h_now, h_was, hit)
+    else:
+        hits = _joined(e, was, h_now, h_was, None)
+    enroll = e.select(pl.col("action") == "enroll").to_series()
     return Pairs(
         was=was,
         had=_mask(e.height, hits["_i"]),
         shared=_mask(was.height, hits["_j"]),
-        still_enrolled=_mask(was.height, hits.filter("_enroll")["_j"]),
+        still_enrolled=_mask(was.height, hits["_j"].filter(enroll.gather(hits["_i"]))),
+    )
+
+
+# Match the rows at the same position in place when no (class, user) hash repeats
+# (`_in_place`); False: join every row (the tests' oracle).
+ALIGNED = True
+
+
+def _unique(hashes: pl.Series) -> bool:
+    return hashes.n_unique() == hashes.len()
+
+
+def _in_place(
+    e: pl.DataFrame, was: pl.DataFrame, h_now: pl.Series, h_was: pl.Series, hit: pl.Series
+) -> pl.DataFrame:
+    """`match_pairs`' hits when no hash repeats on either side: a row whose hash is the
+    one at the same position on the other side can match no other row, so it is matched
+    there when its class and user text are the same (whole columns compared at the same
+    positions, nothing gathered); the other rows are joined (`_joined`).  `hit`: the
+    hashes equal at the same position, over the shorter side."""
+    n = hit.len()
+    same = hit
+    for c in ("cid", "uid"):
+        same = same & in_place(e[c].slice(0, n), was[c].slice(0, n), same_text)
+    at = pl.arg_where(same, eager=True).cast(pl.UInt32)
+    here = pl.DataFrame([at.alias("_i"), at.alias("_j")])
+    if int(hit.sum()) == e.height == was.height:
+        return here
+    keep = [
+        ~pl.concat([hit, pl.repeat(False, size - n, dtype=pl.Boolean, eager=True)])
+        for size in (e.height, was.height)
+    ]
+    return pl.concat([here, _joined(e, was, h_now, h_was, keep)])
+
+
+def _joined(
+    e: pl.DataFrame,
+    was: pl.DataFrame,
+    h_now: pl.Series,
+    h_was: pl.Series,
+    keep: list[pl.Series] | None,
+) -> pl.DataFrame:
+    """The hits (_i, _j) of a join on the hash of the rows `keep` marks (None: all),
+    re-checked on the text."""
+    now = pl.DataFrame(
+        [pl.int_range(e.height, dtype=pl.UInt32, eager=True).alias("_i"), e["cid"], e["uid"], h_now]
+    )
+    before = pl.DataFrame(
+        [
+            pl.int_range(was.height, dtype=pl.UInt32, eager=True).alias("_j"),
+            was["cid"],
+            was["uid"],
+            h_was,
+        ]
+    )
+    if keep is not None:
+        now, before = now.filter(keep[0]), before.filter(keep[1])
+    return (
+        now.join(before, on="_h", how="inner", suffix="_p")
+        .filter((pl.col("cid") == pl.col("cid_p")) & (pl.col("uid") == pl.col("uid_p")))
+        .select("_i", "_j")
     )
 
 
@@ -192,35 +297,41 @@ def enrollments_vs_previous(
     course, another class)."""
     if pairs is None:
         return e.with_columns(pl.lit(None, STR).alias("from_class"))
-    out = e.hstack([kernel.chunked_like(pairs.had.alias("_had"), e["eid"])])
-    enrolled = pl.col("action") == "enroll"
-    unchanged = enrolled & pl.col("_had")
+    had = kernel.chunked_like(pairs.had.alias("_had"), e["eid"])
     # The student's previous class in the same course, if they are no longer enrolled there.
     before = (
         pairs.was.filter((pl.col("role") == student_role) & ~pairs.still_enrolled)
         .select("uid", "course", pl.col("cid").alias("from_class"))
         .unique(["uid", "course"], keep="first", maintain_order=True)
     )
-    out = out.join(before, on=["uid", "course"], how="left", maintain_order="left")
-    moved = (
-        enrolled
-        & ~pl.col("_had")
-        & pl.col("from_class").is_not_null()
-        & (pl.col("role") == student_role)
-    )
-    return out.with_columns(
-        pl.when(unchanged)
+    # Only an enrolled student whose (class, user) is new can have moved: those few rows
+    # are looked up (a left join of every row copied all of the frame's columns).
+    could = e.select(
+        ((pl.col("action") == "enroll") & (pl.col("role") == student_role)).fill_null(False)
+    ).to_series()
+    at = pl.arg_where(could & ~pairs.had, eager=True)
+    from_class = pl.repeat(None, e.height, dtype=pairs.was["cid"].dtype, eager=True)
+    if at.len() and before.height:
+        found = e.select("uid", "course")[at].join(
+            before, on=["uid", "course"], how="left", maintain_order="left"
+        )
+        from_class = from_class.scatter(at, found["from_class"])
+    from_class = kernel.chunked_like(from_class.alias("from_class"), e["eid"])
+    moved = kernel.chunked_like(from_class.is_not_null().alias("_moved"), e["eid"])
+    enrolled = pl.col("action") == "enroll"
+    out = e.hstack([had, moved]).with_columns(
+        pl.when(enrolled & pl.col("_had"))
         .then(pl.lit("unchanged", ACTION))
-        .when(moved)
+        .when(pl.col("_moved"))
         .then(pl.lit("transfer", ACTION))
         .otherwise(pl.col("action"))
         .alias("action"),
-        pl.when(moved)
+        pl.when(pl.col("_moved"))
         .then(kernel.append(pl.col("reasons"), MOVED["enrollment"]))
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
-        pl.when(moved).then(pl.col("from_class")).alias("from_class"),
-    ).drop("_had")
+    )
+    return out.drop("_had", "_moved").hstack([from_class])
 
 
 def retained_enrollments(
@@ -389,9 +500,6 @@ def retained_classes(classes: pl.DataFrame, prev: pl.DataFrame | None) -> pl.Dat
 def _enrolled(prev: pl.DataFrame) -> pl.DataFrame:
     """The previous export's live enrollments, only the columns the comparison reads."""
     cols = ["eid", "cid", "uid", "role", "course", "school", "action"]
-    return (
-        prev.lazy()
-        .select(cols)
-        .filter(pl.col("action").is_in(ENROLLED))
-        .collect(engine="in-memory")
-    )
+    live = prev.select(pl.col("action").is_in(ENROLLED).fill_null(False)).to_series()
+    # Every one live (an export diffed with the next): the columns as they are, not copied.
+    return prev.select(cols) if live.all() else prev.select(cols).filter(live)

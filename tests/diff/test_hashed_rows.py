@@ -8,6 +8,7 @@ import random
 import polars as pl
 import pytest
 
+from roster_lint.diff import rows
 from roster_lint.diff.findings import _example, _rekeyed, _rekeyed_from_pairs
 from roster_lint.diff.model import FileDiff
 from roster_lint.diff.rows import IDX, NEW, PAIR_KEY, KeyHashes, compare_tables, overlap
@@ -129,3 +130,114 @@ def test_share_found_from_the_pairs_is_the_sampled_overlap(seed: int) -> None:
         assert share is None  # OLD repeats a pair: the sample is probed instead
     else:
         assert share == overlap(old, new, PAIR_KEY) > 0
+
+
+def _in_order(seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A pair listed in much the same order (as exports are): rows removed, added, moved
+    and changed here and there, so some rows pair in place and some do not."""
+    rng = random.Random(seed)
+    old, _ = _pair(seed, regenerate=seed % 2 == 1, repeats=False)
+    records = old.to_dicts()
+    out = []
+    for i, row in enumerate(records):
+        if rng.random() < 0.08:
+            if i > 250:
+                continue  # removed: the rows after it are no longer in place
+            row = {**row, "userSourcedId": f"z{i}", "sourcedId": f"z{i}"}  # one for another
+        row = dict(row)
+        for c in ("beginDate", "status", "role"):
+            if rng.random() < 0.1:
+                row[c] = rng.choice(VALUES)
+        if seed % 2 and rng.random() < 0.9:
+            row["sourcedId"] = f"n{i}"
+        out.append(row)
+        if i > 200 and rng.random() < 0.05:  # added
+            out.append({**row, "userSourcedId": f"y{i}", "sourcedId": f"y{i}"})
+    if seed % 3 == 0:  # two rows swap places
+        out[3], out[40] = out[40], out[3]
+    if seed % 4 == 1:  # a null key in place on both sides
+        records[10]["classSourcedId"] = None
+        out[10] = {**records[10]}
+    cols = [c for c in old.columns if c != LINE]
+    strip = [{c: r[c] for c in cols} for r in records], [{c: r[c] for c in cols} for r in out]
+    return _frame(strip[0]), _frame(strip[1])
+
+
+def _pairs_of(fd: FileDiff) -> list[tuple[int, int]]:
+    assert fd.paired is not None
+    p = fd.paired.pairs
+    return sorted(zip(p[IDX].to_list(), p[IDX + NEW].to_list(), strict=True))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_pairing_in_place_is_the_join_of_every_row(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KeyHashes._aligned (rows in place, the rest joined) against the join of every row
+    (ALIGNED off) and the plain text join: the same pairs, records and changed values."""
+    old, new = _in_order(seed)
+    fast = compare_tables("enrollments.csv", _table(old), _table(new))
+    monkeypatch.setattr(rows, "ALIGNED", False)
+    slow = compare_tables("enrollments.csv", _table(old), _table(new))
+    assert fast.key == slow.key
+    assert _summary(fast) == _summary(slow) == _reference(old, new, fast.key)
+    assert _pairs_of(fast) == _pairs_of(slow)
+    assert fast.changed.equals(slow.changed)
+    assert fast.added.equals(slow.added) and fast.removed.equals(slow.removed)
+    assert fast.column_changes == slow.column_changes
+    assert fast.id_overlap == slow.id_overlap
+
+
+def test_pairing_in_place_pairs_an_export_with_itself_whole() -> None:
+    old, _ = _in_order(1)
+    old = old.with_columns(pl.format("e{}", pl.col(LINE)).alias("sourcedId"))
+    fd = compare_tables("enrollments.csv", _table(old), _table(old.clone()))
+    assert fd.key == ("sourcedId",) and fd.counts == {"added": 0, "removed": 0, "changed": 0}
+    assert _pairs_of(fd) == [(i, i) for i in range(old.height)]
+
+
+@pytest.mark.parametrize("seed", [1, 3, 5, 7, 11, 13])
+def test_rl403_from_pairs_in_place_is_the_natural_key_join(seed: int) -> None:
+    """RL403 from pairs made mostly in place (findings._rekeyed_in_place) against the
+    natural-key join."""
+    old, new = _in_order(seed)
+    fd = compare_tables("enrollments.csv", _table(old), _table(new))
+    assert fd.key == PAIR_KEY and fd.paired is not None and not fd.paired.duplicates
+    p = fd.paired.pairs
+    assert (p[IDX] == p[IDX + NEW]).sum() > p.height // 4  # many pairs in place
+    read = _rekeyed_from_pairs(old, new, KEY3, fd.paired)
+    joined = _rekeyed(old, new, KEY3)
+    assert read is not None
+
+    def pairs(f: pl.DataFrame) -> list[tuple[int, int]]:
+        return sorted(zip(f[IDX].to_list(), f[IDX + NEW].to_list(), strict=True))
+
+    assert pairs(read) == pairs(joined) != []
+    assert _example(old, new, read) == _example(old, new, joined)
+
+
+def _chunks(df: pl.DataFrame, size: int) -> pl.DataFrame:
+    """`df` in chunks of `size` rows (the loader's frames come in many; two exports' chunks
+    differ)."""
+    return pl.concat([df.slice(i, size) for i in range(0, df.height, size)], rechunk=False)
+
+
+@pytest.mark.parametrize("seed", [1, 3, 4, 7])
+def test_pairing_in_place_on_frames_chunked_apart(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = _in_order(seed)
+    old, new = _chunks(old, 37), _chunks(new, 53)
+    assert old.n_chunks() > 1 and new.n_chunks() > 1
+    fast = compare_tables("enrollments.csv", _table(old), _table(new))
+    monkeypatch.setattr(rows, "ALIGNED", False)
+    slow = compare_tables("enrollments.csv", _table(old), _table(new))
+    assert _pairs_of(fast) == _pairs_of(slow)
+    assert fast.changed.equals(slow.changed) and fast.column_changes == slow.column_changes
+    assert _summary(fast) == _reference(old.rechunk(), new.rechunk(), fast.key)
+    if fast.key == PAIR_KEY and fast.paired is not None and not fast.paired.duplicates:
+        read = _rekeyed_from_pairs(old, new, KEY3, fast.paired)
+        assert read is not None
+        got = sorted(zip(read[IDX].to_list(), read[IDX + NEW].to_list(), strict=True))
+        want = _rekeyed(old, new, KEY3)
+        assert got == sorted(zip(want[IDX].to_list(), want[IDX + NEW].to_list(), strict=True))
