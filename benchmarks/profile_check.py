@@ -47,7 +47,8 @@ def main(argv: list[str]) -> int:
     split_findings = "--findings" in argv
     argv = [a for a in argv if a not in ("--apart", "--findings")]
     if len(argv) != 1:
-        print("usage: python benchmarks/profile_check.py [--apart] [--findings] EXPORT", file=sys.stderr)
+        usage = "usage: python benchmarks/profile_check.py [--apart] [--findings] EXPORT"
+        print(usage, file=sys.stderr)
         return 2
     t0, c0 = time.perf_counter(), _cpu()
     from roster_lint import api, pipeline
