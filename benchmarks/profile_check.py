@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/profile_check.py benchmarks/data/students-1000000-seed-1
     .venv/bin/python benchmarks/profile_check.py --apart EXPORT   # one stage after the other
+    .venv/bin/python benchmarks/profile_check.py --findings EXPORT   # profile findings' parts
 
 Prints wall, CPU, peak RSS (ru_maxrss) and current RSS after every stage.  Whole processes
 are measured by benchmarks/run.py; this says which stage of one to blame.  Keep the stage
@@ -43,9 +44,11 @@ def stage(name: str, fn: Callable[[], T]) -> T:
 
 def main(argv: list[str]) -> int:
     apart = "--apart" in argv
-    argv = [a for a in argv if a != "--apart"]
+    split_findings = "--findings" in argv
+    argv = [a for a in argv if a not in ("--apart", "--findings")]
     if len(argv) != 1:
-        print("usage: python benchmarks/profile_check.py [--apart] EXPORT", file=sys.stderr)
+        usage = "usage: python benchmarks/profile_check.py [--apart] [--findings] EXPORT"
+        print(usage, file=sys.stderr)
         return 2
     t0, c0 = time.perf_counter(), _cpu()
     from roster_lint import api, pipeline
@@ -73,7 +76,17 @@ def main(argv: list[str]) -> int:
             "schema+crossfile+plan",
             lambda: pipeline._validate_and_plan(export, opts, out, api.outputs_read, None),
         )
-    stage("profile findings", lambda: profile_findings(plan, export, opts, out))
+    if split_findings:  # profile_findings' parts, in its order (predict/findings.py)
+        from roster_lint.predict import findings as pf
+        from roster_lint.predict.inputs import read_inputs
+        from roster_lint.predict.profile import load_profile
+
+        inp = stage("  read_inputs", lambda: read_inputs(export, plan.mode, load_profile()))
+        stage("  root findings", lambda: pf._root_findings(plan, export, inp, out))
+        stage("  row findings", lambda: pf._row_findings(plan, export, inp, out))
+        stage("  counted findings", lambda: pf._counted_findings(plan, export, out))
+    else:
+        stage("profile findings", lambda: profile_findings(plan, export, opts, out))
     stage("findings frame", lambda: pipeline.apply_options(out.frame(), opts))
     print(f"{'stage':22s} {'wall s':>7s} {'cpu s':>7s} {'peak GB':>8s} {'now GB':>7s}")
     for name, wall, cpu, peak, now in ROWS:

@@ -78,6 +78,7 @@ def test_lowercase_hash_equals_hashing_every_value_lowercased(
 # Mostly short ids (inline in their views): the counting path (_inline_marked); a long
 # one ("50000_1010000", 13 bytes) now and then, whose view holds a prefix and an offset.
 SHORT = ["0", "12", "4711", "-", "_", "Q", "É", " ", "\t", "\x7f", "ß", "z", "50000_1010000"]
+SHORT += ['"', "\\", "\x00", "~"]
 short_ids = st.lists(st.sampled_from(SHORT), max_size=4).map("".join)
 short_column = st.lists(
     st.lists(st.one_of(short_ids, st.none()), max_size=8), min_size=1, max_size=6
@@ -93,7 +94,25 @@ def test_short_ids_counted_as_the_byte_test_marks_them(
     cut = min(cut, whole.len())
     s = pl.concat([whole.slice(cut), whole.slice(0, cut)], rechunk=False)
     # the same test through any other callable takes the copying path (as before)
-    assert marked_rows(s) == marked_rows(s, lambda data: bytescan._marked(data))
+    for test in (bytescan._marked, bytescan._unplain, bytescan._control, bytescan._json_escaped):
+        assert test in bytescan._COUNTS  # else this would compare the copying path with itself
+        assert marked_rows(s, test) == marked_rows(s, lambda data, t=test: t(data)), test
+
+
+@settings(max_examples=200, deadline=None)
+@given(short_column)
+def test_short_strings_plain_and_control_as_the_values_say(parts: list[list[str | None]]) -> None:
+    """is_plain / may_hold_control / is_json_plain on short strings (the counting path)
+    against the values themselves."""
+    s = chunked(parts)
+    values = [v for v in s.to_list() if v is not None]
+    assert bytescan.is_plain(s) == all(c.isascii() and c.isprintable() for v in values for c in v)
+    control = any(ord(c) < 0x20 or c == "\x7f" for v in values for c in v)
+    assert bytescan.may_hold_control(s) == control
+    escaped = s.null_count() > 0 or any(
+        not (c.isascii() and c.isprintable()) or c in '"\\' for v in values for c in v
+    )
+    assert bytescan.is_json_plain(s) == (not escaped)
 
 
 def test_short_ids_counted_over_several_passes(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,3 +124,8 @@ def test_short_ids_counted_over_several_passes(monkeypatch: pytest.MonkeyPatch) 
         for at in (0, 7, 19):
             values = [*clean[:at], bad, *clean[at + 1 :]]
             assert marked_rows(pl.Series(values)) == [(0, 20)], (bad, at)
+    assert bytescan.is_plain(pl.Series(clean)) and not bytescan.may_hold_control(pl.Series(clean))
+    for bad, plain, control in (("1\x7f", False, True), ("9\t", False, True), ("é", False, False)):
+        for at in (0, 7, 19):
+            s = pl.Series([*clean[:at], bad, *clean[at + 1 :]])
+            assert bytescan.is_plain(s) == plain and bytescan.may_hold_control(s) == control
