@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from roster_lint.bytescan import is_json_plain
-from roster_lint.predict.model import ENTITY, Plan
+from roster_lint.predict.model import Plan
 from roster_lint.report.counts import ReasonKeys, plan_counts, reason_keys
 
 
@@ -83,13 +83,15 @@ def plain_fields(actions: pl.DataFrame, keyed: ReasonKeys | None = None) -> pl.D
     middles = None if keyed is None else _middles(keyed)
     if keyed is None or middles is None:
         return None
-    heads = [f'{{"entity":"{e}","id":' for e in ENTITY.categories]
+    entities = actions["entity"].dtype.categories  # type: ignore[attr-defined]
+    heads = [f'{{"entity":"{e}","id":' for e in entities]
     head = pl.Series("head", heads, dtype=pl.Enum(heads))[actions["entity"].to_physical()]
     middle = pl.Series("middle", middles, dtype=pl.Enum(middles))[keyed.keys]
     details = actions["detail"].cast(pl.Categorical(pl.Categories.random()))
-    tails = pl.Series(details.dtype.categories.to_series()).to_frame("d")  # type: ignore[attr-defined]
-    tails = tails.select(pl.lit('detail":') + pl.col("d") + pl.lit("}"))["literal"]
-    tail = pl.Series("tail", tails, dtype=pl.Enum(tails.to_list()))[details.to_physical()]
+    objects = details.dtype.categories.to_series()  # type: ignore[attr-defined]
+    tails = objects.to_frame("d").select(pl.lit('detail":') + pl.col("d") + pl.lit("}"))
+    made = tails.to_series().to_list()
+    tail = pl.Series("tail", made, dtype=pl.Enum(made))[details.to_physical()]
     return pl.DataFrame([head, actions["id"].alias("id"), middle, tail])
 
 

@@ -109,7 +109,7 @@ def _random_actions(seed: int, n: int) -> pl.DataFrame:
     rows: list[Row] = []
     for i in range(n):
         entity = rng.choice(sorted(ACTIONS))
-        reasons = [rng.choice(names) for _ in range(rng.choice([0, 0, 1, 2, 3]))]
+        reasons: list[str | None] = [rng.choice(names) for _ in range(rng.choice([0, 0, 1, 2, 3]))]
         detail = rng.choice(["{}", '{"n":1}', '{"schools":["1"]}'])
         rows.append((entity, f"id-{i}", rng.choice(ACTIONS[entity]), reasons, detail))
     return actions(rows)
