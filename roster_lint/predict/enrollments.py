@@ -238,20 +238,24 @@ def by_key(key: np.ndarray, make: Callable[[pl.Series], pl.Series]) -> pl.Series
     n = len(key)
     if n == 0:
         return make(pl.Series("_i", [], dtype=pl.UInt32))
+    rows: np.ndarray
+    spread: np.ndarray
     top = int(key.max()) + 1
-    if top <= 4 * n + (1 << 20):
-        first = np.full(top, n, np.int64)
-        np.minimum.at(first, key, np.arange(n))
+    if top <= 2 * n + (1 << 20):  # the tables: 4 bytes a key, at most ~8 bytes a row
+        first = np.full(top, n, np.int32)
+        np.minimum.at(first, key, np.arange(n, dtype=np.int32))
         rows = np.sort(first[first < n])
-        place = np.empty(top, np.int64)
-        place[key[rows]] = np.arange(len(rows))
+        place = first  # reused: only the keys that occur are read back
+        place[key[rows]] = np.arange(len(rows), dtype=np.int32)
         spread = place[key]
+        del first, place
     else:
         _, rows, spread = np.unique(key, return_index=True, return_inverse=True)
         order = np.argsort(rows)  # the first rows in row order, as above
         rank = np.empty(len(order), np.int64)
         rank[order] = np.arange(len(order))
         rows, spread = rows[order], rank[spread]
+    del key  # the caller passes a temporary: its memory goes before the values are made
     values = make(pl.Series("_i", rows, dtype=pl.UInt32))
     return values[spread]
 
@@ -263,7 +267,16 @@ def codes(s: pl.Series) -> tuple[np.ndarray, int]:
     v = s.to_physical().cast(pl.Int64)
     top = v.max()
     end = int(top) + 1 if top is not None else 0  # type: ignore[arg-type]
-    return v.fill_null(end).to_numpy(), end + 1
+    return v.fill_null(end).to_numpy(writable=True), end + 1
+
+
+def _class_grade_key(split: pl.DataFrame) -> np.ndarray:
+    """(class row, grade) as one integer (by_key)."""
+    grade, grades = codes(split["user_grade"])
+    key, _ = codes(split["_crow"])
+    key *= grades
+    key += grade
+    return key
 
 
 def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
@@ -278,9 +291,6 @@ def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     if rows.len() == 0:
         return out
     split = e.select("_crow", "user_grade")[rows]
-    crow, _ = codes(split["_crow"])
-    grade, grades = codes(split["user_grade"])
-    key = crow * grades + grade
     info = classes.select("cid", "main_grade")
 
     def make(first: pl.Series) -> pl.Series:
@@ -291,7 +301,7 @@ def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
         made = some.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))
         return made.to_series().cast(cats)
 
-    return out.scatter(rows, by_key(key, make))
+    return out.scatter(rows, by_key(_class_grade_key(split), make))
 
 
 def first_users(users: pl.DataFrame) -> pl.DataFrame:
@@ -413,6 +423,19 @@ def nd_flags() -> list[tuple[str, pl.Expr]]:
     ]
 
 
+def _detail_key(flags: pl.Series, grade_class: pl.Series) -> np.ndarray:
+    """(grade class, not-documented flags) as one small integer (by_key): the flag
+    combinations that occur are numbered 0.. (a few of 16), so the keys stay few."""
+    combo = flags.to_numpy()
+    present = np.flatnonzero(np.bincount(combo, minlength=int(combo.max(initial=0)) + 1))
+    number = np.zeros(len(present) and int(present[-1]) + 1, np.int64)
+    number[present] = np.arange(len(present))
+    code, _ = codes(grade_class)
+    code *= len(present)
+    code += number[combo]
+    return code
+
+
 def enrollment_actions(
     e: pl.DataFrame, inp: Inputs, classes_on: bool, *, with_detail: bool = True
 ) -> pl.DataFrame:
@@ -455,9 +478,7 @@ def enrollment_actions(
         # Made once per (grade class, flags): a split class's students share one detail.
         flags = [flag.fill_null(False).cast(pl.Int64) for _, flag in nd_flags()]
         bits = sum(flag * pl.lit(1 << i, pl.Int64) for i, flag in enumerate(flags))
-        grade_class, _ = codes(needed["grade_class"])
-        key = grade_class * (1 << len(flags)) + needed.select(bits).to_series().to_numpy()
-        some = by_key(key, make)
+        some = by_key(_detail_key(needed.select(bits).to_series(), needed["grade_class"]), make)
     else:  # --previous: the previous class is a string per row
         some = make(pl.Series("i", range(needed.height), dtype=pl.UInt32))
     details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")
