@@ -226,18 +226,26 @@ def decide_enrollments(
 
 
 def by_key(key: np.ndarray, make: Callable[[pl.Series], pl.Series]) -> pl.Series:
-    """`make(rows)` for each row, made once per distinct `key` (a non-negative integer
-    standing for everything `make` reads of the row, e.g. from `codes`): `make` is given
-    the first row of each key, in row order, and its values are spread to the others by
-    a gather.  Millions of rows with a few hundred thousand distinct values build a few
-    hundred thousand strings.
+    """`make(rows)` for each row, made once per distinct `key` (`keyed_table`)."""
+    values, spread = keyed_table(key, make)
+    return values[spread]
+
+
+def keyed_table(
+    key: np.ndarray, make: Callable[[pl.Series], pl.Series]
+) -> tuple[pl.Series, np.ndarray]:
+    """(`make(rows)` once per distinct `key`, each row's place in it): `key` is a
+    non-negative integer standing for everything `make` reads of the row (e.g. made
+    from `codes`); `make` is given the first row of each key, in row order, and
+    `values[spread]` is every row's value (by_key).  Millions of rows with a few
+    hundred thousand distinct values build a few hundred thousand strings.
 
     Keys up to a few times the rows are looked up in a table indexed by the key (no hash
     join: a join of 6.5M u64 keys and the filter of their first rows cost ~0.9 s at 1M
     students on a ClassLink export); sparser keys are sorted (np.unique)."""
     n = len(key)
     if n == 0:
-        return make(pl.Series("_i", [], dtype=pl.UInt32))
+        return make(pl.Series("_i", [], dtype=pl.UInt32)), np.zeros(0, np.int64)
     rows: np.ndarray
     spread: np.ndarray
     top = int(key.max()) + 1
@@ -256,8 +264,7 @@ def by_key(key: np.ndarray, make: Callable[[pl.Series], pl.Series]) -> pl.Series
         rank[order] = np.arange(len(order))
         rows, spread = rows[order], rank[spread]
     del key  # the caller passes a temporary: its memory goes before the values are made
-    values = make(pl.Series("_i", rows, dtype=pl.UInt32))
-    return values[spread]
+    return make(pl.Series("_i", rows, dtype=pl.UInt32)), spread
 
 
 def codes(s: pl.Series) -> tuple[np.ndarray, int]:
@@ -466,24 +473,36 @@ def enrollment_actions(
         *[flag.fill_null(False) for _, flag in nd_flags()],
     )
     rows = e.select(pl.arg_where(has).cast(pl.UInt32).alias("i"))["i"]
-    needed = e.select(
-        "grade_class", "from_class", "_ungraded", "_teacher", "_odd_role", "_nd_existing"
-    )[rows]
+    no_from = e["from_class"].null_count() == e.height
+    # Without --previous no row has a previous class: not gathered for millions of rows.
+    cols = ["grade_class", "_ungraded", "_teacher", "_odd_role", "_nd_existing"]
+    needed = e.select(cols if no_from else [*cols, "from_class"])[rows]
 
     def make(first: pl.Series) -> pl.Series:
         some = needed[first].with_columns(pl.col("grade_class").cast(STR))
+        if no_from:
+            some = some.with_columns(pl.lit(None, STR).alias("from_class"))
         return some.select(detail(pieces).alias("detail"))["detail"]
 
-    if needed["from_class"].null_count() == needed.height:
+    if no_from:
         # Made once per (grade class, flags): a split class's students share one detail.
+        # Every row's detail is one gather from ["{}", *made]: no column of `{}` to
+        # scatter into and no column of the made values per row beside it.
         flags = [flag.fill_null(False).cast(pl.Int64) for _, flag in nd_flags()]
         bits = sum(flag * pl.lit(1 << i, pl.Int64) for i, flag in enumerate(flags))
-        some = by_key(_detail_key(needed.select(bits).to_series(), needed["grade_class"]), make)
+        key = _detail_key(needed.select(bits).to_series(), needed["grade_class"])
+        made, spread = keyed_table(key, make)
+        del key
+        index = np.zeros(e.height, np.uint32)
+        index[rows.to_numpy()] = spread + 1
+        del spread
+        table = pl.concat([pl.Series(["{}"], dtype=STR), made.cast(STR)], rechunk=True)
+        details = table[index].alias("detail")
     else:  # --previous: the previous class is a string per row
         some = make(pl.Series("i", range(needed.height), dtype=pl.UInt32))
-    details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")
-    if rows.len():
-        details = details.scatter(rows, some)
+        details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")
+        if rows.len():
+            details = details.scatter(rows, some)
     details = chunked_like(details, e["eid"])
     # Every column chunked like the loader's (chunks.py): the looked-up reasons and the
     # details come out in one chunk.

@@ -65,12 +65,12 @@ def plain_fields(actions: pl.DataFrame, keyed: ReasonKeys | None = None) -> pl.D
     for 9M actions), and putting the pieces together into one string per action cost
     ~2 s more.  Ids that are printable ASCII without `"` or `\\` (the byte screen proves
     it on the column's buffers: bytescan.is_json_plain) are their own JSON between quotes;
-    every other field comes from a small vocabulary, so it is an Enum whose categories
-    are the text, made once per distinct value: the entity's (five), the (action,
-    reasons) pair's (counts.reason_keys: `keyed`, made once for the whole plan by
-    write_plan_json) and the detail's (its distinct objects, usually a few hundred).  polars' CSV
-    writer then writes the four columns with `"` as the separator and no quoting: no
-    line is ever built (tests/report/test_plan_json_plain.py).
+    every other field is made once per distinct value and gathered: the entity's (five)
+    and the (action, reasons) pair's (counts.reason_keys: `keyed`, made once for the
+    whole plan by write_plan_json) as Enums whose categories are the text, the detail's
+    (its distinct objects, a few hundred, or ~100k on a ClassLink export) as text.
+    polars' CSV writer then writes the four columns with `"` as the separator and no
+    quoting: no line is ever built (tests/report/test_plan_json_plain.py).
     """
     if (
         actions.height == 0
@@ -90,8 +90,9 @@ def plain_fields(actions: pl.DataFrame, keyed: ReasonKeys | None = None) -> pl.D
     details = actions["detail"].cast(pl.Categorical(pl.Categories.random()))
     objects = details.dtype.categories.to_series()  # type: ignore[attr-defined]
     tails = objects.to_frame("d").select(pl.lit('detail":') + pl.col("d") + pl.lit("}"))
-    made = tails.to_series().to_list()
-    tail = pl.Series("tail", made, dtype=pl.Enum(made))[details.to_physical()]
+    # Text gathered, not an Enum: a ClassLink export has ~100k distinct details a chunk,
+    # and a gather of views shares the made text's buffers.
+    tail = tails.to_series().alias("tail")[details.to_physical()]
     return pl.DataFrame([head, actions["id"].alias("id"), middle, tail])
 
 
