@@ -6,9 +6,10 @@
     .venv/bin/python benchmarks/profile_plan.py EXPORT --json --cli  # loaded as `plan` does
 
 Prints wall, CPU (user + system, and system alone) and peak RSS (ru_maxrss) after every
-stage.  --cli loads with api.load_for_plan (the columns the plan does not read dropped, as
-`roster-lint plan` does); without it the whole export is loaded, as before.  Stages are timed by wrapping
-the engine's module functions, so the engine itself carries no timing code.
+stage.  --cli loads with api.load_for_plan (the columns the plan does not read dropped,
+as `roster-lint plan` does); without it the whole export is loaded, as before.  Stages
+are timed by wrapping the engine's module functions, so the engine itself carries no
+timing code.
 """
 
 from __future__ import annotations
