@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import polars as pl
 
 from roster_lint.predict import kernel, roots
@@ -224,21 +225,65 @@ def decide_enrollments(
     return e.select(*first, *rest).hstack([grade_class])
 
 
-def by_key(key: pl.Series, make: Callable[[pl.Series], pl.Series]) -> pl.Series:
-    """`make(rows)` for each row, made once per distinct `key` (an integer standing for
-    everything `make` reads of the row): `make` is given the first row of each key
-    and its values are spread to the others by a join on the integer.  Millions of rows
-    with a few hundred thousand distinct values build a few hundred thousand strings."""
-    keyed = key.alias("_k").to_frame()
-    firsts = keyed.with_row_index("_i").filter(pl.col("_k").is_first_distinct())
-    table = firsts.select("_k").hstack([make(firsts["_i"]).alias("_v")])
-    found = keyed.join(table, on="_k", how="left", maintain_order="left")["_v"]
-    return chunked_like(found, key)
+def by_key(key: np.ndarray, make: Callable[[pl.Series], pl.Series]) -> pl.Series:
+    """`make(rows)` for each row, made once per distinct `key` (`keyed_table`)."""
+    values, spread = keyed_table(key, make)
+    return values[spread]
 
 
-def _physical(expr: pl.Expr, bits: int) -> pl.Expr:
-    """A categorical's code (or a count) as u64, null as the largest value of `bits`."""
-    return expr.to_physical().cast(pl.UInt64).fill_null((1 << bits) - 1)
+def keyed_table(
+    key: np.ndarray, make: Callable[[pl.Series], pl.Series]
+) -> tuple[pl.Series, np.ndarray]:
+    """(`make(rows)` once per distinct `key`, each row's place in it): `key` is a
+    non-negative integer standing for everything `make` reads of the row (e.g. made
+    from `codes`); `make` is given the first row of each key, in row order, and
+    `values[spread]` is every row's value (by_key).  Millions of rows with a few
+    hundred thousand distinct values build a few hundred thousand strings.
+
+    Keys up to a few times the rows are looked up in a table indexed by the key (no hash
+    join: a join of 6.5M u64 keys and the filter of their first rows cost ~0.9 s at 1M
+    students on a ClassLink export); sparser keys are sorted (np.unique)."""
+    n = len(key)
+    if n == 0:
+        return make(pl.Series("_i", [], dtype=pl.UInt32)), np.zeros(0, np.int64)
+    rows: np.ndarray
+    spread: np.ndarray
+    top = int(key.max()) + 1
+    if top <= 2 * n + (1 << 20):  # the tables: 4 bytes a key, at most ~8 bytes a row
+        first = np.full(top, n, np.int32)
+        np.minimum.at(first, key, np.arange(n, dtype=np.int32))
+        rows = np.sort(first[first < n])
+        place = first  # reused: only the keys that occur are read back
+        place[key[rows]] = np.arange(len(rows), dtype=np.int32)
+        spread = place[key]
+        del first, place
+    else:
+        _, rows, spread = np.unique(key, return_index=True, return_inverse=True)
+        order = np.argsort(rows)  # the first rows in row order, as above
+        rank = np.empty(len(order), np.int64)
+        rank[order] = np.arange(len(order))
+        rows, spread = rows[order], rank[spread]
+    del key  # the caller passes a temporary: its memory goes before the values are made
+    return make(pl.Series("_i", rows, dtype=pl.UInt32)), spread
+
+
+def codes(s: pl.Series) -> tuple[np.ndarray, int]:
+    """A column's integer code (a categorical's physical value, a row number) as int64,
+    null as one past the largest, and how many codes there can be: `a * nb + b` of two
+    such codes is one key for both (by_key)."""
+    v = s.to_physical().cast(pl.Int64)
+    top = v.max()
+    end = int(top) + 1 if top is not None else 0  # type: ignore[arg-type]
+    return v.fill_null(end).to_numpy(writable=True), end + 1
+
+
+def _class_grade_key(split: pl.DataFrame) -> np.ndarray:
+    """(class row, grade) as one integer (by_key)."""
+    grade, grades = codes(split["user_grade"])
+    key, _ = codes(split["_crow"])
+    key *= grades
+    key += grade
+    return key
 
 
 def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
@@ -253,10 +298,6 @@ def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     if rows.len() == 0:
         return out
     split = e.select("_crow", "user_grade")[rows]
-    key = split.select(
-        _physical(pl.col("_crow"), 32) * pl.lit(1 << 32, pl.UInt64)
-        + _physical(pl.col("user_grade"), 32)
-    ).to_series()
     info = classes.select("cid", "main_grade")
 
     def make(first: pl.Series) -> pl.Series:
@@ -267,7 +308,7 @@ def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
         made = some.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))
         return made.to_series().cast(cats)
 
-    return out.scatter(rows, by_key(key, make))
+    return out.scatter(rows, by_key(_class_grade_key(split), make))
 
 
 def first_users(users: pl.DataFrame) -> pl.DataFrame:
@@ -389,6 +430,19 @@ def nd_flags() -> list[tuple[str, pl.Expr]]:
     ]
 
 
+def _detail_key(flags: pl.Series, grade_class: pl.Series) -> np.ndarray:
+    """(grade class, not-documented flags) as one small integer (by_key): the flag
+    combinations that occur are numbered 0.. (a few of 16), so the keys stay few."""
+    combo = flags.to_numpy()
+    present = np.flatnonzero(np.bincount(combo, minlength=int(combo.max(initial=0)) + 1))
+    number = np.zeros(len(present) and int(present[-1]) + 1, np.int64)
+    number[present] = np.arange(len(present))
+    code, _ = codes(grade_class)
+    code *= len(present)
+    code += number[combo]
+    return code
+
+
 def enrollment_actions(
     e: pl.DataFrame, inp: Inputs, classes_on: bool, *, with_detail: bool = True
 ) -> pl.DataFrame:
@@ -419,26 +473,36 @@ def enrollment_actions(
         *[flag.fill_null(False) for _, flag in nd_flags()],
     )
     rows = e.select(pl.arg_where(has).cast(pl.UInt32).alias("i"))["i"]
-    needed = e.select(
-        "grade_class", "from_class", "_ungraded", "_teacher", "_odd_role", "_nd_existing"
-    )[rows]
+    no_from = e["from_class"].null_count() == e.height
+    # Without --previous no row has a previous class: not gathered for millions of rows.
+    cols = ["grade_class", "_ungraded", "_teacher", "_odd_role", "_nd_existing"]
+    needed = e.select(cols if no_from else [*cols, "from_class"])[rows]
 
     def make(first: pl.Series) -> pl.Series:
         some = needed[first].with_columns(pl.col("grade_class").cast(STR))
+        if no_from:
+            some = some.with_columns(pl.lit(None, STR).alias("from_class"))
         return some.select(detail(pieces).alias("detail"))["detail"]
 
-    if needed["from_class"].null_count() == needed.height:
+    if no_from:
         # Made once per (grade class, flags): a split class's students share one detail.
-        flags = [flag.fill_null(False).cast(pl.UInt64) for _, flag in nd_flags()]
-        key = _physical(pl.col("grade_class"), 32) * pl.lit(1 << len(flags), pl.UInt64)
-        for i, flag in enumerate(flags):
-            key = key + flag * pl.lit(1 << i, pl.UInt64)
-        some = by_key(needed.select(key).to_series(), make)
+        # Every row's detail is one gather from ["{}", *made]: no column of `{}` to
+        # scatter into and no column of the made values per row beside it.
+        flags = [flag.fill_null(False).cast(pl.Int64) for _, flag in nd_flags()]
+        bits = sum(flag * pl.lit(1 << i, pl.Int64) for i, flag in enumerate(flags))
+        key = _detail_key(needed.select(bits).to_series(), needed["grade_class"])
+        made, spread = keyed_table(key, make)
+        del key
+        index = np.zeros(e.height, np.uint32)
+        index[rows.to_numpy()] = spread + 1
+        del spread
+        table = pl.concat([pl.Series(["{}"], dtype=STR), made.cast(STR)], rechunk=True)
+        details = table[index].alias("detail")
     else:  # --previous: the previous class is a string per row
         some = make(pl.Series("i", range(needed.height), dtype=pl.UInt32))
-    details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")
-    if rows.len():
-        details = details.scatter(rows, some)
+        details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")
+        if rows.len():
+            details = details.scatter(rows, some)
     details = chunked_like(details, e["eid"])
     # Every column chunked like the loader's (chunks.py): the looked-up reasons and the
     # details come out in one chunk.

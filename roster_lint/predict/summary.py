@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -48,14 +49,26 @@ def audience(d: Decided) -> pl.DataFrame:
     )
 
 
-def _label(entity: str, ident: str, d: Decided) -> str:
-    if entity == "school":
-        hit = d.orgs.filter(pl.col("oid") == ident)
-        return f"{hit['name'][0]} ({ident})" if hit.height and hit["name"][0] else ident
-    if entity == "course":
-        hit = d.courses.filter(pl.col("course") == ident)
-        return f"{hit['title'][0]} ({ident})" if hit.height and hit["title"][0] else ident
-    return ident
+def _first_values(frame: pl.DataFrame, key: str, value: str) -> dict[str, str | None]:
+    """Each non-null `key`'s `value` on its first row."""
+    firsts = frame.select(key, value).filter(pl.col(key).is_not_null())
+    return dict(firsts.unique(key, keep="first", maintain_order=True).iter_rows())
+
+
+def _labeller(d: Decided) -> Callable[[str, str], str]:
+    """A root's label: a school's or course's name (its first row's) with the id, else
+    the id.  The names are looked up in dicts made once, not a filter of orgs or courses
+    per root (a thousand roots when every school is skipped)."""
+    names = {
+        "school": _first_values(d.orgs, "oid", "name"),
+        "course": _first_values(d.courses, "course", "title"),
+    }
+
+    def label(entity: str, ident: str) -> str:
+        name = names.get(entity, {}).get(ident)
+        return f"{name} ({ident})" if name else ident
+
+    return label
 
 
 def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
@@ -89,6 +102,7 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
         ["total", "root_reason", "root_id", "root_entity"], descending=[True, False, False, False]
     )
     out: list[RootCause] = []
+    label_of = _labeller(d)
     for reason, entity, ident, ents, ns, _ in grouped.iter_rows():
         affected = {
             e: n
@@ -96,7 +110,7 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
             for e2, n in zip(ents, ns, strict=True)
             if e2 == e
         }
-        label = _label(entity, ident, d) if ident != "*" else ident
+        label = label_of(entity, ident) if ident != "*" else ident
         file, line = where_of.get((reason, entity, ident), (None, None))
         if entity == "course" and ident in courses:
             file, line = course_path, courses[ident]

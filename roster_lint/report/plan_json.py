@@ -7,12 +7,11 @@ import json
 from dataclasses import asdict
 from typing import Any, BinaryIO
 
-import numpy as np
 import polars as pl
 
 from roster_lint.bytescan import is_json_plain
-from roster_lint.predict.model import ACTION, Plan
-from roster_lint.report.counts import plan_counts
+from roster_lint.predict.model import Plan
+from roster_lint.report.counts import ReasonKeys, plan_counts, reason_keys
 
 
 def action_dicts(plan: Plan) -> list[dict[str, Any]]:
@@ -42,80 +41,71 @@ def encoded_lines(actions: pl.DataFrame) -> pl.Series:
     return actions.select(line.alias("line"))["line"]
 
 
-MAX_KEY = 1 << 62  # (action, reasons) keys past this take the encoder (never seen: ~100)
-
-
 def _plain_lines(actions: pl.DataFrame) -> pl.Series | None:
-    """action_lines without the JSON encoder, or None where it must escape something.
+    """action_lines without the JSON encoder, or None where it must escape something:
+    the fields of `plain_fields` joined by `"` (what write_plan_json writes directly)."""
+    fields = plain_fields(actions)
+    if fields is None:
+        return None
+    line = pl.concat_str([pl.col(c).cast(pl.String) for c in fields.columns], separator=FIELD)
+    return fields.select(line.alias("line"))["line"]
+
+
+FIELD = '"'  # between plain_fields' columns: the quotes around the id and before detail
+
+
+def plain_fields(actions: pl.DataFrame, keyed: ReasonKeys | None = None) -> pl.DataFrame | None:
+    """Each action's JSON line as four fields which, joined by `"` (FIELD), are the bytes
+    polars' encoder writes for it (encoded_lines), or None where something needs escaping
+    or is null:
+
+      {"entity":"user","id":   u-1   ,"action":"skip","reasons":["r"],   detail":{}}
 
     The encoder escapes every id byte by byte and writes each row's reasons list (~4 s CPU
-    for 9M actions).  Ids that are printable ASCII without `"` or `\\` (the byte screen
-    proves it on the column's buffers: bytescan.is_json_plain) are their own JSON between
-    quotes; the action and its reasons come from small vocabularies, so the text between
-    the id and the detail is made once per (action, reasons) pair and put in by an integer
-    key, computed with numpy over the lists' flat values and lengths (polars' own list
-    expressions cost about what the encoder does).  The same bytes as the encoder's
-    (tests/report/test_plan_json_plain.py).
+    for 9M actions), and putting the pieces together into one string per action cost
+    ~2 s more.  Ids that are printable ASCII without `"` or `\\` (the byte screen proves
+    it on the column's buffers: bytescan.is_json_plain) are their own JSON between quotes;
+    the entity's field (five) and the (action, reasons) pair's (counts.reason_keys:
+    `keyed`, made once for the whole plan by write_plan_json) are gathered from Enums
+    whose categories are the text; the detail,
+    with its `detail":` before and `}` after, is made per row (three pieces, not seven).
+    polars' CSV writer then writes the four columns with `"` as the separator and no
+    quoting: no line is ever built (tests/report/test_plan_json_plain.py).
     """
-    if actions.height == 0 or not is_json_plain(actions["id"]):
+    if (
+        actions.height == 0
+        or actions.select(pl.any_horizontal(pl.col("entity", "detail").null_count() > 0)).item()
+    ):
         return None
-    keyed = _reason_keys(actions)
-    if keyed is None:
+    if not is_json_plain(actions["id"]):
         return None
-    keys, middle = keyed
-    line = pl.concat_str(
-        pl.lit('{"entity":"'),
-        pl.col("entity").cast(pl.String),
-        pl.lit('","id":"'),
-        pl.col("id"),
-        keys.replace_strict(middle, return_dtype=pl.String),
-        pl.col("detail"),
-        pl.lit("}"),
-    )
-    return actions.select(line.alias("line"))["line"]
+    keyed = keyed if keyed is not None else reason_keys(actions)
+    middles = None if keyed is None else _middles(keyed)
+    if keyed is None or middles is None:
+        return None
+    entities = actions["entity"].dtype.categories  # type: ignore[attr-defined]
+    heads = [f'{{"entity":"{e}","id":' for e in entities]
+    head = pl.Series("head", heads, dtype=pl.Enum(heads))[actions["entity"].to_physical()]
+    middle = pl.Series("middle", middles, dtype=pl.Enum(middles))[keyed.keys]
+    # The detail's text per row: a ClassLink export has ~100k distinct details a chunk,
+    # where numbering them (a categorical) costs more than the three-piece text.
+    tail = actions.select(
+        pl.concat_str(pl.lit('detail":'), pl.col("detail"), pl.lit("}")).alias("tail")
+    )["tail"]
+    return pl.DataFrame([head, actions["id"].alias("id"), middle, tail])
 
 
-def _reason_keys(actions: pl.DataFrame) -> tuple[pl.Series, dict[int, str]] | None:
-    """Each action's (action, reasons) pair as an integer, and the text between id and
-    detail for each pair there is; None when a reason name or a list is null, or a name
-    needs escaping."""
-    reasons = actions["reasons"]
-    if reasons.null_count():
-        return None
-    lengths = reasons.list.len().to_numpy().astype(np.int64)
-    flat = (reasons if lengths.min() > 0 else reasons.filter(lengths > 0)).list.explode()
-    if flat.null_count():
-        return None
-    words = flat.unique().sort()
-    if any(json.dumps(w) != f'"{w}"' for w in words):  # a few dozen reason names
-        return None
-    n_words, longest = words.len(), int(lengths.max())
-    if len(ACTION.categories) * (n_words + 1) ** longest >= MAX_KEY:
-        return None
-    codes = flat.cast(pl.Enum(words)).to_physical().to_numpy().astype(np.int64)
-    starts = np.cumsum(lengths) - lengths
-    # key = action, then each reason's place in `words` (n_words past the list's end)
-    key = actions["action"].to_physical().to_numpy().astype(np.int64)
-    for i in range(longest):
-        has = lengths > i
-        place = np.full(len(key), n_words, np.int64)
-        place[has] = codes[starts[has] + i]
-        key = key * (n_words + 1) + place
-    keys = pl.Series("key", key)
-    names = words.to_list()
-    return keys, {k: _middle(k, longest, names) for k in keys.unique().to_list()}
-
-
-def _middle(key: int, longest: int, words: list[str]) -> str:
-    """The text between an action's id and its detail, for one (action, reasons) key."""
-    names = []
-    for _ in range(longest):
-        key, place = divmod(key, len(words) + 1)
-        if place < len(words):
-            names.append(words[place])
-    action = ACTION.categories[key]
-    reasons = json.dumps(names[::-1], separators=(",", ":"))
-    return f'","action":"{action}","reasons":{reasons},"detail":'
+def _middles(keyed: ReasonKeys) -> list[str] | None:
+    """The text between an action's id and its detail's `detail":` for each (action,
+    reasons) pair (`,"action":"skip","reasons":["r"],`), or None when a name needs
+    escaping."""
+    out = []
+    for action, names in keyed.pairs:
+        if any(json.dumps(n) != f'"{n}"' for n in names):
+            return None
+        reasons = json.dumps(list(names), separators=(",", ":"))
+        out.append(f',"action":"{action}","reasons":{reasons},')
+    return out
 
 
 SEP = ",\n    "  # between two actions
@@ -134,7 +124,10 @@ def write_plan_json(plan: Plan, out: BinaryIO) -> None:
     one line per action.  Never the whole text in memory: 9M actions are 1.4 GB of JSON."""
     from roster_lint.report.json_report import dumps
 
-    doc = plan_document(plan, with_actions=False)
+    # The (action, reasons) pairs numbered once: the summary's reason counts and every
+    # chunk's plain fields read them.
+    keyed = reason_keys(plan.actions)
+    doc = plan_document(plan, with_actions=False, keyed=keyed)
     doc["actions"] = ACTIONS_MARK
     head, mark, tail = dumps(doc).partition(json.dumps(ACTIONS_MARK))
     assert mark, "the actions' mark is in the document"
@@ -145,17 +138,35 @@ def write_plan_json(plan: Plan, out: BinaryIO) -> None:
     else:
         out.write(b"[\n    ")
         for i in range(0, n, CHUNK):
-            lines = action_lines(plan.actions.slice(i, CHUNK)).to_frame()
-            last = i + CHUNK >= n  # the plan's last action takes no separator after it
-            # polars writes the lines as they are: one column, no quoting, SEP after each.
-            lines.head(-1 if last else CHUNK).write_csv(
-                out, include_header=False, quote_style="never", line_terminator=SEP
-            )
-        out.write(str(lines["line"][-1]).encode() + b"\n  ]")
+            part = plan.actions.slice(i, CHUNK)
+            fields = plain_fields(part, None if keyed is None else keyed.rows(i, CHUNK))
+            rows = action_lines(part).to_frame() if fields is None else fields
+            # The plan's last action takes no separator after it, but the array's end.
+            last = i + CHUNK >= n
+            _write_rows(rows.head(-1) if last else rows, out, SEP)
+            if last:
+                _write_rows(rows.tail(1), out, "\n  ]")
     out.write(tail.encode())
 
 
-def plan_document(plan: Plan, *, with_actions: bool = True) -> dict[str, Any]:
+def _write_rows(rows: pl.DataFrame, out: BinaryIO, end: str) -> None:
+    """polars writes the rows as they are, no quoting: the one column of action_lines, or
+    plain_fields' four joined by FIELD; `end` after each row."""
+    rows.write_csv(
+        out,
+        include_header=False,
+        quote_style="never",
+        separator=FIELD,
+        quote_char="\x00",  # never written (no quoting); only kept apart from FIELD
+        line_terminator=end,
+    )
+
+
+def plan_document(
+    plan: Plan, *, with_actions: bool = True, keyed: ReasonKeys | None = None
+) -> dict[str, Any]:
+    """The plan's JSON document (the actions as dicts only with with_actions).  keyed:
+    the actions' counts.reason_keys, when the caller made them."""
     audience = plan.audience.with_columns(pl.col("users").cast(pl.Int64)).to_dicts()
     return {
         "profile": plan.profile,
@@ -166,7 +177,7 @@ def plan_document(plan: Plan, *, with_actions: bool = True) -> dict[str, Any]:
             "audience": audience,
             "licences_new": plan.licences_new,
             # the numbers every plan format shows (report/counts.py)
-            "counts": plan_counts(plan).to_json(),
+            "counts": plan_counts(plan, keyed).to_json(),
         },
         "root_causes": [asdict(c) for c in plan.root_causes],
         "followups": [asdict(f) for f in plan.followups],
