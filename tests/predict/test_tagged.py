@@ -34,7 +34,7 @@ def _oracle(df: pl.DataFrame, entity: str, reason: str) -> list[int]:
     return ex["_r"].to_list()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(actions)
 def test_rows_as_exploded(rows: list[tuple[str, list[str | None] | None]]) -> None:
     df = _frame(rows)
