@@ -174,33 +174,31 @@ def _inline_marked(
     return False
 
 
+def any_block(data: np.ndarray[Any, Any], marks: Callable[[np.ndarray[Any, Any]], bool]) -> bool:
+    """True if `marks` holds for any BLOCK-sized slice of `data`: a byte test's loop, which
+    stops at the first marked block."""
+    return any(marks(data[start : start + BLOCK]) for start in range(0, data.size, BLOCK))
+
+
 def _control(data: np.ndarray[Any, Any]) -> bool:
     """True if any byte is an ASCII control (below 32: tab, CR, LF included) or DEL."""
-    for start in range(0, data.size, BLOCK):
-        block = data[start : start + BLOCK]
-        if block.min() < 0x20 or np.count_nonzero(block == 0x7F):
-            return True
-    return False
+    return any_block(data, lambda b: bool(b.min() < 0x20 or np.count_nonzero(b == 0x7F)))
 
 
 def _unplain(data: np.ndarray[Any, Any]) -> bool:
     """True if any byte is not printable ASCII (a control, DEL or a non-ASCII byte)."""
-    for start in range(0, data.size, BLOCK):
-        block = data[start : start + BLOCK]
-        if block.min() < 0x20 or block.max() >= 0x7F:
-            return True
-    return False
+    return any_block(data, lambda b: bool(b.min() < 0x20 or b.max() >= 0x7F))
+
+
+def _json_escaped_block(block: np.ndarray[Any, Any]) -> bool:
+    if block.min() < 0x20 or block.max() >= 0x7F:
+        return True
+    return bool(np.count_nonzero(block == ord('"')) or np.count_nonzero(block == ord("\\")))
 
 
 def _json_escaped(data: np.ndarray[Any, Any]) -> bool:
     """True if any byte is one JSON escapes or may escape: not printable ASCII, `"` or `\\`."""
-    for start in range(0, data.size, BLOCK):
-        block = data[start : start + BLOCK]
-        if block.min() < 0x20 or block.max() >= 0x7F:
-            return True
-        if np.count_nonzero(block == ord('"')) or np.count_nonzero(block == ord("\\")):
-            return True
-    return False
+    return any_block(data, _json_escaped_block)
 
 
 ByteTest = Callable[[np.ndarray[Any, Any]], bool]

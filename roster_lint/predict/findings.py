@@ -392,7 +392,6 @@ class _Tagged:
     reason) key held: no string is copied, and each rule gathers its own rows."""
 
     def __init__(self, actions: pl.DataFrame, rules: Collection[str]) -> None:
-        self.actions = actions
         # Only the actions tagged with one of `rules` (those findings report) are unpacked:
         # when every school is skipped nearly every action has reasons, few of them these.
         wanted = pl.col("reasons").list.eval(pl.element().is_in(sorted(rules))).list.any()

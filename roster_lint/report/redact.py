@@ -49,7 +49,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from roster_lint.bytescan import INLINE, marked_rows
+from roster_lint.bytescan import BLOCK, INLINE, any_block, marked_rows
 from roster_lint.errors import UsageError
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export, Table
@@ -190,18 +190,17 @@ PLAIN = r"^[a-z0-9_@+\-]+(?:\.[a-z0-9_@+\-]+)*$"
 # Bytes a PLAIN value may hold without a dot: a value of these alone, not empty, is PLAIN.
 _OUTSIDE = np.ones(256, np.bool_)
 _OUTSIDE[list(b"abcdefghijklmnopqrstuvwxyz0123456789_@+-")] = False
-_BLOCK = 1 << 20
 
 
 def _outside_plain(data: np.ndarray[Any, Any]) -> bool:
     """True if any byte is not one of PLAIN's (a dot included: dotted values take the regex)."""
-    out = np.empty(min(_BLOCK, data.size), np.bool_)
-    for start in range(0, data.size, _BLOCK):
-        block = data[start : start + _BLOCK]
+    out = np.empty(min(BLOCK, data.size), np.bool_)
+
+    def marks(block: np.ndarray[Any, Any]) -> bool:
         np.take(_OUTSIDE, block, out=out[: block.size])
-        if out[: block.size].any():
-            return True
-    return False
+        return bool(out[: block.size].any())
+
+    return any_block(data, marks)
 
 
 def _plain(values: pl.Series) -> pl.Series:
