@@ -37,6 +37,10 @@ OWN_ROW = (
     "course-not-mapped",
     "new-course-needs-mapping",
 )
+# The file a root's own row is in.  A root found only through the rows that reference it
+# (a school that is no school row of orgs.csv, e.g. a department users point at) is shown
+# at that reference, not as a cell of its own (users.csv has an `identifier` of its own).
+OWN_FILE = {"school": "orgs.csv", "course": "courses.csv"}
 PLURAL = {"class": "classes", "enrollment": "enrollments", "school": "schools"}
 VERB = {
     "school": "will not be synced",
@@ -291,7 +295,7 @@ def _own_values(
     (a look-up per cause filtered a whole table each time: 169 causes on an Excel round trip)."""
     wanted: dict[str, set[tuple[str, int]]] = {}
     for cause, column in told:
-        if cause.reason in OWN_ROW and column is not None and cause.file and cause.line:
+        if _on_own_row(cause) and column is not None and cause.file and cause.line:
             wanted.setdefault(column, set()).add((cause.file, cause.line))
     found: dict[tuple[str, int, str], str | None] = {}
     for column, at in sorted(wanted.items()):
@@ -303,19 +307,48 @@ def _own_values(
     return found
 
 
+def _on_own_row(cause: RootCause) -> bool:
+    """A root finding that points at the root's own row (its sourcedId is the finding's)."""
+    return (
+        cause.reason in OWN_ROW
+        and cause.file is not None
+        and PurePosixPath(cause.file).name == OWN_FILE.get(cause.entity)
+    )
+
+
+def _reference_to(export: Export, file: str, target: str) -> str | None:
+    """The one column of `file` that references `target` (users.csv -> orgs.csv:
+    orgSourcedIds), else None."""
+    from roster_lint.spec import oneroster
+
+    here = oneroster().files.get(PurePosixPath(file).name)
+    refs = [c.name for c in here.columns(export.version) if c.ref == target] if here else []
+    return refs[0] if len(refs) == 1 else None
+
+
+def _root_column(export: Export, cause: RootCause) -> str | None:
+    if not cause.line:
+        return None
+    if cause.reason in OWN_ROW and cause.file and not _on_own_row(cause):
+        return _reference_to(export, cause.file, OWN_FILE[cause.entity])
+    return _column_in(export, cause.file, ROOT_RULES[cause.reason])
+
+
 def _root_findings(plan: Plan, export: Export, inp: Inputs, out: Findings) -> None:
     told = [
-        (c, _column_in(export, c.file, ROOT_RULES[c.reason]) if c.line else None)
+        (c, _root_column(export, c))
         for c in plan.root_causes
         if c.reason in ROOT_RULES and c.entity != "file"
     ]
     values = _own_values(told, export)
     for cause, column in told:
-        own = cause.reason in OWN_ROW
+        own = _on_own_row(cause)
         near = _near(inp.orgs["oid"], cause.id) if cause.reason == "school-not-in-orgs" else None
         value: str | None = None
         if own and column is not None and cause.file is not None:
             value = values.get((cause.file, cause.line or 0, column))
+        elif cause.reason in OWN_ROW and column is None:
+            value = None  # no cell of the row says the root (a file without the reference)
         elif cause.entity in ("school", "role", "course"):
             value = cause.id  # the bad reference or role, as written
         out.one(
