@@ -7,6 +7,7 @@ skipped rows alone (`enrollment_roots`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -358,6 +359,7 @@ def enrollment_roots(
     inherited = roots.inherited("enrollment")
     keys: list[pl.Expr] = [pl.col("_m") if by_mask else first_reason(e, classes_on).alias("_first")]
     tables: dict[str, pl.DataFrame] = {}
+    coded: dict[str, pl.Expr] = {}  # the inherited roots' codes (u32, null: none)
     for name, src in inherited.items():
         if not e.select((skip & first_is([name])).any()).item():
             continue
@@ -375,7 +377,9 @@ def enrollment_roots(
             grouped_id(pl.col("root_entity"), pl.col("root_id")).alias("root_id")
         )
         codes, tables[name] = _root_codes(root)
-        keys.append(pl.when(first_is([name])).then(pl.lit(codes).gather(row)).alias(name))
+        code = pl.when(first_is([name])).then(pl.lit(codes).gather(row))
+        coded[name] = code
+        keys.append(code.alias(name))
     # A column read per row only where some skipped row's first reason reads it: when
     # every school is skipped no row is skipped for its role, and a 7M-row null key
     # column of text cost ~0.4 s in the group_by (it reads as null below).
@@ -387,13 +391,16 @@ def enrollment_roots(
         for c, names in per_row.items()
         if c not in absent
     ]
-    counted = (
-        e.lazy()
-        .filter(skip)
-        .group_by(keys)
-        .agg(pl.len().alias("n"), pl.col("line").min())
-        .collect(engine="in-memory")
-    )
+    if by_mask and len(absent) == len(per_row):
+        counted = _counted_by_code(e.lazy().filter(skip), len(firsts), coded, tables)
+    else:
+        counted = (
+            e.lazy()
+            .filter(skip)
+            .group_by(keys)
+            .agg(pl.len().alias("n"), pl.col("line").min())
+            .collect(engine="in-memory")
+        )
     # The columns a root names that no kept root reads per row: their ids become "*".
     unread = roots.columns_named("enrollment") - set(per_row) - set(constants)
     if by_mask:
@@ -428,6 +435,42 @@ def enrollment_roots(
         .sort(ROOT_KEYS, nulls_last=True)
         .cast(pl.Schema(out))
     )
+
+
+def _counted_by_code(
+    skipped: pl.LazyFrame, masks: int, coded: dict[str, pl.Expr], tables: dict[str, pl.DataFrame]
+) -> pl.DataFrame:
+    """enrollment_roots' group_by of the skipped rows on `_m` and the inherited roots'
+    codes (`coded`, each below its table's height, null where the root is not
+    inherited), as one integer: the mixed-radix number of `_m` and the codes (null as
+    the table's height).  A group_by on one u64 column instead of several costs about
+    half (0.3 vs 0.55 s on 7M skipped rows at 1M students); the same groups, decoded
+    into the same columns (row order differs: enrollment_roots sorts its result)."""
+    bases = {name: tables[name].height + 1 for name in coded}
+    if masks * math.prod(bases.values()) >= 1 << 63:  # never at any real size
+        keys = [pl.col("_m"), *[code.alias(name) for name, code in coded.items()]]
+        return (
+            skipped.group_by(keys)
+            .agg(pl.len().alias("n"), pl.col("line").min())
+            .collect(engine="in-memory")
+        )
+    key = pl.col("_m").cast(pl.UInt64)
+    for name, code in coded.items():
+        key = key * bases[name] + code.fill_null(bases[name] - 1).cast(pl.UInt64)
+    counted = (
+        skipped.group_by(key.alias("_k"))
+        .agg(pl.len().alias("n"), pl.col("line").min())
+        .collect(engine="in-memory")
+    )
+    rest = counted["_k"]
+    out: dict[str, pl.Series] = {}
+    for name in reversed(list(coded)):
+        base = bases[name]
+        part = rest % base
+        out[name] = pl.select(pl.when(part != base - 1).then(part).cast(pl.UInt32)).to_series()
+        rest = rest // base
+    cols = [rest.cast(pl.UInt16).alias("_m"), *[out[n].alias(n) for n in coded]]
+    return pl.DataFrame([*cols, counted["n"], counted["line"]])
 
 
 def nd_flags() -> list[tuple[str, pl.Expr]]:
