@@ -289,27 +289,37 @@ def _class_grade_key(split: pl.DataFrame) -> np.ndarray:
 
 def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     """SK-C4: the grade class of each student enrollment in a split class (null elsewhere).
-    Built for the split rows alone and scattered: `cid-grade` on all 7M rows would make a
-    new string per row only to keep a few.  And made once per (class, grade) (`by_key`):
-    every student of a mixed-grade class is in a split class (ClassLink exports)."""
+    Built for the split rows alone: `cid-grade` on all 7M rows would make a new string
+    per row only to keep a few.  And made once per (class, grade) (`keyed_table`): every
+    student of a mixed-grade class is in a split class (ClassLink exports).  The column
+    is one gather from [null, *made] (no null column scattered into, no column of the
+    made values per split row beside it), and the keys of the split rows are taken from
+    the whole columns' codes (no gather of the split rows' columns first)."""
     rows = e.select(pl.arg_where(pl.col("_split")).cast(pl.UInt32).alias("i"))["i"]
     # Categorical: 4 bytes a row on a mostly null 7M-row column instead of a 16-byte view.
     cats = local_categorical()
-    out = pl.repeat(None, e.height, dtype=cats, eager=True).alias("grade_class")
     if rows.len() == 0:
-        return out
-    split = e.select("_crow", "user_grade")[rows]
+        return pl.repeat(None, e.height, dtype=cats, eager=True).alias("grade_class")
+    at = rows.to_numpy()
+    both = e.select("_crow", "user_grade")
     info = classes.select("cid", "main_grade")
 
     def make(first: pl.Series) -> pl.Series:
-        some = split[first]
+        some = both[pl.Series("i", at[first.to_numpy()], dtype=pl.UInt32)]
         some = some.hstack(info[some["_crow"]].get_columns())
         grade = pl.col("user_grade").cast(STR)
         grade = pl.when(grade.fill_null("") != "").then(grade)
         made = some.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))
         return made.to_series().cast(cats)
 
-    return out.scatter(rows, by_key(_class_grade_key(split), make))
+    key = _class_grade_key(both)
+    made, spread = keyed_table(key if len(at) == len(key) else key[at], make)
+    del key
+    index = np.zeros(e.height, np.uint32)
+    index[at] = spread + 1
+    del spread
+    table = pl.concat([pl.Series([None], dtype=cats), made], rechunk=True)
+    return table[index].alias("grade_class")
 
 
 def first_users(users: pl.DataFrame) -> pl.DataFrame:
