@@ -4,9 +4,11 @@ and classes no longer shared)."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -15,6 +17,9 @@ from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.model import ACTION
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.rules.history import GONE, MOVED
+
+if TYPE_CHECKING:
+    from roster_lint.predict.engine import Decided
 
 ENROLLED = ("enroll", "transfer", "unchanged")
 LISTS = pl.List(STR)
@@ -503,3 +508,37 @@ def _enrolled(prev: pl.DataFrame) -> pl.DataFrame:
     live = prev.select(pl.col("action").is_in(ENROLLED).fill_null(False)).to_series()
     # Every one live (an export diffed with the next): the columns as they are, not copied.
     return prev.select(cols) if live.all() else prev.select(cols).filter(live)
+
+
+# What the --previous comparisons above read of the previous export's decided frames
+# (users_vs_previous, retained_users, classes_vs_previous, retained_classes, _enrolled)
+# and of its inputs (the courses it had: classes.decide_courses).  `previous_side` keeps
+# only these, for a plan that reads the previous side and nothing else of it (`diff`:
+# build_plan(..., actions_only=True); the full plan's summary reads more of it).
+PREVIOUS_READS: dict[str, tuple[str, ...]] = {
+    "orgs": ("oid", "parent", "is_school"),
+    "users": ("uid", "action", "ok_schools", "sig", "summit_role"),
+    "classes": ("cid", "action", *CLASS_SIG),
+    "enrollments": ("eid", "cid", "uid", "role", "course", "school", "action"),
+}
+PREVIOUS_COURSES = "course"  # the one column of the previous inputs' courses read
+
+
+def previous_side(prev: Decided) -> Decided:
+    """`prev` (engine.decide of the previous export) with only PREVIOUS_READS' columns of
+    its decided frames and its inputs' courses, everything else released: what
+    build_plan(..., previous_side=, actions_only=True) reads of a previous export, made
+    before the new export is decided, so the previous export's own frames can go first
+    (`roster-lint diff`, docs/performance.md, branch diffold)."""
+    inp = prev.inp
+    empty = pl.DataFrame()
+    slim_inp = dataclasses.replace(
+        inp,
+        orgs=empty,
+        users=empty,
+        classes=empty,
+        enrollments=empty,
+        courses=inp.courses.select(PREVIOUS_COURSES),
+    )
+    frames = {name: getattr(prev, name).select(cols) for name, cols in PREVIOUS_READS.items()}
+    return dataclasses.replace(prev, inp=slim_inp, courses=prev.courses.clear(), **frames)
