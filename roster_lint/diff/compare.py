@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from roster_lint.diff.findings import diff_findings
-from roster_lint.diff.model import DiffResult, FileDiff
+from roster_lint.diff.model import DiffResult, FileDiff, PairedRows
 from roster_lint.diff.rows import compare_tables
 from roster_lint.diff.settings import settings_from
 from roster_lint.diff.sync import sync_groups
@@ -87,6 +87,9 @@ class Compared:
     files: list[FileDiff]
     warnings: pl.DataFrame
     manifest_changes: list[tuple[str, str | None, str | None]]
+    # The enrollments' pairs, for the plan's previous side (diff/previous.py); the
+    # caller drops them once read (at 7M enrollments they are 56 MB).
+    enrollment_pairs: PairedRows | None = None
 
 
 def compare_rows(old: Export, new: Export, opts: Options) -> Compared:
@@ -101,8 +104,9 @@ def compare_rows(old: Export, new: Export, opts: Options) -> Compared:
     diff_findings(old, new, opts, warnings, measured, paired)
     for f in files:
         f.paired = None  # read: free the pairs' positions
+    enrollment_pairs = paired.get("enrollments.csv")
     del paired
-    return Compared(files, warnings.frame(), _manifest_changes(old, new))
+    return Compared(files, warnings.frame(), _manifest_changes(old, new), enrollment_pairs)
 
 
 def with_plan(

@@ -213,6 +213,9 @@ def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
     if prev is None:
         return None
     was = _enrolled(prev)
+    known = _known_hits(e, prev) if KNOWN and PAIR in prev.columns else None
+    if known is not None:
+        return _pairs(e, was, known)
     key = pl.struct("cid", "uid").hash().alias("_h")
     h_now, h_was = e.select(key).to_series(), was.select(key).to_series()
     n = min(e.height, was.height)
@@ -224,6 +227,10 @@ def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
         hits = _in_place(e, was, h_now, h_was, hit)
     else:
         hits = _joined(e, was, h_now, h_was, None)
+    return _pairs(e, was, hits)
+
+
+def _pairs(e: pl.DataFrame, was: pl.DataFrame, hits: pl.DataFrame) -> Pairs:
     enroll = e.select(pl.col("action") == "enroll").to_series()
     return Pairs(
         was=was,
@@ -236,6 +243,58 @@ def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
 # Match the rows at the same position in place when no (class, user) hash repeats
 # (`_in_place`); False: join every row (the tests' oracle).
 ALIGNED = True
+# Read the pairs `diff` already made when the previous side carries them (`_known_hits`);
+# False: match again (the tests' oracle).
+KNOWN = True
+# The previous side's enrollments may carry, per row, the position and the line of the
+# row of today's export `diff` paired it with on (class, user) (null: none); see
+# `with_known_pairs`.
+PAIR, PAIR_LINE = "_pair", "_pair_line"
+
+
+def with_known_pairs(
+    prev: pl.DataFrame, at_old: pl.Series, at_new: pl.Series, new_lines: pl.Series
+) -> pl.DataFrame:
+    """The previous decided enrollments with PAIR and PAIR_LINE: the rows `diff` paired
+    on (classSourcedId, userSourcedId) text, OLD's row `at_old` with NEW's `at_new` (of
+    line `new_lines`).  Only for pairs made exactly as `match_pairs` would make them: the
+    caller has checked that `prev`'s rows are OLD's enrollments rows one for one, that no
+    class or user id is null (the plan reads a null as "", `diff` pairs it with nothing)
+    and that no pair repeats on either side (diff/previous.py)."""
+    size = prev.height
+    pair = pl.repeat(None, size, dtype=pl.UInt32, eager=True).scatter(at_old, at_new)
+    line = pl.repeat(None, size, dtype=pl.Int64, eager=True).scatter(at_old, new_lines)
+    like = prev.get_columns()[0]
+    return prev.hstack(
+        [
+            kernel.chunked_like(pair.alias(PAIR), like),
+            kernel.chunked_like(line.alias(PAIR_LINE), like),
+        ]
+    )
+
+
+def _known_hits(e: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame | None:
+    """`match_pairs`' hits (_i, _j) read from the pairs `diff` made (`with_known_pairs`),
+    or None when they may not be the same: today's rows must be in strictly increasing
+    line order (each line once), and the row at each paired position must be the paired
+    line.  Then a row of `e` matches a live previous one exactly when its line was paired
+    with that row: `e`'s class and user are its line's text, and the pairs are the (class,
+    user) text matches, one to one (no pair repeats).  `_j` counts the live rows only, as
+    `_enrolled` keeps them."""
+    pair = prev[PAIR]
+    live = prev.select(pl.col("action").is_in(ENROLLED).fill_null(False)).to_series()
+    known = pair.is_not_null() & live
+    at_i, at_j = pair.filter(known), pl.arg_where(known, eager=True).cast(pl.UInt32)
+    lines = e["line"]
+    if at_i.len() and int(at_i.max()) >= e.height:  # type: ignore[arg-type]
+        return None
+    if e.height > 1 and not bool((lines.diff().slice(1) > 0).all()):
+        return None
+    if not lines.gather(at_i).equals(prev[PAIR_LINE].filter(known), check_names=False):
+        return None
+    if not live.all():  # positions among the live rows (`was`)
+        at_j = (live.cast(pl.UInt32).cum_sum() - 1).gather(at_j)
+    return pl.DataFrame([at_i.alias("_i"), at_j.alias("_j")])
 
 
 def _unique(hashes: pl.Series) -> bool:

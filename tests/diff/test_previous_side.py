@@ -11,30 +11,52 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from roster_lint import api, pipeline
+from roster_lint.diff.compare import compare_rows
 from roster_lint.diff.previous import decided_previous
 from roster_lint.model import LINE
-from roster_lint.predict.history import PREVIOUS_READS
+from roster_lint.predict import history
+from roster_lint.predict.history import PAIR, PAIR_LINE, PREVIOUS_READS
 from tests.predict.test_actions_only import _damaged
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_exports"
 
 
+def _regenerated(tmp: Path) -> Path:
+    """`_damaged` with no (class, user) pair repeated, and a block of enrollments listed
+    in reverse: what `diff` pairs on (class, user), in place and joined."""
+    out = _damaged(tmp)
+    path = out / "enrollments.csv"
+    df = pl.read_csv(path, infer_schema=False)
+    df = df.unique(["classSourcedId", "userSourcedId"], keep="first", maintain_order=True)
+    row = pl.int_range(pl.len())
+    block = (row >= 100) & (row < 400)
+    df = pl.concat([df.filter(row < 100), df.filter(block).reverse(), df.filter(row >= 400)])
+    df.write_csv(path)
+    return out
+
+
 def _where(tmp: Path, name: str) -> str:
-    return str(_damaged(tmp) if name == "damaged" else SAMPLES / name)
+    if name == "damaged":
+        return str(_damaged(tmp / "d"))
+    if name == "regenerated":
+        return str(_regenerated(tmp / "r"))
+    return str(SAMPLES / name)
 
 
 def _actions(old: str, new: str, mode: str, *, side: bool) -> pl.DataFrame:
     opts = api.Options(mode=mode)
     old_export, new_export = api.load(old), api.load(new)
+    compared = compare_rows(old_export, new_export, opts)  # the CLI's order
     reads = pipeline.plan_reads()
     for export in (old_export, new_export):
         pipeline.release_unread_columns(export, reads)
     opts.previous = old_export.path
     if not side:  # the oracle: OLD decided inside build_plan, from its frames
         return api.plan_export(new_export, opts, old_export, actions_only=True).actions
-    previous = decided_previous(old_export, opts)
+    previous = decided_previous(old_export, opts, new_export, compared.enrollment_pairs)
     for name, cols in PREVIOUS_READS.items():
-        assert getattr(previous, name).columns == list(cols)
+        extra = [PAIR, PAIR_LINE] if name == "enrollments" and PAIR in previous.enrollments else []
+        assert getattr(previous, name).columns == [*cols, *extra]
     # OLD keeps no column but its lines: the plan must read the side, not OLD.
     pipeline.release_unread_columns(old_export)
     assert all(t.df.columns == [LINE] for t in old_export.tables.values() if t.readable)
@@ -54,18 +76,39 @@ def _actions(old: str, new: str, mode: str, *, side: bool) -> pl.DataFrame:
         ("district", "damaged", "full"),
         ("damaged", "district-yesterday", "full"),
         ("damaged", "district", "provisioning"),
+        ("district", "regenerated", "full"),
+        ("district", "regenerated", "provisioning"),
+        ("regenerated", "district-yesterday", "full"),
         ("district-yesterday", "district-flawed", "provisioning"),
     ],
 )
 def test_previous_side_gives_the_same_actions(
-    tmp_path: Path, old: str, new: str, mode: str
+    tmp_path: Path, old: str, new: str, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     old_path, new_path = _where(tmp_path, old), _where(tmp_path, new)
     want = _actions(old_path, new_path, mode, side=False)
+    read = _counting_known_hits(monkeypatch)
     got = _actions(old_path, new_path, mode, side=True)
     assert_frame_equal(got, want)
+    # Enrollment ids regenerated, no pair repeated: the plan read the pairs diff made
+    # (with a pair repeated, `damaged`, it matches them itself).
+    assert read == ([True] if "regenerated" in (old, new) else [])
     # The pair means something: the previous side changes actions (unchanged, retains).
     made = set(want["action"].cast(pl.String))
     assert "unchanged" in made or "update" in made
-    if new == "damaged":  # rows dropped: retained users and enrollments
+    if new in ("damaged", "regenerated"):  # rows dropped: retained users and enrollments
         assert "retain" in made
+
+
+def _counting_known_hits(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record whether match_pairs read the known pairs (history._known_hits)."""
+    seen: list[bool] = []
+    real = history._known_hits
+
+    def counted(e: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame | None:
+        hits = real(e, prev)
+        seen.append(hits is not None)
+        return hits
+
+    monkeypatch.setattr(history, "_known_hits", counted)
+    return seen
