@@ -58,8 +58,8 @@ def main(argv: list[str]) -> int:
     stage("RL4xx checks", lambda: diff_findings(old, new, opts, warnings, measured, paired))
     for f in files:
         f.paired = None  # as compare_rows: the pairs' positions are freed once read
-    # ... but the enrollments' go to the plan's previous side (compared.enrollment_pairs)
-    paired = {k: v for k, v in paired.items() if k == "enrollments.csv"}
+    # ... but the users' and enrollments' go to the plan's previous side (compared.pairs)
+    paired = {k: v for k, v in paired.items() if k in ("users.csv", "enrollments.csv")}
 
     def release() -> None:
         # As `roster-lint diff` without --redact (with it, api.outputs_read stays too).
@@ -72,7 +72,7 @@ def main(argv: list[str]) -> int:
     if FULL_PLAN:  # as before branch diffold: the whole plan, OLD decided inside it
         plan = stage("plan (new, previous old)", lambda: api.plan_export(new, opts, old))
     else:
-        known = paired.get("enrollments.csv")
+        known = paired
         side = stage("decide old (previous side)", lambda: decided_previous(old, opts, new, known))
         del known
         # As the CLI without --redact: OLD keeps no column once its side is decided.

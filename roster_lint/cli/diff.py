@@ -71,8 +71,8 @@ def _run(
         # OLD decided first and slimmed to what the plan reads of it; then OLD keeps only
         # what --redact reads (nothing without it) while NEW is decided.
         with _step(bars, "Deciding the previous export"):
-            previous = decided_previous(old_export, opts, new_export, compared.enrollment_pairs)
-        compared.enrollment_pairs = None
+            previous = decided_previous(old_export, opts, new_export, compared.pairs)
+        compared.pairs.clear()
         pipeline.release_unread_columns(old_export, *readers[1:])
         # The diff reads the actions' entity, id, action and reasons, nothing else.
         plan = api.plan_export(

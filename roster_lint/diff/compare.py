@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -87,9 +87,9 @@ class Compared:
     files: list[FileDiff]
     warnings: pl.DataFrame
     manifest_changes: list[tuple[str, str | None, str | None]]
-    # The enrollments' pairs, for the plan's previous side (diff/previous.py); the
-    # caller drops them once read (at 7M enrollments they are 56 MB).
-    enrollment_pairs: PairedRows | None = None
+    # The users' and enrollments' pairs, for the plan's previous side (diff/previous.py);
+    # the caller drops them once read (at 7M enrollments they are 56 MB).
+    pairs: dict[str, PairedRows] = field(default_factory=dict)
 
 
 def compare_rows(old: Export, new: Export, opts: Options) -> Compared:
@@ -104,9 +104,9 @@ def compare_rows(old: Export, new: Export, opts: Options) -> Compared:
     diff_findings(old, new, opts, warnings, measured, paired)
     for f in files:
         f.paired = None  # read: free the pairs' positions
-    enrollment_pairs = paired.get("enrollments.csv")
+    kept = {f: p for f, p in paired.items() if f in ("users.csv", "enrollments.csv")}
     del paired
-    return Compared(files, warnings.frame(), _manifest_changes(old, new), enrollment_pairs)
+    return Compared(files, warnings.frame(), _manifest_changes(old, new), kept)
 
 
 def with_plan(

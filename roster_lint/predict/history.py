@@ -123,13 +123,19 @@ def with_previous_user(users: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame:
 
     Only the columns read are filtered and joined (a join of the users frame copied all
     of its columns); `had` holds each uid once, so the join keeps every user in order."""
+    cols = [pl.col("ok_schools").alias("from_schools"), pl.col("sig").alias("_psig")]
+    pair = _known_rows(users, prev) if KNOWN and PAIR in prev.columns else None
+    if pair is not None:
+        # `diff` paired the users on sourcedId, no id repeated: each user's previous
+        # account is the row paired with it, when that row was not skipped.
+        kept = pair.is_not_null() & prev.select(pl.col("action") != "skip").to_series()
+        at = pl.arg_where(kept, eager=True).cast(pl.UInt32)
+        row = pl.repeat(None, users.height, dtype=pl.UInt32, eager=True)
+        row = row.scatter(pair.filter(kept), at)
+        found = prev.select(c.gather(row) for c in cols)
+        return users.hstack([kernel.chunked_like(c, users["uid"]) for c in found.get_columns()])
     had = (
-        prev.select(
-            "uid",
-            "action",
-            pl.col("ok_schools").alias("from_schools"),
-            pl.col("sig").alias("_psig"),
-        )
+        prev.select("uid", "action", *cols)
         .filter(pl.col("action") != "skip")
         .unique("uid", keep="first")
         .drop("action")
@@ -142,8 +148,12 @@ def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFra
     """SK-A7: accounts of users no longer in the file stay; the district must ask."""
     if prev is None:
         return None
-    had = prev.filter(pl.col("action") != "skip").unique("uid", keep="first")
-    gone = had.join(users.select("uid"), on="uid", how="anti", maintain_order="left")
+    pair = _known_rows(users, prev) if KNOWN and PAIR in prev.columns else None
+    if pair is not None:  # no id repeated: a user is gone when `diff` paired it with none
+        gone = prev.filter((pl.col("action") != "skip") & pair.is_null())
+    else:
+        had = prev.filter(pl.col("action") != "skip").unique("uid", keep="first")
+        gone = had.join(users.select("uid"), on="uid", how="anti", maintain_order="left")
     return gone.select(
         pl.lit("user").alias("entity"),
         pl.col("uid").alias("id"),
@@ -273,25 +283,36 @@ def with_known_pairs(
     )
 
 
-def _known_hits(e: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame | None:
-    """`match_pairs`' hits (_i, _j) read from the pairs `diff` made (`with_known_pairs`),
-    or None when they may not be the same: today's rows must be in strictly increasing
-    line order (each line once), and the row at each paired position must be the paired
-    line.  Then a row of `e` matches a live previous one exactly when its line was paired
-    with that row: `e`'s class and user are its line's text, and the pairs are the (class,
-    user) text matches, one to one (no pair repeats).  `_j` counts the live rows only, as
-    `_enrolled` keeps them."""
+def _known_rows(now: pl.DataFrame, prev: pl.DataFrame) -> pl.Series | None:
+    """Per row of `prev`, the row of `now` `diff` paired it with (PAIR, null: none), or
+    None when `now` may not be the paired export's rows: its rows must be in strictly
+    increasing line order (each line once) and the row at each paired position must be
+    the paired line.  Then a row of `now` was paired exactly when its line was (its key
+    text is its line's), and every paired line is in `now`."""
     pair = prev[PAIR]
+    at = pair.drop_nulls()
+    lines = now["line"]
+    if at.len() and int(at.max()) >= now.height:  # type: ignore[arg-type]
+        return None
+    if now.height > 1 and not bool((lines.diff().slice(1) > 0).all()):
+        return None
+    if not lines.gather(at).equals(prev[PAIR_LINE].drop_nulls(), check_names=False):
+        return None
+    return pair
+
+
+def _known_hits(e: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame | None:
+    """`match_pairs`' hits (_i, _j) read from the pairs `diff` made (`with_known_pairs`,
+    `_known_rows`), or None when they may not be the same.  The pairs are the (class,
+    user) text matches, one to one (no pair repeats), so a row of `e` matches a live
+    previous one exactly when they were paired.  `_j` counts the live rows only, as
+    `_enrolled` keeps them."""
+    pair = _known_rows(e, prev)
+    if pair is None:
+        return None
     live = prev.select(pl.col("action").is_in(ENROLLED).fill_null(False)).to_series()
     known = pair.is_not_null() & live
     at_i, at_j = pair.filter(known), pl.arg_where(known, eager=True).cast(pl.UInt32)
-    lines = e["line"]
-    if at_i.len() and int(at_i.max()) >= e.height:  # type: ignore[arg-type]
-        return None
-    if e.height > 1 and not bool((lines.diff().slice(1) > 0).all()):
-        return None
-    if not lines.gather(at_i).equals(prev[PAIR_LINE].filter(known), check_names=False):
-        return None
     if not live.all():  # positions among the live rows (`was`)
         at_j = (live.cast(pl.UInt32).cum_sum() - 1).gather(at_j)
     return pl.DataFrame([at_i.alias("_i"), at_j.alias("_j")])

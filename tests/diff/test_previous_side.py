@@ -53,10 +53,11 @@ def _actions(old: str, new: str, mode: str, *, side: bool) -> pl.DataFrame:
     opts.previous = old_export.path
     if not side:  # the oracle: OLD decided inside build_plan, from its frames
         return api.plan_export(new_export, opts, old_export, actions_only=True).actions
-    previous = decided_previous(old_export, opts, new_export, compared.enrollment_pairs)
+    previous = decided_previous(old_export, opts, new_export, compared.pairs)
     for name, cols in PREVIOUS_READS.items():
-        extra = [PAIR, PAIR_LINE] if name == "enrollments" and PAIR in previous.enrollments else []
-        assert getattr(previous, name).columns == [*cols, *extra]
+        frame = getattr(previous, name)
+        extra = [PAIR, PAIR_LINE] if PAIR in frame.columns else []
+        assert frame.columns == [*cols, *extra]
     # OLD keeps no column but its lines: the plan must read the side, not OLD.
     pipeline.release_unread_columns(old_export)
     assert all(t.df.columns == [LINE] for t in old_export.tables.values() if t.readable)
@@ -87,12 +88,17 @@ def test_previous_side_gives_the_same_actions(
 ) -> None:
     old_path, new_path = _where(tmp_path, old), _where(tmp_path, new)
     want = _actions(old_path, new_path, mode, side=False)
-    read = _counting_known_hits(monkeypatch)
+    read = _counting_known_rows(monkeypatch)
     got = _actions(old_path, new_path, mode, side=True)
     assert_frame_equal(got, want)
     # Enrollment ids regenerated, no pair repeated: the plan read the pairs diff made
     # (with a pair repeated, `damaged`, it matches them itself).
-    assert read == ([True] if "regenerated" in (old, new) else [])
+    # The plan read the pairs `diff` made: the users' (on sourcedId) unless an id
+    # repeats or is blank (district-flawed), the enrollments' when their ids were
+    # regenerated and no (class, user) repeats (`damaged` repeats some).
+    users = [] if "district-flawed" in (old, new) else [("users", True)]
+    enrollments = [("enrollments", True)] if "regenerated" in (old, new) else []
+    assert read == (users + enrollments + users if users else [])
     # The pair means something: the previous side changes actions (unchanged, retains).
     made = set(want["action"].cast(pl.String))
     assert "unchanged" in made or "update" in made
@@ -100,15 +106,16 @@ def test_previous_side_gives_the_same_actions(
         assert "retain" in made
 
 
-def _counting_known_hits(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Record whether match_pairs read the known pairs (history._known_hits)."""
-    seen: list[bool] = []
-    real = history._known_hits
+def _counting_known_rows(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Record, per call, which frame (users, enrollments) read the known pairs and
+    whether it could (history._known_rows)."""
+    seen: list[tuple[str, bool]] = []
+    real = history._known_rows
 
-    def counted(e: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame | None:
-        hits = real(e, prev)
-        seen.append(hits is not None)
-        return hits
+    def counted(now: pl.DataFrame, prev: pl.DataFrame) -> pl.Series | None:
+        rows = real(now, prev)
+        seen.append(("enrollments" if "eid" in prev.columns else "users", rows is not None))
+        return rows
 
-    monkeypatch.setattr(history, "_known_hits", counted)
+    monkeypatch.setattr(history, "_known_rows", counted)
     return seen
