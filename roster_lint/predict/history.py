@@ -212,6 +212,22 @@ def in_place(
     return pl.concat(parts).rechunk()
 
 
+def in_place_select(a: pl.DataFrame, b: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
+    """`exprs` (element-wise) over the columns of `a` and `b` side by side (two frames of
+    one height, no column name shared), block by block where every column is one chunk:
+    `in_place` for many columns at once, one polars call per block instead of one per
+    column and block (at 7M rows the loader's chunks make ~1,200 blocks)."""
+    cols = [*a.get_columns(), *b.get_columns()]
+    cuts = sorted({end for s in cols for end in itertools.accumulate(s.chunk_lengths())})
+    if len(cuts) <= 1 or a.height == 0:
+        return pl.DataFrame(cols).select(exprs)
+    parts, start = [], 0
+    for end in cuts:
+        parts.append(pl.DataFrame([s.slice(start, end - start) for s in cols]).select(exprs))
+        start = end
+    return pl.concat(parts).rechunk()
+
+
 def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
     """The pairs matched on a u64 hash of (class, user) (a join on two 36-character
     strings costs several times more), each hash match re-checked on the text, so a
