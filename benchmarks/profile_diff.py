@@ -6,7 +6,8 @@
 
 Prints wall, CPU and peak RSS after each step (load both, row comparison per file, RL4xx
 checks, the release of the columns the plan does not read, the plan of NEW against OLD
-(its actions only, as `diff` builds it; PROFILE_FULL_PLAN=1 builds the whole plan), the
+(OLD decided first as the previous side, OLD's frames released, then NEW's actions only,
+as `diff` builds it; PROFILE_FULL_PLAN=1 builds the whole plan as before), the
 plan attached per file, the sync groups, the text report).  Keep the steps in step with
 roster_lint.cli.diff.
 """
@@ -33,6 +34,7 @@ def main(argv: list[str]) -> int:
     compare_mod = importlib.import_module("roster_lint.diff.compare")  # the package hides it
     from roster_lint.diff.findings import diff_findings
     from roster_lint.diff.model import DiffResult
+    from roster_lint.diff.previous import decided_previous
     from roster_lint.diff.rows import compare_tables
     from roster_lint.diff.settings import settings_from
     from roster_lint.diff.sync import sync_groups
@@ -56,7 +58,8 @@ def main(argv: list[str]) -> int:
     stage("RL4xx checks", lambda: diff_findings(old, new, opts, warnings, measured, paired))
     for f in files:
         f.paired = None  # as compare_rows: the pairs' positions are freed once read
-    paired.clear()
+    # ... but the users' and enrollments' go to the plan's previous side (compared.pairs)
+    paired = {k: v for k, v in paired.items() if k in ("users.csv", "enrollments.csv")}
 
     def release() -> None:
         # As `roster-lint diff` without --redact (with it, api.outputs_read stays too).
@@ -66,10 +69,19 @@ def main(argv: list[str]) -> int:
 
     stage("release unread columns", release)
     opts.previous = old.path
-    plan = stage(
-        "plan (new, previous old)",
-        lambda: api.plan_export(new, opts, old, actions_only=not FULL_PLAN),
-    )
+    if FULL_PLAN:  # as before branch diffold: the whole plan, OLD decided inside it
+        plan = stage("plan (new, previous old)", lambda: api.plan_export(new, opts, old))
+    else:
+        known = paired
+        side = stage("decide old (previous side)", lambda: decided_previous(old, opts, new, known))
+        del known
+        # As the CLI without --redact: OLD keeps no column once its side is decided.
+        stage("release old", lambda: pipeline.release_unread_columns(old))
+        plan = stage(
+            "plan (new, previous side)",
+            lambda: api.plan_export(new, opts, old, actions_only=True, previous_side=side),
+        )
+        del side
     for fd in files:
         stage(f"attach plan {fd.file}", lambda fd=fd: compare_mod._attach_plan(fd, plan))
     groups = stage("sync groups", lambda: sync_groups(plan))

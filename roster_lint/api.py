@@ -22,6 +22,7 @@ from roster_lint.predict.model import Plan
 
 if TYPE_CHECKING:
     from roster_lint.diff import DiffResult
+    from roster_lint.predict.engine import Decided
     from roster_lint.predict.model import WhyResult
 
 __all__ = [
@@ -83,11 +84,14 @@ def plan_export(
     progress: Progress | None = None,
     *,
     actions_only: bool = False,
+    previous_side: Decided | None = None,
 ) -> Plan:
     """The plan for an export already loaded (share the frames with other stages).
-    actions_only: the actions' entity, id, action and reasons only, what `diff` reads
-    (predict/engine.build_plan)."""
-    return pipeline.run_plan(export, opts, previous, progress, actions_only=actions_only)
+    actions_only: the actions' entity, id, action and reasons only, what `diff` reads;
+    previous_side: `previous` decided beforehand (predict/engine.build_plan)."""
+    return pipeline.run_plan(
+        export, opts, previous, progress, actions_only=actions_only, previous_side=previous_side
+    )
 
 
 def check(

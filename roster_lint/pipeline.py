@@ -27,6 +27,7 @@ import dataclasses
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -36,6 +37,9 @@ from roster_lint.findings import Findings, rows_suspended, sort_findings
 from roster_lint.model import LINE, Export
 from roster_lint.options import Options
 from roster_lint.predict.model import Plan
+
+if TYPE_CHECKING:
+    from roster_lint.predict.engine import Decided
 
 Progress = Callable[[str], AbstractContextManager[object]]
 Reads = Callable[[str, str], bool]  # (file, column) -> a stage still to run reads it
@@ -138,9 +142,11 @@ def run_plan(
     progress: Progress | None = None,
     *,
     actions_only: bool = False,
+    previous_side: Decided | None = None,
 ) -> Plan:
     """The plan for an export already loaded (it shares the frames with other stages).
-    actions_only: what `diff` reads (engine.build_plan)."""
+    actions_only, previous_side: what `diff` reads, and its previous export decided
+    beforehand (engine.build_plan)."""
     from roster_lint.predict.engine import build_plan
 
     with _step(progress, "Predicting the sync"):
@@ -150,6 +156,7 @@ def run_plan(
             previous=previous,
             course_map=course_map(opts),
             actions_only=actions_only,
+            previous_side=previous_side,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -40,6 +41,10 @@ MaxShrinkOpt = Annotated[
 ]
 
 
+def _step(bars: Progress | None, name: str) -> AbstractContextManager[object]:
+    return nullcontext() if bars is None else bars(name)
+
+
 def _run(
     old: str, new: str, opts: Options, bars: Progress | None = None, *, redact: bool = True
 ) -> tuple[DiffResult, Export, Export]:
@@ -52,6 +57,7 @@ def _run(
     reads go too (the row changes, made by then, hold the values the reports show)."""
     from roster_lint import api, pipeline
     from roster_lint.diff.compare import compare_rows, empty_plan, with_plan
+    from roster_lint.diff.previous import decided_previous
 
     opts.validate()
     old_export = api.load(old, bars, pipeline.LOADING_PREVIOUS)
@@ -62,8 +68,17 @@ def _run(
         readers = (pipeline.plan_reads(), api.outputs_read) if redact else (pipeline.plan_reads(),)
         for export in (old_export, new_export):
             pipeline.release_unread_columns(export, *readers)
+        # OLD decided first and slimmed to what the plan reads of it; then OLD keeps only
+        # what --redact reads (nothing without it) while NEW is decided.
+        with _step(bars, "Deciding the previous export"):
+            previous = decided_previous(old_export, opts, new_export, compared.pairs)
+        compared.pairs.clear()
+        pipeline.release_unread_columns(old_export, *readers[1:])
         # The diff reads the actions' entity, id, action and reasons, nothing else.
-        plan = api.plan_export(new_export, opts, old_export, bars, actions_only=True)
+        plan = api.plan_export(
+            new_export, opts, old_export, bars, actions_only=True, previous_side=previous
+        )
+        del previous
         available = True
     except ModuleNotFoundError as exc:
         # Without the plan engine the row changes and warnings are still worth showing.
@@ -107,7 +122,7 @@ def diff(
         old,
         new,
         opts,
-        progress.for_run(progress.stdout_format(fmt, output), stages=3),
+        progress.for_run(progress.stdout_format(fmt, output), stages=4),
         redact=redact,
     )
     emit_diff(

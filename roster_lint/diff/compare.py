@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import polars as pl
 
 from roster_lint.diff.findings import diff_findings
-from roster_lint.diff.model import DiffResult, FileDiff
+from roster_lint.diff.model import DiffResult, FileDiff, PairedRows
 from roster_lint.diff.rows import compare_tables
 from roster_lint.diff.settings import settings_from
 from roster_lint.diff.sync import sync_groups
@@ -87,6 +87,9 @@ class Compared:
     files: list[FileDiff]
     warnings: pl.DataFrame
     manifest_changes: list[tuple[str, str | None, str | None]]
+    # The users' and enrollments' pairs, for the plan's previous side (diff/previous.py);
+    # the caller drops them once read (at 7M enrollments they are 56 MB).
+    pairs: dict[str, PairedRows] = field(default_factory=dict)
 
 
 def compare_rows(old: Export, new: Export, opts: Options) -> Compared:
@@ -101,8 +104,9 @@ def compare_rows(old: Export, new: Export, opts: Options) -> Compared:
     diff_findings(old, new, opts, warnings, measured, paired)
     for f in files:
         f.paired = None  # read: free the pairs' positions
+    kept = {f: p for f, p in paired.items() if f in ("users.csv", "enrollments.csv")}
     del paired
-    return Compared(files, warnings.frame(), _manifest_changes(old, new))
+    return Compared(files, warnings.frame(), _manifest_changes(old, new), kept)
 
 
 def with_plan(

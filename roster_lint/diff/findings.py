@@ -21,11 +21,12 @@ from roster_lint.diff.rows import (
     key_hash,
     mask,
     overlap,
+    same_at,
 )
 from roster_lint.diff.settings import DiffSettings, settings_from
 from roster_lint.findings import Findings
 from roster_lint.model import Export, Table
-from roster_lint.predict.history import in_place, same_text
+from roster_lint.predict.history import in_place_select
 from roster_lint.spec import oneroster
 
 if TYPE_CHECKING:
@@ -223,11 +224,24 @@ def _rekeyed_in_place(
     if pairs.height == 0:
         return pairs
     n = min(old.height, new.height)
-    flag = ok_old.slice(0, n) & ok_new.slice(0, n)
-    ids = (old["sourcedId"].slice(0, n), new["sourcedId"].slice(0, n))
-    flag = flag & in_place(*ids, lambda a, b: (a != b).fill_null(False))
-    for c in rest:
-        flag = flag & in_place(old[c].slice(0, n), new[c].slice(0, n), same_text)
+    # One pass over both sides' columns at the same positions (history.in_place_select).
+    sides = [
+        pl.DataFrame([ok.slice(0, n).alias("__ok"), *df.select("sourcedId", *rest).slice(0, n)])
+        for ok, df in ((ok_old, old), (ok_new, new))
+    ]
+    sides[1].columns = [c + NEW for c in sides[0].columns]
+    flag = in_place_select(
+        sides[0],
+        sides[1],
+        [
+            pl.all_horizontal(
+                "__ok",
+                "__ok" + NEW,
+                (pl.col("sourcedId") != pl.col("sourcedId" + NEW)).fill_null(False),
+                *[same_at(c) for c in rest],
+            ).alias("flag")
+        ],
+    ).to_series()
     return pairs.filter(flag.gather(pairs[IDX]))
 
 

@@ -27,7 +27,7 @@ from roster_lint.diff.model import (
     PairedRows,
 )
 from roster_lint.model import LINE, Table
-from roster_lint.predict.history import in_place, same_text
+from roster_lint.predict.history import in_place_select
 
 ID_KEY: tuple[str, ...] = ("sourcedId",)
 PAIR_KEY: tuple[str, ...] = ("classSourcedId", "userSourcedId")
@@ -152,12 +152,27 @@ class KeyHashes:
         pairs as the join of every row (tests/diff/test_hashed_rows.py)."""
         old, new = self._frames
         n = min(old.height, new.height)
-        hit = in_place(hashed[0].slice(0, n), hashed[1].slice(0, n), same_text)
-        same, moved = hit, pl.repeat(False, n, dtype=pl.Boolean, eager=True)
-        for k in key:
-            same = same & in_place(old[k].slice(0, n), new[k].slice(0, n), same_text)
-        for c in common:
-            moved = moved | in_place(old[c].slice(0, n), new[c].slice(0, n), _differ)
+        # One pass over both sides' columns at the same positions (history.in_place_select).
+        cols = [HASH, *key, *common]
+        sides = [
+            pl.DataFrame([h.slice(0, n).alias(HASH), *df.select(cols[1:]).slice(0, n)])
+            for h, df in zip(hashed, self._frames, strict=True)
+        ]
+        sides[1].columns = [c + NEW for c in cols]
+        hit_ = same_at(HASH)
+        flags = in_place_select(
+            sides[0],
+            sides[1],
+            [
+                hit_.alias("hit"),
+                pl.all_horizontal(hit_, *[same_at(k) for k in key]).alias("same"),
+                pl.any_horizontal(
+                    pl.lit(False), *[pl.col(c).ne_missing(pl.col(c + NEW)) for c in common]
+                ).alias(MOVED),
+            ],
+        )
+        del sides
+        hit, same, moved = flags["hit"], flags["same"], flags[MOVED]
         at = pl.arg_where(same, eager=True).cast(pl.UInt32)
         in_place_pairs = pl.DataFrame(
             [at.alias(IDX), at.alias(IDX + NEW), moved.filter(same).alias(MOVED)]
@@ -336,8 +351,9 @@ def _changed(
     return out, ordered
 
 
-def _differ(a: pl.Series, b: pl.Series) -> pl.Series:
-    return a.ne_missing(b)
+def same_at(c: str) -> pl.Expr:
+    """The text of `c` on both sides the same (history.same_text: a null equal to nothing)."""
+    return (pl.col(c) == pl.col(c + NEW)).fill_null(False)
 
 
 def gather(frame: pl.DataFrame, at: pl.Series) -> pl.DataFrame:

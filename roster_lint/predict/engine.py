@@ -310,16 +310,21 @@ def build_plan(
     previous: Export | None,
     course_map: set[str] | None,
     actions_only: bool = False,
+    previous_side: Decided | None = None,
 ) -> Plan:
     """The plan of `export` (against `previous` when given).
 
     actions_only (what `diff` reads): the actions with their entity, id, action and
     reasons only, the same rows in the same order as the full plan's; no details, root
-    causes, follow-ups, audience (an empty frame), notes or licences (None)."""
+    causes, follow-ups, audience (an empty frame), notes or licences (None).
+    previous_side: `previous` decided beforehand (history.previous_side, with
+    actions_only: `diff` decides it before the new export and frees its frames)."""
     profile = load_profile()
     mode = opts.mode
     # The previous export needs its decisions only (no details, root causes or actions).
-    prev = decide(previous, mode, profile, None, None) if previous is not None else None
+    prev = previous_side
+    if prev is None and previous is not None:
+        prev = decide(previous, mode, profile, None, None)
     prev_courses = prev.inp.courses["course"] if prev is not None else None
     d = decide(export, mode, profile, course_map, prev_courses, with_course=prev is not None)
     parts = _parts(d, prev, profile, course_map=course_map, actions_only=actions_only)

@@ -4,9 +4,11 @@ and classes no longer shared)."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -15,6 +17,9 @@ from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.model import ACTION
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.rules.history import GONE, MOVED
+
+if TYPE_CHECKING:
+    from roster_lint.predict.engine import Decided
 
 ENROLLED = ("enroll", "transfer", "unchanged")
 LISTS = pl.List(STR)
@@ -118,13 +123,19 @@ def with_previous_user(users: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame:
 
     Only the columns read are filtered and joined (a join of the users frame copied all
     of its columns); `had` holds each uid once, so the join keeps every user in order."""
+    cols = [pl.col("ok_schools").alias("from_schools"), pl.col("sig").alias("_psig")]
+    pair = _known_rows(users, prev) if KNOWN and PAIR in prev.columns else None
+    if pair is not None:
+        # `diff` paired the users on sourcedId, no id repeated: each user's previous
+        # account is the row paired with it, when that row was not skipped.
+        kept = pair.is_not_null() & prev.select(pl.col("action") != "skip").to_series()
+        at = pl.arg_where(kept, eager=True).cast(pl.UInt32)
+        row = pl.repeat(None, users.height, dtype=pl.UInt32, eager=True)
+        row = row.scatter(pair.filter(kept), at)
+        found = prev.select(c.gather(row) for c in cols)
+        return users.hstack([kernel.chunked_like(c, users["uid"]) for c in found.get_columns()])
     had = (
-        prev.select(
-            "uid",
-            "action",
-            pl.col("ok_schools").alias("from_schools"),
-            pl.col("sig").alias("_psig"),
-        )
+        prev.select("uid", "action", *cols)
         .filter(pl.col("action") != "skip")
         .unique("uid", keep="first")
         .drop("action")
@@ -137,8 +148,12 @@ def retained_users(users: pl.DataFrame, prev: pl.DataFrame | None) -> pl.DataFra
     """SK-A7: accounts of users no longer in the file stay; the district must ask."""
     if prev is None:
         return None
-    had = prev.filter(pl.col("action") != "skip").unique("uid", keep="first")
-    gone = had.join(users.select("uid"), on="uid", how="anti", maintain_order="left")
+    pair = _known_rows(users, prev) if KNOWN and PAIR in prev.columns else None
+    if pair is not None:  # no id repeated: a user is gone when `diff` paired it with none
+        gone = prev.filter((pl.col("action") != "skip") & pair.is_null())
+    else:
+        had = prev.filter(pl.col("action") != "skip").unique("uid", keep="first")
+        gone = had.join(users.select("uid"), on="uid", how="anti", maintain_order="left")
     return gone.select(
         pl.lit("user").alias("entity"),
         pl.col("uid").alias("id"),
@@ -197,6 +212,22 @@ def in_place(
     return pl.concat(parts).rechunk()
 
 
+def in_place_select(a: pl.DataFrame, b: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
+    """`exprs` (element-wise) over the columns of `a` and `b` side by side (two frames of
+    one height, no column name shared), block by block where every column is one chunk:
+    `in_place` for many columns at once, one polars call per block instead of one per
+    column and block (at 7M rows the loader's chunks make ~1,200 blocks)."""
+    cols = [*a.get_columns(), *b.get_columns()]
+    cuts = sorted({end for s in cols for end in itertools.accumulate(s.chunk_lengths())})
+    if len(cuts) <= 1 or a.height == 0:
+        return pl.DataFrame(cols).select(exprs)
+    parts, start = [], 0
+    for end in cuts:
+        parts.append(pl.DataFrame([s.slice(start, end - start) for s in cols]).select(exprs))
+        start = end
+    return pl.concat(parts).rechunk()
+
+
 def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
     """The pairs matched on a u64 hash of (class, user) (a join on two 36-character
     strings costs several times more), each hash match re-checked on the text, so a
@@ -208,6 +239,9 @@ def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
     if prev is None:
         return None
     was = _enrolled(prev)
+    known = _known_hits(e, prev) if KNOWN and PAIR in prev.columns else None
+    if known is not None:
+        return _pairs(e, was, known)
     key = pl.struct("cid", "uid").hash().alias("_h")
     h_now, h_was = e.select(key).to_series(), was.select(key).to_series()
     n = min(e.height, was.height)
@@ -219,6 +253,10 @@ def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
         hits = _in_place(e, was, h_now, h_was, hit)
     else:
         hits = _joined(e, was, h_now, h_was, None)
+    return _pairs(e, was, hits)
+
+
+def _pairs(e: pl.DataFrame, was: pl.DataFrame, hits: pl.DataFrame) -> Pairs:
     enroll = e.select(pl.col("action") == "enroll").to_series()
     return Pairs(
         was=was,
@@ -231,6 +269,69 @@ def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
 # Match the rows at the same position in place when no (class, user) hash repeats
 # (`_in_place`); False: join every row (the tests' oracle).
 ALIGNED = True
+# Read the pairs `diff` already made when the previous side carries them (`_known_hits`);
+# False: match again (the tests' oracle).
+KNOWN = True
+# The previous side's enrollments may carry, per row, the position and the line of the
+# row of today's export `diff` paired it with on (class, user) (null: none); see
+# `with_known_pairs`.
+PAIR, PAIR_LINE = "_pair", "_pair_line"
+
+
+def with_known_pairs(
+    prev: pl.DataFrame, at_old: pl.Series, at_new: pl.Series, new_lines: pl.Series
+) -> pl.DataFrame:
+    """The previous decided enrollments with PAIR and PAIR_LINE: the rows `diff` paired
+    on (classSourcedId, userSourcedId) text, OLD's row `at_old` with NEW's `at_new` (of
+    line `new_lines`).  Only for pairs made exactly as `match_pairs` would make them: the
+    caller has checked that `prev`'s rows are OLD's enrollments rows one for one, that no
+    class or user id is null (the plan reads a null as "", `diff` pairs it with nothing)
+    and that no pair repeats on either side (diff/previous.py)."""
+    size = prev.height
+    pair = pl.repeat(None, size, dtype=pl.UInt32, eager=True).scatter(at_old, at_new)
+    line = pl.repeat(None, size, dtype=pl.Int64, eager=True).scatter(at_old, new_lines)
+    like = prev.get_columns()[0]
+    return prev.hstack(
+        [
+            kernel.chunked_like(pair.alias(PAIR), like),
+            kernel.chunked_like(line.alias(PAIR_LINE), like),
+        ]
+    )
+
+
+def _known_rows(now: pl.DataFrame, prev: pl.DataFrame) -> pl.Series | None:
+    """Per row of `prev`, the row of `now` `diff` paired it with (PAIR, null: none), or
+    None when `now` may not be the paired export's rows: its rows must be in strictly
+    increasing line order (each line once) and the row at each paired position must be
+    the paired line.  Then a row of `now` was paired exactly when its line was (its key
+    text is its line's), and every paired line is in `now`."""
+    pair = prev[PAIR]
+    at = pair.drop_nulls()
+    lines = now["line"]
+    if at.len() and int(at.max()) >= now.height:  # type: ignore[arg-type]
+        return None
+    if now.height > 1 and not bool((lines.diff().slice(1) > 0).all()):
+        return None
+    if not lines.gather(at).equals(prev[PAIR_LINE].drop_nulls(), check_names=False):
+        return None
+    return pair
+
+
+def _known_hits(e: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame | None:
+    """`match_pairs`' hits (_i, _j) read from the pairs `diff` made (`with_known_pairs`,
+    `_known_rows`), or None when they may not be the same.  The pairs are the (class,
+    user) text matches, one to one (no pair repeats), so a row of `e` matches a live
+    previous one exactly when they were paired.  `_j` counts the live rows only, as
+    `_enrolled` keeps them."""
+    pair = _known_rows(e, prev)
+    if pair is None:
+        return None
+    live = prev.select(pl.col("action").is_in(ENROLLED).fill_null(False)).to_series()
+    known = pair.is_not_null() & live
+    at_i, at_j = pair.filter(known), pl.arg_where(known, eager=True).cast(pl.UInt32)
+    if not live.all():  # positions among the live rows (`was`)
+        at_j = (live.cast(pl.UInt32).cum_sum() - 1).gather(at_j)
+    return pl.DataFrame([at_i.alias("_i"), at_j.alias("_j")])
 
 
 def _unique(hashes: pl.Series) -> bool:
@@ -503,3 +604,37 @@ def _enrolled(prev: pl.DataFrame) -> pl.DataFrame:
     live = prev.select(pl.col("action").is_in(ENROLLED).fill_null(False)).to_series()
     # Every one live (an export diffed with the next): the columns as they are, not copied.
     return prev.select(cols) if live.all() else prev.select(cols).filter(live)
+
+
+# What the --previous comparisons above read of the previous export's decided frames
+# (users_vs_previous, retained_users, classes_vs_previous, retained_classes, _enrolled)
+# and of its inputs (the courses it had: classes.decide_courses).  `previous_side` keeps
+# only these, for a plan that reads the previous side and nothing else of it (`diff`:
+# build_plan(..., actions_only=True); the full plan's summary reads more of it).
+PREVIOUS_READS: dict[str, tuple[str, ...]] = {
+    "orgs": ("oid", "parent", "is_school"),
+    "users": ("uid", "action", "ok_schools", "sig", "summit_role"),
+    "classes": ("cid", "action", *CLASS_SIG),
+    "enrollments": ("eid", "cid", "uid", "role", "course", "school", "action"),
+}
+PREVIOUS_COURSES = "course"  # the one column of the previous inputs' courses read
+
+
+def previous_side(prev: Decided) -> Decided:
+    """`prev` (engine.decide of the previous export) with only PREVIOUS_READS' columns of
+    its decided frames and its inputs' courses, everything else released: what
+    build_plan(..., previous_side=, actions_only=True) reads of a previous export, made
+    before the new export is decided, so the previous export's own frames can go first
+    (`roster-lint diff`, docs/performance.md, branch diffold)."""
+    inp = prev.inp
+    empty = pl.DataFrame()
+    slim_inp = dataclasses.replace(
+        inp,
+        orgs=empty,
+        users=empty,
+        classes=empty,
+        enrollments=empty,
+        courses=inp.courses.select(PREVIOUS_COURSES),
+    )
+    frames = {name: getattr(prev, name).select(cols) for name, cols in PREVIOUS_READS.items()}
+    return dataclasses.replace(prev, inp=slim_inp, courses=prev.courses.clear(), **frames)

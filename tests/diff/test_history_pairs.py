@@ -203,3 +203,32 @@ def test_with_previous_user_is_the_join_of_the_users_frame(seed: int) -> None:
     got = history.with_previous_user(now, prev)
     assert got.equals(want)
     assert got["_psig"].is_not_null().sum() > 3
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_in_place_select_on_frames_chunked_apart_is_the_plain_select(seed: int) -> None:
+    """Columns cut into other chunks on each side (and one column cut unlike its frame's
+    others): the same flags as one select over the rechunked frames."""
+    rng = random.Random(seed)
+    n = 200
+    values = [None, "", "x", "y", "a long value, past twelve bytes"]
+    a = [[rng.choice(values) for _ in range(n)] for _ in range(3)]
+    b = [[v if rng.random() < 0.7 else rng.choice(values) for v in col] for col in a]
+    cut_a, cut_b = sorted(rng.sample(range(1, n), 5)), sorted(rng.sample(range(1, n), 7))
+    left = pl.DataFrame([_chunked(col, cut_a).alias(f"a{i}") for i, col in enumerate(a)])
+    odd = _chunked(b[2], sorted(rng.sample(range(1, n), 3))).alias("b2")
+    right = pl.DataFrame(
+        [_chunked(b[0], cut_b).alias("b0"), _chunked(b[1], cut_b).alias("b1"), odd]
+    )
+    exprs = [
+        pl.all_horizontal(
+            [(pl.col(f"a{i}") == pl.col(f"b{i}")).fill_null(False) for i in range(3)]
+        ).alias("same"),
+        pl.any_horizontal([pl.col(f"a{i}").ne_missing(pl.col(f"b{i}")) for i in range(3)]).alias(
+            "moved"
+        ),
+    ]
+    got = history.in_place_select(left, right, exprs)
+    want = pl.concat([left.rechunk(), right.rechunk()], how="horizontal").select(exprs)
+    assert got.n_chunks() == 1 and got.equals(want)
+    assert 0 < int(want["same"].sum()) < n and 0 < int(want["moved"].sum()) < n

@@ -1,0 +1,84 @@
+"""The previous export as `diff`'s plan reads it, decided before the plan of the new one.
+
+`roster-lint diff` compares the rows first (every column of both exports), then decides
+OLD for the plan's previous side and keeps only what the --previous comparisons read of
+that decision (predict/history.previous_side); OLD's own frames can then be released
+before NEW is decided, so the two exports and two full decisions are never held at once.
+The users and enrollments `diff` paired (on sourcedId; on classSourcedId and
+userSourcedId) go with the side (history.with_known_pairs) when they are the pairs the
+plan would match, so the plan does not hash, join and compare them again
+(docs/performance.md, branch diffold).  The plan is the one `plan NEW --previous OLD`
+makes (its actions only): tests/diff/test_previous_side.py.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from roster_lint.diff.model import PairedRows
+from roster_lint.diff.rows import ID_KEY, IDX, NEW, PAIR_KEY
+from roster_lint.model import LINE
+
+if TYPE_CHECKING:
+    from roster_lint.model import Export
+    from roster_lint.options import Options
+    from roster_lint.predict.engine import Decided
+
+# The files whose pairs the plan's previous side can carry: the decided frame, and the
+# key the plan matches its rows by (history.match_pairs: (class, user); users_vs_previous
+# and retained_users: the user id).
+PAIRED = {"enrollments.csv": "enrollments", "users.csv": "users"}
+PAIRED_BY = {"enrollments.csv": PAIR_KEY, "users.csv": ID_KEY}
+
+
+def decided_previous(
+    old: Export,
+    opts: Options,
+    new: Export | None = None,
+    paired: dict[str, PairedRows] | None = None,
+) -> Decided:
+    """OLD decided as build_plan decides a previous export, slimmed to what it reads
+    (for build_plan(..., previous_side=, actions_only=True) only: the full plan's
+    summary reads more of it), with the pairs `paired` (per file, OLD's rows to `new`'s)
+    when they are the plan's own (`_known_pairs`)."""
+    # Imported here: without the plan engine, `diff` still shows the row changes.
+    from roster_lint.predict.engine import decide
+    from roster_lint.predict.history import previous_side, with_known_pairs
+    from roster_lint.predict.profile import load_profile
+
+    decided = decide(old, opts.mode, load_profile(), None, None)
+    known = {
+        frame: _known_pairs(old, new, (paired or {}).get(file), getattr(decided, frame), file)
+        for file, frame in PAIRED.items()
+    }
+    side = previous_side(decided)
+    del decided
+    for frame, pairs in known.items():
+        if pairs is not None:
+            setattr(side, frame, with_known_pairs(getattr(side, frame), *pairs))
+    return side
+
+
+def _known_pairs(
+    old: Export, new: Export | None, paired: PairedRows | None, decided: pl.DataFrame, file: str
+) -> tuple[pl.Series, pl.Series, pl.Series] | None:
+    """(OLD's rows, NEW's rows, NEW's lines) of the rows of `file` `diff` paired on the
+    key the plan matches them by (PAIRED_BY), or None unless they are exactly the pairs
+    the plan would match: no key repeated on either side, no null key (the plan reads
+    one as "", the diff pairs it with nothing), and OLD's decided rows are OLD's rows
+    one for one (the same lines).  The plan checks NEW's side (history._known_rows)."""
+    key = PAIRED_BY[file]
+    if new is None or paired is None or paired.key != key or paired.duplicates:
+        return None
+    tables = (old.tables.get(file), new.tables.get(file))
+    frames = [t.df for t in tables if t is not None and t.readable]
+    if len(frames) != 2 or not all(c in f.columns for f in frames for c in key):
+        return None
+    if any(f[c].null_count() for f in frames for c in key):
+        return None
+    if not decided["line"].equals(frames[0][LINE], check_names=False):
+        return None
+    at_new = paired.pairs[IDX + NEW]
+    return paired.pairs[IDX], at_new, frames[1][LINE].gather(at_new)

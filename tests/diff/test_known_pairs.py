@@ -1,0 +1,117 @@
+"""The pairs `diff` made, carried on the plan's previous side (history.with_known_pairs):
+match_pairs, with_previous_user and retained_users read them and give what they give
+when they match the rows themselves (KNOWN = False is the oracle), on random frames with
+rows removed, added, moved and re-keyed, live and dead previous rows; and they do not
+read them when today's rows are not in line order."""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+import pytest
+
+from roster_lint.predict import history
+from roster_lint.predict.model import ACTION
+
+
+def _enrollments(rng: random.Random, keys: list[tuple[str, str]], acts: list[str]) -> pl.DataFrame:
+    n = len(keys)
+    return pl.DataFrame(
+        {
+            "eid": [f"e{rng.randrange(10**9)}" for _ in range(n)],  # regenerated ids
+            "cid": [k[0] for k in keys],
+            "uid": [k[1] for k in keys],
+            "role": [rng.choice(["student", "teacher"]) for _ in range(n)],
+            "course": [rng.choice(["k1", "k2"]) for _ in range(n)],
+            "school": ["s"] * n,
+            "action": pl.Series([rng.choice(acts) for _ in range(n)], dtype=ACTION),
+            "line": list(range(2, n + 2)),
+        }
+    )
+
+
+def _diff_pairs(
+    old: pl.DataFrame, new: pl.DataFrame, key: list[str]
+) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """What `diff` pairs (no key repeated, none null): a join on the key text."""
+    at = pl.int_range(pl.len(), dtype=pl.UInt32)
+    joined = old.select(*key, at.alias("_j")).join(new.select(*key, at.alias("_i")), on=key)
+    return joined["_j"], joined["_i"], new["line"].gather(joined["_i"])
+
+
+def _exports(seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rng = random.Random(seed)
+    was = [(f"c{i % 30}", f"u{i}") for i in range(300)]
+    now: list[tuple[str, str]] = []
+    for i, k in enumerate(was):
+        r = rng.random()
+        if r < 0.05:
+            continue  # removed
+        now.append((f"c{i % 7}", f"x{i}") if r < 0.1 else k)  # another pair, or the same
+    now[5], now[90] = now[90], now[5]  # listed apart
+    now += [(f"c{i}", f"new{i}") for i in range(12)]  # added
+    prev = _enrollments(rng, was, ["enroll", "unchanged", "transfer", "skip", "unenroll"])
+    e = _enrollments(rng, now, ["enroll", "skip", "unenroll"])
+    return e, prev
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_match_pairs_from_known_pairs_is_its_own(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    e, prev = _exports(seed)
+    known = history.with_known_pairs(prev, *_diff_pairs(prev, e, ["cid", "uid"]))
+    assert history._known_rows(e, known) is not None
+    fast = history.match_pairs(e, known)
+    monkeypatch.setattr(history, "KNOWN", False)
+    slow = history.match_pairs(e, prev)
+    assert fast is not None and slow is not None
+    for name in ("had", "shared", "still_enrolled"):
+        assert getattr(fast, name).equals(getattr(slow, name)), name
+    assert fast.was.equals(slow.was)
+    assert slow.had.sum() > 100 and slow.was.height < prev.height  # dead rows left out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_known_pairs_are_not_read_when_rows_are_out_of_line_order(seed: int) -> None:
+    e, prev = _exports(seed)
+    known = history.with_known_pairs(prev, *_diff_pairs(prev, e, ["cid", "uid"]))
+    moved = e.with_columns(pl.col("line").reverse())  # the positions name other lines
+    assert history._known_rows(moved, known) is None
+    shifted = e.slice(1)  # a row fewer: each paired position holds the next line
+    assert history._known_rows(shifted, known) is None
+    fast, slow = history.match_pairs(moved, known), history.match_pairs(moved, prev)
+    assert fast is not None and slow is not None and fast.had.equals(slow.had)
+
+
+def _users(rng: random.Random, ids: list[str], acts: list[str]) -> pl.DataFrame:
+    n = len(ids)
+    return pl.DataFrame(
+        {
+            "uid": ids,
+            "action": pl.Series([rng.choice(acts) for _ in range(n)], dtype=ACTION),
+            "ok_schools": [[f"s{rng.randrange(3)}"] for _ in range(n)],
+            "sig": [rng.randrange(5) for _ in range(n)],
+            "summit_role": [rng.choice(["student", "teacher"]) for _ in range(n)],
+            "line": list(range(2, n + 2)),
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_users_from_known_pairs_are_their_own(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    was = [f"u{i}" for i in range(120)]
+    now = [u for u in was if rng.random() > 0.1] + [f"n{i}" for i in range(9)]
+    now[3], now[50] = now[50], now[3]
+    prev = _users(rng, was, ["create", "skip", "unchanged", "update"])
+    users = _users(rng, now, ["create", "skip"])
+    known = history.with_known_pairs(prev, *_diff_pairs(prev, users, ["uid"]))
+    fast = (history.with_previous_user(users, known), history.retained_users(users, known))
+    monkeypatch.setattr(history, "KNOWN", False)
+    slow = (history.with_previous_user(users, prev), history.retained_users(users, prev))
+    assert fast[0].equals(slow[0])
+    assert fast[1] is not None and slow[1] is not None
+    assert fast[1].sort("id").equals(slow[1].sort("id"))  # the engine orders them by id
+    assert slow[0]["_psig"].is_not_null().sum() > 50 and slow[1].height > 3
