@@ -419,12 +419,16 @@ def _shown_rows(rows: pl.DataFrame, grades: bool) -> pl.DataFrame:
     A hit's finding is made of its file, line, id and (when the message shows them) grades,
     so distinct hits on those are distinct findings, as Findings.add's `unique` counts them."""
     keys = ["file", "line", "sourced_id"]
-    if grades:
-        rows = rows.with_columns(pl.col("detail").str.json_path_match("$.grades").alias("_g"))
-        keys.append("_g")
-    rows = rows.unique(keys, keep="first", maintain_order=True)
-    if grades:
-        rows = rows.drop("_g")
+    distinct = rows.unique(keys, keep="first", maintain_order=True)
+    # Rows distinct on file, line and id are distinct with their grades too: the details'
+    # JSON is parsed only when some are not (every class of a ClassLink district is a
+    # mixed-grade class: 280k details parsed for nothing, 0.4 s at 1M).
+    if grades and distinct.height != rows.height:
+        g = pl.col("detail").str.json_path_match("$.grades").alias("_g")
+        distinct = (
+            rows.with_columns(g).unique([*keys, "_g"], keep="first", maintain_order=True).drop("_g")
+        )
+    rows = distinct
     single = [
         pl.lit(1, pl.Int64()).alias("count"),
         pl.lit(None, pl.List(pl.Int64())).alias("lines"),
