@@ -17,8 +17,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import mmap
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +32,6 @@ from roster_lint.model import LINE
 BOM = codecs.BOM_UTF8
 QUOTE, NEWLINE = ord('"'), ord("\n")
 CHUNK_BYTES = 8 * 1024**2
-# _count_bytes maps the file 16 MiB at a time (a multiple of mmap.ALLOCATIONGRANULARITY).
-WINDOW_BYTES = 16 * 1024**2
 # Line limit (RL027): a line longer than MAX_LINE_BYTES (1 MiB, exact.py) is reported and
 # its record left out.  The widest real row is a few KB (a district admin's orgSourcedIds
 # for 500 schools is ~20 KB); fields are capped at 64 KiB below, but a line of many short
@@ -205,42 +201,21 @@ def _count_bytes(entry: Entry) -> tuple[int, int, int]:
     Each chunk is compared as a polars UInt8 Series (SIMD, the masks are bitmaps: several
     times faster than numpy's byte-wide masks or bytes.count, which also holds the GIL);
     this runs beside polars' own read on two cores, so every CPU second here is about half
-    a wall second (docs/performance.md, "Numbers behind the code's choices").  The file is
-    mapped one window of WINDOW_BYTES at a time, each unmapped before the next: copying it
-    into a buffer with read() cost twice the CPU, most of it system time (1M numeric
-    enrollments, 593 MB: 0.44 s against 0.22 s), and a window bounds what the mapping adds
-    to the process's RSS while polars builds the frame (mapping the whole file would add
-    its size to the peak).  polars' own row counter maps the file, and is quadratic on a
-    huge line.
+    a wall second (docs/performance.md, "Numbers behind the code's choices").  Chunked
+    reads into one reused buffer, not a mapping: mapped pages count in the process's RSS,
+    and this runs while polars builds the frame, so a mapping would add the file's size to
+    the peak.  polars' own row counter maps the file, and is
+    quadratic on a huge line.
     """
-    quotes = newlines = nuls = 0
-    with entry.file().open("rb", buffering=0) as fh:
-        size = os.fstat(fh.fileno()).st_size
-        try:
-            for at in range(0, size, WINDOW_BYTES):
-                with mmap.mmap(
-                    fh.fileno(), min(WINDOW_BYTES, size - at), access=mmap.ACCESS_READ, offset=at
-                ) as window:
-                    q, nl, z = _count(np.frombuffer(window, np.uint8))
-                quotes += q
-                newlines += nl
-                nuls += z
-        except (OSError, ValueError):  # a file that cannot be mapped: read it instead
-            return _count_read(fh)
-    return quotes, newlines, nuls
-
-
-def _count_read(fh: io.FileIO) -> tuple[int, int, int]:
-    """_count_bytes through read() into one reused buffer, from the start of `fh`."""
     quotes = newlines = nuls = 0
     buf = bytearray(CHUNK_BYTES)
     view = memoryview(buf)
-    fh.seek(0)
-    while n := fh.readinto(view):
-        q, nl, z = _count(np.frombuffer(buf, np.uint8, count=n))
-        quotes += q
-        newlines += nl
-        nuls += z
+    with entry.file().open("rb", buffering=0) as fh:
+        while n := fh.readinto(view):
+            q, nl, z = _count(np.frombuffer(buf, np.uint8, count=n))
+            quotes += q
+            newlines += nl
+            nuls += z
     return quotes, newlines, nuls
 
 
