@@ -78,13 +78,14 @@ def main(argv: list[str]) -> int:
         )
     if split_findings:  # profile_findings' parts, in its order (predict/findings.py)
         from roster_lint.predict import findings as pf
-        from roster_lint.predict.inputs import read_inputs
         from roster_lint.predict.profile import load_profile
 
-        inp = stage("  read_inputs", lambda: read_inputs(export, plan.mode, load_profile()))
+        inp = stage("  inputs", lambda: pf._inputs(export, plan.mode, load_profile()))
         stage("  root findings", lambda: pf._root_findings(plan, export, inp, out))
-        stage("  row findings", lambda: pf._row_findings(plan, export, inp, out))
-        stage("  counted findings", lambda: pf._counted_findings(plan, export, out))
+        rules = {*pf.row_rules(load_profile()), *pf.SUMMARY_RULES}
+        tagged = stage("  tagged", lambda: pf._Tagged(plan.actions, rules))
+        stage("  row findings", lambda: pf._row_findings(plan, export, inp, out, tagged))
+        stage("  counted findings", lambda: pf._counted_findings(plan, export, out, tagged))
     else:
         stage("profile findings", lambda: profile_findings(plan, export, opts, out))
     stage("findings frame", lambda: pipeline.apply_options(out.frame(), opts))
