@@ -3,8 +3,7 @@
     .venv/bin/python -m benchmarks.run_shapes --students 100000 --mem-limit-gb 16
     .venv/bin/python -m benchmarks.run_shapes --students 1000000 --shape clean --shape excel
 
-Per shape, in rounds (floor, then every tool stage, --repeat times), each a separate process
-after every file it reads was read once, untimed (`warm`):
+Per shape, in rounds (floor, then every tool stage, --repeat times), each a separate process:
   floor   polars reads every CSV of the export, every column as text
   check   roster-lint check EXPORT                       (text to /dev/null)
   plan    roster-lint plan EXPORT --format json          (JSON to a file)
@@ -59,23 +58,6 @@ def commands(old: Path, new: Path) -> dict[str, list[str]]:
     }
 
 
-def warm(*exports: Path) -> None:
-    """Read every file of the exports once, untimed, before each timed run.
-
-    The 1M shapes (20 GB) do not all stay in this machine's page cache (fincore showed
-    half of an enrollments.csv resident between runs), so without this the first run of
-    a shape (the floor) paid for reading from disk, in system time, and the stages after
-    it did not: the floor read high and every ratio low.  Now each run starts as warm
-    as the cache allows.
-    """
-    buf = bytearray(16 << 20)
-    for export in exports:
-        for f in sorted(export.glob("*.csv")):
-            with f.open("rb", buffering=0) as fh:
-                while fh.readinto(buf):
-                    pass
-
-
 def measure(
     shape: str, old: Path, new: Path, stages: list[str], repeat: int, mem_gb: float | None
 ) -> list[Timing]:
@@ -85,7 +67,6 @@ def measure(
     for _ in range(repeat):
         for s in stages:
             cap = None if s == "floor" else mem_gb
-            warm(*((old, new) if s == "diff" else (old,)))
             record(timings[s], cmds[s], cap, plan_out if s == "plan" else None)
     print(f"{shape}:", file=sys.stderr)
     for t in timings.values():
