@@ -4,7 +4,9 @@ keyed by the district's key."""
 
 from __future__ import annotations
 
+import base64
 import csv
+import gzip
 import json
 import re
 from pathlib import Path
@@ -41,6 +43,23 @@ def _personal(folder: Path) -> tuple[set[str], set[str]]:
     return words, numbers
 
 
+PACKED = re.compile(
+    r'(<script type="application/json" id="plan-data" data-encoding="gzip-base64">)([^<]*)(<)'
+)
+
+
+def _unpacked(page: str) -> str:
+    """The HTML page with its gzipped plan data (html_plan.encode) unpacked in place: the
+    base64 text hid whatever the data holds, and its fragments between slashes read as
+    random words (one matched a first name)."""
+
+    def unpack(m: re.Match[str]) -> str:
+        data = gzip.decompress(base64.b64decode(m.group(2))).decode("utf-8")
+        return m.group(1) + data + m.group(3)
+
+    return PACKED.sub(unpack, page)
+
+
 def _strings(doc: object) -> list[str]:
     if isinstance(doc, str):
         return [doc]
@@ -73,7 +92,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
             main([cmd, *where, *prev, "--redact", "--format", "json", *targets])
         out[f"{cmd}.stdout"] = buf.getvalue()
         for f in fmts:
-            out[f"{cmd}.{f}"] = (tmp / f"{cmd}.{f}").read_text(encoding="utf-8")
+            text = (tmp / f"{cmd}.{f}").read_text(encoding="utf-8")
+            out[f"{cmd}.{f}"] = _unpacked(text) if f == "html" else text
     return out
 
 
