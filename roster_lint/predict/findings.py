@@ -428,7 +428,12 @@ def _shown_rows(rows: pl.DataFrame, grades: bool) -> pl.DataFrame:
         distinct = (
             rows.with_columns(g).unique([*keys, "_g"], keep="first", maintain_order=True).drop("_g")
         )
-    rows = distinct
+    return _grouped_by_file(distinct)
+
+
+def _grouped_by_file(rows: pl.DataFrame) -> pl.DataFrame:
+    """`rows` with `count` and `lines`: in a file with more than GROUP_LIMIT rows, its
+    first row by line stands for all of them; the others are their own finding."""
     single = [
         pl.lit(1, pl.Int64()).alias("count"),
         pl.lit(None, pl.List(pl.Int64())).alias("lines"),

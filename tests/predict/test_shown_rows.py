@@ -9,8 +9,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roster_lint.findings import GROUP_LIMIT, LINES_SHOWN
-from roster_lint.predict.findings import _shown_rows
+from roster_lint.predict.findings import _grouped_by_file, _shown_rows
 
 DETAILS = ['{"grades":{"05":3,"06":1}}', '{"grades":{"07":2}}', '{"x":1}', "{}", None]
 row = st.tuples(
@@ -37,26 +36,7 @@ def _oracle(rows: pl.DataFrame, grades: bool) -> pl.DataFrame:
     rows = rows.unique(keys, keep="first", maintain_order=True)
     if grades:
         rows = rows.drop("_g")
-    single = [
-        pl.lit(1, pl.Int64()).alias("count"),
-        pl.lit(None, pl.List(pl.Int64())).alias("lines"),
-    ]
-    n = pl.len().over("file")
-    small = rows.filter(n <= GROUP_LIMIT).with_columns(single)
-    big = rows.filter(n > GROUP_LIMIT)
-    if big.height == 0:
-        return small
-    big = (
-        big.sort(["file", "line"], nulls_last=True, maintain_order=True)
-        .group_by("file", maintain_order=True)
-        .agg(
-            *[pl.col(c).first() for c in rows.columns if c != "file"],
-            pl.len().cast(pl.Int64()).alias("count"),
-            pl.col("line").drop_nulls().head(LINES_SHOWN).alias("lines"),
-        )
-        .select(small.columns)
-    )
-    return pl.concat([small, big], how="vertical")
+    return _grouped_by_file(rows)  # shared: only the unique step above changed
 
 
 @settings(max_examples=150, deadline=None)
