@@ -27,7 +27,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -50,6 +50,9 @@ class Timing:
     cpu: list[float]  # user + system seconds: steadier than wall time on a shared machine
     codes: list[int]
     scale: float = 1.0  # peer on a prefix: the factor its time is multiplied by
+    # system seconds alone (part of `cpu`): page faults and reclaim, the part of a run
+    # that moves most with the machine's memory state
+    sys: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -58,6 +61,14 @@ class Timing:
     @property
     def cpu_median(self) -> float:
         return statistics.median(self.cpu) * self.scale
+
+    @property
+    def sys_median(self) -> float:
+        return statistics.median(self.sys) * self.scale if self.sys else 0.0
+
+    @property
+    def cpu_range(self) -> tuple[float, float]:
+        return min(self.cpu) * self.scale, max(self.cpu) * self.scale
 
     @property
     def peak_mb(self) -> float:
@@ -78,9 +89,9 @@ def _limit(gb: float | None) -> Callable[[], None] | None:
 
 def run_once(
     cmd: list[str], mem_gb: float | None = None, stdout: Path | None = None
-) -> tuple[float, int, float, int]:
-    """Wall seconds, peak RSS (KB), CPU seconds and exit code of one child process
-    (its standard output to `stdout`, or discarded)."""
+) -> tuple[float, int, float, int, float]:
+    """Wall seconds, peak RSS (KB), CPU seconds, exit code and system seconds of one
+    child process (its standard output to `stdout`, or discarded)."""
     out = stdout.open("wb") if stdout is not None else None
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -100,7 +111,8 @@ def run_once(
     if proc.returncode not in (0, 1):  # 1 = findings at the fail-on level: a normal result
         tail = err.decode(errors="replace").strip().splitlines()[-1:] or [""]
         print(f"  ! {' '.join(cmd[:3])}... exit {proc.returncode}: {tail[0]}", file=sys.stderr)
-    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, proc.returncode
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_maxrss, cpu, proc.returncode, usage.ru_stime
 
 
 def timed(
@@ -116,7 +128,8 @@ def timed(
 def record(
     t: Timing, cmd: list[str], mem_gb: float | None = None, stdout: Path | None = None
 ) -> None:
-    wall, rss, cpu, code = run_once(cmd, mem_gb, stdout)
+    wall, rss, cpu, code, sys_s = run_once(cmd, mem_gb, stdout)
+    t.sys.append(sys_s)
     t.wall.append(wall)
     t.rss_kb.append(rss)
     t.cpu.append(cpu)

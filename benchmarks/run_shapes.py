@@ -12,7 +12,8 @@ Per shape, in rounds (floor, then every tool stage, --repeat times), each a sepa
           the same export with every enrollment sourcedId regenerated; it reads two exports,
           so reading alone is 2x the floor)
 Prints one Markdown table of every shape and stage (median wall, ratio to the shape's floor
-in the same run, median CPU and its ratio, peak RSS, exit codes) and writes it to
+in the same run, median CPU and its ratio, the CPU's range over the repeats and its median
+system part, peak RSS, exit codes) and writes it to
 benchmarks/results/shapes-STUDENTS.md.  The shapes are generated once under
 benchmarks/data/shapes-STUDENTS-seed-SEED/ (git-ignored) and reused.
 """
@@ -86,8 +87,8 @@ def table(students: int, rows: list[tuple[str, float, list[Timing]]], notes: lis
         f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M %Z')}.",
         "",
         "| shape | GB | stage | median wall (s) | x floor | median CPU (s) | x floor (CPU) "
-        "| peak RSS (MB) | exit |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---|",
+        "| CPU min-max (s) | of it sys (s) | peak RSS (MB) | exit |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for shape, size, timings in rows:
         floor = next((t for t in timings if t.stage == "floor"), None)
@@ -96,9 +97,11 @@ def table(students: int, rows: list[tuple[str, float, list[Timing]]], notes: lis
             ratio = f"{t.median / floor.median:.2f}" if floor else "-"
             cpu = f"{t.cpu_median / floor.cpu_median:.2f}" if floor else "-"
             codes = ",".join(str(c) for c in sorted(set(t.codes))) + (" **failed**" if bad else "")
+            low, high = t.cpu_range
             lines.append(
                 f"| {shape} | {size:.2f} | {t.stage} | {t.median:.2f} | {ratio} "
-                f"| {t.cpu_median:.2f} | {cpu} | {t.peak_mb:,.0f} | {codes} |"
+                f"| {t.cpu_median:.2f} | {cpu} | {low:.2f}-{high:.2f} | {t.sys_median:.2f} "
+                f"| {t.peak_mb:,.0f} | {codes} |"
             )
     return "\n".join([*lines, "", *notes, ""])
 
