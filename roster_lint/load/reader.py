@@ -3,8 +3,8 @@
 Fast path (every healthy file): one polars read with every column as text, then a proof
 that the file has no structural damage, from numbers that cost next to nothing:
   * polars raises on invalid UTF-8, stray or unclosed quotes and rows with too many fields;
-  * newlines and quotes are counted in a thread (polars comparisons on the raw bytes)
-    while polars reads;
+  * newlines, quotes and NUL bytes are counted after the read (polars comparisons on the
+    raw bytes, one pass);
   * per-row value lengths come from the string offsets, not the bytes.
 Then  size = BOM + values + separators + line ends + quote bytes  holds with n-1 separators
 per row only when no row is short (none can be long: polars raised) and no value holds a
@@ -17,7 +17,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,13 +199,13 @@ def _count_bytes(entry: Entry) -> tuple[int, int, int]:
     """How many double quotes, newlines and NUL bytes the file holds, in one pass.
 
     Each chunk is compared as a polars UInt8 Series (SIMD, the masks are bitmaps: several
-    times faster than numpy's byte-wide masks or bytes.count, which also holds the GIL);
-    this runs beside polars' own read on two cores, so every CPU second here is about half
-    a wall second (docs/performance.md, "Numbers behind the code's choices").  Chunked
-    reads into one reused buffer, not a mapping: mapped pages count in the process's RSS,
-    and this runs while polars builds the frame, so a mapping would add the file's size to
-    the peak.  polars' own row counter maps the file, and is
-    quadratic on a huge line.
+    times faster than numpy's byte-wide masks or bytes.count, which also holds the GIL).
+    It runs after polars' read, not beside it: polars' read keeps both cores busy, so a
+    third thread hid little wall time and cost CPU (0.15-0.3 s more per 1M export,
+    docs/performance.md, "Branch loadcost").  Chunked reads into one reused buffer, not a
+    mapping: mapped pages count in the process's RSS, where the frame just read is held,
+    and a mapping was slower when alternated (docs/performance.md, "Branch checkload").
+    polars' own row counter maps the file, and is quadratic on a huge line.
     """
     quotes = newlines = nuls = 0
     buf = _page_aligned(CHUNK_BYTES)
@@ -264,21 +263,19 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
         # as 2M empty records, each a finding).
         return None
     src = entry.file()
-    # Count quotes and newlines while polars parses: both release the GIL, so on two cores
-    # most of the count hides behind the read.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        counts = pool.submit(_count_bytes, entry)
-        try:
-            # The reader numbers lines chunk by chunk, like the values: a LINE column built
-            # afterwards in one chunk makes every later select rechunk the whole frame (a
-            # copy of every value's view).
-            df = _read_text(src, width, ragged=False, numbered=True)
-        except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
-            return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
-        n_quotes, newlines, nuls = counts.result()
+    try:
+        # The reader numbers lines chunk by chunk, like the values: a LINE column built
+        # afterwards in one chunk makes every later select rechunk the whole frame (a
+        # copy of every value's view).
+        df = _read_text(src, width, ragged=False, numbered=True)
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
+        return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
     rows = df.height
-    if rows == 0 or nuls:
-        return None  # nothing read, or binary data / UTF-16 without a BOM: read_entry says
+    if rows == 0:
+        return None  # nothing read: read_entry says why
+    n_quotes, newlines, nuls = _count_bytes(entry)
+    if nuls:
+        return None  # binary data / UTF-16 without a BOM: read_entry says
     # Aggregates over the string views only: no value bytes are touched.  Lazy, so common
     # subexpression elimination computes each column's lengths once for both aggregates.
     cols = [f"c{i}" for i in range(width)]
