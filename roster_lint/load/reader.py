@@ -3,8 +3,8 @@
 Fast path (every healthy file): one polars read with every column as text, then a proof
 that the file has no structural damage, from numbers that cost next to nothing:
   * polars raises on invalid UTF-8, stray or unclosed quotes and rows with too many fields;
-  * newlines and quotes are counted in a thread (polars comparisons on the raw bytes)
-    while polars reads;
+  * newlines, quotes and NUL bytes are counted after the read (polars comparisons on the
+    raw bytes, one pass);
   * per-row value lengths come from the string offsets, not the bytes.
 Then  size = BOM + values + separators + line ends + quote bytes  holds with n-1 separators
 per row only when no row is short (none can be long: polars raised) and no value holds a
@@ -17,7 +17,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from roster_lint.model import LINE
 BOM = codecs.BOM_UTF8
 QUOTE, NEWLINE = ord('"'), ord("\n")
 CHUNK_BYTES = 8 * 1024**2
+PAGE = 4096  # the copy's alignment (_page_aligned); a multiple of the page size works too
 # Line limit (RL027): a line longer than MAX_LINE_BYTES (1 MiB, exact.py) is reported and
 # its record left out.  The widest real row is a few KB (a district admin's orgSourcedIds
 # for 500 schools is ~20 KB); fields are capped at 64 KiB below, but a line of many short
@@ -199,24 +199,38 @@ def _count_bytes(entry: Entry) -> tuple[int, int, int]:
     """How many double quotes, newlines and NUL bytes the file holds, in one pass.
 
     Each chunk is compared as a polars UInt8 Series (SIMD, the masks are bitmaps: several
-    times faster than numpy's byte-wide masks or bytes.count, which also holds the GIL);
-    this runs beside polars' own read on two cores, so every CPU second here is about half
-    a wall second (docs/performance.md, "Numbers behind the code's choices").  Chunked
-    reads into one reused buffer, not a mapping: mapped pages count in the process's RSS,
-    and this runs while polars builds the frame, so a mapping would add the file's size to
-    the peak.  polars' own row counter maps the file, and is
-    quadratic on a huge line.
+    times faster than numpy's byte-wide masks or bytes.count, which also holds the GIL).
+    It runs after polars' read, not beside it: polars' read keeps both cores busy, so a
+    third thread hid little wall time and cost CPU (0.15-0.3 s more per 1M export,
+    docs/performance.md, "Branch loadcost").  Chunked reads into one reused buffer, not a
+    mapping: mapped pages count in the process's RSS, where the frame just read is held,
+    and a mapping was slower when alternated (docs/performance.md, "Branch checkload").
+    polars' own row counter maps the file, and is quadratic on a huge line.
     """
     quotes = newlines = nuls = 0
-    buf = bytearray(CHUNK_BYTES)
-    view = memoryview(buf)
+    buf = _page_aligned(CHUNK_BYTES)
+    view = buf.data  # the buffer itself, written by readinto
     with entry.file().open("rb", buffering=0) as fh:
         while n := fh.readinto(view):
-            q, nl, z = _count(np.frombuffer(buf, np.uint8, count=n))
+            q, nl, z = _count(buf[:n])
             quotes += q
             newlines += nl
             nuls += z
     return quotes, newlines, nuls
+
+
+def _page_aligned(size: int) -> np.ndarray:
+    """A byte buffer that starts on a page boundary.
+
+    read() copies from the page cache's pages, which start on page boundaries, with the
+    kernel's `rep movsb`; a destination 16 bytes past a boundary (where malloc puts a
+    large block: bytearray(8 MiB) on its first use in a process) is the 4K-aliasing case
+    that copy is slow on: 0.65 s of system time instead of 0.18 s on a 1.47 GB file
+    (docs/performance.md, "Branch loadcost").
+    """
+    raw = np.empty(size + PAGE, np.uint8)
+    start = -raw.ctypes.data % PAGE
+    return raw[start : start + size]
 
 
 def _count(data: np.ndarray) -> tuple[int, int, int]:
@@ -249,21 +263,19 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
         # as 2M empty records, each a finding).
         return None
     src = entry.file()
-    # Count quotes and newlines while polars parses: both release the GIL, so on two cores
-    # most of the count hides behind the read.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        counts = pool.submit(_count_bytes, entry)
-        try:
-            # The reader numbers lines chunk by chunk, like the values: a LINE column built
-            # afterwards in one chunk makes every later select rechunk the whole frame (a
-            # copy of every value's view).
-            df = _read_text(src, width, ragged=False, numbered=True)
-        except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
-            return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
-        n_quotes, newlines, nuls = counts.result()
+    try:
+        # The reader numbers lines chunk by chunk, like the values: a LINE column built
+        # afterwards in one chunk makes every later select rechunk the whole frame (a
+        # copy of every value's view).
+        df = _read_text(src, width, ragged=False, numbered=True)
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
+        return None  # invalid UTF-8, bad quotes, too many fields: the exact path says which
     rows = df.height
-    if rows == 0 or nuls:
-        return None  # nothing read, or binary data / UTF-16 without a BOM: read_entry says
+    if rows == 0:
+        return None  # nothing read: read_entry says why
+    n_quotes, newlines, nuls = _count_bytes(entry)
+    if nuls:
+        return None  # binary data / UTF-16 without a BOM: read_entry says
     # Aggregates over the string views only: no value bytes are touched.  Lazy, so common
     # subexpression elimination computes each column's lengths once for both aggregates.
     cols = [f"c{i}" for i in range(width)]
