@@ -72,8 +72,8 @@ def read_entry(entry: Entry, out: Findings) -> Parsed:
         return _utf16(entry, "utf-16", out, "with a byte-order mark")
     if _header_too_wide(entry, head, out):
         return Parsed([], empty_frame(), readable=False)
-    # The fast path counts NUL bytes beside the read and declines any file with one, so a
-    # healthy file is not searched for them first (a serial pass of its own).
+    # The fast path counts NUL bytes in its byte count and declines any file with one, so
+    # a healthy file is not searched for them first (a serial pass of its own).
     fast = _fast(entry, head)
     if fast is not None:
         return fast
