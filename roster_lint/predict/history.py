@@ -243,18 +243,15 @@ def in_place(
 
 def in_place_select(a: pl.DataFrame, b: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
     """`exprs` (element-wise) over the columns of `a` and `b` side by side (two frames of
-    one height, no column name shared), block by block where every column is one chunk:
-    `in_place` for many columns at once, one polars call per block instead of one per
-    column and block (at 7M rows the loader's chunks make ~1,200 blocks)."""
-    cols = [*a.get_columns(), *b.get_columns()]
-    cuts = sorted({end for s in cols for end in itertools.accumulate(s.chunk_lengths())})
-    if len(cuts) <= 1 or a.height == 0:
-        return pl.DataFrame(cols).select(exprs)
-    parts, start = [], 0
-    for end in cuts:
-        parts.append(pl.DataFrame([s.slice(start, end - start) for s in cols]).select(exprs))
-        start = end
-    return pl.concat(parts).rechunk()
+    one height, no column name shared): `in_place` for many columns at once.
+
+    Run by polars' streaming engine, which reads the columns morsel by morsel, slicing
+    each where it is cut: the eager engine would copy every column of both frames into
+    one chunk first (the two exports' columns are cut differently by the loader), and a
+    polars call per block where each side is one chunk (~1,200 blocks at 7M rows) cost
+    2-3x the streaming pass (docs/performance.md, branch diffnext)."""
+    out = pl.concat([a, b], how="horizontal").lazy().select(exprs).collect(engine="streaming")
+    return out.rechunk()
 
 
 def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
