@@ -110,6 +110,7 @@ def _school_moves(
     existing = out.select(
         ((pl.col("action") == "create") & pl.col("_psig").is_not_null()).alias("_existing")
     ).to_series()
+    # (A null list changes nothing either way: its set differences are null.)
     maybe = out.select(existing.alias("e") & (now != before).fill_null(True)).to_series()
     at = pl.arg_where(maybe, eager=True).cast(pl.UInt32)
     left = before.list.set_difference(now).list.len() > 0
