@@ -346,7 +346,9 @@ def _known_rows(now: pl.DataFrame, prev: pl.DataFrame) -> pl.Series | None:
         return None
     if now.height > 1 and not bool((lines.diff().slice(1) > 0).all()):
         return None
-    if not lines.gather(at).equals(prev[PAIR_LINE].drop_nulls(), check_names=False):
+    # One chunk first: a gather of millions of positions from the loader's hundreds of
+    # chunks looks each one's chunk up (7M: 0.1 s, against 0.02 s copied first).
+    if not lines.rechunk().gather(at).equals(prev[PAIR_LINE].drop_nulls(), check_names=False):
         return None
     return pair
 
