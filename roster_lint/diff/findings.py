@@ -168,10 +168,6 @@ def _rekeyed(old: pl.DataFrame, new: pl.DataFrame, key: tuple[str, ...]) -> pl.D
     return pairs.select(IDX, IDX + NEW).filter(moved.to_series().fill_null(False))
 
 
-def _filled(key: tuple[str, ...]) -> pl.Expr:
-    return pl.all_horizontal([pl.col(c).is_not_null() & (pl.col(c) != "") for c in key])
-
-
 def _rekeyed_from_pairs(
     old: pl.DataFrame, new: pl.DataFrame, key: tuple[str, ...], paired: PairedRows
 ) -> pl.DataFrame | None:
@@ -188,13 +184,14 @@ def _rekeyed_from_pairs(
     if paired.duplicates or not set(paired.key) <= set(key):
         return None
     rest = [c for c in key if c not in paired.key]
-    ok_old = old.select(_filled(key) & pl.col("sourcedId").is_not_null()).to_series()
-    ok_new = new.select(_filled(key) & pl.col("sourcedId").is_not_null()).to_series()
     here = paired.pairs[IDX] == paired.pairs[IDX + NEW]
-    moved = [_rekeyed_in_place(old, new, rest, ok_old, ok_new, paired.pairs.filter(here))]
+    moved = [_rekeyed_in_place(old, new, key, rest, paired.pairs.filter(here))]
     pairs = paired.pairs.filter(~here)
+    if pairs.height == 0:  # every pair in place (an export and the next, usually)
+        return moved[0]
     at_old, at_new = pairs[IDX], pairs[IDX + NEW]
-    keep = ok_old.gather(at_old) & ok_new.gather(at_new)
+    keep = old.select(_ok(key)).to_series().gather(at_old)
+    keep = keep & new.select(_ok(key)).to_series().gather(at_new)
     for c in rest:
         keep = keep & (gather(old.select(c), at_old) == gather(new.select(c), at_new)).to_series()
     h_old = old.select(key_hash(ID_KEY)).to_series().gather(at_old)
@@ -209,34 +206,40 @@ def _rekeyed_from_pairs(
     return pl.concat(moved)
 
 
+def _ok(key: tuple[str, ...], suffix: str = "") -> pl.Expr:
+    """Every part of the natural key filled in, and a sourcedId (columns with `suffix`)."""
+    return (
+        pl.all_horizontal(
+            [pl.col(c + suffix).is_not_null() & (pl.col(c + suffix) != "") for c in key]
+        )
+        & pl.col("sourcedId" + suffix).is_not_null()
+    )
+
+
 def _rekeyed_in_place(
     old: pl.DataFrame,
     new: pl.DataFrame,
+    key: tuple[str, ...],
     rest: list[str],
-    ok_old: pl.Series,
-    ok_new: pl.Series,
     pairs: pl.DataFrame,
 ) -> pl.DataFrame:
     """`_rekeyed_from_pairs` of the pairs at the same position on both sides (rows.KeyHashes
-    pairs most rows so): the rest of the key and the sourcedIds compared at the same
-    positions on whole columns, exactly, and the booleans read at the pairs; nothing
-    gathered but those."""
+    pairs most rows so): the natural key's parts filled in, the rest of the key the same
+    and the sourcedIds different, compared at the same positions in one pass over both
+    sides' columns (history.in_place_select), exactly; the flags read at the pairs."""
     if pairs.height == 0:
         return pairs
     n = min(old.height, new.height)
-    # One pass over both sides' columns at the same positions (history.in_place_select).
-    sides = [
-        pl.DataFrame([ok.slice(0, n).alias("__ok"), *df.select("sourcedId", *rest).slice(0, n)])
-        for ok, df in ((ok_old, old), (ok_new, new))
-    ]
-    sides[1].columns = [c + NEW for c in sides[0].columns]
+    cols = ["sourcedId", *key]
+    sides = [df.select(cols).slice(0, n) for df in (old, new)]
+    sides[1].columns = [c + NEW for c in cols]
     flag = in_place_select(
         sides[0],
         sides[1],
         [
             pl.all_horizontal(
-                "__ok",
-                "__ok" + NEW,
+                _ok(key),
+                _ok(key, NEW),
                 (pl.col("sourcedId") != pl.col("sourcedId" + NEW)).fill_null(False),
                 *[same_at(c) for c in rest],
             ).alias("flag")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from roster_lint.diff.model import PairedRows
-from roster_lint.diff.rows import ID_KEY, IDX, NEW, PAIR_KEY
+from roster_lint.diff.rows import ID_KEY, IDX, NEW, PAIR_KEY, gather
 from roster_lint.model import LINE
 
 if TYPE_CHECKING:
@@ -81,4 +81,4 @@ def _known_pairs(
     if not decided["line"].equals(frames[0][LINE], check_names=False):
         return None
     at_new = paired.pairs[IDX + NEW]
-    return paired.pairs[IDX], at_new, frames[1][LINE].gather(at_new)
+    return paired.pairs[IDX], at_new, gather(frames[1].select(LINE), at_new).to_series()

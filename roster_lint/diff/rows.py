@@ -96,6 +96,7 @@ class KeyHashes:
 
     def __init__(self, old: pl.DataFrame, new: pl.DataFrame) -> None:
         self._frames = (old, new)
+        # (key, side): the key hashes; (key, -1 - side): the paired mask (`paired`).
         self._done: dict[tuple[tuple[str, ...], int], pl.Series] = {}
         self._pairings: dict[tuple[str, ...], tuple[pl.DataFrame, list[pl.Series], list[str]]] = {}
 
@@ -232,11 +233,19 @@ class KeyHashes:
         old = self._frames[0]
         if old.height == 0:
             return 1.0
-        pairs, later, _ = self.pairing(key)
+        _, later, _ = self.pairing(key)
         if later[0].len():
             return None
-        hit = mask(old.height, pairs[IDX]).gather_every(max(1, old.height // SAMPLE))
+        hit = self.paired(key, 0).gather_every(max(1, old.height // SAMPLE))
         return int(hit.sum()) / hit.len()
+
+    def paired(self, key: tuple[str, ...], i: int) -> pl.Series:
+        """Per row of side `i`: paired by `key` (made once: the key's share and the
+        added or removed rows read it)."""
+        if (key, -1 - i) not in self._done:
+            pairs = self.pairing(key)[0]
+            self._done[(key, -1 - i)] = mask(self._frames[i].height, pairs[(IDX, IDX + NEW)[i]])
+        return self._done[(key, -1 - i)]
 
 
 def choose_key(
@@ -393,10 +402,14 @@ def _match(
     base.paired = PairedRows(
         key, pairs.select(IDX, IDX + NEW), bool(later[0].len() or later[1].len())
     )
-    base.added = _records(
-        new, key, ~(mask(new.height, pairs[IDX + NEW]) | mask(new.height, later[1]))
-    )
-    base.removed = _records(old, key, ~(mask(old.height, pairs[IDX]) | mask(old.height, later[0])))
+    gone, made = (hashes.paired(key, i) for i in (0, 1))
+    if later[1].len():
+        made = made | mask(new.height, later[1])
+    if later[0].len():
+        gone = gone | mask(old.height, later[0])
+    base.added = _records(new, key, ~made)
+    base.removed = _records(old, key, ~gone)
+    del gone, made
     pairs = pairs.filter(MOVED) if common else pairs.clear()
     # The changed rows' values, gathered from both sides as one frame (the old join's
     # columns: key, common, LINE from OLD; common, extra, LINE from NEW with NEW's suffix).

@@ -63,7 +63,11 @@ def sync_groups(plan: Plan) -> list[SyncGroup]:
     plan is reduced to its distinct (entity, action, reasons) combinations first: a few
     dozen rows, whatever the size of the district.
     """
-    combos = plan.actions.group_by(["entity", "action", "reasons"]).len("n")
+    # Lazy: the eager group_by copies the 7M actions' reasons lists (in the loader's
+    # hundreds of chunks) into one chunk first, 0.2-1.7 s at 1M students against
+    # 0.2-0.6 s (docs/performance.md, branch diffnext).  The groups' order is not read:
+    # counts are summed per key and the groups sorted below.
+    combos = plan.actions.lazy().group_by(["entity", "action", "reasons"]).len("n").collect()
     totals: dict[tuple[str, str], int] = {}
     by_reason: dict[tuple[str, str, str], int] = {}
     rest: dict[tuple[str, str], int] = {}  # actions carrying none of the known reasons

@@ -66,35 +66,8 @@ def users_vs_previous(
             pl.lit(None, LISTS).alias("from_schools"), pl.lit(False).alias(OTHER_DISTRICT)
         )
     out = with_previous_user(users, prev)
-    existing = (pl.col("action") == "create") & pl.col("_psig").is_not_null()
-    now, before = pl.col("ok_schools"), pl.col("from_schools")
-    left = before.list.set_difference(now).list.len() > 0
-    joined = now.list.set_difference(before).list.len() > 0
-    # ok_schools holds each school once (users._org_links), so the schools changed exactly
-    # when one was left or joined: no list sort per user.
-    changed = existing & (left | joined).fill_null(False)
-    same_district = pl.lit(True)
-    # One district in both exports (the usual case): every move is within it, and the
-    # per-user lookup of districts is not needed.
-    parents = pl.concat(
-        [o.filter(pl.col("is_school"))["parent"] for o in (orgs, prev_orgs) if o is not None]
-    )
-    if orgs is not None and prev_orgs is not None and parents.drop_nulls().n_unique() > 1:
-        same_district = (
-            _districts(before, prev_orgs).list.set_intersection(_districts(now, orgs)).list.len()
-            > 0
-        )
-    moved = changed & (left & joined & same_district).fill_null(False)
-    # A move to a school of another district: an update, and what the sync does with the
-    # account is not documented (the profile's user-move-other-district, on its detail).
-    other_district = changed & (left & joined & ~same_district).fill_null(False)
-    # The flags once (an eager expression is evaluated again at each use).
-    out = out.with_columns(
-        existing.alias("_existing"),
-        changed.alias("_changed"),
-        moved.alias("_moved"),
-        other_district.alias(OTHER_DISTRICT),
-    )
+    flags = _school_moves(out, orgs, prev_orgs)
+    out = out.hstack(flags)
     existing, changed, moved = pl.col("_existing"), pl.col("_changed"), pl.col("_moved")
     action = (
         pl.when(moved)
@@ -107,6 +80,11 @@ def users_vs_previous(
         .then(pl.lit("unchanged", ACTION))
         .otherwise(pl.col("action"))
     )
+    if not flags[2].any():  # nobody moved: the reasons as they are, no previous schools
+        return out.with_columns(
+            action.alias("action"),
+            pl.lit(None, out["from_schools"].dtype).alias("from_schools"),
+        ).drop("_psig", "_existing", "_changed", "_moved")
     return out.with_columns(
         action.alias("action"),
         pl.when(moved)
@@ -115,6 +93,58 @@ def users_vs_previous(
         .alias("reasons"),
         pl.when(moved).then(pl.col("from_schools")).alias("from_schools"),
     ).drop("_psig", "_existing", "_changed", "_moved")
+
+
+def _school_moves(
+    out: pl.DataFrame, orgs: pl.DataFrame | None, prev_orgs: pl.DataFrame | None
+) -> list[pl.Series]:
+    """_existing, _changed, _moved and OTHER_DISTRICT per user of `out` (with_previous_user's
+    frame), chunked like its columns.
+
+    ok_schools holds each school once (users._org_links), so the schools changed exactly
+    when one was left or joined: no list sort per user.  Lists equal as lists are the
+    same set, so only the existing users whose lists differ (or are null) are compared
+    as sets, on those rows only (set differences of 1M lists cost ~0.5 s; a list `!=`
+    a fraction of it: docs/performance.md, branch diffnext)."""
+    now, before = pl.col("ok_schools"), pl.col("from_schools")
+    existing = out.select(
+        ((pl.col("action") == "create") & pl.col("_psig").is_not_null()).alias("_existing")
+    ).to_series()
+    # (A null list changes nothing either way: its set differences are null.)
+    maybe = out.select(existing.alias("e") & (now != before).fill_null(True)).to_series()
+    at = pl.arg_where(maybe, eager=True).cast(pl.UInt32)
+    left = before.list.set_difference(now).list.len() > 0
+    joined = now.list.set_difference(before).list.len() > 0
+    same_district = pl.lit(True)
+    # One district in both exports (the usual case): every move is within it, and the
+    # per-user lookup of districts is not needed.
+    parents = pl.concat(
+        [o.filter(pl.col("is_school"))["parent"] for o in (orgs, prev_orgs) if o is not None]
+    )
+    if orgs is not None and prev_orgs is not None and parents.drop_nulls().n_unique() > 1:
+        same_district = (
+            _districts(before, prev_orgs).list.set_intersection(_districts(now, orgs)).list.len()
+            > 0
+        )
+    changed = (left | joined).fill_null(False)
+    found = (
+        out.select("ok_schools", "from_schools")[at]
+        .select(
+            changed.alias("_changed"),
+            # A move to a school of another district: an update, and what the sync does
+            # with the account is not documented (the profile's user-move-other-district,
+            # on its detail).
+            (changed & (left & joined & same_district).fill_null(False)).alias("_moved"),
+            (changed & (left & joined & ~same_district).fill_null(False)).alias(OTHER_DISTRICT),
+        )
+        .get_columns()
+    )
+    like = out["uid"]
+    flags = [existing] + [
+        pl.repeat(False, out.height, dtype=pl.Boolean, eager=True).scatter(at, f).alias(f.name)
+        for f in found
+    ]
+    return [kernel.chunked_like(f, like) for f in flags]
 
 
 def with_previous_user(users: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame:
@@ -214,18 +244,15 @@ def in_place(
 
 def in_place_select(a: pl.DataFrame, b: pl.DataFrame, exprs: list[pl.Expr]) -> pl.DataFrame:
     """`exprs` (element-wise) over the columns of `a` and `b` side by side (two frames of
-    one height, no column name shared), block by block where every column is one chunk:
-    `in_place` for many columns at once, one polars call per block instead of one per
-    column and block (at 7M rows the loader's chunks make ~1,200 blocks)."""
-    cols = [*a.get_columns(), *b.get_columns()]
-    cuts = sorted({end for s in cols for end in itertools.accumulate(s.chunk_lengths())})
-    if len(cuts) <= 1 or a.height == 0:
-        return pl.DataFrame(cols).select(exprs)
-    parts, start = [], 0
-    for end in cuts:
-        parts.append(pl.DataFrame([s.slice(start, end - start) for s in cols]).select(exprs))
-        start = end
-    return pl.concat(parts).rechunk()
+    one height, no column name shared): `in_place` for many columns at once.
+
+    Run by polars' streaming engine, which reads the columns morsel by morsel, slicing
+    each where it is cut: the eager engine would copy every column of both frames into
+    one chunk first (the two exports' columns are cut differently by the loader), and a
+    polars call per block where each side is one chunk (~1,200 blocks at 7M rows) cost
+    2-3x the streaming pass (docs/performance.md, branch diffnext)."""
+    out = pl.concat([a, b], how="horizontal").lazy().select(exprs).collect(engine="streaming")
+    return out.rechunk()
 
 
 def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
@@ -239,9 +266,9 @@ def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
     if prev is None:
         return None
     was = _enrolled(prev)
-    known = _known_hits(e, prev) if KNOWN and PAIR in prev.columns else None
+    known = _known_pairs(e, prev, was) if KNOWN and PAIR in prev.columns else None
     if known is not None:
-        return _pairs(e, was, known)
+        return known
     key = pl.struct("cid", "uid").hash().alias("_h")
     h_now, h_was = e.select(key).to_series(), was.select(key).to_series()
     n = min(e.height, was.height)
@@ -256,8 +283,15 @@ def match_pairs(e: pl.DataFrame, prev: pl.DataFrame | None) -> Pairs | None:
     return _pairs(e, was, hits)
 
 
+def _enroll(e: pl.DataFrame) -> pl.Series:
+    """Per row of `e`: its action is `enroll`.  A Series operation: `e` may hold a column
+    chunked unlike the others (the engine's text reasons), and any frame operation on
+    it copies every column into one chunk first (0.2-0.7 s at 7M rows)."""
+    return e["action"] == "enroll"
+
+
 def _pairs(e: pl.DataFrame, was: pl.DataFrame, hits: pl.DataFrame) -> Pairs:
-    enroll = e.select(pl.col("action") == "enroll").to_series()
+    enroll = _enroll(e)
     return Pairs(
         was=was,
         had=_mask(e.height, hits["_i"]),
@@ -269,7 +303,7 @@ def _pairs(e: pl.DataFrame, was: pl.DataFrame, hits: pl.DataFrame) -> Pairs:
 # Match the rows at the same position in place when no (class, user) hash repeats
 # (`_in_place`); False: join every row (the tests' oracle).
 ALIGNED = True
-# Read the pairs `diff` already made when the previous side carries them (`_known_hits`);
+# Read the pairs `diff` already made when the previous side carries them (`_known_pairs`);
 # False: match again (the tests' oracle).
 KNOWN = True
 # The previous side's enrollments may carry, per row, the position and the line of the
@@ -312,26 +346,33 @@ def _known_rows(now: pl.DataFrame, prev: pl.DataFrame) -> pl.Series | None:
         return None
     if now.height > 1 and not bool((lines.diff().slice(1) > 0).all()):
         return None
-    if not lines.gather(at).equals(prev[PAIR_LINE].drop_nulls(), check_names=False):
+    # One chunk first: a gather of millions of positions from the loader's hundreds of
+    # chunks looks each one's chunk up (7M: 0.1 s, against 0.02 s copied first).
+    if not lines.rechunk().gather(at).equals(prev[PAIR_LINE].drop_nulls(), check_names=False):
         return None
     return pair
 
 
-def _known_hits(e: pl.DataFrame, prev: pl.DataFrame) -> pl.DataFrame | None:
-    """`match_pairs`' hits (_i, _j) read from the pairs `diff` made (`with_known_pairs`,
+def _known_pairs(e: pl.DataFrame, prev: pl.DataFrame, was: pl.DataFrame) -> Pairs | None:
+    """`match_pairs`' Pairs read from the pairs `diff` made (`with_known_pairs`,
     `_known_rows`), or None when they may not be the same.  The pairs are the (class,
     user) text matches, one to one (no pair repeats), so a row of `e` matches a live
-    previous one exactly when they were paired.  `_j` counts the live rows only, as
-    `_enrolled` keeps them."""
+    previous one exactly when they were paired.  Per previous row its pair's row of `e`
+    is PAIR itself: `shared` is "paired and live" and `still_enrolled` the pair's
+    `enroll` gathered at PAIR (a null PAIR gathers a null: not enrolled); only `had`,
+    per row of `e`, is scattered (at 7M enrollments no hit positions, no renumbering of
+    the live rows, one scatter instead of three: docs/performance.md, branch diffnext)."""
     pair = _known_rows(e, prev)
     if pair is None:
         return None
     live = prev.select(pl.col("action").is_in(ENROLLED).fill_null(False)).to_series()
-    known = pair.is_not_null() & live
-    at_i, at_j = pair.filter(known), pl.arg_where(known, eager=True).cast(pl.UInt32)
-    if not live.all():  # positions among the live rows (`was`)
-        at_j = (live.cast(pl.UInt32).cum_sum() - 1).gather(at_j)
-    return pl.DataFrame([at_i.alias("_i"), at_j.alias("_j")])
+    paired = pair.is_not_null() & live
+    enroll = _enroll(e)
+    still = enroll.gather(pair).fill_null(False) & paired
+    if not live.all():  # `was` holds the live rows only
+        paired, still = paired.filter(live), still.filter(live)
+    had = _mask(e.height, pair.filter(pair.is_not_null() & live))
+    return Pairs(was=was, had=had, shared=paired, still_enrolled=still)
 
 
 def _unique(hashes: pl.Series) -> bool:
@@ -398,7 +439,12 @@ def enrollments_vs_previous(
     course, another class)."""
     if pairs is None:
         return e.with_columns(pl.lit(None, STR).alias("from_class"))
-    had = kernel.chunked_like(pairs.had.alias("_had"), e["eid"])
+    # The engine's text reasons are one chunk, every other column the loader's chunks:
+    # each frame operation below (and the plan's after it, on the frame returned) would
+    # copy all columns into one chunk first; cut into the same chunks once (zero-copy).
+    like = e["eid"]
+    e = pl.DataFrame([kernel.chunked_like(c, like) for c in e.get_columns()])
+    had = kernel.chunked_like(pairs.had.alias("_had"), like)
     # The student's previous class in the same course, if they are no longer enrolled there.
     before = (
         pairs.was.filter((pl.col("role") == student_role) & ~pairs.still_enrolled)
@@ -412,27 +458,34 @@ def enrollments_vs_previous(
     ).to_series()
     at = pl.arg_where(could & ~pairs.had, eager=True)
     from_class = pl.repeat(None, e.height, dtype=pairs.was["cid"].dtype, eager=True)
+    found = None
     if at.len() and before.height:
         found = e.select("uid", "course")[at].join(
             before, on=["uid", "course"], how="left", maintain_order="left"
-        )
-        from_class = from_class.scatter(at, found["from_class"])
+        )["from_class"]
+        from_class = from_class.scatter(at, found)
     from_class = kernel.chunked_like(from_class.alias("from_class"), e["eid"])
-    moved = kernel.chunked_like(from_class.is_not_null().alias("_moved"), e["eid"])
     enrolled = pl.col("action") == "enroll"
-    out = e.hstack([had, moved]).with_columns(
+    moved = pl.col("_moved")
+    made = [
         pl.when(enrolled & pl.col("_had"))
         .then(pl.lit("unchanged", ACTION))
-        .when(pl.col("_moved"))
+        .when(moved)
         .then(pl.lit("transfer", ACTION))
         .otherwise(pl.col("action"))
         .alias("action"),
-        pl.when(pl.col("_moved"))
+        pl.when(moved)
         .then(kernel.append(pl.col("reasons"), MOVED["enrollment"]))
         .otherwise(pl.col("reasons"))
         .alias("reasons"),
-    )
-    return out.drop("_had", "_moved").hstack([from_class])
+    ]
+    if found is None or found.null_count() == found.len():
+        # Nobody moved (an export diffed with the next, usually): the reasons (7M
+        # strings) as they are.
+        moved, made = pl.lit(False), made[:1]
+    flags = e.hstack([had, kernel.chunked_like(from_class.is_not_null().alias("_moved"), like)])
+    # Made in the frame's chunks (a `when` gives one chunk: see above).
+    return e.with_columns(kernel.aligned(flags, made)).hstack([from_class])
 
 
 def retained_enrollments(
@@ -447,14 +500,19 @@ def retained_enrollments(
     # Whether a pair is shared holds for all its rows: filtering first keeps the same
     # first row per pair as deduplicating first.
     gone = pairs.was.filter(~pairs.shared).unique(["cid", "uid"], keep="first", maintain_order=True)
-    moved = e.filter(pl.col("action") == "transfer").select(
-        "uid", pl.col("from_class").alias("cid")
+    # The two columns first: a filter of `e` copies every column it has.
+    moved = (
+        e.select("uid", pl.col("from_class").alias("cid"), "action")
+        .filter(pl.col("action") == "transfer")
+        .drop("action")
     )
     gone = gone.join(moved, on=["uid", "cid"], how="anti", maintain_order="left")
-    # A record still shared under its sourcedId (now another class or user) has today's
-    # action under that id: one action per id.  The few gone ids are probed with today's.
-    reused = e.select("eid").join(gone.select("eid"), on="eid", how="semi")
-    gone = gone.join(reused, on="eid", how="anti", maintain_order="left")
+    if gone.height:  # none gone (every pair still shared): no id of today's to probe
+        # A record still shared under its sourcedId (now another class or user) has
+        # today's action under that id: one action per id.  The few gone ids are probed
+        # with today's.
+        reused = e.select("eid").join(gone.select("eid"), on="eid", how="semi")
+        gone = gone.join(reused, on="eid", how="anti", maintain_order="left")
     return gone.select(
         pl.lit("enrollment").alias("entity"),
         pl.col("eid").alias("id"),
