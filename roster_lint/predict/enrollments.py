@@ -19,6 +19,7 @@ from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.kernel import aligned, chunked_like, first_rows, local_categorical, row_of
 from roster_lint.predict.model import ACTION, ENTITY
 from roster_lint.predict.profile import Profile
+from roster_lint.predict.reason_keys import ReasonKeys, masked_keys
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.roots import grouped_id
 from roster_lint.predict.rules import enrollments as enrollment_rules
@@ -147,12 +148,25 @@ def first_reason(e: pl.DataFrame, classes_on: bool) -> pl.Expr:
     return pl.lit(pl.Series(table, dtype=STR)).gather("_m")
 
 
+def reason_names(classes_on: bool) -> list[tuple[str, ...]]:
+    """The reason names of every `_m` value (index = `_m`)."""
+    return [tuple(r.split(kernel.SEP)) if r else () for r in _reason_table(classes_on)]
+
+
 def reasons_list(e: pl.DataFrame, classes_on: bool) -> pl.Expr:
     """The reasons as the plan's List[String], looked up per `_m` (no string per row)."""
     if "reasons" in e.columns:
         return kernel.as_list(pl.col("reasons"))
-    table = [r.split(kernel.SEP) if r else [] for r in _reason_table(classes_on)]
+    table = [list(names) for names in reason_names(classes_on)]
     return pl.lit(pl.Series(table, dtype=kernel.LISTS)).gather("_m")
+
+
+def mask_keys(made: pl.DataFrame, classes_on: bool) -> ReasonKeys | None:
+    """The `ReasonKeys` of enrollment_actions' rows from their action and `_m` (its
+    reasons, when looked up by the mask: no list read), else None (number the lists)."""
+    if "_m" not in made.columns:
+        return None
+    return masked_keys(made["action"], made["_m"], reason_names(classes_on))
 
 
 def decide_enrollments(
@@ -510,8 +524,8 @@ def _detail_key(flags: pl.Series, grade_class: pl.Series) -> np.ndarray:
 def enrollment_actions(
     e: pl.DataFrame, inp: Inputs, classes_on: bool, *, with_detail: bool = True
 ) -> pl.DataFrame:
-    """ACTION_SCHEMA columns (reasons already the List); with_detail=False, only entity,
-    id, action, reasons and line (build_plan's actions_only reads no more).
+    """ACTION_SCHEMA columns (reasons already the List), and `_m` (mask_keys); with_detail=False,
+    only entity, id, action, reasons and line (build_plan's actions_only reads no more).
 
     Almost every enrollment's detail is `{}`: the JSON is built for the few rows that have
     a member (a grade class, a previous class, a not-documented choice) and scattered into
@@ -585,6 +599,19 @@ def enrollment_actions(
             pl.lit(path, STR).cast(pl.Categorical()).alias("file"),
         ],
     )
+    # `_m` as well where the reasons were looked up by it (mask_keys numbers them by it;
+    # the plan's actions do not keep it).
+    mask = [] if "reasons" in e.columns else [e["_m"]]
     return pl.DataFrame(
-        [entity, e["eid"].alias("id"), e["action"], reasons, details, e["school"], file, e["line"]]
+        [
+            entity,
+            e["eid"].alias("id"),
+            e["action"],
+            reasons,
+            details,
+            e["school"],
+            file,
+            e["line"],
+            *mask,
+        ]
     )

@@ -18,6 +18,8 @@ from typing import Any
 
 import polars as pl
 
+from roster_lint.predict.reason_keys import ReasonKeys
+
 ENTITIES = ("school", "user", "course", "class", "enrollment")
 ACTIONS: dict[str, tuple[str, ...]] = {
     "user": ("create", "transfer", "update", "unchanged", "skip", "retain"),
@@ -78,6 +80,16 @@ class Plan:
     followups: list[FollowUp] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # not-documented choices, nightly timing...
     licences_new: int | None = None  # SK-L1: students who will newly consume a licence
+    # Each action's (action, reasons) numbered by build_plan (predict/reason_keys.py), for
+    # the counts and the JSON writer; None: number them from the lists.  Not an init
+    # field: a plan made anew from this one's fields (dataclasses.replace, e.g.
+    # --redact) starts without it, as its actions may differ.
+    reason_keys: ReasonKeys | None = field(default=None, init=False, repr=False, compare=False)
+
+    def keys_of_actions(self) -> ReasonKeys | None:
+        """`reason_keys` when they still number these actions (one per row)."""
+        keys = self.reason_keys
+        return keys if keys is not None and len(keys.keys) == self.actions.height else None
 
     def totals(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
