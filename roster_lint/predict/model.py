@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import polars as pl
 
-from roster_lint.predict.reason_keys import ReasonKeys
+from roster_lint.predict.reason_keys import ReasonKeys, entity_counts
 
 ENTITIES = ("school", "user", "course", "class", "enrollment")
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -93,10 +94,31 @@ class Plan:
 
     def totals(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
-        counts = self.actions.group_by(["entity", "action"]).len().sort(["entity", "action"])
-        for entity, action, n in counts.iter_rows():
+        for entity, action, n in self._entity_action_counts():
             out.setdefault(entity, {})[action] = n
         return {e: out[e] for e in ENTITIES if e in out}
+
+    def _entity_action_counts(self) -> list[tuple[str, str, int]]:
+        """(entity, action, rows) sorted by entity and action, none with no rows.  From
+        the reason keys when build_plan made them (counted in numpy, no group_by of the
+        9M actions), else a group_by."""
+        keys = self.keys_of_actions()
+        entity = self.actions["entity"]
+        if keys is None or entity.null_count() or entity.dtype != ENTITY:
+            counts = self.actions.group_by(["entity", "action"]).len().sort(["entity", "action"])
+            return [(e, a, n) for e, a, n in counts.iter_rows()]
+        per_pair = entity_counts(entity, keys).reshape(len(ENTITY.categories), len(keys.pairs))
+        acts = ACTION.categories.to_list()
+        per_action = np.zeros((per_pair.shape[0], len(acts)), np.int64)
+        for k, (action, _) in enumerate(keys.pairs):
+            per_action[:, acts.index(action)] += per_pair[:, k]
+        # Both Enums' categories are sorted: their order is the text's (the group_by's sort).
+        return [
+            (e, a, int(per_action[i, j]))
+            for i, e in enumerate(ENTITY.categories.to_list())
+            for j, a in enumerate(acts)
+            if per_action[i, j]
+        ]
 
 
 @dataclass

@@ -118,3 +118,15 @@ def test_combined_keys_are_the_parts_pairs_one_after_the_other(
     assert len(set(out.pairs)) == len(out.pairs)
     assert _pairs_of_rows(out) == [r for rows in parts for r in rows]
     assert combined([*made, None]) is None
+
+
+@pytest.mark.parametrize("option", list(OPTIONS))
+@pytest.mark.parametrize("export", EXPORTS, ids=lambda p: p.name)
+def test_totals_from_the_keys_are_the_group_bys(export: Path, option: str) -> None:
+    plan = api.plan(str(export), OPTIONS[option])
+    assert plan.keys_of_actions() is not None
+    plain = _without_keys(plan)
+    assert plain.keys_of_actions() is None
+    assert list(plan.totals().items()) == list(plain.totals().items())
+    for (e, acts), (e2, acts2) in zip(plan.totals().items(), plain.totals().items(), strict=True):
+        assert e == e2 and list(acts.items()) == list(acts2.items())  # the same order too
