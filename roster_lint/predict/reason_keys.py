@@ -103,14 +103,21 @@ def masked_keys(
         return None
     acts = action.dtype.categories  # type: ignore[attr-defined]
     n = len(reasons)
+    # Two bytes a row where they hold (they do: a dozen actions, a few hundred masks).
+    wide = pl.UInt16 if len(acts) * n <= 1 << 16 else pl.UInt32
     local = pl.select(
-        (action.to_physical().cast(pl.UInt32) * n + mask.cast(pl.UInt32)).alias("k")
+        (action.to_physical().cast(wide) * n + mask.cast(wide)).alias("k")
     ).to_series()
     present = local.unique().sort().to_numpy()  # a few hundred values at most
     pairs = [(acts[k // n], reasons[k % n]) for k in present.tolist()]
-    place = np.zeros(int(present[-1]) + 1 if len(present) else 0, np.uint32)
-    place[present] = np.arange(len(present), dtype=np.uint32)
+    place = np.zeros(int(present[-1]) + 1 if len(present) else 0, _smallest(len(pairs)))
+    place[present] = np.arange(len(present))
     return ReasonKeys(place[local.to_numpy()], pairs)
+
+
+def _smallest(n: int) -> type[np.unsignedinteger] | type[np.int64]:
+    """The smallest integer type that numbers `n` things."""
+    return np.uint8 if n <= 1 << 8 else np.uint16 if n <= 1 << 16 else np.int64
 
 
 def combined(parts: list[ReasonKeys | None]) -> ReasonKeys | None:
@@ -123,14 +130,15 @@ def combined(parts: list[ReasonKeys | None]) -> ReasonKeys | None:
         if part is None:
             return None
         places.append(np.array([known.setdefault(p, len(known)) for p in part.pairs], np.int64))
-    dtype = np.uint8 if len(known) <= 1 << 8 else np.uint16 if len(known) <= 1 << 16 else np.int64
+    dtype = _smallest(len(known))
     out = np.empty(sum(len(p.keys) for p in parts if p is not None), dtype)
     start = 0
     for part, place in zip(parts, places, strict=True):
         assert part is not None
         n = len(part.keys)
         if n:
-            np.take(place.astype(dtype), part.keys, out=out[start : start + n])
+            # mode="clip": every key is a place (the default mode buffers `out`, a copy)
+            np.take(place.astype(dtype), part.keys, out=out[start : start + n], mode="clip")
         start += n
     return ReasonKeys(out, list(known))
 
