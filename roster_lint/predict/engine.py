@@ -25,9 +25,15 @@ from roster_lint.predict import history, kernel, schools, summary
 from roster_lint.predict import users as usr
 from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.kernel import chunked_like
-from roster_lint.predict.model import ACTION_SCHEMA, ENTITIES, Plan
+from roster_lint.predict.model import (
+    ACTION_SCHEMA,
+    ENTITIES,
+    Plan,
+    ReasonKeys,
+    combined,
+    reason_keys,
+)
 from roster_lint.predict.profile import Profile, load_profile
-from roster_lint.predict.reason_keys import ReasonKeys, combined, reason_keys
 from roster_lint.predict.roots import grouped_id
 
 if TYPE_CHECKING:

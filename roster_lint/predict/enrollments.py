@@ -18,9 +18,8 @@ from roster_lint.predict import kernel, roots
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.kernel import aligned, chunked_like, first_rows, local_categorical, row_of
-from roster_lint.predict.model import ACTION, ENTITY
+from roster_lint.predict.model import ACTION, ENTITY, ReasonKeys, masked_keys
 from roster_lint.predict.profile import Profile
-from roster_lint.predict.reason_keys import ReasonKeys, masked_keys
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.roots import grouped_id
 from roster_lint.predict.rules import enrollments as enrollment_rules

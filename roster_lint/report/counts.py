@@ -21,8 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from roster_lint.predict.model import Plan
-from roster_lint.predict.reason_keys import ReasonKeys, entity_counts, reason_keys
+from roster_lint.predict.model import Plan, ReasonKeys, entity_counts, reason_keys
 
 NOT_SYNCED = ("skip", "retain")
 STUDENT = "Student"  # the Summit K12 role of a student (SK-A9); every other role is staff

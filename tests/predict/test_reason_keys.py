@@ -1,5 +1,5 @@
 """The (action, reasons) numbers build_plan makes (Plan.reason_keys: the enrollments from
-their mask, predict/reason_keys.masked_keys; the other parts from their lists; put
+their mask, predict/model.masked_keys; the other parts from their lists; put
 together by `combined`) give each action the pair its own columns hold, and the JSON and
 counts made from them are the bytes made from the lists (counts.reason_keys, the oracle)."""
 
@@ -14,8 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roster_lint import api
-from roster_lint.predict.model import ACTION, Plan
-from roster_lint.predict.reason_keys import ReasonKeys, combined, masked_keys, reason_keys
+from roster_lint.predict.model import ACTION, Plan, ReasonKeys, combined, masked_keys, reason_keys
 from roster_lint.report.counts import plan_counts
 from roster_lint.report.plan_json import plan_json_text
 
