@@ -102,6 +102,9 @@ def main() -> None:
     cli = "--cli" in sys.argv[2:]
     prev_path = sys.argv[sys.argv.index("--previous") + 1] if "--previous" in sys.argv else None
     patch()
+    import roster_lint  # which code runs (PYTHONPATH comparisons of two versions)
+
+    print(f"roster_lint from {roster_lint.__file__}", flush=True)
     w, c, s = time.perf_counter(), time.process_time(), _sys()
     export = api.load_for_plan(path) if cli else api.load(path)
     _stage("load", w, c, s)

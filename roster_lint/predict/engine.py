@@ -13,7 +13,7 @@ than parsed back out of the detail JSON.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -25,7 +25,14 @@ from roster_lint.predict import history, kernel, schools, summary
 from roster_lint.predict import users as usr
 from roster_lint.predict.inputs import Inputs, read_inputs
 from roster_lint.predict.kernel import chunked_like
-from roster_lint.predict.model import ACTION_SCHEMA, ENTITIES, Plan
+from roster_lint.predict.model import (
+    ACTION_SCHEMA,
+    ENTITIES,
+    Plan,
+    ReasonKeys,
+    combined,
+    reason_keys,
+)
 from roster_lint.predict.profile import Profile, load_profile
 from roster_lint.predict.roots import grouped_id
 
@@ -114,6 +121,9 @@ class Parts:
     not_documented: dict[str, int]  # not-documented choice -> rows it decided
     licences: int = 0
     notes: list[str] | None = None
+    # Per action part, its ReasonKeys where the engine knows them without reading the
+    # lists (the enrollments' mask); None: numbered from the lists (build_plan).
+    keys: list[ReasonKeys | None] = field(default_factory=list)
 
 
 def _ordered(part: pl.DataFrame) -> pl.DataFrame:
@@ -232,6 +242,7 @@ def _parts(
             continue
         part = _ordered(part)
         out.actions.append(_action_part(part, actions_only))
+        out.keys.append(None)
         if not actions_only:
             out.roots.append(_root_part(part, rank[entity]))
     del small, retained_classes
@@ -268,14 +279,16 @@ def _parts(
     del pairs
     if prev is not None:  # nothing reads the previous enrollments any more
         prev.enrollments = prev.enrollments.clear()
-    out.actions.append(
-        _action_part(_ordered(enr.enrollment_actions(d.enrollments, inp, classes_on)))
-    )
+    made = _ordered(enr.enrollment_actions(d.enrollments, inp, classes_on))
+    out.keys.append(enr.mask_keys(made, classes_on))
+    out.actions.append(_action_part(made))
+    del made
     # The decided enrollments are read no further: free them before the parts are joined.
     d.enrollments = d.enrollments.clear()
     if gone is not None:
         gone = _ordered(gone)
         out.actions.append(_action_part(gone))
+        out.keys.append(None)
         out.roots.append(_root_part(gone, rank["enrollment"]))
     return out
 
@@ -333,6 +346,7 @@ def build_plan(
         parts.actions.clear()
         return Plan(profile=profile.name, mode=mode, actions=actions, audience=pl.DataFrame())
     roots = pl.concat(parts.roots, how="vertical")
+    keys = combined([k or reason_keys(a) for k, a in zip(parts.keys, parts.actions, strict=True)])
     actions = pl.concat(parts.actions, how="vertical", rechunk=False)
     parts.actions.clear()
     plan = Plan(
@@ -345,4 +359,5 @@ def build_plan(
         notes=parts.notes or [],
         licences_new=parts.licences,
     )
+    plan.reason_keys = keys
     return plan

@@ -13,11 +13,12 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
+from roster_lint.bytescan import is_json_plain
 from roster_lint.predict import kernel, roots
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
 from roster_lint.predict.kernel import aligned, chunked_like, first_rows, local_categorical, row_of
-from roster_lint.predict.model import ACTION, ENTITY
+from roster_lint.predict.model import ACTION, ENTITY, ReasonKeys, masked_keys
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.roots import grouped_id
@@ -147,12 +148,25 @@ def first_reason(e: pl.DataFrame, classes_on: bool) -> pl.Expr:
     return pl.lit(pl.Series(table, dtype=STR)).gather("_m")
 
 
+def reason_names(classes_on: bool) -> list[tuple[str, ...]]:
+    """The reason names of every `_m` value (index = `_m`)."""
+    return [tuple(r.split(kernel.SEP)) if r else () for r in _reason_table(classes_on)]
+
+
 def reasons_list(e: pl.DataFrame, classes_on: bool) -> pl.Expr:
     """The reasons as the plan's List[String], looked up per `_m` (no string per row)."""
     if "reasons" in e.columns:
         return kernel.as_list(pl.col("reasons"))
-    table = [r.split(kernel.SEP) if r else [] for r in _reason_table(classes_on)]
+    table = [list(names) for names in reason_names(classes_on)]
     return pl.lit(pl.Series(table, dtype=kernel.LISTS)).gather("_m")
+
+
+def mask_keys(made: pl.DataFrame, classes_on: bool) -> ReasonKeys | None:
+    """The `ReasonKeys` of enrollment_actions' rows from their action and `_m` (its
+    reasons, when looked up by the mask: no list read), else None (number the lists)."""
+    if "_m" not in made.columns:
+        return None
+    return masked_keys(made["action"], made["_m"], reason_names(classes_on))
 
 
 def decide_enrollments(
@@ -507,11 +521,45 @@ def _detail_key(flags: pl.Series, grade_class: pl.Series) -> np.ndarray:
     return code
 
 
+def _nd_texts() -> list[str | None]:
+    """The `not_documented` member of every combination of nd_flags (bit i: flag i),
+    made by the detail's own expression on one row per combination."""
+    flags = nd_flags()
+    combos = pl.DataFrame({"m": range(1 << len(flags))})
+    columns = [(pl.col("m") & (1 << i) != 0).alias(name) for i, name in enumerate(_ND_COLUMNS)]
+    _, member = not_documented(flags)
+    return combos.with_columns(columns).select(member.alias("t"))["t"].to_list()
+
+
+# The columns nd_flags reads, in its order (each flag is its column: no other test).
+_ND_COLUMNS = ["_ungraded", "_teacher", "_odd_role", "_nd_existing"]
+
+
+def plain_details(some: pl.DataFrame) -> pl.Series | None:
+    """enrollment_actions' detail of rows with no previous class (`grade_class` as text
+    and the nd_flags columns), or None where a grade class needs JSON escaping.  What
+    `detail(pieces)` gives, without its JSON encoder per row: a grade class of printable
+    ASCII without `"` or `\\` (bytescan.is_json_plain) is its own JSON between quotes, and
+    the not-documented member is looked up per flag combination (a ClassLink export at
+    1M students has 1.3M distinct details: 0.76 s through the encoder)."""
+    assert [str(f) for _, f in nd_flags()] == [str(pl.col(c)) for c in _ND_COLUMNS]
+    grade_class = some["grade_class"]
+    if not is_json_plain(grade_class.drop_nulls()):
+        return None
+    bits = pl.sum_horizontal(
+        pl.col(c).fill_null(False).cast(pl.UInt8) * (1 << i) for i, c in enumerate(_ND_COLUMNS)
+    )
+    nd = pl.lit(pl.Series(_nd_texts(), dtype=STR)).gather(bits)
+    member = pl.lit('"grade_class":"', STR) + pl.col("grade_class") + pl.lit('"', STR)
+    body = pl.concat_str([member, nd], separator=",", ignore_nulls=True).fill_null("")
+    return some.select((pl.lit("{", STR) + body + pl.lit("}", STR)).alias("detail"))["detail"]
+
+
 def enrollment_actions(
     e: pl.DataFrame, inp: Inputs, classes_on: bool, *, with_detail: bool = True
 ) -> pl.DataFrame:
-    """ACTION_SCHEMA columns (reasons already the List); with_detail=False, only entity,
-    id, action, reasons and line (build_plan's actions_only reads no more).
+    """ACTION_SCHEMA columns (reasons already the List), and `_m` (mask_keys); with_detail=False,
+    only entity, id, action, reasons and line (build_plan's actions_only reads no more).
 
     Almost every enrollment's detail is `{}`: the JSON is built for the few rows that have
     a member (a grade class, a previous class, a not-documented choice) and scattered into
@@ -548,6 +596,9 @@ def enrollment_actions(
     def make(first: pl.Series) -> pl.Series:
         some = needed[first].with_columns(pl.col("grade_class").cast(STR))
         if no_from:
+            plain = plain_details(some)
+            if plain is not None:
+                return plain
             some = some.with_columns(pl.lit(None, STR).alias("from_class"))
         return some.select(detail(pieces).alias("detail"))["detail"]
 
@@ -585,6 +636,19 @@ def enrollment_actions(
             pl.lit(path, STR).cast(pl.Categorical()).alias("file"),
         ],
     )
+    # `_m` as well where the reasons were looked up by it (mask_keys numbers them by it;
+    # the plan's actions do not keep it).
+    mask = [] if "reasons" in e.columns else [e["_m"]]
     return pl.DataFrame(
-        [entity, e["eid"].alias("id"), e["action"], reasons, details, e["school"], file, e["line"]]
+        [
+            entity,
+            e["eid"].alias("id"),
+            e["action"],
+            reasons,
+            details,
+            e["school"],
+            file,
+            e["line"],
+            *mask,
+        ]
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 ENTITIES = ("school", "user", "course", "class", "enrollment")
@@ -41,6 +42,158 @@ ACTION_SCHEMA: dict[str, pl.DataType] = {
     "file": pl.Categorical(),
     "line": pl.Int64(),
 }
+
+
+# --- (action, reasons) pairs as small integers ---------------------------------
+# Each action's (action, reasons) pair as a small integer (`ReasonKeys`): what the plan's
+# counts and its JSON writer read instead of the reasons lists (report/counts.py,
+# report/plan_json.py).
+#
+# A plan has a few dozen distinct pairs for millions of actions.  Numbering them from the
+# List column (`reason_keys`) reads every list's values: on an export where every
+# enrollment is skipped, 16M reason names exploded and hashed (~1-1.5 s at 1M students,
+# half of it system time for the fresh arrays).  The engine knows each enrollment's
+# reasons as the mask `_m` they were looked up by, so `build_plan` numbers those rows from
+# the mask and the action (`masked_keys`: a few hundred values, no list read) and the other
+# parts (1M users, classes...) from their lists, and puts them together (`combined`):
+# `Plan.reason_keys`.  Which pair a number stands for differs between the two ways;
+# the pairs each row gets do not (tests/predict/test_reason_keys.py).
+
+MAX_KEY = 1 << 62  # (action, reasons) keys past this are not made (never seen: ~100)
+KEY_BLOCK = 1 << 18  # rows keyed at a time
+
+
+@dataclass(frozen=True)
+class ReasonKeys:
+    """Each action's (action, reasons) pair as a small integer: `keys[row]` is the place
+    of the row's pair in `pairs` (a few dozen pairs for millions of actions)."""
+
+    keys: np.ndarray  # an unsigned or int64 integer per action
+    pairs: list[tuple[str, tuple[str, ...]]]  # (action, reasons), distinct
+
+    def rows(self, offset: int, length: int) -> ReasonKeys:
+        """The keys of `length` rows from `offset` (what a slice of the actions has)."""
+        return ReasonKeys(self.keys[offset : offset + length], self.pairs)
+
+
+def reason_keys(actions: pl.DataFrame) -> ReasonKeys | None:
+    """`ReasonKeys` of the actions' (action, reasons), or None when a list or a reason
+    name is null, or there are too many to number (then group the lists themselves).
+
+    Computed with numpy over the lists' flat values and lengths: the names are numbered
+    by one categorical cast of the flat values (a hash pass), and each row's key is its
+    action, then each reason's number, in base (names + 1).  Grouping or encoding the
+    List column itself hashes or writes every list (~0.5-0.8 s for 9M actions)."""
+    reasons = actions["reasons"]
+    if reasons.null_count() or actions["action"].null_count():
+        return None
+    lengths = reasons.list.len().to_numpy().astype(np.int64)
+    # The lists' values as they are stored (no filter of the empty lists: a copy of them)
+    flat = reasons.list.explode(empty_as_null=False)
+    if flat.null_count():
+        return None
+    # Numbered in order of first appearance: any numbering makes the key one to one.
+    coded = flat.cast(pl.Categorical(pl.Categories.random()))
+    words = coded.dtype.categories.to_series().to_list()  # type: ignore[attr-defined]
+    longest = int(lengths.max()) if len(lengths) else 0
+    acts = actions["action"].dtype.categories  # type: ignore[attr-defined]
+    if len(acts) * (len(words) + 1) ** longest >= MAX_KEY:
+        return None
+    codes = coded.to_physical().to_numpy()
+    action = actions["action"].to_physical().to_numpy()
+    key = np.empty(len(lengths), np.int64)
+    start = 0  # the first flat value of the block's first list
+    # In blocks: whole-column temporaries of 9M rows cost more in page faults (system
+    # time) than the arithmetic.
+    for b in range(0, len(key), KEY_BLOCK):
+        n = lengths[b : b + KEY_BLOCK]
+        starts = np.cumsum(n) - n + start
+        start += int(n.sum())
+        k = action[b : b + KEY_BLOCK].astype(np.int64)
+        last = max(len(codes) - 1, 0)
+        for i in range(longest):
+            # a gather at clipped places and a choice: no boolean compaction
+            at = np.minimum(starts + i, last)
+            k = k * (len(words) + 1) + np.where(n > i, codes[at], len(words))
+        key[b : b + KEY_BLOCK] = k
+    # A few dozen distinct keys: hashed, not sorted (np.unique sorts every row).
+    distinct = np.sort(pl.Series(key).unique().to_numpy())
+    pairs = []
+    for k in distinct.tolist():
+        names = []
+        for _ in range(longest):
+            k, place = divmod(k, len(words) + 1)
+            if place < len(words):
+                names.append(words[place])
+        pairs.append((acts[k], tuple(names[::-1])))
+    for b in range(0, len(key), KEY_BLOCK):  # each key its place in `distinct`, in place
+        key[b : b + KEY_BLOCK] = np.searchsorted(distinct, key[b : b + KEY_BLOCK])
+    return ReasonKeys(key, pairs)
+
+
+def masked_keys(
+    action: pl.Series, mask: pl.Series, reasons: list[tuple[str, ...]]
+) -> ReasonKeys | None:
+    """`ReasonKeys` of rows whose reasons are `reasons[mask]` (a table looked up by a
+    small integer column, e.g. the enrollments' `_m`) and whose action is `action` (an
+    Enum), without reading a list: the pair is a function of (action, mask).  None when
+    either has a null (then number the lists: `reason_keys`)."""
+    if action.null_count() or mask.null_count():
+        return None
+    acts = action.dtype.categories  # type: ignore[attr-defined]
+    n = len(reasons)
+    # Two bytes a row where they hold (they do: a dozen actions, a few hundred masks).
+    wide = pl.UInt16 if len(acts) * n <= 1 << 16 else pl.UInt32
+    local = pl.select(
+        (action.to_physical().cast(wide) * n + mask.cast(wide)).alias("k")
+    ).to_series()
+    present = local.unique().sort().to_numpy()  # a few hundred values at most
+    pairs = [(acts[k // n], reasons[k % n]) for k in present.tolist()]
+    place = np.zeros(int(present[-1]) + 1 if len(present) else 0, _smallest(len(pairs)))
+    place[present] = np.arange(len(present))
+    return ReasonKeys(place[local.to_numpy()], pairs)
+
+
+def _smallest(n: int) -> type[np.unsignedinteger] | type[np.int64]:
+    """The smallest integer type that numbers `n` things."""
+    return np.uint8 if n <= 1 << 8 else np.uint16 if n <= 1 << 16 else np.int64
+
+
+def combined(parts: list[ReasonKeys | None]) -> ReasonKeys | None:
+    """The keys of frames put one after the other (pl.concat of the parts), numbered anew
+    over the union of their pairs: the smallest unsigned integers that hold them (a few
+    dozen pairs: one byte a row).  None when a part has none."""
+    known: dict[tuple[str, tuple[str, ...]], int] = {}
+    places: list[np.ndarray] = []
+    for part in parts:
+        if part is None:
+            return None
+        places.append(np.array([known.setdefault(p, len(known)) for p in part.pairs], np.int64))
+    dtype = _smallest(len(known))
+    out = np.empty(sum(len(p.keys) for p in parts if p is not None), dtype)
+    start = 0
+    for part, place in zip(parts, places, strict=True):
+        assert part is not None
+        n = len(part.keys)
+        if n:
+            # mode="clip": every key is a place (the default mode buffers `out`, a copy)
+            np.take(place.astype(dtype), part.keys, out=out[start : start + n], mode="clip")
+        start += n
+    return ReasonKeys(out, list(known))
+
+
+def entity_counts(entity: pl.Series, keys: ReasonKeys) -> np.ndarray:
+    """How many rows each (entity, pair) has: `counts[e * len(pairs) + k]` for the entity
+    code `e` (the Enum's physical value) and pair `k` (no nulls in `entity`).  Counted in
+    blocks: two 9M-row int64 temporaries cost more in page faults than the counting."""
+    m = len(keys.pairs)
+    size = len(entity.dtype.categories) * m  # type: ignore[attr-defined]
+    codes = entity.to_physical().to_numpy()
+    n = np.zeros(size, np.int64)
+    for b in range(0, len(codes), KEY_BLOCK):
+        both = codes[b : b + KEY_BLOCK].astype(np.int64) * m + keys.keys[b : b + KEY_BLOCK]
+        n += np.bincount(both, minlength=size)
+    return n
 
 
 @dataclass(frozen=True)
@@ -78,13 +231,44 @@ class Plan:
     followups: list[FollowUp] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # not-documented choices, nightly timing...
     licences_new: int | None = None  # SK-L1: students who will newly consume a licence
+    # Each action's (action, reasons) numbered by build_plan (ReasonKeys above), for
+    # the counts and the JSON writer; None: number them from the lists.  Not an init
+    # field: a plan made anew from this one's fields (dataclasses.replace, e.g.
+    # --redact) starts without it, as its actions may differ.
+    reason_keys: ReasonKeys | None = field(default=None, init=False, repr=False, compare=False)
+
+    def keys_of_actions(self) -> ReasonKeys | None:
+        """`reason_keys` when they still number these actions (one per row)."""
+        keys = self.reason_keys
+        return keys if keys is not None and len(keys.keys) == self.actions.height else None
 
     def totals(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
-        counts = self.actions.group_by(["entity", "action"]).len().sort(["entity", "action"])
-        for entity, action, n in counts.iter_rows():
+        for entity, action, n in self._entity_action_counts():
             out.setdefault(entity, {})[action] = n
         return {e: out[e] for e in ENTITIES if e in out}
+
+    def _entity_action_counts(self) -> list[tuple[str, str, int]]:
+        """(entity, action, rows) sorted by entity and action, none with no rows.  From
+        the reason keys when build_plan made them (counted in numpy, no group_by of the
+        9M actions), else a group_by."""
+        keys = self.keys_of_actions()
+        entity = self.actions["entity"]
+        if keys is None or entity.null_count() or entity.dtype != ENTITY:
+            counts = self.actions.group_by(["entity", "action"]).len().sort(["entity", "action"])
+            return [(e, a, n) for e, a, n in counts.iter_rows()]
+        per_pair = entity_counts(entity, keys).reshape(len(ENTITY.categories), len(keys.pairs))
+        acts = ACTION.categories.to_list()
+        per_action = np.zeros((per_pair.shape[0], len(acts)), np.int64)
+        for k, (action, _) in enumerate(keys.pairs):
+            per_action[:, acts.index(action)] += per_pair[:, k]
+        # Both Enums' categories are sorted: their order is the text's (the group_by's sort).
+        return [
+            (e, a, int(per_action[i, j]))
+            for i, e in enumerate(ENTITY.categories.to_list())
+            for j, a in enumerate(acts)
+            if per_action[i, j]
+        ]
 
 
 @dataclass

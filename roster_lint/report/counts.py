@@ -19,10 +19,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import numpy as np
 import polars as pl
 
-from roster_lint.predict.model import Plan
+from roster_lint.predict.model import Plan, ReasonKeys, entity_counts, reason_keys
 
 NOT_SYNCED = ("skip", "retain")
 STUDENT = "Student"  # the Summit K12 role of a student (SK-A9); every other role is staff
@@ -80,78 +79,6 @@ class PlanCounts:
         }
 
 
-MAX_KEY = 1 << 62  # (action, reasons) keys past this are not made (never seen: ~100)
-KEY_BLOCK = 1 << 18  # rows keyed at a time
-
-
-@dataclass(frozen=True)
-class ReasonKeys:
-    """Each action's (action, reasons) pair as a small integer: `keys[row]` is the place
-    of the row's pair in `pairs` (a few dozen pairs for millions of actions)."""
-
-    keys: np.ndarray  # int64, one per action
-    pairs: list[tuple[str, tuple[str, ...]]]  # (action, reasons), distinct
-
-    def rows(self, offset: int, length: int) -> ReasonKeys:
-        """The keys of `length` rows from `offset` (what a slice of the actions has)."""
-        return ReasonKeys(self.keys[offset : offset + length], self.pairs)
-
-
-def reason_keys(actions: pl.DataFrame) -> ReasonKeys | None:
-    """`ReasonKeys` of the actions' (action, reasons), or None when a list or a reason
-    name is null, or there are too many to number (then group the lists themselves).
-
-    Computed with numpy over the lists' flat values and lengths: the names are numbered
-    by one categorical cast of the flat values (a hash pass), and each row's key is its
-    action, then each reason's number, in base (names + 1).  Grouping or encoding the
-    List column itself hashes or writes every list (~0.5-0.8 s for 9M actions)."""
-    reasons = actions["reasons"]
-    if reasons.null_count() or actions["action"].null_count():
-        return None
-    lengths = reasons.list.len().to_numpy().astype(np.int64)
-    # The lists' values as they are stored (no filter of the empty lists: a copy of them)
-    flat = reasons.list.explode(empty_as_null=False)
-    if flat.null_count():
-        return None
-    # Numbered in order of first appearance: any numbering makes the key one to one.
-    coded = flat.cast(pl.Categorical(pl.Categories.random()))
-    words = coded.dtype.categories.to_series().to_list()  # type: ignore[attr-defined]
-    longest = int(lengths.max()) if len(lengths) else 0
-    acts = actions["action"].dtype.categories  # type: ignore[attr-defined]
-    if len(acts) * (len(words) + 1) ** longest >= MAX_KEY:
-        return None
-    codes = coded.to_physical().to_numpy()
-    action = actions["action"].to_physical().to_numpy()
-    key = np.empty(len(lengths), np.int64)
-    start = 0  # the first flat value of the block's first list
-    # In blocks: whole-column temporaries of 9M rows cost more in page faults (system
-    # time) than the arithmetic.
-    for b in range(0, len(key), KEY_BLOCK):
-        n = lengths[b : b + KEY_BLOCK]
-        starts = np.cumsum(n) - n + start
-        start += int(n.sum())
-        k = action[b : b + KEY_BLOCK].astype(np.int64)
-        last = max(len(codes) - 1, 0)
-        for i in range(longest):
-            # a gather at clipped places and a choice: no boolean compaction
-            at = np.minimum(starts + i, last)
-            k = k * (len(words) + 1) + np.where(n > i, codes[at], len(words))
-        key[b : b + KEY_BLOCK] = k
-    # A few dozen distinct keys: hashed, not sorted (np.unique sorts every row).
-    distinct = np.sort(pl.Series(key).unique().to_numpy())
-    pairs = []
-    for k in distinct.tolist():
-        names = []
-        for _ in range(longest):
-            k, place = divmod(k, len(words) + 1)
-            if place < len(words):
-                names.append(words[place])
-        pairs.append((acts[k], tuple(names[::-1])))
-    for b in range(0, len(key), KEY_BLOCK):  # each key its place in `distinct`, in place
-        key[b : b + KEY_BLOCK] = np.searchsorted(distinct, key[b : b + KEY_BLOCK])
-    return ReasonKeys(key, pairs)
-
-
 def _reason_groups(actions: pl.DataFrame, keyed: ReasonKeys | None = None) -> pl.DataFrame:
     """The skipped and retained actions counted by (entity, action, reasons): a few dozen
     groups, from which both reason counts are made (every enrollment is skipped when
@@ -168,8 +95,7 @@ def _reason_groups(actions: pl.DataFrame, keyed: ReasonKeys | None = None) -> pl
         )
     entities = actions["entity"].dtype.categories  # type: ignore[attr-defined]
     m = len(keyed.pairs)
-    both = actions["entity"].to_physical().to_numpy().astype(np.int64) * m + keyed.keys
-    n = np.bincount(both, minlength=len(entities) * m)
+    n = entity_counts(actions["entity"], keyed)
     rows = [
         (entities[i // m], *keyed.pairs[i % m], int(c))
         for i, c in enumerate(n.tolist())
@@ -262,7 +188,7 @@ def plan_counts(plan: Plan, keyed: ReasonKeys | None = None) -> PlanCounts:
             key = grade or NO_GRADE
             by_grade[key] = by_grade.get(key, 0) + int(n)
     by_grade = dict(sorted(by_grade.items(), key=lambda kv: grade_key(kv[0])))
-    groups = _reason_groups(plan.actions, keyed)
+    groups = _reason_groups(plan.actions, keyed if keyed is not None else plan.keys_of_actions())
     return PlanCounts(
         by_action=plan.totals(),
         first_reason=_reasons(groups, first=True),
