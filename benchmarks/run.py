@@ -53,6 +53,9 @@ class Timing:
     # system seconds alone (part of `cpu`): page faults and reclaim, the part of a run
     # that moves most with the machine's memory state
     sys: list[float] = field(default_factory=list)
+    # run_shapes --paired: this run's CPU over the CPU of a floor run just before it, one
+    # per repeat (the floor's cost moves with the page cache: docs/performance.md)
+    paired: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:

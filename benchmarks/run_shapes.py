@@ -13,7 +13,8 @@ Per shape, in rounds (floor, then every tool stage, --repeat times), each a sepa
           so reading alone is 2x the floor)
 Prints one Markdown table of every shape and stage (median wall, ratio to the shape's floor
 in the same run, median CPU and its ratio, the CPU's range over the repeats and its median
-system part, peak RSS, exit codes) and writes it to
+system part, with --paired the median and range of each run's ratio to a floor run made just
+before it, peak RSS, exit codes) and writes it to
 benchmarks/results/shapes-STUDENTS.md.  The shapes are generated once under
 benchmarks/data/shapes-STUDENTS-seed-SEED/ (git-ignored) and reused.
 """
@@ -24,6 +25,7 @@ import argparse
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -60,15 +62,27 @@ def commands(old: Path, new: Path) -> dict[str, list[str]]:
 
 
 def measure(
-    shape: str, old: Path, new: Path, stages: list[str], repeat: int, mem_gb: float | None
+    shape: str,
+    old: Path,
+    new: Path,
+    stages: list[str],
+    repeat: int,
+    mem_gb: float | None,
+    paired: bool = False,
 ) -> list[Timing]:
+    """paired: a floor run just before every tool run (same page-cache state), each tool
+    run's ratio taken to its own floor; the floor's row then holds every floor run."""
     cmds = commands(old, new)
     plan_out = old.parent / f"{shape}.plan.json"
     timings = {s: Timing(s, [], [], [], []) for s in stages}
     for _ in range(repeat):
         for s in stages:
             cap = None if s == "floor" else mem_gb
+            if paired and s != "floor" and "floor" in timings:
+                record(timings["floor"], cmds["floor"])
             record(timings[s], cmds[s], cap, plan_out if s == "plan" else None)
+            if paired and s != "floor" and "floor" in timings:
+                timings[s].paired.append(timings[s].cpu[-1] / timings["floor"].cpu[-1])
     print(f"{shape}:", file=sys.stderr)
     for t in timings.values():
         report(t)
@@ -87,8 +101,8 @@ def table(students: int, rows: list[tuple[str, float, list[Timing]]], notes: lis
         f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M %Z')}.",
         "",
         "| shape | GB | stage | median wall (s) | x floor | median CPU (s) | x floor (CPU) "
-        "| CPU min-max (s) | of it sys (s) | peak RSS (MB) | exit |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| CPU min-max (s) | of it sys (s) | x paired floor (CPU) | peak RSS (MB) | exit |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for shape, size, timings in rows:
         floor = next((t for t in timings if t.stage == "floor"), None)
@@ -98,10 +112,15 @@ def table(students: int, rows: list[tuple[str, float, list[Timing]]], notes: lis
             cpu = f"{t.cpu_median / floor.cpu_median:.2f}" if floor else "-"
             codes = ",".join(str(c) for c in sorted(set(t.codes))) + (" **failed**" if bad else "")
             low, high = t.cpu_range
+            pair = (
+                f"{statistics.median(t.paired):.2f} ({min(t.paired):.2f}-{max(t.paired):.2f})"
+                if t.paired
+                else "-"
+            )
             lines.append(
                 f"| {shape} | {size:.2f} | {t.stage} | {t.median:.2f} | {ratio} "
                 f"| {t.cpu_median:.2f} | {cpu} | {low:.2f}-{high:.2f} | {t.sys_median:.2f} "
-                f"| {t.peak_mb:,.0f} | {codes} |"
+                f"| {pair} | {t.peak_mb:,.0f} | {codes} |"
             )
     return "\n".join([*lines, "", *notes, ""])
 
@@ -117,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip", action="append", default=[], choices=STAGES[1:])
     p.add_argument("--mem-limit-gb", type=float, default=None, help="address-space cap per run")
     p.add_argument("--drop-data", action="store_true", help="delete each shape once measured")
+    p.add_argument(
+        "--paired",
+        action="store_true",
+        help="a floor run before every tool run, each tool's ratio to its own floor",
+    )
     a = p.parse_args(argv)
     stages = [s for s in STAGES if s not in a.skip]
     rows = []
@@ -135,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     for shape in a.shape or SHAPES:
         old, new = data_for(a.students, a.seed, shape)
         size = sum(f.stat().st_size for f in old.glob("*.csv")) / 1e9
-        rows.append((shape, size, measure(shape, old, new, stages, a.repeat, a.mem_limit_gb)))
+        rows.append(
+            (shape, size, measure(shape, old, new, stages, a.repeat, a.mem_limit_gb, a.paired))
+        )
         text = table(a.students, rows, notes)  # written after every shape: a long run
         (results / f"shapes-{a.students}.md").write_text(text, encoding="utf-8")
         if a.drop_data:
