@@ -96,8 +96,8 @@ class KeyHashes:
 
     def __init__(self, old: pl.DataFrame, new: pl.DataFrame) -> None:
         self._frames = (old, new)
-        # (key, side): the key hashes; (key, -1 - side): the paired mask (`paired`).
-        self._done: dict[tuple[tuple[str, ...], int], pl.Series] = {}
+        self._done: dict[tuple[tuple[str, ...], int], pl.Series] = {}  # (key, side): hashes
+        self._paired: dict[tuple[tuple[str, ...], int], pl.Series] = {}  # (key, side): mask
         self._pairings: dict[tuple[str, ...], tuple[pl.DataFrame, list[pl.Series], list[str]]] = {}
 
     def side(self, key: tuple[str, ...], i: int) -> pl.Series:
@@ -242,10 +242,10 @@ class KeyHashes:
     def paired(self, key: tuple[str, ...], i: int) -> pl.Series:
         """Per row of side `i`: paired by `key` (made once: the key's share and the
         added or removed rows read it)."""
-        if (key, -1 - i) not in self._done:
+        if (key, i) not in self._paired:
             pairs = self.pairing(key)[0]
-            self._done[(key, -1 - i)] = mask(self._frames[i].height, pairs[(IDX, IDX + NEW)[i]])
-        return self._done[(key, -1 - i)]
+            self._paired[(key, i)] = mask(self._frames[i].height, pairs[(IDX, IDX + NEW)[i]])
+        return self._paired[(key, i)]
 
 
 def choose_key(
