@@ -68,7 +68,7 @@ def _known_pairs(
     key the plan matches them by (PAIRED_BY), or None unless they are exactly the pairs
     the plan would match: no key repeated on either side, no null key (the plan reads
     one as "", the diff pairs it with nothing), and OLD's decided rows are OLD's rows
-    one for one (the same lines).  The plan checks NEW's side (history._known_rows)."""
+    one for one (the same lines).  The plan checks NEW's side (history.pairs._known_rows)."""
     key = PAIRED_BY[file]
     if new is None or paired is None or paired.key != key or paired.duplicates:
         return None

@@ -62,9 +62,9 @@ def test_match_pairs_from_known_pairs_is_its_own(
 ) -> None:
     e, prev = _exports(seed)
     known = history.with_known_pairs(prev, *_diff_pairs(prev, e, ["cid", "uid"]))
-    assert history._known_rows(e, known) is not None
+    assert history.pairs._known_rows(e, known) is not None
     fast = history.match_pairs(e, known)
-    monkeypatch.setattr(history, "KNOWN", False)
+    monkeypatch.setattr(history.pairs, "KNOWN", False)
     slow = history.match_pairs(e, prev)
     assert fast is not None and slow is not None
     for name in ("had", "shared", "still_enrolled"):
@@ -78,9 +78,9 @@ def test_known_pairs_are_not_read_when_rows_are_out_of_line_order(seed: int) -> 
     e, prev = _exports(seed)
     known = history.with_known_pairs(prev, *_diff_pairs(prev, e, ["cid", "uid"]))
     moved = e.with_columns(pl.col("line").reverse())  # the positions name other lines
-    assert history._known_rows(moved, known) is None
+    assert history.pairs._known_rows(moved, known) is None
     shifted = e.slice(1)  # a row fewer: each paired position holds the next line
-    assert history._known_rows(shifted, known) is None
+    assert history.pairs._known_rows(shifted, known) is None
     fast, slow = history.match_pairs(moved, known), history.match_pairs(moved, prev)
     assert fast is not None and slow is not None and fast.had.equals(slow.had)
 
@@ -109,7 +109,7 @@ def test_users_from_known_pairs_are_their_own(seed: int, monkeypatch: pytest.Mon
     users = _users(rng, now, ["create", "skip"])
     known = history.with_known_pairs(prev, *_diff_pairs(prev, users, ["uid"]))
     fast = (history.with_previous_user(users, known), history.retained_users(users, known))
-    monkeypatch.setattr(history, "KNOWN", False)
+    monkeypatch.setattr(history.pairs, "KNOWN", False)
     slow = (history.with_previous_user(users, prev), history.retained_users(users, prev))
     assert fast[0].equals(slow[0])
     assert fast[1] is not None and slow[1] is not None
