@@ -137,13 +137,20 @@ def test_known_pairs_in_order_are_their_own(
     """Every row paired (history.pairs.in_order: no scatter or gather), in place or with
     NEW's rows moved: the same Pairs as matching the rows again."""
     e, prev = _in_place_exports(seed, swap)
+    # Cut apart, as the loader cuts two exports' frames (by bytes): NEW's lines too.
+    e, prev = _chunked(e, 37), _chunked(prev, 23)
     at_old, at_new, lines = _diff_pairs(prev, e, ["cid", "uid"])
     order = at_old.arg_sort()
-    at_old, at_new, lines = at_old.gather(order), at_new.gather(order), lines.gather(order)
+    at_old, at_new = at_old.gather(order), at_new.gather(order)
+    lines = e["line"] if not swap else lines.gather(order)
     assert history.pairs.in_order(at_old, prev.height)
     assert history.pairs.in_order(at_new, e.height) is not swap
     known = history.with_known_pairs(prev, at_old, at_new, lines)
     assert known[history.PAIR].equals(at_new, check_names=False)
+    # The two columns come cut like the previous rows' (a frame chunked unevenly is
+    # copied whole by the next operation).
+    like = known["eid"].chunk_lengths()
+    assert known[history.PAIR].chunk_lengths() == known[history.PAIR_LINE].chunk_lengths() == like
     assert history.pairs._known_rows(e, known) is not None
     fast = history.match_pairs(e, known)
     monkeypatch.setattr(history.pairs, "KNOWN", False)
@@ -153,9 +160,14 @@ def test_known_pairs_in_order_are_their_own(
         assert getattr(fast, name).equals(getattr(slow, name)), name
     assert fast.was.equals(slow.was)
     assert slow.was.height < prev.height and slow.still_enrolled.sum() > 10  # dead rows too
+    assert fast.had.n_chunks() == 1  # cut like today's rows by enrollments_vs_previous
     # Lines that are not the paired ones (renumbered) are not read, in order or not.
     renumbered = e.with_columns(pl.col("line") + 1)
     assert history.pairs._known_rows(renumbered, known) is None
+
+
+def _chunked(df: pl.DataFrame, cut: int) -> pl.DataFrame:
+    return pl.concat([df.slice(i, cut) for i in range(0, df.height, cut)], rechunk=False)
 
 
 def test_in_order() -> None:

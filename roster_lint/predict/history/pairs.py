@@ -98,7 +98,10 @@ def with_known_pairs(
     and that no pair repeats on either side (diff/previous.py)."""
     size = prev.height
     if in_order(at_old, size):  # every previous row paired: PAIR is `at_new` itself
-        pair, line = at_new.cast(pl.UInt32), new_lines.cast(pl.Int64)
+        # One chunk first: cut like `prev` below, NEW's lines (the loader's chunks) would
+        # come out in chunks of their own, and any frame operation on a frame whose
+        # columns are chunked unlike each other copies them all first.
+        pair, line = at_new.cast(pl.UInt32).rechunk(), new_lines.cast(pl.Int64).rechunk()
     else:
         pair = pl.repeat(None, size, dtype=pl.UInt32, eager=True).scatter(at_old, at_new)
         line = pl.repeat(None, size, dtype=pl.Int64, eager=True).scatter(at_old, new_lines)
@@ -161,7 +164,9 @@ def _known_pairs(e: pl.DataFrame, prev: pl.DataFrame, was: pl.DataFrame) -> Pair
     # scatter (`had` per row of `e` is then `paired` itself).
     same = in_order(pair, e.height)
     still = (enroll if same else enroll.gather(pair).fill_null(False)) & paired
-    had = paired if same else _mask(e.height, pair.filter(pair.is_not_null() & live))
+    # (`paired` is cut like the previous rows: one chunk, as the scatter's, so that
+    # enrollments_vs_previous can cut it like today's.)
+    had = paired.rechunk() if same else _mask(e.height, pair.filter(pair.is_not_null() & live))
     if not live.all():  # `was` holds the live rows only
         paired, still = paired.filter(live), still.filter(live)
     return Pairs(was=was, had=had, shared=paired, still_enrolled=still)
