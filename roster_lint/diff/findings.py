@@ -27,6 +27,7 @@ from roster_lint.diff.settings import DiffSettings, settings_from
 from roster_lint.findings import Findings
 from roster_lint.model import Export, Table
 from roster_lint.predict.history import in_place_select
+from roster_lint.predict.history.pairs import in_order
 from roster_lint.spec import oneroster
 
 if TYPE_CHECKING:
@@ -252,7 +253,9 @@ def _example(old: pl.DataFrame, new: pl.DataFrame, moved: pl.DataFrame) -> tuple
     """The smallest previous id among the re-keyed records, and the smallest new id it has
     now: deterministic, and a min is linear where sorting millions of records is not."""
     ids = old["sourcedId"]
-    was = ids.filter(mask(old.height, moved[IDX])).min()
+    # Every record re-keyed in place (regenerated ids, usually): no copy of the ids.
+    every = in_order(moved[IDX], old.height)
+    was = (ids if every else ids.filter(mask(old.height, moved[IDX]))).min()
     at = pl.arg_where(ids == was, eager=True).cast(pl.UInt32)
     now = new["sourcedId"].gather(moved.filter(pl.col(IDX).is_in(at.implode()))[IDX + NEW]).min()
     return str(was), str(now)

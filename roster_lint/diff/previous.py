@@ -20,6 +20,7 @@ import polars as pl
 from roster_lint.diff.model import PairedRows
 from roster_lint.diff.rows import ID_KEY, IDX, NEW, PAIR_KEY, gather
 from roster_lint.model import LINE
+from roster_lint.predict.history.pairs import in_order
 
 if TYPE_CHECKING:
     from roster_lint.model import Export
@@ -68,7 +69,7 @@ def _known_pairs(
     key the plan matches them by (PAIRED_BY), or None unless they are exactly the pairs
     the plan would match: no key repeated on either side, no null key (the plan reads
     one as "", the diff pairs it with nothing), and OLD's decided rows are OLD's rows
-    one for one (the same lines).  The plan checks NEW's side (history._known_rows)."""
+    one for one (the same lines).  The plan checks NEW's side (history.pairs._known_rows)."""
     key = PAIRED_BY[file]
     if new is None or paired is None or paired.key != key or paired.duplicates:
         return None
@@ -81,4 +82,6 @@ def _known_pairs(
     if not decided["line"].equals(frames[0][LINE], check_names=False):
         return None
     at_new = paired.pairs[IDX + NEW]
+    if in_order(at_new, frames[1].height):  # every row paired in place: no gather
+        return paired.pairs[IDX], at_new, frames[1][LINE]
     return paired.pairs[IDX], at_new, gather(frames[1].select(LINE), at_new).to_series()

@@ -241,3 +241,20 @@ def test_pairing_in_place_on_frames_chunked_apart(
         got = sorted(zip(read[IDX].to_list(), read[IDX + NEW].to_list(), strict=True))
         want = _rekeyed(old, new, KEY3)
         assert got == sorted(zip(want[IDX].to_list(), want[IDX + NEW].to_list(), strict=True))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_example_of_every_record_is_the_filtered_ones(seed: int) -> None:
+    """_example when every record was re-keyed in place (no filter of the ids) against the
+    same records listed out of order (the filtered path)."""
+    rng = random.Random(seed)
+    n = 50
+    # The smallest id first, so that leaving out the first record changes the example.
+    old = pl.DataFrame({"sourcedId": ["a0"] + [f"e{rng.randrange(10**6)}" for _ in range(n - 1)]})
+    new = pl.DataFrame({"sourcedId": [f"n{rng.randrange(10**6)}" for _ in range(n)]})
+    at = pl.int_range(n, dtype=pl.UInt32, eager=True)
+    every = pl.DataFrame([at.alias(IDX), at.alias(IDX + NEW)])
+    assert _example(old, new, every) == _example(old, new, every.reverse())
+    assert _example(old, new, every)[0] == old["sourcedId"].min()
+    some = every.slice(1)  # all but the first: the filtered path picks among them
+    assert _example(old, new, some)[0] == old["sourcedId"].slice(1).min()

@@ -63,7 +63,7 @@ def test_match_pairs_in_place_is_the_join_of_every_row(
 ) -> None:
     now, prev = _exports(seed)
     fast = history.match_pairs(now, prev)
-    monkeypatch.setattr(history, "ALIGNED", False)
+    monkeypatch.setattr(history.pairs, "ALIGNED", False)
     slow = history.match_pairs(now, prev)
     assert fast is not None and slow is not None
     for name in ("had", "shared", "still_enrolled"):

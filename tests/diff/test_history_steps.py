@@ -1,4 +1,4 @@
-"""The --previous steps of the plan (predict/history.py) that branch diffnext made cheaper
+"""The --previous steps of the plan (predict/history/) that branch diffnext made cheaper
 give what the code before them gave (copied here as the oracle), on random frames:
 users whose school lists are equal, reordered, changed, null, moved within a district
 and across districts; enrollments with and without transfers, cut into several chunks
@@ -34,8 +34,8 @@ def _old_users_vs_previous(
     parents = pl.concat([o.filter(pl.col("is_school"))["parent"] for o in (orgs, prev_orgs)])
     if parents.drop_nulls().n_unique() > 1:
         same_district = (
-            history._districts(before, prev_orgs)
-            .list.set_intersection(history._districts(now, orgs))
+            history.users._districts(before, prev_orgs)
+            .list.set_intersection(history.users._districts(now, orgs))
             .list.len()
             > 0
         )
@@ -117,12 +117,12 @@ def _old_retained_enrollments(e: pl.DataFrame, pairs: history.Pairs) -> pl.DataF
     return gone.select(
         pl.lit("enrollment").alias("entity"),
         pl.col("eid").alias("id"),
-        *history._gone("enrollment")[:2],
+        *history.common._gone("enrollment")[:2],
         pl.lit(None, STR).alias("detail"),
         "school",
         pl.lit(None, STR).alias("file"),
         pl.lit(None, pl.Int64()).alias("line"),
-        *history._gone("enrollment")[2:],
+        *history.common._gone("enrollment")[2:],
     )
 
 

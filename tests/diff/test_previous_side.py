@@ -108,14 +108,14 @@ def test_previous_side_gives_the_same_actions(
 
 def _counting_known_rows(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     """Record, per call, which frame (users, enrollments) read the known pairs and
-    whether it could (history._known_rows)."""
+    whether it could (history.pairs._known_rows)."""
     seen: list[tuple[str, bool]] = []
-    real = history._known_rows
+    real = history.pairs._known_rows
 
     def counted(now: pl.DataFrame, prev: pl.DataFrame) -> pl.Series | None:
         rows = real(now, prev)
         seen.append(("enrollments" if "eid" in prev.columns else "users", rows is not None))
         return rows
 
-    monkeypatch.setattr(history, "_known_rows", counted)
+    monkeypatch.setattr(history.pairs, "_known_rows", counted)
     return seen
