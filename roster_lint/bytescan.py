@@ -141,6 +141,13 @@ def _count_control(block: np.ndarray[Any, Any], tmp: np.ndarray[Any, Any]) -> in
     return int(np.count_nonzero(tmp >= 0xE0)) + int(np.count_nonzero(block == 0x7F))
 
 
+def _count_quiet(block: np.ndarray[Any, Any], tmp: np.ndarray[Any, Any]) -> int:
+    """How many bytes of `block` `_quiet` marks."""
+    # Wraps below "!": a space, a control, DEL or non-ASCII is 0x5E or more.
+    np.subtract(block, 0x21, out=tmp)
+    return int(np.count_nonzero(tmp >= 0x5E)) + int(np.count_nonzero(block == ord("+")))
+
+
 def _count_json_escaped(block: np.ndarray[Any, Any], tmp: np.ndarray[Any, Any]) -> int:
     """How many bytes of `block` `_json_escaped` marks."""
     quotes = int(np.count_nonzero(block == ord('"'))) + int(np.count_nonzero(block == ord("\\")))
@@ -190,6 +197,13 @@ def _unplain(data: np.ndarray[Any, Any]) -> bool:
     return any_block(data, lambda b: bool(b.min() < 0x20 or b.max() >= 0x7F))
 
 
+def _quiet(data: np.ndarray[Any, Any]) -> bool:
+    """True if any byte is not printable ASCII, or is a space or a plus."""
+    return any_block(
+        data, lambda b: bool(b.min() <= 0x20 or b.max() >= 0x7F or np.count_nonzero(b == 0x2B))
+    )
+
+
 def _json_escaped_block(block: np.ndarray[Any, Any]) -> bool:
     if block.min() < 0x20 or block.max() >= 0x7F:
         return True
@@ -210,6 +224,7 @@ _COUNTS: dict[ByteTest, Count] = {
     _unplain: _count_unplain,
     _control: _count_control,
     _json_escaped: _count_json_escaped,
+    _quiet: _count_quiet,
 }
 
 
@@ -258,6 +273,14 @@ def is_plain(s: pl.Series) -> bool:
     schema runner skips the column's text screen (checks.text_screen: a pass over every
     byte).  One byte pass that stops at the first marked chunk."""
     return marked_rows(s, _unplain) == []
+
+
+def is_quiet(s: pl.Series) -> bool:
+    """True only when every value of `s` (a String Series) is certainly printable ASCII
+    without a space or a plus: then, besides every text-hygiene check, no check screened
+    by a space or by Excel's "E+" can fire on it (validate.schema.checks.SPACE_SCREENS), so
+    the schema runner skips them.  One byte pass that stops at the first marked chunk."""
+    return marked_rows(s, _quiet) == []
 
 
 def is_json_plain(s: pl.Series) -> bool:
