@@ -263,7 +263,7 @@ def _chunk_marked(array: _Array, seen: dict[tuple[int, int], bool], test: ByteTe
 def may_hold_control(s: pl.Series) -> bool:
     """False only when no value of `s` (a String Series) certainly holds an ASCII control
     character or DEL: the blind spot of the text screen, found here in one byte pass."""
-    ranges = marked_rows(s, _control)
+    ranges = marked_rows(s, _control, first=True)
     return ranges is None or bool(ranges)
 
 
@@ -272,7 +272,7 @@ def is_plain(s: pl.Series) -> bool:
     then no text-hygiene check can fire on it and every screen is exact there, so the
     schema runner skips the column's text screen (checks.text_screen: a pass over every
     byte).  One byte pass that stops at the first marked chunk."""
-    return marked_rows(s, _unplain) == []
+    return marked_rows(s, _unplain, first=True) == []
 
 
 def is_quiet(s: pl.Series) -> bool:
@@ -280,7 +280,7 @@ def is_quiet(s: pl.Series) -> bool:
     without a space or a plus: then, besides every text-hygiene check, no check screened
     by a space or by Excel's "E+" can fire on it (validate.schema.checks.SPACE_SCREENS), so
     the schema runner skips them.  One byte pass that stops at the first marked chunk."""
-    return marked_rows(s, _quiet) == []
+    return marked_rows(s, _quiet, first=True) == []
 
 
 def is_json_plain(s: pl.Series) -> bool:
@@ -288,14 +288,17 @@ def is_json_plain(s: pl.Series) -> bool:
     without `"` or `\\`: written between quotes as it is, it is the JSON string json.dumps
     writes (nothing to escape).  False for a column with nulls (JSON's null is no string).
     One byte pass that stops at the first marked chunk."""
-    return s.null_count() == 0 and marked_rows(s, _json_escaped) == []
+    return s.null_count() == 0 and marked_rows(s, _json_escaped, first=True) == []
 
 
-def marked_rows(s: pl.Series, test: ByteTest = _marked) -> list[tuple[int, int]] | None:
+def marked_rows(
+    s: pl.Series, test: ByteTest = _marked, first: bool = False
+) -> list[tuple[int, int]] | None:
     """(offset, length) of the row ranges of `s` (a String Series) whose bytes may hold a
     capital, a space or a non-ASCII character (or what `test` marks); rows outside them
     certainly hold none.  None when the column is not exported as Arrow UTF-8 views
-    (screen it otherwise)."""
+    (screen it otherwise).  `first`: stop at the first marked range (for callers that ask
+    only whether there is one: the rest of the column is not read)."""
     capsule = s.__arrow_c_stream__()
     stream = ctypes.cast(_capsule_pointer(capsule, b"arrow_array_stream"), ctypes.POINTER(_Stream))
     try:
@@ -318,6 +321,8 @@ def marked_rows(s: pl.Series, test: ByteTest = _marked) -> list[tuple[int, int]]
             try:
                 if _chunk_marked(array, seen, test):
                     ranges.append((row, array.length))
+                    if first:
+                        return ranges
                 row += array.length
             finally:
                 array.release(ctypes.byref(array))
