@@ -141,6 +141,13 @@ def _count_control(block: np.ndarray[Any, Any], tmp: np.ndarray[Any, Any]) -> in
     return int(np.count_nonzero(tmp >= 0xE0)) + int(np.count_nonzero(block == 0x7F))
 
 
+def _count_quiet(block: np.ndarray[Any, Any], tmp: np.ndarray[Any, Any]) -> int:
+    """How many bytes of `block` `_quiet` marks."""
+    # Wraps below "!": a space, a control, DEL or non-ASCII is 0x5E or more.
+    np.subtract(block, 0x21, out=tmp)
+    return int(np.count_nonzero(tmp >= 0x5E)) + int(np.count_nonzero(block == ord("+")))
+
+
 def _count_json_escaped(block: np.ndarray[Any, Any], tmp: np.ndarray[Any, Any]) -> int:
     """How many bytes of `block` `_json_escaped` marks."""
     quotes = int(np.count_nonzero(block == ord('"'))) + int(np.count_nonzero(block == ord("\\")))
@@ -190,6 +197,13 @@ def _unplain(data: np.ndarray[Any, Any]) -> bool:
     return any_block(data, lambda b: bool(b.min() < 0x20 or b.max() >= 0x7F))
 
 
+def _quiet(data: np.ndarray[Any, Any]) -> bool:
+    """True if any byte is not printable ASCII, or is a space or a plus."""
+    return any_block(
+        data, lambda b: bool(b.min() <= 0x20 or b.max() >= 0x7F or np.count_nonzero(b == 0x2B))
+    )
+
+
 def _json_escaped_block(block: np.ndarray[Any, Any]) -> bool:
     if block.min() < 0x20 or block.max() >= 0x7F:
         return True
@@ -210,6 +224,7 @@ _COUNTS: dict[ByteTest, Count] = {
     _unplain: _count_unplain,
     _control: _count_control,
     _json_escaped: _count_json_escaped,
+    _quiet: _count_quiet,
 }
 
 
@@ -248,7 +263,7 @@ def _chunk_marked(array: _Array, seen: dict[tuple[int, int], bool], test: ByteTe
 def may_hold_control(s: pl.Series) -> bool:
     """False only when no value of `s` (a String Series) certainly holds an ASCII control
     character or DEL: the blind spot of the text screen, found here in one byte pass."""
-    ranges = marked_rows(s, _control)
+    ranges = marked_rows(s, _control, first=True)
     return ranges is None or bool(ranges)
 
 
@@ -257,7 +272,15 @@ def is_plain(s: pl.Series) -> bool:
     then no text-hygiene check can fire on it and every screen is exact there, so the
     schema runner skips the column's text screen (checks.text_screen: a pass over every
     byte).  One byte pass that stops at the first marked chunk."""
-    return marked_rows(s, _unplain) == []
+    return marked_rows(s, _unplain, first=True) == []
+
+
+def is_quiet(s: pl.Series) -> bool:
+    """True only when every value of `s` (a String Series) is certainly printable ASCII
+    without a space or a plus: then, besides every text-hygiene check, no check screened
+    by a space or by Excel's "E+" can fire on it (validate.schema.checks.SPACE_SCREENS), so
+    the schema runner skips them.  One byte pass that stops at the first marked chunk."""
+    return marked_rows(s, _quiet, first=True) == []
 
 
 def is_json_plain(s: pl.Series) -> bool:
@@ -265,14 +288,17 @@ def is_json_plain(s: pl.Series) -> bool:
     without `"` or `\\`: written between quotes as it is, it is the JSON string json.dumps
     writes (nothing to escape).  False for a column with nulls (JSON's null is no string).
     One byte pass that stops at the first marked chunk."""
-    return s.null_count() == 0 and marked_rows(s, _json_escaped) == []
+    return s.null_count() == 0 and marked_rows(s, _json_escaped, first=True) == []
 
 
-def marked_rows(s: pl.Series, test: ByteTest = _marked) -> list[tuple[int, int]] | None:
+def marked_rows(
+    s: pl.Series, test: ByteTest = _marked, first: bool = False
+) -> list[tuple[int, int]] | None:
     """(offset, length) of the row ranges of `s` (a String Series) whose bytes may hold a
     capital, a space or a non-ASCII character (or what `test` marks); rows outside them
     certainly hold none.  None when the column is not exported as Arrow UTF-8 views
-    (screen it otherwise)."""
+    (screen it otherwise).  `first`: stop at the first marked range (for callers that ask
+    only whether there is one: the rest of the column is not read)."""
     capsule = s.__arrow_c_stream__()
     stream = ctypes.cast(_capsule_pointer(capsule, b"arrow_array_stream"), ctypes.POINTER(_Stream))
     try:
@@ -295,6 +321,8 @@ def marked_rows(s: pl.Series, test: ByteTest = _marked) -> list[tuple[int, int]]
             try:
                 if _chunk_marked(array, seen, test):
                     ranges.append((row, array.length))
+                    if first:
+                        return ranges
                 row += array.length
             finally:
                 array.release(ctypes.byref(array))

@@ -154,6 +154,18 @@ def space_or_exponent(c: pl.Expr) -> pl.Expr:
     return c.str.contains_any([" ", "E+"])
 
 
+# Screens that fire on a printable-ASCII value only if it holds a space or "E+": on a
+# column without a space or a plus byte (bytescan.is_quiet) they are false on every row,
+# and so are the checks they screen (the runner leaves those checks out there).
+SPACE_SCREENS: frozenset[ExprFn] = frozenset({starts_with_space, space_or_exponent})
+
+
+def silent_on_quiet(d: CheckDef) -> bool:
+    """A check that cannot fire on a column bytescan.is_quiet passes: text hygiene (only
+    non-printable-ASCII values are screened) or screened by a SPACE_SCREENS member."""
+    return d.text or d.screen in SPACE_SCREENS
+
+
 def padded_check(col: str, what: str) -> CheckDef:
     return CheckDef(
         f"{col}:padded",

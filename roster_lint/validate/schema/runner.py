@@ -21,6 +21,10 @@ Two runners execute the same declarations (the CheckDefs of build.Schema):
     those columns' buffers (crossfile.bytescan.may_hold_control) turns the exact screen on
     where one may hold a control character: found on tables of any size, at the cost only
     where there are some.
+  Id-like columns (screened by checks.space_or_exponent) whose bytes hold no space, no
+    plus and nothing but printable ASCII (bytescan.is_quiet) drop the checks that cannot
+    fire there (checks.silent_on_quiet: text hygiene, padding, only-spaces, scientific);
+    what is left of them, their blanks, is judged on the rows, never by distinct value.
   Non-local checks with a gate (leading zeros: compares with the column's modal length)
   have their gates in the same collect and run in a second one only where a gate opens.
   `collect_jobs` collects the queries of every table together (`pl.collect_all`), so both
@@ -32,14 +36,21 @@ Two runners execute the same declarations (the CheckDefs of build.Schema):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
 
 from roster_lint.model import LINE
+from roster_lint.validate.schema import tokens as T
 from roster_lint.validate.schema.build import PRIVATE, Schema
-from roster_lint.validate.schema.checks import CheckDef, ascii_control_screen, text_screen
+from roster_lint.validate.schema.checks import (
+    CheckDef,
+    ascii_control_screen,
+    silent_on_quiet,
+    space_or_exponent,
+    text_screen,
+)
 
 EXACT_ROWS = 20_000  # at most this many rows: the rows' screens are made exact
 SAMPLE_ROWS = 50_000  # rows sampled to guess a column's cardinality
@@ -383,6 +394,19 @@ def _by_value_jobs(
     return [_ByValue(c, [p for p in pairs if p[0] == c], df, sample, group) for c in columns]
 
 
+def _quiet_columns(
+    pairs: Pairs, df: pl.DataFrame, is_quiet: Callable[[pl.Series], bool]
+) -> frozenset[str]:
+    """The columns screened by `space_or_exponent` (ids, codes, usernames, e-mails) whose
+    bytes hold no space, no plus and nothing but printable ASCII (bytescan.is_quiet, one
+    byte pass): there none of their text-hygiene or space-screened checks can fire
+    (checks.silent_on_quiet), and their screens, an Aho-Corasick pass over every value,
+    are spared.  Other columns are not tested: their screens cost little, or they are
+    judged on their few distinct values anyway."""
+    spaced = dict.fromkeys(c for c, d in pairs if d.screen is space_or_exponent and c in df)
+    return frozenset(c for c in spaced if is_quiet(df.get_column(c)))
+
+
 def jobs(
     schema: Schema,
     df: pl.DataFrame,
@@ -406,17 +430,26 @@ def jobs(
         return [_ByRows(pairs, df, True, group)]
     gated = [(c, d) for c, d in pairs if d.gate is not None]
     pairs = [(c, d) for c, d in pairs if d.gate is None]
+    from roster_lint.bytescan import is_plain, is_quiet, may_hold_control
+
+    quiet = _quiet_columns(pairs, df, is_quiet)
+    # Left out where they cannot fire: their flags would be false on every row, and a check
+    # without hits adds nothing (checks.silent_on_quiet).
+    pairs = [(c, d) for c, d in pairs if not (c in quiet and silent_on_quiet(d))]
+    if not pairs:
+        return [_Gate(gated, df, group)] if gated else []
     sample = _spread_sample(list(dict.fromkeys(c for c, _ in pairs)), df)
     few = _few_in(sample)
+    # A quiet column whose only checks left are blanks (ids: `required`) is judged on its
+    # rows: one comparison per row costs far less than the distinct values of 7M ids.
+    few -= {c for c in quiet if all(d.bad is T.blank for col, d in pairs if col == c)}
     valued = [(c, d) for c, d in pairs if c in few and d.local]
     rest = [(c, d) for c, d in pairs if not (c in few and d.local)]
     out = _by_value_jobs(valued, df, sample, group)
     if rest:  # the text screen misses ASCII controls: a byte pass says where to look
-        from roster_lint.validate.crossfile.bytescan import is_plain, may_hold_control
-
         texty = [c for c in dict.fromkeys(c for c, d in rest if d.text or d.screen) if c in df]
         # Printable ASCII throughout (ids, most names): no text screen at all.
-        plain = frozenset(c for c in texty if is_plain(df.get_column(c)))
+        plain = frozenset(c for c in texty if c in quiet or is_plain(df.get_column(c)))
         exact = any(may_hold_control(df.get_column(c)) for c in texty if c not in plain)
         out.append(_ByRows(rest, df, exact, group, plain))
     return out + ([_Gate(gated, df, group)] if gated else [])
