@@ -75,6 +75,8 @@ class Timing:
 
     @property
     def peak_mb(self) -> float:
+        # ru_maxrss is in KiB on Linux, so this is MiB (2**20 bytes): the tables say MiB,
+        # because issue 10's "< 4 GB" reads differently in decimal units (4.0e9 = 3,815 MiB).
         return max(self.rss_kb) / 1024
 
 
@@ -141,7 +143,7 @@ def record(
 
 def report(t: Timing) -> None:
     print(
-        f"  {t.stage:6} {t.median:8.2f} s  cpu {t.cpu_median:8.2f} s  {t.peak_mb:8.0f} MB"
+        f"  {t.stage:6} {t.median:8.2f} s  cpu {t.cpu_median:8.2f} s  {t.peak_mb:8.0f} MiB"
         f"  exit {t.codes}",
         file=sys.stderr,
     )
@@ -248,7 +250,7 @@ def table(students: int, export: Path, timings: list[Timing], notes: list[str]) 
         f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M')}.",
         "",
         "| stage | median wall (s) | x floor (wall) | median CPU (s) | x floor (CPU) "
-        "| peak RSS (MB) | runs |",
+        "| peak RSS (MiB) | runs |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for t in timings:

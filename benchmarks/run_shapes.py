@@ -101,7 +101,7 @@ def table(students: int, rows: list[tuple[str, float, list[Timing]]], notes: lis
         f"Python {platform.python_version()}; {time.strftime('%Y-%m-%d %H:%M %Z')}.",
         "",
         "| shape | GB | stage | median wall (s) | x floor | median CPU (s) | x floor (CPU) "
-        "| CPU min-max (s) | of it sys (s) | x paired floor (CPU) | peak RSS (MB) | exit |",
+        "| CPU min-max (s) | of it sys (s) | x paired floor (CPU) | peak RSS (MiB) | exit |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for shape, size, timings in rows:
