@@ -83,6 +83,8 @@ class Decided:
     courses: pl.DataFrame
     classes: pl.DataFrame
     enrollments: pl.DataFrame
+    # The grade classes the enrollments' `_gc` indexes (enrollments.decide_enrollments).
+    grade_classes: pl.Series = field(default_factory=lambda: pl.Series([None], dtype=pl.String))
 
 
 def decide(
@@ -105,11 +107,11 @@ def decide(
     # decisions both read this join.
     with_user = enr.with_users(inp, users, profile)
     classes = cls.decide_classes(inp, orgs, with_user, courses, profile, classes_on)
-    enrollments = enr.decide_enrollments(
+    enrollments, grade_classes = enr.decide_enrollments(
         inp, with_user, classes, profile, classes_on, with_course=with_course
     )
     del with_user
-    return Decided(inp, orgs, users, courses, classes, enrollments)
+    return Decided(inp, orgs, users, courses, classes, enrollments, grade_classes)
 
 
 @dataclass
@@ -279,12 +281,13 @@ def _parts(
     del pairs
     if prev is not None:  # nothing reads the previous enrollments any more
         prev.enrollments = prev.enrollments.clear()
-    made = _ordered(enr.enrollment_actions(d.enrollments, inp, classes_on))
+    made = _ordered(enr.enrollment_actions(d.enrollments, inp, classes_on, d.grade_classes))
     out.keys.append(enr.mask_keys(made, classes_on))
     out.actions.append(_action_part(made))
     del made
     # The decided enrollments are read no further: free them before the parts are joined.
     d.enrollments = d.enrollments.clear()
+    d.grade_classes = d.grade_classes.clear()
     if gone is not None:
         gone = _ordered(gone)
         out.actions.append(_action_part(gone))
@@ -308,7 +311,9 @@ def _enrollment_parts(
     gone = history.retained_enrollments(d.enrollments, pairs, path, with_detail=False)
     if prev is not None:
         prev.enrollments = prev.enrollments.clear()
-    made = enr.enrollment_actions(d.enrollments, d.inp, classes_on, with_detail=False)
+    made = enr.enrollment_actions(
+        d.enrollments, d.inp, classes_on, d.grade_classes, with_detail=False
+    )
     d.enrollments = d.enrollments.clear()
     out.actions.append(_action_part(_ordered(made), actions_only=True))
     del made
