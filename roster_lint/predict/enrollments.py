@@ -287,23 +287,39 @@ def keyed_table(
     return make(pl.Series("_i", rows, dtype=pl.UInt32)), spread
 
 
-def codes(s: pl.Series) -> tuple[np.ndarray, int]:
-    """A column's integer code (a categorical's physical value, a row number) as int64,
-    null as one past the largest, and how many codes there can be: `a * nb + b` of two
-    such codes is one key for both (by_key)."""
-    v = s.to_physical().cast(pl.Int64)
-    top = v.max()
-    end = int(top) + 1 if top is not None else 0  # type: ignore[arg-type]
-    return v.fill_null(end).to_numpy(writable=True), end + 1
+def codes(s: pl.Series, dtype: type[np.integer] = np.int64) -> tuple[np.ndarray, int]:
+    """A column's integer code (a categorical's physical value, a row number) as `dtype`
+    (int64, or uint32 where the caller knows the codes fit), null as one past the
+    largest, and how many codes there can be: `a * nb + b` of two such codes is one key
+    for both (by_key, pair_key)."""
+    v = s.to_physical()
+    end = _code_count(v) - 1
+    t = pl.UInt32() if dtype is np.uint32 else pl.Int64()
+    return v.cast(t).fill_null(end).to_numpy(writable=True), end + 1
+
+
+def _code_count(s: pl.Series) -> int:
+    """How many codes `codes(s)` can give (the largest, plus one for null, plus one)."""
+    top = s.to_physical().max()
+    return (int(top) + 1 if top is not None else 0) + 1  # type: ignore[arg-type]
+
+
+def pair_key(a: pl.Series, b: pl.Series) -> np.ndarray:
+    """`a`'s code times `b`'s count of codes plus `b`'s code (codes): one key for both, as
+    uint32 where every key fits (ClassLink's 6.5M split rows at 1M students: two int64
+    copies of each column cost ~0.2 s), else int64."""
+    nb = _code_count(b)
+    dtype: type[np.integer] = np.uint32 if _code_count(a) * nb < 1 << 32 else np.int64
+    key, _ = codes(a, dtype)
+    low, _ = codes(b, dtype)
+    key *= nb
+    key += low
+    return key
 
 
 def _class_grade_key(split: pl.DataFrame) -> np.ndarray:
     """(class row, grade) as one integer (by_key)."""
-    grade, grades = codes(split["user_grade"])
-    key, _ = codes(split["_crow"])
-    key *= grades
-    key += grade
-    return key
+    return pair_key(split["_crow"], split["user_grade"])
 
 
 def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
@@ -522,9 +538,11 @@ def _detail_key(flags: pl.Series, grade_class: pl.Series) -> np.ndarray:
     combinations that occur are numbered 0.. (a few of 16), so the keys stay few."""
     combo = flags.to_numpy()
     present = np.flatnonzero(np.bincount(combo, minlength=int(combo.max(initial=0)) + 1))
-    number = np.zeros(len(present) and int(present[-1]) + 1, np.int64)
+    wide = _code_count(grade_class) * max(len(present), 1) >= 1 << 32
+    dtype: type[np.integer] = np.int64 if wide else np.uint32
+    number = np.zeros(len(present) and int(present[-1]) + 1, dtype)
     number[present] = np.arange(len(present))
-    code, _ = codes(grade_class)
+    code, _ = codes(grade_class, dtype)
     code *= len(present)
     code += number[combo]
     return code
