@@ -589,10 +589,14 @@ def enrollment_actions(
     grade_classes: pl.Series,
     *,
     with_detail: bool = True,
+    lists: bool = True,
 ) -> pl.DataFrame:
     """ACTION_SCHEMA columns (reasons already the List), and `_m` (mask_keys); with_detail=False,
     only entity, id, action, reasons and line (build_plan's actions_only reads no more).
     grade_classes: decide_enrollments' table of grade classes, which `_gc` indexes.
+    lists=False: where the reasons are looked up by `_m` (kept beside them), `reasons` is
+    a placeholder of nulls, the lists left to be made from the plan's keys when read
+    (Plan.defer_reasons).
 
     Almost every enrollment's detail is `{}`: the JSON is built for the few rows that have
     a member (a grade class, a previous class, a not-documented choice) and scattered into
@@ -668,7 +672,11 @@ def enrollment_actions(
         e,
         [
             pl.lit("enrollment", ENTITY).alias("entity"),
-            reasons_list(e, classes_on).alias("reasons"),
+            (
+                reasons_list(e, classes_on)
+                if lists or "reasons" in e.columns
+                else pl.repeat(None, pl.len(), dtype=kernel.LISTS)
+            ).alias("reasons"),
             pl.lit(path, STR).cast(pl.Categorical()).alias("file"),
         ],
     )
