@@ -98,3 +98,34 @@ def test_a_plan_made_anew_reads_its_lists(monkeypatch: pytest.MonkeyPatch) -> No
     assert copy.actions.equals(
         _eager_plan(SAMPLES / "district-flawed", api.Options(), monkeypatch).actions
     )
+
+
+@pytest.mark.parametrize("option", list(OPTIONS))
+@pytest.mark.parametrize("export", EXPORTS, ids=lambda p: p.name)
+def test_tagged_rows_from_the_keys_are_those_of_the_lists(export: Path, option: str) -> None:
+    from roster_lint.predict.findings import SUMMARY_RULES, _Tagged, row_rules
+    from roster_lint.predict.profile import load_profile
+
+    plan = api.plan(str(export), OPTIONS[option])
+    rules = {*row_rules(load_profile()), *SUMMARY_RULES}
+    frame, keys = plan.keyed_actions()
+    assert keys is not None
+    keyed = _Tagged(frame, rules, keys)
+    lists = _Tagged(plan.actions, rules)  # the oracle: the lists themselves
+    assert keyed._tags.equals(lists._tags)
+    assert keyed._count == lists._count
+    assert keyed._names == lists._names
+
+
+def test_checks_findings_leave_the_lists_unmade() -> None:
+    # `check` runs the plan's findings from the keys: the lists are never made.
+    export = SAMPLES / "district-flawed"
+    loaded = api.load(str(export))
+    plan = api.plan_export(loaded, api.Options(), None)
+    assert plan._reasons_unmade
+    from roster_lint.findings import Findings
+    from roster_lint.predict.findings import profile_findings
+
+    out = Findings()
+    profile_findings(plan, loaded, api.Options(), out)
+    assert plan._reasons_unmade
