@@ -115,8 +115,9 @@ def main() -> None:
         opts.previous = prev_path
     w, c, s = time.perf_counter(), time.process_time(), _sys()
     plan = api.plan_export(export, opts, previous)
-    size = plan.actions.estimated_size() / 2**30
-    _stage("build_plan", w, c, s, f", {plan.actions.height} actions, frame {size:.2f} GB")
+    frame, _ = plan.keyed_actions()  # not plan.actions: that would make deferred reasons
+    size = frame.estimated_size() / 2**30
+    _stage("build_plan", w, c, s, f", {frame.height} actions, frame {size:.2f} GB")
     w, c, s = time.perf_counter(), time.process_time(), _sys()
     if as_json:
         from roster_lint.report.plan_json import write_plan_json

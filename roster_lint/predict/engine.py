@@ -31,6 +31,7 @@ from roster_lint.predict.model import (
     Plan,
     ReasonKeys,
     combined,
+    made_reasons,
     reason_keys,
 )
 from roster_lint.predict.profile import Profile, load_profile
@@ -83,6 +84,8 @@ class Decided:
     courses: pl.DataFrame
     classes: pl.DataFrame
     enrollments: pl.DataFrame
+    # The grade classes the enrollments' `_gc` indexes (enrollments.decide_enrollments).
+    grade_classes: pl.Series = field(default_factory=lambda: pl.Series([None], dtype=pl.String))
 
 
 def decide(
@@ -105,11 +108,11 @@ def decide(
     # decisions both read this join.
     with_user = enr.with_users(inp, users, profile)
     classes = cls.decide_classes(inp, orgs, with_user, courses, profile, classes_on)
-    enrollments = enr.decide_enrollments(
+    enrollments, grade_classes = enr.decide_enrollments(
         inp, with_user, classes, profile, classes_on, with_course=with_course
     )
     del with_user
-    return Decided(inp, orgs, users, courses, classes, enrollments)
+    return Decided(inp, orgs, users, courses, classes, enrollments, grade_classes)
 
 
 @dataclass
@@ -124,6 +127,8 @@ class Parts:
     # Per action part, its ReasonKeys where the engine knows them without reading the
     # lists (the enrollments' mask); None: numbered from the lists (build_plan).
     keys: list[ReasonKeys | None] = field(default_factory=list)
+    # The part whose reasons are placeholders, made from its keys (Plan.defer_reasons).
+    unmade: int | None = None
 
 
 def _ordered(part: pl.DataFrame) -> pl.DataFrame:
@@ -279,12 +284,25 @@ def _parts(
     del pairs
     if prev is not None:  # nothing reads the previous enrollments any more
         prev.enrollments = prev.enrollments.clear()
-    made = _ordered(enr.enrollment_actions(d.enrollments, inp, classes_on))
-    out.keys.append(enr.mask_keys(made, classes_on))
+    # The reasons lists left to be made when read (Plan.defer_reasons): the mask's keys
+    # stand for them.
+    made = enr.enrollment_actions(d.enrollments, inp, classes_on, d.grade_classes, lists=False)
+    made = _ordered(made)
+    keys = enr.mask_keys(made, classes_on)
+    # Placeholders: all null (a list looked up by the mask is never null).
+    by_mask = "_m" in made.columns and made.height > 0
+    if by_mask and made["reasons"].null_count() == made.height:
+        if keys is None:  # not numbered by the mask: the lists are made now
+            lists = enr.reasons_list(made.drop("reasons"), classes_on).alias("reasons")
+            made = made.with_columns(lists)
+        else:
+            out.unmade = len(out.actions)
+    out.keys.append(keys)
     out.actions.append(_action_part(made))
     del made
     # The decided enrollments are read no further: free them before the parts are joined.
     d.enrollments = d.enrollments.clear()
+    d.grade_classes = d.grade_classes.clear()
     if gone is not None:
         gone = _ordered(gone)
         out.actions.append(_action_part(gone))
@@ -308,7 +326,9 @@ def _enrollment_parts(
     gone = history.retained_enrollments(d.enrollments, pairs, path, with_detail=False)
     if prev is not None:
         prev.enrollments = prev.enrollments.clear()
-    made = enr.enrollment_actions(d.enrollments, d.inp, classes_on, with_detail=False)
+    made = enr.enrollment_actions(
+        d.enrollments, d.inp, classes_on, d.grade_classes, with_detail=False
+    )
     d.enrollments = d.enrollments.clear()
     out.actions.append(_action_part(_ordered(made), actions_only=True))
     del made
@@ -346,7 +366,16 @@ def build_plan(
         parts.actions.clear()
         return Plan(profile=profile.name, mode=mode, actions=actions, audience=pl.DataFrame())
     roots = pl.concat(parts.roots, how="vertical")
-    keys = combined([k or reason_keys(a) for k, a in zip(parts.keys, parts.actions, strict=True)])
+    keys = combined(
+        [
+            (k or reason_keys(a)) if i != parts.unmade else k
+            for i, (k, a) in enumerate(zip(parts.keys, parts.actions, strict=True))
+        ]
+    )
+    if keys is None and parts.unmade is not None:  # no keys for the plan: make the lists
+        part_keys = parts.keys[parts.unmade]
+        assert part_keys is not None
+        parts.actions[parts.unmade] = made_reasons(parts.actions[parts.unmade], part_keys)
     actions = pl.concat(parts.actions, how="vertical", rechunk=False)
     parts.actions.clear()
     plan = Plan(
@@ -360,4 +389,6 @@ def build_plan(
         licences_new=parts.licences,
     )
     plan.reason_keys = keys
+    if keys is not None and parts.unmade is not None:
+        plan.defer_reasons()
     return plan

@@ -177,9 +177,13 @@ def decide_enrollments(
     classes_on: bool,
     *,
     with_course: bool = True,
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, pl.Series]:
     """with_user: `with_users(inp, users, profile)`.  with_course: carry the class's course (only
-    the --previous comparison reads it: 16 bytes a row at 7M rows otherwise)."""
+    the --previous comparison reads it: 16 bytes a row at 7M rows otherwise).
+
+    Returns the decided enrollments and the grade classes they name: each row's `_gc`
+    is its grade class's place in that table (0, the table's null: none; see
+    `_grade_classes`)."""
     class_info = classes.select(
         pl.col("action").alias("class_action"),
         *(["course"] if with_course else []),
@@ -227,7 +231,8 @@ def decide_enrollments(
         ],
     )
     e = e.hstack(made)
-    grade_class = chunked_like(_grade_classes(e, classes), e["cid"])
+    gc, grade_classes = _grade_classes(e, classes)
+    gc = chunked_like(gc, e["cid"])
     # The column order of the two joins made classes-first (nothing depends on it, but
     # `why` and the history step print frames in tests).
     first = ["eid", "cid", "school", "uid", "role", "line", "class_action"]
@@ -237,7 +242,7 @@ def decide_enrollments(
     rest = ["_m", "action", "_ungraded", "_teacher", "_odd_role", "_urow", "_is_student"]
     # `_crow`: the class's row in `classes`, which enrollment_roots gathers its root by.
     rest += ["_is_teacher", "_crow"]
-    return e.select(*first, *rest).hstack([grade_class])
+    return e.select(*first, *rest).hstack([gc]), grade_classes
 
 
 def by_key(key: np.ndarray, make: Callable[[pl.Series], pl.Series]) -> pl.Series:
@@ -282,38 +287,58 @@ def keyed_table(
     return make(pl.Series("_i", rows, dtype=pl.UInt32)), spread
 
 
-def codes(s: pl.Series) -> tuple[np.ndarray, int]:
-    """A column's integer code (a categorical's physical value, a row number) as int64,
-    null as one past the largest, and how many codes there can be: `a * nb + b` of two
-    such codes is one key for both (by_key)."""
-    v = s.to_physical().cast(pl.Int64)
-    top = v.max()
-    end = int(top) + 1 if top is not None else 0  # type: ignore[arg-type]
-    return v.fill_null(end).to_numpy(writable=True), end + 1
+def codes(s: pl.Series, dtype: type[np.integer] = np.int64) -> tuple[np.ndarray, int]:
+    """A column's integer code (a categorical's physical value, a row number) as `dtype`
+    (int64, or uint32 where the caller knows the codes fit), null as one past the
+    largest, and how many codes there can be: `a * nb + b` of two such codes is one key
+    for both (by_key, pair_key)."""
+    v = s.to_physical()
+    end = _code_count(v) - 1
+    t = pl.UInt32() if dtype is np.uint32 else pl.Int64()
+    return v.cast(t).fill_null(end).to_numpy(writable=True), end + 1
+
+
+def _code_count(s: pl.Series) -> int:
+    """How many codes `codes(s)` can give (the largest, plus one for null, plus one)."""
+    top = s.to_physical().max()
+    return (int(top) + 1 if top is not None else 0) + 1  # type: ignore[arg-type]
+
+
+def pair_key(a: pl.Series, b: pl.Series) -> np.ndarray:
+    """`a`'s code times `b`'s count of codes plus `b`'s code (codes): one key for both, as
+    uint32 where every key fits (ClassLink's 6.5M split rows at 1M students: two int64
+    copies of each column cost ~0.2 s), else int64."""
+    nb = _code_count(b)
+    dtype: type[np.integer] = np.uint32 if _code_count(a) * nb < 1 << 32 else np.int64
+    key, _ = codes(a, dtype)
+    low, _ = codes(b, dtype)
+    key *= nb
+    key += low
+    return key
 
 
 def _class_grade_key(split: pl.DataFrame) -> np.ndarray:
     """(class row, grade) as one integer (by_key)."""
-    grade, grades = codes(split["user_grade"])
-    key, _ = codes(split["_crow"])
-    key *= grades
-    key += grade
-    return key
+    return pair_key(split["_crow"], split["user_grade"])
 
 
-def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
-    """SK-C4: the grade class of each student enrollment in a split class (null elsewhere).
+def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+    """SK-C4: the grade class of each student enrollment in a split class, as (`_gc`, a
+    u32 per row, the table, String): row i's grade class is `table[_gc[i]]`, and
+    `table[0]` is null (not a student in a split class).
     Built for the split rows alone: `cid-grade` on all 7M rows would make a new string
     per row only to keep a few.  And made once per (class, grade) (`keyed_table`): every
-    student of a mixed-grade class is in a split class (ClassLink exports).  The column
-    is one gather from [null, *made] (no null column scattered into, no column of the
-    made values per split row beside it), and the keys of the split rows are taken from
-    the whole columns' codes (no gather of the split rows' columns first)."""
+    student of a mixed-grade class is in a split class (ClassLink exports).  The table is
+    not cast to a Categorical (which costs 0.6-0.7 s CPU for ClassLink's 1.3M grade
+    classes at 1M students, against 0.02 s to hash them): the u32 place is as small a
+    column, and a place stands for its text where details are keyed (two places may
+    hold the same text; a detail made twice is the same detail).  The keys of the split
+    rows are taken from the whole columns' codes (no gather of the split rows' columns
+    first)."""
     rows = e.select(pl.arg_where(pl.col("_split")).cast(pl.UInt32).alias("i"))["i"]
-    # Categorical: 4 bytes a row on a mostly null 7M-row column instead of a 16-byte view.
-    cats = local_categorical()
     if rows.len() == 0:
-        return pl.repeat(None, e.height, dtype=cats, eager=True).alias("grade_class")
+        none = pl.Series("grade_class", [None], dtype=STR)
+        return pl.repeat(0, e.height, dtype=pl.UInt32, eager=True).alias("_gc"), none
     at = rows.to_numpy()
     both = e.select("_crow", "user_grade")
     info = classes.select("cid", "main_grade")
@@ -324,7 +349,7 @@ def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
         grade = pl.col("user_grade").cast(STR)
         grade = pl.when(grade.fill_null("") != "").then(grade)
         made = some.select(pl.col("cid") + pl.lit("-", STR) + pl.coalesce(grade, "main_grade"))
-        return made.to_series().cast(cats)
+        return made.to_series().cast(STR)
 
     key = _class_grade_key(both)
     made, spread = keyed_table(key if len(at) == len(key) else key[at], make)
@@ -332,8 +357,8 @@ def _grade_classes(e: pl.DataFrame, classes: pl.DataFrame) -> pl.Series:
     index = np.zeros(e.height, np.uint32)
     index[at] = spread + 1
     del spread
-    table = pl.concat([pl.Series([None], dtype=cats), made], rechunk=True)
-    return table[index].alias("grade_class")
+    table = pl.concat([pl.Series([None], dtype=STR), made], rechunk=True)
+    return pl.Series("_gc", index), table.alias("grade_class")
 
 
 def first_users(users: pl.DataFrame) -> pl.DataFrame:
@@ -513,9 +538,11 @@ def _detail_key(flags: pl.Series, grade_class: pl.Series) -> np.ndarray:
     combinations that occur are numbered 0.. (a few of 16), so the keys stay few."""
     combo = flags.to_numpy()
     present = np.flatnonzero(np.bincount(combo, minlength=int(combo.max(initial=0)) + 1))
-    number = np.zeros(len(present) and int(present[-1]) + 1, np.int64)
+    wide = _code_count(grade_class) * max(len(present), 1) >= 1 << 32
+    dtype: type[np.integer] = np.int64 if wide else np.uint32
+    number = np.zeros(len(present) and int(present[-1]) + 1, dtype)
     number[present] = np.arange(len(present))
-    code, _ = codes(grade_class)
+    code, _ = codes(grade_class, dtype)
     code *= len(present)
     code += number[combo]
     return code
@@ -556,10 +583,20 @@ def plain_details(some: pl.DataFrame) -> pl.Series | None:
 
 
 def enrollment_actions(
-    e: pl.DataFrame, inp: Inputs, classes_on: bool, *, with_detail: bool = True
+    e: pl.DataFrame,
+    inp: Inputs,
+    classes_on: bool,
+    grade_classes: pl.Series,
+    *,
+    with_detail: bool = True,
+    lists: bool = True,
 ) -> pl.DataFrame:
     """ACTION_SCHEMA columns (reasons already the List), and `_m` (mask_keys); with_detail=False,
     only entity, id, action, reasons and line (build_plan's actions_only reads no more).
+    grade_classes: decide_enrollments' table of grade classes, which `_gc` indexes.
+    lists=False: where the reasons are looked up by `_m` (kept beside them), `reasons` is
+    a placeholder of nulls, the lists left to be made from the plan's keys when read
+    (Plan.defer_reasons).
 
     Almost every enrollment's detail is `{}`: the JSON is built for the few rows that have
     a member (a grade class, a previous class, a not-documented choice) and scattered into
@@ -580,7 +617,7 @@ def enrollment_actions(
         not_documented(nd_flags()),
     ]
     has = pl.any_horizontal(
-        pl.col("grade_class").is_not_null(),
+        pl.col("_gc") != 0,
         pl.col("from_class").is_not_null(),
         *[flag.fill_null(False) for _, flag in nd_flags()],
     )
@@ -588,13 +625,16 @@ def enrollment_actions(
     every = rows.len() == e.height  # ClassLink: every enrollment has a detail
     no_from = e["from_class"].null_count() == e.height
     # Without --previous no row has a previous class: not gathered for millions of rows.
-    cols = ["grade_class", "_ungraded", "_teacher", "_odd_role", "_nd_existing"]
+    cols = ["_gc", "_ungraded", "_teacher", "_odd_role", "_nd_existing"]
     needed = e.select(cols if no_from else [*cols, "from_class"])
     if not every:  # a gather of every row would copy 7M rows to the same rows
         needed = needed[rows]
 
     def make(first: pl.Series) -> pl.Series:
-        some = needed[first].with_columns(pl.col("grade_class").cast(STR))
+        some = needed[first]
+        # The grade class as text, from its place in the table (rows without one: 0).
+        text = grade_classes.gather(some["_gc"]).alias("grade_class")
+        some = some.select(text, *some.columns[1:])
         if no_from:
             plain = plain_details(some)
             if plain is not None:
@@ -608,7 +648,7 @@ def enrollment_actions(
         # scatter into and no column of the made values per row beside it.
         flags = [flag.fill_null(False).cast(pl.Int64) for _, flag in nd_flags()]
         bits = sum(flag * pl.lit(1 << i, pl.Int64) for i, flag in enumerate(flags))
-        key = _detail_key(needed.select(bits).to_series(), needed["grade_class"])
+        key = _detail_key(needed.select(bits).to_series(), needed["_gc"])
         made, spread = keyed_table(key, make)
         del key
         if every:
@@ -632,7 +672,11 @@ def enrollment_actions(
         e,
         [
             pl.lit("enrollment", ENTITY).alias("entity"),
-            reasons_list(e, classes_on).alias("reasons"),
+            (
+                reasons_list(e, classes_on)
+                if lists or "reasons" in e.columns
+                else pl.repeat(None, pl.len(), dtype=kernel.LISTS)
+            ).alias("reasons"),
             pl.lit(path, STR).cast(pl.Categorical()).alias("file"),
         ],
     )

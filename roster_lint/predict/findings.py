@@ -15,12 +15,13 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+import numpy as np
 import polars as pl
 
 from roster_lint.findings import GROUP_LIMIT, LINES_SHOWN, Findings, rows_wanted
 from roster_lint.model import LINE, Export
 from roster_lint.predict.inputs import Inputs, read_inputs
-from roster_lint.predict.model import ENTITY, Plan, RootCause
+from roster_lint.predict.model import ENTITY, Plan, ReasonKeys, RootCause
 from roster_lint.predict.profile import Profile, load_profile
 from roster_lint.predict.registry import load_registry
 
@@ -456,6 +457,29 @@ def _grouped_by_file(rows: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([small, big], how="vertical")
 
 
+def _tagged_rows(actions: pl.DataFrame, rules: Collection[str]) -> pl.DataFrame:
+    """The row number (`_r`), entity and reasons of every action a reason of `rules` tags."""
+    wanted = pl.col("reasons").list.eval(pl.element().is_in(sorted(rules))).list.any()
+    return (
+        actions.lazy()
+        .select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_r"), "entity", "reasons")
+        .filter(wanted.fill_null(False))
+        .collect()
+    )
+
+
+def _keyed_rows(actions: pl.DataFrame, rules: Collection[str], keys: ReasonKeys) -> pl.DataFrame:
+    """`_tagged_rows` from the actions' reason keys: a pair is tagged when one of its
+    reasons is in `rules` (a pair has no null), its rows found in the keys and their lists
+    made for them alone."""
+    tagged = np.array([any(r in rules for r in names) for _, names in keys.pairs], bool)
+    rows = np.flatnonzero(tagged[keys.keys]) if len(tagged) else np.zeros(0, np.int64)
+    at = pl.Series("_r", rows.astype(np.uint32), dtype=pl.UInt32)
+    table = pl.Series("reasons", [list(r) for _, r in keys.pairs], dtype=pl.List(pl.String()))
+    pair = pl.Series(keys.keys[at.to_numpy()].astype(np.uint32, copy=False))
+    return pl.DataFrame([at, actions["entity"].gather(at), table.gather(pair)])
+
+
 class _Tagged:
     """Where each (entity, reason) of `rules` is among the plan's actions, as row numbers in
     action order.
@@ -467,16 +491,15 @@ class _Tagged:
     codes (an Enum of the registry's names) and only each code's action row and (entity,
     reason) key held: no string is copied, and each rule gathers its own rows."""
 
-    def __init__(self, actions: pl.DataFrame, rules: Collection[str]) -> None:
+    def __init__(
+        self, actions: pl.DataFrame, rules: Collection[str], keys: ReasonKeys | None = None
+    ) -> None:
+        """keys: the actions' reason keys (Plan.keyed_actions): the tagged rows and their
+        lists are found from the few pairs, and the frame's `reasons` is not read (it may
+        not be made: Plan.defer_reasons)."""
         # Only the actions tagged with one of `rules` (those findings report) are unpacked:
         # when every school is skipped nearly every action has reasons, few of them these.
-        wanted = pl.col("reasons").list.eval(pl.element().is_in(sorted(rules))).list.any()
-        kept = (
-            actions.lazy()
-            .select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_r"), "entity", "reasons")
-            .filter(wanted.fill_null(False))
-            .collect()
-        )
+        kept = _tagged_rows(actions, rules) if keys is None else _keyed_rows(actions, rules, keys)
         vocab = sorted(_REG.reasons)
         reasons = kept["reasons"]
         try:
@@ -525,12 +548,13 @@ class _Tagged:
 
 def _row_findings(plan: Plan, export: Export, inp: Inputs, out: Findings, tagged: _Tagged) -> None:
     from_roles = inp.version == "1.2" and "roles.csv" in inp.state and not _has_role(export)
+    actions, _ = plan.keyed_actions()  # its file, line, id and detail (reasons not read)
     # --output rows: wants every row; otherwise a rule's hits are grouped before their
     # values and messages are made (Findings.add takes them grouped).
     every_row = rows_wanted()
     for rule, (entity, column, template) in row_rules(load_profile()).items():
         at = tagged.rows(entity, rule)
-        rows = plan.actions.select("file", "line", pl.col("id").alias("sourced_id"), "detail")[
+        rows = actions.select("file", "line", pl.col("id").alias("sourced_id"), "detail")[
             at
         ].filter(pl.col("line").is_not_null())
         if rule.startswith("enrollment-") and inp.state.get(
@@ -565,6 +589,7 @@ def _has_role(export: Export) -> bool:
 
 
 def _counted_findings(plan: Plan, export: Export, out: Findings, tagged: _Tagged) -> None:
+    actions, _ = plan.keyed_actions()  # its file and line (reasons not read)
     for reason in sorted(SUMMARY_RULES):
         main, column, make = SUMMARY_RULES[reason]
         at = {e: tagged.rows(e, reason) for e in tagged.entities(reason)}
@@ -574,11 +599,11 @@ def _counted_findings(plan: Plan, export: Export, out: Findings, tagged: _Tagged
         # the first row of the counted entity (else any): where the district looks first
         mine = at.get(main)
         first = int(mine[0]) if mine is not None else min(int(r[0]) for r in at.values())
-        row = plan.actions.select("file", "line").row(first)
+        row = actions.select("file", "line").row(first)
         file, line = row
         found = pl.DataFrame(
             {"file": [file], "line": [line]},
-            schema={"file": plan.actions.schema["file"], "line": plan.actions.schema["line"]},
+            schema={"file": actions.schema["file"], "line": actions.schema["line"]},
         )
         cell = _values(export, found, column)["value"][0]
         value = cell if column is not None and reason != "user-transfer" else None
@@ -610,7 +635,9 @@ def profile_findings(plan: Plan, export: Export, opts: Options, out: Findings) -
                 line=1,
             )
     _root_findings(plan, export, inp, out)
-    tagged = _Tagged(plan.actions, {*row_rules(load_profile()), *SUMMARY_RULES})
+    # The reasons read from the plan's keys where it has them (its lists may not be made).
+    actions, keys = plan.keyed_actions()
+    tagged = _Tagged(actions, {*row_rules(load_profile()), *SUMMARY_RULES}, keys)
     _row_findings(plan, export, inp, out, tagged)
     _counted_findings(plan, export, out, tagged)
     if export.kind == "zip":

@@ -139,7 +139,10 @@ def _people(audience: pl.DataFrame) -> pl.DataFrame:
 
 
 def _schools(plan: Plan) -> list[SchoolCount]:
-    acts = plan.actions.filter(pl.col("entity") == "school").select(
+    # The schools' own reasons are lists in the frame (Plan.keyed_actions: only the
+    # enrollments' may be left to be made).
+    actions, _ = plan.keyed_actions()
+    acts = actions.filter(pl.col("entity") == "school").select(
         "id", pl.col("action").cast(pl.String), "reasons"
     )
     a = plan.audience
@@ -188,7 +191,8 @@ def plan_counts(plan: Plan, keyed: ReasonKeys | None = None) -> PlanCounts:
             key = grade or NO_GRADE
             by_grade[key] = by_grade.get(key, 0) + int(n)
     by_grade = dict(sorted(by_grade.items(), key=lambda kv: grade_key(kv[0])))
-    groups = _reason_groups(plan.actions, keyed if keyed is not None else plan.keys_of_actions())
+    actions, keys = plan.keyed_actions()
+    groups = _reason_groups(actions, keyed if keyed is not None else keys)
     return PlanCounts(
         by_action=plan.totals(),
         first_reason=_reasons(groups, first=True),

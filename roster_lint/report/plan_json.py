@@ -130,27 +130,32 @@ def write_plan_json(plan: Plan, out: BinaryIO) -> None:
     from roster_lint.report.json_report import dumps
 
     # The (action, reasons) pairs numbered once (by build_plan, else here): the summary's
-    # reason counts and every chunk's plain fields read them.
-    keyed = plan.keys_of_actions() or reason_keys(plan.actions)
+    # reason counts and every chunk's plain fields read them.  With build_plan's keys,
+    # the frame's reasons lists are not read (some may not be made: Plan.keyed_actions).
+    actions, keyed = plan.keyed_actions()
+    keyed = keyed or reason_keys(actions)
     # The ids screened once for the whole plan, not per chunk: the chunks of a loader's
     # column share data buffers, which a screen of each slice would read again (ClassLink
     # 1M: 0.74 s for the 18 slices).
-    ids_plain = plan.actions.height > 0 and is_json_plain(plan.actions["id"])
+    ids_plain = actions.height > 0 and is_json_plain(actions["id"])
     doc = plan_document(plan, with_actions=False, keyed=keyed)
     doc["actions"] = ACTIONS_MARK
     head, mark, tail = dumps(doc).partition(json.dumps(ACTIONS_MARK))
     assert mark, "the actions' mark is in the document"
     out.write(head.encode())
-    n = plan.actions.height
+    n = actions.height
     if n == 0:
         out.write(b"[]")
     else:
         out.write(b"[\n    ")
         for i in range(0, n, CHUNK):
-            part = plan.actions.slice(i, CHUNK)
+            part = actions.slice(i, CHUNK)
             rows_keyed = None if keyed is None else keyed.rows(i, CHUNK)
             fields = plain_fields(part, rows_keyed, ids_plain=ids_plain)
-            rows = action_lines(part).to_frame() if fields is None else fields
+            # The encoder reads the lists: the plan's own actions (every list made).
+            rows = (
+                action_lines(plan.actions.slice(i, CHUNK)).to_frame() if fields is None else fields
+            )
             # The plan's last action takes no separator after it, but the array's end.
             last = i + CHUNK >= n
             _write_rows(rows.head(-1) if last else rows, out, SEP)

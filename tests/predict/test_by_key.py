@@ -7,8 +7,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from roster_lint.predict.enrollments import by_key, codes
+from roster_lint.predict.enrollments import by_key, codes, pair_key
 
 
 def joined(key: np.ndarray, make) -> pl.Series:  # type: ignore[no-untyped-def]
@@ -50,3 +52,28 @@ def test_codes_put_null_past_the_largest() -> None:
     assert n == 3 and got[1] == 2 and got[0] == got[3] != got[2]
     got, n = codes(pl.Series([None, None], dtype=pl.UInt32))
     assert n == 1 and got.tolist() == [0, 0]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.one_of(st.none(), st.integers(0, 9)), st.sampled_from([None, "a", "b", ""])),
+        max_size=40,
+    ),
+    st.sampled_from([0, 1 << 30, (1 << 32) - 12]),
+)
+def test_pair_key_is_the_int64_mixed_radix(
+    rows: list[tuple[int | None, str | None]], at: int
+) -> None:
+    # pair_key (uint32 where every key fits, else int64) against the int64 arithmetic
+    # of codes(); `at` moves the row numbers so that both widths are taken.
+    local = pl.Categorical(pl.Categories.random())
+    a = pl.Series([None if r is None else r + at for r, _ in rows], dtype=pl.UInt32)
+    b = pl.Series([g for _, g in rows], dtype=pl.String).cast(local)
+    low, nb = codes(b)
+    high, _ = codes(a)
+    want = high * nb + low
+    got = pair_key(a, b)
+    assert got.tolist() == want.tolist()
+    if at == 0:  # small codes take the narrow keys
+        assert got.dtype == np.uint32

@@ -1,5 +1,5 @@
-"""enrollments._grade_classes (made once per (class, grade) and put in place by one
-gather) gives each split row `cid-grade` (the class's main grade for an ungraded
+"""enrollments._grade_classes (made once per (class, grade), each row its place in the
+table) gives each split row `cid-grade` (the class's main grade for an ungraded
 student) and null elsewhere: the per-row expression is the oracle."""
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def test_grade_class_is_the_per_row_text(data: list[tuple[int | None, str | None
     classes = pl.DataFrame(
         {"cid": [f"c{i}" for i in range(5)], "main_grade": ["KG", "09", "01", "02", "KG"]}
     )
-    got = _grade_classes(e, classes)
-    assert got.len() == e.height
-    assert got.cast(pl.String).to_list() == _oracle(e, classes)
+    index, table = _grade_classes(e, classes)
+    assert index.len() == e.height
+    assert table[0] is None  # 0: no grade class
+    assert table.gather(index).to_list() == _oracle(e, classes)
