@@ -83,7 +83,9 @@ def main(argv: list[str]) -> int:
         inp = stage("  inputs", lambda: pf._inputs(export, plan.mode, load_profile()))
         stage("  root findings", lambda: pf._root_findings(plan, export, inp, out))
         rules = {*pf.row_rules(load_profile()), *pf.SUMMARY_RULES}
-        tagged = stage("  tagged", lambda: pf._Tagged(plan.actions, rules))
+        # As profile_findings does: the keys, never the deferred reasons lists.
+        actions, keys = plan.keyed_actions()
+        tagged = stage("  tagged", lambda: pf._Tagged(actions, rules, keys))
         stage("  row findings", lambda: pf._row_findings(plan, export, inp, out, tagged))
         stage("  counted findings", lambda: pf._counted_findings(plan, export, out, tagged))
     else:

@@ -301,7 +301,7 @@ def class_nd(profile: Profile) -> list[tuple[str, pl.Expr]]:
         ("split-class-ungraded-students", pl.col("_nd_ungraded")),
         ("record-tobedeleted", pl.col("status") == profile.records.delete_status),
         ("primary-teacher-not-provisioned", pl.col("_nd_unprovisioned")),
-        # --previous: an existing class kept without its primary teacher (predict/history.py)
+        # --previous: an existing class kept without its primary teacher (history/classes.py)
         ("existing-class-without-primary-teacher", pl.col("_nd_existing")),
         ("primary-teacher-is-student", pl.col("_nd_student_primary")),
     ]

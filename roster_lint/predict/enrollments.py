@@ -528,7 +528,7 @@ def nd_flags() -> list[tuple[str, pl.Expr]]:
         ("split-class-ungraded-students", pl.col("_ungraded")),
         ("teacher-enrollment", pl.col("_teacher")),
         ("enrollment-of-non-student", pl.col("_odd_role")),
-        # --previous: in an existing class kept without its primary teacher (history.py)
+        # --previous: in an existing class kept without its primary teacher (predict/history/)
         ("existing-class-without-primary-teacher", pl.col("_nd_existing")),
     ]
 

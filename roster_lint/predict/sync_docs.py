@@ -39,7 +39,7 @@ the typed profile `rules/profiles/summit-k12.toml`; a misspelt key is an error a
 Code: `roster_lint/predict/` — `inputs.py` (what the sync reads, damage-tolerant),
 `rules/` (the conditions), `registry.py`, `roots.py` (root causes from the registry),
 `schools.py`, `users.py`, `classes.py` (courses and classes), `enrollments.py`,
-`history.py` (`--previous`), `summary.py` (audience, root causes, follow-ups, notes,
+`history/` (`--previous`), `summary.py` (audience, root causes, follow-ups, notes,
 licences), `engine.py` (`build_plan`), `findings.py` (`check`'s RL3xx findings), `why.py`,
 `coursemap.py`.
 """

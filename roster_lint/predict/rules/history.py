@@ -1,5 +1,5 @@
 """When each --previous reason holds (SK-A6, SK-A7, SK-E2, SK-E4; a class no longer shared
-is not documented).  The engine's history stage (predict/history.py) finds the records and
+is not documented).  The engine's history stage (predict/history/) finds the records and
 reads each reason's action (its effect) and root cause from the registry."""
 
 from __future__ import annotations
