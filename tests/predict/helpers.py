@@ -11,6 +11,19 @@ from roster_lint.predict.model import Plan
 
 Patch = list[dict[str, Any]]
 
+# The exports and options that tests run every plan path over (samples, and the corpus when
+# ../shared is beside the project).
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "sample_exports"
+CORPUS = ROOT.parent / "shared" / "corpus"
+EXPORTS = sorted(p for p in SAMPLES.iterdir() if p.is_dir())
+EXPORTS += sorted(p for p in CORPUS.glob("*/*") if p.is_dir() and any(p.glob("*.csv")))
+OPTIONS = {
+    "full": api.Options(),
+    "provisioning": api.Options(mode="provisioning"),
+    "previous": api.Options(previous=str(SAMPLES / "district-yesterday")),
+}
+
 
 def make(tmp: Path, patch: Patch | None = None, base: str = "base-1.1", name: str = "now") -> str:
     return str(materialise(base, patch or [], tmp / name))

@@ -17,17 +17,7 @@ from roster_lint.predict import engine
 from roster_lint.predict.model import made_reasons, reason_keys
 from roster_lint.report.counts import plan_counts
 from roster_lint.report.plan_json import plan_json_text
-
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "sample_exports"
-CORPUS = ROOT.parent / "shared" / "corpus"
-EXPORTS = sorted(p for p in SAMPLES.iterdir() if p.is_dir())
-EXPORTS += sorted(p for p in CORPUS.glob("*/*") if p.is_dir() and any(p.glob("*.csv")))
-OPTIONS = {
-    "full": api.Options(),
-    "provisioning": api.Options(mode="provisioning"),
-    "previous": api.Options(previous=str(SAMPLES / "district-yesterday")),
-}
+from tests.predict.helpers import EXPORTS, OPTIONS, SAMPLES
 
 
 def _eager_plan(export: Path, opts: api.Options, monkeypatch: pytest.MonkeyPatch) -> Any:

@@ -17,17 +17,7 @@ from roster_lint import api
 from roster_lint.predict.model import ACTION, Plan, ReasonKeys, combined, masked_keys, reason_keys
 from roster_lint.report.counts import plan_counts
 from roster_lint.report.plan_json import plan_json_text
-
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "sample_exports"
-CORPUS = ROOT.parent / "shared" / "corpus"
-EXPORTS = sorted(p for p in SAMPLES.iterdir() if p.is_dir())
-EXPORTS += sorted(p for p in CORPUS.glob("*/*") if p.is_dir() and any(p.glob("*.csv")))
-OPTIONS = {
-    "full": api.Options(),
-    "provisioning": api.Options(mode="provisioning"),
-    "previous": api.Options(previous=str(SAMPLES / "district-yesterday")),
-}
+from tests.predict.helpers import EXPORTS, OPTIONS
 
 
 def _pairs_of_rows(keys: ReasonKeys) -> list[tuple[str, tuple[str, ...]]]:
