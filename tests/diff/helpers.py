@@ -10,6 +10,7 @@ import polars as pl
 from roster_lint.examples import materialise
 from roster_lint.load import load_export
 from roster_lint.model import Export
+from roster_lint.predict.history import Pairs
 from roster_lint.predict.model import ACTION_SCHEMA, Plan
 
 Patch = list[dict[str, Any]]
@@ -59,3 +60,13 @@ def plan_of(rows: list[tuple[str, str, str, list[str]]]) -> Plan:
 
 def ids(frame: pl.DataFrame, column: str = "sourcedId") -> list[str]:
     return [str(v) for v in frame[column].to_list()]
+
+
+def same_match(fast: Pairs | None, slow: Pairs | None) -> tuple[Pairs, Pairs]:
+    """Assert two `history.match_pairs` results (a fast path and its oracle) are the same
+    pairs; return them, known to be there, for the caller's own assertions."""
+    assert fast is not None and slow is not None
+    for name in ("had", "shared", "still_enrolled"):
+        assert getattr(fast, name).equals(getattr(slow, name)), name
+    assert fast.was.equals(slow.was)
+    return fast, slow
