@@ -3,7 +3,9 @@ catalogue (`follows`), each with a finding that follows and one that does not.""
 
 from __future__ import annotations
 
+import csv
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +108,7 @@ def test_issue_links_are_declared() -> None:
         ("RL310", "RL231"),
         ("RL020", "RL021"),
         ("RL231", "RL021"),
+        ("RL304", "RL252"),
     ]:
         assert pair in declared, pair
 
@@ -230,3 +233,39 @@ def test_rows_of_previous_export_are_not_listed(
     doc = json.loads(run.out)
     listed = rows.read_text("utf-8").splitlines()[1:]
     assert sum(f["count"] for f in doc["findings"]) == len(listed)
+
+
+def _school_identifier(tmp_path: Path, value: str) -> Path:
+    """The sample district with school 101's orgs.identifier set to `value`."""
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "district", export)
+    orgs = export / "orgs.csv"
+    with orgs.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    col, sid = rows[0].index("identifier"), rows[0].index("sourcedId")
+    (row,) = [r for r in rows[1:] if r[sid] == "101"]
+    row[col] = value
+    with orgs.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    return export
+
+
+@pytest.mark.parametrize(
+    ("identifier", "cause"),
+    [("67891400101", ("RL252", 3)), ("", None)],  # lost its leading zero / left blank
+)
+def test_a_school_id_that_lost_its_zero_is_the_root(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    identifier: str,
+    cause: tuple[str, int] | None,
+) -> None:
+    run = run_cli(
+        capsys, "check", str(_school_identifier(tmp_path, identifier)), "--format", "json"
+    )
+    doc = json.loads(run.out)
+    (nces,) = [f for f in doc["findings"] if f["code"] == "RL304"]
+    assert (nces["file"], nces["line"], nces["column"]) == ("orgs.csv", 3, "identifier")
+    got = (nces["cause"]["code"], nces["cause"]["line"]) if "cause" in nces else None
+    assert got == cause
+    assert any(f["code"] == "RL252" for f in doc["findings"]) == (cause is not None)
