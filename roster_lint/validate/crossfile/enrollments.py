@@ -188,9 +188,17 @@ def dates(export: Export, out: Findings) -> None:
     enr = table(export, "enrollments.csv", "beginDate", "endDate")
     if enr is None:
         return
-    # ISO dates order like their text, so a text comparison finds every candidate cheaply;
-    # parsing then confirms them.  Badly formatted dates are the schema rules' finding.
-    candidates = enr.df.filter(pl.col("beginDate") > pl.col("endDate"))
+    # Canonical ISO dates (YYYY-MM-DD, 10 bytes) order like their text, so a text
+    # comparison finds those candidates cheaply; parsing then confirms them.  A date of
+    # another length may still parse ("2026-9-30", " 2026-09-30") yet order otherwise as
+    # text ("2026-10-1" < "2026-9-30"): such rows are candidates too (their format is the
+    # schema rules' finding; the order is this one's).
+    begin_text, end_text = pl.col("beginDate"), pl.col("endDate")
+    candidates = enr.df.filter(
+        (begin_text > end_text)
+        | (begin_text.str.len_bytes() != 10)
+        | (end_text.str.len_bytes() != 10)
+    )
     begin = pl.col("beginDate").str.to_date("%Y-%m-%d", strict=False)
     end = pl.col("endDate").str.to_date("%Y-%m-%d", strict=False)
     hits = candidates.filter(begin > end).select(
