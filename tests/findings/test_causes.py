@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from roster_lint.catalogue import LINK_KEYS, Link, Rule, _check_links, _links, catalogue
+from roster_lint.examples import materialise
 from roster_lint.findings import Findings
 from tests.cli_run import run_cli
 
@@ -269,3 +270,32 @@ def test_a_school_id_that_lost_its_zero_is_the_root(
     got = (nces["cause"]["code"], nces["cause"]["line"]) if "cause" in nces else None
     assert got == cause
     assert any(f["code"] == "RL252" for f in doc["findings"]) == (cause is not None)
+
+
+def test_a_one_dot_zero_file_is_the_root_of_its_header_findings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """classes.csv written as OneRoster 1.0 (RL070): its missing 1.1 column and the broken
+    header are what that costs; a header broken in another file has its own root."""
+    patch = [
+        {
+            "op": "rename_header",
+            "file": "classes.csv",
+            "column": "termSourcedIds",
+            "to": "termSourcedId",
+        },
+        {"op": "drop_column", "file": "classes.csv", "column": "periods"},  # as 1.0 had none
+        {"op": "rename_header", "file": "users.csv", "column": "middleName", "to": "middlename"},
+    ]
+    path = materialise("base-1.1", patch, tmp_path)
+    doc = json.loads(run_cli(capsys, "check", str(path), "--format", "json").out)
+    cause = {
+        (f["code"], f["file"], f.get("column")): f["cause"]["code"] if "cause" in f else None
+        for f in doc["findings"]
+    }
+    assert cause[("RL070", "classes.csv", "termSourcedId")] is None
+    assert cause[("RL030", "classes.csv", "periods")] == "RL070"
+    assert cause[("RL322", "classes.csv", None)] == "RL070"
+    # users.csv: a misspelt header, no 1.0 column there
+    assert cause[("RL033", "users.csv", "middleName")] is None
+    assert cause[("RL322", "users.csv", None)] == "RL033"
