@@ -212,7 +212,8 @@ def test_identical_pairing(rows: list[tuple[str | None, ...]], file: str, chunks
     )
     if chunks > 1 and df.height > chunks:
         step = df.height // chunks
-        df = pl.concat([df.slice(i * step, step) for i in range(chunks - 1)] + [df.slice((chunks - 1) * step)], rechunk=False)
+        parts = [df.slice(i * step, step) for i in range(chunks - 1)]
+        df = pl.concat([*parts, df.slice((chunks - 1) * step)], rechunk=False)
     shared = _table(df, file)
     copy = _table(df.clone(), file)
     got = compare_tables(file, shared, _table(df, file), same=True)
