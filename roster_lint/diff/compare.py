@@ -94,9 +94,7 @@ class Compared:
     pairs: dict[str, PairedRows] = field(default_factory=dict)
 
 
-def compare_rows(
-    old: Export, new: Export, opts: Options, shared: Collection[str] = ()
-) -> Compared:
+def compare_rows(old: Export, new: Export, opts: Options, shared: Collection[str] = ()) -> Compared:
     """The row changes per file and the RL4xx warnings (no plan).  shared: the files
     NEW took from OLD, byte-identical (diff/reuse.py)."""
     files = [

@@ -62,9 +62,7 @@ class SharedReads:
         mine = out.sibling()
         parsed = read_entry(entry, mine)
         out.extend(mine)
-        self._reads[entry.name] = _Read(
-            entry.path, entry.size, self._reopen(entry), parsed, mine
-        )
+        self._reads[entry.name] = _Read(entry.path, entry.size, self._reopen(entry), parsed, mine)
         return parsed
 
     def new(self, entry: Entry, out: Findings) -> Parsed:
