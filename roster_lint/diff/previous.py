@@ -23,13 +23,19 @@ from roster_lint.model import LINE
 from roster_lint.predict.history.pairs import in_order
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from roster_lint.model import Export
     from roster_lint.options import Options
     from roster_lint.predict.engine import Decided
+    from roster_lint.predict.inputs import Inputs
 
 # The files whose pairs the plan's previous side can carry: the decided frame, and the
 # key the plan matches its rows by (history.match_pairs: (class, user); users_vs_previous
 # and retained_users: the user id).
+# NEW takes OLD's orgs' and users' decisions when its inputs for them are OLD's
+# (`_same_people`); False: NEW decides them (the tests' oracle).
+SAME_PEOPLE = True
 PAIRED = {"enrollments.csv": "enrollments", "users.csv": "users"}
 PAIRED_BY = {"enrollments.csv": PAIR_KEY, "users.csv": ID_KEY}
 
@@ -55,11 +61,35 @@ def decided_previous(
         for file, frame in PAIRED.items()
     }
     side = previous_side(decided)
+    if SAME_PEOPLE:
+        side.known_for_next = _same_people(decided)
     del decided
     for frame, pairs in known.items():
         if pairs is not None:
             setattr(side, frame, with_known_pairs(getattr(side, frame), *pairs))
     return side
+
+
+def _same_people(decided: Decided) -> Callable[[Inputs], dict[str, pl.DataFrame]]:
+    """OLD's orgs' and users' decisions, for NEW's to be them where NEW's inputs for them
+    are OLD's (engine.decide's `known`).  decide_orgs reads the inputs' orgs, and
+    decide_users their users, version, paths and file states, the decided orgs and the
+    profile (predict/users.py, schools.py, rules/users.py; the profile is load_profile()'s
+    and `sig` is made on both sides, as build_plan decides NEW with a previous export):
+    equal inputs, equal decisions.  Nightly exports often list the same users; `diff`
+    then decides them once (docs/performance.md, branch diffreuse)."""
+    was, orgs, users = decided.inp, decided.orgs, decided.users
+
+    def known(inp: Inputs) -> dict[str, pl.DataFrame]:
+        same = (
+            (inp.version, inp.mode, inp.state, inp.paths, inp.primary_role_ambiguous)
+            == (was.version, was.mode, was.state, was.paths, was.primary_role_ambiguous)
+            and inp.orgs.equals(was.orgs)
+            and inp.users.equals(was.users)
+        )
+        return {"orgs": orgs, "users": users} if same else {}
+
+    return known
 
 
 def _known_pairs(

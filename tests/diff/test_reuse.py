@@ -219,3 +219,79 @@ def test_identical_pairing(rows: list[tuple[str | None, ...]], file: str, chunks
     got = compare_tables(file, shared, _table(df, file), same=True)
     want = compare_tables(file, shared, copy)
     _same_diff(got, want)
+
+
+# --- NEW's orgs and users decided once when their inputs are OLD's (previous._same_people) ---
+
+
+def _new_enrollment_ids(tmp: Path) -> Path:
+    """`district` with every enrollment sourcedId regenerated, nothing else changed."""
+    out = _copy(SAMPLES / "district", tmp / "renamed")
+    path = out / "enrollments.csv"
+    df = pl.read_csv(path, infer_schema=False)
+    df = df.with_columns(pl.format("new-{}", pl.int_range(pl.len())).alias("sourcedId"))
+    df.write_csv(path)
+    return out
+
+
+def _one_user_elsewhere(out: Path) -> Path:
+    """`out` with its last user's orgs an org no file lists (a skip on NEW's side)."""
+    path = out / "users.csv"
+    df = pl.read_csv(path, infer_schema=False)
+    last = pl.int_range(pl.len()) == pl.len() - 1
+    df = df.with_columns(
+        pl.when(last)
+        .then(pl.lit("nowhere"))
+        .otherwise(pl.col("orgSourcedIds"))
+        .alias("orgSourcedIds")
+    )
+    df.write_csv(path)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "mode", "fires"),
+    [
+        ("district", "renamed", "full", True),
+        ("district", "renamed", "provisioning", True),
+        ("renamed", "district", "full", True),
+        ("district", "district", "full", True),
+        ("district-yesterday", "district", "full", False),  # users.csv differs
+        ("district", "one-user", "full", False),  # as many users, one in an unknown org
+        ("district", "district-v12", "full", False),  # another version
+        ("district-flawed", "district", "full", False),
+    ],
+)
+def test_same_people_gives_the_same_actions(
+    tmp_path: Path, old: str, new: str, mode: str, fires: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan `diff` makes with NEW taking OLD's orgs' and users' decisions equals the
+    one deciding them anew, and takes them exactly when the inputs are the same."""
+    from roster_lint.diff import previous
+    from roster_lint.predict import engine
+    from tests.diff.test_previous_side import _actions
+
+    def where(name: str) -> str:
+        if name == "renamed":
+            return str(_new_enrollment_ids(tmp_path))
+        if name == "one-user":
+            return str(_one_user_elsewhere(_new_enrollment_ids(tmp_path)))
+        return str(SAMPLES / name)
+
+    old_path, new_path = where(old), where(new)
+    monkeypatch.setattr(previous, "SAME_PEOPLE", False)
+    want = _actions(old_path, new_path, mode, side=True)
+    monkeypatch.setattr(previous, "SAME_PEOPLE", True)
+    taken: list[list[str]] = []
+    decide = engine.decide
+
+    def counted(*args: object, **kwargs: object) -> engine.Decided:
+        known = kwargs.get("known")
+        if callable(known):
+            kwargs["known"] = lambda inp: taken.append(sorted(got := known(inp))) or got
+        return decide(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "decide", counted)
+    got = _actions(old_path, new_path, mode, side=True)
+    assert_frame_equal(got, want)
+    assert taken == [["orgs", "users"] if fires else []]
