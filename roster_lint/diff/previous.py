@@ -78,15 +78,13 @@ def _same_people(decided: Decided) -> Callable[[Inputs], dict[str, pl.DataFrame]
     and `sig` is made on both sides, as build_plan decides NEW with a previous export):
     equal inputs, equal decisions.  Nightly exports often list the same users; `diff`
     then decides them once (docs/performance.md, branch diffreuse)."""
-    was, orgs, users = decided.inp, decided.orgs, decided.users
+    # Only these are kept (not OLD's Inputs: its enrollments would stay with them).
+    was = _read_alike(decided.inp)
+    orgs_in, users_in = decided.inp.orgs, decided.inp.users
+    orgs, users = decided.orgs, decided.users
 
     def known(inp: Inputs) -> dict[str, pl.DataFrame]:
-        same = (
-            (inp.version, inp.mode, inp.state, inp.paths, inp.primary_role_ambiguous)
-            == (was.version, was.mode, was.state, was.paths, was.primary_role_ambiguous)
-            and inp.orgs.equals(was.orgs)
-            and inp.users.equals(was.users)
-        )
+        same = _read_alike(inp) == was and inp.orgs.equals(orgs_in) and inp.users.equals(users_in)
         return {"orgs": orgs, "users": users} if same else {}
 
     return known
@@ -115,3 +113,9 @@ def _known_pairs(
     if in_order(at_new, frames[1].height):  # every row paired in place: no gather
         return paired.pairs[IDX], at_new, frames[1][LINE]
     return paired.pairs[IDX], at_new, gather(frames[1].select(LINE), at_new).to_series()
+
+
+def _read_alike(inp: Inputs) -> tuple[object, ...]:
+    """What of the inputs besides their frames the orgs' and users' decisions read."""
+    state, paths = dict(inp.state), dict(inp.paths)
+    return (inp.version, inp.mode, state, paths, inp.primary_role_ambiguous)
