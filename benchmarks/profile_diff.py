@@ -4,7 +4,8 @@
     .venv/bin/python -m benchmarks.shapes --students 100000 --out /tmp/s --shape clean --pair
     .venv/bin/python benchmarks/profile_diff.py /tmp/s/clean /tmp/s/clean.new
 
-Prints wall, CPU and peak RSS after each step (load both, row comparison per file, RL4xx
+Prints wall, CPU and peak RSS after each step (load both: NEW shares the files
+byte-identical in OLD, PROFILE_NO_SHARE=1 reads them again as before; row comparison per file, RL4xx
 checks, the release of the columns the plan does not read, the plan of NEW against OLD
 (OLD decided first as the previous side, OLD's frames released, then NEW's actions only,
 as `diff` builds it; PROFILE_FULL_PLAN=1 builds the whole plan as before), the
@@ -22,6 +23,7 @@ import time
 from benchmarks.profile_check import ROWS, _cpu, _now_gb, _peak_gb, stage
 
 FULL_PLAN = os.environ.get("PROFILE_FULL_PLAN") == "1"
+NO_SHARE = os.environ.get("PROFILE_NO_SHARE") == "1"  # read files identical in both twice
 
 
 def main(argv: list[str]) -> int:
@@ -44,12 +46,26 @@ def main(argv: list[str]) -> int:
 
     ROWS.append(("imports", time.perf_counter() - t0, _cpu() - c0, _peak_gb(), _now_gb()))
     opts = api.Options()
-    old = stage("load old", lambda: api.load(argv[0]))
-    new = stage("load new", lambda: api.load(argv[1]))
+    if NO_SHARE:  # as before branch diffreuse: each export reads every file
+        old = stage("load old", lambda: api.load(argv[0]))
+        new = stage("load new", lambda: api.load(argv[1]))
+        shared: set[str] = set()
+    else:
+        from roster_lint.diff.reuse import SharedReads
+
+        reads = SharedReads(argv[0])
+        old = stage("load old", lambda: pipeline.load(argv[0], read=reads.old))
+        new = stage("load new (shares)", lambda: pipeline.load(argv[1], read=reads.new))
+        reads.done()
+        shared = reads.shared
+        print("shared with OLD:", sorted(shared), flush=True)
     files = []
     for name in compare_mod._file_order(set(old.tables) | set(new.tables)):
         fd = stage(
-            f"rows {name}", lambda n=name: compare_tables(n, old.tables.get(n), new.tables.get(n))
+            f"rows {name}",
+            lambda n=name: compare_tables(
+                n, old.tables.get(n), new.tables.get(n), same=n in shared
+            ),
         )
         files.append(fd)
     warnings = Findings()

@@ -39,6 +39,7 @@ from roster_lint.options import Options
 from roster_lint.predict.model import Plan
 
 if TYPE_CHECKING:
+    from roster_lint.load import Reader
     from roster_lint.predict.engine import Decided
 
 Progress = Callable[[str], AbstractContextManager[object]]
@@ -118,13 +119,18 @@ LOADING = "Loading export"
 LOADING_PREVIOUS = "Loading previous export"  # --previous: say which one is loading
 
 
-def load(path: str, progress: Progress | None = None, stage: str = LOADING) -> Export:
+def load(
+    path: str, progress: Progress | None = None, stage: str = LOADING, read: Reader | None = None
+) -> Export:
     """Load an export (folder or zip); damage becomes findings, not exceptions.  A progress
-    whose stage object is a `load.FileProgress` is told each file read and its rows."""
+    whose stage object is a `load.FileProgress` is told each file read and its rows.
+    read: how each table's file is read (load.Reader; `diff` shares identical files)."""
     from roster_lint.load import FileProgress, load_export
+    from roster_lint.load.reader import read_entry
 
     with _step(progress, stage) as task:
-        return load_export(path, task if isinstance(task, FileProgress) else None)
+        shown = task if isinstance(task, FileProgress) else None
+        return load_export(path, shown, read or read_entry)
 
 
 def course_map(opts: Options) -> set[str] | None:

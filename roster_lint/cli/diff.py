@@ -58,11 +58,15 @@ def _run(
     from roster_lint import api, pipeline
     from roster_lint.diff.compare import compare_rows, empty_plan, with_plan
     from roster_lint.diff.previous import decided_previous
+    from roster_lint.diff.reuse import SharedReads
 
     opts.validate()
-    old_export = api.load(old, bars, pipeline.LOADING_PREVIOUS)
-    new_export = api.load(new, bars)
-    compared = compare_rows(old_export, new_export, opts)
+    # A file byte-identical in both exports is read once (diff/reuse.py).
+    reads = SharedReads(old)
+    old_export = pipeline.load(old, bars, pipeline.LOADING_PREVIOUS, reads.old)
+    new_export = pipeline.load(new, bars, read=reads.new)
+    reads.done()
+    compared = compare_rows(old_export, new_export, opts, reads.shared)
     opts.previous = old_export.path
     try:
         readers = (pipeline.plan_reads(), api.outputs_read) if redact else (pipeline.plan_reads(),)

@@ -18,6 +18,8 @@ from roster_lint.predict.model import ACTION_SCHEMA, Plan
 from roster_lint.spec import oneroster
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from roster_lint.options import Options
 
 SYNC_SCHEMA = {"action": ACTION_SCHEMA["action"], "reasons": ACTION_SCHEMA["reasons"]}
@@ -92,10 +94,11 @@ class Compared:
     pairs: dict[str, PairedRows] = field(default_factory=dict)
 
 
-def compare_rows(old: Export, new: Export, opts: Options) -> Compared:
-    """The row changes per file and the RL4xx warnings (no plan)."""
+def compare_rows(old: Export, new: Export, opts: Options, shared: Collection[str] = ()) -> Compared:
+    """The row changes per file and the RL4xx warnings (no plan).  shared: the files
+    NEW took from OLD, byte-identical (diff/reuse.py)."""
     files = [
-        compare_tables(name, old.tables.get(name), new.tables.get(name))
+        compare_tables(name, old.tables.get(name), new.tables.get(name), same=name in shared)
         for name in _file_order(set(old.tables) | set(new.tables))
     ]
     warnings = Findings()

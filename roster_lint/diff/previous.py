@@ -23,13 +23,19 @@ from roster_lint.model import LINE
 from roster_lint.predict.history.pairs import in_order
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from roster_lint.model import Export
     from roster_lint.options import Options
     from roster_lint.predict.engine import Decided
+    from roster_lint.predict.inputs import Inputs
 
 # The files whose pairs the plan's previous side can carry: the decided frame, and the
 # key the plan matches its rows by (history.match_pairs: (class, user); users_vs_previous
 # and retained_users: the user id).
+# NEW takes OLD's orgs' and users' decisions when its inputs for them are OLD's
+# (`_same_people`); False: NEW decides them (the tests' oracle).
+SAME_PEOPLE = True
 PAIRED = {"enrollments.csv": "enrollments", "users.csv": "users"}
 PAIRED_BY = {"enrollments.csv": PAIR_KEY, "users.csv": ID_KEY}
 
@@ -55,11 +61,33 @@ def decided_previous(
         for file, frame in PAIRED.items()
     }
     side = previous_side(decided)
+    if SAME_PEOPLE:
+        side.known_for_next = _same_people(decided)
     del decided
     for frame, pairs in known.items():
         if pairs is not None:
             setattr(side, frame, with_known_pairs(getattr(side, frame), *pairs))
     return side
+
+
+def _same_people(decided: Decided) -> Callable[[Inputs], dict[str, pl.DataFrame]]:
+    """OLD's orgs' and users' decisions, for NEW's to be them where NEW's inputs for them
+    are OLD's (engine.decide's `known`).  decide_orgs reads the inputs' orgs, and
+    decide_users their users, version, paths and file states, the decided orgs and the
+    profile (predict/users.py, schools.py, rules/users.py; the profile is load_profile()'s
+    and `sig` is made on both sides, as build_plan decides NEW with a previous export):
+    equal inputs, equal decisions.  Nightly exports often list the same users; `diff`
+    then decides them once (docs/performance.md, branch diffreuse)."""
+    # Only these are kept (not OLD's Inputs: its enrollments would stay with them).
+    was = _read_alike(decided.inp)
+    orgs_in, users_in = decided.inp.orgs, decided.inp.users
+    orgs, users = decided.orgs, decided.users
+
+    def known(inp: Inputs) -> dict[str, pl.DataFrame]:
+        same = _read_alike(inp) == was and inp.orgs.equals(orgs_in) and inp.users.equals(users_in)
+        return {"orgs": orgs, "users": users} if same else {}
+
+    return known
 
 
 def _known_pairs(
@@ -85,3 +113,9 @@ def _known_pairs(
     if in_order(at_new, frames[1].height):  # every row paired in place: no gather
         return paired.pairs[IDX], at_new, frames[1][LINE]
     return paired.pairs[IDX], at_new, gather(frames[1].select(LINE), at_new).to_series()
+
+
+def _read_alike(inp: Inputs) -> tuple[object, ...]:
+    """What of the inputs besides their frames the orgs' and users' decisions read."""
+    state, paths = dict(inp.state), dict(inp.paths)
+    return (inp.version, inp.mode, state, paths, inp.primary_role_ambiguous)

@@ -165,6 +165,33 @@ class KeyHashes:
         self._pairings[key] = (pairs, later, common)
         return self._pairings[key]
 
+    def identical(self, key: tuple[str, ...]) -> bool:
+        """Take the pairing of two sides known to be the same frame (a file byte-identical
+        in both exports, read once: diff/reuse.py), when no key hash repeats: every row
+        is paired with itself where no key column is null, and none moved.  What
+        `pairing` makes of such frames (`_aligned`: every hash in place, the key text the
+        same except where null, no compared value differs; no duplicates), without
+        hashing the other side or comparing the values (tests/diff/test_reuse.py).
+        False (nothing taken) when a hash repeats: `pairing` then decides."""
+        if key in self._pairings:
+            return False
+        hashed = self.side(key, 0)
+        if hashed.n_unique() != hashed.len() or not ALIGNED:
+            return False
+        self._done[(key, 1)] = hashed
+        keyed = self._frames[0].select(pl.all_horizontal([pl.col(k).is_not_null() for k in key]))
+        at = pl.arg_where(keyed.to_series(), eager=True).cast(pl.UInt32)
+        pairs = pl.DataFrame(
+            [
+                at.alias(IDX),
+                at.alias(IDX + NEW),
+                pl.repeat(False, at.len(), dtype=pl.Boolean, eager=True).alias(MOVED),
+            ]
+        )
+        none = pl.Series(IDX, [], pl.UInt32)
+        self._pairings[key] = (pairs, [none, none.clone()], self.common(key))
+        return True
+
     def _aligned(
         self, key: tuple[str, ...], hashed: list[pl.Series], common: list[str]
     ) -> pl.DataFrame:
@@ -442,8 +469,11 @@ def _match(
     base.changed, base.column_changes = _changed(matched, common, key, extra)
 
 
-def compare_tables(file: str, old: Table | None, new: Table | None) -> FileDiff:
-    """Compare one file; a missing or unreadable side gives a status instead of rows."""
+def compare_tables(
+    file: str, old: Table | None, new: Table | None, *, same: bool = False
+) -> FileDiff:
+    """Compare one file; a missing or unreadable side gives a status instead of rows.
+    same: both sides are the one frame of a file read once (diff/reuse.py)."""
     base = FileDiff(
         file=file,
         path_old=old.path if old else None,
@@ -469,5 +499,7 @@ def compare_tables(file: str, old: Table | None, new: Table | None) -> FileDiff:
         base.status = NO_KEY
         return base
     base.key = key
+    if same and old.df.columns == new.df.columns:
+        hashes.identical(key)
     _match(base, old.df, new.df, key, hashes)
     return base

@@ -13,6 +13,7 @@ into a private temporary folder, removed before load_export returns or raises
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal, Protocol, cast, runtime_checkable
 
 import polars as pl
@@ -27,7 +28,7 @@ from roster_lint.load.version import decide
 from roster_lint.model import LINE, Export, Table
 from roster_lint.spec import oneroster
 
-__all__ = ["FileProgress", "load_export"]
+__all__ = ["FileProgress", "Reader", "load_export"]
 
 
 @runtime_checkable
@@ -42,13 +43,22 @@ class FileProgress(Protocol):
     def read(self, name: str, size: int, rows: int) -> None: ...
 
 
-def load_export(path: str, progress: FileProgress | None = None) -> Export:
+# How a table's file is read (read_entry; `diff` passes one that shares a file byte-identical
+# in both exports: diff/reuse.py).
+Reader = Callable[[Entry, Findings], Parsed]
+
+
+def load_export(
+    path: str, progress: FileProgress | None = None, read: Reader = read_entry
+) -> Export:
     """Load an export; every problem found on the way is in `Export.findings`."""
     with open_source(path) as src:
-        return _load(src, path, progress)
+        return _load(src, path, progress, read)
 
 
-def _load(src: Source, path: str, progress: FileProgress | None = None) -> Export:
+def _load(
+    src: Source, path: str, progress: FileProgress | None = None, read: Reader = read_entry
+) -> Export:
     refuse_non_export(src)
     out = Findings()
     by_name, manifest_entry, others = _classify(src, out)
@@ -76,7 +86,7 @@ def _load(src: Source, path: str, progress: FileProgress | None = None) -> Expor
     for name, entry in order:
         if progress is not None:
             progress.reading(entry.path)
-        parsed[name] = read_entry(entry, out)
+        parsed[name] = read(entry, out)
         if progress is not None:
             rows = parsed[name].df.height if parsed[name].readable else 0
             progress.read(entry.path, entry.size, rows)

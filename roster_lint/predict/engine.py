@@ -13,6 +13,7 @@ than parsed back out of the detail JSON.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -86,6 +87,9 @@ class Decided:
     enrollments: pl.DataFrame
     # The grade classes the enrollments' `_gc` indexes (enrollments.decide_enrollments).
     grade_classes: pl.Series = field(default_factory=lambda: pl.Series([None], dtype=pl.String))
+    # `diff`: decided frames the next export takes as its own where its inputs are these
+    # (the next export's Inputs -> {"orgs": ..., "users": ...}; diff/previous.py).
+    known_for_next: Callable[[Inputs], dict[str, pl.DataFrame]] | None = None
 
 
 def decide(
@@ -96,13 +100,20 @@ def decide(
     previous_courses: pl.Series | None,
     *,
     with_course: bool = True,
+    known: Callable[[Inputs], dict[str, pl.DataFrame]] | None = None,
 ) -> Decided:
     """with_course: the enrollments carry their class's course and the users their `sig`
-    (the --previous comparisons read them; not needed otherwise)."""
+    (the --previous comparisons read them; not needed otherwise).  known: the orgs' and
+    users' decisions to take as they are for these inputs (Decided.known_for_next)."""
     inp = read_inputs(export, mode, profile)
+    same = known(inp) if known is not None else {}
     classes_on = profile.mode_has_classes(mode)
-    orgs = schools.decide_orgs(inp, profile)
-    users = usr.decide_users(inp, orgs, profile, with_sig=with_course)
+    orgs = same["orgs"] if "orgs" in same else schools.decide_orgs(inp, profile)
+    users = (
+        same["users"]
+        if "users" in same
+        else usr.decide_users(inp, orgs, profile, with_sig=with_course)
+    )
     courses = cls.decide_courses(inp, course_map, previous_courses, classes_on, profile)
     # Enrollments meet their users once: the classes' grade counts and the enrollment
     # decisions both read this join.
@@ -359,7 +370,10 @@ def build_plan(
     if prev is None and previous is not None:
         prev = decide(previous, mode, profile, None, None)
     prev_courses = prev.inp.courses["course"] if prev is not None else None
-    d = decide(export, mode, profile, course_map, prev_courses, with_course=prev is not None)
+    known = prev.known_for_next if prev is not None else None
+    d = decide(
+        export, mode, profile, course_map, prev_courses, with_course=prev is not None, known=known
+    )
     parts = _parts(d, prev, profile, course_map=course_map, actions_only=actions_only)
     if actions_only:
         actions = pl.concat(parts.actions, how="vertical", rechunk=False)

@@ -1,0 +1,297 @@
+"""Files byte-identical in OLD and NEW read once (diff/reuse.py), and their rows paired with
+themselves (rows.KeyHashes.identical): each against the old path as the oracle."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+from roster_lint.cli import main
+from roster_lint.diff import reuse
+from roster_lint.diff.model import FileDiff
+from roster_lint.diff.reuse import SharedReads
+from roster_lint.diff.rows import compare_tables
+from roster_lint.load import load_export
+from roster_lint.model import LINE, Export, Table
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_exports"
+
+
+def _load_pair(old: str, new: str) -> tuple[Export, Export, set[str]]:
+    reads = SharedReads(old)
+    a = load_export(old, read=reads.old)
+    b = load_export(new, read=reads.new)
+    reads.done()
+    return a, b, reads.shared
+
+
+def _same_export(got: Export, want: Export) -> None:
+    """`got` is the export a plain load gives: every table, header, flag and finding."""
+    assert got.version == want.version
+    assert got.manifest == want.manifest
+    assert sorted(got.tables) == sorted(want.tables)
+    for name, t in want.tables.items():
+        g = got.tables[name]
+        assert (g.path, g.header, g.mode, g.header_ok, g.readable, g.encoding) == (
+            t.path,
+            t.header,
+            t.mode,
+            t.header_ok,
+            t.readable,
+            t.encoding,
+        ), name
+        assert_frame_equal(g.df, t.df)
+    assert_frame_equal(got.findings.frame(), want.findings.frame())
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def _zip(folder: Path, dst: Path, prefix: str = "") -> Path:
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(folder.iterdir()):
+            zf.write(f, prefix + f.name)
+    return dst
+
+
+def test_identical_files_are_shared_and_loaded_alike(tmp_path: Path) -> None:
+    old, new = SAMPLES / "district-yesterday", SAMPLES / "district"
+    a, b, shared = _load_pair(str(old), str(new))
+    # The files the two samples hold byte for byte, and no other.
+    same = {f.name for f in new.iterdir() if (old / f.name).is_file()}
+    same = {n for n in same if (old / n).read_bytes() == (new / n).read_bytes()}
+    assert shared == same - {"manifest.csv"}
+    assert shared == {"academicSessions.csv", "orgs.csv"}
+    _same_export(a, load_export(str(old)))
+    _same_export(b, load_export(str(new)))
+
+
+def test_one_byte_differs_not_shared(tmp_path: Path) -> None:
+    """A file the same size as OLD's with one byte changed (at the end) is read anew."""
+    old = _copy(SAMPLES / "district", tmp_path / "old")
+    new = _copy(SAMPLES / "district", tmp_path / "new")
+    users = new / "users.csv"
+    data = bytearray(users.read_bytes())
+    at = data.rindex(b"@")  # an email's @ in the last record -> a letter
+    data[at] = ord("a")
+    users.write_bytes(bytes(data))
+    assert users.stat().st_size == (old / "users.csv").stat().st_size
+    a, b, shared = _load_pair(str(old), str(new))
+    assert "users.csv" not in shared
+    assert "orgs.csv" in shared and "enrollments.csv" in shared
+    _same_export(b, load_export(str(new)))
+    assert not b.tables["users.csv"].df.equals(a.tables["users.csv"].df)
+
+
+@pytest.mark.parametrize("sides", ["zip-zip", "zip-folder", "folder-zip", "zip-prefix"])
+def test_zips(tmp_path: Path, sides: str) -> None:
+    """OLD's zip members are read again from OLD's archive (its unpacked copy is gone);
+    a member at another path in the archive is not shared (its findings name the path)."""
+    src_old, src_new = SAMPLES / "district-yesterday", SAMPLES / "district"
+    old = str(_zip(src_old, tmp_path / "old.zip")) if sides.startswith("zip") else str(src_old)
+    prefix = "export/" if sides == "zip-prefix" else ""
+    new = (
+        str(_zip(src_new, tmp_path / "new.zip", prefix)) if sides != "zip-folder" else str(src_new)
+    )
+    _, b, shared = _load_pair(old, new)
+    assert shared == (set() if prefix else {"academicSessions.csv", "orgs.csv"})
+    _same_export(b, load_export(new))
+
+
+def test_old_file_gone_reads_new(tmp_path: Path) -> None:
+    """OLD's file removed before NEW is compared: NEW reads its own."""
+    old = _copy(SAMPLES / "district", tmp_path / "old")
+    reads = SharedReads(str(old))
+    load_export(str(old), read=reads.old)
+    (old / "orgs.csv").unlink()
+    b = load_export(str(SAMPLES / "district"), read=reads.new)
+    assert "orgs.csv" not in reads.shared and "users.csv" in reads.shared
+    _same_export(b, load_export(str(SAMPLES / "district")))
+
+
+def _diff_json(
+    old: str, new: str, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(["diff", old, new, "--format", "json", *extra])
+    out, _ = capsys.readouterr()
+    return int(exc.value.code or 0), out
+
+
+def _masked(text: str) -> object:
+    doc = json.loads(text)
+    doc.pop("generated_at", None)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("district-yesterday", "district"),
+        ("district", "district"),
+        ("district", "district-flawed"),
+        ("district-flawed", "district-flawed"),
+        ("district", "district-v12"),
+    ],
+)
+def test_cli_output_as_without_sharing(
+    old: str,
+    new: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`diff` JSON with the shared reads equals the one with every file read twice."""
+    args = (str(SAMPLES / old), str(SAMPLES / new))
+    got = _diff_json(*args, capsys, "--redact")
+    with monkeypatch.context() as m:
+        m.setattr(reuse, "_same_bytes", lambda *_: False)
+        want = _diff_json(*args, capsys, "--redact")
+    assert got[0] == want[0]
+    assert _masked(got[1]) == _masked(want[1])
+
+
+# --- KeyHashes.identical against the pairing of two separate copies -------------------------
+
+_ids = st.one_of(st.none(), st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "h", ""]))
+
+
+def _table(df: pl.DataFrame, name: str) -> Table:
+    return Table(name=name, path=name, df=df, header=[c for c in df.columns if c != LINE])
+
+
+def _same_diff(got: FileDiff, want: FileDiff) -> None:
+    for f in ("status", "key", "key_note", "id_overlap", "column_changes"):
+        assert getattr(got, f) == getattr(want, f), f
+    assert (got.duplicate_keys_old, got.duplicate_keys_new) == (
+        want.duplicate_keys_old,
+        want.duplicate_keys_new,
+    )
+    for f in ("added", "removed", "changed"):
+        assert_frame_equal(getattr(got, f), getattr(want, f))
+    assert (got.paired is None) == (want.paired is None)
+    if got.paired is not None and want.paired is not None:
+        assert got.paired.key == want.paired.key
+        assert got.paired.duplicates == want.paired.duplicates
+        assert_frame_equal(got.paired.pairs, want.paired.pairs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.tuples(_ids, _ids, _ids, _ids), max_size=30),
+    file=st.sampled_from(["users.csv", "enrollments.csv", "classes.csv"]),
+    chunks=st.integers(1, 4),
+)
+def test_identical_pairing(rows: list[tuple[str | None, ...]], file: str, chunks: int) -> None:
+    """compare_tables(same=True) on one frame gives what the comparison of two copies
+    gives: keys null, repeated (the shortcut declines), enrollments keyed by their pair."""
+    df = pl.DataFrame(
+        {
+            "sourcedId": [r[0] for r in rows],
+            "classSourcedId": [r[1] for r in rows],
+            "userSourcedId": [r[2] for r in rows],
+            "role": [r[3] for r in rows],
+            LINE: list(range(2, len(rows) + 2)),
+        },
+        schema={
+            "sourcedId": pl.String,
+            "classSourcedId": pl.String,
+            "userSourcedId": pl.String,
+            "role": pl.String,
+            LINE: pl.Int64,
+        },
+    )
+    if chunks > 1 and df.height > chunks:
+        step = df.height // chunks
+        parts = [df.slice(i * step, step) for i in range(chunks - 1)]
+        df = pl.concat([*parts, df.slice((chunks - 1) * step)], rechunk=False)
+    shared = _table(df, file)
+    copy = _table(df.clone(), file)
+    got = compare_tables(file, shared, _table(df, file), same=True)
+    want = compare_tables(file, shared, copy)
+    _same_diff(got, want)
+
+
+# --- NEW's orgs and users decided once when their inputs are OLD's (previous._same_people) ---
+
+
+def _new_enrollment_ids(tmp: Path) -> Path:
+    """`district` with every enrollment sourcedId regenerated, nothing else changed."""
+    out = _copy(SAMPLES / "district", tmp / "renamed")
+    path = out / "enrollments.csv"
+    df = pl.read_csv(path, infer_schema=False)
+    df = df.with_columns(pl.format("new-{}", pl.int_range(pl.len())).alias("sourcedId"))
+    df.write_csv(path)
+    return out
+
+
+def _one_user_elsewhere(out: Path) -> Path:
+    """`out` with its last user's orgs an org no file lists (a skip on NEW's side)."""
+    path = out / "users.csv"
+    df = pl.read_csv(path, infer_schema=False)
+    last = pl.int_range(pl.len()) == pl.len() - 1
+    df = df.with_columns(
+        pl.when(last)
+        .then(pl.lit("nowhere"))
+        .otherwise(pl.col("orgSourcedIds"))
+        .alias("orgSourcedIds")
+    )
+    df.write_csv(path)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "mode", "fires"),
+    [
+        ("district", "renamed", "full", True),
+        ("district", "renamed", "provisioning", True),
+        ("renamed", "district", "full", True),
+        ("district", "district", "full", True),
+        ("district-yesterday", "district", "full", False),  # users.csv differs
+        ("district", "one-user", "full", False),  # as many users, one in an unknown org
+        ("district", "district-v12", "full", False),  # another version
+        ("district-flawed", "district", "full", False),
+    ],
+)
+def test_same_people_gives_the_same_actions(
+    tmp_path: Path, old: str, new: str, mode: str, fires: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan `diff` makes with NEW taking OLD's orgs' and users' decisions equals the
+    one deciding them anew, and takes them exactly when the inputs are the same."""
+    from roster_lint.diff import previous
+    from roster_lint.predict import engine
+    from tests.diff.test_previous_side import _actions
+
+    def where(name: str) -> str:
+        if name == "renamed":
+            return str(_new_enrollment_ids(tmp_path))
+        if name == "one-user":
+            return str(_one_user_elsewhere(_new_enrollment_ids(tmp_path)))
+        return str(SAMPLES / name)
+
+    old_path, new_path = where(old), where(new)
+    monkeypatch.setattr(previous, "SAME_PEOPLE", False)
+    want = _actions(old_path, new_path, mode, side=True)
+    monkeypatch.setattr(previous, "SAME_PEOPLE", True)
+    taken: list[list[str]] = []
+    decide = engine.decide
+
+    def counted(*args: object, **kwargs: object) -> engine.Decided:
+        known = kwargs.get("known")
+        if callable(known):
+            kwargs["known"] = lambda inp: taken.append(sorted(got := known(inp))) or got
+        return decide(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "decide", counted)
+    got = _actions(old_path, new_path, mode, side=True)
+    assert_frame_equal(got, want)
+    assert taken == [["orgs", "users"] if fires else []]
