@@ -206,7 +206,12 @@ def _outside_plain(data: np.ndarray[Any, Any]) -> bool:
             return _outside_by_table(block)
         t = tmp[: block.size]
         np.subtract(block, 0x3A, out=t)  # ":".."`" (0x3A-0x60) wrap to 0x00-0x26
-        if t.min() <= 0x26:
+        least = t.min()
+        if least == 0x25:  # "_" and nothing below it in ":".."`" ("class_user" ids):
+            np.subtract(t, 0x26, out=t)  # only "`" can be there, and wraps to 0
+            if t.min() == 0:
+                return True
+        elif least <= 0x26:
             mid = int(np.count_nonzero(t <= 0x26))
             if mid != int(np.count_nonzero(block == 0x40)) + int(np.count_nonzero(block == 0x5F)):
                 return True
