@@ -164,13 +164,34 @@ def _columns(table: Table) -> list[tuple[pl.Series, str]]:
         kind = _kind_of(table.name, column)
         if kind is None or column == LINE:
             continue
-        col = pl.col(column)
-        if column == "userIds":  # {type:identifier},...: the type is vocabulary, keep it
-            ids = col.str.extract_all(r":[^{},]+").list.eval(pl.element().str.slice(1))
-            # a value without the {type:id} shape is quoted whole by RL160: all of it is personal
-            col = pl.when(ids.list.len() > 0).then(ids.list.join(" ")).otherwise(col)
-        out.append((table.df.select(col.alias("value")).to_series(), kind))
+        if column == "userIds":
+            out.append((_user_ids(table.df, column), kind))
+            continue
+        out.append((table.df.select(pl.col(column).alias("value")).to_series(), kind))
     return out
+
+
+# One {type:identifier} and nothing else (the bulk of userIds): its identifier is what
+# follows the first colon, up to the closing brace.
+ONE_USER_ID = r"^\{[^{},:]*:[^{},]+\}$"
+
+
+def _user_ids(df: pl.DataFrame, column: str) -> pl.Series:
+    """The personal part of every userIds value: {type:identifier},... -> the identifiers,
+    joined by spaces (the type is vocabulary, kept); a value without the {type:id} shape is
+    quoted whole by RL160, so all of it is personal.  The values are read as a set (looked
+    up, cut into tokens), so their order is not kept: the values of one {type:id} (a
+    million users) are cut by a split (0.07 s), the others by the regex (0.4 s for all)."""
+    col = pl.col(column)
+    ids = col.str.extract_all(r":[^{},]+").list.eval(pl.element().str.slice(1))
+    cut = pl.when(ids.list.len() > 0).then(ids.list.join(" ")).otherwise(col)
+    one = col.str.splitn(":", 2).struct.field("field_1").str.strip_suffix("}")
+    marked = df.select(col, col.str.contains(ONE_USER_ID).fill_null(False).alias("_one"))
+    parts = [
+        marked.filter(pl.col("_one")).select(one.alias("value")),
+        marked.filter(~pl.col("_one")).select(cut.alias("value")),
+    ]
+    return pl.concat(parts).to_series()
 
 
 def _tokens_of(values: pl.Series) -> pl.Series:
@@ -206,7 +227,12 @@ def _outside_plain(data: np.ndarray[Any, Any]) -> bool:
             return _outside_by_table(block)
         t = tmp[: block.size]
         np.subtract(block, 0x3A, out=t)  # ":".."`" (0x3A-0x60) wrap to 0x00-0x26
-        if t.min() <= 0x26:
+        least = t.min()
+        if least == 0x25:  # "_" and nothing below it in ":".."`" ("class_user" ids):
+            np.subtract(t, 0x26, out=t)  # only "`" can be there, and wraps to 0
+            if t.min() == 0:
+                return True
+        elif least <= 0x26:
             mid = int(np.count_nonzero(t <= 0x26))
             if mid != int(np.count_nonzero(block == 0x40)) + int(np.count_nonzero(block == 0x5F)):
                 return True

@@ -37,7 +37,13 @@ def test_reductions_mark_what_the_table_marks(values: np.ndarray, block: int) ->
 
 @pytest.mark.parametrize("bad", [*b"./:;<=>?AZ[\\]^`{~ ,*\t", 0x7F, 0x80, 0xFF, 0x00])
 def test_one_bad_byte_among_plain_ones(bad: int) -> None:
-    for clean in (b"a56131c1-8d8b-4305-ad99", b"class_7_user@x+y", b"0123456789"):
+    # The third: "_" without "@" (enrollment ids), the branch that looks for "`" alone.
+    for clean in (
+        b"a56131c1-8d8b-4305-ad99",
+        b"class_7_user@x+y",
+        b"a561_2929-ad99",
+        b"0123456789",
+    ):
         base = np.frombuffer(clean * 40, np.uint8).copy()
         assert not redact._outside_plain(base)
         for at in (0, len(base) // 2, len(base) - 1):

@@ -25,6 +25,7 @@ from roster_lint.validate.crossfile.common import (
     table,
 )
 from roster_lint.validate.crossfile.facts import student_ids, user_role_hashes, user_roles
+from roster_lint.validate.crossfile.grouped import add_by_line
 
 NO_GRADE = "RL240"
 SEVERAL_GRADES = "RL241"
@@ -91,15 +92,29 @@ def _without_enrollments(export: Export, out: Findings) -> None:
     # certainly not enrolled, so every finding is exact; a collision could only hide one.
     enrolled = live_hashes(export, enr, "userSourcedId")
     absent = ~among(export.id_hash(users.name, SID), enrolled)
-    unenrolled = users.df.filter(absent).filter(not_deleted(users)).select(LINE, SID)
-    hits = semi(unenrolled, student_ids(export), SID).select(
-        pl.col(LINE).alias("line"),
-        pl.col(SID).alias("sourced_id"),
-        pl.col(SID).alias("value"),
-        pl.format("student '{}' has no enrollment.", SID).alias("message"),
+    # Lazy, so only the two columns are gathered (a truncated file: 400k of 18 columns).
+    unenrolled = (
+        users.df.lazy()
+        .with_columns(absent.alias("_absent"))
+        .filter(pl.col("_absent") & not_deleted(users))
+        .select(LINE, SID)
+        .collect()
     )
-    out.add(
+
+    def hits(part: pl.DataFrame) -> pl.DataFrame:
+        return part.select(
+            pl.col(LINE).alias("line"),
+            pl.col(SID).alias("sourced_id"),
+            pl.col(SID).alias("value"),
+            pl.format("student '{}' has no enrollment.", SID).alias("message"),
+        )
+
+    # One hit per user row (a line): grouped before the messages are made (a truncated
+    # enrollments file leaves 400k students without one at 1M).
+    add_by_line(
+        out,
         NO_ENROLLMENT,
+        semi(unenrolled, student_ids(export), SID),
         hits,
         file=users.path,
         column=SID,
