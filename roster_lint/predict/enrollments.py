@@ -600,7 +600,7 @@ def enrollment_actions(
     (Plan.defer_reasons).
     detail_table: where every detail is a place in a table of the distinct ones (no
     --previous), that table is appended to it and the frame carries each row's place as
-    `_d` (u32; model.DetailKeys, read by the JSON writer).
+    `_d` (model.DetailKeys, read by the JSON writer).
 
     Almost every enrollment's detail is `{}`: the JSON is built for the few rows that have
     a member (a grade class, a previous class, a not-documented choice) and scattered into
@@ -667,7 +667,10 @@ def enrollment_actions(
         details = table[index].alias("detail")
         if detail_table is not None:
             detail_table.append(table)
-            places = [chunked_like(pl.Series("_d", index, dtype=pl.UInt32), e["eid"])]
+            # The smallest integer that holds a place: `check` keeps the plan too (1 byte
+            # a row when the details are a few, as on most exports, not 4).
+            small = np.min_scalar_type(table.len())
+            places = [chunked_like(pl.Series("_d", index.astype(small, copy=False)), e["eid"])]
     else:  # --previous: the previous class is a string per row
         some = make(pl.Series("i", range(needed.height), dtype=pl.UInt32))
         details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")

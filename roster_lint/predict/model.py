@@ -204,7 +204,7 @@ class DetailKeys:
     row's `detail":...}` from the table instead of building 7M strings."""
 
     start: int
-    index: pl.Series  # UInt32
+    index: pl.Series  # an unsigned integer, the smallest that holds len(table)
     table: pl.Series  # String
 
 
