@@ -29,6 +29,7 @@ from roster_lint.predict.kernel import chunked_like
 from roster_lint.predict.model import (
     ACTION_SCHEMA,
     ENTITIES,
+    DetailKeys,
     Plan,
     ReasonKeys,
     combined,
@@ -140,6 +141,10 @@ class Parts:
     keys: list[ReasonKeys | None] = field(default_factory=list)
     # The part whose reasons are placeholders, made from its keys (Plan.defer_reasons).
     unmade: int | None = None
+    # The enrollments' details as places in a table (model.DetailKeys): (part, `_d` in
+    # the part's final order, the table).
+    details: tuple[int, pl.Series, pl.Series] | None = None
+    heights: list[int] = field(default_factory=list)  # each action part's rows
 
 
 def _ordered(part: pl.DataFrame) -> pl.DataFrame:
@@ -297,8 +302,13 @@ def _parts(
         prev.enrollments = prev.enrollments.clear()
     # The reasons lists left to be made when read (Plan.defer_reasons): the mask's keys
     # stand for them.
-    made = enr.enrollment_actions(d.enrollments, inp, classes_on, d.grade_classes, lists=False)
+    tables: list[pl.Series] = []
+    made = enr.enrollment_actions(
+        d.enrollments, inp, classes_on, d.grade_classes, lists=False, detail_table=tables
+    )
     made = _ordered(made)
+    if tables and made.height:
+        out.details = (len(out.actions), made["_d"], tables[0])
     keys = enr.mask_keys(made, classes_on)
     # Placeholders: all null (a list looked up by the mask is never null).
     by_mask = "_m" in made.columns and made.height > 0
@@ -390,6 +400,7 @@ def build_plan(
         part_keys = parts.keys[parts.unmade]
         assert part_keys is not None
         parts.actions[parts.unmade] = made_reasons(parts.actions[parts.unmade], part_keys)
+    parts.heights = [a.height for a in parts.actions]
     actions = pl.concat(parts.actions, how="vertical", rechunk=False)
     parts.actions.clear()
     plan = Plan(
@@ -405,4 +416,7 @@ def build_plan(
     plan.reason_keys = keys
     if keys is not None and parts.unmade is not None:
         plan.defer_reasons()
+    if parts.details is not None:
+        part, index, table = parts.details
+        plan.detail_keys = DetailKeys(sum(parts.heights[:part]), index, table)
     return plan

@@ -590,6 +590,7 @@ def enrollment_actions(
     *,
     with_detail: bool = True,
     lists: bool = True,
+    detail_table: list[pl.Series] | None = None,
 ) -> pl.DataFrame:
     """ACTION_SCHEMA columns (reasons already the List), and `_m` (mask_keys); with_detail=False,
     only entity, id, action, reasons and line (build_plan's actions_only reads no more).
@@ -597,6 +598,9 @@ def enrollment_actions(
     lists=False: where the reasons are looked up by `_m` (kept beside them), `reasons` is
     a placeholder of nulls, the lists left to be made from the plan's keys when read
     (Plan.defer_reasons).
+    detail_table: where every detail is a place in a table of the distinct ones (no
+    --previous), that table is appended to it and the frame carries each row's place as
+    `_d` (model.DetailKeys, read by the JSON writer).
 
     Almost every enrollment's detail is `{}`: the JSON is built for the few rows that have
     a member (a grade class, a previous class, a not-documented choice) and scattered into
@@ -642,6 +646,7 @@ def enrollment_actions(
             some = some.with_columns(pl.lit(None, STR).alias("from_class"))
         return some.select(detail(pieces).alias("detail"))["detail"]
 
+    places: list[pl.Series] = []  # `_d`, with detail_table
     if no_from:
         # Made once per (grade class, flags): a split class's students share one detail.
         # Every row's detail is one gather from ["{}", *made]: no column of `{}` to
@@ -660,6 +665,12 @@ def enrollment_actions(
         del spread
         table = pl.concat([pl.Series(["{}"], dtype=STR), made.cast(STR)], rechunk=True)
         details = table[index].alias("detail")
+        if detail_table is not None:
+            detail_table.append(table)
+            # The smallest integer that holds a place: `check` keeps the plan too (1 byte
+            # a row when the details are a few, as on most exports, not 4).
+            small = np.min_scalar_type(table.len())
+            places = [chunked_like(pl.Series("_d", index.astype(small, copy=False)), e["eid"])]
     else:  # --previous: the previous class is a string per row
         some = make(pl.Series("i", range(needed.height), dtype=pl.UInt32))
         details = pl.repeat("{}", e.height, dtype=STR, eager=True).alias("detail")
@@ -694,5 +705,6 @@ def enrollment_actions(
             file,
             e["line"],
             *mask,
+            *places,
         ]
     )

@@ -171,6 +171,46 @@ def _user_cols() -> dict[str, str]:
     }
 
 
+def _by_rank(roles: pl.DataFrame) -> pl.DataFrame:
+    """The role rows in (_rank, line) order: grouped by user (maintain_order), each user's
+    rows then come primary first, by line, as a sort by (uid, _rank, line) gave them; the
+    groups' own order does not matter (joined on uid).  Rows come in line order from the
+    loader and most exports give only primary roles, so the sort is mostly none at all:
+    sorting 1M 36-character user ids first cost ~0.6 s CPU (docs/performance.md)."""
+    if roles["line"].is_sorted():
+        if roles["_rank"].max() in (None, 0):
+            return roles
+        return roles.sort("_rank", maintain_order=True)
+    return roles.sort(["_rank", "line"], maintain_order=True)
+
+
+def per_user_roles(roles: pl.DataFrame, provisioned: list[str], primary_type: str) -> pl.DataFrame:
+    """One row per user id of roles.csv (_cols' ROLE_COLS): its role (the first primary
+    row's, else its first row's), how many primary rows it has, and its schools (the orgs
+    of its provisioned roles, else of all its roles, in that order, each once).  The rows'
+    order is not the ids' (callers join on uid)."""
+    ranked = _by_rank(
+        roles.with_columns((pl.col("role_type") != primary_type).cast(pl.Int8).alias("_rank"))
+    )
+    per_user = ranked.group_by("uid", maintain_order=True).agg(
+        pl.col("role").first().alias("role"),
+        (pl.col("_rank") == 0).sum().alias("_primaries"),
+        pl.col("org")
+        .filter(pl.col("role").is_in(provisioned))
+        .unique(maintain_order=True)
+        .alias("schools"),
+        pl.col("org").filter(pl.col("org") != "").unique(maintain_order=True).alias("_all_orgs"),
+    )
+    # A user whose roles get no account (aide, parent) still belongs to the schools of its
+    # roles: without this they would read as having no school at all (RL330).
+    return per_user.with_columns(
+        pl.when(pl.col("schools").list.len() == 0)
+        .then(pl.col("_all_orgs"))
+        .otherwise(pl.col("schools"))
+        .alias("schools")
+    ).drop("_all_orgs")
+
+
 def _users(export: Export, reads: list[str], inp: Inputs, profile: Profile) -> pl.DataFrame:
     df = _frame(export, "users.csv", reads, inp)
     use_roles = export.version == "1.2" and (df is None or "role" not in df.columns)
@@ -183,30 +223,11 @@ def _users(export: Export, reads: list[str], inp: Inputs, profile: Profile) -> p
     roles = _cols(roles_df, ROLE_COLS, {})
     if inp.broken("roles.csv"):  # SK-F1: the roles file is not processed
         roles = roles.clear()
-    provisioned = list(profile.role_map("1.2"))
-    primary_type = profile.accounts.primary_role_type
-    ranked = roles.with_columns(
-        (pl.col("role_type") != primary_type).cast(pl.Int8).alias("_rank")
-    ).sort(["uid", "_rank", "line"])
-    per_user = ranked.group_by("uid", maintain_order=True).agg(
-        pl.col("role").first().alias("role"),
-        (pl.col("_rank") == 0).sum().alias("_primaries"),
-        pl.col("org")
-        .filter(pl.col("role").is_in(provisioned))
-        .unique(maintain_order=True)
-        .alias("schools"),
-        pl.col("org").filter(pl.col("org") != "").unique(maintain_order=True).alias("_all_orgs"),
+    per_user = per_user_roles(
+        roles, list(profile.role_map("1.2")), profile.accounts.primary_role_type
     )
-    # A user whose roles get no account (aide, parent) still belongs to the schools of its
-    # roles: without this they would read as having no school at all (RL330).
-    per_user = per_user.with_columns(
-        pl.when(pl.col("schools").list.len() == 0)
-        .then(pl.col("_all_orgs"))
-        .otherwise(pl.col("schools"))
-        .alias("schools")
-    ).drop("_all_orgs")
     inp.primary_role_ambiguous = per_user.filter(pl.col("_primaries") != 1).height
-    out = users.drop("role", "orgs").join(per_user, on="uid", how="left")
+    out = users.drop("role", "orgs").join(per_user, on="uid", how="left", maintain_order="left")
     # A user with no role row at all: no role (SK-A3); schools from primaryOrgSourcedId.
     return out.with_columns(
         pl.col("role").fill_null(""),

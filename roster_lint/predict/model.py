@@ -197,6 +197,18 @@ def entity_counts(entity: pl.Series, keys: ReasonKeys) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class DetailKeys:
+    """The details of the actions' rows `start`.. (`len(index)` of them) as places in a
+    small table: row `start + i`'s detail is `table[index[i]]` (the enrollments' details,
+    made once per distinct detail by enrollment_actions).  The JSON writer gathers each
+    row's `detail":...}` from the table instead of building 7M strings."""
+
+    start: int
+    index: pl.Series  # an unsigned integer, the smallest that holds len(table)
+    table: pl.Series  # String
+
+
+@dataclass(frozen=True)
 class RootCause:
     """One cause behind many skips: 'school Cedar Academy has no NCES ID' -> its users..."""
 
@@ -239,6 +251,10 @@ class Plan:
     # True while some rows' reasons lists are still to be made from `reason_keys`
     # (`defer_reasons`); `actions` (a property, below the class) makes them when read.
     _reasons_unmade: bool = field(default=False, init=False, repr=False, compare=False)
+    # Some rows' details as places in a table (DetailKeys), set by build_plan.  Like
+    # reason_keys, not an init field (a plan made anew, e.g. --redact's, starts without
+    # it), and dropped whenever `actions` is set.
+    detail_keys: DetailKeys | None = field(default=None, init=False, repr=False, compare=False)
 
     def defer_reasons(self) -> None:
         """build_plan left some rows' `reasons` as placeholders (the enrollments', whose
@@ -306,6 +322,7 @@ def _read_actions(plan: Plan) -> pl.DataFrame:
 def _write_actions(plan: Plan, frame: pl.DataFrame) -> None:
     plan.__dict__["_actions"] = frame
     plan._reasons_unmade = False
+    plan.detail_keys = None  # they described the frame replaced
 
 
 # A property over the dataclass field (set after the class: a class attribute would be

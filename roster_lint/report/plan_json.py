@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 import polars as pl
 
 from roster_lint.bytescan import is_json_plain
-from roster_lint.predict.model import Plan
+from roster_lint.predict.model import DetailKeys, Plan
 from roster_lint.report.counts import ReasonKeys, plan_counts, reason_keys
 
 
@@ -55,7 +55,11 @@ FIELD = '"'  # between plain_fields' columns: the quotes around the id and befor
 
 
 def plain_fields(
-    actions: pl.DataFrame, keyed: ReasonKeys | None = None, *, ids_plain: bool | None = None
+    actions: pl.DataFrame,
+    keyed: ReasonKeys | None = None,
+    *,
+    ids_plain: bool | None = None,
+    tail: pl.Series | None = None,
 ) -> pl.DataFrame | None:
     """Each action's JSON line as four fields which, joined by `"` (FIELD), are the bytes
     polars' encoder writes for it (encoded_lines), or None where something needs escaping
@@ -75,7 +79,9 @@ def plain_fields(
     quoting: no line is ever built (tests/report/test_plan_json_plain.py).
 
     ids_plain: `is_json_plain` of the ids, when the caller screened a column these rows
-    are a slice of (write_plan_json screens the whole plan's once).
+    are a slice of (write_plan_json screens the whole plan's once).  tail: the rows'
+    fourth field when the caller made it (`_tails`: gathered where the plan's DetailKeys
+    give the details as places in a table).
     """
     if (
         actions.height == 0
@@ -92,12 +98,40 @@ def plain_fields(
     heads = [f'{{"entity":"{e}","id":' for e in entities]
     head = pl.Series("head", heads, dtype=pl.Enum(heads))[actions["entity"].to_physical()]
     middle = pl.Series("middle", middles, dtype=pl.Enum(middles))[keyed.keys]
-    # The detail's text per row: a ClassLink export has ~100k distinct details a chunk,
-    # where numbering them (a categorical) costs more than the three-piece text.
-    tail = actions.select(
-        pl.concat_str(pl.lit('detail":'), pl.col("detail"), pl.lit("}")).alias("tail")
-    )["tail"]
-    return pl.DataFrame([head, actions["id"].alias("id"), middle, tail])
+    if tail is None:
+        tail = _tail_text(actions["detail"])
+    return pl.DataFrame([head, actions["id"].alias("id"), middle, tail.alias("tail")])
+
+
+def _tail_text(detail: pl.Series) -> pl.Series:
+    """Each detail with its `detail":` before and `}` after, made per row: a ClassLink
+    export has ~100k distinct details a chunk, where numbering them (a categorical) costs
+    more than the three-piece text."""
+    made = pl.concat_str(pl.lit('detail":'), pl.lit(detail), pl.lit("}"))
+    return pl.select(made.alias("tail")).to_series()
+
+
+def _tails(
+    actions: pl.DataFrame, start: int, keys: DetailKeys | None, wrapped: pl.Series | None
+) -> pl.Series | None:
+    """plain_fields' fourth field for `actions`, rows `start`.. of the plan: gathered from
+    `wrapped` (the DetailKeys' table, each entry already a tail) where the keys give
+    the rows' details, made per row elsewhere; None where no key covers them.  Building
+    7M tails per row cost 0.4-0.5 s CPU at 1M students (docs/performance.md)."""
+    if keys is None or wrapped is None:
+        return None
+    n = actions.height
+    lo = min(max(keys.start - start, 0), n)  # the rows the keys cover: [lo, hi)
+    hi = min(max(keys.start + keys.index.len() - start, 0), n)
+    if lo >= hi:
+        return None
+    inside = wrapped.gather(keys.index.slice(start + lo - keys.start, hi - lo))
+    parts = [
+        _tail_text(actions["detail"].slice(0, lo)),
+        inside,
+        _tail_text(actions["detail"].slice(hi, n - hi)),
+    ]
+    return pl.concat([p.alias("tail") for p in parts if p.len()], rechunk=False)
 
 
 def _middles(keyed: ReasonKeys) -> list[str] | None:
@@ -138,6 +172,12 @@ def write_plan_json(plan: Plan, out: BinaryIO) -> None:
     # column share data buffers, which a screen of each slice would read again (ClassLink
     # 1M: 0.74 s for the 18 slices).
     ids_plain = actions.height > 0 and is_json_plain(actions["id"])
+    # The enrollments' details as places in a table (build_plan's DetailKeys): each
+    # distinct detail wrapped once, every row's tail a gather.
+    dkeys = plan.detail_keys
+    if dkeys is not None and dkeys.start + dkeys.index.len() > actions.height:
+        dkeys = None
+    wrapped = None if dkeys is None else _tail_text(dkeys.table)
     doc = plan_document(plan, with_actions=False, keyed=keyed)
     doc["actions"] = ACTIONS_MARK
     head, mark, tail = dumps(doc).partition(json.dumps(ACTIONS_MARK))
@@ -151,7 +191,12 @@ def write_plan_json(plan: Plan, out: BinaryIO) -> None:
         for i in range(0, n, CHUNK):
             part = actions.slice(i, CHUNK)
             rows_keyed = None if keyed is None else keyed.rows(i, CHUNK)
-            fields = plain_fields(part, rows_keyed, ids_plain=ids_plain)
+            fields = plain_fields(
+                part,
+                rows_keyed,
+                ids_plain=ids_plain,
+                tail=_tails(part, i, dkeys, wrapped) if ids_plain else None,
+            )
             # The encoder reads the lists: the plan's own actions (every list made).
             rows = (
                 action_lines(plan.actions.slice(i, CHUNK)).to_frame() if fields is None else fields
