@@ -189,9 +189,17 @@ def per_user_roles(roles: pl.DataFrame, provisioned: list[str], primary_type: st
     row's, else its first row's), how many primary rows it has, and its schools (the orgs
     of its provisioned roles, else of all its roles, in that order, each once).  The rows'
     order is not the ids' (callers join on uid)."""
-    ranked = _by_rank(
-        roles.with_columns((pl.col("role_type") != primary_type).cast(pl.Int8).alias("_rank"))
-    )
+    return grouped_roles(_by_rank(roles.with_columns(role_rank(primary_type))), provisioned)
+
+
+def role_rank(primary_type: str) -> pl.Expr:
+    """`_rank`: 0 for a primary role row, 1 for any other."""
+    return (pl.col("role_type") != primary_type).cast(pl.Int8).alias("_rank")
+
+
+def grouped_roles(ranked: pl.DataFrame, provisioned: list[str]) -> pl.DataFrame:
+    """per_user_roles' rows from `ranked` (with `_rank`), each user's rows primary first,
+    by line."""
     per_user = ranked.group_by("uid", maintain_order=True).agg(
         pl.col("role").first().alias("role"),
         (pl.col("_rank") == 0).sum().alias("_primaries"),

@@ -8,7 +8,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roster_lint.predict.inputs import _by_rank, per_user_roles
+from roster_lint.predict.inputs import _by_rank, grouped_roles, per_user_roles, role_rank
 
 PROVISIONED = ["student", "teacher"]
 PRIMARY = "primary"
@@ -25,25 +25,10 @@ rows = st.lists(
 
 
 def _oracle(roles: pl.DataFrame) -> pl.DataFrame:
-    """The sort-based grouping as it was before _by_rank."""
-    ranked = roles.with_columns((pl.col("role_type") != PRIMARY).cast(pl.Int8).alias("_rank")).sort(
-        ["uid", "_rank", "line"]
-    )
-    per_user = ranked.group_by("uid", maintain_order=True).agg(
-        pl.col("role").first().alias("role"),
-        (pl.col("_rank") == 0).sum().alias("_primaries"),
-        pl.col("org")
-        .filter(pl.col("role").is_in(PROVISIONED))
-        .unique(maintain_order=True)
-        .alias("schools"),
-        pl.col("org").filter(pl.col("org") != "").unique(maintain_order=True).alias("_all_orgs"),
-    )
-    return per_user.with_columns(
-        pl.when(pl.col("schools").list.len() == 0)
-        .then(pl.col("_all_orgs"))
-        .otherwise(pl.col("schools"))
-        .alias("schools")
-    ).drop("_all_orgs")
+    """The sort-based grouping as it was before _by_rank: every row sorted by
+    (uid, rank, line), then grouped as per_user_roles groups."""
+    ranked = roles.with_columns(role_rank(PRIMARY)).sort(["uid", "_rank", "line"])
+    return grouped_roles(ranked, PROVISIONED)
 
 
 def _frame(data: list[tuple[str, str, str, str]], lines: list[int]) -> pl.DataFrame:
