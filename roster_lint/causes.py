@@ -6,6 +6,13 @@ A consequence's `cause_*` columns name the ROOT of its chain (RL303 follows RL20
 follows RL152: RL303's cause is the RL152), so every consequence sits directly under one
 root and a finding without a cause is a root.  Where several links or several findings of
 the cause's rule match, the first declared link and the first finding in report order win.
+
+A grouped cause (contract: "Findings that stand for many rows") stands for every row it
+counts, not only the first: on a key with a line (`cell`, `row`) it matches a consequence
+on any of its listed lines, or past its last listed line when it counts more rows than it
+lists (the same rule in the same file and column goes on down the file).  A grouped
+consequence is matched by its first line.  So 155 schools whose NCES IDs lost their
+leading zero read as one RL252 with the one RL304 under it, as one school does.
 """
 
 from __future__ import annotations
@@ -44,20 +51,16 @@ def link_causes(df: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
             is_cause = pl.col("code") == link.code
             if link.file is not None:
                 is_cause &= pl.col("file") == link.file
-            roots = (
-                idx.filter(is_cause)
-                .select(
-                    pl.col("_i").alias("_r"),
-                    *[pl.col(c).alias(f"_k{n}") for n, c in enumerate(right)],
-                )
-                .unique(
-                    subset=[f"_k{n}" for n in range(len(right))], keep="first", maintain_order=True
-                )
+            causes = idx.filter(is_cause)
+            roots = _by_line(causes, right).unique(
+                subset=[f"_k{n}" for n in range(len(right))], keep="first", maintain_order=True
             )
             keys = [f"_k{n}" for n in range(len(right))]
-            pairs.append(
-                cons.join(roots, left_on=left, right_on=keys, how="inner").select("_i", "_r")
-            )
+            matched = cons.join(roots, left_on=left, right_on=keys, how="inner").select("_i", "_r")
+            pairs.append(matched)
+            if "line" in right:
+                rest = cons.join(matched.select("_i"), on="_i", how="anti")
+                pairs.append(_past_listed(rest, causes, left, right))
     if not pairs:
         return df
     # first declared link wins for each consequence
@@ -79,3 +82,54 @@ def link_causes(df: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
     cols = ["cause_code", "cause_file", "cause_line", "cause_sourced_id"]
     out = idx.drop([*cols, "_any"]).join(linked, on="_i", how="left").sort("_i").drop("_i")
     return out.select(df.columns)
+
+
+def _listed(causes: pl.DataFrame) -> pl.Expr:
+    """A finding's lines: the listed ones of a grouped finding, else its own."""
+    one = pl.concat_list(pl.col("line"))
+    return pl.coalesce(pl.col("lines"), one) if "lines" in causes.columns else one
+
+
+def _by_line(causes: pl.DataFrame, right: list[str]) -> pl.DataFrame:
+    """`_r` (the cause's row) and `_k0..` (its key), one row per listed line of a grouped
+    cause when the key has a line (at most 20 a finding: bounded by findings, not rows)."""
+    out = causes.select(
+        pl.col("_i").alias("_r"),
+        *[
+            (_listed(causes) if c == "line" else pl.col(c)).alias(f"_k{n}")
+            for n, c in enumerate(right)
+        ],
+    )
+    if "line" in right:
+        out = out.explode(f"_k{right.index('line')}")
+    return out
+
+
+def _past_listed(
+    cons: pl.DataFrame, causes: pl.DataFrame, left: list[str], right: list[str]
+) -> pl.DataFrame:
+    """(_i, _r): consequences past the last listed line of a grouped cause that counts
+    more rows than it lists, on the key's other columns; the cause listed last before it."""
+    if cons.height == 0 or "count" not in causes.columns:
+        return pl.DataFrame(schema={"_i": pl.UInt32, "_r": pl.UInt32})
+    ls = _listed(causes)
+    tails = causes.filter(pl.col("count").fill_null(1) > ls.list.len()).select(
+        pl.col("_i").alias("_r"),
+        ls.list.max().alias("_last"),
+        *[pl.col(c).alias(f"_k{n}") for n, c in enumerate(right) if c != "line"],
+    )
+    line = left[right.index("line")]
+    others = [
+        (lc, f"_k{n}") for n, (lc, rc) in enumerate(zip(left, right, strict=True)) if rc != "line"
+    ]
+    if tails.height == 0:
+        return pl.DataFrame(schema={"_i": pl.UInt32, "_r": pl.UInt32})
+    return (
+        cons.join(
+            tails, left_on=[a for a, _ in others], right_on=[b for _, b in others], how="inner"
+        )
+        .filter(pl.col(line) > pl.col("_last"))
+        .sort("_i", "_last", "_r", descending=[False, True, False])
+        .unique(subset="_i", keep="first", maintain_order=True)
+        .select("_i", "_r")
+    )

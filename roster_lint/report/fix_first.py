@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from roster_lint.catalogue import catalogue
-from roster_lint.report.order import LOST, NAMES, RANK, loss, weigh
+from roster_lint.report.order import LOST, NAMES, RANK, attribute_losses, loss, weigh
 
 if TYPE_CHECKING:
     from roster_lint.results import CheckResult
@@ -210,16 +210,13 @@ def _plan_only(result: CheckResult) -> list[FixItem]:
     """Plan root causes without a finding of their own (a broken file's header, ...)."""
     if result.plan is None:
         return []
-    have = (
-        {
-            (f["name"], f["file"], f["line"])
-            for f in result.findings.select("name", pl.col("file").cast(pl.String), "line")
-            .unique()
-            .to_dicts()
-        }
-        if result.findings.height
-        else set()
-    )
+    # the causes a finding stands for (a grouped one for every line it stands for)
+    have = {
+        (r["name"], r["file"], r["line"])
+        for r in attribute_losses(result.findings.with_row_index("_i"), result.plan)
+        .filter(pl.col("_i").is_not_null())
+        .to_dicts()
+    }
     cat = catalogue()
     out = []
     for c in result.plan.root_causes:

@@ -104,7 +104,59 @@ def _plan_losses(plan: Plan | None) -> pl.DataFrame:
     schema = {"name": pl.String, "file": pl.String, "line": pl.Int64}
     schema.update({f"_lost_{e}": pl.Int64 for e in LOST})
     frame = pl.DataFrame(rows, schema=schema)
-    return frame.group_by("name", "file", "line").agg(pl.col(f"_lost_{e}").sum() for e in LOST)
+    return frame.group_by("name", "file", "line", maintain_order=True).agg(
+        pl.col(f"_lost_{e}").sum() for e in LOST
+    )
+
+
+def attribute_losses(idx: pl.DataFrame, plan: Plan | None) -> pl.DataFrame:
+    """Each plan root cause's losses (`_plan_losses`) with `_i`, the finding of `idx`
+    (findings with `_i`) it belongs to, null when no finding stands for it.
+
+    A root cause names the rule (its reason), file and line of its finding.  A grouped
+    finding stands for many lines and lists the first 20 (contract: "Findings that stand
+    for many rows"): a cause on a listed line is its; a cause past the last listed line of
+    a grouped finding of the same rule and file that has more rows than it lists is the
+    one whose listed lines end last before it (155 schools without an NCES ID are one
+    grouped RL304, and the sync's loss by each of them is that finding's).  A few rows per
+    cause and per finding, never per affected row."""
+    losses = _plan_losses(plan).with_row_index("_c")
+    if idx.height == 0 or losses.height == 0:
+        return losses.with_columns(pl.lit(None, pl.UInt32).alias("_i")).drop("_c")
+    has_lines = "lines" in idx.columns
+    listed = pl.coalesce(pl.col("lines"), pl.concat_list("line")) if has_lines else None
+    keys = idx.select(
+        "_i",
+        "name",
+        pl.col("file").cast(pl.String),
+        (listed if listed is not None else pl.concat_list("line")).alias("_ls"),
+        (pl.col("count").fill_null(1) if "count" in idx.columns else pl.lit(1)).alias("_n"),
+    )
+    lines = keys.select("_i", "name", "file", pl.col("_ls").alias("line")).explode("line")
+    exact = losses.join(
+        lines.unique(subset=["name", "file", "line"], keep="first", maintain_order=True),
+        on=["name", "file", "line"],
+        how="left",
+        nulls_equal=True,
+    )
+    missing = exact.filter(pl.col("_i").is_null() & pl.col("line").is_not_null()).drop("_i")
+    tails = keys.filter(pl.col("_n") > pl.col("_ls").list.len()).select(
+        "_i", "name", "file", pl.col("_ls").list.max().alias("_last")
+    )
+    if missing.height and tails.height:
+        past = (
+            missing.join(tails, on=["name", "file"], how="inner")
+            .filter(pl.col("line") > pl.col("_last"))
+            .sort("_c", "_last", descending=[False, True])
+            .unique(subset="_c", keep="first", maintain_order=True)
+            .select("_c", pl.col("_i").alias("_past"))
+        )
+        exact = (
+            exact.join(past, on="_c", how="left")
+            .with_columns(pl.coalesce("_i", "_past").alias("_i"))
+            .drop("_past")
+        )
+    return exact.sort("_c").drop("_c")
 
 
 def weigh(findings: pl.DataFrame, plan: Plan | None) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -113,17 +165,16 @@ def weigh(findings: pl.DataFrame, plan: Plan | None) -> tuple[pl.DataFrame, pl.D
     and `_loss` (the sum), and `_rank` (severity rank)."""
     roots, cons = fold_causes(findings)
     weight = pl.col("count").fill_null(1) if "count" in roots.columns else pl.lit(1)
-    losses = _plan_losses(plan)
     lost_cols = [f"_lost_{e}" for e in LOST]
+    by_finding = (
+        attribute_losses(findings.with_row_index("_i"), plan)
+        .filter(pl.col("_i").is_not_null())
+        .group_by("_i")
+        .agg(pl.col(c).sum() for c in lost_cols)
+    )
 
     def with_loss(df: pl.DataFrame) -> pl.DataFrame:
-        keyed = df.with_columns(pl.col("file").cast(pl.String).alias("_f"))
-        out = keyed.join(
-            losses.rename({"file": "_f"}),
-            on=["name", "_f", "line"],
-            how="left",
-            nulls_equal=True,
-        ).drop("_f")
+        out = df.join(by_finding, on="_i", how="left")
         return out.with_columns(pl.col(c).fill_null(0) for c in lost_cols)
 
     roots, cons = with_loss(roots), with_loss(cons)

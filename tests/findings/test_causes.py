@@ -299,3 +299,36 @@ def test_a_one_dot_zero_file_is_the_root_of_its_header_findings(
     # users.csv: a misspelt header, no 1.0 column there
     assert cause[("RL033", "users.csv", "middleName")] is None
     assert cause[("RL322", "users.csv", None)] == "RL033"
+
+
+def _grouped_links(cause_lines: range, cons_lines: list[int]) -> list[Any]:
+    """RL304 rows following RL252 rows on one cell (orgs.csv identifier): the cause of each
+    RL304 finding (None for a root), as the frame gives it."""
+    out = Findings()
+    for n in cause_lines:
+        out.one("RL252", file="orgs.csv", line=n, column="identifier", sourced_id=f"s{n}")
+    for n in cons_lines:
+        out.one("RL304", file="orgs.csv", line=n, column="identifier", sourced_id=f"s{n}")
+    rows = [r for r in out.frame().to_dicts() if r["code"] == "RL304"]
+    return [(r["line"], r["count"], r["cause_code"], r["cause_line"]) for r in rows]
+
+
+def test_a_grouped_cause_stands_for_every_row_it_counts() -> None:
+    """More than 20 schools whose NCES IDs lost their zero: one grouped RL252 (first at
+    line 2, the district) with the one grouped RL304 (first at line 3) under it, as one
+    school reads (the cell key matched the first lines only, and 21 schools read as two
+    roots)."""
+    assert _grouped_links(range(2, 40), list(range(3, 40))) == [(3, 37, "RL252", 2)]
+    # one row past the 20 lines the grouped cause lists is still one of its rows
+    assert _grouped_links(range(2, 40), [35]) == [(35, 1, "RL252", 2)]
+    # on a listed line, not the first
+    assert _grouped_links(range(2, 40), [7]) == [(7, 1, "RL252", 2)]
+
+
+def test_a_grouped_cause_does_not_reach_rows_it_does_not_count() -> None:
+    # before its first line
+    assert _grouped_links(range(10, 40), [5]) == [(5, 1, None, None)]
+    # a cause of 20 rows or fewer lists every one: a row past them is not its
+    assert _grouped_links(range(2, 12), [30]) == [(30, 1, None, None)]
+    # between listed lines of a cause that lists every row
+    assert _grouped_links(range(2, 12, 2), [5]) == [(5, 1, None, None)]

@@ -3,6 +3,7 @@ the file and column, with the total and the first lines; the findings stay unfol
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from rich.console import Console
 
 from roster_lint import api
+from roster_lint.predict.model import RootCause
 from roster_lint.report import html, markdown, text
 from roster_lint.report.fix_first import FIX_FIRST, FIX_LINES, FixItem, fix_first
 from tests.report.test_html_fixtures import finding, make_plan, make_result
@@ -87,6 +89,36 @@ def test_a_plan_root_cause_without_a_finding_is_listed(tmp_path: Path) -> None:
         ("school-missing-nces-id", None, (), 1)
     ]
     assert items[0].subject == "(export)"
+
+
+def _school_cause(line: int, users: int) -> RootCause:
+    name = "school-missing-nces-id"
+    return RootCause(
+        name, "school", f"s{line}", "S", {"user": users}, "No NCES ID.", "orgs.csv", line
+    )
+
+
+def test_a_grouped_finding_carries_the_loss_of_every_row_it_counts(tmp_path: Path) -> None:
+    """30 schools without an NCES ID are one grouped RL304 (first 20 lines listed): the
+    sync's loss by each school is that finding's, on its listed lines and past them, and
+    "Fix first" has one line for them, not the first school's loss plus a second line of
+    the rest.  A school before the finding's first line is not one of its rows."""
+    grouped = err(
+        "RL304",
+        3,
+        file="orgs.csv",
+        column="identifier",
+        name="school-missing-nces-id",
+        count=30,
+        lines=list(range(3, 23)),
+    )
+    causes = [_school_cause(n, u) for n, u in ((3, 1), (10, 20), (32, 300), (2, 4000))]
+    plan = dataclasses.replace(make_plan(hostile=False), root_causes=causes)
+    items, _ = fix_first(make_result(tmp_path, [grouped], plan))
+    assert [(it.code, it.file, it.columns, it.lost["user"]) for it in items] == [
+        ("RL304", "orgs.csv", (), 4000),  # line 2: no finding stands for it
+        ("RL304", "orgs.csv", ("identifier",), 321),
+    ]
 
 
 def test_line_numbers_have_no_thousands_separator(tmp_path: Path) -> None:
