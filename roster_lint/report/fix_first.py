@@ -1,12 +1,16 @@
 """ "Fix first": the lines that open `check` (text, Markdown, HTML), as data.
 
-One line per rule x file x column: the roots of one rule in one column of one file are one
-problem to fix (six one-row RL103 findings in users.csv email are one line, "6 rows, lines
-12, 40, 41…", not six), and naming the column tells two lines of one rule apart
-(`academicSessions.csv beginDate` / `endDate`).  Header findings (line 1) of one rule
-and file are one line naming their columns: the fix is one edit of the header, and the
-sync's loss by a header it cannot read is not any one column's.  The findings themselves
-(JSON, SARIF) are not folded.
+One line per rule x file x column where the sync loses something: the roots of one rule in
+one column of one file are one problem to fix, and the loss is told per column, because the
+fixes differ (`enrollments.csv userSourcedId` / `classSourcedId` of RL200).  Where the sync
+loses nothing, one line per rule x file naming its columns: a defect of one kind in seven
+columns of one file (`TRUE` in each of demographics.csv's race columns) is one fix, and
+seven lines of it would push the rest out of the ten (six one-row RL103 findings in
+users.csv email are one line, "6 rows, lines 12, 40, 41…"; with two in role too, one line
+"users.csv email, role: 8 values").  Header findings (line 1) of one rule and file are one
+line naming their columns: the fix is one edit of the header, and the sync's loss by a
+header it cannot read is not any one column's.  The findings themselves (JSON, SARIF) are
+not folded.
 
 Ranked by what the sync loses (report/order.py's weights), then severity, then rows.
 Whole-frame polars work: a damaged export can carry millions of findings.
@@ -44,8 +48,8 @@ class FixItem:
     more_lines: bool  # there are lines to edit beyond `lines`
     message: str  # the first root's
     lost: dict[str, int] = field(default_factory=dict)  # entity -> not made
-    rows: int = 1  # rows to edit: the roots' own rows (a finding that follows from a root
-    # on the same row is not another row to edit)
+    rows: int = 1  # values to edit: the roots' own rows, per column (a finding that follows
+    # from a root on the same row is not another row to edit)
     findings: int = 1  # roots folded into this line
     weight: int = 1  # rows behind the roots and what follows from them: the ranking's
 
@@ -88,6 +92,8 @@ class FixItem:
         if parts:
             listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
             return f"sync skips {listed}"
+        if len(self.columns) > 1 and not self.header:  # a row may count once per column
+            return f"{self.rows:,} values"
         return f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
 
     @property
@@ -195,6 +201,7 @@ def fix_first(result: CheckResult, limit: int | None = FIX_FIRST) -> tuple[list[
             r["_rows"],
         )
         items[item.key] = item
+    items = {it.key: it for it in _costless_by_file(list(items.values()))}
     for item in _plan_only(result):
         items[item.key] = items[item.key].merged(item) if item.key in items else item
     ranked = sorted(
@@ -204,6 +211,25 @@ def fix_first(result: CheckResult, limit: int | None = FIX_FIRST) -> tuple[list[
     if limit is None or len(ranked) <= limit:
         return ranked, 0
     return ranked[:limit], len(ranked) - limit
+
+
+def _costless_by_file(items: list[FixItem]) -> list[FixItem]:
+    """The cell lines of one rule and file by which the sync loses nothing, as one line
+    naming their columns (in the place of the first); the rest as they are.  A few lines
+    per rule x file x column, never per row."""
+    out: list[FixItem] = []
+    at: dict[tuple[str, str, str | None], int] = {}
+    for it in items:
+        if it.header or not it.columns or any(it.lost.values()):
+            out.append(it)
+            continue
+        k = (it.code, it.name, it.file)
+        if k in at:
+            out[at[k]] = out[at[k]].merged(it)
+        else:
+            at[k] = len(out)
+            out.append(it)
+    return out
 
 
 def _plan_only(result: CheckResult) -> list[FixItem]:

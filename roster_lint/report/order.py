@@ -1,8 +1,9 @@
 """The one order every `check` report uses (text, Markdown, HTML).
 
 1. "Fix first" (report/fix_first.py): the roots of one rule in one column of one file
-   folded into one line, ranked by what the sync loses (users, classes and enrollments
-   not made, from the plan's root causes), then by severity and by rows.
+   folded into one line (in one file, where the sync loses nothing by them), ranked by
+   what the sync loses (users, classes and enrollments not made, from the plan's root
+   causes), then by severity and by rows.
 2. The findings grouped by rule, consequences folded under their root (contract: "Findings
    that follow from another"): errors before warnings before info, then what the sync
    loses, then most rows first; never by rule code alone.

@@ -184,8 +184,9 @@ def sync_preview(plan: Plan) -> list[Line]:
 
 
 def _fix_first(result: CheckResult) -> list[Line]:
-    """'Fix first': one line per rule x file x column, what it costs the sync and the
-    lines to edit ('RL103 enum-value-wrong-case  users.csv email: 6 rows, lines 12, 40, 41…')."""
+    """'Fix first': one line per rule x file x column (rule x file where the sync loses
+    nothing), what it costs the sync and the lines to edit ('RL103 enum-value-wrong-case
+    users.csv email: 6 rows, lines 12, 40, 41…')."""
     items, more = fix_first(result)
     if not items:
         return []

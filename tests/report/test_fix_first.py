@@ -1,5 +1,6 @@
-""" "Fix first" as data (report/fix_first.py): one line per rule x file x column, naming
-the file and column, with the total and the first lines; the findings stay unfolded."""
+""" "Fix first" as data (report/fix_first.py): one line per rule x file x column where the
+sync loses something, per rule x file where it loses nothing, naming the file and columns,
+with the total and the first lines; the findings stay unfolded."""
 
 from __future__ import annotations
 
@@ -34,23 +35,31 @@ def err(code: str, line: int | None, **kw: Any) -> dict[str, Any]:
 
 def test_one_rule_in_one_column_is_one_line(tmp_path: Path) -> None:
     rows = [err("RL103", n, column="email") for n in (70, 12, 41, 40, 50, 60)]
+    items, more = fix_first(make_result(tmp_path, rows))
+    assert data(items) == [("RL103", "users.csv", ("email",), 6, (12, 40, 41), True)]
+    assert more == 0
+    assert [it.findings for it in items] == [6]
+    assert items[0].cost == "6 rows"
+
+
+def test_one_costless_rule_in_several_columns_of_a_file_is_one_line(tmp_path: Path) -> None:
+    """Nothing lost by the sync: the columns of one rule and file are one fix, one line
+    naming them (seven race columns with `TRUE` took seven of the ten lines before)."""
+    rows = [err("RL103", n, column="email") for n in (70, 12, 41, 40, 50, 60)]
     rows.append(err("RL103", 5, column="role"))
+    rows.append(err("RL103", 9, file="classes.csv", column="classType"))
     items, more = fix_first(make_result(tmp_path, rows))
     assert data(items) == [
-        ("RL103", "users.csv", ("email",), 6, (12, 40, 41), True),
-        ("RL103", "users.csv", ("role",), 1, (5,), False),
+        ("RL103", "users.csv", ("email", "role"), 7, (5, 12, 40), True),
+        ("RL103", "classes.csv", ("classType",), 1, (9,), False),
     ]
-    assert more == 0
-    assert [it.findings for it in items] == [6, 1]
-
-
-def test_same_rule_in_two_columns_names_each(tmp_path: Path) -> None:
+    assert ([it.findings for it in items], more) == ([7, 1], 0)
+    assert (items[0].subject, items[0].cost) == ("users.csv email, role", "7 values")
     f = "academicSessions.csv"
     rows = [err("RL120", 3, file=f, column="beginDate"), err("RL120", 3, file=f, column="endDate")]
     items, _ = fix_first(make_result(tmp_path, rows))
-    assert [(it.code, it.subject, it.lines) for it in items] == [
-        ("RL120", "academicSessions.csv beginDate", (3,)),
-        ("RL120", "academicSessions.csv endDate", (3,)),
+    assert [(it.code, it.subject, it.lines, it.at) for it in items] == [
+        ("RL120", "academicSessions.csv beginDate, endDate", (3,), "line 3"),
     ]
 
 
@@ -77,8 +86,8 @@ def test_the_cap_counts_folded_lines(tmp_path: Path) -> None:
     one = [err("RL103", n, column="email") for n in range(2, 32)]
     items, more = fix_first(make_result(tmp_path, one))
     assert (len(items), more, items[0].rows) == (1, 0, 30)
-    # FIX_FIRST + 5 columns: the cap holds and says how many more
-    many = [err("RL103", 2, column=f"c{i:02d}") for i in range(FIX_FIRST + 5)]
+    # FIX_FIRST + 5 files: the cap holds and says how many more
+    many = [err("RL103", 2, file=f"f{i:02d}.csv", column="c") for i in range(FIX_FIRST + 5)]
     items, more = fix_first(make_result(tmp_path, many))
     assert (len(items), more) == (FIX_FIRST, 5)
 
@@ -135,7 +144,7 @@ def test_flawed_sample_as_data() -> None:
         ("RL200", "classes.csv", ("courseSourcedId",), (441,)),
         ("RL200", "users.csv", ("orgSourcedIds",), (1636,)),
         ("RL152", "users.csv", ("orgSourcedIds",), (987,)),
-        # one rule twice in one file: the column tells them apart
+        # one rule twice in one file, each losing an enrollment: one line per column
         ("RL200", "enrollments.csv", ("userSourcedId",), (12080,)),
         ("RL200", "enrollments.csv", ("classSourcedId",), (14154,)),
     ]
@@ -166,7 +175,7 @@ def _matches_findings(result: api.CheckResult, items: list[FixItem]) -> None:
         mine = roots.filter(
             (pl.col("code") == it.code)
             & (pl.col("file").cast(pl.String) == it.file)
-            & (pl.col("column").cast(pl.String) == it.columns[0])
+            & pl.col("column").cast(pl.String).is_in(it.columns)
             & (pl.col("line") != 1)
         )
         lines = sorted({n for n in mine["line"].to_list() if n is not None})
@@ -228,7 +237,7 @@ def test_rows_are_the_roots_own_not_what_follows_on_the_same_row() -> None:
         mine = own.filter(
             (pl.col("code") == it.code)
             & (pl.col("file").cast(pl.String) == it.file)
-            & (pl.col("column").cast(pl.String) == it.columns[0])
+            & pl.col("column").cast(pl.String).is_in(it.columns)
         )
         assert it.rows == mine["count"].sum(), it
     by_code = {it.code: it for it in items}
