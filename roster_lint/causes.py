@@ -7,12 +7,14 @@ follows RL152: RL303's cause is the RL152), so every consequence sits directly u
 root and a finding without a cause is a root.  Where several links or several findings of
 the cause's rule match, the first declared link and the first finding in report order win.
 
-A grouped cause (contract: "Findings that stand for many rows") stands for every row it
-counts, not only the first: on a key with a line (`cell`, `row`) it matches a consequence
-on any of its listed lines, or past its last listed line when it counts more rows than it
-lists (the same rule in the same file and column goes on down the file).  A grouped
-consequence is matched by its first line.  So 155 schools whose NCES IDs lost their
-leading zero read as one RL252 with the one RL304 under it, as one school does.
+A grouped cause (contract: "Findings that stand for many rows") stands for more rows than
+its first: on a key with a line (`cell`, `row`) it matches a consequence on any of the
+lines it lists (the first 20).  A grouped consequence is matched by its first line.  So
+155 schools whose NCES IDs lost their leading zero read as one RL252 (first at the
+district's line 2) with the one RL304 (first at line 3) under it, as one school does.  A
+consequence past the listed lines stays a root: which rows past them the cause counts is
+not kept (a school with a blank identifier there is not one of them), and a root shown on
+its own misleads less than a consequence filed under the wrong root.
 """
 
 from __future__ import annotations
@@ -56,11 +58,9 @@ def link_causes(df: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
                 subset=[f"_k{n}" for n in range(len(right))], keep="first", maintain_order=True
             )
             keys = [f"_k{n}" for n in range(len(right))]
-            matched = cons.join(roots, left_on=left, right_on=keys, how="inner").select("_i", "_r")
-            pairs.append(matched)
-            if "line" in right:
-                rest = cons.join(matched.select("_i"), on="_i", how="anti")
-                pairs.append(_past_listed(rest, causes, left, right))
+            pairs.append(
+                cons.join(roots, left_on=left, right_on=keys, how="inner").select("_i", "_r")
+            )
     if not pairs:
         return df
     # first declared link wins for each consequence
@@ -103,33 +103,3 @@ def _by_line(causes: pl.DataFrame, right: list[str]) -> pl.DataFrame:
     if "line" in right:
         out = out.explode(f"_k{right.index('line')}")
     return out
-
-
-def _past_listed(
-    cons: pl.DataFrame, causes: pl.DataFrame, left: list[str], right: list[str]
-) -> pl.DataFrame:
-    """(_i, _r): consequences past the last listed line of a grouped cause that counts
-    more rows than it lists, on the key's other columns; the cause listed last before it."""
-    if cons.height == 0 or "count" not in causes.columns:
-        return pl.DataFrame(schema={"_i": pl.UInt32, "_r": pl.UInt32})
-    ls = _listed(causes)
-    tails = causes.filter(pl.col("count").fill_null(1) > ls.list.len()).select(
-        pl.col("_i").alias("_r"),
-        ls.list.max().alias("_last"),
-        *[pl.col(c).alias(f"_k{n}") for n, c in enumerate(right) if c != "line"],
-    )
-    line = left[right.index("line")]
-    others = [
-        (lc, f"_k{n}") for n, (lc, rc) in enumerate(zip(left, right, strict=True)) if rc != "line"
-    ]
-    if tails.height == 0:
-        return pl.DataFrame(schema={"_i": pl.UInt32, "_r": pl.UInt32})
-    return (
-        cons.join(
-            tails, left_on=[a for a, _ in others], right_on=[b for _, b in others], how="inner"
-        )
-        .filter(pl.col(line) > pl.col("_last"))
-        .sort("_i", "_last", "_r", descending=[False, True, False])
-        .unique(subset="_i", keep="first", maintain_order=True)
-        .select("_i", "_r")
-    )

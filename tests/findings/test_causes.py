@@ -319,16 +319,14 @@ def test_a_grouped_cause_stands_for_every_row_it_counts() -> None:
     school reads (the cell key matched the first lines only, and 21 schools read as two
     roots)."""
     assert _grouped_links(range(2, 40), list(range(3, 40))) == [(3, 37, "RL252", 2)]
-    # one row past the 20 lines the grouped cause lists is still one of its rows
-    assert _grouped_links(range(2, 40), [35]) == [(35, 1, "RL252", 2)]
     # on a listed line, not the first
     assert _grouped_links(range(2, 40), [7]) == [(7, 1, "RL252", 2)]
 
 
-def test_a_grouped_cause_does_not_reach_rows_it_does_not_count() -> None:
+def test_a_grouped_cause_reaches_only_the_lines_it_lists() -> None:
     # before its first line
     assert _grouped_links(range(10, 40), [5]) == [(5, 1, None, None)]
-    # a cause of 20 rows or fewer lists every one: a row past them is not its
-    assert _grouped_links(range(2, 12), [30]) == [(30, 1, None, None)]
+    # past the 20 it lists: which rows there it counts is not kept, so it stays a root
+    assert _grouped_links(range(2, 40), [35]) == [(35, 1, None, None)]
     # between listed lines of a cause that lists every row
     assert _grouped_links(range(2, 12, 2), [5]) == [(5, 1, None, None)]
