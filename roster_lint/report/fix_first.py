@@ -87,12 +87,16 @@ class FixItem:
 
     @property
     def cost(self) -> str:
-        """'sync skips 495 users, 126 classes and 3,357 enrollments' or '3 rows'."""
+        """'sync skips 495 users, 126 classes and 3,357 enrollments', '3 rows', '8 values'
+        (several columns) or '2 columns' (a header: its columns, not rows, are to edit)."""
         parts = [f"{n:,} {_plural(e, n)}" for e in LOST if (n := self.lost.get(e, 0)) > 0]
         if parts:
             listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
             return f"sync skips {listed}"
-        if len(self.columns) > 1 and not self.header:  # a row may count once per column
+        if self.header:
+            n = len(self.columns) or 1
+            return f"{n:,} column{'s' if n != 1 else ''}"
+        if len(self.columns) > 1:  # a row may count once per column
             return f"{self.rows:,} values"
         return f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
 

@@ -79,6 +79,8 @@ def test_header_findings_of_a_rule_and_file_are_one_line(tmp_path: Path) -> None
     ]
     assert [(it.header, it.at) for it in items] == [(True, ""), (True, "")]
     assert items[0].subject == "users.csv header (a, b, enabledUser and 1 more)"
+    # a header's columns are what to edit, not rows
+    assert [it.cost for it in items] == ["4 columns", "1 column"]
 
 
 def test_the_cap_counts_folded_lines(tmp_path: Path) -> None:
