@@ -61,6 +61,8 @@ def link_causes(df: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
             pairs.append(
                 cons.join(roots, left_on=left, right_on=keys, how="inner").select("_i", "_r")
             )
+            if link.on == "record":  # a grouped cause keeps its first sourcedId, and its lines
+                pairs.append(_record_by_line(idx, rule.code, causes))
     if not pairs:
         return df
     # first declared link wins for each consequence
@@ -103,3 +105,17 @@ def _by_line(causes: pl.DataFrame, right: list[str]) -> pl.DataFrame:
     if "line" in right:
         out = out.explode(f"_k{right.index('line')}")
     return out
+
+
+def _record_by_line(idx: pl.DataFrame, code: str, causes: pl.DataFrame) -> pl.DataFrame:
+    """(_i, _r): findings of `code` on a line a grouped cause lists, in the cause's file."""
+    grouped = causes.filter(pl.col("count").fill_null(1) > 1) if "count" in causes.columns else None
+    if grouped is None or grouped.height == 0:
+        return pl.DataFrame(schema={"_i": pl.UInt32, "_r": pl.UInt32})
+    cons = idx.filter(pl.col("code") == code).select("_i", "file", "line")
+    roots = _by_line(grouped, ["file", "line"]).unique(
+        subset=["_k0", "_k1"], keep="first", maintain_order=True
+    )
+    return cons.join(roots, left_on=["file", "line"], right_on=["_k0", "_k1"], how="inner").select(
+        "_i", "_r"
+    )

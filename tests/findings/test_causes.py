@@ -330,3 +330,19 @@ def test_a_grouped_cause_reaches_only_the_lines_it_lists() -> None:
     assert _grouped_links(range(2, 40), [35]) == [(35, 1, None, None)]
     # between listed lines of a cause that lists every row
     assert _grouped_links(range(2, 12, 2), [5]) == [(5, 1, None, None)]
+
+
+def test_a_grouped_cause_holds_its_records_by_line() -> None:
+    """RL310 follows RL231 on the record: a grouped RL231 keeps its first row's sourcedId,
+    so a class on one of its listed lines is matched by the line (same file, same line:
+    the same record)."""
+    out = Findings()
+    for n in range(2, 32):
+        out.one("RL231", file="classes.csv", line=n, column="sourcedId", sourced_id=f"k{n}")
+    out.one("RL310", file="classes.csv", line=5, sourced_id="k5")
+    out.one("RL310", file="classes.csv", line=40, sourced_id="k40")  # not one of its rows
+    rows = [r for r in out.frame().to_dicts() if r["code"] == "RL310"]
+    assert [(r["line"], r["cause_code"], r["cause_line"]) for r in rows] == [
+        (5, "RL231", 2),
+        (40, None, None),
+    ]
