@@ -93,9 +93,8 @@ class FixItem:
         if parts:
             listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
             return f"sync skips {listed}"
-        if self.header:
-            n = len(self.columns) or 1
-            return f"{n:,} column{'s' if n != 1 else ''}"
+        if self.header:  # one finding per column (two empty header cells are two)
+            return f"{self.rows:,} column{'s' if self.rows != 1 else ''}"
         if len(self.columns) > 1:  # a row may count once per column
             return f"{self.rows:,} values"
         return f"{self.rows:,} row{'s' if self.rows != 1 else ''}"
