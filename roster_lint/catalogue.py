@@ -62,8 +62,8 @@ LINK_KEYS: dict[str, str] = {
     "cause's record (its file and sourcedId)",
     "file": "the cause is about the consequence's file (a broken file or header)",
     "related-file": "the cause is about the file the consequence looked in",
-    "export": "any finding of the cause's rule (with `file`: in that file), e.g. a truncated "
-    "enrollments.csv and the classes left without enrollments",
+    "export": "any finding of the cause's rule (with `file`: in that file; with `column`: in "
+    "that column), e.g. a truncated enrollments.csv and the classes left without enrollments",
 }
 
 
@@ -71,11 +71,13 @@ LINK_KEYS: dict[str, str] = {
 class Link:
     """`follows = [{code = "RL152", on = "cell"}]` on a rule: its findings that match a
     finding of `code` on key `on` (LINK_KEYS) are consequences of it, not roots.  An
-    optional `file` limits the causes to findings in that file."""
+    optional `file` limits the causes to findings in that file, and `column` to findings
+    in that column (`TRUE` in enrollments.csv primary, not in its status)."""
 
     code: str
     on: str
     file: str | None = None
+    column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,11 +142,18 @@ def _links(raw: Any, where: str) -> tuple[Link, ...]:
         raise ValueError(f"{where}: follows must be a list of {{code, on}}")
     out = []
     for item in raw:
-        if not isinstance(item, dict) or not {"code", "on"} <= set(item) <= {"code", "on", "file"}:
-            raise ValueError(f"{where}: each follows entry is {{code = ..., on = ..., file?}}")
+        if not isinstance(item, dict) or not {"code", "on"} <= set(item) <= {
+            "code",
+            "on",
+            "file",
+            "column",
+        }:
+            raise ValueError(
+                f"{where}: each follows entry is {{code = ..., on = ..., file?, column?}}"
+            )
         if not CODE_RE.match(str(item["code"])) or item["on"] not in LINK_KEYS:
             raise ValueError(f"{where}: follows {item!r}: bad code or key ({', '.join(LINK_KEYS)})")
-        out.append(Link(item["code"], item["on"], item.get("file")))
+        out.append(Link(item["code"], item["on"], item.get("file"), item.get("column")))
     return tuple(out)
 
 

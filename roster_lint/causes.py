@@ -53,6 +53,8 @@ def link_causes(df: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
             is_cause = pl.col("code") == link.code
             if link.file is not None:
                 is_cause &= pl.col("file") == link.file
+            if link.column is not None:
+                is_cause &= pl.col("column") == link.column
             causes = idx.filter(is_cause)
             roots = _by_line(causes, right).unique(
                 subset=[f"_k{n}" for n in range(len(right))], keep="first", maintain_order=True

@@ -26,7 +26,12 @@ def rule_dict(rule: Rule) -> dict[str, object]:
         "fix": rule.fix,
         "sync": rule.sync,
         "follows": [
-            {"code": k.code, "on": k.on, **({"file": k.file} if k.file else {})}
+            {
+                "code": k.code,
+                "on": k.on,
+                **({"file": k.file} if k.file else {}),
+                **({"column": k.column} if k.column else {}),
+            }
             for k in rule.follows
         ],
     }
@@ -41,6 +46,7 @@ def _follows_md(rule: Rule) -> list[str]:
     lines = ["## Follows from", ""]
     for k in rule.follows:
         where = f" in {k.file}" if k.file else ""
+        where += f" {k.column}" if k.column else ""
         lines.append(f"- {k.code}{where}, on {k.on}: {LINK_KEYS[k.on]}")
     lines += [
         "",

@@ -65,7 +65,10 @@ def _fields(on: str, link: Link, match: bool) -> tuple[dict[str, Any], dict[str,
         }
     assert on == "export"
     cause_file = f if match or link.file is None else other
-    return {"file": cause_file, "line": 3}, {"file": "classes.csv", "line": 9}
+    return {"file": cause_file, "line": 3, "column": link.column}, {
+        "file": "classes.csv",
+        "line": 9,
+    }
 
 
 def _linked(rule: Rule, link: Link, match: bool) -> dict[str, Any]:
@@ -346,3 +349,41 @@ def test_a_grouped_cause_holds_its_records_by_line() -> None:
         (5, "RL231", 2),
         (40, None, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("code", "column", "linked"),
+    [("RL103", "primary", True), ("RL103", "status", False), ("RL103", None, False)],
+)
+def test_a_link_with_a_column_takes_causes_in_that_column_only(
+    code: str, column: str | None, linked: bool
+) -> None:
+    """`TRUE` in enrollments.csv primary is why no class has a primary teacher (RL232
+    follows it); `Active` in its status column is not."""
+    out = Findings()
+    out.one(code, file="enrollments.csv", line=2, column=column)
+    out.one("RL232", file="classes.csv", line=2, column="sourcedId", sourced_id="k1")
+    (row,) = [r for r in out.frame().to_dicts() if r["code"] == "RL232"]
+    assert (row["cause_code"] == code) is linked
+
+
+def test_a_teacher_role_in_another_case_is_the_root_of_the_classes_it_loses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every teacher enrollment with role `Teacher` (RL105): no class has a teacher, and
+    the sync skips every class; the role's case is the root, not 582 classes."""
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "district", export)
+    enr = export / "enrollments.csv"
+    with enr.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    role = rows[0].index("role")
+    for r in rows[1:]:
+        r[role] = "Teacher" if r[role] == "teacher" else r[role]
+    with enr.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
+    by_code = {f["code"]: f for f in doc["findings"]}
+    assert (by_code["RL105"]["column"], "cause" in by_code["RL105"]) == ("role", False)
+    assert by_code["RL231"]["cause"]["code"] == "RL105"
+    assert by_code["RL310"]["cause"]["code"] == "RL105"  # through RL231, named by its root
