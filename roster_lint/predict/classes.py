@@ -77,7 +77,12 @@ def _teachers(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.Data
     c = profile.classes
     if inp.broken("enrollments.csv") or inp.broken("users.csv"):
         return pl.DataFrame(
-            schema={"_crow": ROW, "_provisioned": pl.Boolean(), "_student_primary": pl.Boolean()}
+            schema={
+                "_crow": ROW,
+                "_provisioned": pl.Boolean(),
+                "_student_primary": pl.Boolean(),
+                "_primary_case": pl.Boolean(),
+            }
         )
     # The teacher rows first, eagerly (an equality test on 7M rows), so that the lowercase
     # test runs on those rows only: a lazy query merges both filters into one predicate
@@ -101,6 +106,8 @@ def _teachers(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> pl.Data
             # Every primary "teacher" is a user with a Student account (not documented:
             # primary-teacher-is-student; `_u_student` is never null, see with_users).
             pl.col("_u_student").all().alias("_student_primary"),
+            # Found only by folding case (`TRUE`): not documented, primary-other-case.
+            ~pl.col("primary").is_in(c.primary_values).any().alias("_primary_case"),
         )
     )
     return primary.collect(engine="in-memory")
@@ -243,6 +250,7 @@ def decide_classes(
             pl.col("has_teacher").fill_null(False),
             pl.col("_provisioned").fill_null(False),
             pl.col("_student_primary").fill_null(False),  # no primary teacher: not this
+            pl.col("_primary_case").fill_null(False),
             pl.col("n_grades").fill_null(0),
             pl.col("n_ungraded").fill_null(0),
         )
@@ -263,6 +271,8 @@ def decide_classes(
     gone = pl.col("status") == profile.records.delete_status
     # Created although no primary teacher gets an account (not documented).
     unprovisioned = in_scope & pl.col("has_teacher") & ~pl.col("_provisioned")
+    # Created because primary `TRUE` was read as true (not documented).
+    primary_case = in_scope & pl.col("has_teacher") & pl.col("_primary_case")
     # Skipped because its only primary teachers are students (not documented).
     student_primary = (
         kernel.first(pl.col("_skip")) == "class-primary-teacher-is-student"
@@ -285,6 +295,7 @@ def decide_classes(
                         ("record-tobedeleted", gone),
                         ("primary-teacher-not-provisioned", unprovisioned),
                         ("primary-teacher-is-student", student_primary),
+                        ("primary-other-case", primary_case),
                     ]
                 ),
             ]
@@ -292,6 +303,7 @@ def decide_classes(
         (split & (pl.col("n_ungraded") > 0)).alias("_nd_ungraded"),
         unprovisioned.alias("_nd_unprovisioned"),
         student_primary.alias("_nd_student_primary"),
+        primary_case.alias("_nd_primary_case"),
     ).with_columns(_class_root(inp).alias("_root"))
 
 
@@ -304,6 +316,7 @@ def class_nd(profile: Profile) -> list[tuple[str, pl.Expr]]:
         # --previous: an existing class kept without its primary teacher (history/classes.py)
         ("existing-class-without-primary-teacher", pl.col("_nd_existing")),
         ("primary-teacher-is-student", pl.col("_nd_student_primary")),
+        ("primary-other-case", pl.col("_nd_primary_case")),
     ]
 
 

@@ -55,3 +55,14 @@ def test_every_named_choice_is_the_profile_s(tmp_path: Path) -> None:
     named = plan.actions["detail"].str.json_path_match("$.not_documented").drop_nulls()
     keys = {k for text in named for k in json.loads(text)}
     assert keys and keys <= set(load_profile().not_documented)
+
+
+def test_class_whose_primary_is_written_in_another_case(tmp_path: Path) -> None:
+    """`TRUE` (an Excel round trip): read as true, the class is created, and the choice
+    is named on the class and counted in the notes."""
+    plan = plan_of(tmp_path, [cell("enrollments.csv", 2, "primary", "TRUE")])
+    assert act(plan, "class", "k1") == ("create", ["course-mapping-unverified"])
+    assert nd(plan, "class", "k1") == ["primary-other-case"]
+    assert not_documented_count(plan.notes, "primary-other-case") == 1
+    # written exactly: nothing to label
+    assert nd(plan_of(tmp_path / "ok"), "class", "k1") == []
