@@ -88,11 +88,14 @@ class FixItem:
     @property
     def cost(self) -> str:
         """'sync skips 495 users, 126 classes and 3,357 enrollments', '3 rows', '8 values'
-        (several columns) or '2 columns' (a header: its columns, not rows, are to edit)."""
+        (several columns), '2 columns' (a header: its columns, not rows, are to edit) or
+        'whole file' (a finding about a file, with no line)."""
         parts = [f"{n:,} {_plural(e, n)}" for e in LOST if (n := self.lost.get(e, 0)) > 0]
         if parts:
             listed = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
             return f"sync skips {listed}"
+        if not self.lines:  # about a file (manifest.csv missing) or the export, not rows
+            return "whole file" if self.file else "whole export"
         if self.header:  # one finding per column (two empty header cells are two)
             return f"{self.rows:,} column{'s' if self.rows != 1 else ''}"
         if len(self.columns) > 1:  # a row may count once per column

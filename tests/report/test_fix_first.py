@@ -132,6 +132,11 @@ def test_a_grouped_finding_carries_the_loss_of_every_row_it_counts(tmp_path: Pat
     ]
 
 
+def test_a_file_level_line_costs_the_file_not_a_row(tmp_path: Path) -> None:
+    items, _ = fix_first(make_result(tmp_path, [err("RL050", None, file="manifest.csv")]))
+    assert [(it.subject, it.cost, it.at) for it in items] == [("manifest.csv", "whole file", "")]
+
+
 def test_line_numbers_have_no_thousands_separator(tmp_path: Path) -> None:
     items, _ = fix_first(make_result(tmp_path, [err("RL103", n, column="x") for n in (1324, 2129)]))
     assert items[0].at == "lines 1324, 2129"  # "1,324, 2,129" would read as four lines
