@@ -387,3 +387,25 @@ def test_a_teacher_role_in_another_case_is_the_root_of_the_classes_it_loses(
     assert (by_code["RL105"]["column"], "cause" in by_code["RL105"]) == ("role", False)
     assert by_code["RL231"]["cause"]["code"] == "RL105"
     assert by_code["RL310"]["cause"]["code"] == "RL105"  # through RL231, named by its root
+
+
+def test_a_user_role_in_another_case_is_the_root_of_the_users_it_loses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """users.csv role `Teacher` (RL103) gets no account (RL302): the case is the root;
+    an `aide` (an intended filter) stays a root of its own."""
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "district", export)
+    users = export / "users.csv"
+    with users.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    role = rows[0].index("role")
+    for r in rows[1:]:
+        r[role] = "Teacher" if r[role] == "teacher" else r[role]
+    with users.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
+    not_provisioned = {
+        f["value"]: f.get("cause", {}).get("code") for f in doc["findings"] if f["code"] == "RL302"
+    }
+    assert not_provisioned == {"Teacher": "RL103", "aide": None, "parent": None}
