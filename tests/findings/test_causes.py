@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 
 from roster_lint.catalogue import LINK_KEYS, Link, Rule, _check_links, _links, catalogue
@@ -409,3 +410,37 @@ def test_a_user_role_in_another_case_is_the_root_of_the_users_it_loses(
         f["value"]: f.get("cause", {}).get("code") for f in doc["findings"] if f["code"] == "RL302"
     }
     assert not_provisioned == {"Teacher": "RL103", "aide": None, "parent": None}
+
+
+def test_a_school_type_in_another_case_is_one_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """orgs.csv type `School`: RL103 (the case) and RL336 (so not a school: its users are
+    lost) see one cell; RL336 sits under RL103, which carries the loss."""
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "district", export)
+    orgs = export / "orgs.csv"
+    with orgs.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    kind = rows[0].index("type")
+    for r in rows[1:]:
+        r[kind] = "School" if r[kind] == "school" else r[kind]
+    with orgs.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
+    invalid = [f for f in doc["findings"] if f["code"] == "RL336"]
+    assert len(invalid) == 4
+    assert {(f["cause"]["code"], f["cause"]["line"]) for f in invalid} == {
+        ("RL103", f["line"]) for f in invalid
+    }
+
+
+def test_a_session_end_past_its_year_is_the_root_of_its_overlaps(corpus: Path) -> None:
+    """ClassLink's sandbox: Q1 ends 2019-11-09 (a year typo) -- past the school year
+    (RL265) and so over its siblings (RL264, three times): one root."""
+    from roster_lint import api
+
+    result = api.check(str(corpus / "mockroster" / "classlink_sandbox_2019"))
+    overlaps = result.findings.filter(pl.col("code") == "RL264").to_dicts()
+    assert len(overlaps) == 3
+    assert {(f["cause_code"], f["cause_line"]) for f in overlaps} == {("RL265", 3)}
