@@ -444,3 +444,28 @@ def test_a_session_end_past_its_year_is_the_root_of_its_overlaps(corpus: Path) -
     overlaps = result.findings.filter(pl.col("code") == "RL264").to_dicts()
     assert len(overlaps) == 3
     assert {(f["cause_code"], f["cause_line"]) for f in overlaps} == {("RL265", 3)}
+
+
+def test_a_padded_school_id_is_the_root_of_what_it_breaks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """enrollments.csv schoolSourcedId `101 ` on 50 rows: RL150 (the spaces) is the root;
+    RL200 (no such org), RL220 (not the class's school) and RL222 (not the user's org)
+    see the same cells and sit under it."""
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "district", export)
+    enr = export / "enrollments.csv"
+    with enr.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    school = rows[0].index("schoolSourcedId")
+    for r in rows[1:51]:
+        r[school] += " "
+    with enr.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
+    on_cell = {
+        f["code"]: f.get("cause", {}).get("code")
+        for f in doc["findings"]
+        if (f["file"], f["column"]) == ("enrollments.csv", "schoolSourcedId")
+    }
+    assert on_cell == {"RL150": None, "RL200": "RL150", "RL220": "RL150", "RL222": "RL150"}
