@@ -469,3 +469,15 @@ def test_a_padded_school_id_is_the_root_of_what_it_breaks(
         if (f["file"], f["column"]) == ("enrollments.csv", "schoolSourcedId")
     }
     assert on_cell == {"RL150": None, "RL200": "RL150", "RL220": "RL150", "RL222": "RL150"}
+
+
+@pytest.mark.parametrize(("missing", "linked"), [("orgSourcedIds", True), ("middleName", False)])
+def test_users_without_a_school_follow_a_missing_org_column(missing: str, linked: bool) -> None:
+    """No orgSourcedIds column (a OneRoster 1.0 users.csv): every user has no school
+    (RL330), because of the column; another missing column is not why."""
+    out = Findings()
+    out.one("RL030", file="users.csv", line=1, column=missing)
+    for n in range(2, 30):
+        out.one("RL330", file="users.csv", line=n, column="orgSourcedIds", sourced_id=f"u{n}")
+    (row,) = [r for r in out.frame().to_dicts() if r["code"] == "RL330"]
+    assert (row["count"], row["cause_code"] == "RL030") == (28, linked)
