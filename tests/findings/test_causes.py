@@ -75,6 +75,8 @@ def _fields(on: str, link: Link, match: bool) -> tuple[dict[str, Any], dict[str,
 def _linked(rule: Rule, link: Link, match: bool) -> dict[str, Any]:
     out = Findings()
     cause, cons = _fields(link.on, link, match)
+    if link.column is not None:  # a link limited to the cause's column
+        cause = {**cause, "column": link.column}
     if link.on == "export" and not match and link.file is None:
         out.one(rule.code, **cons)  # no cause at all
     else:
