@@ -53,16 +53,23 @@ def decided_previous(
     # Imported here: without the plan engine, `diff` still shows the row changes.
     from roster_lint.predict.engine import decide
     from roster_lint.predict.history import previous_side, with_known_pairs
+    from roster_lint.predict.inputs import enrollment_inputs
     from roster_lint.predict.profile import load_profile
 
-    decided = decide(old, opts.mode, load_profile(), None, None)
+    profile = load_profile()
+    decided = decide(old, opts.mode, profile, None, None, keep_with_user=SAME_PEOPLE)
     known = {
         frame: _known_pairs(old, new, (paired or {}).get(file), getattr(decided, frame), file)
         for file, frame in PAIRED.items()
     }
+    if SAME_PEOPLE:
+        next_enrollments = None if new is None else enrollment_inputs(new, opts.mode, profile)
+        with_user = _with_user_for(decided, next_enrollments)
+        decided.with_user = None
+        taken = _same_people(decided, with_user)
     side = previous_side(decided)
     if SAME_PEOPLE:
-        side.known_for_next = _same_people(decided)
+        side.known_for_next = taken
     del decided
     for frame, pairs in known.items():
         if pairs is not None:
@@ -70,24 +77,65 @@ def decided_previous(
     return side
 
 
-def _same_people(decided: Decided) -> Callable[[Inputs], dict[str, pl.DataFrame]]:
+def _same_people(
+    decided: Decided, with_user: tuple[pl.DataFrame, pl.DataFrame, pl.Series] | None
+) -> Callable[[Inputs], dict[str, pl.DataFrame]]:
     """OLD's orgs' and users' decisions, for NEW's to be them where NEW's inputs for them
     are OLD's (engine.decide's `known`).  decide_orgs reads the inputs' orgs, and
     decide_users their users, version, paths and file states, the decided orgs and the
     profile (predict/users.py, schools.py, rules/users.py; the profile is load_profile()'s
     and `sig` is made on both sides, as build_plan decides NEW with a previous export):
     equal inputs, equal decisions.  Nightly exports often list the same users; `diff`
-    then decides them once (docs/performance.md, branch diffreuse)."""
+    then decides them once (docs/performance.md, branch diffreuse).
+
+    With them, the columns with_users added to OLD's enrollments (`with_user`, from
+    `_with_user_for`) when NEW's enrollments but `eid` and classes' `cid` are the ones
+    OLD's were compared equal to: with the same users' decision, what with_users adds
+    is the same (enrollments.with_users_taken).  Given once, then released."""
     # Only these are kept (not OLD's Inputs: its enrollments would stay with them).
     was = _read_alike(decided.inp)
     orgs_in, users_in = decided.inp.orgs, decided.inp.users
     orgs, users = decided.orgs, decided.users
+    held = [with_user] if with_user is not None else []
 
     def known(inp: Inputs) -> dict[str, pl.DataFrame]:
         same = _read_alike(inp) == was and inp.orgs.equals(orgs_in) and inp.users.equals(users_in)
-        return {"orgs": orgs, "users": users} if same else {}
+        if not same:
+            held.clear()
+            return {}
+        out = {"orgs": orgs, "users": users}
+        if held:
+            added, enrollments, cids = held.pop()
+            if _but_eid(inp.enrollments).equals(enrollments) and inp.classes["cid"].equals(cids):
+                out["with_user"] = added
+        return out
 
     return known
+
+
+def _with_user_for(
+    decided: Decided, next_enrollments: pl.DataFrame | None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series] | None:
+    """(the columns with_users added to OLD's enrollments, NEW's enrollment inputs but
+    `eid`, OLD's classes' `cid`) when NEW's enrollment inputs but `eid` equal OLD's (an
+    export whose enrollment ids were regenerated), else None.  Compared here, while both
+    exports are loaded: OLD's enrollments are released before NEW is decided, NEW's
+    stay (its columns are only referenced)."""
+    from roster_lint.predict.enrollments import with_users_added
+
+    if decided.with_user is None or next_enrollments is None:
+        return None
+    theirs = _but_eid(next_enrollments)
+    if not theirs.equals(_but_eid(decided.inp.enrollments)):
+        return None
+    return with_users_added(decided.with_user), theirs, decided.inp.classes["cid"]
+
+
+def _but_eid(enrollments: pl.DataFrame) -> pl.DataFrame:
+    """The enrollment inputs with_users reads but their ids (which it only carries)."""
+    from roster_lint.predict.enrollments import WITH_USERS_COLS
+
+    return enrollments.select(c for c in WITH_USERS_COLS if c != "eid")
 
 
 def _known_pairs(
