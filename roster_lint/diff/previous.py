@@ -53,23 +53,17 @@ def decided_previous(
     # Imported here: without the plan engine, `diff` still shows the row changes.
     from roster_lint.predict.engine import decide
     from roster_lint.predict.history import previous_side, with_known_pairs
-    from roster_lint.predict.inputs import enrollment_inputs
     from roster_lint.predict.profile import load_profile
 
-    profile = load_profile()
-    decided = decide(old, opts.mode, profile, None, None, keep_with_user=SAME_PEOPLE)
+    decided = decide(old, opts.mode, load_profile(), None, None, keep_with_user=SAME_PEOPLE)
     known = {
         frame: _known_pairs(old, new, (paired or {}).get(file), getattr(decided, frame), file)
         for file, frame in PAIRED.items()
     }
-    if SAME_PEOPLE:
-        next_enrollments = None if new is None else enrollment_inputs(new, opts.mode, profile)
-        with_user = _with_user_for(decided, next_enrollments)
-        decided.with_user = None
-        taken = _same_people(decided, with_user)
+    taken = _same_people(decided, _with_user_of(decided)) if SAME_PEOPLE else None
+    decided.with_user = None
     side = previous_side(decided)
-    if SAME_PEOPLE:
-        side.known_for_next = taken
+    side.known_for_next = taken
     del decided
     for frame, pairs in known.items():
         if pairs is not None:
@@ -89,9 +83,11 @@ def _same_people(
     then decides them once (docs/performance.md, branch diffreuse).
 
     With them, the columns with_users added to OLD's enrollments (`with_user`, from
-    `_with_user_for`) when NEW's enrollments but `eid` and classes' `cid` are the ones
-    OLD's were compared equal to: with the same users' decision, what with_users adds
-    is the same (enrollments.with_users_taken).  Given once, then released."""
+    `_with_user_of`) when NEW's enrollment inputs but `eid` and classes' `cid` are OLD's:
+    with the same users' decision, what with_users adds is the same
+    (enrollments.with_users_taken; an export whose enrollment ids were regenerated).
+    Held until NEW's decision asks (its first step), then released: OLD's enrollment
+    inputs are compared there, not kept through NEW's decision."""
     # Only these are kept (not OLD's Inputs: its enrollments would stay with them).
     was = _read_alike(decided.inp)
     orgs_in, users_in = decided.inp.orgs, decided.inp.users
@@ -106,29 +102,22 @@ def _same_people(
         out = {"orgs": orgs, "users": users}
         if held:
             added, enrollments, cids = held.pop()
-            if _but_eid(inp.enrollments).equals(enrollments) and inp.classes["cid"].equals(cids):
+            if inp.classes["cid"].equals(cids) and _but_eid(inp.enrollments).equals(enrollments):
                 out["with_user"] = added
         return out
 
     return known
 
 
-def _with_user_for(
-    decided: Decided, next_enrollments: pl.DataFrame | None
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series] | None:
-    """(the columns with_users added to OLD's enrollments, NEW's enrollment inputs but
-    `eid`, OLD's classes' `cid`) when NEW's enrollment inputs but `eid` equal OLD's (an
-    export whose enrollment ids were regenerated), else None.  Compared here, while both
-    exports are loaded: OLD's enrollments are released before NEW is decided, NEW's
-    stay (its columns are only referenced)."""
+def _with_user_of(decided: Decided) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series] | None:
+    """(the columns with_users added to OLD's enrollments, what they were made of: OLD's
+    enrollment inputs but `eid`, its classes' `cid`), or None without the join."""
     from roster_lint.predict.enrollments import with_users_added
 
-    if decided.with_user is None or next_enrollments is None:
+    if decided.with_user is None:
         return None
-    theirs = _but_eid(next_enrollments)
-    if not theirs.equals(_but_eid(decided.inp.enrollments)):
-        return None
-    return with_users_added(decided.with_user), theirs, decided.inp.classes["cid"]
+    inp = decided.inp
+    return with_users_added(decided.with_user), _but_eid(inp.enrollments), inp.classes["cid"]
 
 
 def _but_eid(enrollments: pl.DataFrame) -> pl.DataFrame:

@@ -145,20 +145,8 @@ def read_inputs(export: Export, mode: str, profile: Profile) -> Inputs:
     inp.users = _users(export, reads, inp, profile)
     inp.courses = _cols(_frame(export, "courses.csv", reads, inp), COURSE_COLS, {})
     inp.classes = _cols(_frame(export, "classes.csv", reads, inp), CLASS_COLS, {})
-    inp.enrollments = _enrollments(export, reads, inp)
+    inp.enrollments = _cols(_frame(export, "enrollments.csv", reads, inp), ENROLLMENT_COLS, {})
     return inp
-
-
-def _enrollments(export: Export, reads: list[str], inp: Inputs) -> pl.DataFrame:
-    return _cols(_frame(export, "enrollments.csv", reads, inp), ENROLLMENT_COLS, {})
-
-
-def enrollment_inputs(export: Export, mode: str, profile: Profile) -> pl.DataFrame:
-    """read_inputs(export, mode, profile).enrollments alone (`diff` compares the next
-    export's with the previous one's while both are loaded: diff/previous.py)."""
-    empty = pl.DataFrame()
-    inp = Inputs(export.version, mode, empty, empty, empty, empty, empty)
-    return _enrollments(export, profile.mode_files(mode, export.version), inp)
 
 
 USER_COLS = {
