@@ -110,9 +110,10 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
 
 
 def with_users_added(with_user: pl.DataFrame) -> pl.DataFrame:
-    """The columns with_users added to the enrollments' own, each in one chunk (cut again
-    like the enrollments that take them: with_users_taken)."""
-    return with_user.drop(WITH_USERS_COLS).rechunk()
+    """The columns with_users added to the enrollments' own (no copy: made while the
+    whole decision is alive, they are put in the other enrollments' chunks when taken,
+    with_users_taken)."""
+    return with_user.drop(WITH_USERS_COLS)
 
 
 def with_users_taken(inp: Inputs, added: pl.DataFrame) -> pl.DataFrame:
@@ -123,7 +124,14 @@ def with_users_taken(inp: Inputs, added: pl.DataFrame) -> pl.DataFrame:
     chunked_like)."""
     narrow = inp.enrollments.select(WITH_USERS_COLS)
     like = narrow["uid"]
-    return narrow.hstack([chunked_like(c, like) for c in added.get_columns()])
+    # In one chunk first where the chunks differ: a slice across two chunks is two.
+    lengths = like.chunk_lengths()
+    return narrow.hstack(
+        [
+            chunked_like(c if c.chunk_lengths() == lengths else c.rechunk(), like)
+            for c in added.get_columns()
+        ]
+    )
 
 
 def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]:
