@@ -55,14 +55,15 @@ def decided_previous(
     from roster_lint.predict.history import previous_side, with_known_pairs
     from roster_lint.predict.profile import load_profile
 
-    decided = decide(old, opts.mode, load_profile(), None, None)
+    decided = decide(old, opts.mode, load_profile(), None, None, keep_with_user=SAME_PEOPLE)
     known = {
         frame: _known_pairs(old, new, (paired or {}).get(file), getattr(decided, frame), file)
         for file, frame in PAIRED.items()
     }
+    taken = _same_people(decided, _with_user_of(decided)) if SAME_PEOPLE else None
+    decided.with_user = None
     side = previous_side(decided)
-    if SAME_PEOPLE:
-        side.known_for_next = _same_people(decided)
+    side.known_for_next = taken
     del decided
     for frame, pairs in known.items():
         if pairs is not None:
@@ -70,24 +71,60 @@ def decided_previous(
     return side
 
 
-def _same_people(decided: Decided) -> Callable[[Inputs], dict[str, pl.DataFrame]]:
+def _same_people(
+    decided: Decided, with_user: tuple[pl.DataFrame, pl.DataFrame, pl.Series] | None
+) -> Callable[[Inputs], dict[str, pl.DataFrame]]:
     """OLD's orgs' and users' decisions, for NEW's to be them where NEW's inputs for them
     are OLD's (engine.decide's `known`).  decide_orgs reads the inputs' orgs, and
     decide_users their users, version, paths and file states, the decided orgs and the
     profile (predict/users.py, schools.py, rules/users.py; the profile is load_profile()'s
     and `sig` is made on both sides, as build_plan decides NEW with a previous export):
     equal inputs, equal decisions.  Nightly exports often list the same users; `diff`
-    then decides them once (docs/performance.md, branch diffreuse)."""
+    then decides them once (docs/performance.md, branch diffreuse).
+
+    With them, the columns with_users added to OLD's enrollments (`with_user`, from
+    `_with_user_of`) when NEW's enrollment inputs but `eid` and classes' `cid` are OLD's:
+    with the same users' decision, what with_users adds is the same
+    (enrollments.with_users_taken; an export whose enrollment ids were regenerated).
+    Held until NEW's decision asks (its first step), then released: OLD's enrollment
+    inputs are compared there, not kept through NEW's decision."""
     # Only these are kept (not OLD's Inputs: its enrollments would stay with them).
     was = _read_alike(decided.inp)
     orgs_in, users_in = decided.inp.orgs, decided.inp.users
     orgs, users = decided.orgs, decided.users
+    held = [with_user] if with_user is not None else []
 
     def known(inp: Inputs) -> dict[str, pl.DataFrame]:
         same = _read_alike(inp) == was and inp.orgs.equals(orgs_in) and inp.users.equals(users_in)
-        return {"orgs": orgs, "users": users} if same else {}
+        if not same:
+            held.clear()
+            return {}
+        out = {"orgs": orgs, "users": users}
+        if held:
+            added, enrollments, cids = held.pop()
+            if inp.classes["cid"].equals(cids) and _but_eid(inp.enrollments).equals(enrollments):
+                out["with_user"] = added
+        return out
 
     return known
+
+
+def _with_user_of(decided: Decided) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series] | None:
+    """(the columns with_users added to OLD's enrollments, what they were made of: OLD's
+    enrollment inputs but `eid`, its classes' `cid`), or None without the join."""
+    from roster_lint.predict.enrollments import with_users_added
+
+    if decided.with_user is None:
+        return None
+    inp = decided.inp
+    return with_users_added(decided.with_user), _but_eid(inp.enrollments), inp.classes["cid"]
+
+
+def _but_eid(enrollments: pl.DataFrame) -> pl.DataFrame:
+    """The enrollment inputs with_users reads but their ids (which it only carries)."""
+    from roster_lint.predict.enrollments import WITH_USERS_COLS
+
+    return enrollments.select(c for c in WITH_USERS_COLS if c != "eid")
 
 
 def _known_pairs(

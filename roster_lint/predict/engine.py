@@ -89,8 +89,11 @@ class Decided:
     # The grade classes the enrollments' `_gc` indexes (enrollments.decide_enrollments).
     grade_classes: pl.Series = field(default_factory=lambda: pl.Series([None], dtype=pl.String))
     # `diff`: decided frames the next export takes as its own where its inputs are these
-    # (the next export's Inputs -> {"orgs": ..., "users": ...}; diff/previous.py).
+    # (the next export's Inputs -> {"orgs": ..., "users": ..., "with_user": ...};
+    # diff/previous.py).
     known_for_next: Callable[[Inputs], dict[str, pl.DataFrame]] | None = None
+    # decide(..., keep_with_user=True): the enrollments joined to their users.
+    with_user: pl.DataFrame | None = None
 
 
 def decide(
@@ -102,10 +105,13 @@ def decide(
     *,
     with_course: bool = True,
     known: Callable[[Inputs], dict[str, pl.DataFrame]] | None = None,
+    keep_with_user: bool = False,
 ) -> Decided:
     """with_course: the enrollments carry their class's course and the users their `sig`
     (the --previous comparisons read them; not needed otherwise).  known: the orgs' and
-    users' decisions to take as they are for these inputs (Decided.known_for_next)."""
+    users' decisions to take as they are for these inputs, and the columns with_users
+    adds (Decided.known_for_next; enrollments.with_users_taken).  keep_with_user: the
+    join is kept (Decided.with_user)."""
     inp = read_inputs(export, mode, profile)
     same = known(inp) if known is not None else {}
     classes_on = profile.mode_has_classes(mode)
@@ -118,13 +124,18 @@ def decide(
     courses = cls.decide_courses(inp, course_map, previous_courses, classes_on, profile)
     # Enrollments meet their users once: the classes' grade counts and the enrollment
     # decisions both read this join.
-    with_user = enr.with_users(inp, users, profile)
+    with_user = (
+        enr.with_users_taken(inp, same["with_user"])
+        if "with_user" in same
+        else enr.with_users(inp, users, profile)
+    )
     classes = cls.decide_classes(inp, orgs, with_user, courses, profile, classes_on)
     enrollments, grade_classes = enr.decide_enrollments(
         inp, with_user, classes, profile, classes_on, with_course=with_course
     )
+    kept = with_user if keep_with_user else None
     del with_user
-    return Decided(inp, orgs, users, courses, classes, enrollments, grade_classes)
+    return Decided(inp, orgs, users, courses, classes, enrollments, grade_classes, with_user=kept)
 
 
 @dataclass

@@ -24,16 +24,20 @@ from roster_lint.predict.registry import load_registry
 from roster_lint.predict.roots import grouped_id
 from roster_lint.predict.rules import enrollments as enrollment_rules
 
+# The enrollments' input columns with_users carries (only those the decision and the later
+# stages read; `primary` for the classes' teacher test, SK-C3); it adds the rest.
+WITH_USERS_COLS = ["eid", "status", "cid", "school", "uid", "role", "primary", "line"]
+
 
 def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFrame:
     """The narrow enrollments joined to their user once (7M rows, one hash join), for both
     the classes' student grade counts and the enrollment decisions.
 
     user_action/user_grade come from the first row of the user id (as enrollments see
-    users); _in/_in_grade from its first row that gets an account (the grade counts)."""
-    # Only the columns the decision and the later stages read are carried through the joins.
-    # (`primary` for the classes' teacher test, SK-C3.)
-    cols = ["eid", "status", "cid", "school", "uid", "role", "primary", "line"]
+    users); _in/_in_grade from its first row that gets an account (the grade counts).
+    What it adds reads the enrollments' columns but `eid`, the classes' `cid` (`_crow`),
+    the users and the profile (`with_users_added` / `with_users_taken`)."""
+    cols = WITH_USERS_COLS
     # Grades as Categorical: 4 bytes a row on the 7M joined rows instead of a 16-byte view
     # (a few dozen distinct values); read back as text where they are used.
     # The plan's own categories, not polars' global ones: a process that plans many
@@ -103,6 +107,31 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
     # by it (no 36-character key hashed for 7M rows after this).
     crow = row_of(narrow["cid"], first_rows(inp.classes, "cid")["cid"]).alias("_crow")
     return narrow.hstack([chunked_like(crow, narrow["cid"])])
+
+
+def with_users_added(with_user: pl.DataFrame) -> pl.DataFrame:
+    """The columns with_users added to the enrollments' own (no copy: made while the
+    whole decision is alive, they are put in the other enrollments' chunks when taken,
+    with_users_taken)."""
+    return with_user.drop(WITH_USERS_COLS)
+
+
+def with_users_taken(inp: Inputs, added: pl.DataFrame) -> pl.DataFrame:
+    """with_users(inp, users, profile) from the columns it added for other inputs
+    (with_users_added) whose enrollments but `eid`, classes' `cid`, users and profile are
+    these: `diff` of an export whose enrollment ids were regenerated, the rest unchanged
+    (diff/previous.py).  The added columns are cut like `inp`'s enrollments (see
+    chunked_like)."""
+    narrow = inp.enrollments.select(WITH_USERS_COLS)
+    like = narrow["uid"]
+    # In one chunk first where the chunks differ: a slice across two chunks is two.
+    lengths = like.chunk_lengths()
+    return narrow.hstack(
+        [
+            chunked_like(c if c.chunk_lengths() == lengths else c.rechunk(), like)
+            for c in added.get_columns()
+        ]
+    )
 
 
 def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]:

@@ -249,24 +249,53 @@ def _one_user_elsewhere(out: Path) -> Path:
     return out
 
 
+def _one_role_changed(out: Path) -> Path:
+    """`out` with its last enrollment's role changed (the users unchanged)."""
+    path = out / "enrollments.csv"
+    df = pl.read_csv(path, infer_schema=False)
+    last = pl.int_range(pl.len()) == pl.len() - 1
+    df = df.with_columns(pl.when(last).then(pl.lit("aide")).otherwise(pl.col("role")).alias("role"))
+    df.write_csv(path)
+    return out
+
+
+def _classes_reversed(out: Path) -> Path:
+    """`out` with classes.csv's rows in reverse order (the same classes)."""
+    path = out / "classes.csv"
+    pl.read_csv(path, infer_schema=False).reverse().write_csv(path)
+    return out
+
+
+PEOPLE = ["orgs", "users"]
+ALL = ["orgs", "users", "with_user"]
+
+
 @pytest.mark.parametrize(
     ("old", "new", "mode", "fires"),
     [
-        ("district", "renamed", "full", True),
-        ("district", "renamed", "provisioning", True),
-        ("renamed", "district", "full", True),
-        ("district", "district", "full", True),
-        ("district-yesterday", "district", "full", False),  # users.csv differs
-        ("district", "one-user", "full", False),  # as many users, one in an unknown org
-        ("district", "district-v12", "full", False),  # another version
-        ("district-flawed", "district", "full", False),
+        ("district", "renamed", "full", ALL),
+        ("district", "renamed", "provisioning", ALL),
+        ("renamed", "district", "full", ALL),
+        ("district", "district", "full", ALL),
+        ("district", "one-role", "full", PEOPLE),  # an enrollment's role changed
+        ("district", "classes-reversed", "full", PEOPLE),  # the classes' rows moved
+        ("district-yesterday", "district", "full", []),  # users.csv differs
+        ("district", "one-user", "full", []),  # as many users, one in an unknown org
+        ("district", "district-v12", "full", []),  # another version
+        ("district-flawed", "district", "full", []),
     ],
 )
 def test_same_people_gives_the_same_actions(
-    tmp_path: Path, old: str, new: str, mode: str, fires: bool, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    old: str,
+    new: str,
+    mode: str,
+    fires: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The plan `diff` makes with NEW taking OLD's orgs' and users' decisions equals the
-    one deciding them anew, and takes them exactly when the inputs are the same."""
+    """The plan `diff` makes with NEW taking OLD's orgs' and users' decisions (and the
+    columns with_users added to OLD's enrollments) equals the one deciding them anew,
+    and takes them exactly when the inputs are the same."""
     from roster_lint.diff import previous
     from roster_lint.predict import engine
     from tests.diff.test_previous_side import _actions
@@ -276,6 +305,10 @@ def test_same_people_gives_the_same_actions(
             return str(_new_enrollment_ids(tmp_path))
         if name == "one-user":
             return str(_one_user_elsewhere(_new_enrollment_ids(tmp_path)))
+        if name == "one-role":
+            return str(_one_role_changed(_new_enrollment_ids(tmp_path)))
+        if name == "classes-reversed":
+            return str(_classes_reversed(_new_enrollment_ids(tmp_path)))
         return str(SAMPLES / name)
 
     old_path, new_path = where(old), where(new)
@@ -294,4 +327,38 @@ def test_same_people_gives_the_same_actions(
     monkeypatch.setattr(engine, "decide", counted)
     got = _actions(old_path, new_path, mode, side=True)
     assert_frame_equal(got, want)
-    assert taken == [["orgs", "users"] if fires else []]
+    assert taken == [fires]
+
+
+def test_with_users_taken_is_with_users(tmp_path: Path) -> None:
+    """NEW's enrollments joined to their users from the columns OLD's join added, when
+    NEW's enrollment ids alone were regenerated: the join with_users makes of NEW, value
+    for value (grades as text: each join has its own categories), cut into NEW's chunks."""
+    from roster_lint import api
+    from roster_lint.predict import enrollments as enr
+    from roster_lint.predict.engine import decide
+    from roster_lint.predict.profile import load_profile
+
+    profile = load_profile()
+    new_path = _new_enrollment_ids(tmp_path)
+    # NEW's enrollments in several chunks, OLD's in one: the taken columns are cut again.
+    new_export = api.load(str(new_path))
+    table = new_export.tables["enrollments.csv"]
+    half = table.df.height // 2
+    table.df = pl.concat([table.df.slice(0, half), table.df.slice(half)], rechunk=False)
+    old = decide(
+        api.load(str(SAMPLES / "district")), "full", profile, None, None, keep_with_user=True
+    )
+    assert old.with_user is not None
+    d = decide(new_export, "full", profile, None, None, keep_with_user=True)
+    assert d.with_user is not None
+    taken = enr.with_users_taken(d.inp, enr.with_users_added(old.with_user))
+
+    def text(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
+
+    assert_frame_equal(text(taken), text(d.with_user))
+    assert len(taken["uid"].chunk_lengths()) > 1
+    assert {tuple(c.chunk_lengths()) for c in taken.get_columns()} == {
+        tuple(taken["uid"].chunk_lengths())
+    }
