@@ -430,6 +430,8 @@ def jobs(
         return [_ByRows(pairs, df, True, group)]
     gated = [(c, d) for c, d in pairs if d.gate is not None]
     pairs = [(c, d) for c, d in pairs if d.gate is None]
+    # Gates a byte pass proves shut are not queried (their checks could not fire).
+    gated = [(c, d) for c, d in gated if d.gate_bytes is None or d.gate_bytes(df.get_column(c))]
     from roster_lint.bytescan import is_plain, is_quiet, may_hold_control
 
     quiet = _quiet_columns(pairs, df, is_quiet)
