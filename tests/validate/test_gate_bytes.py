@@ -63,3 +63,44 @@ def test_a_shut_gate_is_not_queried() -> None:
     gates = [j for j in R.jobs(users, zero) if isinstance(j, R._Gate)]
     assert [[d.name for _, d in g.gated] for g in gates] == [["identifier:leading-zeros"]]
 
+
+def _placements(df: pl.DataFrame) -> list[R._Place]:
+    jobs = R.jobs(schema_for("enrollments.csv", "1.1", "bulk"), df, exact_rows=0, group=True)
+    return [f for j in jobs for f in j.finish(j.query.collect())[1] if isinstance(f, R._Place)]
+
+
+def _enrollments(primary: list[str | None]) -> pl.DataFrame:
+    n = len(primary)
+    return pl.DataFrame(
+        {
+            "sourcedId": [f"e{i}" for i in range(n)],
+            "primary": primary,
+            "__line": range(2, n + 2),
+        },
+        schema={"sourcedId": pl.String, "primary": pl.String, "__line": pl.Int64},
+    )
+
+
+def test_a_column_bad_in_every_row_is_placed_without_a_lookup() -> None:
+    # Excel's TRUE/FALSE in every row: every distinct value is bad, so every row is a hit;
+    # no membership test is made (no hashing of every row), and the counts are the rows.
+    df = _enrollments(["TRUE", "FALSE"] * 500)
+    [place] = _placements(df)
+    assert "col(\"primary\").is_in" not in place.query.explain()
+    hits = R.collect_jobs(
+        [R.jobs(schema_for("enrollments.csv", "1.1", "bulk"), df, exact_rows=0, group=True)],
+        group=True,
+    )[0]
+    assert hits.select("check", "count", "line").rows() == [("primary:case", 1000, 2)]
+
+
+def test_a_column_with_one_good_value_still_looks_each_row_up() -> None:
+    # "true" is good, and a null is no value to judge: only the "TRUE" rows are hits.
+    df = _enrollments(["TRUE", "true", None, "TRUE"] * 250)
+    [place] = _placements(df)
+    assert "col(\"primary\").is_in" in place.query.explain()
+    hits = R.collect_jobs(
+        [R.jobs(schema_for("enrollments.csv", "1.1", "bulk"), df, exact_rows=0, group=True)],
+        group=True,
+    )[0]
+    assert hits.select("check", "count", "line").rows() == [("primary:case", 500, 2)]
