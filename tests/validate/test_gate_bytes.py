@@ -86,7 +86,7 @@ def test_a_column_bad_in_every_row_is_placed_without_a_lookup() -> None:
     # no membership test is made (no hashing of every row), and the counts are the rows.
     df = _enrollments(["TRUE", "FALSE"] * 500)
     [place] = _placements(df)
-    assert "col(\"primary\").is_in" not in place.query.explain()
+    assert 'col("primary").is_in' not in place.query.explain()
     hits = R.collect_jobs(
         [R.jobs(schema_for("enrollments.csv", "1.1", "bulk"), df, exact_rows=0, group=True)],
         group=True,
@@ -98,7 +98,7 @@ def test_a_column_with_one_good_value_still_looks_each_row_up() -> None:
     # "true" is good, and a null is no value to judge: only the "TRUE" rows are hits.
     df = _enrollments(["TRUE", "true", None, "TRUE"] * 250)
     [place] = _placements(df)
-    assert "col(\"primary\").is_in" in place.query.explain()
+    assert 'col("primary").is_in' in place.query.explain()
     hits = R.collect_jobs(
         [R.jobs(schema_for("enrollments.csv", "1.1", "bulk"), df, exact_rows=0, group=True)],
         group=True,
