@@ -353,11 +353,13 @@ def may_start_short(s: pl.Series, byte: int, longest: int) -> bool:
         n, offset = array.length, array.offset
         if n == 0:
             return False
+        lengths = _memory(array.buffers[1], (offset + n, 4), "<i4")[offset:, 0]
+        if lengths.min() > longest:  # long ids (UUIDs): one strided pass
+            return False
         views = _memory(array.buffers[1], (offset + n, VIEW), "|u1")[offset:]
         starts = views[:, 4] == byte
-        if not starts.any():  # numeric ids without a leading zero: one strided pass
+        if not starts.any():  # short ids without a leading zero: one more
             return False
-        lengths = _memory(array.buffers[1], (offset + n, 4), "<i4")[offset:, 0]
         return bool(np.count_nonzero(starts & (lengths >= 1) & (lengths <= longest)))
 
     return _each_chunk(s, visit) is not False
