@@ -326,6 +326,49 @@ def marked_rows(
     certainly hold none.  None when the column is not exported as Arrow UTF-8 views
     (screen it otherwise).  `first`: stop at the first marked range (for callers that ask
     only whether there is one: the rest of the column is not read)."""
+    seen: dict[tuple[int, int], bool] = {}
+    ranges: list[tuple[int, int]] = []
+    row = 0
+
+    def visit(array: _Array) -> bool:
+        nonlocal row
+        if _chunk_marked(array, seen, test):
+            ranges.append((row, array.length))
+            if first:
+                return True
+        row += array.length
+        return False
+
+    return None if _each_chunk(s, visit) is None else ranges
+
+
+def may_start_short(s: pl.Series, byte: int, longest: int) -> bool:
+    """False only when no value of `s` (a String Series) of 1 to `longest` bytes starts
+    with `byte` (the leading-zero gate's question: validate.schema.checks), read from the
+    views alone: a view holds its string's length, then its first bytes whether the
+    string is short or long, so no data buffer is read.  True where unsure (not views);
+    a null slot's view is read like a value's (a superset)."""
+
+    def visit(array: _Array) -> bool:
+        n, offset = array.length, array.offset
+        if n == 0:
+            return False
+        lengths = _memory(array.buffers[1], (offset + n, 4), "<i4")[offset:, 0]
+        if lengths.min() > longest:  # long ids (UUIDs): one strided pass
+            return False
+        views = _memory(array.buffers[1], (offset + n, VIEW), "|u1")[offset:]
+        starts = views[:, 4] == byte
+        if not starts.any():  # short ids without a leading zero: one more
+            return False
+        return bool(np.count_nonzero(starts & (lengths >= 1) & (lengths <= longest)))
+
+    return _each_chunk(s, visit) is not False
+
+
+def _each_chunk(s: pl.Series, visit: Callable[[_Array], bool]) -> bool | None:
+    """`visit` each chunk of `s` as an Arrow array, in order, until it returns True (then
+    True; False once every chunk is visited).  None when `s` is not exported as Arrow UTF-8
+    views.  The arrays are polars' own memory, read in place through the Arrow C stream."""
     capsule = s.__arrow_c_stream__()
     stream = ctypes.cast(_capsule_pointer(capsule, b"arrow_array_stream"), ctypes.POINTER(_Stream))
     try:
@@ -336,21 +379,15 @@ def marked_rows(
         schema.release(ctypes.byref(schema))
         if fmt != UTF8_VIEW:
             return None
-        seen: dict[tuple[int, int], bool] = {}
-        ranges: list[tuple[int, int]] = []
-        row = 0
         while True:
             array = _Array()
             if stream.contents.get_next(stream, ctypes.byref(array)) != 0:
                 return None
             if not array.release:  # the end of the stream
-                return ranges
+                return False
             try:
-                if _chunk_marked(array, seen, test):
-                    ranges.append((row, array.length))
-                    if first:
-                        return ranges
-                row += array.length
+                if visit(array):
+                    return True
             finally:
                 array.release(ctypes.byref(array))
     finally:

@@ -4,6 +4,7 @@ teardown: everything must still be written, flushed and closed, with the same ex
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,29 @@ def test_exit_2_with_one_line() -> None:
     res = _run("check", "sample_exports/no-such-export")
     assert res.returncode == 2
     assert res.stdout == "" and len(res.stderr.strip().splitlines()) == 1
+
+
+# The child's `main` replaced by one that prints what numpy's OpenBLAS will read.
+BLAS_PROBE = (
+    "import os, roster_lint.cli as cli; "
+    "cli.main = lambda: print(os.environ.get('OPENBLAS_NUM_THREADS')); cli.entry()"
+)
+
+
+def test_the_console_script_starts_no_blas_threads() -> None:
+    # roster-lint calls no BLAS routine; OpenBLAS's idle threads cost 0.05-0.1 s of CPU a
+    # run (docs/performance.md, branch checkfast3).  A value the user set is kept.
+    for given, want in ((None, "1"), ("3", "3")):
+        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+        if given is not None:
+            env["OPENBLAS_NUM_THREADS"] = given
+        res = subprocess.run(
+            [sys.executable, "-c", BLAS_PROBE],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert (res.returncode, res.stdout.strip()) == (0, want), res.stderr

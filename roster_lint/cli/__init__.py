@@ -83,7 +83,16 @@ def entry() -> None:
     """
     from roster_lint.cli.guard import supervised
 
+    single_blas()
     os._exit(supervised(_run))
+
+
+def single_blas() -> None:
+    """No BLAS threads: roster-lint calls no BLAS routine, but numpy's OpenBLAS starts a
+    thread per core when numpy is imported, and each spins for a while waiting for work:
+    0.05-0.1 s of CPU a run (docs/performance.md, branch checkfast3).  Read once, when
+    numpy is first imported (after this, in the child: nothing imports it before)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _run() -> int:
