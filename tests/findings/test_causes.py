@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -242,19 +243,29 @@ def test_rows_of_previous_export_are_not_listed(
     assert sum(f["count"] for f in doc["findings"]) == len(listed)
 
 
-def _school_identifier(tmp_path: Path, value: str) -> Path:
-    """The sample district with school 101's orgs.identifier set to `value`."""
+def _sample_edited(
+    tmp_path: Path, file: str, column: str, edit: Callable[[int, list[str], str], str]
+) -> Path:
+    """The sample district with `file`'s `column` rewritten: each data row's value becomes
+    edit(row number from 1, the row, the value)."""
     export = tmp_path / "export"
     shutil.copytree(SAMPLES / "district", export)
-    orgs = export / "orgs.csv"
-    with orgs.open(newline="", encoding="utf-8") as f:
+    path = export / file
+    with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    col, sid = rows[0].index("identifier"), rows[0].index("sourcedId")
-    (row,) = [r for r in rows[1:] if r[sid] == "101"]
-    row[col] = value
-    with orgs.open("w", newline="", encoding="utf-8") as f:
+    col = rows[0].index(column)
+    for n, row in enumerate(rows[1:], 1):
+        row[col] = edit(n, row, row[col])
+    with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f, lineterminator="\n").writerows(rows)
     return export
+
+
+def _school_identifier(tmp_path: Path, value: str) -> Path:
+    """The sample district with school 101's orgs.identifier set to `value`."""
+    return _sample_edited(
+        tmp_path, "orgs.csv", "identifier", lambda _, row, v: value if row[0] == "101" else v
+    )
 
 
 @pytest.mark.parametrize(
@@ -375,16 +386,9 @@ def test_a_teacher_role_in_another_case_is_the_root_of_the_classes_it_loses(
 ) -> None:
     """Every teacher enrollment with role `Teacher` (RL105): no class has a teacher, and
     the sync skips every class; the role's case is the root, not 582 classes."""
-    export = tmp_path / "export"
-    shutil.copytree(SAMPLES / "district", export)
-    enr = export / "enrollments.csv"
-    with enr.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    role = rows[0].index("role")
-    for r in rows[1:]:
-        r[role] = "Teacher" if r[role] == "teacher" else r[role]
-    with enr.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    export = _sample_edited(
+        tmp_path, "enrollments.csv", "role", lambda _, r, v: "Teacher" if v == "teacher" else v
+    )
     doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
     by_code = {f["code"]: f for f in doc["findings"]}
     assert (by_code["RL105"]["column"], "cause" in by_code["RL105"]) == ("role", False)
@@ -397,16 +401,9 @@ def test_a_user_role_in_another_case_is_the_root_of_the_users_it_loses(
 ) -> None:
     """users.csv role `Teacher` (RL103) gets no account (RL302): the case is the root;
     an `aide` (an intended filter) stays a root of its own."""
-    export = tmp_path / "export"
-    shutil.copytree(SAMPLES / "district", export)
-    users = export / "users.csv"
-    with users.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    role = rows[0].index("role")
-    for r in rows[1:]:
-        r[role] = "Teacher" if r[role] == "teacher" else r[role]
-    with users.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    export = _sample_edited(
+        tmp_path, "users.csv", "role", lambda _, r, v: "Teacher" if v == "teacher" else v
+    )
     doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
     not_provisioned = {
         f["value"]: f.get("cause", {}).get("code") for f in doc["findings"] if f["code"] == "RL302"
@@ -419,16 +416,9 @@ def test_a_school_type_in_another_case_is_one_root(
 ) -> None:
     """orgs.csv type `School`: RL103 (the case) and RL336 (so not a school: its users are
     lost) see one cell; RL336 sits under RL103, which carries the loss."""
-    export = tmp_path / "export"
-    shutil.copytree(SAMPLES / "district", export)
-    orgs = export / "orgs.csv"
-    with orgs.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    kind = rows[0].index("type")
-    for r in rows[1:]:
-        r[kind] = "School" if r[kind] == "school" else r[kind]
-    with orgs.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    export = _sample_edited(
+        tmp_path, "orgs.csv", "type", lambda _, r, v: "School" if v == "school" else v
+    )
     doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
     invalid = [f for f in doc["findings"] if f["code"] == "RL336"]
     assert len(invalid) == 4
@@ -454,16 +444,9 @@ def test_a_padded_school_id_is_the_root_of_what_it_breaks(
     """enrollments.csv schoolSourcedId `101 ` on 50 rows: RL150 (the spaces) is the root;
     RL200 (no such org), RL220 (not the class's school) and RL222 (not the user's org)
     see the same cells and sit under it."""
-    export = tmp_path / "export"
-    shutil.copytree(SAMPLES / "district", export)
-    enr = export / "enrollments.csv"
-    with enr.open(newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    school = rows[0].index("schoolSourcedId")
-    for r in rows[1:51]:
-        r[school] += " "
-    with enr.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows(rows)
+    export = _sample_edited(
+        tmp_path, "enrollments.csv", "schoolSourcedId", lambda n, r, v: v + " " if n <= 50 else v
+    )
     doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
     on_cell = {
         f["code"]: f.get("cause", {}).get("code")
