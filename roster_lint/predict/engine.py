@@ -73,6 +73,7 @@ SUMMARY_USER_COLS = [
     "role",
     "line",
     "_in_scope",
+    "role_line",  # 1.2: where a role at the root of skips is written (summary.root_causes)
 ]
 
 

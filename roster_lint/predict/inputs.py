@@ -202,6 +202,8 @@ def grouped_roles(ranked: pl.DataFrame, provisioned: list[str]) -> pl.DataFrame:
     by line."""
     per_user = ranked.group_by("uid", maintain_order=True).agg(
         pl.col("role").first().alias("role"),
+        # where the role is written (roles.csv): a role no account is made for is told there
+        pl.col("line").first().alias("role_line"),
         (pl.col("_rank") == 0).sum().alias("_primaries"),
         pl.col("org")
         .filter(pl.col("role").is_in(provisioned))
@@ -225,7 +227,9 @@ def _users(export: Export, reads: list[str], inp: Inputs, profile: Profile) -> p
     users = _cols(df, _user_cols(), {})
     if not use_roles:
         return users.with_columns(
-            _split(pl.col("orgs")).alias("schools"), pl.lit(False).alias("_role_ambiguous")
+            _split(pl.col("orgs")).alias("schools"),
+            pl.lit(False).alias("_role_ambiguous"),
+            pl.lit(None, pl.Int64).alias("role_line"),  # the role is users.csv's own
         ).drop("orgs", "primary_org")
     roles_df = _frame(export, "roles.csv", reads, inp)
     roles = _cols(roles_df, ROLE_COLS, {})

@@ -91,6 +91,8 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
     where_of = {tuple(r[:3]): (r[3], r[4]) for r in where.iter_rows()}
     courses = dict(zip(d.courses["course"], d.courses["line"], strict=True))
     course_path = d.inp.paths.get("courses.csv", "courses.csv")
+    role_lines = _role_lines(d)
+    roles_path = d.inp.paths.get("roles.csv", "roles.csv")
     # `n`: the rows one root row stands for (the skipped enrollments come counted)
     counts = hit.group_by(["root_reason", "root_entity", "root_id", "entity"]).agg(
         pl.col("n").sum()
@@ -114,12 +116,30 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
         file, line = where_of.get((reason, entity, ident), (None, None))
         if entity == "course" and ident in courses:
             file, line = course_path, courses[ident]
+        elif entity == "role" and ident in role_lines:  # 1.2: written in roles.csv
+            file, line = roles_path, role_lines[ident]
         elif entity == "file":
             file, line = ident, 1
         cause = RootCause(reason, entity, ident, label, affected, "", file, line)
         # One wording for a cause everywhere: the plan, its JSON and check's findings.
         out.append(replace(cause, message=cause_message(cause)))
     return out
+
+
+def _role_lines(d: Decided) -> dict[str, int]:
+    """OneRoster 1.2: a role at the root of skips -> the first roles.csv line that gives it
+    to a skipped user (users.csv has no role column there to point at)."""
+    users = d.users
+    if "role_line" not in users.columns or users["role_line"].null_count() == users.height:
+        return {}
+    first = (
+        users.lazy()
+        .filter(pl.col("role_line").is_not_null() & (pl.col("action") == "skip"))
+        .group_by("role")
+        .agg(pl.col("role_line").min())
+        .collect()
+    )
+    return {str(k): int(v) for k, v in first.iter_rows()}
 
 
 def _followup(reason: str) -> str:

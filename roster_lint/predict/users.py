@@ -214,6 +214,7 @@ KEEP = [
     "family",
     "email",
     "role",
+    "role_line",
     "line",
     "summit_role",
     "grade",

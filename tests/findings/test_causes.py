@@ -466,3 +466,32 @@ def test_users_without_a_school_follow_a_missing_org_column(missing: str, linked
         out.one("RL330", file="users.csv", line=n, column="orgSourcedIds", sourced_id=f"u{n}")
     (row,) = [r for r in out.frame().to_dicts() if r["code"] == "RL330"]
     assert (row["count"], row["cause_code"] == "RL030") == (28, linked)
+
+
+def test_a_one_dot_two_role_is_told_where_it_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """OneRoster 1.2 writes roles in roles.csv (users.csv has no role column): a role
+    that gets no account (RL302) is located at its roles.csv row, so a `Teacher` there is
+    one root with its RL103 and the users it loses are RL103's."""
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "district-v12", export)
+    roles = export / "roles.csv"
+    with roles.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    role = rows[0].index("role")
+    for r in rows[1:]:
+        r[role] = "Teacher" if r[role] == "teacher" else r[role]
+    with roles.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+    doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
+    located = {
+        f["value"]: (f["file"], f["column"], f.get("cause", {}).get("code"))
+        for f in doc["findings"]
+        if f["code"] == "RL302"
+    }
+    assert located == {
+        "Teacher": ("roles.csv", "role", "RL103"),
+        "aide": ("roles.csv", "role", None),
+        "parent": ("roles.csv", "role", None),
+    }
