@@ -22,6 +22,7 @@ from __future__ import annotations
 import polars as pl
 
 from roster_lint.catalogue import Catalogue
+from roster_lint.findings import listed_lines
 
 # consequence columns -> cause columns, per key
 _KEYS: dict[str, tuple[list[str], list[str]]] = {
@@ -88,19 +89,13 @@ def link_causes(df: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
     return out.select(df.columns)
 
 
-def _listed(causes: pl.DataFrame) -> pl.Expr:
-    """A finding's lines: the listed ones of a grouped finding, else its own."""
-    one = pl.concat_list(pl.col("line"))
-    return pl.coalesce(pl.col("lines"), one) if "lines" in causes.columns else one
-
-
 def _by_line(causes: pl.DataFrame, right: list[str]) -> pl.DataFrame:
     """`_r` (the cause's row) and `_k0..` (its key), one row per listed line of a grouped
     cause when the key has a line (at most 20 a finding: bounded by findings, not rows)."""
     out = causes.select(
         pl.col("_i").alias("_r"),
         *[
-            (_listed(causes) if c == "line" else pl.col(c)).alias(f"_k{n}")
+            (listed_lines(causes.columns) if c == "line" else pl.col(c)).alias(f"_k{n}")
             for n, c in enumerate(right)
         ],
     )

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import IO, Any
 
 import polars as pl
@@ -199,6 +199,13 @@ class Findings:
         df = merge_groups(df)
         df = df.with_columns(_group_message(df, file_rows or {}).alias("message"))
         return link_causes(sort_findings(df), self._cat)
+
+
+def listed_lines(columns: Collection[str]) -> pl.Expr:
+    """A finding's lines as a list: a grouped finding's listed ones (its first
+    LINES_SHOWN), else its own line.  `columns`: the frame's (old frames lack `lines`)."""
+    one = pl.concat_list(pl.col("line"))
+    return pl.coalesce(pl.col("lines"), one) if "lines" in columns else one
 
 
 def group_rows(out: pl.DataFrame) -> pl.DataFrame:

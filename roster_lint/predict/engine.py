@@ -156,7 +156,6 @@ class Parts:
     # The enrollments' details as places in a table (model.DetailKeys): (part, `_d` in
     # the part's final order, the table).
     details: tuple[int, pl.Series, pl.Series] | None = None
-    heights: list[int] = field(default_factory=list)  # each action part's rows
 
 
 def _ordered(part: pl.DataFrame) -> pl.DataFrame:
@@ -412,7 +411,8 @@ def build_plan(
         part_keys = parts.keys[parts.unmade]
         assert part_keys is not None
         parts.actions[parts.unmade] = made_reasons(parts.actions[parts.unmade], part_keys)
-    parts.heights = [a.height for a in parts.actions]
+    # where the enrollments' part starts in the joined actions (DetailKeys.start)
+    details_at = sum(a.height for a in parts.actions[: parts.details[0]]) if parts.details else 0
     actions = pl.concat(parts.actions, how="vertical", rechunk=False)
     parts.actions.clear()
     plan = Plan(
@@ -429,6 +429,6 @@ def build_plan(
     if keys is not None and parts.unmade is not None:
         plan.defer_reasons()
     if parts.details is not None:
-        part, index, table = parts.details
-        plan.detail_keys = DetailKeys(sum(parts.heights[:part]), index, table)
+        _, index, table = parts.details
+        plan.detail_keys = DetailKeys(details_at, index, table)
     return plan

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from roster_lint.catalogue import catalogue
+from roster_lint.findings import listed_lines
 from roster_lint.report.order import LOST, NAMES, RANK, attribute_losses, loss, weigh
 
 if TYPE_CHECKING:
@@ -139,9 +140,7 @@ def _fold(roots: pl.DataFrame) -> pl.DataFrame:
     FIX_LINES lines and `_more` whether there are others, `_i` the first root."""
     cols = roots.columns
     own = pl.col("count").fill_null(1) if "count" in cols else pl.lit(1)
-    one = pl.concat_list(pl.col("line"))
-    # a grouped finding (over GROUP_LIMIT rows) carries its first lines in `lines`
-    listed = pl.coalesce(pl.col("lines"), one) if "lines" in cols else one
+    listed = listed_lines(cols)  # a grouped finding's first lines, else its own
     header = (pl.col("line") == HEADER).fill_null(False)
     lost_cols = [f"_lost_{e}" for e in LOST]
     every = pl.col("_l").explode().drop_nulls().unique()
@@ -184,7 +183,8 @@ def fix_first(result: CheckResult, limit: int | None = FIX_FIRST) -> tuple[list[
     A root counts when it is an error, or a warning by which the sync loses something
     (itself or a finding that follows from it); info (a role deliberately not provisioned)
     is not something to fix.  A plan root cause with no finding of its own counts too."""
-    roots, _ = weigh(result.findings, result.plan)
+    attributed = attribute_losses(result.findings.with_row_index("_i"), result.plan)
+    roots, _ = weigh(result.findings, result.plan, attributed)
     warn, err = RANK["warning"], RANK["error"]
     keep = (pl.col("_rank") >= err) | ((pl.col("_loss") > 0) & (pl.col("_rank") >= warn))
     wanted = _fold(roots.filter(keep)).sort(
@@ -208,7 +208,7 @@ def fix_first(result: CheckResult, limit: int | None = FIX_FIRST) -> tuple[list[
         )
         items[item.key] = item
     items = {it.key: it for it in _costless_by_file(list(items.values()))}
-    for item in _plan_only(result):
+    for item in _plan_only(result, attributed):
         items[item.key] = items[item.key].merged(item) if item.key in items else item
     ranked = sorted(
         items.values(),
@@ -238,16 +238,14 @@ def _costless_by_file(items: list[FixItem]) -> list[FixItem]:
     return out
 
 
-def _plan_only(result: CheckResult) -> list[FixItem]:
-    """Plan root causes without a finding of their own (a broken file's header, ...)."""
+def _plan_only(result: CheckResult, attributed: pl.DataFrame) -> list[FixItem]:
+    """Plan root causes without a finding of their own (a broken file's header, ...).
+    attributed: attribute_losses' (a grouped finding stands for every line it counts)."""
     if result.plan is None:
         return []
-    # the causes a finding stands for (a grouped one for every line it stands for)
     have = {
         (r["name"], r["file"], r["line"])
-        for r in attribute_losses(result.findings.with_row_index("_i"), result.plan)
-        .filter(pl.col("_i").is_not_null())
-        .to_dicts()
+        for r in attributed.filter(pl.col("_i").is_not_null()).to_dicts()
     }
     cat = catalogue()
     out = []

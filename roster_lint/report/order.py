@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from roster_lint.catalogue import Rule, Severity, catalogue
+from roster_lint.findings import listed_lines
 
 if TYPE_CHECKING:
     from roster_lint.predict.model import Plan, RootCause
@@ -124,13 +125,11 @@ def attribute_losses(idx: pl.DataFrame, plan: Plan | None) -> pl.DataFrame:
     losses = _plan_losses(plan).with_row_index("_c")
     if idx.height == 0 or losses.height == 0:
         return losses.with_columns(pl.lit(None, pl.UInt32).alias("_i")).drop("_c")
-    has_lines = "lines" in idx.columns
-    listed = pl.coalesce(pl.col("lines"), pl.concat_list("line")) if has_lines else None
     keys = idx.select(
         "_i",
         "name",
         pl.col("file").cast(pl.String),
-        (listed if listed is not None else pl.concat_list("line")).alias("_ls"),
+        listed_lines(idx.columns).alias("_ls"),
         (pl.col("count").fill_null(1) if "count" in idx.columns else pl.lit(1)).alias("_n"),
     )
     lines = keys.select("_i", "name", "file", pl.col("_ls").alias("line")).explode("line")
@@ -160,16 +159,20 @@ def attribute_losses(idx: pl.DataFrame, plan: Plan | None) -> pl.DataFrame:
     return exact.sort("_c").drop("_c")
 
 
-def weigh(findings: pl.DataFrame, plan: Plan | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def weigh(
+    findings: pl.DataFrame, plan: Plan | None, attributed: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(roots, consequences) as fold_causes, roots with `_rows` (their rows and those of
     their consequences), `_lost_*` (what the sync loses by them and their consequences)
-    and `_loss` (the sum), and `_rank` (severity rank)."""
+    and `_loss` (the sum), and `_rank` (severity rank).  attributed: attribute_losses'
+    result when the caller made it (fix_first reads it too)."""
     roots, cons = fold_causes(findings)
     weight = pl.col("count").fill_null(1) if "count" in roots.columns else pl.lit(1)
     lost_cols = [f"_lost_{e}" for e in LOST]
+    if attributed is None:
+        attributed = attribute_losses(findings.with_row_index("_i"), plan)
     by_finding = (
-        attribute_losses(findings.with_row_index("_i"), plan)
-        .filter(pl.col("_i").is_not_null())
+        attributed.filter(pl.col("_i").is_not_null())
         .group_by("_i")
         .agg(pl.col(c).sum() for c in lost_cols)
     )
