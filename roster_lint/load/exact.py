@@ -153,8 +153,8 @@ def _structure(
             Issue(
                 "unclosed-quote",
                 line,
-                f"{path}: a quoted field opened on line {line} is never closed; "
-                f"the rest of the file ({span} lines) was read as one value",
+                f"{path}: a quoted field opened on line {line} is never closed; the rest "
+                f"of the file ({span} line{'' if span == 1 else 's'}) was read as one value",
             )
         )
         return

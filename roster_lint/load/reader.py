@@ -323,6 +323,18 @@ def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
     for issue in res.issues:
         out.one(issue.rule, issue.message, file=entry.path, line=issue.line, value=issue.value)
     _ragged(res, entry, out)
+    cut = _cut_record(text, res)
+    if cut is not None:
+        line, how = cut
+        out.one(
+            "file-ends-mid-record",
+            f"{entry.path} ends in the middle of a record: line {line} {how}, with no line "
+            "break after it. The file looks cut off, so the records after it are missing; "
+            "the unfinished record is left out",
+            file=entry.path,
+            line=line,
+        )
+        res.dropped.append(line)
     dropped = set(res.dropped)
     for line, size in res.long_lines:
         out.one(
@@ -373,6 +385,28 @@ def _ragged(res: ExactResult, entry: Entry, out: Findings) -> None:
         ).alias("message"),
     )
     out.add("ragged-row", hits, file=entry.path)
+
+
+def _cut_record(text: str, res: ExactResult) -> tuple[int, str] | None:
+    """(line, what is unfinished) when the file ends inside its last record: no line break
+    after it, and either it alone is short of fields or a quote opened on its line is never
+    closed.  A file cut between two records, or after a separator (a last value left
+    empty), cannot be told from a whole one; a short last row among other short rows is a
+    ragged file, not a cut."""
+    if not res.lines or text.endswith(("\n", "\r")):
+        return None
+    last = res.lines[-1]
+    # The quote opened on the file's last line: a cut inside a quoted value.  A quote
+    # opened further up that runs to the end is RL021's (the rest of the file swallowed).
+    if last == text.count("\n") + 1 and any(
+        i.rule == "unclosed-quote" and i.line == last for i in res.issues
+    ):
+        return last, "ends inside a quoted value"
+    short = [n for n, f in zip(res.ragged_lines, res.ragged_fields, strict=True) if f < res.least]
+    if short == [last]:
+        fields = res.ragged_fields[res.ragged_lines.index(last)]
+        return last, f"has {fields} of the header's {len(res.header)} fields"
+    return None
 
 
 def _cap_fields(df: pl.DataFrame, header: list[str], entry: Entry, out: Findings) -> pl.DataFrame:

@@ -495,3 +495,41 @@ def test_a_one_dot_two_role_is_told_where_it_is_written(
         "aide": ("roles.csv", "role", None),
         "parent": ("roles.csv", "role", None),
     }
+
+
+def _cut(tmp_path: Path, file: str, size: int) -> Path:
+    """The sample district with `file` cut to its first `size` bytes (inside a record)."""
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "district", export)
+    path = export / file
+    path.write_bytes(path.read_bytes()[:size])
+    return export
+
+
+@pytest.mark.parametrize(
+    ("file", "size", "consequences"),
+    [
+        # a short last row: the classes and students after the cut lose their enrollments
+        ("enrollments.csv", 300_000, {"RL020", "RL231", "RL234", "RL242", "RL310"}),
+        # inside a quoted value: RL021 too
+        ("enrollments.csv", 300_010, {"RL020", "RL021", "RL231", "RL234", "RL242", "RL310"}),
+        # users.csv: the teachers and students after the cut are unknown to enrollments.csv
+        ("users.csv", 200_000, {"RL020", "RL021", "RL200", "RL310", "RL319"}),
+    ],
+)
+def test_a_file_cut_off_is_the_root_of_what_the_cut_loses(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    file: str,
+    size: int,
+    consequences: set[str],
+) -> None:
+    doc = json.loads(
+        run_cli(capsys, "check", str(_cut(tmp_path, file, size)), "--format", "json").out
+    )
+    (cut,) = [f for f in doc["findings"] if f["code"] == "RL028"]
+    assert cut["file"] == file and "cause" not in cut
+    under = {f["code"] for f in doc["findings"] if f.get("cause", {}).get("code") == "RL028"}
+    assert under == consequences
+    roots = {f["code"] for f in doc["findings"] if "cause" not in f and f["severity"] == "error"}
+    assert roots == {"RL028"}

@@ -82,6 +82,35 @@ def test_unclosed_quote(tmp_path: Path) -> None:
     assert codes_lines(tmp_path, data, "RL021") == [("orgs.csv", 3)]
 
 
+@pytest.mark.parametrize(
+    ("tail", "cut"),
+    [
+        ("sch2,,,Second School,sch", 4),  # short and no line break: cut off
+        ('sch2,,,"Second Sch', 4),  # a quote opened on the last line: cut inside it
+        ("sch2,,,Second School,sch\n", None),  # a short row that ends: ragged, not cut
+        (S2, None),  # whole, no final newline: fine
+        ("sch2,,,Second School,school,060000100002,", None),  # cut after a separator: unseen
+    ],
+)
+def test_a_file_cut_inside_its_last_record(tmp_path: Path, tail: str, cut: int | None) -> None:
+    """RL028 at the unfinished record, which is left out (no value of it is checked); its
+    RL020 / RL021 follow from it."""
+    data = f"{ORGS_H}\n{D1}\n{S1}\n{tail}".encode()
+    export = load(with_orgs(tmp_path, data))
+    assert [(f["file"], f["line"]) for f in findings(export, "RL028")] == (
+        [] if cut is None else [("orgs.csv", cut)]
+    )
+    lines = export.tables["orgs.csv"].df[LINE].to_list()
+    assert (4 in lines) is (cut is None)
+
+
+def test_a_short_last_row_among_short_rows_is_no_cut(tmp_path: Path) -> None:
+    data = f"{ORGS_H}\n{D1}\nsch1,,,Short,school\nsch2,,,Second School,sch".encode()
+    export = load(with_orgs(tmp_path, data))
+    assert findings(export, "RL028") == []
+    assert [f["line"] for f in findings(export, "RL020")] == [3, 4]
+
+
 def test_embedded_line_breaks_keep_later_line_numbers(tmp_path: Path) -> None:
     data = (
         f'{ORGS_H}\n{D1}\nsch1,,,"Two\nline\r\nname",school,1,d1\n{S2}\n'
