@@ -37,6 +37,9 @@ class Table:
     header_ok: bool = True  # every standard column present, exact, in order (SK-F1)
     readable: bool = True  # False when encoding or structure stopped the read
     encoding: str = "utf-8"
+    # The line of the record the file was cut off inside (RL028): the records after it are
+    # missing, which `why` says where it reads the file.
+    cut_line: int | None = None
 
     @property
     def rows(self) -> int:

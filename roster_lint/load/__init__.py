@@ -114,6 +114,7 @@ def _load(
             mode=mode if mode in modes else None,
             readable=p.readable,
             encoding=p.encoding,
+            cut_line=p.cut_line,
         )
         if p.readable:
             hm = check_header(spec.files[name], version, p.header, entry.path, out)

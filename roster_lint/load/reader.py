@@ -55,6 +55,7 @@ class Parsed:
     df: pl.DataFrame  # c0..c{n-1} (String) and LINE, header row excluded
     encoding: str = "utf-8"
     readable: bool = True
+    cut_line: int | None = None  # the record the file was cut off inside (RL028), left out
 
 
 def empty_frame() -> pl.DataFrame:
@@ -359,7 +360,12 @@ def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:
         df = records_frame(kept.records or [], kept.lines, width)
     if res.dropped:
         df = df.filter(~pl.col(LINE).is_in(res.dropped))
-    return Parsed(res.header, _cap_fields(df, res.header, entry, out), encoding=encoding)
+    return Parsed(
+        res.header,
+        _cap_fields(df, res.header, entry, out),
+        encoding=encoding,
+        cut_line=None if cut is None else cut[0],
+    )
 
 
 def _ragged(res: ExactResult, entry: Entry, out: Findings) -> None:

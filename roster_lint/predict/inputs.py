@@ -44,6 +44,7 @@ class Inputs:
     enrollments: pl.DataFrame
     state: dict[str, str] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
+    cut: dict[str, int] = field(default_factory=dict)  # file -> line it was cut off at (RL028)
     primary_role_ambiguous: int = 0  # 1.2 users whose primary role had to be chosen
 
     def broken(self, name: str) -> bool:
@@ -64,6 +65,8 @@ def _frame(export: Export, name: str, reads: list[str], inp: Inputs) -> pl.DataF
         inp.state[name] = "broken"
         return None
     inp.state[name] = "ok" if header_ok(t, export.version) else "broken"
+    if t.cut_line is not None:
+        inp.cut[name] = t.cut_line
     return t.df
 
 

@@ -69,6 +69,12 @@ def _resolve(plan: Plan, inp: Inputs, kind: str, ident: str) -> tuple[str, str]:
         )
         near += [u for u in users["uid"].head(3).to_list() if u not in near]
     hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+    cut = inp.cut.get(_FILES[kind])
+    if cut is not None:  # the id may be one of the records after the cut
+        hint += (
+            f"; {_FILES[kind]} ends in the middle of the record at line {cut}: cut off, the "
+            "records after it are missing (RL028)"
+        )
     if where:
         raise UsageError(f"{kind} {ident!r} is not in {_FILES[kind]}; {where}{hint}")
     raise UsageError(f"no {kind} {ident!r} in the plan of this export{hint}")
@@ -197,6 +203,7 @@ def _user_steps(ctx: Ctx, step: str) -> dict[str, Any]:
             "username": row["username"],
             "email": row["email"],
             "file_state": inp.state.get("users.csv"),
+            **_cut(inp, "users.csv"),
         }
     if step == "role gets an account":
         roles = ctx.profile.role_map(inp.version)
@@ -212,7 +219,11 @@ def _user_steps(ctx: Ctx, step: str) -> dict[str, Any]:
     schools = list(row["schools"] or [])
     if step == "school in the Orgs file":
         found = [ctx.where("orgs.csv", inp.orgs, "oid", s) for s in schools]
-        return {"schools": found, "orgs_file_state": inp.state.get("orgs.csv")}
+        return {
+            "schools": found,
+            "orgs_file_state": inp.state.get("orgs.csv"),
+            **_cut(inp, "orgs.csv"),
+        }
     if step == "school has an NCES ID":
         known = [s for s in schools if inp.orgs["oid"].eq(s).any()]
         return {"schools": [_school(ctx, s) for s in known]} if known else {"schools": []}
@@ -297,6 +308,14 @@ def _student_grades(ctx: Ctx, cid: str) -> dict[str, int]:
     return {g or "(none)": n for g, n in counts.iter_rows()}
 
 
+def _cut(inp: Inputs, *files: str) -> dict[str, Any]:
+    """`cut_off` (file -> line) for the files read here that were cut off inside a record
+    (RL028): a step passed on such a file may have passed for want of the rows after the
+    cut.  Absent when no file was cut, so the step's data is as before."""
+    cut = {f: inp.cut[f] for f in files if f in inp.cut}
+    return {"cut_off": cut} if cut else {}
+
+
 def _class_steps(ctx: Ctx, step: str) -> dict[str, Any]:
     inp = ctx.inp
     row = ctx.own(inp.classes)
@@ -304,7 +323,7 @@ def _class_steps(ctx: Ctx, step: str) -> dict[str, Any]:
         return {"mode": inp.mode, "creates_classes": ctx.profile.mode_has_classes(inp.mode)}
     if step == "file processed":
         files = ("classes.csv", "courses.csv", "orgs.csv", "enrollments.csv")
-        return {f: inp.state.get(f) for f in files}
+        return {**{f: inp.state.get(f) for f in files}, **_cut(inp, *files)}
     if step == "still shared":
         if not row:
             return {"in_classes_csv": False, "previous": _previous(ctx)}
@@ -349,6 +368,7 @@ def _enrollment_steps(ctx: Ctx, step: str) -> dict[str, Any]:
             "user": row["uid"],
             "role": row["role"],
             "file_state": inp.state.get("enrollments.csv"),
+            **_cut(inp, "enrollments.csv"),
         }
     if not row:
         return {}
@@ -385,12 +405,20 @@ def step_data(ctx: Ctx, kind: str, step: str) -> dict[str, Any]:
         if step == "in the Orgs file":
             school = _school(ctx, ctx.act["id"])
             own = ("id", "file", "line", "name", "type")
-            return {"file_state": inp.state.get("orgs.csv"), **{k: school.get(k) for k in own}}
+            return {
+                "file_state": inp.state.get("orgs.csv"),
+                **_cut(inp, "orgs.csv"),
+                **{k: school.get(k) for k in own},
+            }
         school = _school(ctx, ctx.act["id"])
         keep = ctx.profile.nces.sources
         return {k: v for k, v in school.items() if k in (*keep, "absent_columns", "nces_id")}
     if step == "mode reads courses":
-        return {"mode": inp.mode, "file_state": inp.state.get("courses.csv")}
+        return {
+            "mode": inp.mode,
+            "file_state": inp.state.get("courses.csv"),
+            **_cut(inp, "courses.csv"),
+        }
     return _course_mapping(ctx, ctx.act["id"])
 
 

@@ -29,10 +29,18 @@ def _list(items: list[str]) -> str:
     return ", ".join(items) if items else "none"
 
 
-def _state(name: str, state: str | None) -> str:
+def _state(name: str, state: str | None, d: Data | None = None) -> str:
+    """'users.csv is read', or why not; and where it was cut off (`cut_off` in `d`)."""
     if state is None:
         return f"{name} is not part of this export"
-    return f"{name} is read" if state == "ok" else f"{name} is {state}"
+    text = f"{name} is read" if state == "ok" else f"{name} is {state}"
+    cut = (d or {}).get("cut_off", {}).get(name)
+    if cut is not None:
+        text += (
+            f", but it ends in the middle of the record at line {cut}: cut off, the records "
+            "after it are missing (RL028)"
+        )
+    return text
 
 
 def _where(kind: str, found: Data, file: str) -> str:
@@ -133,7 +141,8 @@ def _user(step: str, d: Data, sources: list[str]) -> str:
     if step == "in the Users file":
         return (
             f"user found by {d['found_by']} at {_at(d['file'], d['line'])} (username "
-            f"{q(d['username'])}, e-mail {q(d['email'])}); {_state('users.csv', d['file_state'])}"
+            f"{q(d['username'])}, e-mail {q(d['email'])}); "
+            + _state("users.csv", d["file_state"], d)
         )
     if step == "role gets an account":
         src = f" (read from {d['from']})" if "from" in d else ""
@@ -147,7 +156,7 @@ def _user(step: str, d: Data, sources: list[str]) -> str:
         return f"status is {q(d['status'])}" if d["status"] else "status is empty"
     if step == "school in the Orgs file":
         if not d["schools"]:
-            return f"the user lists no school; {_state('orgs.csv', d['orgs_file_state'])}"
+            return f"the user lists no school; {_state('orgs.csv', d['orgs_file_state'], d)}"
         return "; ".join(_where("school", s, "orgs.csv") for s in d["schools"])
     if step == "school has an NCES ID":
         if not d["schools"]:
@@ -170,7 +179,7 @@ def _class(step: str, d: Data, sources: list[str]) -> str:
         does = "creates" if d["creates_classes"] else "does not create"
         return f"mode {q(d['mode'])} {does} classes"
     if step == "file processed":
-        return "; ".join(_state(f, s) for f, s in d.items())
+        return "; ".join(_state(f, s, d) for f, s in d.items() if f != "cut_off")
     if step == "still shared":
         if not d["in_classes_csv"]:
             return f"the class is no longer in classes.csv; {_previous(d)}"
@@ -205,7 +214,7 @@ def _enrollment(step: str, d: Data, unenroll_status: str) -> str:
             )
         return (
             f"user {q(d['user'])} in class {q(d['class'])} as {q(d['role'])} at "
-            f"{_at(d['file'], d['line'])}; {_state('enrollments.csv', d['file_state'])}"
+            f"{_at(d['file'], d['line'])}; {_state('enrollments.csv', d['file_state'], d)}"
         )
     if step == "class in the Classes file":
         return _where("class", d["class"], "classes.csv")
@@ -235,14 +244,14 @@ def _school(step: str, d: Data, sources: list[str]) -> str:
         name = f" {d['name']}" if d.get("name") else ""
         return (
             f"school {q(d['id'])}{name} ({q(d['type'])}) is at {_at(d['file'], d['line'])}; "
-            f"{_state('orgs.csv', d['file_state'])}"
+            f"{_state('orgs.csv', d['file_state'], d)}"
         )
     return f"the school {_nces_facts(d, sources)}"
 
 
 def _course_step(step: str, d: Data) -> str:
     if step == "mode reads courses":
-        return f"mode {q(d['mode'])}; {_state('courses.csv', d['file_state'])}"
+        return f"mode {q(d['mode'])}; {_state('courses.csv', d['file_state'], d)}"
     return _course(d)
 
 

@@ -10,6 +10,7 @@ import pytest
 from roster_lint import api
 from roster_lint.errors import UsageError
 from roster_lint.load import load_export
+from roster_lint.paths import rules_dir
 from roster_lint.predict.model import WhyResult
 from roster_lint.predict.why import STEPS, explain_entity
 from tests.predict.helpers import Patch, make
@@ -272,3 +273,34 @@ def test_steps_whose_data_cannot_be_read_are_unknown(tmp_path: Path) -> None:
     assert w.reasons == ["header-breaks-sync"]
     assert ok(w)["in the Users file"] is False
     assert ok(w)["role gets an account"] is None and ok(w)["school has an NCES ID"] is None
+
+
+ENROLLMENTS_CUT: Patch = [
+    {
+        "op": "write",
+        "file": "enrollments.csv",
+        "text": "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,"
+        "role,primary,beginDate,endDate\nk1_stu1,,,k1,sch1,stu1,student,false,2025-08-15,"
+        "2025-12-19\nk1_tch1,,,k1,sch1,tch1,teach",
+    }
+]
+
+
+def test_a_step_on_a_file_cut_off_says_where(tmp_path: Path) -> None:
+    """enrollments.csv cut inside the teacher's enrollment (RL028): the class is skipped for
+    want of a primary teacher, and the step that reads the file says where it was cut."""
+    w = why(tmp_path, "class", "k1", ENROLLMENTS_CUT)
+    assert (w.action, w.reasons) == ("skip", ["class-without-primary-teacher"])
+    (step,) = [s for s in w.trace if s["step"] == "file processed"]
+    assert step["data"]["cut_off"] == {"enrollments.csv": 3}
+    whole = why(tmp_path / "whole", "class", "k1")
+    (step,) = [s for s in whole.trace if s["step"] == "file processed"]
+    assert "cut_off" not in step["data"]
+
+
+def test_an_id_missing_from_a_file_cut_off_names_the_cut(tmp_path: Path) -> None:
+    users = (rules_dir() / "examples" / "base-1.1" / "users.csv").read_text("utf-8")
+    cut = users[: users.index("\nstu2,") + 10]  # inside stu2's row
+    patch: Patch = [{"op": "write", "file": "users.csv", "text": cut}]
+    with pytest.raises(UsageError, match=r"users\.csv ends in the middle of the record at line 4"):
+        why(tmp_path, "user", "stu2", patch)
