@@ -287,7 +287,9 @@ def _column_in(export: Export, file: str | None, column: str | None) -> str | No
         if c.name == column and c.ref
     }
     same = [c.name for c in here.columns(export.version) if c.ref in target]
-    return same[0] if len(same) == 1 else column
+    # Else the file has no such column in this version: a 1.2 users.csv has no role, so a
+    # user without a roles.csv row is shown at its users.csv row, not at a cell it lacks.
+    return same[0] if len(same) == 1 else None
 
 
 def _own_values(

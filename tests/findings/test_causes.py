@@ -497,10 +497,10 @@ def test_a_one_dot_two_role_is_told_where_it_is_written(
     }
 
 
-def _cut(tmp_path: Path, file: str, size: int) -> Path:
-    """The sample district with `file` cut to its first `size` bytes (inside a record)."""
+def _cut(tmp_path: Path, file: str, size: int, sample: str = "district") -> Path:
+    """A sample export with `file` cut to its first `size` bytes (inside a record)."""
     export = tmp_path / "export"
-    shutil.copytree(SAMPLES / "district", export)
+    shutil.copytree(SAMPLES / sample, export)
     path = export / file
     path.write_bytes(path.read_bytes()[:size])
     return export
@@ -515,6 +515,8 @@ def _cut(tmp_path: Path, file: str, size: int) -> Path:
         ("enrollments.csv", 300_010, {"RL020", "RL021", "RL231", "RL234", "RL242", "RL310"}),
         # users.csv: the teachers and students after the cut are unknown to enrollments.csv
         ("users.csv", 200_000, {"RL020", "RL021", "RL200", "RL310", "RL319"}),
+        # OneRoster 1.2's roles.csv: the users after the cut have no role, so no account
+        ("district-v12/roles.csv", 12_000, {"RL020", "RL021", "RL270", "RL302"}),
     ],
 )
 def test_a_file_cut_off_is_the_root_of_what_the_cut_loses(
@@ -524,12 +526,27 @@ def test_a_file_cut_off_is_the_root_of_what_the_cut_loses(
     size: int,
     consequences: set[str],
 ) -> None:
-    doc = json.loads(
-        run_cli(capsys, "check", str(_cut(tmp_path, file, size)), "--format", "json").out
-    )
+    sample, _, file = file.rpartition("/")
+    export = _cut(tmp_path, file, size, sample or "district")
+    doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
     (cut,) = [f for f in doc["findings"] if f["code"] == "RL028"]
     assert cut["file"] == file and "cause" not in cut
     under = {f["code"] for f in doc["findings"] if f.get("cause", {}).get("code") == "RL028"}
     assert under == consequences
     roots = {f["code"] for f in doc["findings"] if "cause" not in f and f["severity"] == "error"}
     assert roots == {"RL028"}
+
+
+def test_a_one_dot_two_user_without_a_role_row_is_the_root_of_its_lost_account(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 1.2 user whose roles.csv rows are gone (RL270) gets no account: RL302 (role '')
+    follows it, shown at the user's row, not at a role column 1.2's users.csv lacks."""
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "district-v12", export)
+    roles = export / "roles.csv"
+    lines = roles.read_text("utf-8").splitlines(keepends=True)
+    roles.write_text("".join(x for x in lines if ',"10005",' not in x), "utf-8")
+    doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
+    (lost,) = [f for f in doc["findings"] if f["code"] == "RL302" and f["file"] == "users.csv"]
+    assert (lost["line"], lost["column"], lost["cause"]["code"]) == (7, None, "RL270")
