@@ -515,6 +515,8 @@ def _cut(tmp_path: Path, file: str, size: int, sample: str = "district") -> Path
         ("enrollments.csv", 300_010, {"RL020", "RL021", "RL231", "RL234", "RL242", "RL310"}),
         # users.csv: the teachers and students after the cut are unknown to enrollments.csv
         ("users.csv", 200_000, {"RL020", "RL021", "RL200", "RL310", "RL319"}),
+        # orgs.csv: the schools after the cut, each its own RL303, all under the cut
+        ("orgs.csv", 400, {"RL020", "RL021", "RL200", "RL303"}),
         # OneRoster 1.2's roles.csv: the users after the cut have no role, so no account
         ("district-v12/roles.csv", 12_000, {"RL020", "RL021", "RL270", "RL302"}),
     ],
