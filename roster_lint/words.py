@@ -41,6 +41,14 @@ def codes_last(text: str) -> str:
     return f"{body} ({', '.join(codes)}){end}"
 
 
+def cut_off(file: str, line: int) -> str:
+    """A file cut off inside a record (RL028), as the plan's notes and `why` tell it."""
+    return (
+        f"{file} ends in the middle of the record at line {line}: cut off, the records "
+        "after it are missing (RL028)"
+    )
+
+
 def plain_source(source: str) -> str:
     """A rule's `source` for a reader: which document it comes from, the behaviour code in
     parentheses at the end ("OneRoster §5.6, §11 #8; SK-C3" -> "the OneRoster CSV

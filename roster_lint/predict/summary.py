@@ -13,7 +13,7 @@ from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.roots import grouped_id
 from roster_lint.predict.rules.history import GONE
-from roster_lint.words import codes_last
+from roster_lint.words import codes_last, cut_off
 
 if TYPE_CHECKING:
     from roster_lint.predict.engine import Decided
@@ -311,6 +311,11 @@ def notes(
     for name in profile.mode_files(mode, d.inp.version):
         if d.inp.state.get(name) == "missing" and name in missing:
             out.append(str(missing[name]))
+    for name, line in sorted(d.inp.cut.items()):
+        out.append(
+            f"{cut_off(name, line)}. The sync sees only the records before the cut, and so "
+            "does this plan."
+        )
     counts = _not_documented_counts(not_documented, d)
     for key, nd in profile.not_documented.items():
         n = counts.get(key, 0)

@@ -50,6 +50,9 @@ OUTRO = """\
 Missing files read as empty (the plan's notes say what that means, from the profile's
 `[missing]` table); missing columns read as blank; a file whose header is not exact, or that
 could not be read, is `broken`: each of its rows is `skip` with `header-breaks-sync`.
+A file cut off inside a record (RL028) is read up to the cut, the unfinished record left
+out: the sync never sees the records after the cut either.  The plan's notes name the file
+and line, and each `why` step that reads the file says so (`data.cut_off`).
 
 ## `why`
 

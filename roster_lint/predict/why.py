@@ -27,6 +27,7 @@ from roster_lint.predict.model import Plan, WhyResult
 from roster_lint.predict.profile import Profile, load_profile
 from roster_lint.predict.registry import load_registry
 from roster_lint.predict.why_detail import sentence
+from roster_lint.words import cut_off
 
 if TYPE_CHECKING:
     from roster_lint.options import Options
@@ -71,10 +72,7 @@ def _resolve(plan: Plan, inp: Inputs, kind: str, ident: str) -> tuple[str, str]:
     hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
     cut = inp.cut.get(_FILES[kind])
     if cut is not None:  # the id may be one of the records after the cut
-        hint += (
-            f"; {_FILES[kind]} ends in the middle of the record at line {cut}: cut off, the "
-            "records after it are missing (RL028)"
-        )
+        hint += f"; {cut_off(_FILES[kind], cut)}"
     if where:
         raise UsageError(f"{kind} {ident!r} is not in {_FILES[kind]}; {where}{hint}")
     raise UsageError(f"no {kind} {ident!r} in the plan of this export{hint}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from roster_lint.words import cut_off
+
 Data = dict[str, Any]
 
 
@@ -33,14 +35,10 @@ def _state(name: str, state: str | None, d: Data | None = None) -> str:
     """'users.csv is read', or why not; and where it was cut off (`cut_off` in `d`)."""
     if state is None:
         return f"{name} is not part of this export"
-    text = f"{name} is read" if state == "ok" else f"{name} is {state}"
     cut = (d or {}).get("cut_off", {}).get(name)
     if cut is not None:
-        text += (
-            f", but it ends in the middle of the record at line {cut}: cut off, the records "
-            "after it are missing (RL028)"
-        )
-    return text
+        return cut_off(name, cut) if state == "ok" else f"{name} is {state}; {cut_off(name, cut)}"
+    return f"{name} is read" if state == "ok" else f"{name} is {state}"
 
 
 def _where(kind: str, found: Data, file: str) -> str:

@@ -13,7 +13,7 @@ from roster_lint.load import load_export
 from roster_lint.paths import rules_dir
 from roster_lint.predict.model import WhyResult
 from roster_lint.predict.why import STEPS, explain_entity
-from tests.predict.helpers import Patch, make
+from tests.predict.helpers import Patch, make, plan_of
 
 
 def why(
@@ -304,3 +304,12 @@ def test_an_id_missing_from_a_file_cut_off_names_the_cut(tmp_path: Path) -> None
     patch: Patch = [{"op": "write", "file": "users.csv", "text": cut}]
     with pytest.raises(UsageError, match=r"users\.csv ends in the middle of the record at line 4"):
         why(tmp_path, "user", "stu2", patch)
+
+
+def test_the_plan_says_it_is_of_the_records_before_a_cut(tmp_path: Path) -> None:
+    """One note per file cut off inside a record, naming the file and the line (RL028); none
+    for a whole export."""
+    cut = plan_of(tmp_path / "cut", ENROLLMENTS_CUT)
+    told = [n for n in cut.notes if "(RL028)" in n]
+    assert len(told) == 1 and told[0].startswith("enrollments.csv ") and " line 3:" in told[0]
+    assert not [n for n in plan_of(tmp_path / "whole").notes if "(RL028)" in n]
