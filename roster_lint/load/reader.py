@@ -393,6 +393,39 @@ def _ragged(res: ExactResult, entry: Entry, out: Findings) -> None:
     out.add("ragged-row", hits, file=entry.path)
 
 
+def repeated_headers(p: Parsed, path: str, out: Findings) -> Parsed:
+    """Lines that repeat the header (files joined, each with its header): RL029 each, and
+    the line left out.  The first column screens the frame (one comparison, and one for a
+    joined file's own BOM kept at the start of its line); only its hits are compared on
+    every column."""
+    if not p.readable or p.df.height == 0 or not p.header or not p.header[0]:
+        return p
+    first = p.df["c0"]
+    hit = (first == p.header[0]) | (first == BOM.decode() + p.header[0])
+    if not hit.any():
+        return p
+    cells = [(f"c{i}", h) for i, h in enumerate(p.header) if i and f"c{i}" in p.df.columns]
+    lines = (
+        p.df.filter(hit)
+        .filter(pl.all_horizontal([pl.col(c).fill_null("") == h for c, h in cells] or [True]))
+        .get_column(LINE)
+    )
+    if lines.len() == 0:
+        return p
+    hits = lines.to_frame("line").select(
+        "line",
+        pl.format(
+            "line {} of {} repeats the header: the file looks like files joined together, "
+            "each with its header; the line is left out",
+            pl.col("line"),
+            pl.lit(path),
+        ).alias("message"),
+    )
+    out.add("header-repeated", hits, file=path)
+    p.df = p.df.filter(~pl.col(LINE).is_in(lines.implode()))
+    return p
+
+
 def _cut_record(text: str, res: ExactResult) -> tuple[int, str] | None:
     """(line, what is unfinished) when the file ends inside its last record: no line break
     after it, and either it alone is short of fields or a quote opened on its line is never

@@ -552,3 +552,25 @@ def test_a_one_dot_two_user_without_a_role_row_is_the_root_of_its_lost_account(
     doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
     (lost,) = [f for f in doc["findings"] if f["code"] == "RL302" and f["file"] == "users.csv"]
     assert (lost["line"], lost["column"], lost["cause"]["code"]) == (7, None, "RL270")
+
+
+def test_a_file_joined_to_itself_is_the_root_of_its_duplicates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """enrollments.csv with its first 199 rows appended again under a second header: one
+    RL029, the duplicate ids and enrollments under it, no check of the header's words."""
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "district", export)
+    path = export / "enrollments.csv"
+    text = path.read_text("utf-8")
+    path.write_text(text + "\n" + "".join(text.splitlines(keepends=True)[:200]), "utf-8")
+    doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
+    by_code = {f["code"]: f for f in doc["findings"]}
+    assert by_code["RL029"]["line"] == text.count("\n") + 2 and "cause" not in by_code["RL029"]
+    assert {c for c, f in by_code.items() if f.get("cause", {}).get("code") == "RL029"} == {
+        "RL210",
+        "RL212",
+    }
+    assert {c for c, f in by_code.items() if "cause" not in f and f["severity"] == "error"} == {
+        "RL029"
+    }

@@ -111,6 +111,16 @@ def test_a_short_last_row_among_short_rows_is_no_cut(tmp_path: Path) -> None:
     assert [f["line"] for f in findings(export, "RL020")] == [3, 4]
 
 
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_a_header_repeated_inside_the_file(tmp_path: Path, bom: str) -> None:
+    """Two files joined, each with its header (and its BOM): RL029 at the repeated line,
+    which is left out; a row that only starts like the header is a row."""
+    data = f"{ORGS_H}\n{D1}\n{bom}{ORGS_H}\n{S1}\nsourcedId,,,Named oddly,school,1,d1\n"
+    export = load(with_orgs(tmp_path, data.encode()))
+    assert [(f["file"], f["line"]) for f in findings(export, "RL029")] == [("orgs.csv", 3)]
+    assert export.tables["orgs.csv"].df[LINE].to_list() == [2, 4, 5]
+
+
 def test_embedded_line_breaks_keep_later_line_numbers(tmp_path: Path) -> None:
     data = (
         f'{ORGS_H}\n{D1}\nsch1,,,"Two\nline\r\nname",school,1,d1\n{S2}\n'
