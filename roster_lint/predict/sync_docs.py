@@ -52,7 +52,9 @@ Missing files read as empty (the plan's notes say what that means, from the prof
 could not be read, is `broken`: each of its rows is `skip` with `header-breaks-sync`.
 A file cut off inside a record (RL028) is read up to the cut, the unfinished record left
 out: the sync never sees the records after the cut either.  The plan's notes name the file
-and line, and each `why` step that reads the file says so (`data.cut_off`).
+and line, and each `why` step that reads the file says so (`data.cut_off`).  A line that
+repeats the header (RL029: files joined together) is left out the same way; what the sync
+makes of a record of column names is not documented.
 
 ## `why`
 
