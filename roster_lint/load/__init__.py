@@ -22,7 +22,7 @@ from roster_lint.findings import Findings
 from roster_lint.load.headers import check_header
 from roster_lint.load.manifest import MANIFEST, check_presence, known_files, read_properties
 from roster_lint.load.notexport import refuse_non_export
-from roster_lint.load.reader import Parsed, empty_frame, read_entry, repeated_headers
+from roster_lint.load.reader import Parsed, empty_frame, read_entry, rows_left_out
 from roster_lint.load.source import Entry, Source, open_source
 from roster_lint.load.version import decide
 from roster_lint.model import LINE, Export, Table
@@ -86,7 +86,7 @@ def _load(
     for name, entry in order:
         if progress is not None:
             progress.reading(entry.path)
-        parsed[name] = repeated_headers(read(entry, out), entry.path, out)
+        parsed[name] = rows_left_out(read(entry, out), entry.path, out)
         if progress is not None:
             rows = parsed[name].df.height if parsed[name].readable else 0
             progress.read(entry.path, entry.size, rows)

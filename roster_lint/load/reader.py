@@ -393,37 +393,60 @@ def _ragged(res: ExactResult, entry: Entry, out: Findings) -> None:
     out.add("ragged-row", hits, file=entry.path)
 
 
-def repeated_headers(p: Parsed, path: str, out: Findings) -> Parsed:
-    """Lines that repeat the header (files joined, each with its header): RL029 each, and
-    the line left out.  The first column screens the frame (one comparison, and one for a
-    joined file's own BOM kept at the start of its line); only its hits are compared on
-    every column."""
-    if not p.readable or p.df.height == 0 or not p.header or not p.header[0]:
+def rows_left_out(p: Parsed, path: str, out: Findings) -> Parsed:
+    """Records that are no records, found on the frame whichever path read the file, each a
+    finding and left out of the frame:
+      * a line that repeats the header (RL029: files joined, each with its header);
+      * a line of separators only (RL024, as a blank line: Excel's empty rows).
+    The first column screens the frame (a comparison or two); only its hits are compared
+    on every column."""
+    if not p.readable or p.df.height == 0 or not p.header:
         return p
-    first = p.df["c0"]
-    hit = (first == p.header[0]) | (first == BOM.decode() + p.header[0])
-    if not hit.any():
-        return p
-    cells = [(f"c{i}", h) for i, h in enumerate(p.header) if i and f"c{i}" in p.df.columns]
-    lines = (
-        p.df.filter(hit)
-        .filter(pl.all_horizontal([pl.col(c).fill_null("") == h for c, h in cells] or [True]))
-        .get_column(LINE)
-    )
-    if lines.len() == 0:
-        return p
-    hits = lines.to_frame("line").select(
-        "line",
-        pl.format(
-            "line {} of {} repeats the header: the file looks like files joined together, "
-            "each with its header; the line is left out",
-            pl.col("line"),
-            pl.lit(path),
-        ).alias("message"),
-    )
-    out.add("header-repeated", hits, file=path)
-    p.df = p.df.filter(~pl.col(LINE).is_in(lines.implode()))
+    gone = [
+        _matching(
+            p,
+            path,
+            out,
+            "header-repeated",
+            p.header,
+            "the line repeats the header: "
+            "the file looks like files joined together, each with its header",
+        ),
+        _matching(
+            p,
+            path,
+            out,
+            "blank-line",
+            [""] * len(p.header),
+            "the line has no values, only separators (a spreadsheet's empty row)",
+        ),
+    ]
+    found = [g for g in gone if g is not None]
+    if found:
+        p.df = p.df.filter(~pl.col(LINE).is_in(pl.concat(found).implode()))
     return p
+
+
+def _matching(
+    p: Parsed, path: str, out: Findings, rule: str, cells: list[str], what: str
+) -> pl.Series | None:
+    """The lines whose every field is `cells` (a null, a short row's padding, reads as
+    ""), each a finding of `rule` at its line: "{what}; it is left out"."""
+    first = p.df["c0"]
+    if cells[0]:  # a joined file's own BOM, kept at the start of its header line
+        hit = (first == cells[0]) | (first == BOM.decode() + cells[0])
+    else:
+        hit = first.is_null() | (first == "")
+    if not hit.any():
+        return None
+    rest = [(f"c{i}", c) for i, c in enumerate(cells) if i and f"c{i}" in p.df.columns]
+    same = [pl.col(c).fill_null("") == v for c, v in rest]
+    lines = p.df.filter(hit).filter(pl.all_horizontal(same or [True])).get_column(LINE)
+    if lines.len() == 0:
+        return None
+    hits = lines.to_frame("line").with_columns(pl.lit(f"{what}; it is left out").alias("message"))
+    out.add(rule, hits, file=path)
+    return lines
 
 
 def _cut_record(text: str, res: ExactResult) -> tuple[int, str] | None:

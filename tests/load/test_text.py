@@ -121,6 +121,18 @@ def test_a_header_repeated_inside_the_file(tmp_path: Path, bom: str) -> None:
     assert export.tables["orgs.csv"].df[LINE].to_list() == [2, 4, 5]
 
 
+def test_a_line_of_separators_only_is_a_blank_line(tmp_path: Path) -> None:
+    """Excel's empty rows (`,,,,,,`, or shorter): RL024 each, left out like a blank line; a
+    row with one value is a row."""
+    data = f"{ORGS_H}\n{D1}\n,,,,,,\n{S1}\n,,,\n,,,,,,d1\n".encode()
+    export = load(with_orgs(tmp_path, data))
+    assert [(f["file"], f["line"]) for f in findings(export, "RL024")] == [
+        ("orgs.csv", 3),
+        ("orgs.csv", 5),
+    ]
+    assert export.tables["orgs.csv"].df[LINE].to_list() == [2, 4, 6]
+
+
 def test_embedded_line_breaks_keep_later_line_numbers(tmp_path: Path) -> None:
     data = (
         f'{ORGS_H}\n{D1}\nsch1,,,"Two\nline\r\nname",school,1,d1\n{S2}\n'
