@@ -46,6 +46,33 @@ def _other_version(fs: FileSpec, version: str | None) -> set[str]:
     return set(fs.header(other)) - set(fs.header(version))
 
 
+SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "bars"}
+
+
+def other_separator(
+    fs: FileSpec, version: str | None, cells: list[str], path: str, out: Findings
+) -> str | None:
+    """The separator a one-cell header was written with (RL013), when splitting it on one
+    of SEPARATORS gives at least two of the file's standard columns (in any case): a file
+    saved by Excel in a comma-decimal locale, or a tab-separated export.  None otherwise."""
+    if len(cells) != 1:
+        return None
+    names = {c.lower() for c in fs.header(version)}
+    for sep, called in SEPARATORS.items():
+        parts = [p.strip().strip('"').lower() for p in cells[0].split(sep)]
+        if len(parts) > 1 and len(names.intersection(parts)) >= 2:
+            out.one(
+                "delimiter-not-comma",
+                f"{path} is separated by {called}, not commas: read as CSV its header is one "
+                f"column, and every standard column is missing",
+                file=path,
+                line=1,
+                value=called,
+            )
+            return sep
+    return None
+
+
 def check_header(
     fs: FileSpec, version: str | None, cells: list[str], path: str, out: Findings
 ) -> HeaderMap:

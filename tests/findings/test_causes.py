@@ -574,3 +574,29 @@ def test_a_file_joined_to_itself_is_the_root_of_its_duplicates(
     assert {c for c, f in by_code.items() if "cause" not in f and f["severity"] == "error"} == {
         "RL029"
     }
+
+
+@pytest.mark.parametrize("file", ["orgs.csv", "users.csv", "enrollments.csv", "classes.csv"])
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_file_on_another_separator_is_the_one_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], file: str, sep: str
+) -> None:
+    """A file saved with semicolons (Excel in a comma-decimal locale) or tabs: RL013 at its
+    header, and every error it causes (missing columns, the file not processed, the schools,
+    classes and enrollments that lose it, ragged rows) under it."""
+    export = tmp_path / "export"
+    shutil.copytree(SAMPLES / "district", export)
+    path = export / file
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, delimiter=sep, lineterminator="\n").writerows(rows)
+    doc = json.loads(run_cli(capsys, "check", str(export), "--format", "json").out)
+    (root,) = [f for f in doc["findings"] if f["code"] == "RL013"]
+    assert (root["file"], root["line"], root["value"]) == (
+        file,
+        1,
+        {";": "semicolons", "\t": "tabs"}[sep],
+    )
+    errors = {f["code"] for f in doc["findings"] if "cause" not in f and f["severity"] == "error"}
+    assert errors == {"RL013"}

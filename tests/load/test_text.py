@@ -133,6 +133,22 @@ def test_a_line_of_separators_only_is_a_blank_line(tmp_path: Path) -> None:
     assert export.tables["orgs.csv"].df[LINE].to_list() == [2, 4, 6]
 
 
+@pytest.mark.parametrize(
+    ("sep", "told"), [(";", "semicolons"), ("\t", "tabs"), ("|", "bars"), (",", None)]
+)
+def test_a_header_on_another_separator(tmp_path: Path, sep: str, told: str | None) -> None:
+    data = "\n".join(x.replace(",", sep) for x in (ORGS_H, D1, S1)).encode()
+    export = load(with_orgs(tmp_path, data))
+    assert [(f["line"], f["value"]) for f in findings(export, "RL013")] == (
+        [] if told is None else [(1, told)]
+    )
+
+
+def test_a_one_column_header_without_a_separator_is_no_dialect(tmp_path: Path) -> None:
+    export = load(with_orgs(tmp_path, b"sourcedId\nd1\n"))
+    assert findings(export, "RL013") == [] and findings(export, "RL030")
+
+
 def test_embedded_line_breaks_keep_later_line_numbers(tmp_path: Path) -> None:
     data = (
         f'{ORGS_H}\n{D1}\nsch1,,,"Two\nline\r\nname",school,1,d1\n{S2}\n'
