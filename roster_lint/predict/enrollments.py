@@ -602,13 +602,22 @@ def plain_details(some: pl.DataFrame) -> pl.Series | None:
     grade_class = some["grade_class"]
     if not is_json_plain(grade_class.drop_nulls()):
         return None
+    # Each row is one concatenation of three pieces: what comes before the grade class
+    # and what comes after it are gathered from small tables (views of a few strings, no
+    # text copied), so no intermediate column of text is made (five per row before).
+    has = pl.col("grade_class").is_not_null().cast(pl.UInt8)
     bits = pl.sum_horizontal(
         pl.col(c).fill_null(False).cast(pl.UInt8) * (1 << i) for i, c in enumerate(_ND_COLUMNS)
     )
-    nd = pl.lit(pl.Series(_nd_texts(), dtype=STR)).gather(bits)
-    member = pl.lit('"grade_class":"', STR) + pl.col("grade_class") + pl.lit('"', STR)
-    body = pl.concat_str([member, nd], separator=",", ignore_nulls=True).fill_null("")
-    return some.select((pl.lit("{", STR) + body + pl.lit("}", STR)).alias("detail"))["detail"]
+    before = pl.lit(pl.Series(["{", '{"grade_class":"'], dtype=STR)).gather(has)
+    after = [
+        f'"{"," if nd else ""}{nd or ""}}}' if with_class else f"{nd or ''}}}"
+        for nd in _nd_texts()
+        for with_class in (False, True)
+    ]
+    tail = pl.lit(pl.Series(after, dtype=STR)).gather(bits.cast(pl.UInt32) * 2 + has)
+    made = pl.concat_str([before, pl.col("grade_class"), tail], ignore_nulls=True)
+    return some.select(made.alias("detail"))["detail"]
 
 
 def enrollment_actions(

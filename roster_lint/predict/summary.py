@@ -49,19 +49,23 @@ def audience(d: Decided) -> pl.DataFrame:
     )
 
 
-def _first_values(frame: pl.DataFrame, key: str, value: str) -> dict[str, str | None]:
-    """Each non-null `key`'s `value` on its first row."""
-    firsts = frame.select(key, value).filter(pl.col(key).is_not_null())
+def _first_values(
+    frame: pl.DataFrame, key: str, value: str, keys: pl.Series
+) -> dict[str, str | None]:
+    """Each of `keys`' `value` on its first row of `frame` (a key not in it: absent)."""
+    firsts = frame.select(key, value).filter(pl.col(key).is_in(keys.implode()))
     return dict(firsts.unique(key, keep="first", maintain_order=True).iter_rows())
 
 
-def _labeller(d: Decided) -> Callable[[str, str], str]:
+def _labeller(d: Decided, roots: pl.DataFrame) -> Callable[[str, str], str]:
     """A root's label: a school's or course's name (its first row's) with the id, else
-    the id.  The names are looked up in dicts made once, not a filter of orgs or courses
-    per root (a thousand roots when every school is skipped)."""
+    the id.  The names are looked up in dicts made once, of the ids of `roots` (its
+    root_entity, root_id) alone: not a filter of orgs or courses per root (a thousand
+    roots when every school is skipped), nor a dict of every course (60k at 1M
+    students) for the few roots a plan has."""
     names = {
-        "school": _first_values(d.orgs, "oid", "name"),
-        "course": _first_values(d.courses, "course", "title"),
+        "school": _first_values(d.orgs, "oid", "name", _root_ids(roots, "school")),
+        "course": _first_values(d.courses, "course", "title", _root_ids(roots, "course")),
     }
 
     def label(entity: str, ident: str) -> str:
@@ -69,6 +73,11 @@ def _labeller(d: Decided) -> Callable[[str, str], str]:
         return f"{name} ({ident})" if name else ident
 
     return label
+
+
+def _root_ids(roots: pl.DataFrame, entity: str) -> pl.Series:
+    """The ids of the roots whose root_entity is `entity`."""
+    return roots.filter(pl.col("root_entity") == entity)["root_id"]
 
 
 def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
@@ -89,7 +98,6 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
         .agg(pl.col("file").get(first), pl.col("line").get(first))
     )
     where_of = {tuple(r[:3]): (r[3], r[4]) for r in where.iter_rows()}
-    courses = dict(zip(d.courses["course"], d.courses["line"], strict=True))
     course_path = d.inp.paths.get("courses.csv", "courses.csv")
     role_lines = _role_lines(d)
     roles_path = d.inp.paths.get("roles.csv", "roles.csv")
@@ -104,7 +112,10 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
         ["total", "root_reason", "root_id", "root_entity"], descending=[True, False, False, False]
     )
     out: list[RootCause] = []
-    label_of = _labeller(d)
+    label_of = _labeller(d, grouped)
+    # The lines of the courses at a root (courses are unique by id: decide_courses).
+    rooted = d.courses.filter(pl.col("course").is_in(_root_ids(grouped, "course").implode()))
+    courses = dict(zip(rooted["course"], rooted["line"], strict=True))
     for reason, entity, ident, ents, ns, _ in grouped.iter_rows():
         affected = {
             e: n

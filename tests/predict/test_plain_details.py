@@ -56,3 +56,18 @@ def test_a_grade_class_to_escape_takes_the_encoder(rows: list[tuple[object, ...]
     texts = [r[0] for r in rows if isinstance(r[0], str)]
     if any(not (t.isascii() and t.isprintable()) or '"' in t or "\\" in t for t in texts):
         assert made is None
+
+
+def test_every_flag_combination_with_and_without_a_grade_class() -> None:
+    # Every entry of the tables plain_details gathers its pieces from: 16 flag
+    # combinations, each with a grade class, without one and with an empty one.
+    rows = [
+        (grade, *[bool(m >> i & 1) for i in range(len(FLAGS))])
+        for m in range(1 << len(FLAGS))
+        for grade in (None, "c-1-05", "")
+    ]
+    frame = _frame(rows)
+    made = plain_details(frame)
+    assert made is not None
+    assert made.to_list() == _oracle(frame)
+    assert plain_details(frame.clear()) is not None
