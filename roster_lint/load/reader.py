@@ -277,10 +277,7 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     if nuls:
         return None  # binary data / UTF-16 without a BOM: read_entry says
     # Aggregates over the string views only: no value bytes are touched.  Lazy, so common
-    # subexpression elimination computes each column's lengths once for both aggregates;
-    # streamed, so the lengths are held a morsel at a time, not as a 4-byte column per
-    # column (290 MB for enrollments at 1M: 77k page faults, 0.12 s of system time, for
-    # the same user time: docs/performance.md, "Branch checkfast4").
+    # subexpression elimination computes each column's lengths once for both aggregates.
     cols = [f"c{i}" for i in range(width)]
     # u32 lengths summed as u32 (no 8-byte copy of every length);
     # a column's total can only pass 2**32 bytes in a file at least that big.
@@ -293,7 +290,7 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
             [x.sum().alias(f"s{i}") for i, x in enumerate(lens)]
             + [x.max().alias(f"m{i}") for i, x in enumerate(lens)]
         )
-        .collect(engine="streaming")
+        .collect()
         .row(0)
     )
     value_bytes = sum(int(v or 0) for v in stats[:width])

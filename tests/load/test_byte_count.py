@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -62,26 +61,3 @@ def test_buffer_starts_on_a_page(size: int) -> None:
         buf = reader._page_aligned(size)
         assert buf.size == size and buf.flags.writeable and buf.flags.c_contiguous
         assert buf.ctypes.data % reader.PAGE == 0
-
-
-def test_the_length_aggregates_are_streamed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The proof's sums and maxima of the value lengths: on the streaming engine, which
-    # holds the lengths a morsel at a time (in memory, a 4-byte column per column).
-    path = tmp_path / "users.csv"
-    path.write_bytes(b"sourcedId,givenName,grades\n" + b"u1,Ann,09\nu22,Bo,\n" * 50)
-    engines: list[object] = []
-    real = pl.LazyFrame.collect
-
-    def collect(self: pl.LazyFrame, *args: object, **kwargs: object) -> pl.DataFrame:
-        engines.append(kwargs.get("engine", "auto"))
-        return real(self, *args, **kwargs)  # type: ignore[call-overload]
-
-    monkeypatch.setattr(pl.LazyFrame, "collect", collect)
-    entry = _entry(path)
-    parsed = reader._fast(entry, entry.head())
-    assert parsed is not None  # healthy: the proof held
-    assert parsed.header == ["sourcedId", "givenName", "grades"]
-    assert parsed.df.height == 100
-    assert engines == ["streaming"]
