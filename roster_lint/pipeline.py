@@ -177,16 +177,18 @@ def _validate_and_plan(
 ) -> Plan:
     """`check`'s work after loading: per-file schemas, cross-file rules and the plan.
 
-    None of the three reads another's results, and each keeps only part of two cores busy
-    on its own, so they run side by side (docs/performance.md).  Memory sets the order:
-    first the checks of the columns the plan does not read (dates, timestamps...: their
-    schema checks and the cross-file tasks that read them, crossfile.FIRST), then those
-    columns go; then the schema checks of the other columns, the other cross-file rules
-    (in the calling thread) and the plan run at once; the columns only the cross-file
-    rules read, and their caches, go when the rules end.  Findings are merged in the order
-    of a run one after the other (schema, then cross-file), and the plan reads only the
-    export's frames, which nothing changes while it runs: the result is the same as one
-    stage after the other.
+    None of the three reads another's results.  Memory sets the order: first the checks
+    of the columns the plan does not read (dates, timestamps...: their schema checks and
+    the cross-file tasks that read them, crossfile.FIRST), then those columns go; then
+    the other cross-file rules, alone (they keep two cores busy on their own,
+    crossfile.THREADS), and their caches (the id hashes, the enrollments' masks) go; then
+    the plan and the schema checks of the other columns run side by side (each keeps
+    only part of two cores busy), and the columns only those checks read go when they
+    end.  The plan beside the cross-file rules held their caches and its own peak at once
+    (v12 at 1M: 150-300 MB more, docs/performance.md, "Branch checkfast4").  Findings are
+    merged in the order of a run one after the other (schema, then cross-file), and the
+    plan reads only the export's frames, which nothing changes while it runs: the result
+    is the same as one stage after the other.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -205,19 +207,21 @@ def _validate_and_plan(
         crossfile.run(export, cross_first, "first")
     release_unread_columns(export, plan_read, outputs_read, read_after_first)
     # One progress line for all: rich shows one live display at a time.
-    with _step(progress, "Validating and predicting"), ThreadPoolExecutor(2) as pool:
-        planned = pool.submit(build_plan, export, opts, previous=None, course_map=course_map_)
-        checked = pool.submit(schema.run, export, schema_rest) if split else None
+    with _step(progress, "Validating and predicting"):
         try:
             crossfile.run(export, cross, "rest")
         finally:
             release_validation_caches(export)
-            if checked is not None:  # it may still read the cross-file columns
-                checked.result()
-            release_unread_columns(export, plan_read, outputs_read)
-        for part in (schema_rest, cross_first, cross):
-            out.extend(part)
-        return planned.result()
+        with ThreadPoolExecutor(1) as pool:
+            planned = pool.submit(build_plan, export, opts, previous=None, course_map=course_map_)
+            try:
+                if split:
+                    schema.run(export, schema_rest)
+            finally:  # the schema checks may read columns the plan does not
+                release_unread_columns(export, plan_read, outputs_read)
+            for part in (schema_rest, cross_first, cross):
+                out.extend(part)
+            return planned.result()
 
 
 _codes = codes_named  # the rule codes --select/--ignore/severity tokens name

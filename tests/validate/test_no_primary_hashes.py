@@ -84,3 +84,37 @@ def test_no_primary_exact_whatever_the_hashes(
         assert len(expected) >= (100 if excel else 1)
     found = _no_primary(export)
     assert found == expected
+
+
+def _unsure_frame(hashes: list[int], ids: list[str]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"_h": pl.Series(hashes, dtype=pl.UInt64), "sourcedId": ids},
+    )
+
+
+def _doubt(unsure: pl.DataFrame, teacher_ids: list[str], teacher_hashes: list[int]) -> list[int]:
+    enr = pl.DataFrame({"classSourcedId": teacher_ids})
+    rows = pl.Series(range(len(teacher_ids)), dtype=pl.UInt32)
+    hashes = pl.Series(teacher_hashes, dtype=pl.UInt64)
+    return sorted(classes._doubtful(unsure, hashes, enr, rows).to_list())
+
+
+def test_doubtful_with_distinct_hashes_needs_no_unique(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every unsure class with a hash of its own (the Excel case at 1M): no unique of the
+    # (hash, id) pairs; a teacher row of another id under a class's hash is still doubtful.
+    def refused(self: pl.DataFrame, *args: object, **kwargs: object) -> pl.DataFrame:
+        raise AssertionError("unique of the unsure classes")
+
+    unsure = _unsure_frame([1, 2, 3], ["a", "b", "c"])
+    with monkeypatch.context() as m:
+        m.setattr(pl.DataFrame, "unique", refused)
+        assert _doubt(unsure, ["a", "b", "x", "c"], [1, 2, 3, 3]) == [3]
+        assert _doubt(unsure, ["a", "b", "c"], [1, 2, 3]) == []
+
+
+def test_doubtful_with_a_repeated_hash() -> None:
+    # Two ids under one hash (2): doubtful whatever the teacher rows; a class row twice
+    # (same hash, same id: 1) is not.
+    unsure = _unsure_frame([1, 1, 2, 2, 3], ["a", "a", "b", "y", "c"])
+    assert _doubt(unsure, ["a", "b", "c"], [1, 2, 3]) == [2]
+    assert _doubt(unsure, ["a", "b", "z"], [1, 2, 3]) == [2, 3]

@@ -1,7 +1,7 @@
 """schema.run over some columns, then over the rest, finds what one run over all finds.
 
 `pipeline.run_check` relies on it: it checks the columns no later stage reads first, drops them,
-and checks the rest beside the cross-file rules and the plan.
+and checks the rest beside the plan, after the cross-file rules.
 """
 
 from __future__ import annotations

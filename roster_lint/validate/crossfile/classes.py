@@ -111,13 +111,22 @@ def _doubtful(
     the hash is shared by two class ids, or by a teacher row of another class id (a
     collision).  Elsewhere every teacher row counted under the hash is of that one class,
     so its hash counts are its exact counts.  Only the teacher rows of unsure hashes are
-    compared as strings (not grouped): `hashes` are the teacher rows' class hashes."""
-    names = unsure.select("_h", SID).unique()
-    twice = names.filter(pl.col("_h").is_duplicated())["_h"]
+    compared as strings (not grouped): `hashes` are the teacher rows' class hashes.
+
+    Most often (every class with an Excel `TRUE` is unsure) no hash of `unsure` repeats:
+    then each names one id, and the uniques of every (hash, id) pair are spared (a sort of
+    the hashes costs a fraction of them: docs/performance.md, "Branch checkfast4")."""
+    names = unsure.select("_h", SID)
+    if repeats(unsure["_h"]).len() == 0:
+        twice = unsure["_h"].clear()
+    else:
+        names = names.unique()
+        twice = names.filter(pl.col("_h").is_duplicated())["_h"]
+        names = names.unique("_h", keep="first")
     mine = hashes.is_in(unsure["_h"].implode())
     seen = pl.DataFrame(
         {"_h": hashes.filter(mine), "_t": enr["classSourcedId"].gather(teacher_rows.filter(mine))}
-    ).join(names.unique("_h", keep="first"), on="_h", how="left")
+    ).join(names, on="_h", how="left")
     other = seen.filter(pl.col("_t").ne_missing(pl.col(SID)))["_h"]
     return pl.concat([twice, other]).unique()
 
