@@ -20,6 +20,7 @@ import polars as pl
 from roster_lint.diff.model import PairedRows
 from roster_lint.diff.rows import ID_KEY, IDX, NEW, PAIR_KEY, gather
 from roster_lint.model import LINE
+from roster_lint.predict.classes import COUNT_KEYS, ClassCounts
 from roster_lint.predict.history.pairs import in_order
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 # NEW takes OLD's orgs' and users' decisions when its inputs for them are OLD's
 # (`_same_people`); False: NEW decides them (the tests' oracle).
 SAME_PEOPLE = True
+# What NEW may take of OLD's join (`_with_user_of`).
+WithUser = tuple[pl.DataFrame, pl.DataFrame, pl.Series, ClassCounts | None]
 PAIRED = {"enrollments.csv": "enrollments", "users.csv": "users"}
 PAIRED_BY = {"enrollments.csv": PAIR_KEY, "users.csv": ID_KEY}
 
@@ -74,7 +77,7 @@ def decided_previous(
 
 def _same_people(
     decided: Decided,
-    with_user: tuple[pl.DataFrame, pl.DataFrame, pl.Series] | None,
+    with_user: WithUser | None,
     shown: Collection[str] = (),
 ) -> Callable[[Inputs], dict[str, pl.DataFrame]]:
     """OLD's orgs' and users' decisions, for NEW's to be them where NEW's inputs for them
@@ -117,10 +120,12 @@ def _same_people(
             return {}
         out = {"orgs": orgs, "users": users}
         if held:
-            added, enrollments, cids = held.pop()
+            added, enrollments, cids, counts = held.pop()
             now = _but_eid(inp.enrollments)
             if inp.classes["cid"].equals(cids) and alike("enrollments", now, enrollments):
                 out["with_user"] = added
+                if counts is not None:  # the join's per-class counts come with it
+                    out.update(zip(COUNT_KEYS, counts, strict=True))
         return out
 
     return known
@@ -149,15 +154,21 @@ def _shown_alike(old: Export, new: Export | None, paired: dict[str, PairedRows])
     return shown
 
 
-def _with_user_of(decided: Decided) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series] | None:
+def _with_user_of(decided: Decided) -> WithUser | None:
     """(the columns with_users added to OLD's enrollments, what they were made of: OLD's
-    enrollment inputs but `eid`, its classes' `cid`), or None without the join."""
+    enrollment inputs but `eid`, its classes' `cid`; the per-class counts decide_classes
+    made of the join), or None without the join."""
     from roster_lint.predict.enrollments import with_users_added
 
     if decided.with_user is None:
         return None
     inp = decided.inp
-    return with_users_added(decided.with_user), _but_eid(inp.enrollments), inp.classes["cid"]
+    return (
+        with_users_added(decided.with_user),
+        _but_eid(inp.enrollments),
+        inp.classes["cid"],
+        decided.class_counts,
+    )
 
 
 def _but_eid(enrollments: pl.DataFrame) -> pl.DataFrame:

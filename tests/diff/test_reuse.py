@@ -276,7 +276,8 @@ def _classes_reversed(out: Path) -> Path:
 
 
 PEOPLE = ["orgs", "users"]
-ALL = ["orgs", "users", "with_user"]
+# With the join, its per-class counts (classes.COUNT_KEYS).
+ALL = ["class_grades", "class_teachers", "class_ungraded", "orgs", "users", "with_user"]
 
 
 @pytest.mark.parametrize(
@@ -304,10 +305,11 @@ def test_same_people_gives_the_same_actions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The plan `diff` makes with NEW taking OLD's orgs' and users' decisions (and the
-    columns with_users added to OLD's enrollments) equals the one deciding them anew,
-    and takes them exactly when the inputs are the same."""
+    columns with_users added to OLD's enrollments, and the per-class counts made of
+    them) equals the one deciding them anew, and takes them exactly when the inputs are
+    the same."""
     from roster_lint.diff import previous
-    from roster_lint.predict import engine
+    from roster_lint.predict import classes, engine
     from tests.diff.test_previous_side import _actions
 
     def where(name: str) -> str:
@@ -337,9 +339,19 @@ def test_same_people_gives_the_same_actions(
         return decide(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine, "decide", counted)
+    made: list[int] = []
+    class_counts = classes.class_counts
+
+    def counting(*args: object) -> classes.ClassCounts:
+        made.append(1)
+        return class_counts(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(classes, "class_counts", counting)
     got = _actions(old_path, new_path, mode, side=True)
     assert_frame_equal(got, want)
     assert taken == [fires]
+    # The classes' counts made for OLD alone when NEW took OLD's join, else for each.
+    assert len(made) == (1 if "with_user" in fires else 2)
 
 
 def test_with_users_taken_is_with_users(tmp_path: Path) -> None:
