@@ -42,11 +42,18 @@ def without_values(frame: pl.DataFrame) -> pl.DataFrame:
 class PairedRows:
     """The rows one file's comparison paired: positions in OLD (IDX) and NEW (IDX+NEW),
     key text checked, and whether a key repeated on either side (then only each key's
-    first row was paired).  The RL403 check of the same file reads them (findings.py)."""
+    first row was paired).  The RL403 check of the same file reads them (findings.py).
+
+    in_place: every row of each side paired with the row at its own position on the
+    other, and no compared value of a pair differs, compared exactly (never by hash):
+    NEW's file holds OLD's values in every column both have but those left out of the
+    comparison (`__line`; sourcedId when paired by (class, user)).  The plan's previous
+    side reads it instead of comparing the inputs again (diff/previous.py)."""
 
     key: tuple[str, ...]
     pairs: pl.DataFrame
     duplicates: bool
+    in_place: bool = False
 
 
 @dataclass

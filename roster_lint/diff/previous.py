@@ -20,10 +20,11 @@ import polars as pl
 from roster_lint.diff.model import PairedRows
 from roster_lint.diff.rows import ID_KEY, IDX, NEW, PAIR_KEY, gather
 from roster_lint.model import LINE
+from roster_lint.predict.classes import COUNT_KEYS, ClassCounts
 from roster_lint.predict.history.pairs import in_order
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     from roster_lint.model import Export
     from roster_lint.options import Options
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 # NEW takes OLD's orgs' and users' decisions when its inputs for them are OLD's
 # (`_same_people`); False: NEW decides them (the tests' oracle).
 SAME_PEOPLE = True
+# What NEW may take of OLD's join (`_with_user_of`).
+WithUser = tuple[pl.DataFrame, pl.DataFrame, pl.Series, ClassCounts | None]
 PAIRED = {"enrollments.csv": "enrollments", "users.csv": "users"}
 PAIRED_BY = {"enrollments.csv": PAIR_KEY, "users.csv": ID_KEY}
 
@@ -60,7 +63,8 @@ def decided_previous(
         frame: _known_pairs(old, new, (paired or {}).get(file), getattr(decided, frame), file)
         for file, frame in PAIRED.items()
     }
-    taken = _same_people(decided, _with_user_of(decided)) if SAME_PEOPLE else None
+    shown = _shown_alike(old, new, paired or {})
+    taken = _same_people(decided, _with_user_of(decided), shown) if SAME_PEOPLE else None
     decided.with_user = None
     side = previous_side(decided)
     side.known_for_next = taken
@@ -72,7 +76,9 @@ def decided_previous(
 
 
 def _same_people(
-    decided: Decided, with_user: tuple[pl.DataFrame, pl.DataFrame, pl.Series] | None
+    decided: Decided,
+    with_user: WithUser | None,
+    shown: Collection[str] = (),
 ) -> Callable[[Inputs], dict[str, pl.DataFrame]]:
     """OLD's orgs' and users' decisions, for NEW's to be them where NEW's inputs for them
     are OLD's (engine.decide's `known`).  decide_orgs reads the inputs' orgs, and
@@ -87,37 +93,82 @@ def _same_people(
     with the same users' decision, what with_users adds is the same
     (enrollments.with_users_taken; an export whose enrollment ids were regenerated).
     Held until NEW's decision asks (its first step), then released: OLD's enrollment
-    inputs are compared there, not kept through NEW's decision."""
+    inputs are compared there, not kept through NEW's decision.
+
+    shown: the inputs (`users`, `enrollments`) the diff showed to be OLD's but for their
+    lines (`_shown_alike`): only their lines are compared (at 7.3M enrollments and 1M
+    users the whole frames' `equals` cost ~0.45 s)."""
     # Only these are kept (not OLD's Inputs: its enrollments would stay with them).
     was = _read_alike(decided.inp)
     orgs_in, users_in = decided.inp.orgs, decided.inp.users
     orgs, users = decided.orgs, decided.users
     held = [with_user] if with_user is not None else []
 
+    def alike(name: str, now: pl.DataFrame, before: pl.DataFrame) -> bool:
+        if name in shown:  # every other value the diff compared: the lines are left
+            return now["line"].equals(before["line"])
+        return now.equals(before)
+
     def known(inp: Inputs) -> dict[str, pl.DataFrame]:
-        same = _read_alike(inp) == was and inp.orgs.equals(orgs_in) and inp.users.equals(users_in)
+        same = (
+            _read_alike(inp) == was
+            and inp.orgs.equals(orgs_in)
+            and alike("users", inp.users, users_in)
+        )
         if not same:
             held.clear()
             return {}
         out = {"orgs": orgs, "users": users}
         if held:
-            added, enrollments, cids = held.pop()
-            if inp.classes["cid"].equals(cids) and _but_eid(inp.enrollments).equals(enrollments):
+            added, enrollments, cids, counts = held.pop()
+            now = _but_eid(inp.enrollments)
+            if inp.classes["cid"].equals(cids) and alike("enrollments", now, enrollments):
                 out["with_user"] = added
+                if counts is not None:  # the join's per-class counts come with it
+                    out.update(zip(COUNT_KEYS, counts, strict=True))
         return out
 
     return known
 
 
-def _with_user_of(decided: Decided) -> tuple[pl.DataFrame, pl.DataFrame, pl.Series] | None:
+def _shown_alike(old: Export, new: Export | None, paired: dict[str, PairedRows]) -> set[str]:
+    """The plan inputs (read_inputs' frames: "users", "enrollments") that NEW's diff
+    showed to hold OLD's values but for their lines (and the enrollments' `eid`): its
+    file paired every row in place with no value changed (PairedRows.in_place), and both
+    frames have the same columns now (the plan reads them: a column on one side only
+    is blank on the other).  Not the users of an export with roles.csv (OneRoster 1.2's
+    users read it too: inputs._users)."""
+    if new is None:
+        return set()
+    shown = set()
+    for file, frame in PAIRED.items():
+        pairs = paired.get(file)
+        tables = (old.tables.get(file), new.tables.get(file))
+        if pairs is None or not pairs.in_place or None in tables:
+            continue
+        frames = [t.df for t in tables if t is not None and t.readable]
+        if len(frames) == 2 and set(frames[0].columns) == set(frames[1].columns):
+            shown.add(frame)
+    if "roles.csv" in old.tables or "roles.csv" in new.tables:
+        shown.discard("users")
+    return shown
+
+
+def _with_user_of(decided: Decided) -> WithUser | None:
     """(the columns with_users added to OLD's enrollments, what they were made of: OLD's
-    enrollment inputs but `eid`, its classes' `cid`), or None without the join."""
+    enrollment inputs but `eid`, its classes' `cid`; the per-class counts decide_classes
+    made of the join), or None without the join."""
     from roster_lint.predict.enrollments import with_users_added
 
     if decided.with_user is None:
         return None
     inp = decided.inp
-    return with_users_added(decided.with_user), _but_eid(inp.enrollments), inp.classes["cid"]
+    return (
+        with_users_added(decided.with_user),
+        _but_eid(inp.enrollments),
+        inp.classes["cid"],
+        decided.class_counts,
+    )
 
 
 def _but_eid(enrollments: pl.DataFrame) -> pl.DataFrame:

@@ -122,6 +122,8 @@ class KeyHashes:
         self._done: dict[tuple[tuple[str, ...], int], pl.Series] = {}  # (key, side): hashes
         self._paired: dict[tuple[tuple[str, ...], int], pl.Series] = {}  # (key, side): mask
         self._pairings: dict[tuple[str, ...], tuple[pl.DataFrame, list[pl.Series], list[str]]] = {}
+        # The keys whose pairing paired every row in place, no value differing (`in_place`).
+        self._in_place: set[tuple[str, ...]] = set()
 
     def side(self, key: tuple[str, ...], i: int) -> pl.Series:
         if (key, i) not in self._done:
@@ -190,7 +192,15 @@ class KeyHashes:
         )
         none = pl.Series(IDX, [], pl.UInt32)
         self._pairings[key] = (pairs, [none, none.clone()], self.common(key))
+        if at.len() == hashed.len():  # no null key: every row is its own pair
+            self._in_place.add(key)
         return True
+
+    def in_place(self, key: tuple[str, ...]) -> bool:
+        """The pairing by `key` (made) paired every row of both sides at its own position
+        and found no compared value different, exactly (`_aligned`, `identical`; never
+        from the row hashes of `_joined`): PairedRows.in_place."""
+        return key in self._in_place
 
     def _aligned(
         self, key: tuple[str, ...], hashed: list[pl.Series], common: list[str]
@@ -228,9 +238,11 @@ class KeyHashes:
         in_place_pairs = pl.DataFrame(
             [at.alias(IDX), at.alias(IDX + NEW), moved.filter(same).alias(MOVED)]
         )
-        del same, moved, at
         if int(hit.sum()) == old.height == new.height:
+            if at.len() == old.height and not moved.any():
+                self._in_place.add(key)  # values compared exactly above, every row paired
             return in_place_pairs
+        del same, moved, at
         keep: list[pl.Series | None] = [
             ~pl.concat([hit, pl.repeat(False, size - n, dtype=pl.Boolean, eager=True)])
             for size in (old.height, new.height)
@@ -294,7 +306,12 @@ class KeyHashes:
         added or removed rows read it)."""
         if (key, i) not in self._paired:
             pairs = self.pairing(key)[0]
-            self._paired[(key, i)] = mask(self._frames[i].height, pairs[(IDX, IDX + NEW)[i]])
+            size = self._frames[i].height
+            if key in self._in_place:  # every row paired: no scatter (7.3M rows: ~0.07 s)
+                every = pl.repeat(True, size, dtype=pl.Boolean, eager=True)
+                self._paired[(key, i)] = every
+            else:
+                self._paired[(key, i)] = mask(size, pairs[(IDX, IDX + NEW)[i]])
         return self._paired[(key, i)]
 
 
@@ -450,7 +467,10 @@ def _match(
     extra = ["sourcedId"] if "sourcedId" not in key and "sourcedId" in new.columns else []
     base.duplicate_keys_old, base.duplicate_keys_new = later[0].len(), later[1].len()
     base.paired = PairedRows(
-        key, pairs.select(IDX, IDX + NEW), bool(later[0].len() or later[1].len())
+        key,
+        pairs.select(IDX, IDX + NEW),
+        bool(later[0].len() or later[1].len()),
+        in_place=hashes.in_place(key),
     )
     gone, made = (hashes.paired(key, i) for i in (0, 1))
     if later[1].len():

@@ -3,6 +3,8 @@ SK-G1, SK-P1)."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import polars as pl
 
@@ -224,6 +226,37 @@ def _per_class(counted: pl.DataFrame, content: list[str]) -> pl.DataFrame:
     return pl.concat([one, several.select(one.columns).cast(one.schema)], how="vertical")
 
 
+# The names of ClassCounts' frames where the engine hands them from one export's decision
+# to the next's (engine.decide's `known`, diff/previous.py).
+COUNT_KEYS = ("class_grades", "class_ungraded", "class_teachers")
+
+
+class ClassCounts(NamedTuple):
+    """What decide_classes reads of the enrollments joined to their users, per class row
+    (`_crow`): its graded students per grade (`_per_class`), its ungraded students, and
+    its primary teachers (`_teachers`, with `has_teacher`).  A function of that join's
+    columns (not `eid`), the inputs' file states, the classes' number and the profile:
+    `diff` takes OLD's where NEW took OLD's join (engine.decide)."""
+
+    grades: pl.DataFrame
+    ungraded: pl.DataFrame
+    teachers: pl.DataFrame
+
+
+def class_counts(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> ClassCounts:
+    """The per-class counts decide_classes joins to the classes (ClassCounts)."""
+    grades = student_grades(inp, with_user, profile)
+    # One pass over the student enrollments counts graded and ungraded students alike.
+    n_classes = first_rows(inp.classes, "cid").height
+    by_grade = _count_grades(grades.collect(engine="in-memory"), n_classes)
+    per_class = _per_class(by_grade.filter(pl.col("grade") != ""), profile.content_grades)
+    ungraded = by_grade.filter(pl.col("grade") == "").select(
+        "_crow", pl.col("n").alias("n_ungraded")
+    )
+    teachers = _teachers(inp, with_user, profile).with_columns(pl.lit(True).alias("has_teacher"))
+    return ClassCounts(per_class, ungraded, teachers)
+
+
 def decide_classes(
     inp: Inputs,
     orgs: pl.DataFrame,
@@ -231,10 +264,13 @@ def decide_classes(
     courses: pl.DataFrame,
     profile: Profile,
     classes_on: bool,
+    counts: ClassCounts | None = None,
 ) -> pl.DataFrame:
+    """counts: class_counts(inp, with_user, profile), when already made (else made here)."""
     # Each id's first row, numbered as with_users numbered them (`_crow`): every join
     # below keeps these rows in this order, and decide_enrollments gathers by that number.
     classes = first_rows(inp.classes, "cid")
+    per_class, ungraded, teachers = counts or class_counts(inp, with_user, profile)
     course_info = courses.select(
         pl.col("course"),
         pl.col("action").alias("course_action"),
@@ -243,14 +279,6 @@ def decide_classes(
     school_status = orgs.select(
         pl.col("oid").alias("school"), pl.col("status").alias("school_status")
     )
-    grades = student_grades(inp, with_user, profile)
-    # One pass over the student enrollments counts graded and ungraded students alike.
-    by_grade = _count_grades(grades.collect(engine="in-memory"), classes.height)
-    per_class = _per_class(by_grade.filter(pl.col("grade") != ""), profile.content_grades)
-    ungraded = by_grade.filter(pl.col("grade") == "").select(
-        "_crow", pl.col("n").alias("n_ungraded")
-    )
-    teachers = _teachers(inp, with_user, profile).with_columns(pl.lit(True).alias("has_teacher"))
     classes = (
         classes.with_row_index("_crow")
         .join(course_info, on="course", how="left", maintain_order="left")

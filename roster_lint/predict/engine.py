@@ -93,8 +93,10 @@ class Decided:
     # (the next export's Inputs -> {"orgs": ..., "users": ..., "with_user": ...};
     # diff/previous.py).
     known_for_next: Callable[[Inputs], dict[str, pl.DataFrame]] | None = None
-    # decide(..., keep_with_user=True): the enrollments joined to their users.
+    # decide(..., keep_with_user=True): the enrollments joined to their users, and what
+    # decide_classes counted of that join (classes.class_counts).
     with_user: pl.DataFrame | None = None
+    class_counts: cls.ClassCounts | None = None
 
 
 def decide(
@@ -111,8 +113,9 @@ def decide(
     """with_course: the enrollments carry their class's course and the users their `sig`
     (the --previous comparisons read them; not needed otherwise).  known: the orgs' and
     users' decisions to take as they are for these inputs, and the columns with_users
-    adds (Decided.known_for_next; enrollments.with_users_taken).  keep_with_user: the
-    join is kept (Decided.with_user)."""
+    adds (Decided.known_for_next; enrollments.with_users_taken) with the per-class counts
+    made of them (classes.COUNT_KEYS).  keep_with_user: the join and its counts are kept
+    (Decided.with_user, class_counts)."""
     inp = read_inputs(export, mode, profile)
     same = known(inp) if known is not None else {}
     classes_on = profile.mode_has_classes(mode)
@@ -130,13 +133,29 @@ def decide(
         if "with_user" in same
         else enr.with_users(inp, users, profile)
     )
-    classes = cls.decide_classes(inp, orgs, with_user, courses, profile, classes_on)
+    # The per-class counts are the join's: taken with it (classes.COUNT_KEYS).
+    counts = (
+        cls.ClassCounts(*(same[k] for k in cls.COUNT_KEYS))
+        if "with_user" in same and all(k in same for k in cls.COUNT_KEYS)
+        else cls.class_counts(inp, with_user, profile)
+    )
+    classes = cls.decide_classes(inp, orgs, with_user, courses, profile, classes_on, counts)
     enrollments, grade_classes = enr.decide_enrollments(
         inp, with_user, classes, profile, classes_on, with_course=with_course
     )
     kept = with_user if keep_with_user else None
     del with_user
-    return Decided(inp, orgs, users, courses, classes, enrollments, grade_classes, with_user=kept)
+    return Decided(
+        inp,
+        orgs,
+        users,
+        courses,
+        classes,
+        enrollments,
+        grade_classes,
+        with_user=kept,
+        class_counts=counts if keep_with_user else None,
+    )
 
 
 @dataclass

@@ -196,6 +196,41 @@ def test_pairing_in_place_pairs_an_export_with_itself_whole() -> None:
     assert _pairs_of(fd) == [(i, i) for i in range(old.height)]
 
 
+@pytest.mark.parametrize("regenerate", [False, True])
+def test_pairing_every_row_in_place(regenerate: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row paired in place, no value changed (an export and the next with its
+    enrollment ids regenerated): PairedRows.in_place, and the paired rows' masks made
+    without a scatter of the positions (rows.mask); nothing added, removed or changed."""
+    old, _ = _in_order(1)
+    old = old.filter(pl.col("classSourcedId").is_not_null() & pl.col("sourcedId").is_not_null())
+    old = old.unique(PAIR_KEY, keep="first", maintain_order=True)
+    old = old.with_columns(pl.format("e{}", pl.col(LINE)).alias("sourcedId"))
+    new = old.clone()
+    if regenerate:
+        new = new.with_columns(pl.format("n{}", pl.col(LINE)).alias("sourcedId"))
+    scattered: list[int] = []
+    real_mask = rows.mask
+
+    def counted(size: int, at: pl.Series) -> pl.Series:
+        scattered.append(at.len())
+        return real_mask(size, at)
+
+    monkeypatch.setattr(rows, "mask", counted)
+    fd = compare_tables("enrollments.csv", _table(old), _table(new))
+    assert fd.key == (PAIR_KEY if regenerate else ("sourcedId",))
+    assert fd.counts == {"added": 0, "removed": 0, "changed": 0}
+    assert fd.paired is not None and fd.paired.in_place
+    assert _pairs_of(fd) == [(i, i) for i in range(old.height)]
+    assert scattered == []
+    # One value changed: not in place, the masks scattered as before.
+    changed = new.with_columns(
+        pl.when(pl.col(LINE) == 5).then(pl.lit("zz")).otherwise(pl.col("status")).alias("status")
+    )
+    fd = compare_tables("enrollments.csv", _table(old), _table(changed))
+    assert fd.paired is not None and not fd.paired.in_place
+    assert fd.counts == {"added": 0, "removed": 0, "changed": 1} and scattered
+
+
 @pytest.mark.parametrize("seed", [1, 3, 5, 7, 11, 13])
 def test_rl403_from_pairs_in_place_is_the_natural_key_join(seed: int) -> None:
     """RL403 from pairs made mostly in place (findings._rekeyed_in_place) against the

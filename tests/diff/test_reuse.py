@@ -259,6 +259,15 @@ def _one_role_changed(out: Path) -> Path:
     return out
 
 
+def _users_blank_line(out: Path) -> Path:
+    """`out` with a blank line after users.csv's header: the same users, every one a line
+    further down (the diff compares no line: only the plan's inputs tell them apart)."""
+    path = out / "users.csv"
+    head, rest = path.read_text().split("\n", 1)
+    path.write_text(f"{head}\n\n{rest}")
+    return out
+
+
 def _classes_reversed(out: Path) -> Path:
     """`out` with classes.csv's rows in reverse order (the same classes)."""
     path = out / "classes.csv"
@@ -267,7 +276,8 @@ def _classes_reversed(out: Path) -> Path:
 
 
 PEOPLE = ["orgs", "users"]
-ALL = ["orgs", "users", "with_user"]
+# With the join, its per-class counts (classes.COUNT_KEYS).
+ALL = ["class_grades", "class_teachers", "class_ungraded", "orgs", "users", "with_user"]
 
 
 @pytest.mark.parametrize(
@@ -279,6 +289,7 @@ ALL = ["orgs", "users", "with_user"]
         ("district", "district", "full", ALL),
         ("district", "one-role", "full", PEOPLE),  # an enrollment's role changed
         ("district", "classes-reversed", "full", PEOPLE),  # the classes' rows moved
+        ("district", "users-blank-line", "full", []),  # the same users on other lines
         ("district-yesterday", "district", "full", []),  # users.csv differs
         ("district", "one-user", "full", []),  # as many users, one in an unknown org
         ("district", "district-v12", "full", []),  # another version
@@ -294,10 +305,11 @@ def test_same_people_gives_the_same_actions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The plan `diff` makes with NEW taking OLD's orgs' and users' decisions (and the
-    columns with_users added to OLD's enrollments) equals the one deciding them anew,
-    and takes them exactly when the inputs are the same."""
+    columns with_users added to OLD's enrollments, and the per-class counts made of
+    them) equals the one deciding them anew, and takes them exactly when the inputs are
+    the same."""
     from roster_lint.diff import previous
-    from roster_lint.predict import engine
+    from roster_lint.predict import classes, engine
     from tests.diff.test_previous_side import _actions
 
     def where(name: str) -> str:
@@ -309,6 +321,8 @@ def test_same_people_gives_the_same_actions(
             return str(_one_role_changed(_new_enrollment_ids(tmp_path)))
         if name == "classes-reversed":
             return str(_classes_reversed(_new_enrollment_ids(tmp_path)))
+        if name == "users-blank-line":
+            return str(_users_blank_line(_new_enrollment_ids(tmp_path)))
         return str(SAMPLES / name)
 
     old_path, new_path = where(old), where(new)
@@ -325,9 +339,19 @@ def test_same_people_gives_the_same_actions(
         return decide(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine, "decide", counted)
+    made: list[int] = []
+    class_counts = classes.class_counts
+
+    def counting(*args: object) -> classes.ClassCounts:
+        made.append(1)
+        return class_counts(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(classes, "class_counts", counting)
     got = _actions(old_path, new_path, mode, side=True)
     assert_frame_equal(got, want)
     assert taken == [fires]
+    # The classes' counts made for OLD alone when NEW took OLD's join, else for each.
+    assert len(made) == (1 if "with_user" in fires else 2)
 
 
 def test_with_users_taken_is_with_users(tmp_path: Path) -> None:
@@ -362,3 +386,48 @@ def test_with_users_taken_is_with_users(tmp_path: Path) -> None:
     assert {tuple(c.chunk_lengths()) for c in taken.get_columns()} == {
         tuple(taken["uid"].chunk_lengths())
     }
+
+
+@pytest.mark.parametrize(
+    ("new", "shown"),
+    [
+        ("renamed", {"users", "enrollments"}),
+        ("district", {"users", "enrollments"}),
+        ("one-role", {"users"}),  # an enrollment's role changed
+        ("users-blank-line", {"users", "enrollments"}),  # values alike: the lines differ
+        ("one-user", {"enrollments"}),  # a user's orgs changed
+        ("enrollments-reversed", {"users"}),  # the same enrollments, not in place
+    ],
+)
+def test_shown_alike(tmp_path: Path, new: str, shown: set[str]) -> None:
+    """The inputs NEW's diff showed to be OLD's (every row paired in place, no value
+    changed, compared exactly): the previous side compares only their lines."""
+    from roster_lint import api, pipeline
+    from roster_lint.diff.compare import compare_rows
+    from roster_lint.diff.previous import _shown_alike
+
+    made = {
+        "renamed": lambda: _new_enrollment_ids(tmp_path),
+        "district": lambda: SAMPLES / "district",
+        "one-role": lambda: _one_role_changed(_new_enrollment_ids(tmp_path)),
+        "users-blank-line": lambda: _users_blank_line(_new_enrollment_ids(tmp_path)),
+        "one-user": lambda: _one_user_elsewhere(_new_enrollment_ids(tmp_path)),
+        "enrollments-reversed": lambda: _enrollments_reversed(_new_enrollment_ids(tmp_path)),
+    }
+    old_export, new_export = api.load(str(SAMPLES / "district")), api.load(str(made[new]()))
+    compared = compare_rows(old_export, new_export, api.Options())
+    for export in (old_export, new_export):
+        pipeline.release_unread_columns(export, pipeline.plan_reads())
+    assert _shown_alike(old_export, new_export, compared.pairs) == shown
+    # A column the plan reads gone from one side: its inputs differ (blank on that side).
+    new_export.tables["enrollments.csv"].df = new_export.tables["enrollments.csv"].df.drop(
+        "primary"
+    )
+    assert "enrollments" not in _shown_alike(old_export, new_export, compared.pairs)
+
+
+def _enrollments_reversed(out: Path) -> Path:
+    """`out` with enrollments.csv's rows in reverse order."""
+    path = out / "enrollments.csv"
+    pl.read_csv(path, infer_schema=False).reverse().write_csv(path)
+    return out
