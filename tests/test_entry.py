@@ -67,19 +67,24 @@ def test_the_console_script_starts_no_blas_threads() -> None:
     # roster-lint calls no BLAS routine; OpenBLAS's idle threads cost 0.05-0.1 s of CPU a
     # run (docs/performance.md, branch checkfast3).  A value the user set is kept.
     for given, want in ((None, "1"), ("3", "3")):
-        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
-        if given is not None:
-            env["OPENBLAS_NUM_THREADS"] = given
-        res = subprocess.run(
-            [sys.executable, "-c", BLAS_PROBE],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=60,
-            check=False,
-        )
+        res = _probe(BLAS_PROBE, "OPENBLAS_NUM_THREADS", given)
         assert (res.returncode, res.stdout.strip()) == (0, want), res.stderr
+
+
+def _probe(code: str, var: str, given: str | None) -> subprocess.CompletedProcess[str]:
+    """`code` run in a fresh interpreter with `var` unset, or set to `given`."""
+    env = {k: v for k, v in os.environ.items() if k != var}
+    if given is not None:
+        env[var] = given
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )
 
 
 # The child's `main` replaced by one that prints what polars' jemalloc will read.
@@ -102,16 +107,5 @@ def test_diff_keeps_freed_pages_longer() -> None:
         (["--version"], None, "None"),
     ]
     for argv, given, want in cases:
-        env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
-        if given is not None:
-            env["_RJEM_MALLOC_CONF"] = given
-        res = subprocess.run(
-            [sys.executable, "-c", ALLOCATOR_PROBE.format(argv=argv)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=60,
-            check=False,
-        )
+        res = _probe(ALLOCATOR_PROBE.format(argv=argv), "_RJEM_MALLOC_CONF", given)
         assert (res.returncode, res.stdout.strip()) == (0, want), (argv, res.stderr)
