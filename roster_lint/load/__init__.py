@@ -19,7 +19,7 @@ from typing import Literal, Protocol, cast, runtime_checkable
 import polars as pl
 
 from roster_lint.findings import Findings
-from roster_lint.load.headers import check_header, other_separator
+from roster_lint.load.headers import check_header
 from roster_lint.load.manifest import MANIFEST, check_presence, known_files, read_properties
 from roster_lint.load.notexport import refuse_non_export
 from roster_lint.load.reader import Parsed, empty_frame, read_entry, rows_left_out
@@ -117,7 +117,6 @@ def _load(
             cut_line=p.cut_line,
         )
         if p.readable:
-            other_separator(spec.files[name], version, p.header, entry.path, out)
             hm = check_header(spec.files[name], version, p.header, entry.path, out)
             table.df = p.df.select(
                 [pl.col(f"c{i}").alias(col) for i, col in hm.columns.items()] + [pl.col(LINE)]

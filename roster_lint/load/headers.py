@@ -49,14 +49,14 @@ def _other_version(fs: FileSpec, version: str | None) -> set[str]:
 SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "bars"}
 
 
-def other_separator(
+def _other_separator(
     fs: FileSpec, version: str | None, cells: list[str], path: str, out: Findings
-) -> str | None:
-    """The separator a one-cell header was written with (RL013), when splitting it on one
-    of SEPARATORS gives at least two of the file's standard columns (in any case): a file
-    saved by Excel in a comma-decimal locale, or a tab-separated export.  None otherwise."""
+) -> None:
+    """RL013 when a one-cell header splits on one of SEPARATORS into at least two of the
+    file's standard columns (in any case): a file saved by Excel in a comma-decimal
+    locale, or a tab-separated export.  The header's other findings follow from it."""
     if len(cells) != 1:
-        return None
+        return
     names = {c.lower() for c in fs.header(version)}
     for sep, called in SEPARATORS.items():
         parts = [p.strip().strip('"').lower() for p in cells[0].split(sep)]
@@ -69,13 +69,13 @@ def other_separator(
                 line=1,
                 value=called,
             )
-            return sep
-    return None
+            return
 
 
 def check_header(
     fs: FileSpec, version: str | None, cells: list[str], path: str, out: Findings
 ) -> HeaderMap:
+    _other_separator(fs, version, cells, path, out)
     expected = fs.header(version)
     optional = {c.name for c in fs.columns(version) if c.optional_column}
     other = _other_version(fs, version)

@@ -200,8 +200,7 @@ def _user_steps(ctx: Ctx, step: str) -> dict[str, Any]:
             "found_by": ctx.found_by,
             "username": row["username"],
             "email": row["email"],
-            "file_state": inp.state.get("users.csv"),
-            **_cut(inp, "users.csv"),
+            **_read(inp, "users.csv"),
         }
     if step == "role gets an account":
         roles = ctx.profile.role_map(inp.version)
@@ -217,11 +216,7 @@ def _user_steps(ctx: Ctx, step: str) -> dict[str, Any]:
     schools = list(row["schools"] or [])
     if step == "school in the Orgs file":
         found = [ctx.where("orgs.csv", inp.orgs, "oid", s) for s in schools]
-        return {
-            "schools": found,
-            "orgs_file_state": inp.state.get("orgs.csv"),
-            **_cut(inp, "orgs.csv"),
-        }
+        return {"schools": found, **_read(inp, "orgs.csv", "orgs_file_state")}
     if step == "school has an NCES ID":
         known = [s for s in schools if inp.orgs["oid"].eq(s).any()]
         return {"schools": [_school(ctx, s) for s in known]} if known else {"schools": []}
@@ -306,6 +301,11 @@ def _student_grades(ctx: Ctx, cid: str) -> dict[str, int]:
     return {g or "(none)": n for g, n in counts.iter_rows()}
 
 
+def _read(inp: Inputs, file: str, key: str = "file_state") -> dict[str, Any]:
+    """How `file` was read (`key`: its state) and, when it was cut off, where (`_cut`)."""
+    return {key: inp.state.get(file), **_cut(inp, file)}
+
+
 def _cut(inp: Inputs, *files: str) -> dict[str, Any]:
     """`cut_off` (file -> line) for the files read here that were cut off inside a record
     (RL028): a step passed on such a file may have passed for want of the rows after the
@@ -365,8 +365,7 @@ def _enrollment_steps(ctx: Ctx, step: str) -> dict[str, Any]:
             "class": row["cid"],
             "user": row["uid"],
             "role": row["role"],
-            "file_state": inp.state.get("enrollments.csv"),
-            **_cut(inp, "enrollments.csv"),
+            **_read(inp, "enrollments.csv"),
         }
     if not row:
         return {}
@@ -403,20 +402,12 @@ def step_data(ctx: Ctx, kind: str, step: str) -> dict[str, Any]:
         if step == "in the Orgs file":
             school = _school(ctx, ctx.act["id"])
             own = ("id", "file", "line", "name", "type")
-            return {
-                "file_state": inp.state.get("orgs.csv"),
-                **_cut(inp, "orgs.csv"),
-                **{k: school.get(k) for k in own},
-            }
+            return {**_read(inp, "orgs.csv"), **{k: school.get(k) for k in own}}
         school = _school(ctx, ctx.act["id"])
         keep = ctx.profile.nces.sources
         return {k: v for k, v in school.items() if k in (*keep, "absent_columns", "nces_id")}
     if step == "mode reads courses":
-        return {
-            "mode": inp.mode,
-            "file_state": inp.state.get("courses.csv"),
-            **_cut(inp, "courses.csv"),
-        }
+        return {"mode": inp.mode, **_read(inp, "courses.csv")}
     return _course_mapping(ctx, ctx.act["id"])
 
 

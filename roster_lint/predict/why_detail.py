@@ -31,11 +31,11 @@ def _list(items: list[str]) -> str:
     return ", ".join(items) if items else "none"
 
 
-def _state(name: str, state: str | None, d: Data | None = None) -> str:
+def _state(name: str, state: str | None, d: Data) -> str:
     """'users.csv is read', or why not; and where it was cut off (`cut_off` in `d`)."""
     if state is None:
         return f"{name} is not part of this export"
-    cut = (d or {}).get("cut_off", {}).get(name)
+    cut = d.get("cut_off", {}).get(name)
     if cut is not None:
         return cut_off(name, cut) if state == "ok" else f"{name} is {state}; {cut_off(name, cut)}"
     return f"{name} is read" if state == "ok" else f"{name} is {state}"
