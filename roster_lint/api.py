@@ -65,9 +65,7 @@ def load(path: str, progress: Progress | None = None, stage: str = pipeline.LOAD
 
 def load_for_plan(path: str, progress: Progress | None = None) -> Export:
     """An export loaded for `plan`: only the columns the plan and its outputs read stay."""
-    export = load(path, progress)
-    pipeline.slim_for_plan(export, outputs_read)
-    return export
+    return pipeline.load_for_plan(path, progress, outputs_read)
 
 
 def load_previous(opts: Options, progress: Progress | None = None) -> Export | None:

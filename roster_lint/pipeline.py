@@ -120,17 +120,32 @@ LOADING_PREVIOUS = "Loading previous export"  # --previous: say which one is loa
 
 
 def load(
-    path: str, progress: Progress | None = None, stage: str = LOADING, read: Reader | None = None
+    path: str,
+    progress: Progress | None = None,
+    stage: str = LOADING,
+    read: Reader | None = None,
+    keep: Reads | None = None,
 ) -> Export:
     """Load an export (folder or zip); damage becomes findings, not exceptions.  A progress
     whose stage object is a `load.FileProgress` is told each file read and its rows.
-    read: how each table's file is read (load.Reader; `diff` shares identical files)."""
+    read: how each table's file is read (load.Reader; `diff` shares identical files).
+    keep: the columns to keep, the others dropped as each file is read (load_for_plan)."""
     from roster_lint.load import FileProgress, load_export
     from roster_lint.load.reader import read_entry
 
     with _step(progress, stage) as task:
         shown = task if isinstance(task, FileProgress) else None
-        return load_export(path, shown, read or read_entry)
+        return load_export(path, shown, read or read_entry, keep)
+
+
+def load_for_plan(path: str, progress: Progress | None, outputs_read: Reads = nothing) -> Export:
+    """An export loaded for `plan`: what neither the plan nor the outputs read is dropped
+    from each file as soon as it is read (each next file is read into that memory), and
+    what the decided version's header map leaves of it after the load (slim_for_plan)."""
+    plan_read = plan_reads()
+    export = load(path, progress, keep=lambda f, c: plan_read(f, c) or outputs_read(f, c))
+    slim_for_plan(export, outputs_read)
+    return export
 
 
 def course_map(opts: Options) -> set[str] | None:

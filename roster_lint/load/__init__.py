@@ -26,9 +26,9 @@ from roster_lint.load.reader import Parsed, empty_frame, read_entry, rows_left_o
 from roster_lint.load.source import Entry, Source, open_source
 from roster_lint.load.version import decide
 from roster_lint.model import LINE, Export, Table
-from roster_lint.spec import oneroster
+from roster_lint.spec import FileSpec, oneroster
 
-__all__ = ["FileProgress", "Reader", "load_export"]
+__all__ = ["FileProgress", "Keep", "Reader", "load_export"]
 
 
 @runtime_checkable
@@ -46,18 +46,30 @@ class FileProgress(Protocol):
 # How a table's file is read (read_entry; `diff` passes one that shares a file byte-identical
 # in both exports: diff/reuse.py).
 Reader = Callable[[Entry, Findings], Parsed]
+# (file, canonical column) -> the caller reads it (`plan`: pipeline.load_for_plan).
+Keep = Callable[[str, str], bool]
 
 
 def load_export(
-    path: str, progress: FileProgress | None = None, read: Reader = read_entry
+    path: str,
+    progress: FileProgress | None = None,
+    read: Reader = read_entry,
+    keep: Keep | None = None,
 ) -> Export:
-    """Load an export; every problem found on the way is in `Export.findings`."""
+    """Load an export; every problem found on the way is in `Export.findings`.
+
+    keep: only the columns it names are kept, each file's others dropped as soon as the
+    file is read (`_kept`), so the next file is read into their memory."""
     with open_source(path) as src:
-        return _load(src, path, progress, read)
+        return _load(src, path, progress, read, keep)
 
 
 def _load(
-    src: Source, path: str, progress: FileProgress | None = None, read: Reader = read_entry
+    src: Source,
+    path: str,
+    progress: FileProgress | None = None,
+    read: Reader = read_entry,
+    keep: Keep | None = None,
 ) -> Export:
     refuse_non_export(src)
     out = Findings()
@@ -87,6 +99,8 @@ def _load(
         if progress is not None:
             progress.reading(entry.path)
         parsed[name] = rows_left_out(read(entry, out), entry.path, out)
+        if keep is not None:
+            _kept(parsed[name], spec.files[name], keep)
         if progress is not None:
             rows = parsed[name].df.height if parsed[name].readable else 0
             progress.read(entry.path, entry.size, rows)
@@ -119,7 +133,12 @@ def _load(
         if p.readable:
             hm = check_header(spec.files[name], version, p.header, entry.path, out)
             table.df = p.df.select(
-                [pl.col(f"c{i}").alias(col) for i, col in hm.columns.items()] + [pl.col(LINE)]
+                [
+                    pl.col(f"c{i}").alias(col)
+                    for i, col in hm.columns.items()
+                    if f"c{i}" in p.df.columns  # not dropped by `_kept`
+                ]
+                + [pl.col(LINE)]
             )
             table.header_ok = hm.ok
         else:
@@ -134,6 +153,25 @@ def _load(
         findings=out,
         other_files=sorted(others.values()),
     )
+
+
+def _kept(p: Parsed, fs: FileSpec, keep: Keep) -> None:
+    """Drop, in place, the columns of a file just read that `keep` names under no
+    version's header map (the version is decided once every file is read; the map says
+    which cell is which column: check_header's, its findings discarded here).
+
+    At 1M students a plan drops enrollments.csv's three dates (~0.5 GB of views and
+    text): dropped after the whole load, users.csv's read had taken fresh pages of its
+    own (~90k page faults, docs/performance.md, "Branch planfast5")."""
+    if not p.readable or not p.header:
+        return
+    wanted: set[int] = set()
+    for version in fs.columns_by_version:
+        hm = check_header(fs, version, p.header, fs.name, Findings())
+        wanted.update(i for i, col in hm.columns.items() if keep(fs.name, col))
+    drop = [c for c in p.df.columns if c != LINE and int(c[1:]) not in wanted]
+    if drop:
+        p.df = p.df.drop(drop)
 
 
 def _classify(src: Source, out: Findings) -> tuple[dict[str, Entry], Entry | None, dict[str, str]]:

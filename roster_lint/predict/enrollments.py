@@ -515,6 +515,16 @@ def enrollment_roots(
     )
 
 
+def key_type(top: int) -> pl.DataType | None:
+    """The unsigned integer type that holds every key below `top` (None: none does, past
+    2^63): u32 where it fits (a few hundred roots a side, every real export), half the
+    bytes of each step of a key over 7M rows (Excel at 1M students: enrollment_roots'
+    minor faults 61-77k -> 30-39k, docs/performance.md, "Branch planfast5")."""
+    if top >= 1 << 63:
+        return None
+    return pl.UInt32() if top <= 1 << 32 else pl.UInt64()
+
+
 def _counted_by_code(
     skipped: pl.LazyFrame, masks: int, coded: dict[str, pl.Expr], tables: dict[str, pl.DataFrame]
 ) -> pl.DataFrame:
@@ -525,16 +535,17 @@ def _counted_by_code(
     half (0.3 vs 0.55 s on 7M skipped rows at 1M students); the same groups, decoded
     into the same columns (row order differs: enrollment_roots sorts its result)."""
     bases = {name: tables[name].height + 1 for name in coded}
-    if masks * math.prod(bases.values()) >= 1 << 63:  # never at any real size
+    t = key_type(masks * math.prod(bases.values()))
+    if t is None:  # never at any real size
         keys = [pl.col("_m"), *[code.alias(name) for name, code in coded.items()]]
         return (
             skipped.group_by(keys)
             .agg(pl.len().alias("n"), pl.col("line").min())
             .collect(engine="in-memory")
         )
-    key = pl.col("_m").cast(pl.UInt64)
+    key = pl.col("_m").cast(t)
     for name, code in coded.items():
-        key = key * bases[name] + code.fill_null(bases[name] - 1).cast(pl.UInt64)
+        key = key * pl.lit(bases[name], t) + code.fill_null(bases[name] - 1).cast(t)
     counted = (
         skipped.group_by(key.alias("_k"))
         .agg(pl.len().alias("n"), pl.col("line").min())

@@ -8,7 +8,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roster_lint.predict.enrollments import _counted_by_code
+from roster_lint.predict.enrollments import _counted_by_code, key_type
 
 rows = st.lists(
     st.tuples(
@@ -54,3 +54,26 @@ def test_too_many_codes_for_one_integer_groups_the_columns() -> None:
     tables = {"c": huge, "u": huge}  # 2^4 * (2^24)^2 > 2^63 would not fit: the fallback
     got = _counted_by_code(frame.lazy(), 1 << 16, {"c": pl.col("c"), "u": pl.col("u")}, tables)
     assert set(got.select("_m", "c", "u", "n", "line").iter_rows()) == _grouped(frame, ["c", "u"])
+
+
+def test_key_type_holds_every_key_below_top() -> None:
+    assert key_type(1) == pl.UInt32()
+    assert key_type(1 << 32) == pl.UInt32()  # keys 0 .. 2^32 - 1
+    assert key_type((1 << 32) + 1) == pl.UInt64()
+    assert key_type((1 << 63) - 1) == pl.UInt64()
+    assert key_type(1 << 63) is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows, st.sampled_from([["c"], ["u"], ["c", "u"]]))
+def test_same_groups_with_u64_keys(
+    data: list[tuple[int, int | None, int | None, int]], names: list[str]
+) -> None:
+    """Tables whose codes multiply past 2^32: the u64 key groups as the columns do."""
+    frame = _frame(data)
+    coded = {n: pl.col(n) for n in names}
+    big = pl.DataFrame({"x": pl.int_range(0, 1 << 17, eager=True)})
+    tables = {n: big for n in names}
+    got = _counted_by_code(frame.lazy(), 1 << 15, coded, tables)
+    assert got.columns == ["_m", *names, "n", "line"]
+    assert set(got.iter_rows()) == _grouped(frame, names)
