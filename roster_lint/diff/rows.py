@@ -256,11 +256,11 @@ class KeyHashes:
         hit, same, moved = flags["hit"], flags["same"], flags[MOVED]
         # As `_aligned`: a row whose key is the one at its position on the other side but
         # not all filled in (a null part) pairs with nothing; only the other rows are joined.
-        keep = [
+        keep_old, keep_new = (
             ~pl.concat([hit, pl.repeat(False, size - n, dtype=pl.Boolean, eager=True)])
             for size in (old.height, new.height)
-        ]
-        rest = new.filter(keep[1]).select(key_hash(key))[HASH]
+        )
+        rest = new.filter(keep_new).select(key_hash(key))[HASH]
         held = self.side(key, 0).slice(0, n).filter(hit)  # NEW's hashes where it is hit
         if not distinct(rest) or held.is_in(rest.implode()).any():
             return None
@@ -275,7 +275,8 @@ class KeyHashes:
             return in_place_pairs
         del moved, at
         hashed = [self.side(key, 0), rest]
-        return pl.concat([in_place_pairs, self._joined(key, hashed, keep, common, given=1)])
+        joined = self._joined(key, hashed, [keep_old, keep_new], common, given=1)
+        return pl.concat([in_place_pairs, joined])
 
     def _aligned(
         self, key: tuple[str, ...], hashed: list[pl.Series], common: list[str]
