@@ -84,10 +84,6 @@ def main(argv: list[str]) -> int:
             pipeline.release_unread_columns(export, reads)
 
     stage("release unread columns", release)
-    if not NO_SHARE:  # as the CLI: NEW's columns holding OLD's values become OLD's
-        from roster_lint.diff.reuse import take_alike
-
-        stage("take alike", lambda: print("took:", take_alike(old, new, paired), flush=True))
     opts.previous = old.path
     if FULL_PLAN:  # as before branch diffold: the whole plan, OLD decided inside it
         plan = stage("plan (new, previous old)", lambda: api.plan_export(new, opts, old))

@@ -58,7 +58,7 @@ def _run(
     from roster_lint import api, pipeline
     from roster_lint.diff.compare import compare_rows, empty_plan, with_plan
     from roster_lint.diff.previous import decided_previous
-    from roster_lint.diff.reuse import SharedReads, take_alike
+    from roster_lint.diff.reuse import SharedReads
 
     opts.validate()
     # A file byte-identical in both exports is read once (diff/reuse.py).
@@ -72,8 +72,6 @@ def _run(
         readers = (pipeline.plan_reads(), api.outputs_read) if redact else (pipeline.plan_reads(),)
         for export in (old_export, new_export):
             pipeline.release_unread_columns(export, *readers)
-        # NEW's columns that hold OLD's values become OLD's: one copy (diff/reuse.py).
-        take_alike(old_export, new_export, compared.pairs)
         # OLD decided first and slimmed to what the plan reads of it; then OLD keeps only
         # what --redact reads (nothing without it) while NEW is decided.
         with _step(bars, "Deciding the previous export"):

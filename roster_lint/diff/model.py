@@ -48,15 +48,12 @@ class PairedRows:
     other, and no compared value of a pair differs, compared exactly (never by hash):
     NEW's file holds OLD's values in every column both have but those left out of the
     comparison (`__line`; sourcedId when paired by (class, user)).  The plan's previous
-    side reads it instead of comparing the inputs again (diff/previous.py), and NEW's
-    frame then takes OLD's columns for those (`alike`: the key's and the compared
-    columns; diff/reuse.take_alike)."""
+    side reads it instead of comparing the inputs again (diff/previous.py)."""
 
     key: tuple[str, ...]
     pairs: pl.DataFrame
     duplicates: bool
     in_place: bool = False
-    alike: tuple[str, ...] = ()
 
 
 @dataclass

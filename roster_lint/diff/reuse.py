@@ -16,10 +16,6 @@ Zip members: OLD's unpacked copy is gone once OLD is loaded, so its bytes are re
 from OLD's archive (the same member the loader unpacked: the last of its name); a folder's
 file is reopened in place.  Anything unexpected while comparing (a file gone, an archive
 that changed) reads NEW's file as usual.
-
-A file that differs in bytes can still hold OLD's values: an export whose enrollment ids
-were regenerated.  Once the rows are compared, NEW's frame takes OLD's columns for the
-values the comparison proved the same on every row (`take_alike`).
 """
 
 from __future__ import annotations
@@ -30,20 +26,11 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
-
-import polars as pl
+from typing import IO
 
 from roster_lint.findings import Findings
 from roster_lint.load.reader import Parsed, read_entry
 from roster_lint.load.source import Entry
-from roster_lint.predict.kernel import chunked_like
-
-if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from roster_lint.diff.model import PairedRows
-    from roster_lint.model import Export
 
 CHUNK = 4 * 1024**2  # bytes compared at a time: bounded memory, a few hundred reads per GB
 
@@ -139,38 +126,3 @@ def _same_bytes(before: _Read, entry: Entry) -> bool:
                     return True
     except (OSError, EOFError, KeyError, RuntimeError, ValueError, zipfile.BadZipFile, zlib.error):
         return False
-
-
-def take_alike(old: Export, new: Export, paired: Mapping[str, PairedRows]) -> list[str]:
-    """NEW's tables whose columns now are OLD's where the diff proved NEW holds OLD's
-    values (PairedRows.in_place: every row paired with the row at its own position and
-    no compared value different, exactly; `alike` names those columns), so the two
-    exports hold one copy of them.  NEW's other columns (its lines; the sourcedIds when
-    the rows were paired by (class, user)) are cut into OLD's chunks, so every column of
-    the frame is cut alike (a frame of unevenly chunked columns is copied whole by the
-    next eager operation: kernel.chunked_like).  The frame holds the same values as
-    before, so every output is the same; at 1M students, NEW's enrollments with
-    regenerated ids, ~1.3 GB of NEW's columns are freed before OLD is decided, and OLD's
-    decision and NEW's plan are made in that memory instead of pages touched anew
-    (docs/performance.md, branch difffast5).  Returns the names of the tables taken."""
-    taken = []
-    for name, pairs in paired.items():
-        was, now = old.tables.get(name), new.tables.get(name)
-        if not pairs.in_place or was is None or now is None or was.df is now.df:
-            continue
-        a, b = was.df, now.df
-        if a.columns != b.columns or a.height != b.height or a.height == 0:
-            continue
-        like = a.get_columns()[0]
-        lengths = like.chunk_lengths()
-        if any(a[c].chunk_lengths() != lengths for c in a.columns):
-            continue  # OLD's own columns cut unlike each other: nothing to cut NEW's like
-        cols = [
-            a[c]
-            if c in pairs.alike
-            else (b[c] if b[c].chunk_lengths() == lengths else chunked_like(b[c].rechunk(), like))
-            for c in b.columns
-        ]
-        now.df = pl.DataFrame(cols)
-        taken.append(name)
-    return taken

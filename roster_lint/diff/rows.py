@@ -545,13 +545,11 @@ def _match(
     pairs, later, common = hashes.pairing(key)
     extra = ["sourcedId"] if "sourcedId" not in key and "sourcedId" in new.columns else []
     base.duplicate_keys_old, base.duplicate_keys_new = later[0].len(), later[1].len()
-    in_place = hashes.in_place(key)
     base.paired = PairedRows(
         key,
         pairs.select(IDX, IDX + NEW),
         bool(later[0].len() or later[1].len()),
-        in_place=in_place,
-        alike=(*key, *common) if in_place else (),
+        in_place=hashes.in_place(key),
     )
     gone, made = (hashes.paired(key, i) for i in (0, 1))
     if later[1].len():
