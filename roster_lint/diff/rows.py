@@ -94,7 +94,7 @@ def overlap(
 def distinct(hashes: pl.Series) -> bool:
     """No value repeats (`hashes.n_unique() == hashes.len()`), from equal neighbours once
     sorted on one thread: polars' n_unique of 7.3M u64 sorts them on both cores, 0.21 s of
-    CPU against 0.13 s on one (validate/crossfile/common.repeats does the same)."""
+    CPU against 0.13 s on one (docs/performance.md, branch difffast5)."""
     ordered = hashes.sort(multithreaded=False)
     rest = ordered.slice(1)
     return not (rest == ordered.slice(0, rest.len())).any()
