@@ -185,6 +185,8 @@ def _rekeyed_from_pairs(
     if paired.duplicates or not set(paired.key) <= set(key):
         return None
     rest = [c for c in key if c not in paired.key]
+    if paired.in_place and paired.pairs.height == old.height == new.height:
+        return _rekeyed_every_row(old, new, key, paired.pairs)
     here = paired.pairs[IDX] == paired.pairs[IDX + NEW]
     moved = [_rekeyed_in_place(old, new, key, rest, paired.pairs.filter(here))]
     pairs = paired.pairs.filter(~here)
@@ -247,6 +249,21 @@ def _rekeyed_in_place(
         ],
     ).to_series()
     return pairs.filter(flag.gather(pairs[IDX]))
+
+
+def _rekeyed_every_row(
+    old: pl.DataFrame, new: pl.DataFrame, key: tuple[str, ...], pairs: pl.DataFrame
+) -> pl.DataFrame:
+    """`_rekeyed_from_pairs` when every row of each side was paired with the row at its own
+    position and no compared value differs (PairedRows.in_place: the pairs are every
+    position in order): NEW's natural key is OLD's at every position (the paired key's
+    text the same, the rest of it a compared value), so only OLD's parts are tested filled
+    in, and only the sourcedIds are compared across the sides (~0.06 s at 7.3M instead of
+    ~0.13 s)."""
+    sides = old.select("sourcedId", *key), new.select(pl.col("sourcedId").alias("sourcedId" + NEW))
+    differ = (pl.col("sourcedId") != pl.col("sourcedId" + NEW)).fill_null(False)
+    flag = in_place_select(*sides, [(_ok(key) & differ).alias("flag")]).to_series()
+    return pairs.filter(flag)
 
 
 def _example(old: pl.DataFrame, new: pl.DataFrame, moved: pl.DataFrame) -> tuple[str, str]:

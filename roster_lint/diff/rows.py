@@ -40,6 +40,9 @@ MOVED = "__moved"  # a pair whose values may differ (its values are gathered and
 # Pair the rows at the same position in place when no key hash repeats (KeyHashes._aligned);
 # False: join every row (the tests' oracle).
 ALIGNED = True
+# Pair in place from the key text before NEW's key is hashed (KeyHashes._in_place_first);
+# False: both sides hashed whole first (the tests' oracle).
+_in_place_first_on = True
 # Below this share of previous enrollment ids still present, try the (class, user) pair.
 REGENERATED_IDS = 0.5
 SAMPLE = 100_000  # previous keys probed to estimate how many are still present
@@ -88,7 +91,16 @@ def overlap(
     return found / sample.height
 
 
-def unique_sides(old: pl.Series, new: pl.Series) -> list[bool]:
+def distinct(hashes: pl.Series) -> bool:
+    """No value repeats (`hashes.n_unique() == hashes.len()`), from equal neighbours once
+    sorted on one thread: polars' n_unique of 7.3M u64 sorts them on both cores, 0.21 s of
+    CPU against 0.13 s on one (docs/performance.md, branch difffast5)."""
+    ordered = hashes.sort(multithreaded=False)
+    rest = ordered.slice(1)
+    return not (rest == ordered.slice(0, rest.len())).any()
+
+
+def unique_sides(old: pl.Series, new: pl.Series, first: bool | None = None) -> list[bool]:
     """Per side, whether no hash repeats (`h.n_unique() == h.len()` of each).
 
     A hash table of 7.3M enrollment hashes costs ~0.3 s per side, so NEW's side is not
@@ -96,19 +108,21 @@ def unique_sides(old: pl.Series, new: pl.Series) -> list[bool]:
     OLD's hash (most of them: an export and the next list their rows in much the same
     order) its hashes are OLD's there, distinct; so NEW's repeat exactly when its other
     rows repeat among themselves or hold one of those hashes (a set of the few other
-    rows probed by OLD's, ~0.03 s)."""
-    first = old.n_unique() == old.len()
+    rows probed by OLD's, ~0.03 s).  first: OLD's answer, when known."""
+    first = distinct(old) if first is None else first
     if not first:
-        return [False, new.n_unique() == new.len()]
+        return [False, distinct(new)]
     n = min(old.len(), new.len())
     hit = (old.slice(0, n) == new.slice(0, n)).fill_null(False)
     rest = new.filter(
         pl.concat([hit, pl.repeat(False, new.len() - n, dtype=pl.Boolean, eager=True)]).not_()
     )
     if rest.len() > new.len() // 2:  # not listed alike: count NEW's hashes
-        return [True, new.n_unique() == new.len()]
-    distinct = rest.n_unique() == rest.len()
-    return [True, distinct and not bool(old.slice(0, n).filter(hit).is_in(rest.implode()).any())]
+        return [True, distinct(new)]
+    return [
+        True,
+        distinct(rest) and not bool(old.slice(0, n).filter(hit).is_in(rest.implode()).any()),
+    ]
 
 
 class KeyHashes:
@@ -151,8 +165,16 @@ class KeyHashes:
         if key in self._pairings:
             return self._pairings[key]
         common = self.common(key)
-        hashed = [self.side(key, i) for i in (0, 1)]
-        unique = unique_sides(hashed[0], hashed[1])
+        first = self.side(key, 0)
+        old_unique = distinct(first)
+        on = old_unique and ALIGNED and _in_place_first_on
+        pairs = self._in_place_first(key, common) if on else None
+        if pairs is not None:
+            none = pl.Series(IDX, [], pl.UInt32)
+            self._pairings[key] = (pairs, [none, none.clone()], common)
+            return self._pairings[key]
+        hashed = [first, self.side(key, 1)]
+        unique = unique_sides(hashed[0], hashed[1], old_unique)
         later = [
             _later_duplicates(df, h, key, unique=u)
             for df, h, u in zip(self._frames, hashed, unique, strict=True)
@@ -178,7 +200,7 @@ class KeyHashes:
         if key in self._pairings:
             return False
         hashed = self.side(key, 0)
-        if hashed.n_unique() != hashed.len() or not ALIGNED:
+        if not distinct(hashed) or not ALIGNED:
             return False
         self._done[(key, 1)] = hashed
         keyed = self._frames[0].select(pl.all_horizontal([pl.col(k).is_not_null() for k in key]))
@@ -201,6 +223,60 @@ class KeyHashes:
         and found no compared value different, exactly (`_aligned`, `identical`; never
         from the row hashes of `_joined`): PairedRows.in_place."""
         return key in self._in_place
+
+    def _in_place_first(self, key: tuple[str, ...], common: list[str]) -> pl.DataFrame | None:
+        """`_aligned`'s pairs when OLD's key hashes are distinct, read from the key values
+        at the same positions before NEW's key is hashed: only NEW's rows not in place are
+        (an export and the next list their records in much the same order, so these are
+        few; hashing 7.3M (class, user) keys costs ~0.15 s).  A row whose key values are
+        the ones at its position on the other side has OLD's hash there; so NEW's hashes
+        repeat exactly when its other rows repeat among themselves or hold one of those
+        (`unique_sides`).  None (nothing made) when NEW's hashes repeat: `pairing` then
+        goes the usual way (only each key's first row paired)."""
+        old, new = self._frames
+        n = min(old.height, new.height)
+        cols = [*key, *common]
+        sides = [df.select(cols).slice(0, n) for df in self._frames]
+        sides[1].columns = [c + NEW for c in cols]
+        flags = in_place_select(
+            sides[0],
+            sides[1],
+            [
+                # The key's values the same, a null as a null: OLD's hash is NEW's there.
+                pl.all_horizontal(*[pl.col(k).eq_missing(pl.col(k + NEW)) for k in key]).alias(
+                    "hit"
+                ),
+                pl.all_horizontal(*[same_at(k) for k in key]).alias("same"),
+                pl.any_horizontal(
+                    pl.lit(False), *[pl.col(c).ne_missing(pl.col(c + NEW)) for c in common]
+                ).alias(MOVED),
+            ],
+        )
+        del sides
+        hit, same, moved = flags["hit"], flags["same"], flags[MOVED]
+        # As `_aligned`: a row whose key is the one at its position on the other side but
+        # not all filled in (a null part) pairs with nothing; only the other rows are joined.
+        keep_old, keep_new = (
+            ~pl.concat([hit, pl.repeat(False, size - n, dtype=pl.Boolean, eager=True)])
+            for size in (old.height, new.height)
+        )
+        rest = new.filter(keep_new).select(key_hash(key))[HASH]
+        held = self.side(key, 0).slice(0, n).filter(hit)  # NEW's hashes where it is hit
+        if not distinct(rest) or held.is_in(rest.implode()).any():
+            return None
+        del held
+        at = pl.arg_where(same, eager=True).cast(pl.UInt32)
+        in_place_pairs = pl.DataFrame(
+            [at.alias(IDX), at.alias(IDX + NEW), moved.filter(same).alias(MOVED)]
+        )
+        if int(hit.sum()) == old.height == new.height:
+            if at.len() == old.height and not moved.any():
+                self._in_place.add(key)  # values compared exactly above, every row paired
+            return in_place_pairs
+        del moved, at
+        hashed = [self.side(key, 0), rest]
+        joined = self._joined(key, hashed, [keep_old, keep_new], common, given=1)
+        return pl.concat([in_place_pairs, joined])
 
     def _aligned(
         self, key: tuple[str, ...], hashed: list[pl.Series], common: list[str]
@@ -256,16 +332,19 @@ class KeyHashes:
         hashed: list[pl.Series],
         keep: list[pl.Series | None],
         common: list[str],
+        given: int | None = None,
     ) -> pl.DataFrame:
         """The rows `keep` marks (None: all) paired by a join on the key hash, then their
-        key text compared at the paired positions; MOVED where a row hash differs."""
+        key text compared at the paired positions; MOVED where a row hash differs.
+        given: the side whose `hashed` holds only the hashes of the rows `keep` marks
+        (`_in_place_first`)."""
         sides = []
-        for df, h, k in zip(self._frames, hashed, keep, strict=True):
+        for i, (df, h, k) in enumerate(zip(self._frames, hashed, keep, strict=True)):
             # Built from its columns (a select mixing a Series and expressions cost 2-4x more).
             at = pl.int_range(0, df.height, dtype=pl.UInt32, eager=True).alias(IDX)
-            if k is not None and int(k.sum()) < df.height // 4:
+            if k is not None and (i == given or int(k.sum()) < df.height // 4):
                 # A few rows: hash their values only (the common case after _aligned).
-                side = pl.DataFrame([h.filter(k), at.filter(k)])
+                side = pl.DataFrame([h if i == given else h.filter(k), at.filter(k)])
                 rows = df.filter(k).select(_row_hashes(common)).get_columns()
                 side = side.hstack(rows)
             else:
@@ -361,7 +440,7 @@ def _later_duplicates(
     Only rows whose hash repeats are checked on the key text, in file order.
     """
     none = pl.Series(IDX, [], pl.UInt32)
-    if unique if unique is not None else hashed.n_unique() == hashed.len():
+    if unique if unique is not None else distinct(hashed):
         return none
     suspect = hashed.is_duplicated()
     dupes = df.select(*key, pl.int_range(pl.len(), dtype=pl.UInt32).alias(IDX)).filter(suspect)

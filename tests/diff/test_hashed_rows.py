@@ -8,7 +8,7 @@ import random
 import polars as pl
 import pytest
 
-from roster_lint.diff import rows
+from roster_lint.diff import findings, rows
 from roster_lint.diff.findings import _example, _rekeyed, _rekeyed_from_pairs
 from roster_lint.diff.model import FileDiff
 from roster_lint.diff.rows import IDX, NEW, PAIR_KEY, KeyHashes, compare_tables, overlap
@@ -293,3 +293,90 @@ def test_example_of_every_record_is_the_filtered_ones(seed: int) -> None:
     assert _example(old, new, every)[0] == old["sourcedId"].min()
     some = every.slice(1)  # all but the first: the filtered path picks among them
     assert _example(old, new, some)[0] == old["sourcedId"].slice(1).min()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_pairing_in_place_first_hashes_only_new_rows_not_in_place(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KeyHashes._in_place_first: the pairs, repeats left out and MOVED flags of the usual
+    way (`_aligned` over both sides' hashes, and the join of every row), with NEW's key
+    hashed only where its rows are not in place (never whole)."""
+    old, new = _in_order(seed)
+    old, new = _chunks(old, 37), _chunks(new, 53)
+    for key in (PAIR_KEY, ("sourcedId",)):
+        first = KeyHashes(old, new)
+        fast = first.pairing(key)
+        if key == PAIR_KEY:  # OLD's pairs are distinct (its ids are not: nulls, repeats)
+            assert (key, 1) not in first._done  # NEW's key was not hashed whole
+        made = []
+        for aligned in (True, False):
+            monkeypatch.setattr(rows, "_in_place_first_on", False)
+            monkeypatch.setattr(rows, "ALIGNED", aligned)
+            made.append(KeyHashes(old, new).pairing(key))
+        monkeypatch.setattr(rows, "ALIGNED", True)
+        monkeypatch.setattr(rows, "_in_place_first_on", True)
+        for slow in made:
+            assert fast[0].sort(IDX).equals(slow[0].sort(IDX))
+            assert [s.to_list() for s in fast[1]] == [s.to_list() for s in slow[1]]
+            assert fast[2] == slow[2]
+
+
+def test_pairing_in_place_first_declines_repeats(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NEW repeating a key OLD holds in place: nothing is taken from `_in_place_first`, the
+    usual way hashes NEW whole (and pairs each key's first row); NEW's rows all moved
+    (listed in reverse) are taken, the same pairs as the join of every row."""
+    old, _ = _in_order(1)
+    old = old.unique(PAIR_KEY, keep="first", maintain_order=True)
+    repeated = pl.concat([old, old.slice(3, 1)])  # NEW repeats OLD's fourth pair at its end
+    hashes = KeyHashes(old, repeated)
+    assert hashes._in_place_first(PAIR_KEY, hashes.common(PAIR_KEY)) is None
+    assert hashes.pairing(PAIR_KEY)[1][1].to_list() == [old.height]
+    assert (PAIR_KEY, 1) in hashes._done
+    moved = old.reverse()
+    hashes = KeyHashes(old, moved)
+    fast = hashes.pairing(PAIR_KEY)
+    assert (PAIR_KEY, 1) not in hashes._done and fast[0].height > old.height // 2
+    monkeypatch.setattr(rows, "ALIGNED", False)
+    slow = KeyHashes(old, moved).pairing(PAIR_KEY)
+    assert fast[0].sort(IDX).equals(slow[0].sort(IDX))
+
+
+def test_rl403_every_row_in_place_is_the_natural_key_join(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RL403 when every row is paired in place with no compared value changed
+    (findings._rekeyed_every_row: only the ids compared across the sides) against the
+    natural-key join: roles blank or null, classes blank, ids kept, new or null."""
+    rng = random.Random(5)
+    records = [
+        {
+            "sourcedId": rng.choice([f"e{i}", f"e{i}", None]),
+            "classSourcedId": rng.choice([f"c{i % 7}", f"c{i % 7}", ""]),
+            "userSourcedId": f"u{i}",
+            "role": rng.choice(["student", "teacher", "", None]),
+            "beginDate": rng.choice(VALUES),
+            "status": rng.choice(VALUES),
+        }
+        for i in range(200)
+    ]
+    old = _frame(records)
+    line = pl.col(LINE) % 3
+    new = old.with_columns(
+        pl.when(line == 0)
+        .then(pl.col("sourcedId"))
+        .when(line == 1)
+        .then(pl.format("n{}", pl.col(LINE)))
+        .alias("sourcedId")
+    )
+    old, new = _chunks(old, 37), _chunks(new, 53)
+    fd = compare_tables("enrollments.csv", _table(old), _table(new))
+    assert fd.key == PAIR_KEY and fd.paired is not None and fd.paired.in_place
+    monkeypatch.setattr(findings, "_rekeyed_in_place", None)  # not the pairs' general path
+    read = _rekeyed_from_pairs(old, new, KEY3, fd.paired)
+    joined = _rekeyed(old, new, KEY3)
+    assert read is not None
+
+    def pairs(f: pl.DataFrame) -> list[tuple[int, int]]:
+        return sorted(zip(f[IDX].to_list(), f[IDX + NEW].to_list(), strict=True))
+
+    assert pairs(read) == pairs(joined) != []
+    assert _example(old, new, read) == _example(old, new, joined)

@@ -10,7 +10,7 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roster_lint.diff.rows import unique_sides
+from roster_lint.diff.rows import distinct, unique_sides
 
 
 def _oracle(old: pl.Series, new: pl.Series) -> list[bool]:
@@ -71,3 +71,15 @@ def test_unique_sides_cases() -> None:
     assert unique_sides(s([5, 6]), s([])) == [True, True]
     # mostly moved: NEW counted whole
     assert unique_sides(s([1, 2, 3, 4]), s([4, 3, 2, 1])) == [True, True]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 20), max_size=40),
+    cut=st.integers(1, 9),
+)
+def test_distinct_is_n_unique(values: list[int], cut: int) -> None:
+    """rows.distinct (equal neighbours once sorted on one thread) against n_unique, on u64
+    hashes in chunks, large and small values, with and without repeats."""
+    h = _chunked(values, cut)
+    assert distinct(h) == (h.n_unique() == h.len())
