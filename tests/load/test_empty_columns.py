@@ -45,11 +45,30 @@ def test_empty_columns_read_as_empty_strings(tmp_path: Path, quoted: bool) -> No
     assert parsed.df.get_column("c1").to_list() == ["", "", ""]
 
 
-def test_an_empty_column_is_a_literal_and_the_others_are_read() -> None:
-    # Sums as the proof computes them: the header cell's bytes plus every record's.
-    kept = reader._kept(["c0", "c1", "c2"], ["id", "status", "名"], (9, 6, 3), rows=4)
-    assert [e.meta.output_name() for e in kept] == ["c0", "c1", "c2"]
-    assert [e.meta.is_literal(allow_aliasing=True) for e in kept] == [False, True, True]
-    # A file of its header alone keeps its (empty) columns as read.
-    alone = reader._kept(["c0", "c1"], ["id", "status"], (2, 6), rows=1)
-    assert [e.meta.is_literal(allow_aliasing=True) for e in alone] == [False, False]
+def test_constant_columns_are_found_exactly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reader, "SAMPLE_ROWS", 2)  # the whole-column comparison runs too
+    rows = [
+        ["id", "status", "begin", "same_length", "late", "名"],
+        ["u1", "", "2026-08-17", "aa", "x", "é"],
+        ["u2", "", "2026-08-17", "aa", "x", "é"],
+        ["u3", "", "2026-08-17", "aa", "x", "é"],
+        ["u4", "", "2026-08-17", "ab", "y", "é"],  # equal lengths, another value
+    ]
+    cols = [f"c{i}" for i in range(6)]
+    df = pl.DataFrame([pl.Series(c, [r[i] for r in rows]) for i, c in enumerate(cols)])
+    sums = tuple(df.select(pl.col(c).str.len_bytes().sum() for c in cols).row(0))
+    got = reader._constants(df, cols, rows[0], sums)
+    assert got == {"c1": "", "c2": "2026-08-17", "c5": "é"}
+    # A file of its header and one record keeps its columns as read.
+    assert reader._constants(df.head(2), cols, rows[0], sums) == {}
+
+
+def test_constant_columns_read_as_their_value(tmp_path: Path) -> None:
+    text = "id,begin,status\n" + "".join(f"u{i},8/17/2026,\n" for i in range(5000))
+    parsed = _read(tmp_path, text)
+    assert parsed.df.height == 5000
+    assert parsed.df.get_column("c1").unique().to_list() == ["8/17/2026"]
+    assert parsed.df.get_column("c2").unique().to_list() == [""]
+    assert parsed.df.get_column("c0").n_unique() == 5000
+    got = parsed.df.filter(pl.col(LINE) > 4990).select(pl.col("c1").str.to_date("%m/%d/%Y"))
+    assert got.height == 11 and got.get_column("c1").n_unique() == 1
