@@ -72,3 +72,15 @@ def test_constant_columns_read_as_their_value(tmp_path: Path) -> None:
     assert parsed.df.get_column("c0").n_unique() == 5000
     got = parsed.df.filter(pl.col(LINE) > 4990).select(pl.col("c1").str.to_date("%m/%d/%Y"))
     assert got.height == 11 and got.get_column("c1").n_unique() == 1
+
+
+def test_a_broadcast_column_does_not_rechunk_the_frame() -> None:
+    # The plan cuts the columns it adds like the loader's chunks (predict.kernel.chunked_
+    # like): a frame whose columns are chunked differently is rechunked whole by the next
+    # eager operation.  A broadcast column (even once its Series was asked for, one chunk)
+    # must not count as such a column.
+    parts = [pl.DataFrame({"a": [f"u{i}" for i in range(k, k + 100)]}) for k in (0, 100, 200)]
+    df = pl.concat(parts, rechunk=False).with_columns(pl.lit("", pl.String()).alias("s"))
+    assert df.get_column("s").n_chunks() == 1
+    out = df.with_columns(pl.col("a").str.len_bytes().alias("n"))
+    assert out.get_column("a").n_chunks() == 3
