@@ -19,6 +19,7 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import polars as pl
@@ -315,8 +316,47 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     if spare != rows * (width - 1):
         return None
     header = [v if v is not None else "" for v in df.select(cols).row(0)]
-    data = df.slice(1).select(*cols, pl.col(LINE).cast(pl.Int64))
-    return Parsed(header, data)
+    one = _constants(df, cols, header, stats[:width])
+    kept = [pl.lit(one[c], pl.String()).alias(c) if c in one else pl.col(c) for c in cols]
+    return Parsed(header, df.slice(1).select(*kept, pl.col(LINE).cast(pl.Int64)))
+
+
+SAMPLE_ROWS = 4096  # records compared first when a column may hold one value throughout
+
+
+def _constants(
+    df: pl.DataFrame, cols: list[str], header: list[str], sums: tuple[object, ...]
+) -> dict[str, str]:
+    """The columns of a proven file (no null) that hold one value on every record, with it.
+
+    Such a column (status and dateLastModified left empty, a term's dates, enabledUser in
+    most exports) is kept as that value broadcast over the rows: polars keeps a literal
+    column as a scalar until something asks for its Series, instead of a 16-byte view per
+    row (117 MB a column at 7.3M enrollments, freed for the next file's read), and whole-
+    column work on it is done once (docs/performance.md, branch checkfast5).  The values,
+    and so every output, are the same.  A column can hold its first record's value v
+    throughout only if its records' bytes (its byte sum less its header cell's) are
+    records x len(v): then v = "" is proven (no null), and another value is compared, on
+    SAMPLE_ROWS records first (ids of one length fail there)."""
+    records = df.height - 1
+    if records < 2:
+        return {}
+    first = df.select(cols).row(1)
+    maybe = {
+        c: v
+        for c, name, total, v in zip(cols, header, sums, first, strict=True)
+        if int(cast(int, total) or 0) - len(name.encode()) == records * len(v.encode())
+    }
+    found = {c: v for c, v in maybe.items() if v == ""}
+    rest = {c: v for c, v in maybe.items() if v != ""}
+    for part in (df.slice(1, SAMPLE_ROWS), df.slice(1)):
+        if not rest:
+            break
+        same = part.select((pl.col(c) == v).all().alias(c) for c, v in rest.items()).row(0)
+        rest = {c: v for (c, v), kept in zip(rest.items(), same, strict=True) if kept}
+        if part.height == records:  # the sample was every record
+            break
+    return found | rest
 
 
 def _exact(text: str, entry: Entry, out: Findings, encoding: str) -> Parsed:

@@ -347,3 +347,19 @@ def test_repeats_sorts_with_polars_not_numpy(monkeypatch: pytest.MonkeyPatch) ->
     got = repeats(pl.Series("h", [3, 1, 3, 2, 1, 3], dtype=pl.UInt32))
     assert got.dtype == pl.UInt32
     assert sorted(got.to_list()) == [1, 3]
+
+
+def test_repeats_sorts_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    # polars' parallel sort took 0.21 s of CPU for 7.3M u32 against 0.12 s on one thread
+    # (docs/performance.md, branch checkfast5): repeats sorts on one.
+    sort = pl.Series.sort
+    asked: list[object] = []
+
+    def recorded(self: pl.Series, *args: object, **kwargs: object) -> pl.Series:
+        asked.append(kwargs.get("multithreaded", True))
+        return sort(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pl.Series, "sort", recorded)
+    got = repeats(pl.Series("h", [3, 1, 3, 2, 1, 3, 3], dtype=pl.UInt32))
+    assert sorted(got.to_list()) == [1, 3]
+    assert asked == [False]

@@ -65,3 +65,25 @@ def test_is_plain_on_short_and_long_values() -> None:
     assert is_plain(pl.Series(["12", "a5613-8d8b-" * 4, None, " ~"]))
     for bad in ["1\t2", "caf\u00e9", "x\x7f", "a5613-8d8b-" * 4 + "\x1f"]:
         assert not is_plain(pl.Series(["12", bad]))
+
+
+def test_first_rows_filter_each_field_before_the_struct() -> None:
+    # The loader keeps a column of one value as a literal (reader._constants): a struct of
+    # whole columns, filtered after, made it a Series of every row (117 MB a column at
+    # 7.3M enrollments, docs/performance.md, branch checkfast5).
+    lf = pl.LazyFrame(
+        {"__line": [2, 3, 4], "sourcedId": ["a", "b", "c"], "flag": [True, False, True]}
+    ).with_columns(pl.lit("1/5/2023").alias("d"))
+    query = R._first_rows(lf, [("d", None)], ["flag"], "sourcedId")  # type: ignore[list-item]
+    select = query.explain().splitlines()[0]
+    for field in ("__line", "sourcedId", "d"):  # each field filtered, then the struct
+        assert f'col("{field}").filter(' in select
+    assert "]).filter(" not in select  # the struct itself is never filtered
+    got = query.collect()
+    assert got["__n0"].to_list() == [2]
+    assert got["__r0"].to_list() == [
+        [
+            {"line": 2, "sourced_id": "a", "value": "1/5/2023"},
+            {"line": 4, "sourced_id": "c", "value": "1/5/2023"},
+        ]
+    ]

@@ -213,10 +213,15 @@ def repeats(hashes: pl.Series) -> pl.Series:
     Equal neighbours once sorted: several times cheaper than is_duplicated() on millions
     of rows.  polars' sort, not numpy's: on this AMD EPYC numpy's AVX-512 sort takes
     0.28 s for 7.3M u32 against 0.21 s (its compress-stores are slow there; it took 0.04 s
-    on the machine of the earlier sessions: docs/performance.md, branch checkfast3).
+    on the machine of the earlier sessions: docs/performance.md, branch checkfast3).  On
+    one thread: polars' parallel sort took 0.21 s of CPU for 7.3M u32 against 0.12 s on
+    one (and no less wall on two cores), and the cross-file tasks that call this keep
+    both cores busy already.  Neighbours compared as two slices of the sorted values (no
+    shifted copy: docs/performance.md, branch checkfast5).
     """
-    ordered = hashes.sort()
-    return ordered.filter(ordered == ordered.shift(1)).unique()
+    ordered = hashes.sort(multithreaded=False)
+    rest = ordered.slice(1)
+    return rest.filter(rest == ordered.slice(0, rest.len())).unique()
 
 
 def among(values: pl.Series, pool: pl.Series, slice_rows: int = 2_000_000) -> pl.Series:

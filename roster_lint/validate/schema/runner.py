@@ -226,15 +226,16 @@ def _first_rows(
     for i, (f, (col, _)) in enumerate(zip(flags, pairs, strict=True)):
         hit = pl.col(f)
         first = pl.col(LINE).filter(hit).bottom_k(GROUP_LIMIT + 1).implode()
+        kept = hit & pl.col(LINE).is_in(first)
+        # Each field filtered, then the struct (of GROUP_LIMIT + 1 rows at most): a struct
+        # of whole columns filtered after would make a column the loader keeps as one
+        # value (reader._constants) a Series of every row first.
         row = pl.struct(
-            pl.col(LINE).alias("line"),
-            (pl.col(sid) if sid else pl.lit(None, pl.String)).alias("sourced_id"),
-            pl.col(col).alias("value"),
+            pl.col(LINE).filter(kept).alias("line"),
+            (pl.col(sid).filter(kept) if sid else pl.lit(None, pl.String)).alias("sourced_id"),
+            pl.col(col).filter(kept).alias("value"),
         )
-        aggs += [
-            hit.sum().alias(f"__n{i}"),
-            row.filter(hit & pl.col(LINE).is_in(first)).implode().alias(f"__r{i}"),
-        ]
+        aggs += [hit.sum().alias(f"__n{i}"), row.implode().alias(f"__r{i}")]
     return flagged.select(aggs)
 
 
