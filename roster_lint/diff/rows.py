@@ -28,6 +28,7 @@ from roster_lint.diff.model import (
 )
 from roster_lint.model import LINE, Table
 from roster_lint.predict.history import in_place_select
+from roster_lint.validate.crossfile.common import distinct
 
 ID_KEY: tuple[str, ...] = ("sourcedId",)
 PAIR_KEY: tuple[str, ...] = ("classSourcedId", "userSourcedId")
@@ -42,7 +43,7 @@ MOVED = "__moved"  # a pair whose values may differ (its values are gathered and
 ALIGNED = True
 # Pair in place from the key text before NEW's key is hashed (KeyHashes._in_place_first);
 # False: both sides hashed whole first (the tests' oracle).
-_in_place_first_on = True
+IN_PLACE_FIRST = True
 # Below this share of previous enrollment ids still present, try the (class, user) pair.
 REGENERATED_IDS = 0.5
 SAMPLE = 100_000  # previous keys probed to estimate how many are still present
@@ -89,15 +90,6 @@ def overlap(
         .height
     )
     return found / sample.height
-
-
-def distinct(hashes: pl.Series) -> bool:
-    """No value repeats (`hashes.n_unique() == hashes.len()`), from equal neighbours once
-    sorted on one thread: polars' n_unique of 7.3M u64 sorts them on both cores, 0.21 s of
-    CPU against 0.13 s on one (docs/performance.md, branch difffast5)."""
-    ordered = hashes.sort(multithreaded=False)
-    rest = ordered.slice(1)
-    return not (rest == ordered.slice(0, rest.len())).any()
 
 
 def unique_sides(old: pl.Series, new: pl.Series, first: bool | None = None) -> list[bool]:
@@ -167,7 +159,7 @@ class KeyHashes:
         common = self.common(key)
         first = self.side(key, 0)
         old_unique = distinct(first)
-        on = old_unique and ALIGNED and _in_place_first_on
+        on = old_unique and ALIGNED and IN_PLACE_FIRST
         pairs = self._in_place_first(key, common) if on else None
         if pairs is not None:
             none = pl.Series(IDX, [], pl.UInt32)

@@ -311,11 +311,11 @@ def test_pairing_in_place_first_hashes_only_new_rows_not_in_place(
             assert (key, 1) not in first._done  # NEW's key was not hashed whole
         made = []
         for aligned in (True, False):
-            monkeypatch.setattr(rows, "_in_place_first_on", False)
+            monkeypatch.setattr(rows, "IN_PLACE_FIRST", False)
             monkeypatch.setattr(rows, "ALIGNED", aligned)
             made.append(KeyHashes(old, new).pairing(key))
         monkeypatch.setattr(rows, "ALIGNED", True)
-        monkeypatch.setattr(rows, "_in_place_first_on", True)
+        monkeypatch.setattr(rows, "IN_PLACE_FIRST", True)
         for slow in made:
             assert fast[0].sort(IDX).equals(slow[0].sort(IDX))
             assert [s.to_list() for s in fast[1]] == [s.to_list() for s in slow[1]]

@@ -10,7 +10,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roster_lint.diff.rows import distinct, unique_sides
+from roster_lint.diff.rows import unique_sides
+from roster_lint.validate.crossfile.common import distinct
 
 
 def _oracle(old: pl.Series, new: pl.Series) -> list[bool]:
