@@ -239,33 +239,23 @@ class KeyHashes:
                     "hit"
                 ),
                 pl.all_horizontal(*[same_at(k) for k in key]).alias("same"),
-                pl.any_horizontal(
-                    pl.lit(False), *[pl.col(c).ne_missing(pl.col(c + NEW)) for c in common]
-                ).alias(MOVED),
+                _moved(common),
             ],
         )
         del sides
-        hit, same, moved = flags["hit"], flags["same"], flags[MOVED]
+        hit = flags["hit"]
         # As `_aligned`: a row whose key is the one at its position on the other side but
         # not all filled in (a null part) pairs with nothing; only the other rows are joined.
-        keep_old, keep_new = (
-            ~pl.concat([hit, pl.repeat(False, size - n, dtype=pl.Boolean, eager=True)])
-            for size in (old.height, new.height)
-        )
+        keep_old, keep_new = self._not_hit(hit)
         rest = new.filter(keep_new).select(key_hash(key))[HASH]
         held = self.side(key, 0).slice(0, n).filter(hit)  # NEW's hashes where it is hit
         if not distinct(rest) or held.is_in(rest.implode()).any():
             return None
         del held
-        at = pl.arg_where(same, eager=True).cast(pl.UInt32)
-        in_place_pairs = pl.DataFrame(
-            [at.alias(IDX), at.alias(IDX + NEW), moved.filter(same).alias(MOVED)]
-        )
-        if int(hit.sum()) == old.height == new.height:
-            if at.len() == old.height and not moved.any():
-                self._in_place.add(key)  # values compared exactly above, every row paired
+        in_place_pairs, every_row = self._in_place_pairs(key, flags)
+        if every_row:
             return in_place_pairs
-        del moved, at
+        del flags
         hashed = [self.side(key, 0), rest]
         joined = self._joined(key, hashed, [keep_old, keep_new], common, given=1)
         return pl.concat([in_place_pairs, joined])
@@ -295,28 +285,42 @@ class KeyHashes:
             [
                 hit_.alias("hit"),
                 pl.all_horizontal(hit_, *[same_at(k) for k in key]).alias("same"),
-                pl.any_horizontal(
-                    pl.lit(False), *[pl.col(c).ne_missing(pl.col(c + NEW)) for c in common]
-                ).alias(MOVED),
+                _moved(common),
             ],
         )
         del sides
-        hit, same, moved = flags["hit"], flags["same"], flags[MOVED]
-        at = pl.arg_where(same, eager=True).cast(pl.UInt32)
-        in_place_pairs = pl.DataFrame(
-            [at.alias(IDX), at.alias(IDX + NEW), moved.filter(same).alias(MOVED)]
-        )
-        if int(hit.sum()) == old.height == new.height:
-            if at.len() == old.height and not moved.any():
-                self._in_place.add(key)  # values compared exactly above, every row paired
+        in_place_pairs, every_row = self._in_place_pairs(key, flags)
+        if every_row:
             return in_place_pairs
-        del same, moved, at
-        keep: list[pl.Series | None] = [
-            ~pl.concat([hit, pl.repeat(False, size - n, dtype=pl.Boolean, eager=True)])
-            for size in (old.height, new.height)
-        ]
+        keep: list[pl.Series | None] = list(self._not_hit(flags["hit"]))
+        del flags
         rest = self._joined(key, hashed, keep, common)
         return pl.concat([in_place_pairs, rest])
+
+    def _in_place_pairs(
+        self, key: tuple[str, ...], flags: pl.DataFrame
+    ) -> tuple[pl.DataFrame, bool]:
+        """The rows paired at their own position (`flags`' `same`), with their MOVED flag,
+        and whether every row of both sides is (`hit` everywhere: nothing left to join).  A
+        key whose every row is paired there and no compared value differs is in place
+        (PairedRows.in_place): its values were compared exactly by `flags`."""
+        old, new = self._frames
+        hit, same, moved = flags["hit"], flags["same"], flags[MOVED]
+        at = pl.arg_where(same, eager=True).cast(pl.UInt32)
+        pairs = pl.DataFrame([at.alias(IDX), at.alias(IDX + NEW), moved.filter(same).alias(MOVED)])
+        every_row = int(hit.sum()) == old.height == new.height
+        if every_row and at.len() == old.height and not moved.any():
+            self._in_place.add(key)
+        return pairs, every_row
+
+    def _not_hit(self, hit: pl.Series) -> tuple[pl.Series, pl.Series]:
+        """Per side, the rows not hit at their own position (`hit` covers the rows both
+        sides have; the longer side's tail is never hit): the rows left to join."""
+        old, new = (
+            ~pl.concat([hit, pl.repeat(False, df.height - hit.len(), dtype=pl.Boolean, eager=True)])
+            for df in self._frames
+        )
+        return old, new
 
     def _joined(
         self,
@@ -421,6 +425,13 @@ def choose_key(
         "so the ids look regenerated",
         ids,
     )
+
+
+def _moved(common: list[str]) -> pl.Expr:
+    """MOVED of a pair at its own position: a compared value differs (a null as a value)."""
+    return pl.any_horizontal(
+        pl.lit(False), *[pl.col(c).ne_missing(pl.col(c + NEW)) for c in common]
+    ).alias(MOVED)
 
 
 def _later_duplicates(

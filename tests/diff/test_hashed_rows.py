@@ -114,11 +114,7 @@ def test_rl403_from_pairs_is_the_natural_key_join(seed: int) -> None:
         assert read is None  # repeated pair keys: the join decides
         return
     assert read is not None
-
-    def pairs(f: pl.DataFrame) -> list[tuple[int, int]]:
-        return sorted(zip(f[IDX].to_list(), f[IDX + NEW].to_list(), strict=True))
-
-    assert pairs(read) == pairs(joined) != []
+    assert _pair_list(read) == _pair_list(joined) != []
     assert _example(old, new, read) == _example(old, new, joined)
 
 
@@ -243,12 +239,13 @@ def test_rl403_from_pairs_in_place_is_the_natural_key_join(seed: int) -> None:
     read = _rekeyed_from_pairs(old, new, KEY3, fd.paired)
     joined = _rekeyed(old, new, KEY3)
     assert read is not None
-
-    def pairs(f: pl.DataFrame) -> list[tuple[int, int]]:
-        return sorted(zip(f[IDX].to_list(), f[IDX + NEW].to_list(), strict=True))
-
-    assert pairs(read) == pairs(joined) != []
+    assert _pair_list(read) == _pair_list(joined) != []
     assert _example(old, new, read) == _example(old, new, joined)
+
+
+def _pair_list(f: pl.DataFrame) -> list[tuple[int, int]]:
+    """The (OLD row, NEW row) pairs of `f`, sorted: pairs made two ways compared as sets."""
+    return sorted(zip(f[IDX].to_list(), f[IDX + NEW].to_list(), strict=True))
 
 
 def _chunks(df: pl.DataFrame, size: int) -> pl.DataFrame:
@@ -374,9 +371,5 @@ def test_rl403_every_row_in_place_is_the_natural_key_join(monkeypatch: pytest.Mo
     read = _rekeyed_from_pairs(old, new, KEY3, fd.paired)
     joined = _rekeyed(old, new, KEY3)
     assert read is not None
-
-    def pairs(f: pl.DataFrame) -> list[tuple[int, int]]:
-        return sorted(zip(f[IDX].to_list(), f[IDX + NEW].to_list(), strict=True))
-
-    assert pairs(read) == pairs(joined) != []
+    assert _pair_list(read) == _pair_list(joined) != []
     assert _example(old, new, read) == _example(old, new, joined)
