@@ -18,7 +18,7 @@ from roster_lint.predict.encode import (
     raw_piece,
 )
 from roster_lint.predict.inputs import Inputs
-from roster_lint.predict.kernel import ROW, first_rows
+from roster_lint.predict.kernel import ROW
 from roster_lint.predict.model import ACTION
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
@@ -247,7 +247,7 @@ def class_counts(inp: Inputs, with_user: pl.DataFrame, profile: Profile) -> Clas
     """The per-class counts decide_classes joins to the classes (ClassCounts)."""
     grades = student_grades(inp, with_user, profile)
     # One pass over the student enrollments counts graded and ungraded students alike.
-    n_classes = first_rows(inp.classes, "cid").height
+    n_classes = inp.class_rows.height
     by_grade = _count_grades(grades.collect(engine="in-memory"), n_classes)
     per_class = _per_class(by_grade.filter(pl.col("grade") != ""), profile.content_grades)
     ungraded = by_grade.filter(pl.col("grade") == "").select(
@@ -269,7 +269,7 @@ def decide_classes(
     """counts: class_counts(inp, with_user, profile), when already made (else made here)."""
     # Each id's first row, numbered as with_users numbered them (`_crow`): every join
     # below keeps these rows in this order, and decide_enrollments gathers by that number.
-    classes = first_rows(inp.classes, "cid")
+    classes = inp.class_rows
     per_class, ungraded, teachers = counts or class_counts(inp, with_user, profile)
     course_info = courses.select(
         pl.col("course"),

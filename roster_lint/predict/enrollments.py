@@ -17,7 +17,7 @@ from roster_lint.bytescan import is_json_plain
 from roster_lint.predict import kernel, roots
 from roster_lint.predict.encode import STR, detail, not_documented, piece
 from roster_lint.predict.inputs import Inputs
-from roster_lint.predict.kernel import aligned, chunked_like, first_rows, local_categorical, row_of
+from roster_lint.predict.kernel import aligned, chunked_like, local_categorical, row_of
 from roster_lint.predict.model import ACTION, ENTITY, ReasonKeys, masked_keys
 from roster_lint.predict.profile import Profile
 from roster_lint.predict.registry import load_registry
@@ -105,7 +105,7 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
     # The class as its row in decide_classes' frame (rows.py): the grade counts key on
     # it, the teacher test marks it, and the enrollments gather their class's decision
     # by it (no 36-character key hashed for 7M rows after this).
-    crow = row_of(narrow["cid"], first_rows(inp.classes, "cid")["cid"]).alias("_crow")
+    crow = row_of(narrow["cid"], inp.class_rows["cid"]).alias("_crow")
     return narrow.hstack([chunked_like(crow, narrow["cid"])])
 
 

@@ -9,10 +9,12 @@ unreadable, SK-F1), does not find it (`missing`) or ignores it in this mode (`ig
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
 
 from roster_lint.model import LINE, Export, Table
+from roster_lint.predict.kernel import first_rows
 from roster_lint.predict.profile import Profile
 from roster_lint.spec import oneroster
 
@@ -49,6 +51,13 @@ class Inputs:
 
     def broken(self, name: str) -> bool:
         return self.state.get(name) == "broken"
+
+    @cached_property
+    def class_rows(self) -> pl.DataFrame:
+        """Each class id's first row, in file order (kernel.first_rows): the rows
+        with_users numbers `_crow` by, and that class_counts and decide_classes read.
+        Made once (`classes` is set once, by read_inputs)."""
+        return first_rows(self.classes, "cid")
 
 
 def _frame(export: Export, name: str, reads: list[str], inp: Inputs) -> pl.DataFrame | None:

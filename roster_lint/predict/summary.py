@@ -57,15 +57,15 @@ def _first_values(
     return dict(firsts.unique(key, keep="first", maintain_order=True).iter_rows())
 
 
-def _labeller(d: Decided, roots: pl.DataFrame) -> Callable[[str, str], str]:
+def _labeller(d: Decided, roots: pl.DataFrame, courses: pl.DataFrame) -> Callable[[str, str], str]:
     """A root's label: a school's or course's name (its first row's) with the id, else
     the id.  The names are looked up in dicts made once, of the ids of `roots` (its
     root_entity, root_id) alone: not a filter of orgs or courses per root (a thousand
     roots when every school is skipped), nor a dict of every course (60k at 1M
-    students) for the few roots a plan has."""
+    students) for the few roots a plan has.  courses: the root courses' rows."""
     names = {
         "school": _first_values(d.orgs, "oid", "name", _root_ids(roots, "school")),
-        "course": _first_values(d.courses, "course", "title", _root_ids(roots, "course")),
+        "course": _first_values(courses, "course", "title", _root_ids(roots, "course")),
     }
 
     def label(entity: str, ident: str) -> str:
@@ -112,10 +112,11 @@ def root_causes(roots: pl.DataFrame, d: Decided) -> list[RootCause]:
         ["total", "root_reason", "root_id", "root_entity"], descending=[True, False, False, False]
     )
     out: list[RootCause] = []
-    label_of = _labeller(d, grouped)
-    # The lines of the courses at a root (courses are unique by id: decide_courses).
+    # The courses at a root, their lines and titles (courses are unique by id:
+    # decide_courses).
     rooted = d.courses.filter(pl.col("course").is_in(_root_ids(grouped, "course").implode()))
     courses = dict(zip(rooted["course"], rooted["line"], strict=True))
+    label_of = _labeller(d, grouped, rooted)
     for reason, entity, ident, ents, ns, _ in grouped.iter_rows():
         affected = {
             e: n
