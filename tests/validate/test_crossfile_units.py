@@ -363,3 +363,35 @@ def test_repeats_sorts_on_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     got = repeats(pl.Series("h", [3, 1, 3, 2, 1, 3, 3], dtype=pl.UInt32))
     assert sorted(got.to_list()) == [1, 3]
     assert asked == [False]
+
+
+def _is_in_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rows probed for candidates")
+
+    monkeypatch.setattr(pl.Series, "is_in", refused)
+
+
+def test_repeated_probes_nothing_when_no_u64_hash_repeats(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The whole u64 hashes are sorted: three hashes that share their low 32 bits (what
+    # was sorted before) but not the rest are no candidates, and no row is probed
+    # (docs/performance.md, branch checkfast6).
+    df = pl.DataFrame({"v": ["a", "b", "c"]}).with_row_index(LINE)
+    hashed = pl.Series("h", [5, 5 + 2**32, 5 + 2**40], dtype=pl.UInt64)
+    _is_in_refused(monkeypatch)
+    got = repeated(df, pl.col("v"), hashed=hashed)
+    assert got.height == 0
+    assert got.columns == [LINE, "v", "key"]
+    assert got.schema["key"] == pl.String
+
+
+def test_repeated_on_a_shared_hash_still_compares_the_values() -> None:
+    # A u64 hash repeated by two different values (a collision, forced here) makes them
+    # candidates only: the exact comparison keeps the real duplicates alone.
+    df = pl.DataFrame({"v": ["a", "b", "a", "c"]}).with_row_index(LINE)
+    hashed = pl.Series("h", [9, 9, 9, 4], dtype=pl.UInt64)
+    got = repeated(df, pl.col("v"), hashed=hashed)
+    assert got[LINE].to_list() == [0, 2]
+    assert got["key"].to_list() == ["a", "a"]

@@ -37,11 +37,10 @@ DUPLICATE_USERNAME = "RL213"
 DUPLICATE_EMAIL = "RL214"
 
 
-def low32(export: Export, t: Table, exprs: pl.Expr, **given: pl.Series) -> pl.Series:
-    """The low 32 bits of a hash expression over `t`, by slices (see common.sliced): what
-    `repeated` sorts, without a 7M-row u64 column held on the way."""
-    low = exprs.cast(pl.UInt32, wrap_numerical=True)
-    return sliced(t.df, {"h": low}, given).to_series()
+def hashes(t: Table, expr: pl.Expr, **given: pl.Series) -> pl.Series:
+    """A u64 hash expression over `t`, by slices (see common.sliced): what `repeated`
+    sorts, without the expression's whole-length intermediates held on the way."""
+    return sliced(t.df, {"h": expr}, given).to_series()
 
 
 def _with_group_lines(dups: pl.DataFrame) -> pl.DataFrame:
@@ -98,7 +97,7 @@ def _fold_candidates(df: pl.DataFrame) -> pl.DataFrame:
 def _sourced_ids(export: Export, t: Table, out: Findings) -> None:
     df = t.df.select(LINE, SID)
     if not hash_is_shared(t.name, SID):  # enrollment ids: hashed by slices, not kept
-        hashed = low32(export, t, pl.col(SID).hash(seed=ID_HASH_SEED))
+        hashed = hashes(t, pl.col(SID).hash(seed=ID_HASH_SEED))
     else:
         hashed = id_hash(export, t.name, SID)
     dups = repeated(df, pl.col(SID), present(SID), hashed=hashed)
@@ -151,8 +150,7 @@ def _enrollments(export: Export, out: Findings) -> None:
     # its pair, so this finds every one; the exact triple is compared on the few candidate
     # rows.  Hashing the role of every row as well would cost time and memory for nothing.
     pair = (pl.col("_c") ^ pl.col("_u").hash(seed=PAIR_SEED)).cast(pl.UInt64)  # combined()
-    hashed = low32(
-        export,
+    hashed = hashes(
         t,
         pair,
         _c=id_hash(export, t.name, "classSourcedId"),
