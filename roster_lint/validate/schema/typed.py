@@ -187,6 +187,12 @@ def float_check(col: str) -> CheckDef:
     )
 
 
+def userids_screen(c: pl.Expr) -> pl.Expr:
+    """Values that are not a list of {type:identifier} pairs as they stand (a superset of
+    `userids_check`: spaces around commas are forgiven there)."""
+    return ~c.str.contains(T.USERIDS_FULL)
+
+
 def userids_check(col: str, verify: bool) -> CheckDef:
     norm: ExprFn = lambda c: c.str.replace_all(r"\s*,\s*", ",")  # noqa: E731 (spaces: RL152)
     return CheckDef(
@@ -198,7 +204,7 @@ def userids_check(col: str, verify: bool) -> CheckDef:
             q(v),
             " is not a list of {type:identifier} pairs, e.g. `{LDAP:12}` or `{LDAP:12},{LTI:15}`.",
         ),
-        lambda c: ~c.str.contains(T.USERIDS_FULL),
+        userids_screen,
     )
 
 
