@@ -4,33 +4,58 @@
     .venv/bin/python -m benchmarks.shapes --students 100000 --out /tmp/s --shape clean --pair
     .venv/bin/python benchmarks/profile_diff.py /tmp/s/clean /tmp/s/clean.new
 
-Prints wall, CPU and peak RSS after each step (load both: NEW shares the files
+Prints wall, CPU (and its user and system parts), minor page faults and peak RSS after
+each step, then the process's own totals (load both: NEW shares the files
 byte-identical in OLD, PROFILE_NO_SHARE=1 reads them again as before; row comparison per file, RL4xx
 checks, the release of the columns the plan does not read, the plan of NEW against OLD
 (OLD decided first as the previous side, OLD's frames released, then NEW's actions only,
 as `diff` builds it; PROFILE_FULL_PLAN=1 builds the whole plan as before), the
 plan attached per file, the sync groups, the text report).  Keep the steps in step with
-roster_lint.cli.diff.
+roster_lint.cli.diff.  On this VM a third to a half of diff's CPU is the kernel's, most
+of it zeroing pages touched anew (a page fault each): the faults column says which step
+touches fresh memory (docs/performance.md, branch difffast6).
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import resource
 import sys
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
-from benchmarks.profile_check import ROWS, _cpu, _now_gb, _peak_gb, stage
+from benchmarks.profile_check import ROWS, _cpu, _now_gb, _peak_gb
+from benchmarks.profile_check import stage as _stage
+
+T = TypeVar("T")
+# Per row of ROWS: (user s, system s, minor page faults) over the step.
+KERNEL: list[tuple[float, float, int]] = []
 
 FULL_PLAN = os.environ.get("PROFILE_FULL_PLAN") == "1"
 NO_SHARE = os.environ.get("PROFILE_NO_SHARE") == "1"  # read files identical in both twice
+
+
+def _usage() -> tuple[float, float, int]:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime, r.ru_stime, r.ru_minflt
+
+
+def stage(name: str, fn: Callable[[], T]) -> T:
+    """profile_check's stage, with the step's user and system time and page faults."""
+    before = _usage()
+    result = _stage(name, fn)
+    after = _usage()
+    KERNEL.append((after[0] - before[0], after[1] - before[1], after[2] - before[2]))
+    return result
 
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print("usage: python benchmarks/profile_diff.py OLD NEW", file=sys.stderr)
         return 2
-    t0, c0 = time.perf_counter(), _cpu()
+    t0, c0, u0 = time.perf_counter(), _cpu(), _usage()
     from roster_lint import api, pipeline
 
     compare_mod = importlib.import_module("roster_lint.diff.compare")  # the package hides it
@@ -45,6 +70,8 @@ def main(argv: list[str]) -> int:
     from roster_lint.report.outputs import plain_text
 
     ROWS.append(("imports", time.perf_counter() - t0, _cpu() - c0, _peak_gb(), _now_gb()))
+    u1 = _usage()
+    KERNEL.append((u1[0] - u0[0], u1[1] - u0[1], u1[2] - u0[2]))
     opts = api.Options()
     if NO_SHARE:  # as before branch diffreuse: each export reads every file
         old = stage("load old", lambda: api.load(argv[0]))
@@ -114,11 +141,15 @@ def main(argv: list[str]) -> int:
         settings=settings_from(opts.profile),
     )
     stage("text report", lambda: plain_text(lambda c: render_diff(result, c)))
-    print(f"{'step':34} {'wall s':>8} {'CPU s':>8} {'peak GB':>8} {'now GB':>8}")
-    for name, wall, cpu, peak, now in ROWS:
-        print(f"{name:34} {wall:8.2f} {cpu:8.2f} {peak:8.2f} {now:8.2f}")
+    head = ["wall s", "CPU s", "user s", "sys s", "Mfaults", "peak GB", "now GB"]
+    print(f"{'step':34} " + " ".join(f"{h:>8}" for h in head))
+    for (name, wall, cpu, peak, now), (user, system, faults) in zip(ROWS, KERNEL, strict=True):
+        values = (wall, cpu, user, system, faults / 1e6, peak, now)
+        print(f"{name:34} " + " ".join(f"{v:8.2f}" for v in values))
     total = sum(r[1] for r in ROWS)
     print(f"{'total':34} {total:8.2f} {sum(r[2] for r in ROWS):8.2f}")
+    user, system, faults = _usage()
+    print(f"process: user {user:.2f} s, system {system:.2f} s, {faults / 1e6:.2f}M minor faults")
     return 0
 
 
