@@ -631,6 +631,15 @@ def plain_details(some: pl.DataFrame) -> pl.Series | None:
     return some.select(made.alias("detail"))["detail"]
 
 
+def placeholder_lists(n: int) -> pl.Series:
+    """`n` null reasons lists, the placeholders enrollment_actions leaves for the lists
+    made from the plan's keys (Plan.defer_reasons): their offsets and validity are zeroed
+    memory no one writes (a null list column appended to an empty one), so their pages
+    are never touched unless read.  A `pl.repeat(None)` column is filled when it is made
+    (~15k fresh pages for 7M rows, the offsets alone: 8 bytes a row)."""
+    return pl.Series("reasons", dtype=kernel.LISTS).extend_constant(None, n)
+
+
 def enrollment_actions(
     e: pl.DataFrame,
     inp: Inputs,
@@ -728,18 +737,18 @@ def enrollment_actions(
     details = chunked_like(details, e["eid"])
     # Every column chunked like the loader's (chunks.py): the looked-up reasons and the
     # details come out in one chunk.
-    entity, reasons, file = aligned(
+    made = lists or "reasons" in e.columns
+    entity, *reasons, file = aligned(
         e,
         [
-            pl.lit("enrollment", ENTITY).alias("entity"),
-            (
-                reasons_list(e, classes_on)
-                if lists or "reasons" in e.columns
-                else pl.repeat(None, pl.len(), dtype=kernel.LISTS)
-            ).alias("reasons"),
+            # repeated to the frame's height (a frame of literals alone has one row)
+            pl.repeat(pl.lit("enrollment", ENTITY), pl.len()).alias("entity"),
+            *([reasons_list(e, classes_on).alias("reasons")] if made else []),
             pl.lit(path, STR).cast(pl.Categorical()).alias("file"),
         ],
     )
+    if not made:
+        reasons = [chunked_like(placeholder_lists(e.height), e["eid"])]
     # `_m` as well where the reasons were looked up by it (mask_keys numbers them by it;
     # the plan's actions do not keep it).
     mask = [] if "reasons" in e.columns else [e["_m"]]
@@ -748,7 +757,7 @@ def enrollment_actions(
             entity,
             e["eid"].alias("id"),
             e["action"],
-            reasons,
+            *reasons,
             details,
             e["school"],
             file,
