@@ -737,17 +737,17 @@ def enrollment_actions(
     details = chunked_like(details, e["eid"])
     # Every column chunked like the loader's (chunks.py): the looked-up reasons and the
     # details come out in one chunk.
-    made = lists or "reasons" in e.columns
+    listed = lists or "reasons" in e.columns
     entity, *reasons, file = aligned(
         e,
         [
             # repeated to the frame's height (a frame of literals alone has one row)
             pl.repeat(pl.lit("enrollment", ENTITY), pl.len()).alias("entity"),
-            *([reasons_list(e, classes_on).alias("reasons")] if made else []),
+            *([reasons_list(e, classes_on).alias("reasons")] if listed else []),
             pl.lit(path, STR).cast(pl.Categorical()).alias("file"),
         ],
     )
-    if not made:
+    if not listed:
         reasons = [chunked_like(placeholder_lists(e.height), e["eid"])]
     # `_m` as well where the reasons were looked up by it (mask_keys numbers them by it;
     # the plan's actions do not keep it).
