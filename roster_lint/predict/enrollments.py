@@ -738,7 +738,7 @@ def enrollment_actions(
     # Every column chunked like the loader's (chunks.py): the looked-up reasons and the
     # details come out in one chunk.
     listed = lists or "reasons" in e.columns
-    entity, *reasons, file = aligned(
+    entity, *lists_made, file = aligned(
         e,
         [
             # repeated to the frame's height (a frame of literals alone has one row)
@@ -748,7 +748,7 @@ def enrollment_actions(
         ],
     )
     if not listed:
-        reasons = [chunked_like(placeholder_lists(e.height), e["eid"])]
+        lists_made = [chunked_like(placeholder_lists(e.height), e["eid"])]
     # `_m` as well where the reasons were looked up by it (mask_keys numbers them by it;
     # the plan's actions do not keep it).
     mask = [] if "reasons" in e.columns else [e["_m"]]
@@ -757,7 +757,7 @@ def enrollment_actions(
             entity,
             e["eid"].alias("id"),
             e["action"],
-            *reasons,
+            *lists_made,
             details,
             e["school"],
             file,
