@@ -88,7 +88,12 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
             .collect(engine="in-memory")
         )
         found = narrow.select("uid").join(side, on="uid", how="left", maintain_order="left")
-    narrow = narrow.hstack([chunked_like(c, narrow["uid"]) for c in found.drop("uid")])
+    # The join's own columns, read one by one: `found.drop("uid")` is a lazy query over
+    # a frame whose `uid` (the loader's chunks) is chunked unlike the rest (one chunk),
+    # and it rechunked that 7M-row column (117 MB of views, ~28k fresh pages) only to
+    # drop it.
+    added = [c for c in found.get_columns() if c.name != "uid"]
+    narrow = narrow.hstack([chunked_like(c, narrow["uid"]) for c in added])
     # The role and status tests every later stage makes (the decision, grade counts,
     # teacher test, licences, notes), made once: a boolean read is free, a comparison
     # of every enrollment's text each time.
@@ -140,7 +145,8 @@ def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]
     through the join: a left join of the whole frame gathers every one of its columns
     anew (16 bytes a row each on 7M enrollments), to be put next to the originals."""
     found = frame.select(key).join(side, on=key, how="left", maintain_order="left")
-    return [chunked_like(s, frame[key]) for s in found.drop(key).get_columns()]
+    # Not `found.drop(key)`: that rechunks `key`, chunked unlike the join's columns.
+    return [chunked_like(s, frame[key]) for s in found.get_columns() if s.name != key]
 
 
 # The skip reasons by precedence (registry), then the unenroll bit: `_m`'s bits.

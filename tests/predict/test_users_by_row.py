@@ -51,3 +51,12 @@ def test_every_row_in_order_is_not_gathered() -> None:
     assert found.equals(_joined(links, 1000))
     # The links' own columns: no gather was made (a zero-copy view of the same values).
     assert np.shares_memory(found["code"].to_numpy(), links["code"].to_numpy())
+
+
+def test_placeholder_lists_are_null_lists() -> None:
+    from roster_lint.predict.enrollments import placeholder_lists
+    from roster_lint.predict.kernel import LISTS
+
+    made = placeholder_lists(5)
+    assert made.dtype == LISTS and made.len() == 5 and made.null_count() == 5
+    assert placeholder_lists(0).len() == 0
