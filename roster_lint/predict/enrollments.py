@@ -88,7 +88,12 @@ def with_users(inp: Inputs, users: pl.DataFrame, profile: Profile) -> pl.DataFra
             .collect(engine="in-memory")
         )
         found = narrow.select("uid").join(side, on="uid", how="left", maintain_order="left")
-    narrow = narrow.hstack([chunked_like(c, narrow["uid"]) for c in found.drop("uid")])
+    # The join's own columns, read one by one: `found.drop("uid")` is a lazy query over
+    # a frame whose `uid` (the loader's chunks) is chunked unlike the rest (one chunk),
+    # and it rechunked that 7M-row column (117 MB of views, ~28k fresh pages) only to
+    # drop it.
+    added = [c for c in found.get_columns() if c.name != "uid"]
+    narrow = narrow.hstack([chunked_like(c, narrow["uid"]) for c in added])
     # The role and status tests every later stage makes (the decision, grade counts,
     # teacher test, licences, notes), made once: a boolean read is free, a comparison
     # of every enrollment's text each time.
@@ -140,7 +145,8 @@ def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]
     through the join: a left join of the whole frame gathers every one of its columns
     anew (16 bytes a row each on 7M enrollments), to be put next to the originals."""
     found = frame.select(key).join(side, on=key, how="left", maintain_order="left")
-    return [chunked_like(s, frame[key]) for s in found.drop(key).get_columns()]
+    # Not `found.drop(key)`: that rechunks `key`, chunked unlike the join's columns.
+    return [chunked_like(s, frame[key]) for s in found.get_columns() if s.name != key]
 
 
 # The skip reasons by precedence (registry), then the unenroll bit: `_m`'s bits.
@@ -631,6 +637,15 @@ def plain_details(some: pl.DataFrame) -> pl.Series | None:
     return some.select(made.alias("detail"))["detail"]
 
 
+def placeholder_lists(n: int) -> pl.Series:
+    """`n` null reasons lists, the placeholders enrollment_actions leaves for the lists
+    made from the plan's keys (Plan.defer_reasons): their offsets and validity are zeroed
+    memory no one writes (a null list column appended to an empty one), so their pages
+    are never touched unless read.  A `pl.repeat(None)` column is filled when it is made
+    (~15k fresh pages for 7M rows, the offsets alone: 8 bytes a row)."""
+    return pl.Series("reasons", dtype=kernel.LISTS).extend_constant(None, n)
+
+
 def enrollment_actions(
     e: pl.DataFrame,
     inp: Inputs,
@@ -728,18 +743,18 @@ def enrollment_actions(
     details = chunked_like(details, e["eid"])
     # Every column chunked like the loader's (chunks.py): the looked-up reasons and the
     # details come out in one chunk.
-    entity, reasons, file = aligned(
+    listed = lists or "reasons" in e.columns
+    entity, *lists_made, file = aligned(
         e,
         [
-            pl.lit("enrollment", ENTITY).alias("entity"),
-            (
-                reasons_list(e, classes_on)
-                if lists or "reasons" in e.columns
-                else pl.repeat(None, pl.len(), dtype=kernel.LISTS)
-            ).alias("reasons"),
+            # repeated to the frame's height (a frame of literals alone has one row)
+            pl.repeat(pl.lit("enrollment", ENTITY), pl.len()).alias("entity"),
+            *([reasons_list(e, classes_on).alias("reasons")] if listed else []),
             pl.lit(path, STR).cast(pl.Categorical()).alias("file"),
         ],
     )
+    if not listed:
+        lists_made = [chunked_like(placeholder_lists(e.height), e["eid"])]
     # `_m` as well where the reasons were looked up by it (mask_keys numbers them by it;
     # the plan's actions do not keep it).
     mask = [] if "reasons" in e.columns else [e["_m"]]
@@ -748,7 +763,7 @@ def enrollment_actions(
             entity,
             e["eid"].alias("id"),
             e["action"],
-            reasons,
+            *lists_made,
             details,
             e["school"],
             file,
