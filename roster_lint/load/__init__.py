@@ -98,7 +98,9 @@ def _load(
     for name, entry in order:
         if progress is not None:
             progress.reading(entry.path)
-        parsed[name] = rows_left_out(read(entry, out), entry.path, out)
+        parsed[name] = rows_left_out(
+            _read(read, entry, out, spec.files[name], keep), entry.path, out
+        )
         if keep is not None:
             _kept(parsed[name], spec.files[name], keep)
         if progress is not None:
@@ -155,20 +157,36 @@ def _load(
     )
 
 
+def _read(read: Reader, entry: Entry, out: Findings, fs: FileSpec, keep: Keep | None) -> Parsed:
+    """The file read by `read`; by read_entry told the columns `keep` names (`_wanted`), so
+    that it need not make the others (reader._projected); a caller's own reader reads
+    every column, and `_kept` drops them."""
+    if keep is not None and read is read_entry:
+        return read_entry(entry, out, columns=lambda header: _wanted(fs, keep, header))
+    return read(entry, out)
+
+
+def _wanted(fs: FileSpec, keep: Keep, header: list[str]) -> set[int]:
+    """The positions of the header's cells that `keep` names under some version's header
+    map (the version is decided once every file is read; the map says which cell is which
+    column: check_header's, its findings discarded here)."""
+    wanted: set[int] = set()
+    for version in fs.columns_by_version:
+        hm = check_header(fs, version, header, fs.name, Findings())
+        wanted.update(i for i, col in hm.columns.items() if keep(fs.name, col))
+    return wanted
+
+
 def _kept(p: Parsed, fs: FileSpec, keep: Keep) -> None:
     """Drop, in place, the columns of a file just read that `keep` names under no
-    version's header map (the version is decided once every file is read; the map says
-    which cell is which column: check_header's, its findings discarded here).
+    version's header map (`_wanted`).
 
     At 1M students a plan drops enrollments.csv's three dates (~0.5 GB of views and
     text): dropped after the whole load, users.csv's read had taken fresh pages of its
     own (~90k page faults, docs/performance.md, "Branch planfast5")."""
     if not p.readable or not p.header:
         return
-    wanted: set[int] = set()
-    for version in fs.columns_by_version:
-        hm = check_header(fs, version, p.header, fs.name, Findings())
-        wanted.update(i for i, col in hm.columns.items() if keep(fs.name, col))
+    wanted = _wanted(fs, keep, p.header)
     drop = [c for c in p.df.columns if c != LINE and int(c[1:]) not in wanted]
     if drop:
         p.df = p.df.drop(drop)

@@ -10,6 +10,10 @@ Then  size = BOM + values + separators + line ends + quote bytes  holds with n-1
 per row only when no row is short (none can be long: polars raised) and no value holds a
 quote, and one record per line only if the line count equals the row count.  Any doubt sends the
 file to the exact path (exact.py), which finds and places each problem.
+
+A caller that reads only some columns (`plan`: load.load_export(keep=...)) passes `columns`:
+the read then keeps only those (and c0), and of every other column only each value's length
+(4 bytes, not a 16-byte view and its text), which is all the proof needs (`_projected`).
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Literal
 
 import numpy as np
 import polars as pl
@@ -57,14 +62,25 @@ class Parsed:
     encoding: str = "utf-8"
     readable: bool = True
     cut_line: int | None = None  # the record the file was cut off inside (RL028), left out
+    # The reader proved that no record repeats the header or holds only separators, so
+    # rows_left_out has nothing to find (and would compare only the columns read).
+    screened: bool = False
+
+
+# header -> the positions of the columns the caller reads (load_export(keep=...)).
+Columns = Callable[[list[str]], Collection[int]]
+FULL: Literal["full"] = "full"  # _projected's answer: read every column, as without `columns`
 
 
 def empty_frame() -> pl.DataFrame:
     return pl.DataFrame(schema={LINE: pl.Int64()})
 
 
-def read_entry(entry: Entry, out: Findings) -> Parsed:
-    """Read one file; encoding and structure problems become findings on `out`."""
+def read_entry(entry: Entry, out: Findings, columns: Columns | None = None) -> Parsed:
+    """Read one file; encoding and structure problems become findings on `out`.
+
+    columns: given the header, the columns to keep; the frame may then hold only those and
+    c0 (the others are the caller's to drop: load._kept)."""
     entry.file()  # a zip entry is unpacked here; its size is then the bytes written
     if entry.size == 0:
         out.one("empty-file", f"{entry.path} is empty (0 bytes)", file=entry.path)
@@ -76,7 +92,7 @@ def read_entry(entry: Entry, out: Findings) -> Parsed:
         return Parsed([], empty_frame(), readable=False)
     # The fast path counts NUL bytes in its byte count and declines any file with one, so
     # a healthy file is not searched for them first (a serial pass of its own).
-    fast = _fast(entry, head)
+    fast = _fast(entry, head, columns)
     if fast is not None:
         return fast
     nul = entry.find(b"\x00")
@@ -256,7 +272,22 @@ def _read_text(src: Path | bytes, width: int, *, ragged: bool, numbered: bool) -
     )
 
 
-def _fast(entry: Entry, head: bytes) -> Parsed | None:
+def _scan_text(src: Path, width: int) -> pl.LazyFrame:
+    """_read_text(numbered=True, ragged=False) as a query, for a select of some columns."""
+    return pl.scan_csv(
+        src,
+        has_header=False,
+        schema={f"c{i}": pl.String() for i in range(width)},
+        empty_string_is_null=False,
+        truncate_ragged_lines=False,
+        raise_if_empty=False,
+        glob=False,
+        row_index_name=LINE,
+        row_index_offset=1,
+    )
+
+
+def _fast(entry: Entry, head: bytes, columns: Columns | None = None) -> Parsed | None:
     """The polars read plus its proof of health, or None when in doubt."""
     width = _header_width(head)
     if width == 1:
@@ -264,6 +295,10 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
         # empty value, which the proof below cannot tell apart (2M blank lines were read
         # as 2M empty records, each a finding).
         return None
+    if columns is not None:
+        projected = _projected(entry, head, width, columns)
+        if not isinstance(projected, str):  # FULL: read every column below
+            return projected
     src = entry.file()
     try:
         # The reader numbers lines chunk by chunk, like the values: a LINE column built
@@ -275,15 +310,21 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     rows = df.height
     if rows == 0:
         return None  # nothing read: read_entry says why
-    n_quotes, newlines, nuls = _count_bytes(entry)
-    if nuls:
-        return None  # binary data / UTF-16 without a BOM: read_entry says
+    cols = [f"c{i}" for i in range(width)]
+    sums = _lengths(df, [pl.col(c).str.len_bytes() for c in cols], entry)
+    if not _proven(entry, head, rows, sums):
+        return None
+    header = [v if v is not None else "" for v in df.select(cols).row(0)]
+    return _parsed(df, cols, header, sums[:width])
+
+
+def _lengths(df: pl.DataFrame, lens: list[pl.Expr], entry: Entry) -> list[int]:
+    """Each column's total bytes, then each one's longest value (`lens`: one per column of
+    the file, the length of each value)."""
     # Aggregates over the string views only: no value bytes are touched.  Lazy, so common
     # subexpression elimination computes each column's lengths once for both aggregates.
-    cols = [f"c{i}" for i in range(width)]
     # u32 lengths summed as u32 (no 8-byte copy of every length);
     # a column's total can only pass 2**32 bytes in a file at least that big.
-    lens = [pl.col(c).str.len_bytes() for c in cols]
     if entry.size >= 2**32:
         lens = [x.cast(pl.UInt64) for x in lens]
     stats = (
@@ -295,16 +336,26 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
         .collect()
         .row(0)
     )
-    value_bytes = sum(int(v or 0) for v in stats[:width])
+    return [int(v or 0) for v in stats]
+
+
+def _proven(entry: Entry, head: bytes, rows: int, stats: list[int]) -> bool:
+    """Whether the read of `rows` rows (header row included), whose columns hold `stats`
+    (_lengths), is the file's exact split into records and fields."""
+    width = len(stats) // 2
+    n_quotes, newlines, nuls = _count_bytes(entry)
+    if nuls:
+        return False  # binary data / UTF-16 without a BOM: read_entry says
+    value_bytes = sum(stats[:width])
     # The longest line is at most the sum of the columns' longest values, the separators,
     # two quotes per value (the proof below allows no others) and a CR.
-    if sum(int(v or 0) for v in stats[width:]) + 3 * width > MAX_LINE_BYTES:
-        return None  # a line may pass the limit: the exact path measures each and says where
-    if max((int(v or 0) for v in stats[width:]), default=0) > MAX_FIELD_BYTES:
-        return None  # a field past the limit: the exact path cuts it and says where
+    if sum(stats[width:]) + 3 * width > MAX_LINE_BYTES:
+        return False  # a line may pass the limit: the exact path measures each and says where
+    if max(stats[width:], default=0) > MAX_FIELD_BYTES:
+        return False  # a field past the limit: the exact path cuts it and says where
     last = entry.last_byte()
     if newlines + (0 if last == b"\n" else 1) != rows:
-        return None  # a line break inside a field
+        return False  # a line break inside a field
     bom = len(BOM) if head.startswith(BOM) else 0
     # Line ends as the header's: mixed endings fail the sum below and take the exact path.
     crlf = head.split(b"\n", 1)[0].endswith(b"\r")
@@ -313,31 +364,117 @@ def _fast(entry: Entry, head: bytes) -> Parsed | None:
     # Only equality proves every row has n-1 separators (a short row or a blank line falls
     # short; none can be long: polars raised) and no value holds a quote (an escaped "" or
     # a stray one: only the exact path can tell which).
-    if spare != rows * (width - 1):
-        return None
-    header = [v if v is not None else "" for v in df.select(cols).row(0)]
-    one = _constants(df, cols, header, stats[:width])
+    return spare == rows * (width - 1)
+
+
+def _parsed(
+    df: pl.DataFrame, cols: list[str], header: list[str], sums: list[int], screened: bool = False
+) -> Parsed:
+    """A proven read (header row first) as Parsed: its columns `cols`, one-value columns
+    broadcast (_constants)."""
+    one = _constants(df, cols, [header[int(c[1:])] for c in cols], sums)
     kept = [pl.lit(one[c], pl.String()).alias(c) if c in one else pl.col(c) for c in cols]
-    return Parsed(header, df.slice(1).select(*kept, pl.col(LINE).cast(pl.Int64)))
+    return Parsed(header, df.slice(1).select(*kept, pl.col(LINE).cast(pl.Int64)), screened=screened)
+
+
+def _projected(
+    entry: Entry, head: bytes, width: int, columns: Columns
+) -> Parsed | Literal["full"] | None:
+    """The fast read of only the columns `columns` names (and c0, which rows_left_out
+    screens), or FULL when every column must be read (nothing to leave out, or a record
+    that rows_left_out may leave out).
+
+    Polars parses every field still (it raises on a long row only when every column is
+    read), but of the columns left out it keeps each value's length (u32) alone, in the
+    streaming engine's morsels: the proof (_proven) has the very numbers of a whole read,
+    so it decides as that read would, and the 16-byte views of the columns left out are
+    never made (enrollments.csv's three dates at 1M students: 350 MB, ~85k page faults).
+    """
+    header = _header_cells(head, width)
+    if header is None:
+        return FULL
+    kept = sorted({0, *(i for i in columns(header) if 0 <= i < width)})
+    if len(kept) == width:
+        return FULL
+    cols = [f"c{i}" for i in kept]
+    left = [i for i in range(width) if i not in kept]
+    try:
+        df = (
+            _scan_text(entry.file(), width)
+            .select(*cols, LINE, *(pl.col(f"c{i}").str.len_bytes().alias(f"n{i}") for i in left))
+            .collect(engine="streaming")
+        )
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError):
+        return FULL  # whole read's to decide: it raises where this one does, or reads
+    rows = df.height
+    if rows == 0:
+        return None
+    lens = [pl.col(f"c{i}").str.len_bytes() if i in kept else pl.col(f"n{i}") for i in range(width)]
+    stats = _lengths(df, lens, entry)
+    if not _proven(entry, head, rows, stats):
+        return None
+    first = df.row(0)
+    read = [v if v is not None else "" for v in first[: len(kept)]] + list(first[len(kept) + 1 :])
+    if read != [header[i] for i in kept] + [len(header[i].encode()) for i in left]:
+        return FULL  # not the header the whole read gives: let it give it
+    if not _screened(df, header, kept):
+        return FULL
+    sums = [stats[i] for i in kept]
+    return _parsed(df.drop(f"n{i}" for i in left), cols, header, sums, screened=True)
+
+
+def _header_cells(head: bytes, width: int) -> list[str] | None:
+    """The header as polars reads it in the whole file: its first line, read alone."""
+    end = head.find(b"\n")
+    try:
+        first = _read_text(
+            head if end < 0 else head[: end + 1], width, ragged=False, numbered=False
+        )
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
+        return None
+    if first.height != 1:
+        return None
+    return [v if v is not None else "" for v in first.row(0)]
+
+
+def _screened(df: pl.DataFrame, header: list[str], kept: list[int]) -> bool:
+    """No record of a projected read (c{i} for i in `kept`, n{i} the lengths of the
+    others) can be one rows_left_out leaves out: every field the header's, or every field
+    empty.  Screened on c0 as _matching does, then each hit on every column (a left-out
+    column by its length: equal lengths are needed, not enough, so a hit means FULL)."""
+    width = len(header)
+    data = df.slice(1)
+    for cells in (header, [""] * width):
+        hit = _first_cell(data["c0"], cells[0])
+        if not hit.any():
+            continue
+        same = [
+            pl.col(f"c{i}") == cells[i] if i in kept else pl.col(f"n{i}") == len(cells[i].encode())
+            for i in range(1, width)
+        ]
+        if data.filter(hit).select(pl.all_horizontal(same or [True]).any()).item():
+            return False
+    return True
 
 
 SAMPLE_ROWS = 4096  # records compared first when a column may hold one value throughout
 
 
 def _constants(
-    df: pl.DataFrame, cols: list[str], header: list[str], sums: tuple[object, ...]
+    df: pl.DataFrame, cols: list[str], header: list[str], sums: list[int]
 ) -> dict[str, str]:
-    """The columns of a proven file (no null) that hold one value on every record, with it.
+    """The columns of a proven file (no null) that hold one value on every record, with it
+    (`cols`, their `header` cells and their total bytes `sums`).
 
-    Such a column (status and dateLastModified left empty, a term's dates, enabledUser in
-    most exports) is kept as that value broadcast over the rows: polars keeps a literal
-    column as a scalar until something asks for its Series, instead of a 16-byte view per
-    row (117 MB a column at 7.3M enrollments, freed for the next file's read), and whole-
-    column work on it is done once (docs/performance.md, branch checkfast5).  The values,
-    and so every output, are the same.  A column can hold its first record's value v
-    throughout only if its records' bytes (its byte sum less its header cell's) are
-    records x len(v): then v = "" is proven (no null), and another value is compared, on
-    SAMPLE_ROWS records first (ids of one length fail there)."""
+        Such a column (status and dateLastModified left empty, a term's dates, enabledUser in
+        most exports) is kept as that value broadcast over the rows: polars keeps a literal
+        column as a scalar until something asks for its Series, instead of a 16-byte view per
+        row (117 MB a column at 7.3M enrollments, freed for the next file's read), and whole-
+        column work on it is done once (docs/performance.md, branch checkfast5).  The values,
+        and so every output, are the same.  A column can hold its first record's value v
+        throughout only if its records' bytes (its byte sum less its header cell's) are
+        records x len(v): then v = "" is proven (no null), and another value is compared, on
+        SAMPLE_ROWS records first (ids of one length fail there)."""
     records = df.height - 1
     if records < 2:
         return {}
@@ -345,7 +482,7 @@ def _constants(
     maybe = {
         c: v
         for c, name, total, v in zip(cols, header, sums, first, strict=True)
-        if int(cast(int, total) or 0) - len(name.encode()) == records * len(v.encode())
+        if total - len(name.encode()) == records * len(v.encode())
     }
     found = {c: v for c, v in maybe.items() if v == ""}
     rest = {c: v for c, v in maybe.items() if v != ""}
@@ -440,7 +577,7 @@ def rows_left_out(p: Parsed, path: str, out: Findings) -> Parsed:
       * a line of separators only (RL024, as a blank line: Excel's empty rows).
     The first column screens the frame (a comparison or two); only its hits are compared
     on every column."""
-    if not p.readable or p.df.height == 0 or not p.header:
+    if not p.readable or p.df.height == 0 or not p.header or p.screened:
         return p
     gone = [
         _matching(
@@ -472,11 +609,7 @@ def _matching(
 ) -> pl.Series | None:
     """The lines whose every field is `cells` (a null, a short row's padding, reads as
     ""), each a finding of `rule` at its line: "{what}; it is left out"."""
-    first = p.df["c0"]
-    if cells[0]:  # a joined file's own BOM, kept at the start of its header line
-        hit = (first == cells[0]) | (first == BOM.decode() + cells[0])
-    else:
-        hit = first.is_null() | (first == "")
+    hit = _first_cell(p.df["c0"], cells[0])
     if not hit.any():
         return None
     rest = [(f"c{i}", c) for i, c in enumerate(cells) if i and f"c{i}" in p.df.columns]
@@ -487,6 +620,13 @@ def _matching(
     hits = lines.to_frame("line").with_columns(pl.lit(f"{what}; it is left out").alias("message"))
     out.add(rule, hits, file=path)
     return lines
+
+
+def _first_cell(first: pl.Series, cell: str) -> pl.Series:
+    """Where a record's first field can be `cell` (a null, a short row's padding, as "")."""
+    if cell:  # a joined file's own BOM, kept at the start of its header line
+        return (first == cell) | (first == BOM.decode() + cell)
+    return first.is_null() | (first == "")
 
 
 def _cut_record(text: str, res: ExactResult) -> tuple[int, str] | None:
