@@ -466,15 +466,15 @@ def _constants(
     """The columns of a proven file (no null) that hold one value on every record, with it
     (`cols`, their `header` cells and their total bytes `sums`).
 
-        Such a column (status and dateLastModified left empty, a term's dates, enabledUser in
-        most exports) is kept as that value broadcast over the rows: polars keeps a literal
-        column as a scalar until something asks for its Series, instead of a 16-byte view per
-        row (117 MB a column at 7.3M enrollments, freed for the next file's read), and whole-
-        column work on it is done once (docs/performance.md, branch checkfast5).  The values,
-        and so every output, are the same.  A column can hold its first record's value v
-        throughout only if its records' bytes (its byte sum less its header cell's) are
-        records x len(v): then v = "" is proven (no null), and another value is compared, on
-        SAMPLE_ROWS records first (ids of one length fail there)."""
+    Such a column (status and dateLastModified left empty, a term's dates, enabledUser in
+    most exports) is kept as that value broadcast over the rows: polars keeps a literal
+    column as a scalar until something asks for its Series, instead of a 16-byte view per
+    row (117 MB a column at 7.3M enrollments, freed for the next file's read), and whole-
+    column work on it is done once (docs/performance.md, branch checkfast5).  The values,
+    and so every output, are the same.  A column can hold its first record's value v
+    throughout only if its records' bytes (its byte sum less its header cell's) are
+    records x len(v): then v = "" is proven (no null), and another value is compared, on
+    SAMPLE_ROWS records first (ids of one length fail there)."""
     records = df.height - 1
     if records < 2:
         return {}
