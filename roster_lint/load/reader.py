@@ -24,7 +24,7 @@ import io
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
@@ -256,35 +256,30 @@ def _count(data: np.ndarray) -> tuple[int, int, int]:
     return int((s == QUOTE).sum()), int((s == NEWLINE).sum()), int((s == 0).sum())
 
 
+def _text_options(width: int, *, ragged: bool, numbered: bool) -> dict[str, Any]:
+    """How every read of a file as text is told to parse it: one set of options for the
+    whole read and the projected scan, whose proofs rely on their parsing alike."""
+    return {
+        "has_header": False,
+        "schema": {f"c{i}": pl.String() for i in range(width)},
+        "empty_string_is_null": False,
+        "truncate_ragged_lines": ragged,
+        "raise_if_empty": False,
+        "glob": False,  # a folder named like a pattern ([x]) is still one file
+        "row_index_name": LINE if numbered else None,
+        "row_index_offset": 1,
+    }
+
+
 def _read_text(src: Path | bytes, width: int, *, ragged: bool, numbered: bool) -> pl.DataFrame:
     """Every field as text in columns c0..c{width-1}, header row included; `ragged` pads
     short rows and cuts long ones instead of raising; `numbered` adds LINE (header = 1)."""
-    return pl.read_csv(
-        src,
-        has_header=False,
-        schema={f"c{i}": pl.String() for i in range(width)},
-        empty_string_is_null=False,
-        truncate_ragged_lines=ragged,
-        raise_if_empty=False,
-        glob=False,  # a folder named like a pattern ([x]) is still one file
-        row_index_name=LINE if numbered else None,
-        row_index_offset=1,
-    )
+    return pl.read_csv(src, **_text_options(width, ragged=ragged, numbered=numbered))
 
 
 def _scan_text(src: Path, width: int) -> pl.LazyFrame:
     """_read_text(numbered=True, ragged=False) as a query, for a select of some columns."""
-    return pl.scan_csv(
-        src,
-        has_header=False,
-        schema={f"c{i}": pl.String() for i in range(width)},
-        empty_string_is_null=False,
-        truncate_ragged_lines=False,
-        raise_if_empty=False,
-        glob=False,
-        row_index_name=LINE,
-        row_index_offset=1,
-    )
+    return pl.scan_csv(src, **_text_options(width, ragged=False, numbered=True))
 
 
 def _fast(entry: Entry, head: bytes, columns: Columns | None = None) -> Parsed | None:
