@@ -139,16 +139,6 @@ def with_users_taken(inp: Inputs, added: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def lookup(frame: pl.DataFrame, key: str, side: pl.DataFrame) -> list[pl.Series]:
-    """`side`'s other columns for each row of `frame` (a left join on `key`; side's keys
-    are unique, so rows and order stay those of `frame`).  Only the key column goes
-    through the join: a left join of the whole frame gathers every one of its columns
-    anew (16 bytes a row each on 7M enrollments), to be put next to the originals."""
-    found = frame.select(key).join(side, on=key, how="left", maintain_order="left")
-    # Not `found.drop(key)`: that rechunks `key`, chunked unlike the join's columns.
-    return [chunked_like(s, frame[key]) for s in found.get_columns() if s.name != key]
-
-
 # The skip reasons by precedence (registry), then the unenroll bit: `_m`'s bits.
 SKIPS = tuple(load_registry().names("enrollment", "skip"))
 (UNENROLL,) = load_registry().names("enrollment", "unenroll")

@@ -292,9 +292,8 @@ def repeated(
     h = hashed if hashed is not None else df.select(key.hash(seed=7).alias("h"))["h"]
     del hashed
     twice = repeats(h)
-    if twice.len() == 0:
-        return df.clear().with_columns(key.alias("key"))
-    candidates = df.filter(h.is_in(twice.implode()))
+    # No hash repeats (about always without duplicates): no row is probed.
+    candidates = df.clear() if twice.len() == 0 else df.filter(h.is_in(twice.implode()))
     del h
     if where is not None:
         candidates = candidates.filter(where)
