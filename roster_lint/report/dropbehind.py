@@ -44,22 +44,26 @@ def drop_behind(fh: BinaryIO) -> BinaryIO:
 class _DropBehind:
     """Writes go to `fh`; every BLOCK of them, the kernel is advised about the file's
     pages: start writing back the new ones, drop the ones LAG behind.  Everything else a
-    writer asks of a file (flush, tell, seek, ...) is `fh`'s own."""
+    writer asks of a file (flush, tell, ...) is `fh`'s own."""
 
     def __init__(self, fh: BinaryIO, fd: int, start: int) -> None:
         self._fh = fh
         self._fd = fd
+        self._pos = start  # where the next write goes (counted: no lseek per write)
         self._advised = start  # writeback asked for up to here
         self._dropped = start  # dropped up to here (nothing before the first write)
 
     def write(self, data: Any) -> int:
         n = self._fh.write(data)
-        pos = self._fh.tell()
-        if pos < self._advised:  # the writer went back (seek): start over from there
-            self._advised = self._dropped = pos
-        elif pos - self._advised >= BLOCK:
-            self._advise(pos)
+        self._pos += n
+        if self._pos - self._advised >= BLOCK:
+            self._advise(self._pos)
         return n
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        """The writer went back or ahead (Parquet's footer): advise from there on."""
+        self._pos = self._advised = self._dropped = self._fh.seek(offset, whence)
+        return self._pos
 
     def _advise(self, pos: int) -> None:
         # Bytes still in fh's own buffer have no pages yet: advice about them does nothing.

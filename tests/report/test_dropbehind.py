@@ -126,3 +126,19 @@ def test_a_fifo_target_is_written_into_not_replaced(tmp_path: Path) -> None:
         assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary file left
     finally:
         os.close(reader)
+
+
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise")
+def test_a_seek_starts_the_advice_over(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A writer that goes back (a file format's header or footer): the bytes are right
+    and the advice after it runs from the new place."""
+    calls = _record(monkeypatch)
+    target = tmp_path / "f"
+    with open(target, "wb") as fh:
+        wrapped = dropbehind.drop_behind(fh)
+        _in_pieces(wrapped)
+        assert wrapped.seek(PAGE) == PAGE
+        before = len(calls)
+        _in_pieces(wrapped)
+    assert target.read_bytes() == DATA[:PAGE] + DATA
+    _check_advice(calls[before:], PAGE, len(DATA))
