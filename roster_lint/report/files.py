@@ -2,7 +2,8 @@
 
 Every file the tool writes (--output, --write-baseline, course-map init -o) goes to a
 temporary file beside the target and is renamed over it once complete, so an interrupted
-or failed run (Ctrl-C, a full disk) leaves the old file or none, never a truncated one.
+or failed run (Ctrl-C, a full disk) leaves the old file or none, never a truncated one;
+a target that is a device or a FIFO (/dev/null) is written into instead.
 A target that is, or resolves to (through symlinks or a hard link), a file the run reads
 is refused before anything runs: a report written over users.csv would destroy the
 district's own data.
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from roster_lint.errors import UsageError
+from roster_lint.report.dropbehind import drop_behind
 
 MAX_WALK = 10_000  # files looked at inside an export folder (exports hold about ten)
 
@@ -38,6 +41,9 @@ def write_atomic_stream(path: str | Path, write: Callable[[BinaryIO], None], wha
     """`write` fills a binary file that replaces `path` once complete (a temporary file
     beside it, then a rename): a streamed report (plan JSON, Parquet) is never left cut."""
     target = Path(path)
+    if _is_device(target):
+        _write_through(target, write, what)
+        return
     parent = target.parent if str(target.parent) else Path(".")
     fd = -1
     tmp = ""
@@ -45,7 +51,7 @@ def write_atomic_stream(path: str | Path, write: Callable[[BinaryIO], None], wha
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
         with os.fdopen(fd, "wb") as fh:
             fd = -1  # the file object owns it now
-            write(fh)
+            write(drop_behind(fh))  # plan JSON at 1M students: GBs (report/dropbehind.py)
         # mkstemp makes the file 0600; a report gets the mode a plain open() would give.
         umask = os.umask(0)
         os.umask(umask)
@@ -60,6 +66,27 @@ def write_atomic_stream(path: str | Path, write: Callable[[BinaryIO], None], wha
         if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _is_device(target: Path) -> bool:
+    """Whether `target` exists and is no regular file or folder: /dev/null, a FIFO, a
+    terminal.  Renaming a finished file over it would replace the device itself (as root,
+    `--output json:/dev/null` turned /dev/null into a regular file that every later
+    `> /dev/null` on the machine filled)."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_through(target: Path, write: Callable[[BinaryIO], None], what: str) -> None:
+    """`write` straight into a device or FIFO (nothing there to keep whole)."""
+    try:
+        with open(target, "wb") as fh:
+            write(fh)
+    except OSError as exc:
+        raise UsageError(f"{what}: {exc.strerror or exc}") from None
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

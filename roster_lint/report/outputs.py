@@ -144,7 +144,9 @@ def _stream_to_stdout(write: Callable[[BinaryIO], None]) -> None:
         write(buf)
         sys.stdout.write(buf.getvalue().decode("utf-8"))
     else:
-        write(raw)
+        from roster_lint.report.dropbehind import drop_behind
+
+        write(drop_behind(raw))  # stdout redirected to a file: a GB-sized write (plan JSON)
         raw.flush()
 
 
