@@ -6,7 +6,8 @@
 
 Prints wall, CPU (and its user and system parts), minor page faults and peak RSS after
 each step, then the process's own totals (load both: NEW shares the files
-byte-identical in OLD, PROFILE_NO_SHARE=1 reads them again as before; row comparison per file, RL4xx
+byte-identical in OLD, PROFILE_NO_SHARE=1 reads them again as before, PROFILE_NO_LIKE=1
+reads a file that differs whole instead of like OLD's; row comparison per file, RL4xx
 checks, the release of the columns the plan does not read, the plan of NEW against OLD
 (OLD decided first as the previous side, OLD's frames released, then NEW's actions only,
 as `diff` builds it; PROFILE_FULL_PLAN=1 builds the whole plan as before), the
@@ -28,6 +29,9 @@ from typing import TypeVar
 
 from benchmarks.profile_check import ROWS, _cpu, _now_gb, _peak_gb
 from benchmarks.profile_check import stage as _stage
+from roster_lint.findings import Findings
+from roster_lint.load.reader import Parsed, read_entry
+from roster_lint.load.source import Entry
 
 T = TypeVar("T")
 # Per row of ROWS: (user s, system s, minor page faults) over the step.
@@ -35,6 +39,8 @@ KERNEL: list[tuple[float, float, int]] = []
 
 FULL_PLAN = os.environ.get("PROFILE_FULL_PLAN") == "1"
 NO_SHARE = os.environ.get("PROFILE_NO_SHARE") == "1"  # read files identical in both twice
+# NEW's files that differ from OLD's read whole, not like OLD's (reader.read_like)
+NO_LIKE = os.environ.get("PROFILE_NO_LIKE") == "1"
 
 
 def _usage() -> tuple[float, float, int]:
@@ -49,6 +55,11 @@ def stage(name: str, fn: Callable[[], T]) -> T:
     after = _usage()
     KERNEL.append((after[0] - before[0], after[1] - before[1], after[2] - before[2]))
     return result
+
+
+def _whole(entry: Entry, out: Findings, like: Parsed) -> Parsed:
+    """PROFILE_NO_LIKE's reader of NEW's files that differ: read_entry's whole read."""
+    return read_entry(entry, out)
 
 
 def main(argv: list[str]) -> int:
@@ -78,7 +89,11 @@ def main(argv: list[str]) -> int:
         new = stage("load new", lambda: api.load(argv[1]))
         shared: set[str] = set()
     else:
+        from roster_lint.diff import reuse
         from roster_lint.diff.reuse import SharedReads
+
+        if NO_LIKE:  # as before branch difffast7
+            reuse.read_like = _whole
 
         reads = SharedReads(argv[0])
         old = stage("load old", lambda: pipeline.load(argv[0], read=reads.old))

@@ -10,7 +10,10 @@ name, path and size and, compared chunk by chunk, OLD's exact bytes takes OLD's 
 frame and a copy of OLD's read findings instead of being read and proved again.  The read
 is a function of the bytes and the path alone (load/reader.read_entry), so NEW's export is
 the one a read of its own would give; `compare_tables` then knows those files have no
-changed row without comparing them (rows.py).
+changed row without comparing them (rows.py).  A file whose bytes differ is read with
+load/reader.read_like: the same Parsed as a read of its own, its columns OLD's wherever
+NEW's batch of records holds OLD's values (NEW's enrollments after ids were regenerated:
+every column but the ids), so NEW's load does not keep a second copy of them.
 
 Zip members: OLD's unpacked copy is gone once OLD is loaded, so its bytes are read again
 from OLD's archive (the same member the loader unpacked: the last of its name); a folder's
@@ -29,7 +32,7 @@ from pathlib import Path
 from typing import IO
 
 from roster_lint.findings import Findings
-from roster_lint.load.reader import Parsed, read_entry
+from roster_lint.load.reader import Parsed, read_entry, read_like
 from roster_lint.load.source import Entry
 
 CHUNK = 4 * 1024**2  # bytes compared at a time: bounded memory, a few hundred reads per GB
@@ -66,11 +69,14 @@ class SharedReads:
         return parsed
 
     def new(self, entry: Entry, out: Findings) -> Parsed:
-        """NEW's file: OLD's read when the bytes are the same, else a read of its own."""
+        """NEW's file: OLD's read when the bytes are the same, else a read of its own,
+        which takes OLD's values where NEW's file holds them at the same records."""
         entry.file()  # a zip member is unpacked here, its size then the bytes written
         before = self._reads.pop(entry.name, None)
-        if before is None or not _same_bytes(before, entry):
+        if before is None:
             return read_entry(entry, out)
+        if not _same_bytes(before, entry):
+            return read_like(entry, out, before.parsed)
         out.extend(before.findings)
         self.shared.add(entry.name)
         return before.parsed
