@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import resource
+import stat
 import statistics
 import subprocess
 import sys
@@ -92,11 +93,33 @@ def _limit(gb: float | None) -> Callable[[], None] | None:
     return cap
 
 
+DEVNULL = Path(os.devnull)
+
+
+def check_discard(path: Path = DEVNULL) -> None:
+    """Stop unless `path` (/dev/null) is the device that discards what is written to it.
+
+    As a regular file (on this project's VM it once was: `--output json:/dev/null` run as
+    root renamed a report over it, fixed in report/files.py), every discarded report would
+    fill memory pages, and the system time of every run would be that write's."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise SystemExit(f"{path}: {exc.strerror}: the benchmark discards output there") from None
+    if not stat.S_ISCHR(mode):
+        raise SystemExit(
+            f"{path} is not a character device: what the benchmark discards would fill "
+            "memory (restore it: mknod -m 666 /dev/null.new c 1 3 && mv /dev/null.new /dev/null)"
+        )
+
+
 def run_once(
     cmd: list[str], mem_gb: float | None = None, stdout: Path | None = None
 ) -> tuple[float, int, float, int, float]:
     """Wall seconds, peak RSS (KB), CPU seconds, exit code and system seconds of one
     child process (its standard output to `stdout`, or discarded)."""
+    if stdout is None:
+        check_discard()
     out = stdout.open("wb") if stdout is not None else None
     t0 = time.perf_counter()
     proc = subprocess.Popen(
