@@ -22,6 +22,7 @@ import polars as pl
 
 from roster_lint.bytescan import calm, fingerprint, is_quiet, marked_rows
 from roster_lint.model import Export
+from roster_lint.validate.schema.runner import EXACT_ROWS
 
 PREFIX = "bytes:"  # Export.derived keys of small per-column facts (spared by the clear)
 
@@ -35,7 +36,8 @@ def changing_ranges(export: Export, table: str, s: pl.Series) -> list[tuple[int,
     capitals, spaces, non-ASCII bytes, DEL and pluses: a superset of the default's ranges.
     Where none is marked, the column is quiet: kept for `quiet` (the schema's question)."""
     ranges = marked_rows(s, calm)
-    if ranges == []:
+    # Kept only where the schema will ask: a table of at most EXACT_ROWS is judged exactly.
+    if ranges == [] and s.len() > EXACT_ROWS:
         print_ = fingerprint(s)
         if print_ is not None:
             export.derived[_key(table, s.name)] = (s, print_)
