@@ -228,6 +228,37 @@ def _quiet(data: np.ndarray[Any, Any]) -> bool:
     return any_block(data, _quiet_block)
 
 
+def calm(data: np.ndarray[Any, Any]) -> bool:
+    """True if any byte is one `_marked` or `_quiet` marks (a capital A-Z, at most a space,
+    DEL or non-ASCII, a plus): one pass answering both screens' questions on a column
+    (validate.bytefacts: RL211's and the schema's), each a superset of the other's.  As
+    `_marked`, with the plus test where the least byte allows one (not in UUIDs)."""
+    size = min(BLOCK, data.size)
+    low = np.empty(size, np.uint8)
+    for start in range(0, data.size, BLOCK):
+        block = data[start : start + BLOCK]
+        least, most = block.min(), block.max()
+        if least <= 0x20 or most >= 0x7F:
+            return True
+        if least <= 0x2B and np.count_nonzero(block == 0x2B):
+            return True
+        if least > 0x5A or most < 0x41:  # no byte within A-Z: spares the last pass
+            continue
+        n = block.size
+        # Wraps below "A": a byte within A-Z is one below 26 (a reduction, no mask written).
+        np.subtract(block, ord("A"), out=low[:n])
+        if low[:n].min() < 26:
+            return True
+    return False
+
+
+def _count_calm(block: np.ndarray[Any, Any], tmp: np.ndarray[Any, Any]) -> int:
+    """How many bytes of `block` `calm` marks."""
+    marked = _count_quiet(block, tmp)
+    np.subtract(block, ord("A"), out=tmp)
+    return marked + int(np.count_nonzero(tmp < 26))  # A-Z
+
+
 def _json_escaped_block(block: np.ndarray[Any, Any]) -> bool:
     if block.min() < 0x20 or block.max() >= 0x7F:
         return True
@@ -249,6 +280,7 @@ _COUNTS: dict[ByteTest, Count] = {
     _control: _count_control,
     _json_escaped: _count_json_escaped,
     _quiet: _count_quiet,
+    calm: _count_calm,
 }
 # Optional quick passes before a count (`_inline_marked`): True only when the block holds
 # no marked byte beside the views' padding.
@@ -340,6 +372,29 @@ def marked_rows(
         return False
 
     return None if _each_chunk(s, visit) is None else ranges
+
+
+def fingerprint(s: pl.Series) -> tuple[tuple[int, ...], ...] | None:
+    """Where `s` (a String Series) lives: per chunk its length, offset and every buffer's
+    address and the data buffers' sizes, read from the Arrow C stream (no byte of data).
+    Two Series with one fingerprint, while the first is alive (its buffers cannot be
+    reused), are views of the same bytes: a byte fact of one holds for the other.  A
+    filtered, sliced or rebuilt column has other views or another offset or length.  None
+    when `s` is not exported as Arrow UTF-8 views."""
+    chunks: list[tuple[int, ...]] = []
+
+    def visit(array: _Array) -> bool:
+        n_buffers = array.n_buffers
+        buffers = tuple(int(array.buffers[i] or 0) for i in range(n_buffers))
+        n_data = n_buffers - 3
+        sizes: tuple[int, ...] = ()
+        if n_data > 0:
+            sizes = tuple(int(x) for x in _memory(buffers[-1], (n_data,), "<i8"))
+        # The last buffer (the sizes) is allocated anew by each export: its values count.
+        chunks.append((array.length, array.offset, array.null_count, *buffers[:-1], *sizes))
+        return False
+
+    return None if _each_chunk(s, visit) is None else tuple(chunks)
 
 
 def may_start_short(s: pl.Series, byte: int, longest: int) -> bool:

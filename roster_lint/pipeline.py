@@ -111,8 +111,12 @@ def release_unread_columns(export: Export, *readers: Reads) -> None:
 
 def release_validation_caches(export: Export) -> None:
     """Free what only the validation read before the plan peaks: the id hashes and the
-    cross-file frames, all in `Export.derived` (the plan reads none)."""
-    export.derived.clear()
+    cross-file frames, all in `Export.derived` (the plan reads none).  Spared: the small
+    byte facts of the export's own columns the schema checks read after (bytefacts)."""
+    from roster_lint.validate.bytefacts import PREFIX
+
+    for key in [k for k in export.derived if not k.startswith(PREFIX)]:
+        del export.derived[key]
 
 
 LOADING = "Loading export"

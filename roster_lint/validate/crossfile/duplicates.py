@@ -12,6 +12,7 @@ import polars as pl
 
 from roster_lint.findings import Findings
 from roster_lint.model import ID_HASH_SEED, LINE, Export, Table
+from roster_lint.validate.bytefacts import changing_ranges
 from roster_lint.validate.crossfile.bytescan import marked_rows
 from roster_lint.validate.crossfile.common import (
     PAIR_SEED,
@@ -56,16 +57,23 @@ def _with_group_lines(dups: pl.DataFrame) -> pl.DataFrame:
 CHANGES_WHEN_FOLDED = r"[\p{Lu}\p{Lt}\s]"  # capitals and spaces: what fold() can change
 
 
-def _changing(df: pl.DataFrame) -> pl.DataFrame:
+Ranges = list[tuple[int, int]] | None
+
+
+def _changing(df: pl.DataFrame, ranges: Ranges | bool = True) -> pl.DataFrame:
     """Rows whose id holds a capital or a space, the only ids fold() can change.
 
     The regex is slow on millions of ids (one core), so a byte screen (bytescan, several
     times cheaper: docs/performance.md) first keeps only the chunks of rows that may
     match; the regex
     decides on those, on two halves at once (one per core) when they are many.
+    `ranges`: the screen's ranges of df's ids when the caller has them (a superset of
+    marked_rows' own: validate.bytefacts), else True (screened here).
     """
     changes = pl.col(SID).str.contains(CHANGES_WHEN_FOLDED)
-    ranges = marked_rows(df[SID])
+    if ranges is True:
+        ranges = marked_rows(df[SID])
+    assert ranges is not False
     if ranges is not None and ranges != [(0, df.height)]:  # else every row may: see below
         if not ranges:
             return df.clear()
@@ -75,14 +83,18 @@ def _changing(df: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(pl.collect_all([p.filter(changes) for p in parts]))
 
 
-def _fold_candidates(df: pl.DataFrame) -> pl.DataFrame:
+def _fold_candidates(df: pl.DataFrame, ranges: Ranges | bool = True) -> pl.DataFrame:
     """Rows whose id equals another row's id once case and outer spaces are ignored.
 
     Folding millions of ids costs more than the comparison, and most exports have ids
     without capitals or spaces: fold only those that change, and match them against the
     rest (already folded) and each other.
     """
-    odd = _changing(df).with_columns(fold(pl.col(SID)).alias("folded")).filter(present("folded"))
+    odd = (
+        _changing(df, ranges)
+        .with_columns(fold(pl.col(SID)).alias("folded"))
+        .filter(present("folded"))
+    )
     if odd.height == 0:
         return odd.with_columns(pl.col("folded").alias("key")).clear()
     # The rest: ids equal to a folded id (few rows), minus those that change themselves.
@@ -105,7 +117,8 @@ def _sourced_ids(export: Export, t: Table, out: Findings) -> None:
     if dups.height:
         _add_duplicates(out, DUPLICATE_ID, dups, _id_hits, file=t.path)
     # Ids that differ only in case or surrounding spaces: receivers that fold case merge them.
-    folded = _fold_candidates(df)
+    # One byte pass answers RL211's screen and the schema's is_quiet (validate.bytefacts).
+    folded = _fold_candidates(df, changing_ranges(export, t.name, df[SID]))
     if folded.height == 0:
         return
     spellings = folded.group_by("key").agg(pl.col(SID).unique().sort().alias("spellings"))

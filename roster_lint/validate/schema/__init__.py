@@ -10,10 +10,12 @@ line, column, sourcedId and value.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 from roster_lint.findings import Findings, rows_wanted
 from roster_lint.model import Export
 from roster_lint.spec import oneroster
+from roster_lint.validate import bytefacts
 
 
 def run(
@@ -56,7 +58,10 @@ def run(
                 out.add(check.rule, part, file=table.path)
             continue
         only = None if columns is None else columns[name]
-        todo.append((table, schema, jobs(schema, table.df, only=only, group=group)))
+        quiet = partial(bytefacts.quiet, export, name)  # RL211's byte pass may have said
+        todo.append(
+            (table, schema, jobs(schema, table.df, only=only, group=group, quiet_test=quiet))
+        )
     # Every table's queries in one collect: both cores stay busy across files.
     found = collect_jobs([j for *_, j in todo], group=group)
     for (table, schema, _), hits in zip(todo, found, strict=True):

@@ -431,6 +431,7 @@ def jobs(
     exact_rows: int = EXACT_ROWS,
     only: Sequence[str] | None = None,
     group: bool = False,
+    quiet_test: Callable[[pl.Series], bool] | None = None,
 ) -> list[Job]:
     """One table's work as lazy queries (plus what to do with their results).
 
@@ -438,6 +439,7 @@ def jobs(
     so that the caller can collect the queries of several tables together.  `only`: check
     these columns alone (the others stay in `df` to place and name the hits).  `group`:
     the queries return each check's hits already `grouped` (collect_jobs with group=True).
+    `quiet_test`: bytescan.is_quiet, or what answers it (validate.bytefacts.quiet).
     """
     wanted = None if only is None else set(only)
     names = [c for c in df.columns if wanted is None or c in wanted]
@@ -452,7 +454,7 @@ def jobs(
     gated = [(c, d) for c, d in gated if d.gate_bytes is None or d.gate_bytes(df.get_column(c))]
     from roster_lint.bytescan import is_plain, is_quiet, may_hold_control
 
-    quiet = _quiet_columns(pairs, df, is_quiet)
+    quiet = _quiet_columns(pairs, df, is_quiet if quiet_test is None else quiet_test)
     # Left out where they cannot fire: their flags would be false on every row, and a check
     # without hits adds nothing (checks.silent_on_quiet).
     pairs = [(c, d) for c, d in pairs if not (c in quiet and silent_on_quiet(d))]
