@@ -238,11 +238,15 @@ class KeyHashes:
                 pl.all_horizontal(*[pl.col(k).eq_missing(pl.col(k + NEW)) for k in key]).alias(
                     "hit"
                 ),
-                pl.all_horizontal(*[same_at(k) for k in key]).alias("same"),
+                pl.all_horizontal(*[pl.col(k).is_not_null() for k in key]).alias("keyed"),
                 _moved(common),
             ],
         )
         del sides
+        # `same` (every same_at(k)) is a hit whose key is all filled in: same_at is the
+        # key's text equal, a null equal to nothing; read from `hit`, the key's text is
+        # compared once, not twice (7.3M (class, user) keys: ~0.1-0.15 s).
+        flags = flags.with_columns((pl.col("hit") & pl.col("keyed")).alias("same"))
         hit = flags["hit"]
         # As `_aligned`: a row whose key is the one at its position on the other side but
         # not all filled in (a null part) pairs with nothing; only the other rows are joined.
