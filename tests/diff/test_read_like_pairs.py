@@ -4,7 +4,6 @@ on the sample pairs and on pairs whose NEW has its enrollments edited or damaged
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from roster_lint.diff import reuse
 from roster_lint.findings import Findings
 from roster_lint.load.reader import Parsed, read_entry
 from roster_lint.load.source import Entry
+from tests.diff.test_reuse import _masked
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_exports"
 
@@ -30,12 +30,6 @@ def _diff(old: str, new: str, capsys: pytest.CaptureFixture[str], *extra: str) -
         main(["diff", old, new, *extra])
     out, _ = capsys.readouterr()
     return int(exc.value.code or 0), out
-
-
-def _masked(text: str) -> object:
-    doc = json.loads(text)
-    doc.pop("generated_at", None)
-    return doc
 
 
 def _enrollments(edit: Callable[[pl.DataFrame], pl.DataFrame]) -> Callable[[Path], None]:
