@@ -210,10 +210,19 @@ def _hits(
 
 
 def _first_rows(
-    flagged: pl.LazyFrame, pairs: Pairs, flags: list[str], sid: str | None
+    flagged: pl.LazyFrame,
+    pairs: Pairs,
+    flags: list[str],
+    sid: str | None,
+    held: Sequence[bool | None] | None = None,
 ) -> pl.LazyFrame:
     """Per check, as one row of aggregates: how many rows it hits (`__nI`) and its first
     GROUP_LIMIT + 1 of them by line (`__rI`, a list of line/sourced_id/value structs).
+
+    `held` (per check, `_held`): True where it hits every row (its flag is not read),
+    False where it hits none (`__nI` is 0 and `__rI` is left out: no pass over the
+    rows), None where its flag says.  Excel's TRUE in every row of users.enabledUser is
+    bad for one of its four checks: the other three cost as much as it did.
 
     What `grouped` makes of `_hits`, computed inside the whole-column query: a column bad
     from top to bottom never becomes a frame of millions of hit rows that is sorted to keep
@@ -228,9 +237,19 @@ def _first_rows(
 
     aggs: list[pl.Expr] = []
     for i, (f, (col, _)) in enumerate(zip(flags, pairs, strict=True)):
-        hit = pl.col(f)
-        last = pl.col(LINE).filter(hit).bottom_k(GROUP_LIMIT + 1).max()
-        kept = hit & (pl.col(LINE) <= last).fill_null(False)
+        every = None if held is None else held[i]
+        if every is False:  # no hit: nothing to count or keep (see _grouped_hits)
+            aggs.append(pl.lit(0, pl.UInt32).alias(f"__n{i}"))
+            continue
+        if every:  # every row: the first lines of the whole column, no flag read
+            count = pl.len()
+            last = pl.col(LINE).bottom_k(GROUP_LIMIT + 1).max()
+            kept = (pl.col(LINE) <= last).fill_null(False)
+        else:
+            hit = pl.col(f)
+            count = hit.sum()
+            last = pl.col(LINE).filter(hit).bottom_k(GROUP_LIMIT + 1).max()
+            kept = hit & (pl.col(LINE) <= last).fill_null(False)
         # Each field filtered, then the struct (of GROUP_LIMIT + 1 rows at most): a struct
         # of whole columns filtered after would make a column the loader keeps as one
         # value (reader._constants) a Series of every row first.
@@ -239,7 +258,7 @@ def _first_rows(
             (pl.col(sid).filter(kept) if sid else pl.lit(None, pl.String)).alias("sourced_id"),
             pl.col(col).filter(kept).alias("value"),
         )
-        aggs += [hit.sum().alias(f"__n{i}"), row.implode().alias(f"__r{i}")]
+        aggs += [count.alias(f"__n{i}"), row.implode().alias(f"__r{i}")]
     return flagged.select(aggs)
 
 
@@ -338,9 +357,16 @@ class _Place:
         cols = list(dict.fromkeys([LINE, col, *([self.sid] if self.sid else [])]))
         x = pl.col(col)
         if group:  # each check's own bad values, one membership test per check
-            hit = [_holds(x, bad.filter(pl.col(f))[col], distinct).alias(f) for f in flags]
+            values = [bad.filter(pl.col(f))[col] for f in flags]
+            held = [_held(v, distinct) for v in values]
+            # Only the checks that hit some rows but not all have a flag to read.
+            hit = [
+                _holds(x, v, distinct).alias(f)
+                for f, v, h in zip(flags, values, held, strict=True)
+                if h is None
+            ]
             self.query = _first_rows(
-                df.lazy().select(cols).with_columns(hit), pairs, flags, self.sid
+                df.lazy().select(cols).with_columns(hit), pairs, flags, self.sid, held
             )
             return
         self.query = (
@@ -356,15 +382,24 @@ class _Place:
         return _hits(rows, self.pairs, self.flags, self.sid), []
 
 
-def _holds(x: pl.Expr, values: pl.Series, distinct: int | None) -> pl.Expr:
-    """Rows whose value is among `values` (distinct, null included): every row when
-    they are all of the column's `distinct` values, none when there are none.  An Excel
-    export's dates and TRUE/FALSE are bad in every row, and hashing 7.3M values to look
-    each up cost 0.03-0.05 s a column at 1M students (docs/performance.md, checkfast3)."""
+def _held(values: pl.Series, distinct: int | None) -> bool | None:
+    """Whether the rows holding `values` (distinct, null included) are every row (True:
+    they are all of the column's `distinct` values), none (False: there are none) or
+    some (None: a membership test says which)."""
     if values.len() == distinct:
-        return pl.col(LINE).is_not_null()  # LINE is never null: True on every row
+        return True
     if values.len() == 0:  # this check holds none of the column's bad values
-        return pl.col(LINE).is_null()
+        return False
+    return None
+
+
+def _holds(x: pl.Expr, values: pl.Series, distinct: int | None) -> pl.Expr:
+    """Rows whose value is among `values` (`_held`).  An Excel export's dates and
+    TRUE/FALSE are bad in every row, and hashing 7.3M values to look each up cost
+    0.03-0.05 s a column at 1M students (docs/performance.md, checkfast3)."""
+    held = _held(values, distinct)
+    if held is not None:  # LINE is never null: True on every row, or on none
+        return pl.col(LINE).is_not_null() if held else pl.col(LINE).is_null()
     return x.is_in(values.implode(), nulls_equal=True).fill_null(False)
 
 
