@@ -81,9 +81,8 @@ def test_runs_taken_without_a_shifted_copy(
     """row_of finds the runs with `rle`, not by comparing the keys with a shifted copy of
     them (a new 16-byte view per key: ~28k fresh pages for 7M enrollments), on keys in
     several chunks as the loader gives them, every key found or some absent."""
-    keys: list[str | None] = (
-        ["c1"] * 6 + ["c2"] * 4 + ["c3"] * 5 + (["gone"] * 3 if with_absent else [])
-    )
+    runs = [("c1", 6), ("c2", 4), ("c3", 5)] + ([("gone", 3)] if with_absent else [])
+    keys: list[str | None] = [k for k, n in runs for _ in range(n)]
     ids = ["c3", "c1", "c2"]
     chunked = pl.concat([pl.Series(keys[:7]), pl.Series(keys[7:])], rechunk=False)
     assert chunked.n_chunks() == 2
