@@ -761,9 +761,7 @@ def enrollment_actions(
         # Made once per (grade class, flags): a split class's students share one detail.
         # Every row's detail is one gather from ["{}", *made]: no column of `{}` to
         # scatter into and no column of the made values per row beside it.
-        flags = [flag.fill_null(False).cast(pl.Int64) for _, flag in nd_flags()]
-        bits = sum(flag * pl.lit(1 << i, pl.Int64) for i, flag in enumerate(flags))
-        key = _detail_key(needed.select(bits).to_series(), needed["_gc"])
+        key = _detail_key(needed.select(_nd_bits()).to_series(), needed["_gc"])
         made, spread = keyed_table(key, make)
         del key
         if every:
