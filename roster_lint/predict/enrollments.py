@@ -627,6 +627,51 @@ def plain_details(some: pl.DataFrame) -> pl.Series | None:
     return some.select(made.alias("detail"))["detail"]
 
 
+def _nd_bits() -> pl.Expr:
+    """The nd_flags of a row as one u8, bit i flag i (null as unset)."""
+    return pl.sum_horizontal(
+        flag.fill_null(False).cast(pl.UInt8) * (1 << i) for i, (_, flag) in enumerate(nd_flags())
+    )
+
+
+def _grade_class_details(grade_classes: pl.Series) -> pl.Series | None:
+    """The detail of a row whose only member is its grade class, for each place in
+    decide_enrollments' table of grade classes (place 0, no grade class: `{}`), made by
+    plain_details; None where a grade class needs JSON escaping."""
+    alone = pl.DataFrame([grade_classes.alias("grade_class")]).with_columns(
+        pl.lit(False).alias(c) for c in _ND_COLUMNS
+    )
+    made = plain_details(alone)
+    return None if made is None else made.cast(STR)
+
+
+def _detail_places(
+    e: pl.DataFrame,
+    cols: list[str],
+    by_class: pl.Series,
+    make_of: Callable[[pl.DataFrame], Callable[[pl.Series], pl.Series]],
+) -> tuple[np.ndarray, pl.Series]:
+    """(each row's place in a table of the details, the table), without --previous: the
+    table is `by_class` (`_grade_class_details`), then the details of the rows with a
+    not-documented flag, once per distinct (grade class, flags) (keyed_table).  A row
+    with no flag set has its grade class's detail: its place is its `_gc`, so the rows
+    of split classes (every student's on a ClassLink export, 6.5M at 1M students) are
+    neither keyed nor gathered.  `make_of(frame of cols)` makes the flagged rows'."""
+    bits = e.select(_nd_bits().alias("b"))["b"]
+    flagged = (bits != 0).arg_true()
+    index = e["_gc"].to_numpy(writable=True).astype(np.uint32, copy=False)
+    table = by_class
+    if flagged.len():
+        needed = e.select(cols)[flagged]
+        key = _detail_key(bits.gather(flagged), needed["_gc"])
+        del bits
+        made, spread = keyed_table(key, make_of(needed))
+        del key
+        index[flagged.to_numpy()] = spread + by_class.len()
+        table = pl.concat([by_class, made.cast(STR)], rechunk=True)
+    return index, table
+
+
 def placeholder_lists(n: int) -> pl.Series:
     """`n` null reasons lists, the placeholders enrollment_actions leaves for the lists
     made from the plan's keys (Plan.defer_reasons): their offsets and validity are zeroed
@@ -674,40 +719,49 @@ def enrollment_actions(
         piece("from", pl.col("from_class"), pl.col("from_class").is_not_null()),
         not_documented(nd_flags()),
     ]
-    has = pl.any_horizontal(
-        pl.col("_gc") != 0,
-        pl.col("from_class").is_not_null(),
-        *[flag.fill_null(False) for _, flag in nd_flags()],
-    )
-    rows = e.select(pl.arg_where(has).cast(pl.UInt32).alias("i"))["i"]
-    every = rows.len() == e.height  # ClassLink: every enrollment has a detail
     no_from = e["from_class"].null_count() == e.height
     # Without --previous no row has a previous class: not gathered for millions of rows.
     cols = ["_gc", "_ungraded", "_teacher", "_odd_role", "_nd_existing"]
-    needed = e.select(cols if no_from else [*cols, "from_class"])
-    if not every:  # a gather of every row would copy 7M rows to the same rows
-        needed = needed[rows]
 
-    def make(first: pl.Series) -> pl.Series:
-        some = needed[first]
-        # The grade class as text, from its place in the table (rows without one: 0).
-        text = grade_classes.gather(some["_gc"]).alias("grade_class")
-        some = some.select(text, *some.columns[1:])
-        if no_from:
-            plain = plain_details(some)
-            if plain is not None:
-                return plain
-            some = some.with_columns(pl.lit(None, STR).alias("from_class"))
-        return some.select(detail(pieces).alias("detail"))["detail"]
+    def make_of(needed: pl.DataFrame) -> Callable[[pl.Series], pl.Series]:
+        """The details of rows `first` of `needed` (a frame of `cols`, and `from_class`
+        where some row has one)."""
+
+        def make(first: pl.Series) -> pl.Series:
+            some = needed[first]
+            # The grade class as text, from its place in the table (rows without one: 0).
+            text = grade_classes.gather(some["_gc"]).alias("grade_class")
+            some = some.select(text, *some.columns[1:])
+            if no_from:
+                plain = plain_details(some)
+                if plain is not None:
+                    return plain
+                some = some.with_columns(pl.lit(None, STR).alias("from_class"))
+            return some.select(detail(pieces).alias("detail"))["detail"]
+
+        return make
 
     places: list[pl.Series] = []  # `_d`, with detail_table
-    if no_from:
+    by_class = _grade_class_details(grade_classes) if no_from else None
+    if by_class is not None:
+        index, table = _detail_places(e, cols, by_class, make_of)
+    else:
+        has = pl.any_horizontal(
+            pl.col("_gc") != 0,
+            pl.col("from_class").is_not_null(),
+            *[flag.fill_null(False) for _, flag in nd_flags()],
+        )
+        rows = e.select(pl.arg_where(has).cast(pl.UInt32).alias("i"))["i"]
+        every = rows.len() == e.height
+        needed = e.select(cols if no_from else [*cols, "from_class"])
+        if not every:  # a gather of every row would copy 7M rows to the same rows
+            needed = needed[rows]
+        make = make_of(needed)
+    if by_class is None and no_from:
         # Made once per (grade class, flags): a split class's students share one detail.
         # Every row's detail is one gather from ["{}", *made]: no column of `{}` to
         # scatter into and no column of the made values per row beside it.
-        flags = [flag.fill_null(False).cast(pl.Int64) for _, flag in nd_flags()]
-        bits = sum(flag * pl.lit(1 << i, pl.Int64) for i, flag in enumerate(flags))
-        key = _detail_key(needed.select(bits).to_series(), needed["_gc"])
+        key = _detail_key(needed.select(_nd_bits()).to_series(), needed["_gc"])
         made, spread = keyed_table(key, make)
         del key
         if every:
@@ -718,6 +772,7 @@ def enrollment_actions(
             index[rows.to_numpy()] = spread + 1
         del spread
         table = pl.concat([pl.Series(["{}"], dtype=STR), made.cast(STR)], rechunk=True)
+    if no_from:
         details = table[index].alias("detail")
         if detail_table is not None:
             detail_table.append(table)

@@ -72,3 +72,25 @@ def test_colliding_hashes_fall_back_to_the_text(
     monkeypatch.setattr(pl.Series, "hash", lambda self, *a, **k: _by_length(self))
     got = row_of(pl.Series(keys, dtype=pl.String()), pl.Series(ids, dtype=pl.String()))
     assert got.to_list() == _joined(keys, ids)
+
+
+@pytest.mark.parametrize("with_absent", [False, True])
+def test_runs_taken_without_a_shifted_copy(
+    with_absent: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """row_of finds the runs with `rle`, not by comparing the keys with a shifted copy of
+    them (a new 16-byte view per key: ~28k fresh pages for 7M enrollments), on keys in
+    several chunks as the loader gives them, every key found or some absent."""
+    runs = [("c1", 6), ("c2", 4), ("c3", 5)] + ([("gone", 3)] if with_absent else [])
+    keys: list[str | None] = [k for k, n in runs for _ in range(n)]
+    ids = ["c3", "c1", "c2"]
+    chunked = pl.concat([pl.Series(keys[:7]), pl.Series(keys[7:])], rechunk=False)
+    assert chunked.n_chunks() == 2
+
+    def no_shift(self: pl.Series, *a: object, **k: object) -> pl.Series:
+        raise AssertionError("the keys were shifted")
+
+    monkeypatch.setattr(pl.Series, "shift", no_shift)
+    got = row_of(chunked, pl.Series(ids))
+    assert got.dtype == pl.UInt32
+    assert got.to_list() == _joined(keys, ids)
