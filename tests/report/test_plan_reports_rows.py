@@ -21,7 +21,7 @@ from roster_lint import api
 from roster_lint.model import Export
 from roster_lint.predict import model
 from roster_lint.predict.model import Plan
-from roster_lint.report import html_plan, plan_tables
+from roster_lint.report import html_plan, plan_json, plan_tables
 from roster_lint.report.outputs import plain_text
 from roster_lint.report.plan_text import render_plan
 
@@ -117,4 +117,20 @@ def test_rows_and_rows_at_are_the_actions_rows(loaded: tuple[Export, Plan]) -> N
     assert plan.rows_at(at).equals(full[at.to_list()])
     for offset, length in [(0, 10), (full.height - 4, 10), (full.height, 5)]:
         assert plan.rows(offset, length).equals(full.slice(offset, length))
+    assert plan._reasons_unmade
+
+
+def test_json_encoder_path_makes_a_chunk_at_a_time(
+    loaded: tuple[Export, Plan], calls: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids that need escaping go through polars' JSON encoder, which reads the lists:
+    each chunk's are made, not the plan's."""
+    _, plan, made = _fresh(loaded)
+    height = plan.keyed_actions()[0].height
+    expected = plan_json.plan_json_text(made)
+    monkeypatch.setattr(plan_json, "is_json_plain", lambda ids: False)  # as for a `"` in one
+    monkeypatch.setattr(plan_json, "CHUNK", 4096)
+    calls.clear()
+    assert plan_json.plan_json_text(plan) == expected
+    assert calls and max(calls) <= 4096 and sum(calls) == height
     assert plan._reasons_unmade
