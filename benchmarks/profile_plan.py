@@ -4,6 +4,8 @@
     .venv/bin/python benchmarks/profile_plan.py EXPORT --json    # the JSON writer, not text
     .venv/bin/python benchmarks/profile_plan.py NEW --previous OLD  # as diff plans NEW
     .venv/bin/python benchmarks/profile_plan.py EXPORT --json --cli  # loaded as `plan` does
+    .venv/bin/python benchmarks/profile_plan.py EXPORT --cli --output json:F --output csv:F
+        # outputs.emit_plan: the text to /dev/null and every --output FORMAT:PATH given
 
 Prints wall, CPU (user + system, and system alone) and peak RSS (ru_maxrss) after every
 stage.  --cli loads with api.load_for_plan (the columns the plan does not read dropped,
@@ -119,7 +121,24 @@ def main() -> None:
     size = frame.estimated_size() / 2**30
     _stage("build_plan", w, c, s, f", {frame.height} actions, frame {size:.2f} GB")
     w, c, s = time.perf_counter(), time.process_time(), _sys()
-    if as_json:
+    argv = sys.argv[2:]
+    outputs = [argv[i + 1] for i, a in enumerate(argv) if a == "--output"]
+    if outputs:
+        from roster_lint.report.outputs import emit_plan
+
+        with open("/dev/null", "w") as sink:
+            console = Console(file=sink, width=120)
+            emit_plan(
+                plan,
+                fmt="text",  # stdout is this profile's report: never the JSON
+                outputs=outputs,
+                redact=False,
+                console=console,
+                export=export,
+                previous=previous,
+                quiet=True,
+            )
+    elif as_json:
         from roster_lint.report.plan_json import write_plan_json
 
         with open("/dev/null", "wb") as raw:
@@ -127,7 +146,7 @@ def main() -> None:
     else:
         with open("/dev/null", "w") as sink:
             render_plan(plan, Console(file=sink, width=120))
-    _stage("write_plan_json" if as_json else "render_plan", w, c, s)
+    _stage("emit_plan" if outputs else "write_plan_json" if as_json else "render_plan", w, c, s)
     for name, wall, cpu, sys_, rss, now in ROWS:
         print(
             f"  {name:26s} {wall:6.2f} s  {cpu:6.2f} s CPU ({sys_:5.2f} sys)  "

@@ -2,6 +2,8 @@
 
     .venv/bin/python -m benchmarks.run_shapes --students 100000 --mem-limit-gb 16
     .venv/bin/python -m benchmarks.run_shapes --students 1000000 --shape clean --shape excel
+    .venv/bin/python -m benchmarks.run_shapes --students 1000000 --skip check --skip redact \
+        --skip diff --with plan-text --with plan-files --paired     # every plan output
 
 Per shape, in rounds (floor, then every tool stage, --repeat times), each a separate process:
   floor   polars reads every CSV of the export, every column as text
@@ -11,6 +13,13 @@ Per shape, in rounds (floor, then every tool stage, --repeat times), each a sepa
   diff    roster-lint diff EXPORT EXPORT.new             (text to /dev/null; EXPORT.new is
           the same export with every enrollment sourcedId regenerated; it reads two exports,
           so reading alone is 2x the floor)
+Opt-in stages (`--with STAGE`, after the others; not in the standard run, which they
+would lengthen by a third):
+  plan-text   roster-lint plan EXPORT                    (the default text to /dev/null:
+              what a district runs first)
+  plan-files  roster-lint plan EXPORT -q --output json:F.json --output csv:F.csv
+              --output parquet:F.parquet                 (text to /dev/null; ~3 GB of files
+              at 1M students, removed after the shape)
 Prints one Markdown table of every shape and stage (median wall, ratio to the shape's floor
 in the same run, median CPU and its ratio, the CPU's range over the repeats and its median
 system part, with --paired the median and range of each run's ratio to a floor run made just
@@ -35,6 +44,7 @@ from benchmarks.run import BIN, FLOOR, HERE, PY, ROOT, Timing, record, report
 from benchmarks.shapes import SHAPES
 
 STAGES = ("floor", "check", "plan", "redact", "diff")
+EXTRA = ("plan-text", "plan-files")  # only with --with (module docstring)
 OK_EXITS = {"floor": (0,)}  # roster-lint exits 1 for findings at the fail-on level: a result
 
 
@@ -50,14 +60,22 @@ def data_for(students: int, seed: int, shape: str) -> tuple[Path, Path]:
     return old, new
 
 
+def plan_files(old: Path) -> list[Path]:
+    """Where plan-files writes: beside the export, as the plan stage's JSON."""
+    return [old.parent / f"{old.name}.plan-files.{ext}" for ext in ("json", "csv", "parquet")]
+
+
 def commands(old: Path, new: Path) -> dict[str, list[str]]:
     lint = str(BIN / "roster-lint")
+    files = [f"--output={p.suffix[1:]}:{p}" for p in plan_files(old)]
     return {
         "floor": [PY, "-c", FLOOR, str(old)],
         "check": [lint, "check", str(old)],
         "plan": [lint, "plan", str(old), "--format", "json"],
         "redact": [lint, "check", str(old), "--redact"],
         "diff": [lint, "diff", str(old), str(new)],
+        "plan-text": [lint, "plan", str(old)],
+        "plan-files": [lint, "plan", str(old), "-q", *files],
     }
 
 
@@ -90,6 +108,10 @@ def measure(
         size = plan_out.stat().st_size
         print(f"  plan JSON {size / 1e6:,.0f} MB", file=sys.stderr)
         plan_out.unlink()
+    for f in plan_files(old):
+        if f.exists():
+            print(f"  plan-files {f.suffix[1:]} {f.stat().st_size / 1e6:,.0f} MB", file=sys.stderr)
+            f.unlink()
     return list(timings.values())
 
 
@@ -125,6 +147,11 @@ def table(students: int, rows: list[tuple[str, float, list[Timing]]], notes: lis
     return "\n".join([*lines, "", *notes, ""])
 
 
+def stages_of(skip: list[str], extra: list[str]) -> list[str]:
+    """The stages run, in order: the standard ones not skipped, then the opt-in ones."""
+    return [s for s in STAGES if s not in skip] + [s for s in EXTRA if s in extra]
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -134,6 +161,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--shape", action="append", choices=SHAPES, help="default: every shape")
     p.add_argument("--skip", action="append", default=[], choices=STAGES[1:])
+    p.add_argument(
+        "--with",
+        dest="extra",
+        action="append",
+        default=[],
+        choices=EXTRA,
+        help="an opt-in stage: plan-text (the default text), plan-files (json+csv+parquet)",
+    )
     p.add_argument("--mem-limit-gb", type=float, default=None, help="address-space cap per run")
     p.add_argument("--drop-data", action="store_true", help="delete each shape once measured")
     p.add_argument(
@@ -142,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         help="a floor run before every tool run, each tool's ratio to its own floor",
     )
     a = p.parse_args(argv)
-    stages = [s for s in STAGES if s not in a.skip]
+    stages = stages_of(a.skip, a.extra)
     rows = []
     results = HERE / "results"
     results.mkdir(exist_ok=True)

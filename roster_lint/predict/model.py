@@ -196,6 +196,31 @@ def entity_counts(entity: pl.Series, keys: ReasonKeys) -> np.ndarray:
     return n
 
 
+def first_rows(entity: pl.Series, keys: ReasonKeys, group: np.ndarray, n: int) -> list[list[int]]:
+    """The first `n` row positions (in row order) of each group, where the group of a row
+    is `group[e * len(pairs) + k]` for its entity code `e` and pair `k` (as entity_counts;
+    -1: in none).  Read block by block from the keys, never a filter of the 9M actions;
+    stops at the block where every group has its `n`."""
+    groups = int(group.max()) + 1 if len(group) else 0
+    found: list[list[int]] = [[] for _ in range(max(groups, 0))]
+    if groups <= 0:
+        return found
+    need = np.full(groups, n, np.int64)
+    lut = group.astype(np.int64)
+    m = len(keys.pairs)
+    codes = entity.to_physical().to_numpy()
+    for b in range(0, len(codes), KEY_BLOCK):
+        if not need.any():
+            break
+        g = lut[codes[b : b + KEY_BLOCK].astype(np.int64) * m + keys.keys[b : b + KEY_BLOCK]]
+        present = np.bincount(g + 1, minlength=groups + 1)[1:]
+        for j in np.flatnonzero((present > 0) & (need > 0)).tolist():
+            at = np.flatnonzero(g == j)[: need[j]]
+            found[j].extend((at + b).tolist())
+            need[j] -= len(at)
+    return found
+
+
 @dataclass(frozen=True)
 class DetailKeys:
     """The details of the actions' rows `start`.. (`len(index)` of them) as places in a
@@ -277,6 +302,26 @@ class Plan:
         keys = self.reason_keys
         height = self.__dict__["_actions"].height
         return keys if keys is not None and len(keys.keys) == height else None
+
+    def rows(self, offset: int, length: int) -> pl.DataFrame:
+        """`actions.slice(offset, length)` with every reasons list, made for these rows
+        alone where they are deferred: what a writer of every action reads chunk by chunk
+        (CSV, Parquet) instead of `actions`, which makes all 9M rows' lists at once."""
+        frame, keys = self.keyed_actions()
+        part = frame.slice(offset, length)
+        if keys is None or not self._reasons_unmade:
+            return part
+        return made_reasons(part, keys.rows(offset, length))
+
+    def rows_at(self, at: pl.Series) -> pl.DataFrame:
+        """The actions at row positions `at` (in that order), every reasons list made: what
+        a report that shows a few rows reads (the text's examples, the HTML's capped tables)
+        instead of `actions`."""
+        frame, keys = self.keyed_actions()
+        part = frame.select(pl.all().gather(at))
+        if keys is None or not self._reasons_unmade:
+            return part
+        return made_reasons(part, ReasonKeys(keys.keys[at.to_numpy()], keys.pairs))
 
     def totals(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}

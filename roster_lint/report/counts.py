@@ -24,6 +24,7 @@ import polars as pl
 from roster_lint.predict.model import Plan, ReasonKeys, entity_counts, reason_keys
 
 NOT_SYNCED = ("skip", "retain")
+NO_REASON = "(no reason given)"  # the first reason of an entity that has none
 STUDENT = "Student"  # the Summit K12 role of a student (SK-A9); every other role is staff
 NO_GRADE = "(no grade)"
 # Grade order: CEDS codes in school order, anything else after, by name.
@@ -121,7 +122,7 @@ def _reasons(groups: pl.DataFrame, first: bool) -> list[ReasonCount]:
     if not first:
         rows = rows.explode("reason")
     counts = (
-        rows.with_columns(pl.col("reason").fill_null("(no reason given)"))
+        rows.with_columns(pl.col("reason").fill_null(NO_REASON))
         .group_by(["entity", "action", "reason"])
         .agg(pl.col("n").sum())
         .sort(["n", "entity", "action", "reason"], descending=[True, False, False, False])

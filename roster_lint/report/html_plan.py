@@ -57,8 +57,12 @@ def _codes(s: pl.Series) -> tuple[list[int], list[Any]]:
     return codes.to_list(), values.to_list()
 
 
-def _rows(actions: pl.DataFrame, entity: str, cap: int) -> pl.DataFrame:
-    present = actions.filter(pl.col("entity") == entity)
+def _rows(plan: Plan, entity: str, cap: int) -> tuple[pl.DataFrame, int]:
+    """(the entity's first `cap` actions, problems first, every column; how many it has).
+    The order is found on the row numbers, action and rank alone, and only the rows shown
+    are gathered (their reasons made: Plan.rows_at); filtering and sorting `plan.actions`
+    made every deferred reasons list and copied every column of 7M enrollments."""
+    actions, _ = plan.keyed_actions()
     order = {a: i for i, a in enumerate(ACTION_ORDER)}
     rank = (
         pl.col("action")
@@ -66,7 +70,14 @@ def _rows(actions: pl.DataFrame, entity: str, cap: int) -> pl.DataFrame:
         .replace_strict(order, default=len(order), return_dtype=pl.Int32)
     )
     # A stable sort keeps the plan's own order inside each action.
-    return present.with_columns(rank.alias("_rank")).sort("_rank", maintain_order=True).head(cap)
+    present = (
+        actions.select("entity", "action")
+        .with_row_index("_i")
+        .filter(pl.col("entity") == entity)
+        .select("_i", rank.alias("_rank"))
+    )
+    at = present.sort("_rank", maintain_order=True)["_i"].head(cap)
+    return plan.rows_at(at), present.height
 
 
 def school_names(plan: Plan, export: Export | None) -> dict[str, str]:
@@ -157,7 +168,7 @@ def _entity_data(
     people: pl.DataFrame | None,
     dicts: dict[str, dict[Any, int]],
 ) -> dict[str, Any]:
-    rows = _rows(plan.actions, entity, cap)
+    rows, total = _rows(plan, entity, cap)
 
     def code(kind: str, values: list[Any]) -> list[int]:
         table = dicts[kind]
@@ -169,7 +180,7 @@ def _entity_data(
     out: dict[str, Any] = {
         "entity": entity,
         "label": ENTITY_PLURAL.get(entity, entity),
-        "total": int((plan.actions["entity"] == entity).sum()),
+        "total": total,
         "id": rows["id"].fill_null("").to_list(),
         "action": code("action", rows["action"].cast(pl.String).to_list()),
         "reasons": code("reasons", reasons.to_list()),

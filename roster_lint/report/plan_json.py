@@ -197,10 +197,9 @@ def write_plan_json(plan: Plan, out: BinaryIO) -> None:
                 ids_plain=ids_plain,
                 tail=_tails(part, i, dkeys, wrapped) if ids_plain else None,
             )
-            # The encoder reads the lists: the plan's own actions (every list made).
-            rows = (
-                action_lines(plan.actions.slice(i, CHUNK)).to_frame() if fields is None else fields
-            )
+            # The encoder reads the lists: the chunk's made (Plan.rows), never the whole
+            # plan's (an id that needs escaping would make all 9M rows' lists at once).
+            rows = action_lines(plan.rows(i, CHUNK)).to_frame() if fields is None else fields
             # The plan's last action takes no separator after it, but the array's end.
             last = i + CHUNK >= n
             _write_rows(rows.head(-1) if last else rows, out, SEP)

@@ -14,9 +14,11 @@ spreadsheets show as text (OWASP "CSV injection"); Parquet keeps every value unc
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import BinaryIO
 
 import polars as pl
+from polars.io.plugins import register_io_source
 
 from roster_lint.predict.model import Plan
 
@@ -43,11 +45,12 @@ def _guarded(c: str) -> pl.Expr:
 
 
 def write_actions_csv(plan: Plan, out: BinaryIO) -> None:
-    """Every action as a CSV row, chunk by chunk (9M actions never one string)."""
-    n = plan.actions.height
+    """Every action as a CSV row, chunk by chunk (9M actions never one string); each
+    chunk's deferred reasons made for it alone (Plan.rows)."""
+    n = plan.keyed_actions()[0].height
     for i in range(0, max(n, 1), CHUNK):
         part = (
-            plan.actions.slice(i, CHUNK)
+            plan.rows(i, CHUNK)
             .select(action_columns())
             .with_columns(pl.col("reasons").list.join(REASON_SEP))
         )
@@ -56,5 +59,31 @@ def write_actions_csv(plan: Plan, out: BinaryIO) -> None:
 
 
 def write_actions_parquet(plan: Plan, out: BinaryIO) -> None:
-    """Every action as a Parquet row, written by polars' streaming sink."""
-    plan.actions.lazy().select(action_columns()).sink_parquet(out)
+    """Every action as a Parquet row, written by polars' streaming sink from the plan's
+    chunks, each chunk's deferred reasons made as the sink reads it (Plan.rows): never
+    every reasons list at once."""
+    chunks(plan).sink_parquet(out)
+
+
+def chunks(plan: Plan) -> pl.LazyFrame:
+    """The plan's action columns as a lazy frame read CHUNK rows at a time (a polars IO
+    source: its generator runs when the frame is collected or sunk)."""
+    n = plan.keyed_actions()[0].height
+    schema = plan.rows(0, 0).select(action_columns()).schema
+
+    def source(
+        with_columns: list[str] | None,
+        predicate: pl.Expr | None,
+        n_rows: int | None,
+        batch_size: int | None,
+    ) -> Iterator[pl.DataFrame]:
+        left = n if n_rows is None else min(n, n_rows)
+        for i in range(0, left, CHUNK):
+            part = plan.rows(i, min(CHUNK, left - i)).select(action_columns())
+            if with_columns is not None:
+                part = part.select(with_columns)
+            if predicate is not None:
+                part = part.filter(predicate)
+            yield part
+
+    return register_io_source(source, schema=schema, explain_name="plan actions")
