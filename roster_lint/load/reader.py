@@ -759,6 +759,23 @@ def read_like(entry: Entry, out: Findings, like: Parsed) -> Parsed:
     return got if got is not None else read_entry(entry, out)
 
 
+def _batch_lengths(batch: pl.DataFrame, cols: list[str], entry: Entry) -> list[int]:
+    """_lengths of a batch of read_like's scan (the same numbers), eagerly column by column:
+    ~150 small lazy queries (each planned, its common subexpressions found) cost ~0.07 s
+    more at 7.3M enrollments.  A batch's column holds at most the file's bytes (the u32
+    sums as _lengths')."""
+    wide = entry.size >= 2**32
+    sums: list[int] = []
+    maxima: list[int] = []
+    for c in cols:
+        lengths = batch.get_column(c).str.len_bytes()
+        lengths = lengths.cast(pl.UInt64) if wide else lengths
+        total, top = lengths.sum(), lengths.max()  # int, or None where every value is null
+        sums.append(total if isinstance(total, int) else 0)
+        maxima.append(top if isinstance(top, int) else 0)
+    return sums + maxima
+
+
 @dataclass
 class _Column:
     """One column of read_like's frame, batch by batch: a batch is NEW's values (a Series)
@@ -785,7 +802,7 @@ def _alike(entry: Entry, head: bytes, like: Parsed) -> Parsed | None:
         for batch in _scan_text(entry.file(), width).collect_batches(chunk_size=LIKE_BATCH_ROWS):
             if batch.height == 0:
                 continue
-            got = _lengths(batch, [pl.col(c).str.len_bytes() for c in cols], entry)
+            got = _batch_lengths(batch, cols, entry)
             stats = [a + b for a, b in zip(stats[:width], got[:width], strict=True)] + [
                 max(a, b) for a, b in zip(stats[width:], got[width:], strict=True)
             ]
