@@ -861,7 +861,7 @@ def _take(
             same = (
                 values[0] == was[start]
                 and values[rows - 1] == was[start + rows - 1]
-                and values.equals(was.slice(start, rows), check_names=False, null_equal=True)
+                and _equal(values, was.slice(start, rows))
             )
         else:
             same = False
@@ -869,6 +869,15 @@ def _take(
         # cut at the union of both sides' bounds has ~830 chunks a column at 7.3M records,
         # not ~1,370 (every later step pays per chunk: NEW's plan 0.1 s of user time).
         col.pieces.append((start, rows) if same else values.rechunk())
+
+
+def _equal(a: pl.Series, b: pl.Series) -> bool:
+    """`a.equals(b)` with a null equal to a null (two series of one length): where neither
+    holds a null (a healthy file's batch and OLD's read of one), as one comparison read
+    whole (7.3M enrollments' columns: ~0.05 s less than `equals`)."""
+    if a.null_count() == 0 and b.null_count() == 0:
+        return bool((a == b).all())
+    return a.equals(b, check_names=False, null_equal=True)
 
 
 def _joined(col: _Column, old: pl.DataFrame, c: str, constants: dict[str, str]) -> pl.Series:

@@ -1,6 +1,6 @@
-"""reader._batch_lengths (read_like's per-batch lengths, eager) gives _lengths' numbers,
-and read_like asks no lazy _lengths of its batches (docs/performance.md, branch
-difffast9)."""
+"""reader._batch_lengths (read_like's per-batch lengths, eager) gives _lengths' numbers and
+reader._equal `equals`' answer; read_like asks neither a lazy _lengths of its batches nor
+`Series.equals` of a healthy pair (docs/performance.md, branch difffast9)."""
 
 from __future__ import annotations
 
@@ -55,4 +55,35 @@ def test_read_like_asks_no_lazy_lengths(tmp_path: Path, monkeypatch: pytest.Monk
     got_out = Findings()
     with _batches(10):
         got = reader.read_like(_entry(b), got_out, like)
+    _same(got, got_out, want, want_out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_value, _value), max_size=12), st.booleans())
+def test_equal_is_equals(pairs: list[tuple[str | None, str | None]], same: bool) -> None:
+    """reader._equal is `equals` with nulls equal, nulls on either side or none."""
+    a = pl.Series("a", [x for x, _ in pairs], pl.String)
+    b = a.clone() if same else pl.Series("b", [y for _, y in pairs], pl.String)
+    assert reader._equal(a, b) == a.equals(b, check_names=False, null_equal=True)
+
+
+def test_read_like_compares_without_equals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A healthy pair (no null on either side) is compared batch by batch with no
+    `Series.equals`: read_entry's Parsed."""
+    rows = _rows(40)
+    new = [[f"r{i}", *r[1:]] for i, r in enumerate(rows)]
+    new[17][3] = "aide"
+    a, b = _pair(tmp_path, _csv([HEADER, *rows]), _csv([HEADER, *new]))
+    want_out = Findings()
+    want = reader.read_entry(_entry(b), want_out)
+    like = reader.read_entry(_entry(a), Findings())
+
+    def no_equals(*_: object, **__: object) -> bool:
+        raise AssertionError("Series.equals")
+
+    monkeypatch.setattr(pl.Series, "equals", no_equals)
+    got_out = Findings()
+    with _batches(10):
+        got = reader.read_like(_entry(b), got_out, like)
+    monkeypatch.undo()
     _same(got, got_out, want, want_out)
