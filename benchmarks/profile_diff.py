@@ -111,7 +111,7 @@ def main(argv: list[str]) -> int:
         )
         files.append(fd)
     warnings = Findings()
-    measured = {f.file: f.id_overlap for f in files if f.id_overlap is not None}
+    measured = compare_mod.measured_overlaps(old, new, files, shared)
     paired = {f.file: f.paired for f in files if f.paired is not None}
     stage("RL4xx checks", lambda: diff_findings(old, new, opts, warnings, measured, paired))
     for f in files:

@@ -9,7 +9,7 @@ import polars as pl
 
 from roster_lint.diff.findings import diff_findings
 from roster_lint.diff.model import DiffResult, FileDiff, PairedRows
-from roster_lint.diff.rows import compare_tables
+from roster_lint.diff.rows import compare_tables, shared_overlap
 from roster_lint.diff.settings import settings_from
 from roster_lint.diff.sync import sync_groups
 from roster_lint.findings import Findings
@@ -80,6 +80,21 @@ def _manifest_changes(old: Export, new: Export) -> list[tuple[str, str | None, s
     ]
 
 
+def measured_overlaps(
+    old: Export, new: Export, files: list[FileDiff], shared: Collection[str] = ()
+) -> dict[str, float]:
+    """The sourcedId overlap per file the comparison knows, for the RL4xx checks
+    (findings.changed_id_schemes): as the choice of key measured it, or of a file NEW
+    took from OLD (rows.shared_overlap: not probed)."""
+    measured = {f.file: f.id_overlap for f in files if f.id_overlap is not None}
+    for name in shared:
+        if name not in measured:
+            share = shared_overlap(old.tables.get(name), new.tables.get(name), True)
+            if share is not None:
+                measured[name] = share
+    return measured
+
+
 @dataclass
 class Compared:
     """What a diff finds without the plan: the per-file row changes and the RL4xx warnings.
@@ -102,7 +117,7 @@ def compare_rows(old: Export, new: Export, opts: Options, shared: Collection[str
         for name in _file_order(set(old.tables) | set(new.tables))
     ]
     warnings = Findings()
-    measured = {f.file: f.id_overlap for f in files if f.id_overlap is not None}
+    measured = measured_overlaps(old, new, files, shared)
     paired = {f.file: f.paired for f in files if f.paired is not None}
     diff_findings(old, new, opts, warnings, measured, paired)
     for f in files:

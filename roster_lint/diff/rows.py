@@ -68,17 +68,29 @@ def overlap(
     new: pl.DataFrame,
     key: tuple[str, ...],
     new_hash: pl.Series | None = None,
+    *,
+    same: bool = False,
 ) -> float:
     """Share of previous keys still present in `new`, from an evenly spaced sample.
 
-    Deterministic.  The sample is probed by key hash (`new_hash`: `key_hash(key)` of every
-    row of `new`, when the caller has it), and only the hash matches are compared on the
-    key text: the same count as a join on the text, without hashing 36-character strings
-    into a join table.  A null key is found nowhere.
+    Deterministic.  A one-column key is probed as text: NEW's values looked up in the set
+    of the sample's (7.3M regenerated enrollment ids: ~0.06 s of CPU, where hashing them
+    all for a join on the hash cost ~0.19 s).  A key of several columns is probed by key
+    hash (`new_hash`: `key_hash(key)` of every row of `new`, when the caller has it), and
+    only the hash matches are compared on the key text: the same count as a join on the
+    text.  A null key (any part null) is found nowhere.  same: `new` holds `old`'s values
+    (a file read once for both exports: diff/reuse.py), so every sampled key but a null
+    one is found, without probing.
     """
     if old.height == 0:
         return 1.0
     sample = old.select(key).gather_every(max(1, old.height // SAMPLE)).unique()
+    if same:
+        return sample.drop_nulls().height / sample.height
+    if len(key) == 1 and new_hash is None and old.schema[key[0]] == new.schema[key[0]]:
+        values = new.get_column(key[0])
+        there = values.is_in(sample.get_column(key[0]).drop_nulls().implode()).fill_null(False)
+        return values.filter(there).n_unique() / sample.height
     probe = new.select(key)
     probe = probe.with_columns(key_hash(key) if new_hash is None else new_hash)
     found = (
@@ -119,9 +131,10 @@ def unique_sides(old: pl.Series, new: pl.Series, first: bool | None = None) -> l
 
 class KeyHashes:
     """`key_hash(key)` of every row of each side, computed once per key and side, and the
-    rows paired by a key, once per key: choosing the key probes the new side's hashes and
-    reads the pairs' share, matching reads the pairs (one hash per row costs ~20 ms per
-    700k rows; a join on the key text several times that)."""
+    rows paired by a key, once per key: choosing the key reads the pairs' share (and
+    probes the new side's pair hashes when OLD repeats a pair), matching reads the pairs
+    (one hash per row costs ~20 ms per 700k rows; a join on the key text several times
+    that)."""
 
     def __init__(self, old: pl.DataFrame, new: pl.DataFrame) -> None:
         self._frames = (old, new)
@@ -252,10 +265,13 @@ class KeyHashes:
         # not all filled in (a null part) pairs with nothing; only the other rows are joined.
         keep_old, keep_new = self._not_hit(hit)
         rest = new.filter(keep_new).select(key_hash(key))[HASH]
-        held = self.side(key, 0).slice(0, n).filter(hit)  # NEW's hashes where it is hit
-        if not distinct(rest) or held.is_in(rest.implode()).any():
+        # NEW's hashes where it is hit, probed by the rest's (none: every row hit, as
+        # usual; 7.3M hashes not copied for nothing)
+        if rest.len() and (
+            not distinct(rest)
+            or self.side(key, 0).slice(0, n).filter(hit).is_in(rest.implode()).any()
+        ):
             return None
-        del held
         in_place_pairs, every_row = self._in_place_pairs(key, flags)
         if every_row:
             return in_place_pairs
@@ -395,10 +411,16 @@ class KeyHashes:
 
 
 def choose_key(
-    file: str, old: pl.DataFrame, new: pl.DataFrame, hashes: KeyHashes | None = None
+    file: str,
+    old: pl.DataFrame,
+    new: pl.DataFrame,
+    hashes: KeyHashes | None = None,
+    *,
+    same: bool = False,
 ) -> tuple[tuple[str, ...], str, float | None]:
     """The key to match rows by, one sentence saying why (empty key: none usable), and the
-    sourcedId overlap when it was measured (None otherwise)."""
+    sourcedId overlap when it was measured (None otherwise).  same: `new` holds `old`'s
+    values (`one_frame`), so the overlap is not probed (`overlap`)."""
     by_id = _has(old, ID_KEY) and _has(new, ID_KEY)
     pair_ok = file == "enrollments.csv" and _has(old, PAIR_KEY) and _has(new, PAIR_KEY)
     if by_id and not pair_ok:
@@ -412,7 +434,7 @@ def choose_key(
     if not by_id:
         return (), "not matched: the sourcedId column is missing on one side", None
     hashes = hashes or KeyHashes(old, new)
-    ids = overlap(old, new, ID_KEY, hashes.side(ID_KEY, 1))
+    ids = overlap(old, new, ID_KEY, same=same)
     if ids >= REGENERATED_IDS:
         return ID_KEY, "matched by sourcedId", ids
     # The pairs are matched whole here (the match reads them next): their share of the
@@ -575,6 +597,23 @@ def _match(
     base.changed, base.column_changes = _changed(matched, common, key, extra)
 
 
+def one_frame(old: Table, new: Table, same: bool) -> bool:
+    """Both sides are the one frame of a file read once (`same`: diff/reuse.py), its
+    columns named alike (each export maps its own header): NEW's values are OLD's."""
+    return same and old.df.columns == new.df.columns
+
+
+def shared_overlap(old: Table | None, new: Table | None, same: bool) -> float | None:
+    """The sourcedId overlap of a file NEW took from OLD (`one_frame`), for the RL4xx check
+    that reads it (findings.changed_id_schemes: `overlap`'s number, without probing NEW's
+    ids: 1M users ~0.07 s), or None when not one frame or not keyed by sourcedId."""
+    if old is None or new is None or not (old.readable and new.readable):
+        return None
+    if not (one_frame(old, new, same) and _has(old.df, ID_KEY)):
+        return None
+    return overlap(old.df, new.df, ID_KEY, same=True)
+
+
 def compare_tables(
     file: str, old: Table | None, new: Table | None, *, same: bool = False
 ) -> FileDiff:
@@ -600,12 +639,13 @@ def compare_tables(
         base.status = UNREADABLE
         return base
     hashes = KeyHashes(old.df, new.df)
-    key, base.key_note, base.id_overlap = choose_key(file, old.df, new.df, hashes)
+    same = one_frame(old, new, same)
+    key, base.key_note, base.id_overlap = choose_key(file, old.df, new.df, hashes, same=same)
     if not key:
         base.status = NO_KEY
         return base
     base.key = key
-    if same and old.df.columns == new.df.columns:
+    if same:
         hashes.identical(key)
     _match(base, old.df, new.df, key, hashes)
     return base
