@@ -461,6 +461,47 @@ def pseudonym_of(token: str, kind: str, key: bytes) -> str:
     return f"{kind}-{_mac_letters(low, key)}"
 
 
+_LETTER_BYTES = np.frombuffer("".join(ALPHABET).encode(), np.uint8)
+
+
+def _letters(tokens: list[str], key: bytes) -> tuple[list[str], pl.Series]:
+    """(each token lower-cased, _mac_letters of it): pseudonym_of's own `str.lower` and
+    keyed BLAKE2b, the one Python loop per token left (a keyed hash has no column form;
+    a copy of a hash already keyed, fed the token: ~0.6 us a token), then the number's
+    LETTERS digits, as letters, by numpy."""
+    keyed = hashlib.blake2b(key=key, digest_size=8, person=b"roster-lint").copy
+    lows = [t.lower() for t in tokens]
+
+    def mac(low: str) -> bytes:
+        h = keyed()
+        h.update(low.encode("utf-8"))
+        return h.digest()
+
+    raw = b"".join([mac(t) for t in lows])
+    n = np.frombuffer(raw, dtype=">u8").astype(np.uint64) % np.uint64(10**LETTERS)
+    out = np.empty((len(lows), LETTERS), np.uint8)
+    ten = np.uint64(10)
+    for i in range(LETTERS - 1, -1, -1):  # the last digit first: zero-padded, as zfill
+        out[:, i] = _LETTER_BYTES[n % ten]
+        n //= ten
+    return lows, pl.Series("letters", out.view(f"S{LETTERS}").ravel()).cast(pl.String)
+
+
+def pseudonyms(hits: pl.DataFrame, key: bytes) -> pl.Series:
+    """pseudonym_of(tok, kind, key) of every row of a (tok, kind) frame of distinct
+    tokens, the same text, with the digits, letters and e-mail domains made by the column
+    (pseudonym_of row by row cost ~3 us a token: a plan --redact has millions)."""
+    lows, letters = _letters(hits.get_column("tok").to_list(), key)
+    frame = pl.DataFrame(
+        {"low": pl.Series(lows, dtype=pl.String), "kind": hits.get_column("kind"), "l": letters}
+    )
+    # an e-mail keeps its domain: what follows the last "@" (str.rpartition)
+    is_email = (pl.col("kind") == "email") & pl.col("low").str.contains("@", literal=True)
+    domain = pl.when(is_email).then(pl.lit("@") + pl.col("low").str.split("@").list.last())
+    made = pl.concat_str(pl.col("kind"), pl.lit("-"), pl.col("l"), domain.otherwise(pl.lit("")))
+    return frame.select(made.alias("ps")).to_series()
+
+
 def _swap(values: pl.Series, m: pl.DataFrame) -> pl.Series:
     """`values` with each `m.orig` replaced by its `m.red` (others, nulls included, kept).
 
@@ -505,6 +546,9 @@ class Redactor:
         # the candidate tokens looked up so far, and those found personal (tok -> kind)
         self._seen = pl.Series("tok", [], dtype=pl.String)
         self._found = pl.DataFrame(schema={"tok": pl.String, "kind": pl.String})
+        self._made = pl.DataFrame(schema={"tok": pl.String, "ps": pl.String})  # pseudonyms
+        # True in apply's second pass: its first looked up every value the frames hold
+        self._prefetched = False
 
     def _columns(self) -> list[tuple[pl.Series, str]]:
         if self._cols is None:
@@ -543,6 +587,8 @@ class Redactor:
 
     def _prefetch(self, values: pl.Series) -> None:
         """Look up every token of `values` at once (one probe, however many columns)."""
+        if self._prefetched:  # (a value missed is looked up by `_hits` all the same)
+            return
         u = values.cast(pl.String).drop_nulls().unique()
         if u.len() and self._tables:
             self._look_up(_tokens_of(u).unique())
@@ -561,7 +607,12 @@ class Redactor:
         into a token table: a token matches a personal token of the same text (its first
         kind in KINDS), else, if longer than three characters, one of the same lower case.
         """
-        new = cands.filter(~cands.is_in(self._seen.implode()))
+        # The seen tokens that are candidates, then the candidates not among them: the
+        # candidates hashed (few, after apply's first look-up), not the millions seen.
+        seen = self._seen
+        if cands.len() * 4 < seen.len():
+            seen = seen.filter(seen.is_in(cands.implode()))
+        new = cands.filter(~cands.is_in(seen.implode()))
         if new.len() == 0:
             return
         self._seen = pl.concat([self._seen, new.alias("tok")])
@@ -570,42 +621,51 @@ class Redactor:
         )
         if c.len() == 0:
             return
-        low = c.str.to_lowercase().unique()
-        wanted = pl.concat([c, low]).unique().implode()
+        # (not made distinct: `is_in` hashes them into a set all the same)
+        low = c.str.to_lowercase()
+        wanted = pl.concat([c, low]).implode()
         folds = low.implode()
         rank = {k: i for i, k in enumerate(KINDS)}
         whole, rest = self._prepared()
         # A value equal to a wanted token is that personal token (PLAIN values are found
         # only so: their lower case is themselves); the others' tokens are in `rest`.
         token = pl.col("token")
-        parts = [
-            pl.DataFrame({"token": v.filter(v.is_in(wanted))}).with_columns(
-                pl.lit(r, pl.Int32).alias("r")
-            )
-            for v, r in whole
-        ]
+        # One probe of all the columns put end to end (no copy: their chunks), cut back
+        # into columns: an `is_in` per column hashed `wanted` (a plan's millions of
+        # tokens) once per column, 7x the CPU (docs/performance.md, branch redact9).
+        hit = pl.concat([v.cast(pl.String).alias("token") for v, _ in whole], rechunk=False)
+        hit = hit.is_in(wanted)
+        parts, at = [], 0
+        for v, r in whole:
+            found = v.filter(hit.slice(at, v.len()))
+            at += v.len()
+            r_col = pl.lit(r, pl.Int32).alias("r")
+            parts.append(pl.DataFrame({"token": found}).with_columns(r_col))
         parts.append(
             rest.filter(token.is_in(wanted) | pl.col("low").is_in(folds)).select("token", "r")
         )
         personal = _ranked(parts)
         exact = c.to_frame("tok").join(personal, left_on="tok", right_on="token", how="inner")
-        folded = (
+        left = (
             c.to_frame("tok")
             .join(exact.select("tok"), on="tok", how="anti")
             .with_columns(pl.col("tok").str.to_lowercase().alias("folded"))
-            .join(
-                personal.filter(pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO)
-                .with_columns(
-                    pl.col("token").str.to_lowercase().alias("folded"),
-                    pl.col("kind").replace_strict(rank, return_dtype=pl.Int32).alias("r"),
-                )
-                .group_by("folded")
-                .agg(pl.col("kind").sort_by("r").first()),
-                on="folded",
-                how="inner",
-            )
-            .select("tok", "kind")
         )
+        # only the personal tokens that fold to a token left over (few, in a plan whose
+        # every id was found as it is) are grouped by their lower case
+        long = pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO
+        folding = long & pl.col("token").str.to_lowercase().is_in(left["folded"].implode())
+        folded = left.join(
+            personal.filter(folding)
+            .with_columns(
+                pl.col("token").str.to_lowercase().alias("folded"),
+                pl.col("kind").replace_strict(rank, return_dtype=pl.Int32).alias("r"),
+            )
+            .group_by("folded")
+            .agg(pl.col("kind").sort_by("r").first()),
+            on="folded",
+            how="inner",
+        ).select("tok", "kind")
         self._found = pl.concat([self._found, exact.select("tok", "kind"), folded])
 
     def _hits(self, toks: pl.DataFrame) -> pl.DataFrame:
@@ -613,9 +673,12 @@ class Redactor:
         uniq = toks.select("tok").unique()
         self._look_up(uniq["tok"])
         hits = uniq.join(self._found, on="tok", how="inner")
-        key = self.key
-        ps = [pseudonym_of(t, k, key) for t, k in hits.iter_rows()]
-        return hits.with_columns(pl.Series("ps", ps, dtype=pl.String))
+        # each token's pseudonym made once (apply redacts several frames and strings)
+        new = hits.join(self._made, on="tok", how="anti")
+        if new.height:
+            made = new.select("tok", pseudonyms(new, self.key).alias("ps"))
+            self._made = pl.concat([self._made, made])
+        return hits.join(self._made, on="tok", how="left", maintain_order="left")
 
     def mapping(self, values: pl.Series, prose: bool = False) -> pl.DataFrame:
         """orig -> red for the distinct values of a String series that hold personal tokens.
@@ -782,13 +845,14 @@ class Redactor:
             self._prefetch(pl.concat([strings, *self._values]))
         finally:
             self._gathering, self._values = None, []
+        self._prefetched = True
         try:
             m = self.mapping(strings, prose=True)
             self._known = {v: v for v in strings.to_list()}
             self._known.update(zip(m["orig"].to_list(), m["red"].to_list(), strict=True))
             return self._walk(obj, None)
         finally:
-            self._known, self._rows = {}, {}
+            self._known, self._rows, self._prefetched = {}, {}, False
 
     def _walk(self, obj: Any, field: str | None) -> Any:
         if field in KEEP:
