@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 from roster_lint import api
 from roster_lint.diff import findings, rows
 from roster_lint.diff.compare import _file_order, compare_rows, measured_overlaps
-from roster_lint.diff.reuse import SharedReads
 from roster_lint.diff.rows import HASH, ID_KEY, PAIR_KEY, KeyHashes, key_hash, overlap
 from roster_lint.load import load_export
-from roster_lint.model import Export
+from tests.diff.test_reuse import _load_pair
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_exports"
 IDS = [None, "", "a", "b", "c", "A", " a", "d" * 40]
@@ -80,14 +79,6 @@ def test_pair_key_still_hashed() -> None:
     new = pl.DataFrame({"classSourcedId": ["c1", None, "c2"], "userSourcedId": list("acd")})
     given_hash = overlap(old, new, PAIR_KEY, new.select(key_hash(PAIR_KEY))[HASH])
     assert overlap(old, new, PAIR_KEY) == given_hash == 2 / 4
-
-
-def _load_pair(old: str, new: str) -> tuple[Export, Export, set[str]]:
-    reads = SharedReads(old)
-    a = load_export(old, read=reads.old)
-    b = load_export(new, read=reads.new)
-    reads.done()
-    return a, b, reads.shared
 
 
 @pytest.mark.parametrize("which", sorted(p.name for p in SAMPLES.iterdir() if p.is_dir()))

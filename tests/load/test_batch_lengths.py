@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from roster_lint.findings import Findings
 from roster_lint.load import reader
+from roster_lint.load.reader import Parsed
 from roster_lint.load.source import Entry
 from tests.load.test_read_like import HEADER, _batches, _csv, _entry, _pair, _rows, _same
 
@@ -37,9 +38,9 @@ def test_batch_lengths_are_lengths(rows: list[list[str | None]], size: int) -> N
     assert reader._batch_lengths(batch, cols, entry) == want
 
 
-def test_read_like_asks_no_lazy_lengths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A healthy pair (ids regenerated, one value changed) is read like OLD's with no
-    _lengths query per batch: read_entry's Parsed."""
+def _healthy_pair(tmp_path: Path) -> tuple[Path, Parsed, Findings, Parsed]:
+    """(NEW, NEW read whole, its findings, OLD read whole): ids regenerated, one
+    value changed, no null on either side."""
     rows = _rows(40)
     new = [[f"r{i}", *r[1:]] for i, r in enumerate(rows)]
     new[17][3] = "aide"
@@ -47,6 +48,13 @@ def test_read_like_asks_no_lazy_lengths(tmp_path: Path, monkeypatch: pytest.Monk
     want_out = Findings()
     want = reader.read_entry(_entry(b), want_out)
     like = reader.read_entry(_entry(a), Findings())
+    return b, want, want_out, like
+
+
+def test_read_like_asks_no_lazy_lengths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A healthy pair (ids regenerated, one value changed) is read like OLD's with no
+    _lengths query per batch: read_entry's Parsed."""
+    b, want, want_out, like = _healthy_pair(tmp_path)
 
     def lazy(*_: object) -> list[int]:
         raise AssertionError("_lengths")
@@ -70,13 +78,7 @@ def test_equal_is_equals(pairs: list[tuple[str | None, str | None]], same: bool)
 def test_read_like_compares_without_equals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A healthy pair (no null on either side) is compared batch by batch with no
     `Series.equals`: read_entry's Parsed."""
-    rows = _rows(40)
-    new = [[f"r{i}", *r[1:]] for i, r in enumerate(rows)]
-    new[17][3] = "aide"
-    a, b = _pair(tmp_path, _csv([HEADER, *rows]), _csv([HEADER, *new]))
-    want_out = Findings()
-    want = reader.read_entry(_entry(b), want_out)
-    like = reader.read_entry(_entry(a), Findings())
+    b, want, want_out, like = _healthy_pair(tmp_path)
 
     def no_equals(*_: object, **__: object) -> bool:
         raise AssertionError("Series.equals")
