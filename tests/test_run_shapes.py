@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
-from benchmarks.run_shapes import EXTRA, STAGES, commands, plan_files, stages_of
+import pytest
+
+from benchmarks.run_shapes import EXTRA, STAGES, bytecode, commands, plan_files, stages_of
 
 
 def test_plan_stages_are_opt_in() -> None:
@@ -32,3 +35,17 @@ def test_plan_stage_commands(tmp_path: Path) -> None:
         *(f"--output={f.suffix[1:]}:{f}" for f in files),
     ]
     assert [f.suffix for f in files] == [".json", ".csv", ".parquet"]
+
+
+def test_bytecode_is_written_before_timing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The timed package is compiled even where the shell forbids writing bytecode: the
+    runs then import .pyc files, as a pip-installed roster-lint does."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    sources = [pkg / "__init__.py", pkg / "sub" / "mod.py"]
+    for src in sources:
+        src.write_text("X = 1\n")
+    assert bytecode(pkg).endswith("(ok).")
+    for src in sources:
+        assert Path(importlib.util.cache_from_source(str(src))).is_file()
