@@ -16,7 +16,7 @@ from roster_lint.predict.model import ENTITIES
 from tests.diff.helpers import plan_of
 
 ACTIONS = sorted({a for _, a, _ in KNOWN} | set(CHANGE_ACTIONS) | {"unchanged", "skip"})
-REASONS = sorted({r for _, _, r in KNOWN if r is not None}) + ["class-gone", "other"]
+REASONS = [*sorted({r for _, _, r in KNOWN if r is not None}), "class-gone", "other"]
 
 
 def _every_list(plan: Any) -> list[tuple[Any, ...]]:
@@ -32,7 +32,7 @@ def _every_list(plan: Any) -> list[tuple[Any, ...]]:
             by_reason[(entity, action, reason)] = by_reason.get((entity, action, reason), 0) + 1
         if not set(reasons or ()) & known:
             rest[(entity, action)] = rest.get((entity, action), 0) + 1
-    out = []
+    out: list[tuple[Any, ...]] = []
     for (entity, action), n in totals.items():
         if (entity, action, None) in KNOWN:
             out.append((True, entity, action, None, n))
