@@ -9,6 +9,8 @@ table does not name) are summarised generically, so nothing the engine predicts 
 
 from __future__ import annotations
 
+import polars as pl
+
 from roster_lint.diff.model import SyncGroup
 from roster_lint.predict.model import Plan
 from roster_lint.predict.registry import load_registry
@@ -54,6 +56,50 @@ def _known_reasons(entity: str, action: str) -> list[str]:
     return sorted(r for (e, a, r) in KNOWN if e == entity and a == action and r is not None)
 
 
+def _read_reasons(entity: str, action: str) -> bool:
+    """Whether sync_groups reads the reasons of (entity, action)'s actions: not where the
+    action has a sentence of its own (KNOWN's reason None), nor where no reason of it is
+    known (every one of its actions is then one that carries none)."""
+    return (entity, action, None) not in KNOWN and bool(_known_reasons(entity, action))
+
+
+def _counted(
+    plan: Plan,
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str, str], int], dict[tuple[str, str], int]]:
+    """Per (entity, action), its actions; per (entity, action, known reason), the actions
+    carrying that reason; per (entity, action), the actions carrying none of its known
+    reasons.  Counted per (entity, action) first (two Enum columns); only the actions
+    whose reasons are read (`_read_reasons`: usually a few, never the 7M enrollments that
+    are unchanged or skipped) are grouped by their reasons lists, which hashes every list
+    (0.2-0.4 s of CPU at 1M students: docs/performance.md, branch difffast10)."""
+    actions = plan.actions.lazy()
+    per_action = actions.group_by(["entity", "action"]).len("n").collect()
+    totals: dict[tuple[str, str], int] = {}
+    by_reason: dict[tuple[str, str, str], int] = {}
+    rest: dict[tuple[str, str], int] = {}  # actions carrying none of the known reasons
+    read: list[tuple[str, str]] = []
+    for entity, action, n in per_action.iter_rows():
+        totals[(entity, action)] = n
+        if _read_reasons(entity, action):
+            read.append((entity, action))
+        else:  # no known reason is counted: every action carries none
+            rest[(entity, action)] = n
+    if not read:
+        return totals, by_reason, rest
+    wanted = pl.any_horizontal([(pl.col("entity") == e) & (pl.col("action") == a) for e, a in read])
+    # Lazy: the eager group_by copies the actions' reasons lists (in the loader's hundreds
+    # of chunks) into one chunk first (docs/performance.md, branch diffnext).  The
+    # groups' order is not read: counts are summed per key and the groups sorted.
+    combos = actions.filter(wanted).group_by(["entity", "action", "reasons"]).len("n").collect()
+    for entity, action, reasons, n in combos.iter_rows():
+        known = set(_known_reasons(entity, action))
+        for reason in set(reasons or ()) & known:
+            by_reason[(entity, action, reason)] = by_reason.get((entity, action, reason), 0) + n
+        if not set(reasons or ()) & known:
+            rest[(entity, action)] = rest.get((entity, action), 0) + n
+    return totals, by_reason, rest
+
+
 def sync_groups(plan: Plan) -> list[SyncGroup]:
     """The sync's response to the changes, will-do first then will-not, in a stable order.
 
@@ -63,21 +109,7 @@ def sync_groups(plan: Plan) -> list[SyncGroup]:
     plan is reduced to its distinct (entity, action, reasons) combinations first: a few
     dozen rows, whatever the size of the district.
     """
-    # Lazy: the eager group_by copies the 7M actions' reasons lists (in the loader's
-    # hundreds of chunks) into one chunk first, 0.2-1.7 s at 1M students against
-    # 0.2-0.6 s (docs/performance.md, branch diffnext).  The groups' order is not read:
-    # counts are summed per key and the groups sorted below.
-    combos = plan.actions.lazy().group_by(["entity", "action", "reasons"]).len("n").collect()
-    totals: dict[tuple[str, str], int] = {}
-    by_reason: dict[tuple[str, str, str], int] = {}
-    rest: dict[tuple[str, str], int] = {}  # actions carrying none of the known reasons
-    for entity, action, reasons, n in combos.iter_rows():
-        totals[(entity, action)] = totals.get((entity, action), 0) + n
-        known = set(_known_reasons(entity, action))
-        for reason in set(reasons or ()) & known:
-            by_reason[(entity, action, reason)] = by_reason.get((entity, action, reason), 0) + n
-        if not set(reasons or ()) & known:
-            rest[(entity, action)] = rest.get((entity, action), 0) + n
+    totals, by_reason, rest = _counted(plan)
     groups: list[SyncGroup] = []
     for (entity, action), n in totals.items():
         if (entity, action, None) in KNOWN:
