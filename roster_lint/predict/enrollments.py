@@ -466,15 +466,9 @@ def enrollment_roots(
         if c not in absent
     ]
     if by_mask and len(absent) == len(per_row):
-        counted = _counted_by_code(e.lazy().filter(skip), len(firsts), coded, tables)
+        counted = _counted_by_code(e, skip, len(firsts), coded, tables)
     else:
-        counted = (
-            e.lazy()
-            .filter(skip)
-            .group_by(keys)
-            .agg(pl.len().alias("n"), pl.col("line").min())
-            .collect(engine="in-memory")
-        )
+        counted = counted_in_blocks(e, skip, keys)
     # The columns a root names that no kept root reads per row: their ids become "*".
     unread = roots.columns_named("enrollment") - set(per_row) - set(constants)
     if by_mask:
@@ -522,31 +516,27 @@ def key_type(top: int) -> pl.DataType | None:
 
 
 def _counted_by_code(
-    skipped: pl.LazyFrame, masks: int, coded: dict[str, pl.Expr], tables: dict[str, pl.DataFrame]
+    e: pl.DataFrame,
+    skip: pl.Expr,
+    masks: int,
+    coded: dict[str, pl.Expr],
+    tables: dict[str, pl.DataFrame],
 ) -> pl.DataFrame:
-    """enrollment_roots' group_by of the skipped rows on `_m` and the inherited roots'
-    codes (`coded`, each below its table's height, null where the root is not
-    inherited), as one integer: the mixed-radix number of `_m` and the codes (null as
-    the table's height).  A group_by on one u64 column instead of several costs about
+    """enrollment_roots' group_by of the rows of `e` where `skip` holds on `_m` and the
+    inherited roots' codes (`coded`, each below its table's height, null where the root
+    is not inherited), as one integer: the mixed-radix number of `_m` and the codes (null
+    as the table's height).  A group_by on one u64 column instead of several costs about
     half (0.3 vs 0.55 s on 7M skipped rows at 1M students); the same groups, decoded
     into the same columns (row order differs: enrollment_roots sorts its result)."""
     bases = {name: tables[name].height + 1 for name in coded}
     t = key_type(masks * math.prod(bases.values()))
     if t is None:  # never at any real size
         keys = [pl.col("_m"), *[code.alias(name) for name, code in coded.items()]]
-        return (
-            skipped.group_by(keys)
-            .agg(pl.len().alias("n"), pl.col("line").min())
-            .collect(engine="in-memory")
-        )
+        return counted_in_blocks(e, skip, keys)
     key = pl.col("_m").cast(t)
     for name, code in coded.items():
         key = key * pl.lit(bases[name], t) + code.fill_null(bases[name] - 1).cast(t)
-    counted = (
-        skipped.group_by(key.alias("_k"))
-        .agg(pl.len().alias("n"), pl.col("line").min())
-        .collect(engine="in-memory")
-    )
+    counted = counted_in_blocks(e, skip, [key.alias("_k")])
     rest = counted["_k"]
     out: dict[str, pl.Series] = {}
     for name in reversed(list(coded)):
@@ -556,6 +546,36 @@ def _counted_by_code(
         rest = rest // base
     cols = [rest.cast(pl.UInt16).alias("_m"), *[out[n].alias(n) for n in coded]]
     return pl.DataFrame([*cols, counted["n"], counted["line"]])
+
+
+# Rows grouped at a time by counted_in_blocks: each block's temporaries (the key and its
+# steps, the filtered rows, the groups' row lists) are freed before the next block's
+# are made, so the allocator hands the same pages back instead of faulting new ones.
+GROUP_BLOCK = 1 << 20
+
+
+def counted_in_blocks(e: pl.DataFrame, where: pl.Expr, keys: list[pl.Expr]) -> pl.DataFrame:
+    """The rows of `e` where `where` holds, grouped by `keys` (a null is a value of its
+    own): the keys' columns, how many rows (`n`, u32) and their least `line`, in no
+    particular order.
+
+    Grouped block by block (GROUP_BLOCK rows, zero-copy slices of `e`), the blocks'
+    groups (a few hundred each) then added up: grouping 7M rows at once made every
+    temporary 7M rows long, each in pages never touched before (Excel at 1M students,
+    every enrollment skipped: ~67k minor faults; docs/performance.md, "Branch
+    planmem10")."""
+    per_block = [
+        e.slice(start, GROUP_BLOCK)
+        .lazy()
+        .filter(where)
+        .group_by(keys)
+        .agg(pl.len().alias("n"), pl.col("line").min())
+        .collect(engine="in-memory")
+        for start in range(0, max(e.height, 1), GROUP_BLOCK)
+    ]
+    blocks = pl.concat(per_block)
+    names = [c for c in blocks.columns if c not in ("n", "line")]
+    return blocks.group_by(names).agg(pl.col("n").sum().cast(pl.UInt32), pl.col("line").min())
 
 
 def nd_flags() -> list[tuple[str, pl.Expr]]:
