@@ -201,7 +201,7 @@ def _distinct_tokens(values: pl.Series) -> pl.Series:
     from the others (few) are made distinct, and those among the first are left out."""
     whole = values.str.contains(WHOLE)
     one = values.filter(whole)
-    cut = values.filter(~whole).str.extract_all(TOKEN).explode().drop_nulls().unique()
+    cut = _tokens_of(values.filter(~whole)).unique()
     if cut.len() == 0:
         return one
     return pl.concat([one.filter(~one.is_in(cut.implode())), cut])
@@ -307,8 +307,23 @@ def _ranked(parts: list[pl.DataFrame]) -> pl.DataFrame:
         .filter(pl.col("token").str.len_chars() > 1)
         .group_by("token")
         .agg(pl.col("r").min())
-        .filter(~pl.col("token").str.to_lowercase().is_in(sorted(vocabulary())))
+        .pipe(_without_vocabulary)
         .select("token", pl.col("r").replace_strict(names, return_dtype=pl.String).alias("kind"))
+    )
+
+
+def _without_vocabulary(df: pl.DataFrame) -> pl.DataFrame:
+    """The rows whose `token`, lower-cased, is not a word of `vocabulary()`.  Only tokens
+    as short as its longest word are lower-cased: lower-casing never makes a token shorter
+    in characters (one character, or two for U+0130), and a plan's millions of ids are
+    longer (lower-casing them all cost ~1 s at 1M students)."""
+    words = sorted(vocabulary())
+    short = pl.col("token").str.len_chars() <= max(map(len, words), default=0)
+    return pl.concat(
+        [
+            df.filter(~short),
+            df.filter(short).filter(~pl.col("token").str.to_lowercase().is_in(words)),
+        ]
     )
 
 
@@ -538,6 +553,15 @@ def _swap(values: pl.Series, m: pl.DataFrame) -> pl.Series:
     return red.fill_null(values).alias(values.name)
 
 
+def _among(frame: pl.DataFrame, toks: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `frame` whose `tok` is one of `toks`' (the same rows any join on `tok`
+    with `toks` matches), when `toks` is small beside it: a join hashed the larger side
+    (the plan's 8M tokens looked up, for a few hundred details: 1-3 s at 1M students)."""
+    if toks.height * 4 >= frame.height:
+        return frame
+    return frame.filter(pl.col("tok").is_in(toks.get_column("tok").implode()))
+
+
 def _put(n: int, idx: pl.Series, values: pl.Series) -> pl.Series:
     """A column of `n` nulls with `values` at the rows `idx`."""
     out = pl.repeat(None, n, dtype=values.dtype, eager=True).alias(values.name)
@@ -640,13 +664,13 @@ class Redactor:
         if new.len() == 0:
             return
         self._seen = pl.concat([self._seen, new.alias("tok")])
-        c = new.filter(
-            (new.str.len_chars() > 1) & ~new.str.to_lowercase().is_in(sorted(vocabulary()))
-        )
+        lower = new.str.to_lowercase()  # (once: 8M ids of 70 bytes at 1M students)
+        kept = (new.str.len_chars() > 1) & ~lower.is_in(sorted(vocabulary()))
+        c, low = new.filter(kept), lower.filter(kept)
+        del lower
         if c.len() == 0:
             return
         # (not made distinct: `is_in` hashes them into a set all the same)
-        low = c.str.to_lowercase()
         wanted = pl.concat([c, low.filter(low != c)]).implode()  # (most are lower case)
         folds = low.implode()
         rank = {k: i for i, k in enumerate(KINDS)}
@@ -669,12 +693,15 @@ class Redactor:
             rest.filter(token.is_in(wanted) | pl.col("low").is_in(folds)).select("token", "r")
         )
         personal = _ranked(parts)
-        exact = c.to_frame("tok").join(personal, left_on="tok", right_on="token", how="inner")
+        # one join: the candidates matched exactly, and those left over (no second join)
+        matched = c.to_frame("tok").join(personal, left_on="tok", right_on="token", how="left")
+        exact = matched.filter(pl.col("kind").is_not_null())
         left = (
-            c.to_frame("tok")
-            .join(exact.select("tok"), on="tok", how="anti")
+            matched.filter(pl.col("kind").is_null())
+            .select("tok")
             .with_columns(pl.col("tok").str.to_lowercase().alias("folded"))
         )
+        del matched
         # only the personal tokens that fold to a token left over (few, in a plan whose
         # every id was found as it is) are grouped by their lower case
         long = pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO
@@ -699,7 +726,7 @@ class Redactor:
         # Only the tokens not found personal yet are looked up (`_look_up` skips those
         # it has seen): after apply's first pass, a plan's millions of ids are all found,
         # and the probe of what was seen hashed them all again (7 s at 1M students).
-        known = uniq.join(self._found, on="tok", how="left")
+        known = uniq.join(_among(self._found, uniq), on="tok", how="left")
         missing = known.filter(pl.col("kind").is_null()).get_column("tok")
         before = self._found.height
         if missing.len():
@@ -710,7 +737,7 @@ class Redactor:
             hits = uniq.join(self._found, on="tok", how="inner")
         # each token's pseudonym made once (apply redacts several frames and strings)
         if self._made.height:
-            hits = hits.join(self._made, on="tok", how="left")
+            hits = hits.join(_among(self._made, hits), on="tok", how="left")
             new = hits.filter(pl.col("ps").is_null()).drop("ps")
             hits = hits.filter(pl.col("ps").is_not_null())
         else:
