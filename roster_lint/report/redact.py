@@ -704,10 +704,15 @@ class Redactor:
         del matched
         # only the personal tokens that fold to a token left over (few, in a plan whose
         # every id was found as it is) are grouped by their lower case
-        long = pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO
-        folding = long & pl.col("token").str.to_lowercase().is_in(left["folded"].implode())
+        # Lower-casing never shortens a token (in characters), so only personal tokens no
+        # longer than the longest left over can fold to one: the plan's millions of
+        # enrollment ids are not lower-cased for a few words of its details (4 s at 1M).
+        size = pl.col("token").str.len_chars()
+        most = left.select(pl.col("folded").str.len_chars().max()).item() or 0
+        could = personal.filter((size > CASE_SENSITIVE_UP_TO) & (size <= most))
+        folding = pl.col("token").str.to_lowercase().is_in(left["folded"].implode())
         folded = left.join(
-            personal.filter(folding)
+            could.filter(folding)
             .with_columns(
                 pl.col("token").str.to_lowercase().alias("folded"),
                 pl.col("kind").replace_strict(rank, return_dtype=pl.Int32).alias("r"),
