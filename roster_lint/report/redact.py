@@ -753,6 +753,20 @@ class Redactor:
             hits = pl.concat([hits, made])
         return hits
 
+    def found_pseudonyms(self) -> pl.DataFrame | None:
+        """(tok, ps) of every token found personal so far, or None before apply's first
+        pass has looked up all the result's tokens: then, every personal token of the
+        result, so a column of millions of one-token values (a plan's ids) is redacted by
+        one join per row, not a mapping of its distinct values and a join back."""
+        if not self._prefetched:
+            return None
+        made = self._made.get_column("tok")
+        new = self._found.filter(~pl.col("tok").is_in(made.implode()))
+        if new.height:
+            new = new.with_columns(pseudonyms(new, self.key).alias("ps"))
+            self._made = pl.concat([self._made, new.select("tok", "ps")])
+        return self._made
+
     def mapping(self, values: pl.Series, prose: bool = False) -> pl.DataFrame:
         """orig -> red for the distinct values of a String series that hold personal tokens.
 
