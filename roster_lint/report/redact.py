@@ -53,6 +53,7 @@ from roster_lint.bytescan import BLOCK, INLINE, any_block, marked_rows
 from roster_lint.errors import UsageError
 from roster_lint.findings import Findings
 from roster_lint.model import LINE, Export, Table
+from roster_lint.predict.model import Plan
 
 TOKEN = r"[\p{L}\p{N}_@+\-]+(?:\.[\p{L}\p{N}_@+\-]+)*"
 PIECE = TOKEN + r"|(?s:.)"  # a token, or one separator character: joined back, the input
@@ -194,6 +195,18 @@ def _user_ids(df: pl.DataFrame, column: str) -> pl.Series:
     return pl.concat(parts).to_series()
 
 
+def _distinct_tokens(values: pl.Series) -> pl.Series:
+    """`_tokens_of(values).unique()` for distinct `values` without nulls: the values that
+    are one token are distinct already (a plan's millions of ids), so only the tokens cut
+    from the others (few) are made distinct, and those among the first are left out."""
+    whole = values.str.contains(WHOLE)
+    one = values.filter(whole)
+    cut = _tokens_of(values.filter(~whole)).unique()
+    if cut.len() == 0:
+        return one
+    return pl.concat([one.filter(~one.is_in(cut.implode())), cut])
+
+
 def _tokens_of(values: pl.Series) -> pl.Series:
     """Every token of `values` (a value that is one token is its own: no cutting, the bulk)."""
     whole = values.str.contains(WHOLE)
@@ -294,8 +307,23 @@ def _ranked(parts: list[pl.DataFrame]) -> pl.DataFrame:
         .filter(pl.col("token").str.len_chars() > 1)
         .group_by("token")
         .agg(pl.col("r").min())
-        .filter(~pl.col("token").str.to_lowercase().is_in(sorted(vocabulary())))
+        .pipe(_without_vocabulary)
         .select("token", pl.col("r").replace_strict(names, return_dtype=pl.String).alias("kind"))
+    )
+
+
+def _without_vocabulary(df: pl.DataFrame) -> pl.DataFrame:
+    """The rows whose `token`, lower-cased, is not a word of `vocabulary()`.  Only tokens
+    as short as its longest word are lower-cased: lower-casing never makes a token shorter
+    in characters (one character, or two for U+0130), and a plan's millions of ids are
+    longer (lower-casing them all cost ~1 s at 1M students)."""
+    words = sorted(vocabulary())
+    short = pl.col("token").str.len_chars() <= max(map(len, words), default=0)
+    return pl.concat(
+        [
+            df.filter(~short),
+            df.filter(short).filter(~pl.col("token").str.to_lowercase().is_in(words)),
+        ]
     )
 
 
@@ -487,10 +515,21 @@ def _letters(tokens: list[str], key: bytes) -> tuple[list[str], pl.Series]:
     return lows, pl.Series("letters", out.view(f"S{LETTERS}").ravel()).cast(pl.String)
 
 
+# Tokens whose pseudonyms are made by one Python loop: its lists hold two Python strings
+# per token (~1.4 GB for the 8.4M ids of a million students, made at once).
+PSEUDONYMS_AT_ONCE = 1 << 19
+
+
 def pseudonyms(hits: pl.DataFrame, key: bytes) -> pl.Series:
     """pseudonym_of(tok, kind, key) of every row of a (tok, kind) frame of distinct
     tokens, the same text, with the digits, letters and e-mail domains made by the column
     (pseudonym_of row by row cost ~3 us a token: a plan --redact has millions)."""
+    if hits.height > PSEUDONYMS_AT_ONCE:  # each part's Python strings freed before the next
+        parts = [
+            pseudonyms(hits.slice(i, PSEUDONYMS_AT_ONCE), key)
+            for i in range(0, hits.height, PSEUDONYMS_AT_ONCE)
+        ]
+        return pl.concat(parts, rechunk=False)
     lows, letters = _letters(hits.get_column("tok").to_list(), key)
     frame = pl.DataFrame(
         {"low": pl.Series(lows, dtype=pl.String), "kind": hits.get_column("kind"), "l": letters}
@@ -512,6 +551,15 @@ def _swap(values: pl.Series, m: pl.DataFrame) -> pl.Series:
         return values
     red = values.to_frame("orig").join(m, on="orig", how="left", maintain_order="left")["red"]
     return red.fill_null(values).alias(values.name)
+
+
+def _among(frame: pl.DataFrame, toks: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `frame` whose `tok` is one of `toks`' (the same rows any join on `tok`
+    with `toks` matches), when `toks` is small beside it: a join hashed the larger side
+    (the plan's 8M tokens looked up, for a few hundred details: 1-3 s at 1M students)."""
+    if toks.height * 4 >= frame.height:
+        return frame
+    return frame.filter(pl.col("tok").is_in(toks.get_column("tok").implode()))
 
 
 def _put(n: int, idx: pl.Series, values: pl.Series) -> pl.Series:
@@ -591,7 +639,7 @@ class Redactor:
             return
         u = values.cast(pl.String).drop_nulls().unique()
         if u.len() and self._tables:
-            self._look_up(_tokens_of(u).unique())
+            self._look_up(_distinct_tokens(u))
 
     @property
     def tokens(self) -> pl.DataFrame:
@@ -616,14 +664,14 @@ class Redactor:
         if new.len() == 0:
             return
         self._seen = pl.concat([self._seen, new.alias("tok")])
-        c = new.filter(
-            (new.str.len_chars() > 1) & ~new.str.to_lowercase().is_in(sorted(vocabulary()))
-        )
+        lower = new.str.to_lowercase()  # (once: 8M ids of 70 bytes at 1M students)
+        kept = (new.str.len_chars() > 1) & ~lower.is_in(sorted(vocabulary()))
+        c, low = new.filter(kept), lower.filter(kept)
+        del lower
         if c.len() == 0:
             return
         # (not made distinct: `is_in` hashes them into a set all the same)
-        low = c.str.to_lowercase()
-        wanted = pl.concat([c, low]).implode()
+        wanted = pl.concat([c, low.filter(low != c)]).implode()  # (most are lower case)
         folds = low.implode()
         rank = {k: i for i, k in enumerate(KINDS)}
         whole, rest = self._prepared()
@@ -645,18 +693,26 @@ class Redactor:
             rest.filter(token.is_in(wanted) | pl.col("low").is_in(folds)).select("token", "r")
         )
         personal = _ranked(parts)
-        exact = c.to_frame("tok").join(personal, left_on="tok", right_on="token", how="inner")
+        # one join: the candidates matched exactly, and those left over (no second join)
+        matched = c.to_frame("tok").join(personal, left_on="tok", right_on="token", how="left")
+        exact = matched.filter(pl.col("kind").is_not_null())
         left = (
-            c.to_frame("tok")
-            .join(exact.select("tok"), on="tok", how="anti")
+            matched.filter(pl.col("kind").is_null())
+            .select("tok")
             .with_columns(pl.col("tok").str.to_lowercase().alias("folded"))
         )
+        del matched
         # only the personal tokens that fold to a token left over (few, in a plan whose
         # every id was found as it is) are grouped by their lower case
-        long = pl.col("token").str.len_chars() > CASE_SENSITIVE_UP_TO
-        folding = long & pl.col("token").str.to_lowercase().is_in(left["folded"].implode())
+        # Lower-casing never shortens a token (in characters), so only personal tokens no
+        # longer than the longest left over can fold to one: the plan's millions of
+        # enrollment ids are not lower-cased for a few words of its details (4 s at 1M).
+        size = pl.col("token").str.len_chars()
+        most = left.select(pl.col("folded").str.len_chars().max()).item() or 0
+        could = personal.filter((size > CASE_SENSITIVE_UP_TO) & (size <= most))
+        folding = pl.col("token").str.to_lowercase().is_in(left["folded"].implode())
         folded = left.join(
-            personal.filter(folding)
+            could.filter(folding)
             .with_columns(
                 pl.col("token").str.to_lowercase().alias("folded"),
                 pl.col("kind").replace_strict(rank, return_dtype=pl.Int32).alias("r"),
@@ -668,17 +724,48 @@ class Redactor:
         ).select("tok", "kind")
         self._found = pl.concat([self._found, exact.select("tok", "kind"), folded])
 
-    def _hits(self, toks: pl.DataFrame) -> pl.DataFrame:
-        """tok -> ps for the personal tokens among `toks` (exact case first, then folded)."""
-        uniq = toks.select("tok").unique()
-        self._look_up(uniq["tok"])
-        hits = uniq.join(self._found, on="tok", how="inner")
+    def _hits(self, toks: pl.DataFrame, distinct: bool = False) -> pl.DataFrame:
+        """(tok, kind, ps) for the personal tokens among `toks` (exact case first, then
+        folded).  `distinct`: `toks` holds each token once already."""
+        uniq = toks.select("tok") if distinct else toks.select("tok").unique()
+        # Only the tokens not found personal yet are looked up (`_look_up` skips those
+        # it has seen): after apply's first pass, a plan's millions of ids are all found,
+        # and the probe of what was seen hashed them all again (7 s at 1M students).
+        known = uniq.join(_among(self._found, uniq), on="tok", how="left")
+        missing = known.filter(pl.col("kind").is_null()).get_column("tok")
+        before = self._found.height
+        if missing.len():
+            self._look_up(missing)
+        if self._found.height == before:
+            hits = known.filter(pl.col("kind").is_not_null())
+        else:
+            hits = uniq.join(self._found, on="tok", how="inner")
         # each token's pseudonym made once (apply redacts several frames and strings)
-        new = hits.join(self._made, on="tok", how="anti")
+        if self._made.height:
+            hits = hits.join(_among(self._made, hits), on="tok", how="left")
+            new = hits.filter(pl.col("ps").is_null()).drop("ps")
+            hits = hits.filter(pl.col("ps").is_not_null())
+        else:
+            new, hits = hits, hits.clear().with_columns(pl.lit(None, pl.String).alias("ps"))
         if new.height:
-            made = new.select("tok", pseudonyms(new, self.key).alias("ps"))
-            self._made = pl.concat([self._made, made])
-        return hits.join(self._made, on="tok", how="left", maintain_order="left")
+            made = new.with_columns(pseudonyms(new, self.key).alias("ps"))
+            self._made = pl.concat([self._made, made.select("tok", "ps")])
+            hits = pl.concat([hits, made])
+        return hits
+
+    def found_pseudonyms(self) -> pl.DataFrame | None:
+        """(tok, ps) of every token found personal so far, or None before apply's first
+        pass has looked up all the result's tokens: then, every personal token of the
+        result, so a column of millions of one-token values (a plan's ids) is redacted by
+        one join per row, not a mapping of its distinct values and a join back."""
+        if not self._prefetched:
+            return None
+        made = self._made.get_column("tok")
+        new = self._found.filter(~pl.col("tok").is_in(made.implode()))
+        if new.height:
+            new = new.with_columns(pseudonyms(new, self.key).alias("ps"))
+            self._made = pl.concat([self._made, new.select("tok", "ps")])
+        return self._made
 
     def mapping(self, values: pl.Series, prose: bool = False) -> pl.DataFrame:
         """orig -> red for the distinct values of a String series that hold personal tokens.
@@ -692,7 +779,7 @@ class Redactor:
         whole = u.str.contains(WHOLE)
         # A value that is one token is redacted whole or not at all: no cutting into pieces
         # (ids, the bulk of a district's plan: millions of them).
-        single = self._hits(u.filter(whole).to_frame("tok"))
+        single = self._hits(u.filter(whole).to_frame("tok"), distinct=True)
         single = single.select(pl.col("tok").alias("orig"), pl.col("ps").alias("red"))
         rest = u.filter(~whole)
         if rest.len() == 0:
@@ -857,6 +944,8 @@ class Redactor:
     def _walk(self, obj: Any, field: str | None) -> Any:
         if field in KEEP:
             return obj
+        if isinstance(obj, Plan):
+            return self._plan(obj)
         if self._gathering is not None and isinstance(obj, pl.DataFrame | Export):
             if isinstance(obj, pl.DataFrame):  # first pass: what the frame will look up
                 self._values.append(self._candidates(obj))
@@ -880,6 +969,22 @@ class Redactor:
             fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.init}
             return dataclasses.replace(obj, **self._record(obj, fields))
         return obj
+
+    def _plan(self, plan: Plan) -> Plan:
+        """A plan redacted as it keeps its actions: reasons as keys, details in a table
+        (report/redact_plan.py); its other fields as any record's."""
+        from roster_lint.report import redact_plan
+
+        fields = {
+            f.name: getattr(plan, f.name)
+            for f in dataclasses.fields(plan)
+            if f.init and f.name != "actions"  # (`actions` would make every reasons list)
+        }
+        red = self._record(plan, fields)
+        if self._gathering is not None:  # first pass: what the actions will look up
+            self._values.append(redact_plan.candidates(self, plan))
+            return plan
+        return redact_plan.redacted(self, plan, red)
 
     def _record(self, obj: Any, fields: dict[str, Any]) -> dict[str, Any]:
         """Redact a record's fields; its `id` only when `entity` says it is a person's."""
