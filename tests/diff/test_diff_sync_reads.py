@@ -19,6 +19,20 @@ ACTIONS = sorted({a for _, a, _ in KNOWN} | set(CHANGE_ACTIONS) | {"unchanged", 
 REASONS = [*sorted({r for _, _, r in KNOWN if r is not None}), "class-gone", "other"]
 
 
+def _grouped_by_reasons(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The heights of the frames grouped by their reasons lists, as they are grouped."""
+    grouped: list[int] = []
+    group_by = pl.LazyFrame.group_by
+
+    def spy(self: pl.LazyFrame, *by: Any, **kw: Any) -> Any:
+        if "reasons" in (by[0] if len(by) == 1 and isinstance(by[0], list) else by):
+            grouped.append(self.collect().height)
+        return group_by(self, *by, **kw)
+
+    monkeypatch.setattr(pl.LazyFrame, "group_by", spy)
+    return grouped
+
+
 def _every_list(plan: Any) -> list[tuple[Any, ...]]:
     """The groups as before: every action grouped by (entity, action, reasons), counted
     row by row in Python (the oracle)."""
@@ -81,15 +95,7 @@ def test_only_the_read_actions_are_grouped_by_their_reasons(
         ("user", "u2", "create", ["admin-created-as-school-admin"]),
     ]
     plan = plan_of(rows)
-    grouped: list[int] = []
-    group_by = pl.LazyFrame.group_by
-
-    def spy(self: pl.LazyFrame, *by: Any, **kw: Any) -> Any:
-        if "reasons" in (by[0] if len(by) == 1 and isinstance(by[0], list) else by):
-            grouped.append(self.collect().height)
-        return group_by(self, *by, **kw)
-
-    monkeypatch.setattr(pl.LazyFrame, "group_by", spy)
+    grouped = _grouped_by_reasons(monkeypatch)
     got = _got(plan)
     assert grouped == [2]
     assert got == [
@@ -109,15 +115,7 @@ def test_no_reasons_read_when_none_is_known(monkeypatch: pytest.MonkeyPatch) -> 
             ("class", "k2", "retain", ["class-gone"]),
         ]
     )
-    grouped: list[int] = []
-    group_by = pl.LazyFrame.group_by
-
-    def spy(self: pl.LazyFrame, *by: Any, **kw: Any) -> Any:
-        if "reasons" in (by[0] if len(by) == 1 and isinstance(by[0], list) else by):
-            grouped.append(self.collect().height)
-        return group_by(self, *by, **kw)
-
-    monkeypatch.setattr(pl.LazyFrame, "group_by", spy)
+    grouped = _grouped_by_reasons(monkeypatch)
     assert _got(plan) == [
         (True, "enrollment", "enroll", None, 1),
         (False, "class", "retain", None, 1),

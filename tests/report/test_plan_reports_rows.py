@@ -19,7 +19,6 @@ import pytest
 
 from roster_lint import api
 from roster_lint.model import Export
-from roster_lint.predict import model
 from roster_lint.predict.model import Plan
 from roster_lint.report import html_plan, plan_json, plan_tables
 from roster_lint.report.outputs import plain_text
@@ -44,20 +43,6 @@ def _fresh(loaded: tuple[Export, Plan]) -> tuple[Export, Plan, Plan]:
     plan = api.plan_export(export, api.Options(), None)
     assert made.keys_of_actions() is None and plan._reasons_unmade
     return export, plan, made
-
-
-@pytest.fixture
-def calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The heights of the frames made_reasons is called with."""
-    seen: list[int] = []
-    real = model.made_reasons
-
-    def recording(frame: pl.DataFrame, keys: model.ReasonKeys) -> pl.DataFrame:
-        seen.append(frame.height)
-        return real(frame, keys)
-
-    monkeypatch.setattr(model, "made_reasons", recording)
-    return seen
 
 
 def test_text_reads_only_its_examples(loaded: tuple[Export, Plan], calls: list[int]) -> None:

@@ -16,7 +16,6 @@ import pytest
 
 from roster_lint import api
 from roster_lint.model import Export
-from roster_lint.predict import model
 from roster_lint.predict.model import Plan
 from roster_lint.report import html_plan, plan_json, plan_tables, redact
 from roster_lint.report.outputs import plain_text
@@ -42,20 +41,6 @@ def _plan(name: str, previous: str | None) -> tuple[Export, Export | None, Plan]
     # (with --previous every list is made: the plan is redacted with its keys all the same)
     assert plan.keys_of_actions() is not None and (plan._reasons_unmade or prev is not None)
     return export, prev, plan
-
-
-@pytest.fixture
-def calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The heights of the frames made_reasons is called with."""
-    seen: list[int] = []
-    real = model.made_reasons
-
-    def recording(frame: pl.DataFrame, keys: model.ReasonKeys) -> pl.DataFrame:
-        seen.append(frame.height)
-        return real(frame, keys)
-
-    monkeypatch.setattr(model, "made_reasons", recording)
-    return seen
 
 
 def test_redaction_makes_no_reasons_list(calls: list[int]) -> None:
