@@ -541,7 +541,7 @@ def pseudonyms(hits: pl.DataFrame, key: bytes) -> pl.Series:
     return frame.select(made.alias("ps")).to_series()
 
 
-def _swap(values: pl.Series, m: pl.DataFrame) -> pl.Series:
+def swap(values: pl.Series, m: pl.DataFrame) -> pl.Series:
     """`values` with each `m.orig` replaced by its `m.red` (others, nulls included, kept).
 
     A left join, because `Series.replace` with a million-entry mapping is orders of magnitude
@@ -812,7 +812,7 @@ class Redactor:
         return pl.concat([single, red.select("orig", "red")])
 
     def series(self, s: pl.Series, prose: bool = False) -> pl.Series:
-        return _swap(s.cast(pl.String), self.mapping(s, prose))
+        return swap(s.cast(pl.String), self.mapping(s, prose))
 
     def text(self, value: str) -> str:
         if self._gathering is not None:  # apply's first pass: note it, answer later
@@ -844,7 +844,7 @@ class Redactor:
             names = list(group)
             if names:
                 m = self.mapping(pl.concat([df.get_column(c) for c in names]), is_prose)
-                out = out.with_columns(_swap(df.get_column(c), m) for c in names)
+                out = out.with_columns(swap(df.get_column(c), m) for c in names)
         return out
 
     # -- objects -------------------------------------------------------------------------
@@ -881,7 +881,7 @@ class Redactor:
             self._rows[id(df)] = out
         return out
 
-    def _candidates(self, df: pl.DataFrame) -> pl.Series:
+    def candidates(self, df: pl.DataFrame) -> pl.Series:
         """The values of a frame that its redaction looks up (apply's first pass)."""
         if "code" in df.columns and "message" in df.columns:
             cols = FINDING_FIELDS
@@ -948,7 +948,7 @@ class Redactor:
             return self._plan(obj)
         if self._gathering is not None and isinstance(obj, pl.DataFrame | Export):
             if isinstance(obj, pl.DataFrame):  # first pass: what the frame will look up
-                self._values.append(self._candidates(obj))
+                self._values.append(self.candidates(obj))
             return obj
         if field in PATH_FIELDS and isinstance(obj, str):
             return _shown_path(obj)

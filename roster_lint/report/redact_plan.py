@@ -60,7 +60,7 @@ def candidates(r: Redactor, plan: Plan) -> pl.Series:
     the details outside the keys' rows and the keys' table."""
     frame, _ = plan.keyed_actions()
     if r.actions_shown is not None or not {"entity", "action"} <= set(frame.columns):
-        return r._candidates(frame)
+        return r.candidates(frame)
     keys = _detail_keys(r, plan, frame.height)
     parts: list[pl.Series] = []
     for c in _redacted(frame):
@@ -98,7 +98,7 @@ def _actions(
 ) -> tuple[pl.DataFrame, pl.Series | None]:
     """(every row redacted, the keys' table redacted): Redactor._actions' values, with the
     details of the keys' rows redacted through their table and no reasons list read."""
-    from roster_lint.report.redact import _swap
+    from roster_lint.report.redact import swap
 
     out = frame
     table = None if keys is None else keys.table
@@ -110,14 +110,14 @@ def _actions(
             outside = _outside(values, keys)
             m = r.mapping(pl.concat([*outside, keys.table]))
             if m.height:
-                table = _swap(keys.table, m)
+                table = swap(keys.table, m)
                 inside = values.slice(keys.start, keys.index.len())
                 if not table.equals(keys.table):
                     inside = table.gather(keys.index).alias(c)
-                parts = [_swap(outside[0], m), inside, _swap(outside[1], m)]
+                parts = [swap(outside[0], m), inside, swap(outside[1], m)]
                 out = out.with_columns(pl.concat(parts, rechunk=False).alias(c))
         else:
-            out = out.with_columns(_swap(values, r.mapping(values)))
+            out = out.with_columns(swap(values, r.mapping(values)))
     return out, table
 
 
@@ -129,17 +129,17 @@ def _ids(r: Redactor, frame: pl.DataFrame) -> pl.Series:
     personal, read by one join per row with the found tokens' pseudonyms; only the
     others are mapped (cut into tokens).  The mapping of the distinct ids, joined back,
     hashed them three more times (~8 s CPU at 1M students)."""
-    from roster_lint.report.redact import PERSONAL_ENTITIES, WHOLE, _swap
+    from roster_lint.report.redact import PERSONAL_ENTITIES, WHOLE, swap
 
     values = frame.get_column("id")
     people = frame.select(pl.col("entity").is_in(sorted(PERSONAL_ENTITIES))).to_series()
     made = r.found_pseudonyms()
     if made is None:  # (not from apply: the distinct ids mapped)
-        red = _swap(values, r.mapping(values.filter(people)))
+        red = swap(values, r.mapping(values.filter(people)))
         return frame.select(pl.when(people).then(red).otherwise(values).alias("id")).to_series()
     whole = values.str.contains(WHOLE).fill_null(False)
     others = values.filter(people & ~whole)
-    cut = _swap(values, r.mapping(others)) if others.len() else values
+    cut = swap(values, r.mapping(others)) if others.len() else values
     ps = values.to_frame("tok").join(made, on="tok", how="left", maintain_order="left")["ps"]
     one = pl.coalesce(ps, values)
     chosen = pl.when(~people).then(values).when(whole).then(one).otherwise(cut)
