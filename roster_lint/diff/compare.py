@@ -133,6 +133,7 @@ def with_plan(
     """The diff of `compared` with what the sync (as `plan` predicts) does about it."""
     for fd in compared.files:
         _attach_plan(fd, plan)
+    totals = plan.totals()
     return DiffResult(
         old_path=old.path,
         new_path=new.path,
@@ -141,8 +142,8 @@ def with_plan(
         files=compared.files,
         manifest_changes=compared.manifest_changes,
         warnings=compared.warnings,
-        sync=sync_groups(plan),
-        plan_totals=plan.totals(),
+        sync=sync_groups(plan, totals),
+        plan_totals=totals,
         settings=settings_from(opts.profile),
     )
 

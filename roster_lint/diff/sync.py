@@ -64,21 +64,22 @@ def _read_reasons(entity: str, action: str) -> bool:
 
 
 def _counted(
-    plan: Plan,
+    plan: Plan, by_action: dict[str, dict[str, int]]
 ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str, str], int], dict[tuple[str, str], int]]:
     """Per (entity, action), its actions; per (entity, action, known reason), the actions
     carrying that reason; per (entity, action), the actions carrying none of its known
     reasons.  Counted per (entity, action) first (two Enum columns); only the actions
     whose reasons are read (`_read_reasons`: usually a few, never the 7M enrollments that
     are unchanged or skipped) are grouped by their reasons lists, which hashes every list
-    (0.2-0.4 s of CPU at 1M students: docs/performance.md, branch difffast10)."""
+    (0.2-0.4 s of CPU at 1M students: docs/performance.md, branch difffast10).
+    by_action: the plan's totals (Plan.totals: counted once, the diff's report shows them)."""
     actions = plan.actions.lazy()
-    per_action = actions.group_by(["entity", "action"]).len("n").collect()
+    per_action = [(e, a, n) for e, acts in by_action.items() for a, n in acts.items()]
     totals: dict[tuple[str, str], int] = {}
     by_reason: dict[tuple[str, str, str], int] = {}
     rest: dict[tuple[str, str], int] = {}  # actions carrying none of the known reasons
     read: list[tuple[str, str]] = []
-    for entity, action, n in per_action.iter_rows():
+    for entity, action, n in per_action:
         totals[(entity, action)] = n
         if _read_reasons(entity, action):
             read.append((entity, action))
@@ -100,18 +101,19 @@ def _counted(
     return totals, by_reason, rest
 
 
-def sync_groups(plan: Plan) -> list[SyncGroup]:
+def sync_groups(plan: Plan, totals: dict[str, dict[str, int]] | None = None) -> list[SyncGroup]:
     """The sync's response to the changes, will-do first then will-not, in a stable order.
 
     The plan was made with the old export as --previous, so what exists already is
     `unchanged` or `update` there (never `create`), and every action counted is news.
     Counts are of actions (an action with two known reasons counts once under each).  The
     plan is reduced to its distinct (entity, action, reasons) combinations first: a few
-    dozen rows, whatever the size of the district.
+    dozen rows, whatever the size of the district.  totals: plan.totals(), when the
+    caller has them.
     """
-    totals, by_reason, rest = _counted(plan)
+    counted, by_reason, rest = _counted(plan, plan.totals() if totals is None else totals)
     groups: list[SyncGroup] = []
-    for (entity, action), n in totals.items():
+    for (entity, action), n in counted.items():
         if (entity, action, None) in KNOWN:
             will, source, template = KNOWN[(entity, action, None)]
             groups.append(SyncGroup(entity, action, None, n, will, source, _plural(n, template)))
