@@ -14,7 +14,7 @@ from functools import cached_property
 import polars as pl
 
 from roster_lint.model import LINE, Export, Table
-from roster_lint.predict.kernel import chunked_like, first_rows
+from roster_lint.predict.kernel import first_rows
 from roster_lint.predict.profile import Profile
 from roster_lint.spec import oneroster
 
@@ -323,16 +323,10 @@ def _with_per_user(users: pl.DataFrame, per_user: pl.DataFrame) -> pl.DataFrame:
     if per_user.height == users.height and users.height > 0:
         same = users.select((pl.col("uid") == per_user["uid"]).all()).item()
         if same:
-            # In one chunk first where the roles' chunks are not the users' (a slice
-            # across two chunks is two: the frame would be rechunked whole afterwards).
-            like = users["uid"]
-            lengths = like.chunk_lengths()
-            return users.hstack(
-                [
-                    chunked_like(c if c.chunk_lengths() == lengths else c.rechunk(), like)
-                    for c in per_user.drop("uid").get_columns()
-                ]
-            )
+            # One chunk per column, as decide_users works on them (it rechunks the users
+            # first: a no-op then).  Roles come in roles.csv's chunks: cut like the
+            # users', they were copied once here and again there.
+            return users.hstack(per_user.drop("uid").get_columns()).rechunk()
     return users.join(per_user, on="uid", how="left", maintain_order="left")
 
 

@@ -1,5 +1,6 @@
-"""users.by_row puts the org links on their users' rows by a gather, not a join of the row
-numbers: the left join it replaced is the oracle (rows in any order, rows missing)."""
+"""users.by_row puts the org links on their users' rows as slices of them (or one gather),
+not a join of the row numbers: the left join it replaced is the oracle (rows in any
+order, rows missing)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from roster_lint.predict import users
 from roster_lint.predict.users import by_row
 
 
@@ -46,10 +48,13 @@ def links_of(draw: st.DrawFn) -> tuple[pl.DataFrame, int]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(links_of())
-def test_by_row_is_the_left_join(case: tuple[pl.DataFrame, int]) -> None:
+@given(links_of(), st.sampled_from([1, 3, 4096]))
+def test_by_row_is_the_left_join(case: tuple[pl.DataFrame, int], runs_max: int) -> None:
+    """As slices (any number of runs up to runs_max), else as a gather."""
     links, n = case
-    got = by_row(links, n)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(users, "RUNS_MAX", runs_max)
+        got = by_row(links, n)
     want = _oracle(links, n)
     assert got.schema == want.schema
     assert got.to_dicts() == want.to_dicts()
