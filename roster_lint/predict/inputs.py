@@ -190,10 +190,27 @@ def _by_rank(roles: pl.DataFrame) -> pl.DataFrame:
     loader and most exports give only primary roles, so the sort is mostly none at all:
     sorting 1M 36-character user ids first cost ~0.6 s CPU (docs/performance.md)."""
     if roles["line"].is_sorted():
-        if roles["_rank"].max() in (None, 0):
+        if roles["_rank"].max() in (None, 0) or _primary_first(roles):
             return roles
         return roles.sort("_rank", maintain_order=True)
     return roles.sort(["_rank", "line"], maintain_order=True)
+
+
+def _primary_first(roles: pl.DataFrame) -> bool:
+    """Whether every user's primary rows come before its other rows in `roles` (in line
+    order): each user's rows are then already in (_rank, line) order, and the sort (a
+    copy of every column of the 1M role rows, ~37k fresh pages, for the few users with
+    a secondary role) is not needed.  Read for the users with a row of rank 1 alone."""
+    later = (
+        roles.filter(pl.col("_rank") != 0).group_by("uid").agg(pl.col("line").min().alias("_l1"))
+    )
+    primary = (
+        roles.filter((pl.col("_rank") == 0) & pl.col("uid").is_in(later["uid"].implode()))
+        .group_by("uid")
+        .agg(pl.col("line").max().alias("_l0"))
+    )
+    both = primary.join(later, on="uid", how="inner")
+    return bool(both.select((pl.col("_l0") < pl.col("_l1")).all()).item())
 
 
 def per_user_roles(roles: pl.DataFrame, provisioned: list[str], primary_type: str) -> pl.DataFrame:
@@ -209,10 +226,75 @@ def role_rank(primary_type: str) -> pl.Expr:
     return (pl.col("role_type") != primary_type).cast(pl.Int8).alias("_rank")
 
 
+# At most this many rows of repeated user ids are grouped apart from the rest (above it,
+# every row is grouped: the pieces the rest is cut into would be as many).
+SEVERAL_MAX = 4096
+
+
 def grouped_roles(ranked: pl.DataFrame, provisioned: list[str]) -> pl.DataFrame:
     """per_user_roles' rows from `ranked` (with `_rank`), each user's rows primary first,
-    by line."""
+    by line: `grouped_by_uid`'s rows, in its order (each user where its first row is).
+
+    Most users have one role row: theirs is that row's values (`_one_row`), and only the
+    rows of the users with several are grouped.  A group_by of 1M user ids with two list
+    aggregations cost ~0.3 s CPU and ~72k fresh pages at 1M users (a 1.2 export with one
+    secondary role; docs/performance.md, "Branch planbuild11").  The repeated ids are
+    found by their hashes: distinct hashes are distinct ids, and a row whose hash repeats
+    (a repeated id, or two ids of one hash) is grouped, which is exact either way."""
+    n = ranked.height
+    hashes = ranked["uid"].hash()
+    if hashes.n_unique() == n:
+        return _one_row(ranked, provisioned)
+    rows = hashes.is_duplicated().arg_true()
+    del hashes
+    if rows.len() > SEVERAL_MAX:
+        return grouped_by_uid(ranked, provisioned)
+    at = rows.to_list()
+    grouped = grouped_by_uid(
+        ranked[rows].with_columns(rows.alias("_pos")), provisioned, firsts=["_pos"]
+    )
+    group_at = {p: i for i, p in enumerate(grouped["_pos"].to_list())}
+    grouped = grouped.drop("_pos")
+    # Every row's own values, cut around the grouped rows: each group's row goes where
+    # its first row is, its other rows are left out.
+    one = _one_row(ranked, provisioned)
+    pieces, start = [], 0
+    for p in at:
+        pieces.append(one.slice(start, p - start))
+        if p in group_at:
+            pieces.append(grouped.slice(group_at[p], 1))
+        start = p + 1
+    pieces.append(one.slice(start, n - start))
+    return pl.concat([p for p in pieces if p.height], rechunk=False)
+
+
+def _one_row(ranked: pl.DataFrame, provisioned: list[str]) -> pl.DataFrame:
+    """grouped_by_uid's values for users of one row each (every row taken as one user):
+    the schools are its org where the role is provisioned, else where the org is not
+    blank (the fallback to every org)."""
+    org = pl.col("org")
+    schools = (
+        pl.when(pl.col("role").is_in(provisioned) | (org != ""))
+        .then(pl.concat_list(org))
+        .otherwise(pl.lit([], pl.List(STR)))
+    )
+    return ranked.select(
+        "uid",
+        "role",
+        pl.col("line").alias("role_line"),
+        (pl.col("_rank") == 0).cast(pl.UInt32).alias("_primaries"),
+        schools.alias("schools"),
+    )
+
+
+def grouped_by_uid(
+    ranked: pl.DataFrame, provisioned: list[str], firsts: list[str] | None = None
+) -> pl.DataFrame:
+    """per_user_roles' rows by one group_by of every row (grouped_roles for the users
+    with several rows; the oracle of its tests).  firsts: more columns, each group's
+    first (before the others)."""
     per_user = ranked.group_by("uid", maintain_order=True).agg(
+        *[pl.col(c).first() for c in firsts or []],
         pl.col("role").first().alias("role"),
         # where the role is written (roles.csv): a role no account is made for is told there
         pl.col("line").first().alias("role_line"),
@@ -233,6 +315,21 @@ def grouped_roles(ranked: pl.DataFrame, provisioned: list[str]) -> pl.DataFrame:
     ).drop("_all_orgs")
 
 
+def _with_per_user(users: pl.DataFrame, per_user: pl.DataFrame) -> pl.DataFrame:
+    """`users` left-joined to `per_user` (one row per id) on uid, in `users`' order.  Where
+    roles.csv lists the users in users.csv's order (one group per user, in order: most
+    exports), the join is `per_user`'s columns beside the users' (each row's id equal to
+    its own, `per_user`'s ids distinct): no hash join of 1M 36-character ids."""
+    if per_user.height == users.height and users.height > 0:
+        same = users.select((pl.col("uid") == per_user["uid"]).all()).item()
+        if same:
+            # One chunk per column, as decide_users works on them (it rechunks the users
+            # first: a no-op then).  Roles come in roles.csv's chunks: cut like the
+            # users', they were copied once here and again there.
+            return users.hstack(per_user.drop("uid").get_columns()).rechunk()
+    return users.join(per_user, on="uid", how="left", maintain_order="left")
+
+
 def _users(export: Export, reads: list[str], inp: Inputs, profile: Profile) -> pl.DataFrame:
     df = _frame(export, "users.csv", reads, inp)
     use_roles = export.version == "1.2" and (df is None or "role" not in df.columns)
@@ -251,7 +348,7 @@ def _users(export: Export, reads: list[str], inp: Inputs, profile: Profile) -> p
         roles, list(profile.role_map("1.2")), profile.accounts.primary_role_type
     )
     inp.primary_role_ambiguous = per_user.filter(pl.col("_primaries") != 1).height
-    out = users.drop("role", "orgs").join(per_user, on="uid", how="left", maintain_order="left")
+    out = _with_per_user(users.drop("role", "orgs"), per_user)
     # A user with no role row at all: no role (SK-A3); schools from primaryOrgSourcedId.
     return out.with_columns(
         pl.col("role").fill_null(""),

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
 import polars as pl
 
 from roster_lint.predict.model import FollowUp, RootCause
@@ -285,21 +286,37 @@ def licences(d: Decided, prev: Decided | None, profile: Profile) -> int:
         mask = pl.col("_is_student") & pl.col("action").is_in(ENROLLED)
         # _urow: one u32 per distinct user id (enrollments.with_users); an enrolled row
         # always has its user.
-        # Counted by marking each user's row in a bitmap (one scatter) rather than hashing
-        # every student enrollment for n_unique.
-        rows = d.enrollments.select(pl.col("_urow").filter(mask).drop_nulls()).to_series()
-        if rows.len() == 0:
-            return 0
-        top = rows.max()
-        assert isinstance(top, int)
-        seen = pl.select(pl.repeat(False, top + 1, dtype=pl.Boolean)).to_series()
-        return int(seen.scatter(rows, True).sum())
+        # Counted by marking each user's row in a bitmap rather than hashing every
+        # student enrollment for n_unique; block by block (zero-copy slices), so that
+        # no column of the 6.5M enrolled rows is made (~13k fresh pages at 1M students
+        # with the bitmap's scatter; docs/performance.md, "Branch planbuild11").
+        return marked_rows(d.enrollments, pl.col("_urow").filter(mask).drop_nulls())
     now = enrolled(d).select("uid").unique()
     return (
         now.join(enrolled(prev).select("uid"), on="uid", how="anti")
         .collect(engine="in-memory")
         .height
     )
+
+
+# Rows of the enrollments read at a time by marked_rows.
+MARK_BLOCK = 1 << 20
+
+
+def marked_rows(frame: pl.DataFrame, rows: pl.Expr) -> int:
+    """How many distinct values `rows` (non-negative integers, no nulls: row numbers)
+    takes over `frame`, read MARK_BLOCK rows at a time (each block's temporaries freed
+    before the next is read: the allocator hands the same pages back)."""
+    seen = np.zeros(0, np.bool_)
+    for start in range(0, frame.height, MARK_BLOCK):
+        at = frame.slice(start, MARK_BLOCK).select(rows).to_series().to_numpy()
+        if at.size == 0:
+            continue
+        top = int(at.max()) + 1
+        if top > seen.size:
+            seen = np.concatenate([seen, np.zeros(top - seen.size, np.bool_)])
+        seen[at] = True
+    return int(seen.sum())
 
 
 def notes(
