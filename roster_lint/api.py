@@ -63,9 +63,13 @@ def load(path: str, progress: Progress | None = None, stage: str = pipeline.LOAD
     return pipeline.load(path, progress, stage)
 
 
-def load_for_plan(path: str, progress: Progress | None = None) -> Export:
-    """An export loaded for `plan`: only the columns the plan and its outputs read stay."""
-    return pipeline.load_for_plan(path, progress, outputs_read)
+def load_for_plan(path: str, progress: Progress | None = None, *, redact: bool = True) -> Export:
+    """An export loaded for `plan`: only the columns the plan and its outputs read stay.
+    redact: the outputs will be redacted (--redact builds its map from every personal
+    column); without it the personal columns the plan does not read are not kept (at 1M
+    students users' userIds, middleName, agentSourcedIds, sms, phone: ~25k page faults and
+    their lengths' work, docs/performance.md, "Branch planload11")."""
+    return pipeline.load_for_plan(path, progress, outputs_read if redact else pipeline.nothing)
 
 
 def load_previous(opts: Options, progress: Progress | None = None) -> Export | None:
@@ -125,7 +129,8 @@ def plan(path: str, opts: Options | None = None) -> Plan:
     """The predicted sync: one action per school, user, course, class and enrollment."""
     opts = opts or Options()
     opts.validate()
-    return plan_export(load_for_plan(path), opts, load_previous(opts))
+    # The plan alone is returned: nothing redacts this export afterwards.
+    return plan_export(load_for_plan(path, redact=False), opts, load_previous(opts))
 
 
 def why(path: str, kind: str, ident: str, opts: Options | None = None) -> WhyResult:
