@@ -149,7 +149,9 @@ def preload(argv: list[str]) -> None:
     try:
         for name in modules:
             importlib.import_module(name)
-    except Exception:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # polars' PanicException too
         pass  # the command imports it again and says why, as without this
     finally:
         gc.freeze()
