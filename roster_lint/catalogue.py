@@ -14,14 +14,13 @@ listed under the kept rule's `retired`: it is never reused, and `explain`, `--se
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from roster_lint.paths import rules_dir
+from roster_lint.paths import read_rules, rules_dir
 
 
 class Severity(StrEnum):
@@ -219,8 +218,7 @@ class Catalogue:
 def catalogue() -> Catalogue:
     rules: list[Rule] = []
     for path in sorted((rules_dir() / "catalogue").glob("*.toml")):
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+        raw = read_rules(path)
         rules.extend(_rule(r, path.stem) for r in raw.get("rule", []))
     rules.sort(key=lambda r: r.code)
     by_code: dict[str, Rule] = {}

@@ -23,7 +23,6 @@ Command-line options win over the file (cli/check.py merges them).
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +44,8 @@ KEYS = (
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib  # here: a run without a config file does not import it (~4 ms)
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

@@ -6,11 +6,10 @@ so the TOML stays the single source of truth.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 
-from roster_lint.paths import rules_dir
+from roster_lint.paths import read_rules, rules_dir
 
 VERSIONS = ("1.1", "1.2")
 
@@ -81,8 +80,7 @@ def _columns(raw: list[dict[str, object]], enum_override: dict[str, str]) -> tup
 
 @cache
 def oneroster() -> OneRosterSpec:
-    with (rules_dir() / "oneroster" / "files.toml").open("rb") as fh:
-        raw = tomllib.load(fh)
+    raw = read_rules(rules_dir() / "oneroster" / "files.toml")
     files: dict[str, FileSpec] = {}
     for name, f in raw["file"].items():
         by_version = {"1.1": _columns(f["columns"], {})}

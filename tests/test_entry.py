@@ -87,9 +87,12 @@ def _probe(code: str, var: str, given: str | None) -> subprocess.CompletedProces
     )
 
 
-# The child's `main` replaced by one that prints what polars' jemalloc will read.
+# The child's `main` replaced by one that prints what polars' jemalloc will read; its
+# `preload` too (it imports polars, which puts its own settings before the value read:
+# jemalloc takes the last, the same either way).
 ALLOCATOR_PROBE = (
     "import os, sys, roster_lint.cli as cli; sys.argv[1:] = {argv!r}; "
+    "cli.preload = lambda argv: None; "
     "cli.main = lambda: print(os.environ.get('_RJEM_MALLOC_CONF')); cli.entry()"
 )
 

@@ -8,7 +8,6 @@ load time (naming the key), never a KeyError in the middle of a plan.
 
 from __future__ import annotations
 
-import tomllib
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
@@ -16,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from roster_lint.paths import rules_dir
+from roster_lint.paths import read_rules, rules_dir
 
 
 class ProfileError(ValueError):
@@ -194,8 +193,20 @@ def _check(value: Any, hint: Any, where: str) -> Any:
     return value
 
 
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A record's field types, resolved once: `get_type_hints` evaluates every string
+    annotation again on each call (~100 records of reasons.toml and the profile per run)."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    return hints
+
+
 def _build(cls: type[T], table: dict[str, Any], where: str) -> T:
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     unknown = sorted(set(table) - set(names))
     if unknown:
@@ -232,9 +243,7 @@ def parse_profile(raw: dict[str, Any], where: str = "profile") -> Profile:
 
 
 def read_profile(path: Path) -> Profile:
-    with path.open("rb") as fh:
-        raw = tomllib.load(fh)
-    return parse_profile(raw, path.name)
+    return parse_profile(read_rules(path), path.name)
 
 
 @cache

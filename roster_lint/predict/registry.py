@@ -10,13 +10,12 @@ here too.  A key the records do not know is a `ProfileError` at load time.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from roster_lint.catalogue import catalogue
-from roster_lint.paths import rules_dir
+from roster_lint.paths import read_rules, rules_dir
 from roster_lint.predict.model import ACTIONS, ENTITIES
 from roster_lint.predict.profile import ProfileError, _build
 
@@ -170,5 +169,4 @@ def parse_registry(raw: dict[str, Any]) -> Registry:
 
 @cache
 def load_registry() -> Registry:
-    with (rules_dir() / "sync" / "reasons.toml").open("rb") as fh:
-        return parse_registry(tomllib.load(fh))
+    return parse_registry(read_rules(rules_dir() / "sync" / "reasons.toml"))
