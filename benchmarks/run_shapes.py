@@ -26,8 +26,7 @@ system part, with --paired the median and range of each run's ratio to a floor r
 before it, peak RSS, exit codes) and writes it to
 benchmarks/results/shapes-STUDENTS.md.  The shapes are generated once under
 benchmarks/data/shapes-STUDENTS-seed-SEED/ (git-ignored) and reused.  roster_lint's modules
-are compiled to bytecode before the first timed run (`bytecode`), as a pip install does,
-and its rules' TOML parse cached (`rules_cache`), as its first run does.
+are compiled to bytecode before the first timed run (`bytecode`), as a pip install does.
 """
 
 from __future__ import annotations
@@ -167,22 +166,6 @@ def bytecode(package: Path) -> str:
     return f"{package.name}'s modules compiled before timing ({'ok' if ok else 'with errors'})."
 
 
-def rules_cache() -> str:
-    """Cache the parse of the timed package's rules/ TOML once, before any timed run, as its
-    first run outside such a shell writes it (roster_lint/paths.py `read_rules`: ~0.04 s of
-    CPU a run otherwise).  A roster-lint without that cache is left as it is."""
-    run = subprocess.run(
-        [PY, "-c", "from roster_lint.paths import cache_rules; print(len(cache_rules()))"],
-        cwd="/",
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if run.returncode != 0:
-        return "The rules' TOML is parsed in every run (this roster-lint keeps no cache of it)."
-    return f"{run.stdout.strip()} rules TOML files' parse cached before timing."
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -221,7 +204,6 @@ def main(argv: list[str] | None = None) -> int:
     ).stdout.strip()
     notes = [f"roster-lint from {Path(where).parent} (PYTHONPATH picks another checkout)."]
     notes.append(bytecode(Path(where).parent))
-    notes.append(rules_cache())
     if a.mem_limit_gb:
         notes.append(f"Tools ran under an address-space cap of {a.mem_limit_gb} GB.")
     for shape in a.shape or SHAPES:

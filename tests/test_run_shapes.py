@@ -7,15 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.run_shapes import (
-    EXTRA,
-    STAGES,
-    bytecode,
-    commands,
-    plan_files,
-    rules_cache,
-    stages_of,
-)
+from benchmarks.run_shapes import EXTRA, STAGES, bytecode, commands, plan_files, stages_of
 
 
 def test_plan_stages_are_opt_in() -> None:
@@ -57,25 +49,3 @@ def test_bytecode_is_written_before_timing(tmp_path: Path, monkeypatch: pytest.M
     assert bytecode(pkg).endswith("(ok).")
     for src in sources:
         assert Path(importlib.util.cache_from_source(str(src))).is_file()
-
-
-def test_rules_cache_is_written_before_timing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every rules/ TOML file of the roster-lint the runs import has its parse cached, even
-    where the shell forbids writing bytecode (as its first run elsewhere writes it)."""
-    import subprocess
-
-    from benchmarks.run_shapes import PY
-
-    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
-    note = rules_cache()
-    where = subprocess.run(
-        [PY, "-c", "from roster_lint.paths import rules_dir; print(rules_dir())"],
-        cwd="/",
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    files = sorted(Path(where).rglob("*.toml"))
-    assert note == f"{len(files)} rules TOML files' parse cached before timing."
-    for f in files:
-        assert list((f.parent / "__pycache__").glob(f"{f.name}.*.marshal")), f

@@ -64,7 +64,8 @@ def plan(
     )
     refuse_overwriting_inputs(output, [export, opts.previous, opts.course_map, config])
     opts.validate()
-    exp = api.load_for_plan(export, bars)
+    # Without --redact nothing reads the personal columns the plan does not (api.load_for_plan).
+    exp = api.load_for_plan(export, bars, redact=redact)
     prev = api.load_previous(opts, bars)
     result = api.plan_export(exp, opts, prev, bars)
     emit_plan(
