@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import asdict
 from typing import Any, BinaryIO
 
 import polars as pl
 
 from roster_lint.bytescan import is_json_plain
 from roster_lint.predict.model import DetailKeys, Plan
-from roster_lint.report.counts import ReasonKeys, plan_counts, reason_keys
+from roster_lint.report.counts import ReasonKeys, plan_counts, reason_keys, record
 
 
 def action_dicts(plan: Plan) -> list[dict[str, Any]]:
@@ -227,18 +226,19 @@ def plan_document(
     """The plan's JSON document (the actions as dicts only with with_actions).  keyed:
     the actions' counts.reason_keys, when the caller made them."""
     audience = plan.audience.with_columns(pl.col("users").cast(pl.Int64)).to_dicts()
+    totals = plan.totals()  # = summary.counts.by_action: counted once
     return {
         "profile": plan.profile,
         "mode": plan.mode,
-        "totals": plan.totals(),  # = summary.counts.by_action
+        "totals": totals,
         "actions": action_dicts(plan) if with_actions else [],
         "summary": {
             "audience": audience,
             "licences_new": plan.licences_new,
             # the numbers every plan format shows (report/counts.py)
-            "counts": plan_counts(plan, keyed).to_json(),
+            "counts": plan_counts(plan, keyed, totals).to_json(),
         },
-        "root_causes": [asdict(c) for c in plan.root_causes],
-        "followups": [asdict(f) for f in plan.followups],
+        "root_causes": [record(c) for c in plan.root_causes],
+        "followups": [record(f) for f in plan.followups],
         "notes": list(plan.notes),
     }
