@@ -44,17 +44,7 @@ def test_version_and_help_import_no_toml_parser() -> None:
         "        pass\n"
         "print('tomllib' in sys.modules, file=sys.stderr)\n"
     )
-    run = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert run.returncode == 0, run.stderr
-    assert run.stderr.strip().splitlines()[-1] == "False"
+    assert _last_line(code, ROOT) == "False"
 
 
 def test_a_run_without_a_config_file_imports_no_toml_parser(tmp_path: Path) -> None:
@@ -66,14 +56,20 @@ def test_a_run_without_a_config_file_imports_no_toml_parser(tmp_path: Path) -> N
         "opts = options_from_config(None)\n"
         "print(opts.mode, 'tomllib' in sys.modules, file=sys.stderr)\n"
     )
+    assert _last_line(code, tmp_path) == "full False"
+
+
+def _last_line(code: str, cwd: Path) -> str:
+    """The last line `code` prints on stderr, run in a fresh interpreter from `cwd` (what a
+    module imports shows only in a process that has imported nothing yet)."""
     run = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
         text=True,
-        cwd=tmp_path,
+        cwd=cwd,
         timeout=120,
         check=False,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert run.returncode == 0, run.stderr
-    assert run.stderr.strip().splitlines()[-1] == "full False"
+    return run.stderr.strip().splitlines()[-1]
