@@ -4,7 +4,6 @@ users in users.csv's order, the left join on uid it replaced (the oracle) otherw
 from __future__ import annotations
 
 import polars as pl
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,15 +60,7 @@ def test_with_per_user_is_the_join(uids: list[str], cut: int, rnd: object, order
         assert {c.n_chunks() for c in got.get_columns()} == {1}
 
 
-def test_roles_in_the_users_order_are_not_joined(monkeypatch: pytest.MonkeyPatch) -> None:
-    joined: list[int] = []
-    join = pl.DataFrame.join
-
-    def spy(self: pl.DataFrame, *a: object, **k: object) -> pl.DataFrame:
-        joined.append(self.height)
-        return join(self, *a, **k)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pl.DataFrame, "join", spy)
+def test_roles_in_the_users_order_are_not_joined(joined: list[int]) -> None:
     users = _users(["u1", "u2", "u3"], 1)
     got = _with_per_user(users, _per_user(["u1", "u2", "u3"]))
     assert got["role"].to_list() == ["r-u1", "r-u2", "r-u3"]
