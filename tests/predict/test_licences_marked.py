@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from roster_lint import api
 from roster_lint.predict import engine, summary
+from tests.predict.conftest import slices_of
 from tests.predict.test_roots_counted import EXPORTS
 
 
@@ -37,20 +38,12 @@ def test_licences_read_a_block_at_a_time(path: Path, monkeypatch: pytest.MonkeyP
     of 5 rows."""
     monkeypatch.setattr(summary, "MARK_BLOCK", 5)
     slices: list[tuple[int, int]] = []
-    cut = pl.DataFrame.slice
     seen: list[tuple[int, int, int]] = []
     counted = summary.licences
 
     def both(d, prev, profile):  # type: ignore[no-untyped-def]
         e = d.enrollments
-
-        def watched(self: pl.DataFrame, offset: int, length: int | None = None) -> pl.DataFrame:
-            if self is e:
-                slices.append((offset, length or 0))
-            return cut(self, offset, length)
-
-        with monkeypatch.context() as m:
-            m.setattr(pl.DataFrame, "slice", watched)
+        with slices_of(e, slices):
             got = counted(d, prev, profile)
         mask = pl.col("_is_student") & pl.col("action").is_in(summary.ENROLLED)
         want = e.select(pl.col("_urow").filter(mask).drop_nulls().n_unique()).item()

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from roster_lint import api
 from roster_lint.predict import engine
 from roster_lint.predict import enrollments as enr
+from tests.predict.conftest import slices_of
 from tests.predict.test_roots_counted import EXPORTS, per_row
 
 rows = st.lists(
@@ -55,18 +56,11 @@ def test_roots_grouped_a_block_at_a_time(path: Path, monkeypatch) -> None:  # ty
     of 5 rows that cover them, one after the other."""
     monkeypatch.setattr(enr, "GROUP_BLOCK", 5, raising=False)
     slices: list[tuple[int, int]] = []
-    cut = pl.DataFrame.slice
     seen: list[tuple[pl.DataFrame, pl.DataFrame, int]] = []
     counted = enr.enrollment_roots
 
     def both(e, users, classes, inp, on):  # type: ignore[no-untyped-def]
-        def watched(self: pl.DataFrame, offset: int, length: int | None = None) -> pl.DataFrame:
-            if self is e:
-                slices.append((offset, length or 0))
-            return cut(self, offset, length)
-
-        with monkeypatch.context() as m:
-            m.setattr(pl.DataFrame, "slice", watched)
+        with slices_of(e, slices):
             got = counted(e, users, classes, inp, on)
         skipped = e.filter(pl.col("action") == "skip").height
         seen.append((got, per_row(e, users, classes, inp, on), skipped and e.height))
